@@ -1,0 +1,58 @@
+//! What a backend is asked and what it answers.
+
+use std::time::Duration;
+
+use symtest_term::{Model, Term};
+
+/// A solver's answer. `Unknown` is a third answer: it is never reported as
+/// UNSAT, and it always says why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Sat(Model),
+    Unsat,
+    Unknown(String),
+}
+
+impl Answer {
+    pub fn is_sat(&self) -> bool {
+        matches!(self, Answer::Sat(_))
+    }
+
+    pub fn is_unsat(&self) -> bool {
+        matches!(self, Answer::Unsat)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Answer::Sat(_) => "sat",
+            Answer::Unsat => "unsat",
+            Answer::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// One satisfiability question: is the conjunction of `constraints`
+/// satisfiable?
+pub struct Query<'a> {
+    pub constraints: &'a [Term],
+    /// Values known to be close to a solution (the input of the run that
+    /// reached this branch); backends may start from them or ignore them.
+    pub hint: &'a Model,
+    /// How long the backend may take.
+    pub timeout: Option<Duration>,
+}
+
+/// A decision procedure. Backends are not trusted: the [`crate::Solver`]
+/// front re-checks every model they return by exact evaluation.
+pub trait Backend {
+    fn name(&self) -> &'static str;
+
+    /// Decides the query. A `Sat` model should give a value to every variable
+    /// of the constraints.
+    fn solve(&mut self, query: &Query<'_>) -> Answer;
+
+    /// Backend-specific counters for reports (e.g. which part of a portfolio answered).
+    fn counters(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,403 @@
+//! The exact backend: Z3, used incrementally.
+//!
+//! Consecutive queries from a depth-first exploration share long prefixes, so
+//! the backend keeps Z3's assertion stack in step with the query: one scope
+//! per constraint, popping only what differs from the previous query.
+
+use std::ffi::CStr;
+use std::time::Duration;
+
+use num_bigint::BigInt;
+use symtest_term::fxhash::FxHashMap;
+use symtest_term::{
+    BigRational, Model, Op, Rounding, Sort, Term, Value, Var, lower_division, postorder, vars_of,
+};
+use z3::ast::{Ast, Bool, Int, Real};
+use z3::{Params, SatResult};
+
+use crate::answer::{Answer, Backend, Query};
+
+#[derive(Clone)]
+enum Z {
+    B(Bool),
+    I(Int),
+    R(Real),
+}
+
+/// Drops translation caches past this many entries; they only save work.
+const CACHE_LIMIT: usize = 200_000;
+
+pub struct Z3Backend {
+    solver: z3::Solver,
+    /// Ids of the constraints currently asserted, one Z3 scope each.
+    stack: Vec<u64>,
+    asts: FxHashMap<u64, Z>,
+    /// Keeps every translated term alive so its id cannot be reused while cached.
+    pinned: Vec<Term>,
+    timeout: Option<Duration>,
+}
+
+impl Default for Z3Backend {
+    fn default() -> Self {
+        Z3Backend::new()
+    }
+}
+
+impl Z3Backend {
+    pub fn new() -> Z3Backend {
+        Z3Backend {
+            solver: z3::Solver::new(),
+            stack: Vec::new(),
+            asts: FxHashMap::default(),
+            pinned: Vec::new(),
+            timeout: None,
+        }
+    }
+
+    fn set_timeout(&mut self, timeout: Option<Duration>) {
+        if self.timeout == timeout {
+            return;
+        }
+        let mut p = Params::new();
+        let ms = timeout.map_or(u32::MAX, |d| {
+            u32::try_from(d.as_millis().max(1)).unwrap_or(u32::MAX)
+        });
+        p.set_u32("timeout", ms);
+        self.solver.set_params(&p);
+        self.timeout = timeout;
+    }
+
+    fn translate(&mut self, t: &Term) -> Z {
+        if let Some(z) = self.asts.get(&t.id()) {
+            return z.clone();
+        }
+        if self.asts.len() > CACHE_LIMIT {
+            self.asts.clear();
+            self.pinned.clear();
+        }
+        let lowered = lower_division(t);
+        for node in postorder(std::slice::from_ref(&lowered)) {
+            if self.asts.contains_key(&node.id()) {
+                continue;
+            }
+            let z = self.node(&node);
+            self.asts.insert(node.id(), z);
+            self.pinned.push(node);
+        }
+        let z = self
+            .asts
+            .get(&lowered.id())
+            .cloned()
+            .unwrap_or_else(|| Z::B(Bool::from_bool(true)));
+        self.asts.insert(t.id(), z.clone());
+        self.pinned.push(t.clone());
+        z
+    }
+
+    fn child(&self, t: &Term) -> Z {
+        // Post-order guarantees children are translated first.
+        match self.asts.get(&t.id()) {
+            Some(z) => z.clone(),
+            None => unreachable!("child translated before parent"),
+        }
+    }
+
+    fn node(&self, t: &Term) -> Z {
+        let args: Vec<Z> = t.args().iter().map(|a| self.child(a)).collect();
+        let bools = || args.iter().map(as_bool).collect::<Vec<_>>();
+        match t.op() {
+            Op::Const(Value::Bool(b)) => Z::B(Bool::from_bool(*b)),
+            Op::Const(Value::Int(i)) => Z::I(int_numeral(i)),
+            Op::Const(Value::Real(r)) => Z::R(real_numeral(r)),
+            Op::Var(v) => var_const(v),
+            Op::Not => Z::B(as_bool(&args[0]).not()),
+            Op::And => Z::B(Bool::and(&bools())),
+            Op::Or => Z::B(Bool::or(&bools())),
+            Op::Ite => {
+                let c = as_bool(&args[0]);
+                match (&args[1], &args[2]) {
+                    (Z::B(a), Z::B(b)) => Z::B(c.ite(a, b)),
+                    (Z::I(a), Z::I(b)) => Z::I(c.ite(a, b)),
+                    (a, b) => Z::R(c.ite(&as_real(a), &as_real(b))),
+                }
+            }
+            Op::Eq => Z::B(match (&args[0], &args[1]) {
+                (Z::B(a), Z::B(b)) => a.iff(b),
+                (Z::I(a), Z::I(b)) => a.eq(b),
+                (a, b) => as_real(a).eq(as_real(b)),
+            }),
+            Op::Lt | Op::Le => {
+                let le = *t.op() == Op::Le;
+                Z::B(match (&args[0], &args[1]) {
+                    (Z::I(a), Z::I(b)) if le => a.le(b),
+                    (Z::I(a), Z::I(b)) => a.lt(b),
+                    (a, b) if le => as_real(a).le(as_real(b)),
+                    (a, b) => as_real(a).lt(as_real(b)),
+                })
+            }
+            Op::Add | Op::Sub | Op::Mul => {
+                let is = |z: &Z| matches!(z, Z::I(_));
+                if t.sort() == Sort::Int && args.iter().all(is) {
+                    let xs: Vec<Int> = args.iter().map(as_int).collect();
+                    Z::I(match t.op() {
+                        Op::Add => Int::add(&xs),
+                        Op::Sub => Int::sub(&xs),
+                        _ => Int::mul(&xs),
+                    })
+                } else {
+                    let xs: Vec<Real> = args.iter().map(as_real).collect();
+                    Z::R(match t.op() {
+                        Op::Add => Real::add(&xs),
+                        Op::Sub => Real::sub(&xs),
+                        _ => Real::mul(&xs),
+                    })
+                }
+            }
+            Op::Neg => match &args[0] {
+                Z::I(a) => Z::I(a.unary_minus()),
+                a => Z::R(as_real(a).unary_minus()),
+            },
+            Op::Div => Z::R(as_real(&args[0]).div(as_real(&args[1]))),
+            Op::IntDiv(Rounding::Euclid) => Z::I(as_int(&args[0]).div(as_int(&args[1]))),
+            Op::IntMod(Rounding::Euclid) => Z::I(as_int(&args[0]).modulo(as_int(&args[1]))),
+            Op::IntDiv(_) | Op::IntMod(_) => unreachable!("division is lowered before translation"),
+            Op::ToReal => Z::R(as_real(&args[0])),
+        }
+    }
+
+    fn sync_stack(&mut self, constraints: &[Term]) {
+        let common = self
+            .stack
+            .iter()
+            .zip(constraints)
+            .take_while(|(id, c)| **id == c.id())
+            .count();
+        if self.stack.len() > common {
+            let n = u32::try_from(self.stack.len() - common).unwrap_or(u32::MAX);
+            self.solver.pop(n);
+            self.stack.truncate(common);
+        }
+        for c in &constraints[common..] {
+            let z = self.translate(c);
+            self.solver.push();
+            self.solver.assert(as_bool(&z));
+            self.stack.push(c.id());
+        }
+    }
+
+    fn read_model(&self, constraints: &[Term]) -> Result<Model, String> {
+        let z3_model = self
+            .solver
+            .get_model()
+            .ok_or_else(|| "z3 answered sat without a model".to_string())?;
+        let mut model = Model::new();
+        for v in vars_of(constraints) {
+            let value = match var_const(&v) {
+                Z::B(b) => z3_model
+                    .eval(&b, true)
+                    .and_then(|x| x.as_bool())
+                    .map(Value::Bool),
+                Z::I(i) => z3_model
+                    .eval(&i, true)
+                    .and_then(|x| numeral(&x))
+                    .and_then(|s| s.parse::<BigInt>().ok())
+                    .map(Value::Int),
+                Z::R(r) => z3_model
+                    .eval(&r, true)
+                    .and_then(|x| numeral(&x))
+                    .and_then(|s| parse_rational(&s))
+                    .map(Value::Real),
+            };
+            let value = value.ok_or_else(|| {
+                format!(
+                    "z3's value for {} is not a rational number (an algebraic number)",
+                    v.name
+                )
+            })?;
+            model.insert(&v, value);
+        }
+        Ok(model)
+    }
+}
+
+impl Backend for Z3Backend {
+    fn name(&self) -> &'static str {
+        "z3"
+    }
+
+    fn solve(&mut self, query: &Query<'_>) -> Answer {
+        self.set_timeout(query.timeout);
+        self.sync_stack(query.constraints);
+        match self.solver.check() {
+            SatResult::Sat => match self.read_model(query.constraints) {
+                Ok(m) => Answer::Sat(m),
+                Err(why) => Answer::Unknown(why),
+            },
+            SatResult::Unsat => Answer::Unsat,
+            SatResult::Unknown => Answer::Unknown(format!(
+                "z3: {}",
+                self.solver
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".into())
+            )),
+        }
+    }
+}
+
+fn var_const(v: &Var) -> Z {
+    let name = format!("var_{}", v.index);
+    match v.sort {
+        Sort::Bool => Z::B(Bool::new_const(name)),
+        Sort::Int => Z::I(Int::new_const(name)),
+        Sort::Real => Z::R(Real::new_const(name)),
+    }
+}
+
+fn int_numeral(i: &BigInt) -> Int {
+    i.to_string()
+        .parse::<Int>()
+        .unwrap_or_else(|_| unreachable!("a decimal integer is a z3 numeral"))
+}
+
+fn real_numeral(r: &BigRational) -> Real {
+    match Real::from_rational_str(&r.numer().to_string(), &r.denom().to_string()) {
+        Some(x) => x,
+        None => unreachable!("a reduced fraction is a z3 numeral"),
+    }
+}
+
+fn as_bool(z: &Z) -> Bool {
+    match z {
+        Z::B(b) => b.clone(),
+        // Sorts are checked when terms are built; a number read as a truth value is non-zero.
+        Z::I(i) => i.eq(Int::from_i64(0)).not(),
+        Z::R(r) => r.eq(Real::from_rational(0, 1)).not(),
+    }
+}
+
+fn as_int(z: &Z) -> Int {
+    match z {
+        Z::I(i) => i.clone(),
+        Z::R(r) => r.to_int(),
+        Z::B(b) => b.ite(&Int::from_i64(1), &Int::from_i64(0)),
+    }
+}
+
+fn as_real(z: &Z) -> Real {
+    match z {
+        Z::R(r) => r.clone(),
+        Z::I(i) => i.to_real(),
+        Z::B(b) => b.ite(&Real::from_rational(1, 1), &Real::from_rational(0, 1)),
+    }
+}
+
+/// The decimal or `n/d` text of a numeral AST; `None` for anything else
+/// (algebraic numbers, unevaluated terms).
+fn numeral<A: Ast>(a: &A) -> Option<String> {
+    let ctx = a.get_ctx().get_z3_context();
+    // SAFETY: `ctx` and the AST come from the same live context; the string Z3
+    // returns stays valid until the next API call, and is copied before that.
+    unsafe {
+        if !z3_sys::Z3_is_numeral_ast(ctx, a.get_z3_ast()) {
+            return None;
+        }
+        let p = z3_sys::Z3_get_numeral_string(ctx, a.get_z3_ast());
+        if p.is_null() {
+            return None;
+        }
+        CStr::from_ptr(p).to_str().ok().map(str::to_owned)
+    }
+}
+
+fn parse_rational(s: &str) -> Option<BigRational> {
+    match s.split_once('/') {
+        Some((n, d)) => {
+            let d: BigInt = d.trim().parse().ok()?;
+            if d == BigInt::from(0) {
+                return None;
+            }
+            Some(BigRational::new(n.trim().parse().ok()?, d))
+        }
+        None => Some(BigRational::from_integer(s.trim().parse().ok()?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(constraints: &[Term]) -> Answer {
+        let hint = Model::new();
+        Z3Backend::new().solve(&Query {
+            constraints,
+            hint: &hint,
+            timeout: None,
+        })
+    }
+
+    #[test]
+    fn solves_a_nonlinear_system() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let b = Term::var(Var::new(1, "b", Sort::Int));
+        let cs = [
+            a.times(&b).equal(&Term::int(12)),
+            a.plus(&b).equal(&Term::int(7)),
+        ];
+        let Answer::Sat(m) = q(&cs) else {
+            panic!("expected sat")
+        };
+        assert!(symtest_term::satisfies(&m, &cs));
+    }
+
+    #[test]
+    fn proves_unsat() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let cs = [a.less(&Term::int(3)), Term::int(4).less(&a)];
+        assert_eq!(q(&cs), Answer::Unsat);
+    }
+
+    #[test]
+    fn reads_rational_models() {
+        let x = Term::var(Var::new(0, "x", Sort::Real));
+        let cs = [x.times(&Term::int(4)).equal(&Term::int(1))];
+        let Answer::Sat(m) = q(&cs) else {
+            panic!("expected sat")
+        };
+        assert_eq!(m.get_index(0), Value::ratio(1, 4).as_ref());
+    }
+
+    #[test]
+    fn c_division_semantics_survive_translation() {
+        // -7 / 2 == -3 in C; Euclid would say -4.
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let cs = [
+            a.equal(&Term::int(-7)),
+            a.int_div(&Term::int(2), Rounding::Trunc)
+                .equal(&Term::int(-3)),
+            a.int_mod(&Term::int(2), Rounding::Trunc)
+                .equal(&Term::int(-1)),
+        ];
+        assert!(q(&cs).is_sat());
+    }
+
+    #[test]
+    fn incremental_stack_follows_queries() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let c1 = a.less(&Term::int(3));
+        let c2 = Term::int(4).less(&a);
+        let c3 = a.greater(&Term::int(0));
+        let mut z = Z3Backend::new();
+        let hint = Model::new();
+        let mut ask = |cs: &[Term]| {
+            z.solve(&Query {
+                constraints: cs,
+                hint: &hint,
+                timeout: None,
+            })
+        };
+        assert!(ask(&[c1.clone(), c3.clone()]).is_sat());
+        assert!(ask(&[c1.clone(), c2.clone()]).is_unsat());
+        assert!(ask(std::slice::from_ref(&c2)).is_sat());
+        assert!(ask(&[c1, c3]).is_sat());
+    }
+}

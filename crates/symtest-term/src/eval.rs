@@ -1,0 +1,279 @@
+//! Exact evaluation of terms under a model: big integers and exact rationals,
+//! so a model either satisfies a constraint or it does not, with no rounding.
+
+use std::collections::BTreeMap;
+
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use thiserror::Error;
+
+use crate::fxhash::FxHashMap;
+use crate::term::{Op, Term, Var};
+use crate::value::{Value, int_div, int_rem};
+
+/// An assignment of values to variables, keyed by variable index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Model {
+    values: BTreeMap<u32, Value>,
+}
+
+impl Model {
+    pub fn new() -> Model {
+        Model::default()
+    }
+
+    pub fn insert(&mut self, var: &Var, value: Value) {
+        self.values.insert(var.index, value);
+    }
+
+    pub fn insert_index(&mut self, index: u32, value: Value) {
+        self.values.insert(index, value);
+    }
+
+    pub fn get(&self, var: &Var) -> Option<&Value> {
+        self.values.get(&var.index)
+    }
+
+    pub fn get_index(&self, index: u32) -> Option<&Value> {
+        self.values.get(&index)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Value)> {
+        self.values.iter().map(|(i, v)| (*i, v))
+    }
+
+    /// This model with every value of `other` written over it.
+    pub fn overlaid(&self, other: &Model) -> Model {
+        let mut out = self.clone();
+        for (i, v) in other.iter() {
+            out.values.insert(i, v.clone());
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum EvalError {
+    #[error("variable {0} has no value in the model")]
+    Unassigned(String),
+    #[error("division by zero")]
+    DivisionByZero,
+    #[error("ill-sorted term: {0}")]
+    IllSorted(String),
+}
+
+impl Term {
+    /// The exact value of this term under `model`.
+    pub fn eval(&self, model: &Model) -> Result<Value, EvalError> {
+        Evaluator {
+            model,
+            memo: FxHashMap::default(),
+        }
+        .eval(self)
+    }
+
+    /// True when this Boolean term evaluates to `true` under `model`. An
+    /// evaluation error (a missing value, a division by zero) is not `true`.
+    pub fn holds(&self, model: &Model) -> bool {
+        matches!(self.eval(model), Ok(Value::Bool(true)))
+    }
+}
+
+/// True when every constraint holds under `model`.
+pub fn satisfies(model: &Model, constraints: &[Term]) -> bool {
+    let mut ev = Evaluator {
+        model,
+        memo: FxHashMap::default(),
+    };
+    constraints
+        .iter()
+        .all(|c| matches!(ev.eval(c), Ok(Value::Bool(true))))
+}
+
+struct Evaluator<'m> {
+    model: &'m Model,
+    memo: FxHashMap<u64, Value>,
+}
+
+impl Evaluator<'_> {
+    fn eval(&mut self, t: &Term) -> Result<Value, EvalError> {
+        match t.op() {
+            Op::Const(v) => return Ok(v.clone()),
+            Op::Var(v) => {
+                return self
+                    .model
+                    .get(v)
+                    .cloned()
+                    .ok_or_else(|| EvalError::Unassigned(v.name.to_string()));
+            }
+            _ => {}
+        }
+        if let Some(v) = self.memo.get(&t.id()) {
+            return Ok(v.clone());
+        }
+        let v = self.eval_node(t)?;
+        self.memo.insert(t.id(), v.clone());
+        Ok(v)
+    }
+
+    fn boolean(&mut self, t: &Term) -> Result<bool, EvalError> {
+        match self.eval(t)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(ill_sorted(t, &other)),
+        }
+    }
+
+    fn rational(&mut self, t: &Term) -> Result<BigRational, EvalError> {
+        let v = self.eval(t)?;
+        v.to_rational().ok_or_else(|| ill_sorted(t, &v))
+    }
+
+    fn eval_node(&mut self, t: &Term) -> Result<Value, EvalError> {
+        let args = t.args();
+        Ok(match t.op() {
+            Op::Const(_) | Op::Var(_) => unreachable!("leaves are handled by eval"),
+            Op::Not => Value::Bool(!self.boolean(&args[0])?),
+            // Short-circuit, so an undefined operand behind a false guard is not evaluated.
+            Op::And => {
+                for a in args {
+                    if !self.boolean(a)? {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Value::Bool(true)
+            }
+            Op::Or => {
+                for a in args {
+                    if self.boolean(a)? {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Value::Bool(false)
+            }
+            Op::Ite => {
+                if self.boolean(&args[0])? {
+                    self.eval(&args[1])?
+                } else {
+                    self.eval(&args[2])?
+                }
+            }
+            Op::Eq => {
+                let a = self.eval(&args[0])?;
+                let b = self.eval(&args[1])?;
+                Value::Bool(match (&a, &b) {
+                    (Value::Bool(x), Value::Bool(y)) => x == y,
+                    _ => a.to_rational() == b.to_rational(),
+                })
+            }
+            Op::Lt => Value::Bool(self.rational(&args[0])? < self.rational(&args[1])?),
+            Op::Le => Value::Bool(self.rational(&args[0])? <= self.rational(&args[1])?),
+            Op::Add => {
+                let mut acc = BigRational::zero();
+                for a in args {
+                    acc += self.rational(a)?;
+                }
+                in_sort(t, acc)
+            }
+            Op::Mul => {
+                let mut acc = BigRational::one();
+                for a in args {
+                    acc *= self.rational(a)?;
+                }
+                in_sort(t, acc)
+            }
+            Op::Sub => {
+                let d = self.rational(&args[0])? - self.rational(&args[1])?;
+                in_sort(t, d)
+            }
+            Op::Neg => {
+                let x = self.rational(&args[0])?;
+                in_sort(t, -x)
+            }
+            Op::Div => {
+                let a = self.rational(&args[0])?;
+                let b = self.rational(&args[1])?;
+                if b.is_zero() {
+                    return Err(EvalError::DivisionByZero);
+                }
+                Value::Real(a / b)
+            }
+            Op::IntDiv(r) | Op::IntMod(r) => {
+                let a = self.eval(&args[0])?;
+                let b = self.eval(&args[1])?;
+                let (Value::Int(x), Value::Int(y)) = (&a, &b) else {
+                    return Err(EvalError::IllSorted(format!("{t}")));
+                };
+                let out = if matches!(t.op(), Op::IntDiv(_)) {
+                    int_div(x, y, *r)
+                } else {
+                    int_rem(x, y, *r)
+                };
+                Value::Int(out.ok_or(EvalError::DivisionByZero)?)
+            }
+            Op::ToReal => Value::Real(self.rational(&args[0])?),
+        })
+    }
+}
+
+fn in_sort(t: &Term, x: BigRational) -> Value {
+    match t.sort() {
+        crate::value::Sort::Int if x.is_integer() => Value::Int(x.to_integer()),
+        _ => Value::Real(x),
+    }
+}
+
+fn ill_sorted(t: &Term, v: &Value) -> EvalError {
+    EvalError::IllSorted(format!("{t} evaluated to {v}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{Rounding, Sort};
+
+    #[test]
+    fn evaluates_exactly() {
+        let a = Var::new(0, "a", Sort::Int);
+        let b = Var::new(1, "b", Sort::Int);
+        let (ta, tb) = (Term::var(a.clone()), Term::var(b.clone()));
+        let mut m = Model::new();
+        m.insert(&a, Value::int(-7));
+        m.insert(&b, Value::int(2));
+        assert_eq!(
+            ta.int_div(&tb, Rounding::Trunc).eval(&m),
+            Ok(Value::int(-3))
+        );
+        assert_eq!(ta.int_mod(&tb, Rounding::Floor).eval(&m), Ok(Value::int(1)));
+        assert!(ta.times(&tb).equal(&Term::int(-14)).holds(&m));
+        m.insert(&b, Value::int(0));
+        assert_eq!(
+            ta.int_div(&tb, Rounding::Floor).eval(&m),
+            Err(EvalError::DivisionByZero)
+        );
+        // A guard that fails first hides the undefined division.
+        let guarded = Term::and([
+            tb.distinct(&Term::int(0)),
+            ta.int_div(&tb, Rounding::Floor).less(&Term::int(0)),
+        ]);
+        assert_eq!(guarded.eval(&m), Ok(Value::Bool(false)));
+    }
+
+    #[test]
+    fn missing_values_are_errors_not_defaults() {
+        let a = Term::var(Var::new(3, "q", Sort::Int));
+        let c = a.less(&Term::int(3));
+        assert!(!c.holds(&Model::new()));
+        assert!(matches!(
+            c.eval(&Model::new()),
+            Err(EvalError::Unassigned(_))
+        ));
+    }
+}

@@ -1,0 +1,36 @@
+//! Terms for symtest: a hash-consed DAG over the sorts Bool, Int and Real,
+//! built through simplifying constructors, evaluated exactly under a model,
+//! and printed in Gymbo's infix style or as SMT-LIB.
+//!
+//! ```
+//! use symtest_term::{Model, Sort, Term, Value, Var};
+//!
+//! let a = Var::new(0, "a", Sort::Int);
+//! let x = Term::var(a.clone());
+//! let c = Term::and([x.less(&Term::int(3)), !&x.greater(&Term::int(4))]);
+//! assert_eq!(c.to_string(), "var_0<3&&!(4<var_0)");
+//! let mut m = Model::new();
+//! m.insert(&a, Value::int(2));
+//! assert!(c.holds(&m));
+//! ```
+
+mod construct;
+mod eval;
+pub mod fxhash;
+mod lower;
+mod print;
+pub mod smtlib;
+mod term;
+mod value;
+mod visit;
+
+pub use construct::{product, sum};
+pub use eval::{EvalError, Model, satisfies};
+pub use lower::lower_division;
+pub use print::Named;
+pub use term::{Op, Term, Var, live_terms};
+pub use value::{Rounding, Sort, Value, fmt_rational, int_div, int_rem};
+pub use visit::{postorder, vars_of};
+
+pub use num_bigint::BigInt;
+pub use num_rational::BigRational;

@@ -1,0 +1,134 @@
+//! SMT-LIB 2 output: a term as an s-expression, and a whole query as a
+//! script any SMT solver reads (`declare-const`, `assert`, `check-sat`).
+
+use std::fmt::{self, Write};
+
+use num_bigint::BigInt;
+use num_traits::Signed;
+
+use crate::lower::lower_division;
+use crate::term::{Op, Term};
+use crate::value::{Rounding, Sort, Value};
+use crate::visit::vars_of;
+
+/// The term as an SMT-LIB s-expression. C and Python division are lowered to
+/// Euclidean `div`/`mod`, which is what SMT-LIB means by them.
+pub fn to_smtlib(t: &Term) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_term(&lower_division(t), &mut out);
+    out
+}
+
+/// A complete script asserting every constraint, with a comment naming each
+/// variable's source name.
+pub fn script(constraints: &[Term]) -> String {
+    let mut out = String::from("(set-logic ALL)\n");
+    for v in vars_of(constraints) {
+        let _ = writeln!(
+            out,
+            "(declare-const var_{} {}) ; {}",
+            v.index,
+            sort_name(v.sort),
+            v.name
+        );
+    }
+    for c in constraints {
+        let _ = writeln!(out, "(assert {})", to_smtlib(c));
+    }
+    out.push_str("(check-sat)\n(get-model)\n");
+    out
+}
+
+pub fn sort_name(s: Sort) -> &'static str {
+    match s {
+        Sort::Bool => "Bool",
+        Sort::Int => "Int",
+        Sort::Real => "Real",
+    }
+}
+
+fn write_int(i: &BigInt, out: &mut String) -> fmt::Result {
+    if i.is_negative() {
+        write!(out, "(- {})", i.abs())
+    } else {
+        write!(out, "{i}")
+    }
+}
+
+fn write_term(t: &Term, out: &mut String) -> fmt::Result {
+    let head = match t.op() {
+        Op::Const(Value::Bool(b)) => return write!(out, "{b}"),
+        Op::Const(Value::Int(i)) => return write_int(i, out),
+        Op::Const(Value::Real(r)) => {
+            let (n, d) = (r.numer(), r.denom());
+            let neg = n.is_negative();
+            if neg {
+                out.push_str("(- ");
+            }
+            if r.is_integer() {
+                write!(out, "{}.0", n.abs())?;
+            } else {
+                write!(out, "(/ {}.0 {}.0)", n.abs(), d)?;
+            }
+            if neg {
+                out.push(')');
+            }
+            return Ok(());
+        }
+        Op::Var(v) => return write!(out, "var_{}", v.index),
+        Op::Not => "not",
+        Op::And => "and",
+        Op::Or => "or",
+        Op::Ite => "ite",
+        Op::Eq => "=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Add => "+",
+        Op::Sub | Op::Neg => "-",
+        Op::Mul => "*",
+        Op::Div => "/",
+        Op::IntDiv(Rounding::Euclid) => "div",
+        Op::IntMod(Rounding::Euclid) => "mod",
+        Op::IntDiv(_) | Op::IntMod(_) => unreachable!("division is lowered before printing"),
+        Op::ToReal => "to_real",
+    };
+    write!(out, "({head}")?;
+    for a in t.args() {
+        out.push(' ');
+        write_term(a, out)?;
+    }
+    out.push(')');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::Var;
+
+    #[test]
+    fn prints_s_expressions() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let t = Term::and([a.less(&Term::int(3)), !&Term::int(4).less(&a)]);
+        assert_eq!(to_smtlib(&t), "(and (< var_0 3) (not (< 4 var_0)))");
+        assert_eq!(to_smtlib(&a.equal(&Term::int(-2))), "(= var_0 (- 2))");
+        let x = Term::var(Var::new(1, "x", Sort::Real));
+        let q = x.equal(&(Term::int(1) / Term::int(4)));
+        assert_eq!(to_smtlib(&q), "(= var_1 (/ 1.0 4.0))");
+        let s = script(&[t]);
+        assert!(s.contains("(declare-const var_0 Int) ; a"));
+        assert!(s.contains("(check-sat)"));
+    }
+
+    #[test]
+    fn c_division_is_lowered() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let t = a
+            .int_div(&Term::int(2), Rounding::Trunc)
+            .equal(&Term::int(1));
+        let s = to_smtlib(&t);
+        assert!(s.contains("div"), "{s}");
+        assert!(!s.contains('/'), "{s}");
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs what the build needs on a fresh machine and writes the git-ignored
+# .cargo/config.toml that points the `z3` crate at the libz3 shipped in the
+# official `z3-solver` wheel. Idempotent: a second run does nothing.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+deps="$root/.deps"
+z3_wheel_version="5.4.1.0"
+z3_version="${z3_wheel_version%.*}"
+z3_dir="$deps/z3-$z3_wheel_version"
+z3_lib="$z3_dir/z3/lib"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing $*, and apt-get is not available: install them by hand"
+    exit 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing system packages: $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v make >/dev/null 2>&1 || missing+=(make)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt_install "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  say "cargo is not on PATH: install the Rust toolchain named in rust-toolchain.toml"
+  exit 1
+fi
+
+if [ ! -f "$z3_lib/libz3.so" ]; then
+  say "fetching the z3-solver $z3_wheel_version wheel (for its libz3.so)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
+    --dest "$tmp" "z3-solver==$z3_wheel_version"
+  wheel=$(ls "$tmp"/z3_solver-*.whl)
+  rm -rf "$z3_dir.partial"
+  mkdir -p "$z3_dir.partial"
+  python3 -m zipfile -e "$wheel" "$z3_dir.partial"
+  rm -rf "$z3_dir"
+  mv "$z3_dir.partial" "$z3_dir"
+fi
+
+mkdir -p "$root/.cargo"
+config="$root/.cargo/config.toml"
+want=$(cat <<CONF
+# Written by scripts/setup.sh for this checkout; not committed (absolute paths).
+[env]
+Z3_NO_PKG_CONFIG = "1"
+Z3_SYS_Z3_VERSION = "$z3_version"
+Z3_LIBRARY_PATH_OVERRIDE = "$z3_lib"
+
+[build]
+rustflags = ["-C", "link-arg=-Wl,-rpath,$z3_lib"]
+CONF
+)
+if [ ! -f "$config" ] || [ "$(cat "$config")" != "$want" ]; then
+  printf '%s\n' "$want" >"$config"
+  say "wrote .cargo/config.toml (libz3 at $z3_lib)"
+fi
