@@ -105,8 +105,10 @@ const CACHE_LIMIT: usize = 100_000;
 pub struct Solver {
     backend: Box<dyn Backend>,
     opts: SolverOptions,
-    cache: FxHashMap<Vec<u64>, Answer>,
-    vars: FxHashMap<u64, Rc<[u32]>>,
+    /// Keys hold their terms, which keeps them alive: a term's identity
+    /// (its id) is only stable while some handle to it exists.
+    cache: FxHashMap<Vec<Term>, Answer>,
+    vars: FxHashMap<Term, Rc<[u32]>>,
     recent: VecDeque<Model>,
     stats: SolverStats,
 }
@@ -203,8 +205,8 @@ impl Solver {
     }
 
     fn decide(&mut self, query: &[Term], hint: &Model, deadline: Option<Instant>) -> Answer {
-        let key: Vec<u64> = if self.opts.cache {
-            let mut k: Vec<u64> = query.iter().map(Term::id).collect();
+        let key: Vec<Term> = if self.opts.cache {
+            let mut k: Vec<Term> = query.to_vec();
             k.sort_unstable();
             k.dedup();
             if let Some(a) = self.cache.get(&k) {
@@ -275,14 +277,14 @@ impl Solver {
     }
 
     fn vars_of(&mut self, t: &Term) -> Rc<[u32]> {
-        if let Some(v) = self.vars.get(&t.id()) {
+        if let Some(v) = self.vars.get(t) {
             return v.clone();
         }
         if self.vars.len() >= CACHE_LIMIT {
             self.vars.clear();
         }
         let v: Rc<[u32]> = t.vars().iter().map(|v| v.index).collect();
-        self.vars.insert(t.id(), v.clone());
+        self.vars.insert(t.clone(), v.clone());
         v
     }
 

@@ -263,7 +263,13 @@ fn arith_nary(items: impl IntoIterator<Item = Term>, op: Op) -> Term {
     } else {
         Sort::Int
     };
-    let mut acc = if is_add {
+    // Integer sums and products stay in integers: rationals normalise by gcd on every step.
+    let mut int_acc = if is_add {
+        BigInt::zero()
+    } else {
+        BigInt::one()
+    };
+    let mut real_acc = if is_add {
         BigRational::zero()
     } else {
         BigRational::one()
@@ -277,12 +283,19 @@ fn arith_nary(items: impl IntoIterator<Item = Term>, op: Op) -> Term {
             pending.extend(t.args().iter().rev().cloned());
             continue;
         }
-        match rational(&t) {
-            Some(x) if is_add => acc += x,
-            Some(x) => acc *= x,
-            None => rest.push(t),
+        match t.as_const() {
+            Some(Value::Int(x)) if is_add => int_acc += x,
+            Some(Value::Int(x)) => int_acc *= x,
+            Some(Value::Real(x)) if is_add => real_acc += x,
+            Some(Value::Real(x)) => real_acc *= x,
+            _ => rest.push(t),
         }
     }
+    let acc = if sort == Sort::Int {
+        BigRational::from_integer(int_acc)
+    } else {
+        real_acc
+    };
     if !is_add && acc.is_zero() {
         return Term::zero(sort);
     }

@@ -1,8 +1,6 @@
 //! Exact evaluation of terms under a model: big integers and exact rationals,
 //! so a model either satisfies a constraint or it does not, with no rounding.
 
-use std::collections::BTreeMap;
-
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 use thiserror::Error;
@@ -11,10 +9,12 @@ use crate::fxhash::FxHashMap;
 use crate::term::{Op, Term, Var};
 use crate::value::{Value, int_div, int_rem};
 
-/// An assignment of values to variables, keyed by variable index.
+/// An assignment of values to variables, keyed by variable index. Indices
+/// are dense within an exploration (`var_0`, `var_1`, ...), so the map is a
+/// vector.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
-    values: BTreeMap<u32, Value>,
+    values: Vec<Option<Value>>,
 }
 
 impl Model {
@@ -23,38 +23,47 @@ impl Model {
     }
 
     pub fn insert(&mut self, var: &Var, value: Value) {
-        self.values.insert(var.index, value);
+        self.insert_index(var.index, value);
     }
 
     pub fn insert_index(&mut self, index: u32, value: Value) {
-        self.values.insert(index, value);
+        let i = index as usize;
+        if self.values.len() <= i {
+            self.values.resize(i + 1, None);
+        }
+        self.values[i] = Some(value);
     }
 
     pub fn get(&self, var: &Var) -> Option<&Value> {
-        self.values.get(&var.index)
+        self.get_index(var.index)
     }
 
     pub fn get_index(&self, index: u32) -> Option<&Value> {
-        self.values.get(&index)
+        self.values.get(index as usize).and_then(Option::as_ref)
     }
 
+    /// Number of variables with a value.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values.iter().filter(|v| v.is_some()).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.values.iter().all(Option::is_none)
     }
 
+    /// `(index, value)` pairs in index order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Value)> {
-        self.values.iter().map(|(i, v)| (*i, v))
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i as u32, v)))
     }
 
     /// This model with every value of `other` written over it.
     pub fn overlaid(&self, other: &Model) -> Model {
         let mut out = self.clone();
         for (i, v) in other.iter() {
-            out.values.insert(i, v.clone());
+            out.insert_index(i, v.clone());
         }
         out
     }
@@ -170,11 +179,39 @@ impl Evaluator<'_> {
                 let b = self.eval(&args[1])?;
                 Value::Bool(match (&a, &b) {
                     (Value::Bool(x), Value::Bool(y)) => x == y,
+                    (Value::Int(x), Value::Int(y)) => x == y,
                     _ => a.to_rational() == b.to_rational(),
                 })
             }
-            Op::Lt => Value::Bool(self.rational(&args[0])? < self.rational(&args[1])?),
-            Op::Le => Value::Bool(self.rational(&args[0])? <= self.rational(&args[1])?),
+            Op::Lt | Op::Le => {
+                let a = self.eval(&args[0])?;
+                let b = self.eval(&args[1])?;
+                let ord = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => x.cmp(y),
+                    _ => rational_of(&args[0], &a)?.cmp(&rational_of(&args[1], &b)?),
+                };
+                Value::Bool(if *t.op() == Op::Lt {
+                    ord.is_lt()
+                } else {
+                    ord.is_le()
+                })
+            }
+            Op::Add | Op::Mul | Op::Sub if t.sort() == crate::value::Sort::Int => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    match self.eval(a)? {
+                        Value::Int(i) => vals.push(i),
+                        other => return Err(ill_sorted(a, &other)),
+                    }
+                }
+                let mut it = vals.into_iter();
+                let first = it.next().unwrap_or_default();
+                Value::Int(match t.op() {
+                    Op::Add => it.fold(first, |acc, x| acc + x),
+                    Op::Mul => it.fold(first, |acc, x| acc * x),
+                    _ => it.fold(first, |acc, x| acc - x),
+                })
+            }
             Op::Add => {
                 let mut acc = BigRational::zero();
                 for a in args {
@@ -221,6 +258,10 @@ impl Evaluator<'_> {
             Op::ToReal => Value::Real(self.rational(&args[0])?),
         })
     }
+}
+
+fn rational_of(t: &Term, v: &Value) -> Result<BigRational, EvalError> {
+    v.to_rational().ok_or_else(|| ill_sorted(t, v))
 }
 
 fn in_sort(t: &Term, x: BigRational) -> Value {

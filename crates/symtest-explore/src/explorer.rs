@@ -1,0 +1,510 @@
+//! The concolic loop: run, record the decisions in the tree, pick an open
+//! direction, solve for an input that takes it, run again.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use symtest_solve::{Answer, Solver, SolverStats};
+use symtest_term::fxhash::FxHashMap;
+use symtest_term::{Model, Sort, Term, Value, Var};
+
+use crate::frontier::{Frontier, Strategy};
+use crate::path::{
+    Divergence, Literal, PathConstraint, PathRecord, PrefixRecord, StopReason, UnknownRecord,
+};
+use crate::subject::{Outcome, SiteId, Subject, Tracer};
+use crate::tree::{Edge, NodeId, Tree};
+
+#[derive(Clone, Debug)]
+pub struct ExploreOptions {
+    pub strategy: Strategy,
+    /// Branches recorded per path; later branches of a longer path are not explored.
+    pub max_depth: u32,
+    /// Concrete runs of the subject.
+    pub max_runs: Option<u64>,
+    /// Stop after this many feasible paths.
+    pub max_sat: Option<u64>,
+    /// Stop after this many infeasible path constraints.
+    pub max_unsat: Option<u64>,
+    /// Wall-clock budget for the whole exploration.
+    pub timeout: Option<Duration>,
+    /// Seed of the random strategy.
+    pub seed: u64,
+    /// Also list every feasible prefix (Gymbo's listing).
+    pub collect_prefixes: bool,
+    /// Set from elsewhere (a Ctrl-C handler) to stop early with what was found.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            strategy: Strategy::Dfs,
+            max_depth: 256,
+            max_runs: None,
+            max_sat: None,
+            max_unsat: None,
+            timeout: None,
+            seed: 42,
+            collect_prefixes: false,
+            interrupt: None,
+        }
+    }
+}
+
+/// Progress reports, for verbose output.
+pub enum Event<'a> {
+    Run {
+        index: u64,
+        constraint: &'a PathConstraint,
+        input: &'a Model,
+        outcome: &'a Outcome,
+        new_path: bool,
+    },
+    Query {
+        constraint: &'a PathConstraint,
+        answer: &'a Answer,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExploreStats {
+    pub runs: u64,
+    pub elapsed: Duration,
+    pub solver: SolverStats,
+    /// Paths longer than the depth bound.
+    pub depth_cut_paths: u64,
+    /// Shadows the frontend dropped, over all runs.
+    pub concretisations: u64,
+    /// Runs that went through a direction the solver had called infeasible.
+    /// Always zero with a sound solver; counted so that tests can insist on it.
+    pub unsound_unsat: u64,
+    /// Open directions left when the exploration stopped.
+    pub frontier_left: u64,
+}
+
+pub struct Exploration {
+    /// Symbolic inputs in the order they were first read (`var_0`, `var_1`, ...).
+    pub inputs: Vec<Var>,
+    pub paths: Vec<PathRecord>,
+    /// Every feasible prefix, when asked for.
+    pub prefixes: Vec<PrefixRecord>,
+    pub infeasible: Vec<PathConstraint>,
+    pub unknown: Vec<UnknownRecord>,
+    pub divergences: Vec<Divergence>,
+    /// Branch directions some run took: `(site, direction)`.
+    pub coverage: BTreeSet<(SiteId, bool)>,
+    pub site_count: Option<usize>,
+    pub stop: StopReason,
+    pub stats: ExploreStats,
+}
+
+/// Explores `subject` until every branch is decided or a budget runs out.
+pub fn explore(
+    subject: &mut dyn Subject,
+    solver: &mut Solver,
+    opts: &ExploreOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Exploration {
+    let started = Instant::now();
+    let mut ex = Explorer {
+        opts,
+        started,
+        deadline: opts.timeout.map(|t| started + t),
+        tree: Tree::default(),
+        frontier: Frontier::new(opts.strategy, opts.seed),
+        inputs: Inputs::default(),
+        paths: Vec::new(),
+        infeasible: Vec::new(),
+        unknown: Vec::new(),
+        divergences: Vec::new(),
+        coverage: BTreeSet::new(),
+        stats: ExploreStats::default(),
+    };
+    let stop = ex.main_loop(subject, solver, on_event);
+    ex.finish(subject, solver, stop)
+}
+
+struct Explorer<'o> {
+    opts: &'o ExploreOptions,
+    started: Instant,
+    deadline: Option<Instant>,
+    tree: Tree,
+    frontier: Frontier,
+    inputs: Inputs,
+    paths: Vec<PathRecord>,
+    /// `(node, direction, constraint)` for directions found infeasible.
+    infeasible: Vec<(NodeId, bool, PathConstraint)>,
+    unknown: Vec<(NodeId, bool, UnknownRecord)>,
+    divergences: Vec<Divergence>,
+    coverage: BTreeSet<(SiteId, bool)>,
+    stats: ExploreStats,
+}
+
+/// What one run recorded.
+struct RunRecord {
+    branches: Vec<Literal>,
+    /// Directions taken on conditions without a shadow.
+    concrete: Vec<(SiteId, bool)>,
+    input: Model,
+    outcome: Outcome,
+    depth_cut: bool,
+    concretised: Vec<String>,
+}
+
+impl Explorer<'_> {
+    fn budget_stop(&self) -> Option<StopReason> {
+        if self
+            .opts
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+        {
+            return Some(StopReason::Interrupted);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(StopReason::Timeout);
+        }
+        if self.opts.max_runs.is_some_and(|m| self.stats.runs >= m) {
+            return Some(StopReason::MaxRuns);
+        }
+        if self
+            .opts
+            .max_sat
+            .is_some_and(|m| self.paths.len() as u64 >= m)
+        {
+            return Some(StopReason::MaxSat);
+        }
+        if self
+            .opts
+            .max_unsat
+            .is_some_and(|m| self.infeasible.len() as u64 >= m)
+        {
+            return Some(StopReason::MaxUnsat);
+        }
+        None
+    }
+
+    fn main_loop(
+        &mut self,
+        subject: &mut dyn Subject,
+        solver: &mut Solver,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> StopReason {
+        let mut model = Model::new();
+        let mut target: Option<(NodeId, bool)> = None;
+        loop {
+            if let Some(stop) = self.budget_stop() {
+                return stop;
+            }
+            let run = self.run(subject, &model);
+            self.integrate(run, target, on_event);
+            // Find the next direction a model can be found for.
+            loop {
+                if let Some(stop) = self.budget_stop() {
+                    return stop;
+                }
+                let Some((node, dir, _)) = self.frontier.pop(&self.coverage) else {
+                    return StopReason::Exhausted;
+                };
+                if self.tree.edge(node, dir) != Edge::Pending {
+                    continue;
+                }
+                let mut terms = self.tree.terms_to(node, dir);
+                let Some(goal) = terms.pop() else {
+                    continue;
+                };
+                let witness = self.tree.nodes[node].witness.clone();
+                let answer = solver.check_branch(&terms, &goal, &witness, self.deadline);
+                let constraint = self.tree.constraint_to(node, dir);
+                on_event(Event::Query {
+                    constraint: &constraint,
+                    answer: &answer,
+                });
+                match answer {
+                    Answer::Sat(m) => {
+                        model = m;
+                        target = Some((node, dir));
+                        break;
+                    }
+                    Answer::Unsat => {
+                        self.tree.set_edge(node, dir, Edge::Infeasible);
+                        self.infeasible.push((node, dir, constraint));
+                    }
+                    Answer::Unknown(reason) => {
+                        self.tree.set_edge(node, dir, Edge::Unknown);
+                        self.unknown
+                            .push((node, dir, UnknownRecord { constraint, reason }));
+                    }
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, subject: &mut dyn Subject, model: &Model) -> RunRecord {
+        let mut tracer = RunTracer {
+            model,
+            inputs: &mut self.inputs,
+            used: Model::new(),
+            branches: Vec::new(),
+            concrete: Vec::new(),
+            max_depth: self.opts.max_depth as usize,
+            depth_cut: false,
+            concretised: Vec::new(),
+        };
+        let outcome = subject.run(&mut tracer);
+        self.stats.runs += 1;
+        RunRecord {
+            branches: tracer.branches,
+            concrete: tracer.concrete,
+            input: tracer.used,
+            outcome,
+            depth_cut: tracer.depth_cut,
+            concretised: tracer.concretised,
+        }
+    }
+
+    /// Records a run's decisions in the tree; queues the directions it did not take.
+    fn integrate(
+        &mut self,
+        run: RunRecord,
+        target: Option<(NodeId, bool)>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        self.coverage.extend(run.concrete.iter().copied());
+        let witness = Rc::new(run.input.clone());
+        let mut slot: Option<(NodeId, bool)> = None;
+        let mut consistent = true;
+        let mut hit_target = target.is_none();
+        for lit in &run.branches {
+            self.coverage.insert((lit.site, lit.taken));
+            let existing = match slot {
+                None => self.tree.root,
+                Some((p, d)) => match self.tree.edge(p, d) {
+                    Edge::Inner(c) => Some(c),
+                    Edge::Leaf(_) => {
+                        // An earlier run ended here; this one branches on: not the same program path.
+                        consistent = false;
+                        break;
+                    }
+                    Edge::Infeasible => {
+                        self.stats.unsound_unsat += 1;
+                        None
+                    }
+                    _ => None,
+                },
+            };
+            let node = match existing {
+                Some(n) => {
+                    let nd = &self.tree.nodes[n];
+                    if nd.cond != lit.cond || nd.site != lit.site {
+                        consistent = false;
+                        break;
+                    }
+                    n
+                }
+                None => {
+                    let n = self
+                        .tree
+                        .add(lit.site, lit.cond.clone(), slot, witness.clone());
+                    self.frontier
+                        .push((n, !lit.taken, lit.site), &self.coverage);
+                    n
+                }
+            };
+            if target == Some((node, lit.taken)) {
+                hit_target = true;
+            }
+            slot = Some((node, lit.taken));
+        }
+        let constraint = PathConstraint(run.branches);
+        let mut new_path = false;
+        if consistent {
+            let path_index = self.paths.len();
+            match slot {
+                None if self.tree.root.is_some() => consistent = false,
+                None => {
+                    if self.tree.root_leaf.is_none() {
+                        self.tree.root_leaf = Some(path_index);
+                        new_path = true;
+                    }
+                }
+                Some((n, d)) => match self.tree.edge(n, d) {
+                    Edge::Leaf(_) => {}
+                    Edge::Inner(_) => consistent = false,
+                    e => {
+                        if e == Edge::Infeasible {
+                            self.stats.unsound_unsat += 1;
+                        }
+                        self.tree.set_edge(n, d, Edge::Leaf(path_index));
+                        new_path = true;
+                    }
+                },
+            }
+        }
+        if let Some((n, d)) = target
+            && (!hit_target || !consistent)
+        {
+            if self.tree.edge(n, d) == Edge::Pending {
+                self.tree.set_edge(n, d, Edge::Diverged);
+            }
+            self.divergences.push(Divergence {
+                expected: self.tree.constraint_to(n, d),
+                actual: constraint.clone(),
+                input: run.input.clone(),
+            });
+        }
+        self.stats.concretisations += run.concretised.len() as u64;
+        on_event(Event::Run {
+            index: self.stats.runs,
+            constraint: &constraint,
+            input: &run.input,
+            outcome: &run.outcome,
+            new_path,
+        });
+        if new_path {
+            if run.depth_cut {
+                self.stats.depth_cut_paths += 1;
+            }
+            self.paths.push(PathRecord {
+                constraint,
+                input: run.input,
+                outcome: run.outcome,
+                depth_cut: run.depth_cut,
+                concretised: run.concretised,
+            });
+        }
+    }
+
+    fn finish(self, subject: &dyn Subject, solver: &Solver, stop: StopReason) -> Exploration {
+        let tree = &self.tree;
+        let still = |n: NodeId, d: bool, e: Edge| tree.edge(n, d) == e;
+        let infeasible = self
+            .infeasible
+            .into_iter()
+            .filter(|(n, d, _)| still(*n, *d, Edge::Infeasible))
+            .map(|(_, _, c)| c)
+            .collect();
+        let unknown = self
+            .unknown
+            .into_iter()
+            .filter(|(n, d, _)| still(*n, *d, Edge::Unknown))
+            .map(|(_, _, u)| u)
+            .collect();
+        let mut prefixes = Vec::new();
+        if self.opts.collect_prefixes {
+            for n in 0..tree.nodes.len() {
+                for dir in [true, false] {
+                    let input = match tree.edge(n, dir) {
+                        Edge::Inner(c) => (*tree.nodes[c].witness).clone(),
+                        Edge::Leaf(p) => self.paths[p].input.clone(),
+                        _ => continue,
+                    };
+                    prefixes.push(PrefixRecord {
+                        constraint: tree.constraint_to(n, dir),
+                        input,
+                    });
+                }
+            }
+        }
+        let mut stats = self.stats;
+        stats.elapsed = self.started.elapsed();
+        stats.solver = solver.stats();
+        stats.frontier_left = self.frontier.len() as u64;
+        Exploration {
+            inputs: self.inputs.vars,
+            paths: self.paths,
+            prefixes,
+            infeasible,
+            unknown,
+            divergences: self.divergences,
+            coverage: self.coverage,
+            site_count: subject.site_count(),
+            stop,
+            stats,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Inputs {
+    vars: Vec<Var>,
+    /// Name to the indices of the variables of that name (one per sort).
+    by_name: FxHashMap<String, Vec<u32>>,
+}
+
+impl Inputs {
+    fn get(&mut self, name: &str, sort: Sort) -> Var {
+        if let Some(ids) = self.by_name.get(name)
+            && let Some(v) = ids
+                .iter()
+                .map(|i| &self.vars[*i as usize])
+                .find(|v| v.sort == sort)
+        {
+            return v.clone();
+        }
+        let index = u32::try_from(self.vars.len()).unwrap_or(u32::MAX);
+        let v = Var::new(index, name, sort);
+        self.vars.push(v.clone());
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(index);
+        v
+    }
+}
+
+struct RunTracer<'a> {
+    model: &'a Model,
+    inputs: &'a mut Inputs,
+    used: Model,
+    branches: Vec<Literal>,
+    concrete: Vec<(SiteId, bool)>,
+    max_depth: usize,
+    depth_cut: bool,
+    concretised: Vec<String>,
+}
+
+impl Tracer for RunTracer<'_> {
+    fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
+        let var = self.inputs.get(name, sort);
+        let value = self
+            .model
+            .get(&var)
+            .filter(|v| v.sort() == sort)
+            .cloned()
+            .unwrap_or_else(|| sort.default_value());
+        self.used.insert(&var, value.clone());
+        (value, Term::var(var))
+    }
+
+    fn branch(&mut self, site: SiteId, cond: &Term, taken: bool) {
+        if cond.is_const() {
+            self.branch_concrete(site, taken);
+            return;
+        }
+        if self.branches.len() >= self.max_depth {
+            self.depth_cut = true;
+            return;
+        }
+        self.branches.push(Literal {
+            site,
+            cond: cond.clone(),
+            taken,
+        });
+    }
+
+    fn branch_concrete(&mut self, site: SiteId, taken: bool) {
+        // Runs repeat the same concrete decisions (loops); keep the record short.
+        if !self.concrete.contains(&(site, taken)) {
+            self.concrete.push((site, taken));
+        }
+    }
+
+    fn concretised(&mut self, why: &str) {
+        self.concretised.push(why.to_string());
+    }
+}

@@ -1,0 +1,93 @@
+//! Concolic exploration, independent of any one language.
+//!
+//! A frontend implements [`Subject`]; [`explore`] runs it, records every
+//! branch decision in a tree, asks the [`symtest_solve::Solver`] for inputs
+//! that take the directions no run has taken yet, and returns every feasible
+//! path with an input that drives it, every infeasible path constraint, every
+//! undecided one, and any divergence between prediction and execution.
+
+mod explorer;
+mod frontier;
+mod path;
+mod subject;
+mod tree;
+
+pub use explorer::{Event, Exploration, ExploreOptions, ExploreStats, explore};
+pub use frontier::Strategy;
+pub use path::{
+    Divergence, Literal, NamedPath, PathConstraint, PathRecord, PrefixRecord, StopReason,
+    UnknownRecord,
+};
+pub use subject::{Outcome, SiteId, Subject, Tracer};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use symtest_solve::{Solver, SolverOptions};
+    use symtest_term::{Sort, Term, Value};
+
+    /// `if (a < 3) { if (a > 4) return 1; }` written directly against the seam.
+    struct Nested;
+
+    impl Subject for Nested {
+        fn run(&mut self, t: &mut dyn Tracer) -> Outcome {
+            let (v, a) = t.input("a", Sort::Int);
+            let Value::Int(x) = v else {
+                return Outcome::Error("not an int".into());
+            };
+            let c1 = a.less(&Term::int(3));
+            let lt3 = x < 3.into();
+            t.branch(SiteId(0), &c1, lt3);
+            if lt3 {
+                let c2 = a.greater(&Term::int(4));
+                let gt4 = x > 4.into();
+                t.branch(SiteId(1), &c2, gt4);
+                if gt4 {
+                    return Outcome::Returned("1".into());
+                }
+            }
+            Outcome::Finished
+        }
+    }
+
+    fn run(strategy: Strategy) -> Exploration {
+        let mut solver = Solver::new(SolverOptions::default());
+        let opts = ExploreOptions {
+            strategy,
+            collect_prefixes: true,
+            ..ExploreOptions::default()
+        };
+        explore(&mut Nested, &mut solver, &opts, &mut |_| {})
+    }
+
+    #[test]
+    fn gymbo_readme_example_through_the_seam() {
+        for s in Strategy::ALL {
+            let ex = run(s);
+            let mut paths: Vec<String> =
+                ex.paths.iter().map(|p| p.constraint.to_string()).collect();
+            paths.sort();
+            assert_eq!(paths, ["!(var_0<3)", "(var_0<3)&&!(4<var_0)"], "{s}");
+            let unsat: Vec<String> = ex.infeasible.iter().map(ToString::to_string).collect();
+            assert_eq!(unsat, ["(var_0<3)&&(4<var_0)"], "{s}");
+            assert_eq!(ex.prefixes.len(), 3, "{s}");
+            assert_eq!(ex.stop, StopReason::Exhausted);
+            assert!(ex.divergences.is_empty());
+            for p in &ex.paths {
+                assert!(symtest_term::satisfies(&p.input, &p.constraint.terms()));
+            }
+        }
+    }
+
+    #[test]
+    fn budgets_stop_early() {
+        let mut solver = Solver::new(SolverOptions::default());
+        let opts = ExploreOptions {
+            max_sat: Some(1),
+            ..ExploreOptions::default()
+        };
+        let ex = explore(&mut Nested, &mut solver, &opts, &mut |_| {});
+        assert_eq!(ex.paths.len(), 1);
+        assert_eq!(ex.stop, StopReason::MaxSat);
+    }
+}

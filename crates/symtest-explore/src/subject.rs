@@ -1,0 +1,73 @@
+//! The seam between a language and the engine.
+//!
+//! A frontend implements [`Subject`]: it runs the program concretely on the
+//! input values the [`Tracer`] hands out, carries a symbolic shadow beside
+//! every value derived from inputs, and reports each branch whose condition
+//! has a shadow. Where it cannot model an operation it drops the shadow and
+//! says so, so it never stops on unsupported code.
+
+use std::fmt;
+
+use symtest_term::{Sort, Term, Value};
+
+/// A static branch location in the subject (a frontend numbers its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SiteId(pub u32);
+
+pub trait Tracer {
+    /// The value of the symbolic input `name` in this run, and its shadow.
+    /// Inputs are declared by asking for them; the first request fixes the
+    /// variable's index (Gymbo's `var_<n>` numbering).
+    fn input(&mut self, name: &str, sort: Sort) -> (Value, Term);
+
+    /// The run reached the branch `site` with condition `cond` (a Bool term)
+    /// and went the `taken` way. A constant condition counts for coverage only.
+    fn branch(&mut self, site: SiteId, cond: &Term, taken: bool);
+
+    /// The run went the `taken` way at `site` on a condition with no shadow:
+    /// nothing to solve, but the direction is covered.
+    fn branch_concrete(&mut self, site: SiteId, taken: bool);
+
+    /// The frontend dropped a symbolic shadow it could not model.
+    fn concretised(&mut self, why: &str);
+}
+
+/// How one concrete run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The program returned this value (as the language prints it).
+    Returned(String),
+    /// The program ended without returning a value.
+    Finished,
+    /// The program failed (division by zero, an exception, ...).
+    Error(String),
+    /// The run was cut short by a bound (loop unrolling, recursion).
+    Stopped(String),
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Returned(v) => write!(f, "returns {v}"),
+            Outcome::Finished => f.write_str("ends without return"),
+            Outcome::Error(e) => write!(f, "error: {e}"),
+            Outcome::Stopped(why) => write!(f, "stopped: {why}"),
+        }
+    }
+}
+
+pub trait Subject {
+    /// Runs once, asking `tracer` for inputs and reporting branches.
+    fn run(&mut self, tracer: &mut dyn Tracer) -> Outcome;
+
+    /// A person's description of a branch site (e.g. `if at 3:5`).
+    fn describe_site(&self, site: SiteId) -> String {
+        format!("branch #{}", site.0)
+    }
+
+    /// How many branch sites the subject has, when known (each has two
+    /// directions), for coverage ratios.
+    fn site_count(&self) -> Option<usize> {
+        None
+    }
+}

@@ -1,0 +1,440 @@
+//! Exploration results for people (Gymbo's summary) and for machines (JSON).
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+use symtest_explore::{Exploration, Outcome, PathConstraint};
+use symtest_term::{Model, Value, Var, smtlib};
+
+/// How to print a report.
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    /// Print variables by their source names instead of `var_<n>`.
+    pub names: bool,
+    /// List every feasible prefix as Gymbo does, not only complete paths.
+    pub prefixes: bool,
+    /// Counts only.
+    pub quiet: bool,
+    pub solver: String,
+    pub strategy: String,
+}
+
+fn constraint(c: &PathConstraint, names: bool) -> String {
+    if names {
+        c.named().to_string()
+    } else {
+        c.to_string()
+    }
+}
+
+/// `var_0 (a) = 3, var_1 (b) = -2` for the inputs the model gives.
+pub fn params(model: &Model, inputs: &[Var]) -> String {
+    let mut parts = Vec::new();
+    for v in inputs {
+        if let Some(val) = model.get(v) {
+            parts.push(format!("var_{} ({}) = {}", v.index, v.name, val));
+        }
+    }
+    if parts.is_empty() {
+        "(none)".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Gymbo's result summary, extended with what Gymbo does not report.
+pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
+    let mut s = String::new();
+    let sat = if o.prefixes {
+        ex.prefixes.len()
+    } else {
+        ex.paths.len()
+    };
+    if !o.quiet && !ex.inputs.is_empty() {
+        let inputs: Vec<String> = ex
+            .inputs
+            .iter()
+            .map(|v| format!("var_{} = {} ({})", v.index, v.name, v.sort))
+            .collect();
+        let _ = writeln!(s, "Inputs: {}", inputs.join(", "));
+    }
+    let _ = writeln!(s, "---------------------------");
+    let _ = writeln!(s, "Result Summary");
+    let _ = writeln!(s, "#SAT: {sat}");
+    let _ = writeln!(s, "#UNSAT: {}", ex.infeasible.len());
+    let _ = writeln!(s, "#UNKNOWN: {}", ex.unknown.len());
+    if !o.quiet {
+        if o.prefixes {
+            let _ = writeln!(s, "List of SAT Path Constraints (every feasible prefix)");
+            for p in &ex.prefixes {
+                let _ = writeln!(s, "# {}", constraint(&p.constraint, o.names));
+                let _ = writeln!(s, "  params: {}", params(&p.input, &ex.inputs));
+            }
+        } else {
+            let _ = writeln!(s, "List of SAT Path Constraints");
+            for p in &ex.paths {
+                let _ = writeln!(s, "# {}", constraint(&p.constraint, o.names));
+                let _ = writeln!(s, "  params: {}", params(&p.input, &ex.inputs));
+                let _ = write!(s, "  {}", p.outcome);
+                if p.depth_cut {
+                    let _ = write!(s, " (branches past the depth bound not recorded)");
+                }
+                let _ = writeln!(s);
+                for why in &p.concretised {
+                    let _ = writeln!(s, "  concretised: {why}");
+                }
+            }
+        }
+        if !ex.infeasible.is_empty() {
+            let _ = writeln!(s, "List of UNSAT Path Constraints");
+            for c in &ex.infeasible {
+                let _ = writeln!(s, "# {}", constraint(c, o.names));
+            }
+        }
+        if !ex.unknown.is_empty() {
+            let _ = writeln!(s, "List of UNKNOWN Path Constraints");
+            for u in &ex.unknown {
+                let _ = writeln!(s, "# {}", constraint(&u.constraint, o.names));
+                let _ = writeln!(s, "  reason: {}", u.reason);
+            }
+        }
+        if !ex.divergences.is_empty() {
+            let _ = writeln!(s, "Divergences (the run left the solved path)");
+            for d in &ex.divergences {
+                let _ = writeln!(s, "# expected {}", constraint(&d.expected, o.names));
+                let _ = writeln!(s, "  followed {}", constraint(&d.actual, o.names));
+                let _ = writeln!(s, "  params: {}", params(&d.input, &ex.inputs));
+            }
+        }
+    }
+    let _ = writeln!(s, "---------------------------");
+    let (covered, total) = coverage(ex);
+    let _ = writeln!(
+        s,
+        "Branch coverage: {covered} of {total} directions ({} branch sites)",
+        sites.len()
+    );
+    if !o.quiet {
+        let missing = uncovered(ex, sites);
+        if !missing.is_empty() {
+            let _ = writeln!(s, "Never taken: {}", missing.join(", "));
+        }
+    }
+    let st = &ex.stats;
+    let sv = &st.solver;
+    let _ = writeln!(
+        s,
+        "Search time: {:.3} s ({} runs; {} queries: {} to {}, {} from cache, {} by model reuse; {} models rejected)",
+        st.elapsed.as_secs_f64(),
+        st.runs,
+        sv.queries,
+        sv.backend_calls,
+        o.solver,
+        sv.cache_hits,
+        sv.model_reuse,
+        sv.rejected_models,
+    );
+    if !ex.stop.is_complete() {
+        let _ = writeln!(
+            s,
+            "Stopped early: {} ({} open directions left)",
+            ex.stop.describe(),
+            st.frontier_left
+        );
+    }
+    if st.depth_cut_paths > 0 {
+        let _ = writeln!(
+            s,
+            "{} paths were longer than --max-depth; their later branches were not explored",
+            st.depth_cut_paths
+        );
+    }
+    s
+}
+
+/// Directions covered and the total over all sites (two per site).
+pub fn coverage(ex: &Exploration) -> (usize, usize) {
+    let total = ex.site_count.map_or(ex.coverage.len(), |n| 2 * n);
+    (ex.coverage.len(), total)
+}
+
+fn uncovered(ex: &Exploration, sites: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, name) in sites.iter().enumerate() {
+        let id = symtest_explore::SiteId(u32::try_from(i).unwrap_or(u32::MAX));
+        for dir in [true, false] {
+            if !ex.coverage.contains(&(id, dir)) {
+                out.push(format!("{name} ({})", if dir { "true" } else { "false" }));
+            }
+        }
+    }
+    out
+}
+
+/// A value as JSON: integers as numbers when they fit 64 bits (else decimal
+/// strings), reals as exact strings (`"0.25"`, `"1/3"`), truth values as booleans.
+pub fn value_json(v: &Value) -> Json {
+    match v {
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => match i64::try_from(i) {
+            Ok(x) => Json::from(x),
+            Err(_) => Json::String(i.to_string()),
+        },
+        Value::Real(_) => Json::String(v.to_string()),
+    }
+}
+
+fn params_json(m: &Model, inputs: &[Var]) -> serde_json::Map<String, Json> {
+    let mut out = serde_json::Map::new();
+    for v in inputs {
+        if let Some(val) = m.get(v) {
+            out.insert(v.name.to_string(), value_json(val));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JInput {
+    var: String,
+    name: String,
+    sort: String,
+}
+
+#[derive(Serialize)]
+struct JConstraint {
+    constraint: String,
+    named: String,
+    smtlib: String,
+}
+
+impl JConstraint {
+    fn new(c: &PathConstraint) -> JConstraint {
+        let terms = c.terms();
+        let smt = match terms.len() {
+            0 => "true".to_string(),
+            1 => smtlib::to_smtlib(&terms[0]),
+            _ => format!(
+                "(and {})",
+                terms
+                    .iter()
+                    .map(smtlib::to_smtlib)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        };
+        JConstraint {
+            constraint: c.to_string(),
+            named: c.named().to_string(),
+            smtlib: smt,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JOutcome {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+fn outcome_json(o: &Outcome) -> JOutcome {
+    let (kind, value, message) = match o {
+        Outcome::Returned(v) => ("returned", Some(v.clone()), None),
+        Outcome::Finished => ("finished", None, None),
+        Outcome::Error(e) => ("error", None, Some(e.clone())),
+        Outcome::Stopped(e) => ("stopped", None, Some(e.clone())),
+    };
+    JOutcome {
+        kind,
+        value,
+        message,
+    }
+}
+
+#[derive(Serialize)]
+struct JPath {
+    #[serde(flatten)]
+    constraint: JConstraint,
+    params: serde_json::Map<String, Json>,
+    outcome: JOutcome,
+    depth_cut: bool,
+    concretised: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JPrefix {
+    #[serde(flatten)]
+    constraint: JConstraint,
+    params: serde_json::Map<String, Json>,
+}
+
+#[derive(Serialize)]
+struct JUnknown {
+    #[serde(flatten)]
+    constraint: JConstraint,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct JDivergence {
+    expected: JConstraint,
+    actual: JConstraint,
+    params: serde_json::Map<String, Json>,
+}
+
+#[derive(Serialize)]
+struct JCoverage {
+    directions_covered: usize,
+    directions_total: usize,
+    sites: usize,
+    never_taken: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JStats {
+    runs: u64,
+    elapsed_ms: f64,
+    queries: u64,
+    backend_calls: u64,
+    cache_hits: u64,
+    model_reuse: u64,
+    rejected_models: u64,
+    sliced_away: u64,
+    solver_ms: f64,
+    depth_cut_paths: u64,
+    concretisations: u64,
+    open_directions: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peak_rss_kib: Option<u64>,
+    backend: serde_json::Map<String, Json>,
+}
+
+#[derive(Serialize)]
+struct JReport {
+    solver: String,
+    strategy: String,
+    inputs: Vec<JInput>,
+    sat: usize,
+    unsat_count: usize,
+    unknown_count: usize,
+    paths: Vec<JPath>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefixes: Option<Vec<JPrefix>>,
+    unsat: Vec<JConstraint>,
+    unknown: Vec<JUnknown>,
+    divergences: Vec<JDivergence>,
+    coverage: JCoverage,
+    stop: &'static str,
+    complete: bool,
+    stats: JStats,
+}
+
+/// The whole exploration as JSON. `sat` counts paths, or prefixes with `prefixes`.
+pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> Json {
+    let (covered, total) = coverage(ex);
+    let st = &ex.stats;
+    let report = JReport {
+        solver: o.solver.clone(),
+        strategy: o.strategy.clone(),
+        inputs: ex
+            .inputs
+            .iter()
+            .map(|v| JInput {
+                var: format!("var_{}", v.index),
+                name: v.name.to_string(),
+                sort: v.sort.to_string(),
+            })
+            .collect(),
+        sat: if o.prefixes {
+            ex.prefixes.len()
+        } else {
+            ex.paths.len()
+        },
+        unsat_count: ex.infeasible.len(),
+        unknown_count: ex.unknown.len(),
+        paths: ex
+            .paths
+            .iter()
+            .map(|p| JPath {
+                constraint: JConstraint::new(&p.constraint),
+                params: params_json(&p.input, &ex.inputs),
+                outcome: outcome_json(&p.outcome),
+                depth_cut: p.depth_cut,
+                concretised: p.concretised.clone(),
+            })
+            .collect(),
+        prefixes: o.prefixes.then(|| {
+            ex.prefixes
+                .iter()
+                .map(|p| JPrefix {
+                    constraint: JConstraint::new(&p.constraint),
+                    params: params_json(&p.input, &ex.inputs),
+                })
+                .collect()
+        }),
+        unsat: ex.infeasible.iter().map(JConstraint::new).collect(),
+        unknown: ex
+            .unknown
+            .iter()
+            .map(|u| JUnknown {
+                constraint: JConstraint::new(&u.constraint),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        divergences: ex
+            .divergences
+            .iter()
+            .map(|d| JDivergence {
+                expected: JConstraint::new(&d.expected),
+                actual: JConstraint::new(&d.actual),
+                params: params_json(&d.input, &ex.inputs),
+            })
+            .collect(),
+        coverage: JCoverage {
+            directions_covered: covered,
+            directions_total: total,
+            sites: sites.len(),
+            never_taken: uncovered(ex, sites),
+        },
+        stop: stop_name(ex),
+        complete: ex.stop.is_complete(),
+        stats: JStats {
+            runs: st.runs,
+            elapsed_ms: st.elapsed.as_secs_f64() * 1000.0,
+            queries: st.solver.queries,
+            backend_calls: st.solver.backend_calls,
+            cache_hits: st.solver.cache_hits,
+            model_reuse: st.solver.model_reuse,
+            rejected_models: st.solver.rejected_models,
+            sliced_away: st.solver.sliced_away,
+            solver_ms: st.solver.backend_time.as_secs_f64() * 1000.0,
+            depth_cut_paths: st.depth_cut_paths,
+            concretisations: st.concretisations,
+            open_directions: st.frontier_left,
+            peak_rss_kib: crate::sysinfo::peak_rss_kib(),
+            backend: st
+                .solver
+                .backend_counters
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), Json::from(*v)))
+                .collect(),
+        },
+    };
+    serde_json::to_value(report).unwrap_or(Json::Null)
+}
+
+fn stop_name(ex: &Exploration) -> &'static str {
+    use symtest_explore::StopReason::*;
+    match ex.stop {
+        Exhausted => "exhausted",
+        MaxRuns => "max_runs",
+        MaxSat => "max_sat",
+        MaxUnsat => "max_unsat",
+        Timeout => "timeout",
+        Interrupted => "interrupted",
+    }
+}
