@@ -482,7 +482,9 @@ impl Tracer for RunTracer<'_> {
     }
 
     fn branch(&mut self, site: SiteId, cond: &Term, taken: bool) {
-        if cond.is_const() {
+        // A condition this run already decided is implied by the path so far:
+        // recording it again would only deepen the tree and add queries.
+        if cond.is_const() || self.branches.iter().any(|l| l.cond == *cond) {
             self.branch_concrete(site, taken);
             return;
         }

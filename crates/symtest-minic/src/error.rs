@@ -47,7 +47,7 @@ impl ParseError {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         format!(
-            "error: {msg}\n{sp} --> {file}:{pos}\n{sp} |\n{line} | {text}\n{sp} | {pad}^\n",
+            "error: {msg}\n{sp}--> {file}:{pos}\n{sp} |\n{line} | {text}\n{sp} | {pad}^\n",
             msg = self.message,
             sp = " ".repeat(gutter),
             file = file,

@@ -76,7 +76,8 @@ impl Tracer for Replay {
     }
 
     fn branch(&mut self, site: SiteId, cond: &Term, taken: bool) {
-        if !cond.is_const() {
+        // A condition decided earlier on the same run is implied, not a new decision.
+        if !cond.is_const() && !self.literals.iter().any(|l| l.cond == *cond) {
             self.literals.push(Literal {
                 site,
                 cond: cond.clone(),

@@ -125,15 +125,15 @@ pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
     let sv = &st.solver;
     let _ = writeln!(
         s,
-        "Search time: {:.3} s ({} runs; {} queries: {} to {}, {} from cache, {} by model reuse; {} models rejected)",
+        "Search time: {:.3} s ({}; {}: {} to {}, {} from cache, {} by model reuse; {} rejected)",
         st.elapsed.as_secs_f64(),
-        st.runs,
-        sv.queries,
+        plural(st.runs, "run"),
+        plural(sv.queries, "query"),
         sv.backend_calls,
         o.solver,
         sv.cache_hits,
         sv.model_reuse,
-        sv.rejected_models,
+        plural(sv.rejected_models, "model"),
     );
     if !ex.stop.is_complete() {
         let _ = writeln!(
@@ -151,6 +151,14 @@ pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
         );
     }
     s
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "query") => format!("{n} queries"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 /// Directions covered and the total over all sites (two per site).
