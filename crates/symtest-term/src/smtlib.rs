@@ -6,17 +6,42 @@ use std::fmt::{self, Write};
 use num_bigint::BigInt;
 use num_traits::Signed;
 
+use crate::fxhash::FxHashMap;
 use crate::lower::lower_division;
 use crate::term::{Op, Term};
 use crate::value::{Rounding, Sort, Value};
-use crate::visit::vars_of;
+use crate::visit::{postorder, vars_of};
 
 /// The term as an SMT-LIB s-expression. C and Python division are lowered to
-/// Euclidean `div`/`mod`, which is what SMT-LIB means by them.
+/// Euclidean `div`/`mod`, which is what SMT-LIB means by them. Subterms used
+/// more than once are bound with `let`, so the text stays as small as the DAG
+/// (a tree print of a shared term can be exponentially larger).
 pub fn to_smtlib(t: &Term) -> String {
+    let t = lower_division(t);
+    let order = postorder(std::slice::from_ref(&t));
+    let mut uses: FxHashMap<u64, u32> = FxHashMap::default();
+    for n in &order {
+        for a in n.args() {
+            *uses.entry(a.id()).or_default() += 1;
+        }
+    }
+    let mut names: FxHashMap<u64, String> = FxHashMap::default();
     let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = write_term(&lower_division(t), &mut out);
+    let mut opened = 0;
+    for n in &order {
+        let shared = uses.get(&n.id()).copied().unwrap_or(0) > 1;
+        if shared && !n.args().is_empty() && *n != t {
+            let name = format!("_t{}", names.len());
+            let mut body = String::new();
+            // Writing to a String cannot fail.
+            let _ = write_term(n, &names, &mut body);
+            let _ = write!(out, "(let (({name} {body})) ");
+            names.insert(n.id(), name);
+            opened += 1;
+        }
+    }
+    let _ = write_term(&t, &names, &mut out);
+    out.push_str(&")".repeat(opened));
     out
 }
 
@@ -56,7 +81,11 @@ fn write_int(i: &BigInt, out: &mut String) -> fmt::Result {
     }
 }
 
-fn write_term(t: &Term, out: &mut String) -> fmt::Result {
+fn write_term(t: &Term, names: &FxHashMap<u64, String>, out: &mut String) -> fmt::Result {
+    if let Some(name) = names.get(&t.id()) {
+        out.push_str(name);
+        return Ok(());
+    }
     let head = match t.op() {
         Op::Const(Value::Bool(b)) => return write!(out, "{b}"),
         Op::Const(Value::Int(i)) => return write_int(i, out),
@@ -96,7 +125,7 @@ fn write_term(t: &Term, out: &mut String) -> fmt::Result {
     write!(out, "({head}")?;
     for a in t.args() {
         out.push(' ');
-        write_term(a, out)?;
+        write_term(a, names, out)?;
     }
     out.push(')');
     Ok(())
@@ -119,6 +148,19 @@ mod tests {
         let s = script(&[t]);
         assert!(s.contains("(declare-const var_0 Int) ; a"));
         assert!(s.contains("(check-sat)"));
+    }
+
+    #[test]
+    fn shared_subterms_are_let_bound() {
+        let a = Term::var(Var::new(0, "a", Sort::Int));
+        let mut t = a.clone();
+        for _ in 0..30 {
+            // Each level uses the previous one twice: a tree print would have 2^30 leaves.
+            t = t.times(&t).plus(&Term::int(1));
+        }
+        let s = to_smtlib(&t.equal(&Term::int(5)));
+        assert!(s.len() < 10_000, "{} chars", s.len());
+        assert!(s.starts_with("(let ((_t0 "), "{s}");
     }
 
     #[test]

@@ -176,6 +176,10 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// With --json: counts and statistics only, without the lists (for millions of paths)
+    #[arg(long, requires = "json")]
+    pub summary: bool,
+
     /// Counts only
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,

@@ -186,16 +186,14 @@ fn run_explore(args: &ExploreArgs) -> Result<ExitCode> {
         names: args.names,
         prefixes: args.prefixes,
         quiet: args.quiet,
+        summary: args.summary,
         solver: result.solver_name.to_string(),
         strategy: args.strategy.to_string(),
     };
     let ex = &result.exploration;
     if args.json {
-        let j = report::json(ex, &result.sites, &opts);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&j).context("writing JSON")?
-        );
+        let j = report::json(ex, &result.sites, &opts).context("writing JSON")?;
+        println!("{j}");
     } else {
         print!("{}", report::text(ex, &result.sites, &opts));
     }

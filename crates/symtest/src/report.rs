@@ -16,6 +16,8 @@ pub struct ReportOptions {
     pub prefixes: bool,
     /// Counts only.
     pub quiet: bool,
+    /// JSON without the lists of paths and constraints (for huge explorations).
+    pub summary: bool,
     pub solver: String,
     pub strategy: String,
 }
@@ -329,22 +331,29 @@ struct JReport {
     sat: usize,
     unsat_count: usize,
     unknown_count: usize,
-    paths: Vec<JPath>,
+    divergence_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paths: Option<Vec<JPath>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     prefixes: Option<Vec<JPrefix>>,
-    unsat: Vec<JConstraint>,
-    unknown: Vec<JUnknown>,
-    divergences: Vec<JDivergence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unsat: Option<Vec<JConstraint>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown: Option<Vec<JUnknown>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    divergences: Option<Vec<JDivergence>>,
     coverage: JCoverage,
     stop: &'static str,
     complete: bool,
     stats: JStats,
 }
 
-/// The whole exploration as JSON. `sat` counts paths, or prefixes with `prefixes`.
-pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> Json {
+/// The whole exploration as pretty JSON, fields in a reading order. `sat`
+/// counts paths, or prefixes with `prefixes`.
+pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> serde_json::Result<String> {
     let (covered, total) = coverage(ex);
     let st = &ex.stats;
+    let lists = !o.summary;
     let report = JReport {
         solver: o.solver.clone(),
         strategy: o.strategy.clone(),
@@ -364,18 +373,20 @@ pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> Json {
         },
         unsat_count: ex.infeasible.len(),
         unknown_count: ex.unknown.len(),
-        paths: ex
-            .paths
-            .iter()
-            .map(|p| JPath {
-                constraint: JConstraint::new(&p.constraint),
-                params: params_json(&p.input, &ex.inputs),
-                outcome: outcome_json(&p.outcome),
-                depth_cut: p.depth_cut,
-                concretised: p.concretised.clone(),
-            })
-            .collect(),
-        prefixes: o.prefixes.then(|| {
+        divergence_count: ex.divergences.len(),
+        paths: lists.then(|| {
+            ex.paths
+                .iter()
+                .map(|p| JPath {
+                    constraint: JConstraint::new(&p.constraint),
+                    params: params_json(&p.input, &ex.inputs),
+                    outcome: outcome_json(&p.outcome),
+                    depth_cut: p.depth_cut,
+                    concretised: p.concretised.clone(),
+                })
+                .collect()
+        }),
+        prefixes: (lists && o.prefixes).then(|| {
             ex.prefixes
                 .iter()
                 .map(|p| JPrefix {
@@ -384,24 +395,26 @@ pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> Json {
                 })
                 .collect()
         }),
-        unsat: ex.infeasible.iter().map(JConstraint::new).collect(),
-        unknown: ex
-            .unknown
-            .iter()
-            .map(|u| JUnknown {
-                constraint: JConstraint::new(&u.constraint),
-                reason: u.reason.clone(),
-            })
-            .collect(),
-        divergences: ex
-            .divergences
-            .iter()
-            .map(|d| JDivergence {
-                expected: JConstraint::new(&d.expected),
-                actual: JConstraint::new(&d.actual),
-                params: params_json(&d.input, &ex.inputs),
-            })
-            .collect(),
+        unsat: lists.then(|| ex.infeasible.iter().map(JConstraint::new).collect()),
+        unknown: lists.then(|| {
+            ex.unknown
+                .iter()
+                .map(|u| JUnknown {
+                    constraint: JConstraint::new(&u.constraint),
+                    reason: u.reason.clone(),
+                })
+                .collect()
+        }),
+        divergences: lists.then(|| {
+            ex.divergences
+                .iter()
+                .map(|d| JDivergence {
+                    expected: JConstraint::new(&d.expected),
+                    actual: JConstraint::new(&d.actual),
+                    params: params_json(&d.input, &ex.inputs),
+                })
+                .collect()
+        }),
         coverage: JCoverage {
             directions_covered: covered,
             directions_total: total,
@@ -432,7 +445,7 @@ pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> Json {
                 .collect(),
         },
     };
-    serde_json::to_value(report).unwrap_or(Json::Null)
+    serde_json::to_string_pretty(&report)
 }
 
 fn stop_name(ex: &Exploration) -> &'static str {

@@ -1,0 +1,2 @@
+// args: --reals
+if (x*4 == 1) return 1;

@@ -1,0 +1,2 @@
+// Gymbo README
+if (a < 3) if (a > 4) return 1;
