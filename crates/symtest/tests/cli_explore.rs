@@ -299,3 +299,51 @@ fn divide_example_never_breaks_the_c_identity() {
     assert!(paths.iter().any(|p| p["outcome"]["value"] == "1"));
     assert!(j["unsat_count"].as_u64().is_some_and(|n| n >= 1));
 }
+
+fn many_ifs(n: usize) -> String {
+    let mut src = String::new();
+    for i in 0..n {
+        src.push_str(&format!("if (a{i} > 0) x = x + 1;\n"));
+    }
+    src.push_str("return x;");
+    src
+}
+
+#[test]
+fn ctrl_c_stops_and_still_reports() {
+    let bin = assert_cmd::cargo::cargo_bin("symtest");
+    let child = std::process::Command::new(bin)
+        .args(["explore", "-q", &many_ifs(24)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("waits");
+    assert_eq!(out.status.code(), Some(130));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Result Summary"), "{stdout}");
+    assert!(stdout.contains("Stopped early: interrupted"), "{stdout}");
+}
+
+#[test]
+fn wall_clock_budget_is_kept() {
+    let started = std::time::Instant::now();
+    let j = json(&["explore", "--summary", "--timeout", "0.5", &many_ifs(24)]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(j["stop"], "timeout");
+    assert!(j["sat"].as_u64().is_some_and(|n| n > 0));
+}
+
+#[test]
+fn depth_bound_merges_longer_paths() {
+    let j = json(&["explore", "--max-depth", "4", &many_ifs(8)]);
+    assert_eq!(j["sat"], 16, "2^4 distinct prefixes of length 4");
+    assert_eq!(j["stats"]["depth_cut_paths"], 16);
+    assert_eq!(j["complete"], true);
+}
