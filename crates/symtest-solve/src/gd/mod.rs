@@ -16,7 +16,7 @@ use symtest_term::{BigRational, Model, Sort, Term, Value, satisfies};
 use crate::answer::{Answer, Backend, Query};
 use crate::rng::Rng;
 use dpll::{Skeleton, partial_truth};
-use tape::Tape;
+use tape::{Tape, sign};
 
 /// Gymbo's knobs, with Gymbo's defaults.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,17 +181,6 @@ impl GdBackend {
             "gd: no model after {} propositional assignments",
             self.opts.dpll_rounds
         ))
-    }
-}
-
-/// -1, 0 or 1 (`f64::signum` says 1 for zero, which would move a settled variable).
-fn sign(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        0.0
     }
 }
 

@@ -248,7 +248,8 @@ fn arg_best(xs: &[usize], v: &[f64], better: impl Fn(f64, f64) -> bool) -> Optio
     best
 }
 
-fn sign(x: f64) -> f64 {
+/// -1, 0 or 1 (`f64::signum` says 1 for zero, which would move a settled variable).
+pub(crate) fn sign(x: f64) -> f64 {
     if x > 0.0 {
         1.0
     } else if x < 0.0 {
