@@ -1,0 +1,150 @@
+//! What the sandbox is asked to run and what comes back.
+
+use std::time::Duration;
+
+use crate::pyvalue::PyValue;
+
+/// A program and what to do with it.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The whole program (for HumanEval: prompt + completion).
+    pub source: String,
+    pub task: Task,
+}
+
+#[derive(Clone, Debug)]
+pub enum Task {
+    /// Call `entry` on each argument tuple (one process; it is restarted
+    /// after a call that times out or crashes).
+    Calls {
+        entry: String,
+        calls: Vec<Call>,
+        /// Also return the arguments after each call (to see mutation).
+        want_args: bool,
+    },
+    /// Run the program as `__main__` once per standard input.
+    Stdio { runs: Vec<StdioRun> },
+    /// Run trusted test code (HumanEval's `check`, MBPP's asserts) in the
+    /// harness, with `bind` names (and `check`'s argument) standing for the
+    /// candidate's `entry`.
+    Check {
+        entry: String,
+        /// Run in the harness first, for the helpers the tests use.
+        prompt: String,
+        test: String,
+        bind: Vec<String>,
+        /// Call `check(candidate)` after running `test`.
+        call_check: bool,
+        /// Wall-clock budget for the whole check.
+        budget: Duration,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub args: Vec<PyValue>,
+    pub budget: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct StdioRun {
+    pub stdin: String,
+    pub budget: Duration,
+}
+
+/// Why the program never got to its tests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    Compile { message: String, line: Option<u32> },
+    Raised { type_name: String, message: String },
+    Timeout { budget: Duration },
+    Crashed { why: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallResult {
+    Returned {
+        value: PyValue,
+        ms: f64,
+        args_after: Option<Vec<PyValue>>,
+    },
+    Raised {
+        type_name: String,
+        message: String,
+    },
+    /// A value that is not a plain builtin (e.g. an object with its own `__eq__`).
+    Unsupported {
+        type_name: String,
+    },
+    Timeout {
+        budget: Duration,
+    },
+    Crashed {
+        why: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StdioResult {
+    Finished { stdout: String, ms: f64 },
+    Failed(LoadError),
+}
+
+/// The last call the test code made before it finished or failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastCall {
+    pub args: Vec<PyValue>,
+    pub value: Option<PyValue>,
+    /// `(type, message)` when the candidate raised.
+    pub raised: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckOutcome {
+    Passed,
+    /// An assertion of the test failed.
+    Failed {
+        message: String,
+        line: Option<u32>,
+        last: Option<LastCall>,
+    },
+    /// The test stopped on an exception (from the candidate, or from the test
+    /// choking on what the candidate returned).
+    Raised {
+        type_name: String,
+        message: String,
+        line: Option<u32>,
+        last: Option<LastCall>,
+    },
+    Unsupported {
+        type_name: String,
+        last: Option<LastCall>,
+    },
+    Timeout {
+        budget: Duration,
+    },
+    Crashed {
+        why: String,
+        last: Option<LastCall>,
+    },
+    /// The dataset's test code itself is broken (it does not compile).
+    TestError {
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobResult {
+    Calls {
+        load: Result<f64, LoadError>,
+        results: Vec<CallResult>,
+    },
+    Stdio {
+        results: Vec<StdioResult>,
+    },
+    Check {
+        load: Result<f64, LoadError>,
+        outcome: CheckOutcome,
+        ms: f64,
+    },
+}

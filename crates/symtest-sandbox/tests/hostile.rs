@@ -1,0 +1,405 @@
+//! Hostile programs: each is contained, gets the right verdict, and leaves
+//! the pool healthy. These need root (jobs run under their own uids) or the
+//! test says which mechanism is missing.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use symtest_sandbox::{
+    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, Pool, PyValue, SandboxConfig, Task,
+};
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        Pool::new(&SandboxConfig {
+            jobs: 2,
+            ..SandboxConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn call_job(source: &str, entry: &str, args: Vec<PyValue>, budget_ms: u64) -> Vec<CallResult> {
+    let job = Job {
+        source: source.into(),
+        task: Task::Calls {
+            entry: entry.into(),
+            calls: vec![Call {
+                args,
+                budget: Duration::from_millis(budget_ms),
+            }],
+            want_args: false,
+        },
+    };
+    match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
+        JobResult::Calls {
+            load: Ok(_),
+            results,
+        } => results,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn one(source: &str, budget_ms: u64) -> CallResult {
+    call_job(source, "f", vec![], budget_ms).remove(0)
+}
+
+/// The pool still grades a correct program correctly.
+fn assert_healthy() {
+    for _ in 0..3 {
+        let r = call_job(
+            "def add(a, b):\n    return a + b\n",
+            "add",
+            vec![PyValue::from(2), PyValue::from(40)],
+            2000,
+        );
+        assert_eq!(
+            r,
+            vec![CallResult::Returned {
+                value: PyValue::from(42),
+                ms: match &r[0] {
+                    CallResult::Returned { ms, .. } => *ms,
+                    _ => 0.0,
+                },
+                args_after: None
+            }]
+        );
+    }
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("symtest-hostile-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+#[test]
+fn plain_verdicts() {
+    assert!(matches!(
+        one("def f():\n    return [1, (2, 'x'), {3: None}]\n", 2000),
+        CallResult::Returned { .. }
+    ));
+    assert!(
+        matches!(one("def f():\n    raise ValueError('no')\n", 2000), CallResult::Raised { type_name, message } if type_name == "ValueError" && message == "no")
+    );
+    let job = Job {
+        source: "def f(:\n".into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: vec![],
+            want_args: false,
+        },
+    };
+    assert!(matches!(
+        pool().run(&job),
+        Ok(JobResult::Calls {
+            load: Err(LoadError::Compile { .. }),
+            ..
+        })
+    ));
+    let job = Job {
+        source: "import numpy\ndef f():\n    return 1\n".into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: vec![],
+            want_args: false,
+        },
+    };
+    // Installed packages are not readable from the sandbox.
+    assert!(
+        matches!(pool().run(&job), Ok(JobResult::Calls { load: Err(LoadError::Raised { type_name, .. }), .. }) if type_name == "ModuleNotFoundError")
+    );
+    assert_healthy();
+}
+
+#[test]
+fn infinite_loop_times_out() {
+    let started = Instant::now();
+    assert!(matches!(
+        one("def f():\n    while True:\n        pass\n", 500),
+        CallResult::Timeout { .. }
+    ));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_healthy();
+}
+
+fn processes_of_uids(first: u32, last: u32) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(status) = std::fs::read_to_string(e.path().join("status")) else {
+            continue;
+        };
+        let uid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|u| u.parse::<u32>().ok());
+        if uid.is_some_and(|u| (first..=last).contains(&u)) {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn fork_bomb_is_contained_and_cleaned_up() {
+    // A pool of its own, so that no other test's jobs run under its uid.
+    let own = Pool::new(&SandboxConfig {
+        jobs: 1,
+        ..SandboxConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (first, last) = own.job_uids().expect("running as root");
+    let job = Job {
+        source: "import os\ndef f():\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n".into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: vec![Call { args: vec![], budget: Duration::from_millis(1500) }],
+            want_args: false,
+        },
+    };
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let watcher = {
+        let peak = peak.clone();
+        std::thread::spawn(move || {
+            let end = Instant::now() + Duration::from_millis(1200);
+            while Instant::now() < end {
+                let n = processes_of_uids(first, last);
+                peak.fetch_max(n, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let r = own.run(&job).expect("runs");
+    watcher.join().expect("watcher");
+    assert!(
+        matches!(&r, JobResult::Calls { results, .. } if matches!(results[0], CallResult::Timeout { .. })),
+        "{r:?}"
+    );
+    // RLIMIT_NPROC held the bomb to a few dozen processes...
+    let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(peak > 1 && peak <= 32, "peak {peak}");
+    // ...and killing the job's group took every one of them.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(processes_of_uids(first, last), 0);
+    assert_healthy();
+}
+
+#[test]
+fn memory_bomb_is_refused() {
+    let r = one(
+        "def f():\n    x = []\n    while True:\n        x.append(bytearray(50_000_000))\n",
+        5000,
+    );
+    assert!(
+        matches!(&r, CallResult::Raised { type_name, .. } if type_name == "MemoryError"),
+        "{r:?}"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn files_outside_scratch_are_out_of_reach() {
+    let dir = temp("files");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("write");
+    let canary = dir.join("canary.txt");
+    let src = format!(
+        "import os\ndef f():\n    errors = []\n    for op in (lambda: open({c:?}, 'w').write('x'), lambda: os.remove({v:?}), lambda: open('/tmp/symtest-escape', 'w').write('x')):\n        try:\n            op()\n        except OSError as e:\n            errors.append(type(e).__name__)\n    return errors\n",
+        c = canary.display().to_string(),
+        v = victim.display().to_string()
+    );
+    let r = one(&src, 2000);
+    assert!(
+        matches!(&r, CallResult::Returned { value: PyValue::List(xs), .. } if xs.len() == 3),
+        "{r:?}"
+    );
+    assert!(!canary.exists());
+    assert_eq!(std::fs::read_to_string(&victim).expect("read"), "keep me");
+    assert!(!std::path::Path::new("/tmp/symtest-escape").exists());
+    std::fs::remove_dir_all(&dir).ok();
+    assert_healthy();
+}
+
+#[test]
+fn grader_files_can_be_neither_read_nor_overwritten() {
+    let dir = temp("grader");
+    let problems = dir.join("problems.jsonl");
+    std::fs::write(&problems, "{\"task_id\": \"secret\", \"expected\": 42}\n").expect("write");
+    let src = format!(
+        "def f():\n    got = []\n    try:\n        got.append(open({p:?}).read())\n    except OSError as e:\n        got.append(type(e).__name__)\n    try:\n        open({p:?}, 'w').write('{{}}')\n    except OSError as e:\n        got.append(type(e).__name__)\n    return got\n",
+        p = problems.display().to_string()
+    );
+    let r = one(&src, 2000);
+    assert!(
+        matches!(&r, CallResult::Returned { value, .. } if value.repr() == "['PermissionError', 'PermissionError']"),
+        "{r:?}"
+    );
+    assert!(
+        std::fs::read_to_string(&problems)
+            .expect("read")
+            .contains("secret")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_healthy();
+}
+
+#[test]
+fn no_network_even_to_loopback() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let port = listener.local_addr().expect("addr").port();
+    let src = format!(
+        "import socket\ndef f():\n    try:\n        socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'leak')\n        return 'connected'\n    except OSError as e:\n        return type(e).__name__\n"
+    );
+    let r = one(&src, 5000);
+    assert!(
+        matches!(&r, CallResult::Returned { value: PyValue::Str(s), .. } if s != "connected"),
+        "{r:?}"
+    );
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((mut s, _)) => {
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            panic!("the sandbox connected and sent {buf:?}");
+        }
+        Err(e) => panic!("{e}"),
+    }
+    assert_healthy();
+}
+
+#[test]
+fn killing_the_parent_fails() {
+    let r = one(
+        "import os, signal\ndef f():\n    out = []\n    for pid in (os.getppid(), 1):\n        try:\n            os.kill(pid, signal.SIGKILL)\n            out.append('killed')\n        except OSError as e:\n            out.append(type(e).__name__)\n    return out\n",
+        2000,
+    );
+    assert!(
+        matches!(&r, CallResult::Returned { value, .. } if !value.repr().contains("killed")),
+        "{r:?}"
+    );
+    assert_healthy();
+}
+
+fn check(source: &str, test: &str) -> CheckOutcome {
+    let job = Job {
+        source: source.into(),
+        task: Task::Check {
+            entry: "f".into(),
+            prompt: String::new(),
+            test: test.into(),
+            bind: vec![],
+            call_check: true,
+            budget: Duration::from_secs(3),
+        },
+    };
+    match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
+        JobResult::Check {
+            load: Ok(_),
+            outcome,
+            ..
+        } => outcome,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn exiting_early_never_passes() {
+    let test = "def check(candidate):\n    assert candidate(1) == 2\n";
+    assert_eq!(
+        check("def f(x):\n    return x + 1\n", test),
+        CheckOutcome::Passed
+    );
+    let o = check("import os\ndef f(x):\n    os._exit(0)\n", test);
+    assert!(
+        matches!(&o, CheckOutcome::Crashed { why, .. } if why.contains("code 0")),
+        "{o:?}"
+    );
+    let o = check("import sys\ndef f(x):\n    sys.exit(0)\n", test);
+    assert!(
+        matches!(&o, CheckOutcome::Raised { type_name, .. } if type_name == "CandidateError"),
+        "{o:?}"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn flooding_stdout_is_capped() {
+    let r = one(
+        "def f():\n    print('x' * 100_000_000)\n    return 1\n",
+        10_000,
+    );
+    assert!(
+        matches!(&r, CallResult::Raised { type_name, .. } if type_name == "OSError"),
+        "{r:?}"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn deep_recursion_is_contained() {
+    // Recursion through C overflows the machine stack: the job dies alone.
+    let r = one(
+        "import sys\nsys.setrecursionlimit(10**8)\ndef f():\n    x = []\n    for _ in range(10**6):\n        x = [x]\n    return repr(x)\n",
+        10_000,
+    );
+    assert!(
+        matches!(&r, CallResult::Crashed { why } if why.contains("SIGSEGV")),
+        "{r:?}"
+    );
+    // Python-level recursion (heap frames in 3.11+) ends in memory or time limits.
+    let r = one(
+        "import sys\nsys.setrecursionlimit(10**8)\ndef f(n=0):\n    return f(n + 1)\n",
+        3000,
+    );
+    assert!(!matches!(r, CallResult::Returned { .. }), "{r:?}");
+    assert_healthy();
+}
+
+#[test]
+fn faked_equality_fails() {
+    let test = "def check(candidate):\n    assert candidate(1) == 2\n";
+    let sources = [
+        "class Yes:\n    def __eq__(self, other):\n        return True\ndef f(x):\n    return Yes()\n",
+        "class Int(int):\n    def __eq__(self, other):\n        return True\ndef f(x):\n    return Int(7)\n",
+        "import builtins\nbuiltins.type = lambda x: int\nclass Yes:\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return Yes()\n",
+    ];
+    for src in sources {
+        let o = check(src, test);
+        assert!(
+            matches!(o, CheckOutcome::Unsupported { .. }),
+            "{src}: {o:?}"
+        );
+        let r = call_job(src, "f", vec![PyValue::from(1)], 2000).remove(0);
+        assert!(matches!(r, CallResult::Unsupported { .. }), "{src}: {r:?}");
+    }
+    assert_healthy();
+}
+
+#[test]
+fn timeouts_in_the_middle_leave_later_calls_graded() {
+    let job = Job {
+        source: "def f(x):\n    while x == 2:\n        pass\n    return x * 10\n".into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: (1..=3)
+                .map(|i| Call {
+                    args: vec![PyValue::from(i)],
+                    budget: Duration::from_millis(300),
+                })
+                .collect(),
+            want_args: false,
+        },
+    };
+    let JobResult::Calls { results, .. } = pool().run(&job).expect("runs") else {
+        panic!("calls")
+    };
+    assert!(matches!(&results[0], CallResult::Returned { value, .. } if value.repr() == "10"));
+    assert!(matches!(&results[1], CallResult::Timeout { .. }));
+    assert!(matches!(&results[2], CallResult::Returned { value, .. } if value.repr() == "30"));
+}
