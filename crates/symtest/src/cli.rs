@@ -25,6 +25,228 @@ pub enum Command {
     /// Explore every path of a program in Gymbo's C-like language
     #[command(after_long_help = EXPLORE_EXAMPLES)]
     Explore(ExploreArgs),
+    /// Grade model samples against a problem set, in the sandbox
+    #[command(after_long_help = GRADE_HELP)]
+    Grade(GradeArgs),
+    /// DPO preference pairs (TRL's prompt, chosen, rejected) from graded samples
+    Pairs(PairsArgs),
+    /// CodeRL critic data (prompt, completion, label 0-3) from graded samples
+    CriticData(CriticArgs),
+}
+
+/// The three files training data is made from.
+#[derive(Args, Debug)]
+pub struct GradedInputs {
+    /// Problem file (for the prompts)
+    pub problems: PathBuf,
+    /// Samples file (for the completions)
+    pub samples: PathBuf,
+    /// Outcomes file written by `symtest grade`
+    pub outcomes: PathBuf,
+    /// The problems' format (detected by default)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<symtest::dataset::Format>,
+    /// Output file (JSON Lines)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Add ids (and, for pairs, the margin) to every row
+    #[arg(long)]
+    pub with_meta: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(after_long_help = "\
+Each pair puts a passing completion (chosen) over a failing one (rejected) of the
+same problem; pairs with the largest reward margin come first (a compile error
+before a wrong answer), every failing completion is used once before any is
+reused, and identical texts are never paired. The prompt is the problem's prompt.
+
+Example:
+  symtest pairs problems.jsonl samples.jsonl outcomes.jsonl -o pairs.jsonl --max-per-problem 8")]
+pub struct PairsArgs {
+    #[command(flatten)]
+    pub inputs: GradedInputs,
+    /// At most this many pairs per problem
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_per_problem: usize,
+}
+
+#[derive(Args, Debug)]
+#[command(after_long_help = "\
+Labels (CodeRL): 0 compile error, 1 runtime error or timeout, 2 failed a test, 3 passed.")]
+pub struct CriticArgs {
+    #[command(flatten)]
+    pub inputs: GradedInputs,
+}
+
+const GRADE_HELP: &str = "\
+Problem files (jsonl, jsonl.gz or a JSON array; the format is detected):
+  HumanEval  task_id, prompt, canonical_solution, test, entry_point
+             (the program is prompt + completion; `check(candidate)` runs in a
+             trusted harness, each call crossing to the sandbox as plain values)
+  MBPP       task_id, text, code, test_list (asserts run in the harness)
+  APPS       problem_id, question, solutions, input_output, starter_code
+             (calls when input_output has fn_name, else stdin/stdout)
+  suite      symtest's TestSuite rows: task_id, entry_point, mode, tests
+Samples: one JSON object a line with task_id and completion (sample_id optional;
+  fenced code in chat-style answers is extracted unless --no-extract).
+
+Outcomes (one line per sample): task_id, sample_id, status (passed, failed,
+runtime_error, compile_error, timeout), passed, total, reward, first_failure, ms.
+Rerunning with the same -o grades only the samples not in it yet; Ctrl-C stops
+cleanly and leaves a valid file.
+
+Time limits: each test may take --timeout-factor times what the reference
+solution took (measured first, in the same sandbox), and never less than
+--timeout-floor; without a reference, --default-timeout.
+
+Examples:
+  symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl
+  symtest grade problems.jsonl samples.jsonl -o out.jsonl --reward coderl -k 1,5";
+
+/// Where and how untrusted code runs.
+#[derive(Args, Debug, Clone)]
+pub struct SandboxArgs {
+    /// Worker processes (jobs at once); one per core by default
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Sandbox")]
+    pub jobs: Option<usize>,
+
+    /// The Python that runs samples (python3 on PATH by default)
+    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    pub python: Option<PathBuf>,
+
+    /// Address-space limit per job in MiB (0: none)
+    #[arg(
+        long,
+        default_value_t = 2048,
+        value_name = "MIB",
+        help_heading = "Sandbox"
+    )]
+    pub memory_mb: u64,
+
+    /// Largest output (and file) a job may write, in MiB
+    #[arg(
+        long,
+        default_value_t = 16,
+        value_name = "MIB",
+        help_heading = "Sandbox"
+    )]
+    pub output_mb: u64,
+
+    /// Another path jobs may read (e.g. a virtual environment's site-packages); repeatable
+    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    pub sandbox_read: Vec<PathBuf>,
+
+    /// Run even where an isolation mechanism is missing (it is said loudly)
+    #[arg(long, help_heading = "Sandbox")]
+    pub allow_weaker_isolation: bool,
+}
+
+/// How samples are judged.
+#[derive(Args, Debug, Clone)]
+pub struct JudgeArgs {
+    /// The problems' format: humaneval, mbpp, apps or suite (detected by default)
+    #[arg(long, value_name = "FORMAT", help_heading = "Judging")]
+    pub format: Option<symtest::dataset::Format>,
+
+    /// Reward: binary (1 if all tests pass), fraction (tests passed), coderl (-1/-0.6/-0.3/1)
+    #[arg(
+        long,
+        default_value = "binary",
+        value_name = "KIND",
+        help_heading = "Judging"
+    )]
+    pub reward: symtest::grade::RewardKind,
+
+    /// A test may take this many times the reference solution's time
+    #[arg(
+        long,
+        default_value_t = 4.0,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub timeout_factor: f64,
+
+    /// ...and never less than this many seconds
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        value_name = "SECS",
+        help_heading = "Judging"
+    )]
+    pub timeout_floor: f64,
+
+    /// The limit in seconds when there is no reference to measure
+    #[arg(
+        long,
+        default_value_t = 3.0,
+        value_name = "SECS",
+        help_heading = "Judging"
+    )]
+    pub default_timeout: f64,
+
+    /// Relative tolerance for comparing floats
+    #[arg(
+        long,
+        default_value_t = 1e-7,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub rtol: f64,
+
+    /// Absolute tolerance for comparing floats
+    #[arg(
+        long,
+        default_value_t = 1e-9,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub atol: f64,
+
+    /// Grade completions as they are, without taking code out of fenced blocks
+    #[arg(long, help_heading = "Judging")]
+    pub no_extract: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GradeArgs {
+    /// Problem file (HumanEval, MBPP, APPS or a symtest suite)
+    pub problems: PathBuf,
+
+    /// Samples file (task_id, completion[, sample_id])
+    pub samples: PathBuf,
+
+    /// Outcomes file (appended to; resumable)
+    #[arg(short = 'o', long = "output", value_name = "OUTCOMES")]
+    pub output: PathBuf,
+
+    /// pass@k for these k (comma-separated)
+    #[arg(
+        short = 'k',
+        long = "k",
+        default_value = "1,10,100",
+        value_delimiter = ',',
+        value_name = "K"
+    )]
+    pub ks: Vec<usize>,
+
+    /// Print the summary as JSON (with per-problem pass@k) on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also print pass@k for each problem
+    #[arg(long)]
+    pub per_problem: bool,
+
+    /// No progress bar
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 const EXPLORE_EXAMPLES: &str = "\

@@ -2,6 +2,10 @@
 //! that put them to work. The binary `symtest` is a thin layer over this
 //! library.
 
+pub mod dataset;
 pub mod explore;
+pub mod grade;
 pub mod report;
+pub mod samples;
 pub mod sysinfo;
+pub mod train_data;

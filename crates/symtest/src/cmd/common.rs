@@ -1,0 +1,71 @@
+//! What the commands share: Ctrl-C handling, progress bars, sandbox options.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use symtest_sandbox::{Limits, Pool, SandboxConfig, SandboxError};
+
+use crate::cli::SandboxArgs;
+
+/// A Ctrl-C flag: the first interrupt asks the work to stop and report what
+/// it has; a second one ends the process at once.
+pub fn interrupt_flag() -> Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&flag))
+            .context("installing the interrupt handler")?;
+        signal_hook::flag::register(sig, Arc::clone(&flag))
+            .context("installing the interrupt handler")?;
+    }
+    Ok(flag)
+}
+
+/// A progress bar on standard error when it is a terminal, hidden otherwise.
+pub fn progress(len: u64, what: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} [{{bar:30}}] {{pos}}/{{len}} {{msg}} [{{elapsed}} < {{eta}}]"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+/// Builds the sandbox pool, saying loudly and once what is weaker than it
+/// should be (when allowed) or refusing (when not).
+pub fn sandbox(args: &SandboxArgs) -> Result<Pool> {
+    let cfg = SandboxConfig {
+        jobs: args.jobs.unwrap_or_else(|| SandboxConfig::default().jobs),
+        python: args.python.clone(),
+        limits: Limits {
+            memory_bytes: (args.memory_mb > 0).then(|| args.memory_mb << 20),
+            output_bytes: args.output_mb << 20,
+            ..Limits::default()
+        },
+        allow_weaker_isolation: args.allow_weaker_isolation,
+        extra_read: args.sandbox_read.clone(),
+    };
+    let pool = match Pool::new(&cfg) {
+        Ok(p) => p,
+        Err(e @ SandboxError::Weaker(_)) => return Err(anyhow::anyhow!("{e}")),
+        Err(e) => return Err(e).context("building the sandbox"),
+    };
+    let weak = pool.capabilities().weaknesses();
+    if !weak.is_empty() {
+        eprintln!("WARNING: untrusted code runs with weaker isolation on this machine:");
+        for w in weak {
+            eprintln!("  - {w}");
+        }
+    }
+    Ok(pool)
+}

@@ -1,0 +1,174 @@
+//! `symtest explore`: run the C-like language's explorer and report.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use symtest::explore::{MinicJob, explore_minic};
+use symtest::report::{self, ReportOptions};
+use symtest_explore::{Event, ExploreOptions};
+use symtest_minic::Config;
+use symtest_solve::{Answer, GdOptions, SolverOptions};
+use symtest_term::smtlib;
+
+use super::common::interrupt_flag;
+use crate::cli::ExploreArgs;
+
+fn read_program(args: &ExploreArgs) -> Result<(String, String)> {
+    match (&args.program, &args.file) {
+        (Some(p), None) => Ok((p.clone(), "<program>".into())),
+        (None, Some(f)) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("reading the program from standard input")?;
+            Ok((s, "<stdin>".into()))
+        }
+        (None, Some(f)) => {
+            let s = std::fs::read_to_string(f)
+                .with_context(|| format!("cannot read {}", f.display()))?;
+            Ok((s, f.display().to_string()))
+        }
+        _ => bail!("give the program as an argument or with -f FILE (see symtest explore --help)"),
+    }
+}
+
+pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
+    let (source, origin) = read_program(args)?;
+    if args.init_low > args.init_high {
+        bail!(
+            "--init-low ({}) is above --init-high ({})",
+            args.init_low,
+            args.init_high
+        );
+    }
+    let secs = |s: f64, what: &str| -> Result<Duration> {
+        Duration::try_from_secs_f64(s).map_err(|_| {
+            anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}")
+        })
+    };
+    let timeout = args.timeout.map(|s| secs(s, "--timeout")).transpose()?;
+    let query_timeout = secs(args.query_timeout, "--query-timeout")?;
+    let job = MinicJob {
+        source: source.clone(),
+        config: Config {
+            reals: args.reals,
+            loop_bound: args.loop_bound,
+        },
+        solver: SolverOptions {
+            kind: args.solver,
+            gd: GdOptions {
+                iters: args.iters,
+                step: args.step,
+                eps: args.eps,
+                restarts: args.restarts,
+                init_low: args.init_low,
+                init_high: args.init_high,
+                seed: args.seed,
+                sign_gradient: !args.plain_gradient,
+                dpll: args.dpll,
+                dpll_rounds: GdOptions::default().dpll_rounds,
+            },
+            query_timeout: Some(query_timeout),
+            cache: !args.no_cache,
+            slicing: !args.no_slicing,
+        },
+        explore: ExploreOptions {
+            strategy: args.strategy,
+            max_depth: args.max_depth,
+            max_runs: args.max_runs,
+            max_sat: args.max_sat,
+            max_unsat: args.max_unsat,
+            timeout,
+            seed: args.seed,
+            collect_prefixes: args.prefixes,
+            interrupt: Some(interrupt_flag()?),
+        },
+    };
+
+    let spinner = (!args.json && args.verbose == 0 && std::io::stderr().is_terminal()).then(|| {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} exploring: {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    });
+    let verbose = args.verbose;
+    let mut paths = 0u64;
+    let mut runs = 0u64;
+    let mut on_event = |e: Event<'_>| match e {
+        Event::Run {
+            index,
+            constraint,
+            input,
+            outcome,
+            new_path,
+        } => {
+            runs = index;
+            paths += u64::from(new_path);
+            if let Some(pb) = &spinner
+                && index % 64 == 0
+            {
+                pb.set_message(format!("{runs} runs, {paths} paths"));
+            }
+            if verbose >= 1 {
+                let inputs: Vec<String> =
+                    input.iter().map(|(i, v)| format!("var_{i}={v}")).collect();
+                eprintln!(
+                    "run {index}: {constraint} with {} -> {outcome}{}",
+                    inputs.join(" "),
+                    if new_path { "" } else { " (seen before)" }
+                );
+            }
+        }
+        Event::Query { constraint, answer } => {
+            if verbose >= 1 {
+                let why = match answer {
+                    Answer::Unknown(r) => format!(" ({r})"),
+                    _ => String::new(),
+                };
+                eprintln!("query {constraint} -> {}{why}", answer.kind());
+            }
+            if verbose >= 2 {
+                eprint!("{}", smtlib::script(&constraint.terms()));
+            }
+        }
+    };
+    let result = match explore_minic(&job, &mut on_event) {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(pb) = &spinner {
+                pb.finish_and_clear();
+            }
+            eprint!("{}", e.render(&source, &origin));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(pb) = &spinner {
+        pb.finish_and_clear();
+    }
+    let opts = ReportOptions {
+        names: args.names,
+        prefixes: args.prefixes,
+        quiet: args.quiet,
+        summary: args.summary,
+        solver: result.solver_name.to_string(),
+        strategy: args.strategy.to_string(),
+    };
+    let ex = &result.exploration;
+    if args.json {
+        let j = report::json(ex, &result.sites, &opts).context("writing JSON")?;
+        println!("{j}");
+    } else {
+        print!("{}", report::text(ex, &result.sites, &opts));
+    }
+    Ok(if ex.stop == symtest_explore::StopReason::Interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,378 @@
+//! `symtest grade`: every sample through the sandbox, one outcome line each,
+//! and a summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use symtest::dataset::{self, Problem, RowError};
+use symtest::grade::outcomes::{Writer, done_keys, read_existing};
+use symtest::grade::summary::{Summary, summarize};
+use symtest::grade::{GradeError, GradeOptions, Grader, Outcome, Status};
+use symtest::samples::{Sample, read_samples};
+use symtest_sandbox::Tolerance;
+
+use super::common::{interrupt_flag, progress, sandbox};
+use crate::cli::{GradeArgs, JudgeArgs};
+
+fn warn_rows(what: &str, errors: &[RowError]) {
+    if errors.is_empty() {
+        return;
+    }
+    eprintln!("warning: {} {what} skipped:", errors.len());
+    for e in errors.iter().take(10) {
+        eprintln!("  {e}");
+    }
+    if errors.len() > 10 {
+        eprintln!("  ... and {} more", errors.len() - 10);
+    }
+}
+
+pub fn grade_options(j: &JudgeArgs) -> Result<GradeOptions> {
+    let secs = |s: f64, what: &str| {
+        Duration::try_from_secs_f64(s).map_err(|_| {
+            anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}")
+        })
+    };
+    if j.timeout_factor <= 0.0 || !j.timeout_factor.is_finite() {
+        bail!(
+            "--timeout-factor must be positive, got {}",
+            j.timeout_factor
+        );
+    }
+    Ok(GradeOptions {
+        reward: j.reward,
+        timeout_factor: j.timeout_factor,
+        timeout_floor: secs(j.timeout_floor, "--timeout-floor")?,
+        default_timeout: secs(j.default_timeout, "--default-timeout")?,
+        tolerance: Tolerance {
+            rtol: j.rtol,
+            atol: j.atol,
+        },
+        extract: !j.no_extract,
+    })
+}
+
+/// Loads a problem file, warning about unusable rows; fails when nothing is usable.
+pub fn load_problems(
+    path: &std::path::Path,
+    format: Option<dataset::Format>,
+) -> Result<BTreeMap<String, Problem>> {
+    let loaded =
+        dataset::load(path, format).with_context(|| format!("cannot read {}", path.display()))?;
+    warn_rows("problem rows", &loaded.errors);
+    if loaded.problems.is_empty() {
+        bail!("{} holds no usable problems", path.display());
+    }
+    Ok(loaded.problems)
+}
+
+pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+    let opts = grade_options(&args.judge)?;
+    let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
+    let existing = read_existing(&args.output)
+        .with_context(|| format!("cannot read {}", args.output.display()))?;
+    if let Some(line) = existing.bad_line {
+        bail!(
+            "{}:{line} is not an outcome line; refusing to append to a file symtest did not write",
+            args.output.display()
+        );
+    }
+    let done = done_keys(&existing);
+    let (samples, errors) = read_samples(&args.samples)
+        .with_context(|| format!("cannot read {}", args.samples.display()))?;
+    warn_rows("sample rows", &errors);
+    let (known, unknown): (Vec<Sample>, Vec<Sample>) = samples
+        .into_iter()
+        .partition(|s| problems.contains_key(&s.task_id));
+    if let Some(first) = unknown.first() {
+        eprintln!(
+            "warning: {} samples name no loaded problem and are skipped (first: {}:{} task '{}')",
+            unknown.len(),
+            args.samples.display(),
+            first.line,
+            first.task_id
+        );
+    }
+    let todo: Vec<Sample> = known
+        .into_iter()
+        .filter(|s| !done.contains(&(s.task_id.clone(), s.sample_id.clone())))
+        .collect();
+    if !existing.outcomes.is_empty() {
+        eprintln!(
+            "resuming: {} samples already graded in {}, {} to go",
+            existing.outcomes.len(),
+            args.output.display(),
+            todo.len()
+        );
+    }
+    let mut writer = Writer::open(&args.output, existing.valid_len)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+
+    let started = Instant::now();
+    let stop = interrupt_flag()?;
+    let mut graded = 0usize;
+    let mut reference_notes: BTreeMap<String, String> = BTreeMap::new();
+    let mut failure: Option<anyhow::Error> = None;
+    let workers;
+    if !todo.is_empty() {
+        let pool = Arc::new(sandbox(&args.sandbox)?);
+        workers = pool.size();
+        let grader = Arc::new(Grader::new(pool, problems.clone(), opts.clone()));
+        let tasks: Vec<String> = todo
+            .iter()
+            .map(|s| s.task_id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let bar = progress(tasks.len() as u64, "measuring references", args.quiet);
+        let results = parallel(
+            &tasks,
+            workers,
+            &stop,
+            |t| grader.calibrate(t),
+            |_| bar.inc(1),
+        );
+        bar.finish_and_clear();
+        for (t, r) in tasks.iter().zip(results) {
+            match r {
+                Some(Ok(c)) => {
+                    if let Some(p) = &c.problem {
+                        reference_notes.insert(t.clone(), p.clone());
+                    }
+                }
+                Some(Err(e)) => {
+                    failure = Some(
+                        anyhow::Error::new(e).context(format!("measuring the reference of {t}")),
+                    );
+                    break;
+                }
+                None => {}
+            }
+        }
+        if failure.is_none() && !stop.load(Ordering::Relaxed) {
+            let bar = progress(todo.len() as u64, "grading", args.quiet);
+            let mut passed = 0usize;
+            let (tx, rx) = mpsc::channel::<(usize, Result<Outcome, GradeError>)>();
+            let next = AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    let tx = tx.clone();
+                    let (grader, todo, next, stop) = (&grader, &todo, &next, &stop);
+                    scope.spawn(move || {
+                        while !stop.load(Ordering::Relaxed) {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(s) = todo.get(i) else { break };
+                            let r = grader.grade(&s.task_id, &s.sample_id, &s.completion);
+                            let failed = r.is_err();
+                            if tx.send((i, r)).is_err() || failed {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(tx);
+                for (_, r) in rx {
+                    match r {
+                        Ok(o) => {
+                            if let Err(e) = writer.append(&o) {
+                                failure = Some(
+                                    anyhow::Error::new(e)
+                                        .context(format!("writing {}", args.output.display())),
+                                );
+                                stop.store(true, Ordering::Relaxed);
+                                continue;
+                            }
+                            graded += 1;
+                            passed += usize::from(o.status == Status::Passed);
+                            bar.inc(1);
+                            bar.set_message(format!("{passed} passed"));
+                        }
+                        Err(e) => {
+                            if failure.is_none() {
+                                failure = Some(anyhow::Error::new(e).context("grading"));
+                            }
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+            bar.finish_and_clear();
+        }
+    } else {
+        workers = 0;
+    }
+    let elapsed = started.elapsed();
+    let interrupted = stop.load(Ordering::Relaxed) && failure.is_none();
+
+    // The summary covers the whole file: earlier runs included.
+    let all = read_existing(&args.output)?.outcomes;
+    let all: Vec<Outcome> = all
+        .into_iter()
+        .filter(|o| problems.contains_key(&o.task_id))
+        .collect();
+    let summary = summarize(&all, &args.ks);
+    if args.json {
+        let j = serde_json::json!({
+            "summary": summary,
+            "graded_now": graded,
+            "seconds": elapsed.as_secs_f64(),
+            "samples_per_second": rate(graded, elapsed),
+            "workers": workers,
+            "skipped_samples": unknown.len(),
+            "reference_problems": reference_notes,
+            "interrupted": interrupted,
+        });
+        println!("{}", serde_json::to_string_pretty(&j)?);
+    } else {
+        print!(
+            "{}",
+            render(
+                &summary,
+                graded,
+                elapsed,
+                workers,
+                &reference_notes,
+                args.per_problem,
+                opts.reward.name()
+            )
+        );
+        if interrupted {
+            println!(
+                "interrupted: {} of {} samples graded; run the same command again to finish",
+                graded,
+                todo.len()
+            );
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(if interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rate(n: usize, d: Duration) -> f64 {
+    if d.as_secs_f64() > 0.0 {
+        n as f64 / d.as_secs_f64()
+    } else {
+        0.0
+    }
+}
+
+/// Runs `f` over `items` on `workers` threads; `None` for items not started
+/// because of an interrupt.
+pub fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    stop: &AtomicBool,
+    f: impl Fn(&T) -> R + Sync,
+    on_done: impl Fn(&R) + Sync,
+) -> Vec<Option<R>> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    on_done(&r);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .collect()
+}
+
+fn render(
+    s: &Summary,
+    graded: usize,
+    elapsed: Duration,
+    workers: usize,
+    reference_notes: &BTreeMap<String, String>,
+    per_problem: bool,
+    reward: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "graded {graded} samples in {:.1} s ({:.1} samples/s, {workers} workers)",
+        elapsed.as_secs_f64(),
+        rate(graded, elapsed)
+    );
+    let _ = writeln!(
+        out,
+        "{} samples over {} problems in the outcomes file:",
+        s.samples, s.problems
+    );
+    let _ = writeln!(out, "  {:<15} {:>8} {:>7}", "status", "samples", "share");
+    for st in Status::ALL {
+        let n = s.statuses.get(st.name()).copied().unwrap_or(0);
+        let share = if s.samples > 0 {
+            100.0 * n as f64 / s.samples as f64
+        } else {
+            0.0
+        };
+        let _ = writeln!(out, "  {:<15} {:>8} {:>6.1}%", st.name(), n, share);
+    }
+    let _ = writeln!(out, "  mean reward ({reward}): {:.4}", s.mean_reward);
+    if s.pass_at.is_empty() {
+        let _ = writeln!(out, "  pass@k: no k with enough samples for every problem");
+    } else {
+        let ks: Vec<String> = s
+            .pass_at
+            .iter()
+            .map(|(k, v)| format!("{k} {v:.4}"))
+            .collect();
+        let _ = writeln!(out, "  {}", ks.join("   "));
+    }
+    if per_problem {
+        let _ = writeln!(out, "per problem:");
+        for p in &s.per_problem {
+            let ks: Vec<String> = p
+                .pass_at
+                .iter()
+                .map(|(k, v)| format!("{k} {v:.3}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>3}/{:<3} {}",
+                p.task_id,
+                p.passed,
+                p.samples,
+                ks.join("  ")
+            );
+        }
+    }
+    if !reference_notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "warning: {} problems' references could not calibrate time limits (default limit used):",
+            reference_notes.len()
+        );
+        for (t, why) in reference_notes.iter().take(10) {
+            let _ = writeln!(out, "  {t}: {why}");
+        }
+    }
+    out
+}

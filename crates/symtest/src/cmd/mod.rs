@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod common;
+pub mod explore;
+pub mod grade;
+pub mod train;

@@ -1,0 +1,126 @@
+//! `symtest pairs` and `symtest critic-data`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use symtest::grade::outcomes::read_existing;
+use symtest::samples::read_samples;
+use symtest::train_data::{critic_rows, join, pairs as make_pairs};
+
+use super::grade::load_problems;
+use crate::cli::{CriticArgs, GradedInputs, PairsArgs};
+
+struct Inputs {
+    problems: std::collections::BTreeMap<String, symtest::dataset::Problem>,
+    samples: Vec<symtest::samples::Sample>,
+    outcomes: Vec<symtest::grade::Outcome>,
+}
+
+fn read(i: &GradedInputs) -> Result<Inputs> {
+    let problems = load_problems(&i.problems, i.format)?;
+    let (samples, errors) =
+        read_samples(&i.samples).with_context(|| format!("cannot read {}", i.samples.display()))?;
+    if !errors.is_empty() {
+        eprintln!(
+            "warning: {} sample rows skipped (first: {})",
+            errors.len(),
+            errors[0]
+        );
+    }
+    let existing = read_existing(&i.outcomes)
+        .with_context(|| format!("cannot read {}", i.outcomes.display()))?;
+    if let Some(line) = existing.bad_line {
+        bail!("{}:{line} is not an outcome line", i.outcomes.display());
+    }
+    if existing.outcomes.is_empty() {
+        bail!(
+            "{} holds no outcomes: run `symtest grade` first",
+            i.outcomes.display()
+        );
+    }
+    Ok(Inputs {
+        problems,
+        samples,
+        outcomes: existing.outcomes,
+    })
+}
+
+/// Writes rows atomically: a temporary file renamed into place, so an
+/// interrupted run never leaves half a file.
+fn write_rows<T: Serialize>(path: &std::path::Path, rows: &[T]) -> Result<()> {
+    let tmp = path.with_extension("tmp-symtest");
+    {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?,
+        );
+        for r in rows {
+            serde_json::to_writer(&mut f, r)?;
+            f.write_all(b"\n")?;
+        }
+        f.flush()?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+pub fn pairs(args: &PairsArgs) -> Result<ExitCode> {
+    let i = read(&args.inputs)?;
+    let joined = join(&i.samples, &i.outcomes);
+    let ps = make_pairs(
+        &joined,
+        &i.problems,
+        args.max_per_problem,
+        args.inputs.with_meta,
+    );
+    write_rows(&args.inputs.output, &ps)?;
+    let with_pairs = {
+        let mut tasks: Vec<&str> = Vec::new();
+        for (t, rows) in &joined.by_task {
+            let passed = rows
+                .iter()
+                .any(|(_, o)| o.status == symtest::grade::Status::Passed);
+            let failed = rows
+                .iter()
+                .any(|(_, o)| o.status != symtest::grade::Status::Passed);
+            if passed && failed {
+                tasks.push(t);
+            }
+        }
+        tasks.len()
+    };
+    println!(
+        "{} pairs from {} problems with both a passing and a failing sample ({} problems graded{})",
+        ps.len(),
+        with_pairs,
+        joined.by_task.len(),
+        if joined.ungraded > 0 {
+            format!("; {} samples not graded yet", joined.ungraded)
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn critic(args: &CriticArgs) -> Result<ExitCode> {
+    let i = read(&args.inputs)?;
+    let joined = join(&i.samples, &i.outcomes);
+    let rows = critic_rows(&joined, &i.problems, args.inputs.with_meta);
+    write_rows(&args.inputs.output, &rows)?;
+    let mut counts = [0usize; 4];
+    for r in &rows {
+        counts[usize::from(r.label)] += 1;
+    }
+    println!(
+        "{} rows: {} compile error (0), {} runtime error (1), {} failed (2), {} passed (3)",
+        rows.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    Ok(ExitCode::SUCCESS)
+}

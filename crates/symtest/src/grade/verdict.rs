@@ -1,0 +1,561 @@
+//! From what the sandbox saw to a verdict: status, tests passed, reward,
+//! and the first failure in words.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use symtest_sandbox::{
+    CallResult, CheckOutcome, JobResult, LastCall, LoadError, PyValue, StdioResult, Tolerance,
+    py_eq,
+};
+
+use crate::dataset::{CallCase, StdioCase, Tests};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Passed,
+    Failed,
+    RuntimeError,
+    CompileError,
+    Timeout,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Passed,
+        Status::Failed,
+        Status::RuntimeError,
+        Status::CompileError,
+        Status::Timeout,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::RuntimeError => "runtime_error",
+            Status::CompileError => "compile_error",
+            Status::Timeout => "timeout",
+        }
+    }
+
+    /// CodeRL's critic labels: compile error 0, runtime error 1, failed test
+    /// 2, passed 3 (a timeout is a runtime error there).
+    pub fn critic_label(self) -> u8 {
+        match self {
+            Status::CompileError => 0,
+            Status::RuntimeError | Status::Timeout => 1,
+            Status::Failed => 2,
+            Status::Passed => 3,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RewardKind {
+    /// 1 when every test passes, else 0.
+    Binary,
+    /// The fraction of tests passed.
+    Fraction,
+    /// CodeRL: compile error -1, runtime error (or timeout) -0.6, failed -0.3, passed 1.
+    Coderl,
+}
+
+impl RewardKind {
+    pub fn reward(self, status: Status, passed: usize, total: usize) -> f64 {
+        match self {
+            RewardKind::Binary => f64::from(u8::from(status == Status::Passed)),
+            RewardKind::Fraction if total == 0 => f64::from(u8::from(status == Status::Passed)),
+            RewardKind::Fraction => passed as f64 / total as f64,
+            RewardKind::Coderl => match status {
+                Status::CompileError => -1.0,
+                Status::RuntimeError | Status::Timeout => -0.6,
+                Status::Failed => -0.3,
+                Status::Passed => 1.0,
+            },
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RewardKind::Binary => "binary",
+            RewardKind::Fraction => "fraction",
+            RewardKind::Coderl => "coderl",
+        }
+    }
+}
+
+impl FromStr for RewardKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "binary" => Ok(RewardKind::Binary),
+            "fraction" => Ok(RewardKind::Fraction),
+            "coderl" => Ok(RewardKind::Coderl),
+            _ => Err(format!(
+                "unknown reward '{s}' (expected binary, fraction or coderl)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for RewardKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The first thing that went wrong, for a person to read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// `wrong_answer`, `exception`, `timeout`, `crash`, `compile_error` or `unsupported`.
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub input: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub got: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    /// The line of the failing test (HumanEval's `check`) or of the syntax error.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u32>,
+}
+
+/// The verdict on one sample, before ids and reward are attached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub status: Status,
+    pub passed: usize,
+    pub total: usize,
+    pub first_failure: Option<Failure>,
+}
+
+fn args_repr(args: &[PyValue]) -> String {
+    PyValue::Tuple(args.to_vec()).repr()
+}
+
+fn load_verdict(e: &LoadError, total: usize) -> Verdict {
+    let (status, failure) = match e {
+        LoadError::Compile { message, line } => (
+            Status::CompileError,
+            Failure {
+                kind: "compile_error".into(),
+                error: Some(message.clone()),
+                line: *line,
+                ..Failure::default()
+            },
+        ),
+        LoadError::Raised { type_name, message } => (
+            Status::RuntimeError,
+            Failure {
+                kind: "exception".into(),
+                error: Some(format!(
+                    "{type_name}: {message} (while loading the program)"
+                )),
+                ..Failure::default()
+            },
+        ),
+        LoadError::Timeout { budget } => (
+            Status::Timeout,
+            Failure {
+                kind: "timeout".into(),
+                error: Some(format!("loading took over {:.2} s", budget.as_secs_f64())),
+                ..Failure::default()
+            },
+        ),
+        LoadError::Crashed { why } => (
+            Status::RuntimeError,
+            Failure {
+                kind: "crash".into(),
+                error: Some(format!("the program {why} while loading")),
+                ..Failure::default()
+            },
+        ),
+    };
+    Verdict {
+        status,
+        passed: 0,
+        total,
+        first_failure: Some(failure),
+    }
+}
+
+/// Tuples become lists (APPS compares results that way).
+fn tuples_as_lists(v: &PyValue) -> PyValue {
+    match v {
+        PyValue::Tuple(xs) | PyValue::List(xs) => {
+            PyValue::List(xs.iter().map(tuples_as_lists).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn call_matches(case: &CallCase, got: &PyValue, tol: Tolerance) -> bool {
+    let got = if case.tuple_as_list {
+        tuples_as_lists(got)
+    } else {
+        got.clone()
+    };
+    case.expected.iter().any(|e| py_eq(&got, e, tol))
+}
+
+/// Stdout equality after trimming trailing whitespace on every line and
+/// trailing blank lines; failing that, token by token with numbers compared
+/// within the tolerance (as APPS' judge does).
+pub fn stdout_matches(got: &str, expected: &str, tol: Tolerance) -> bool {
+    let norm = |s: &str| -> Vec<String> {
+        let mut lines: Vec<String> = s.lines().map(|l| l.trim_end().to_string()).collect();
+        while lines.last().is_some_and(String::is_empty) {
+            lines.pop();
+        }
+        lines
+    };
+    if norm(got) == norm(expected) {
+        return true;
+    }
+    let a: Vec<&str> = got.split_whitespace().collect();
+    let b: Vec<&str> = expected.split_whitespace().collect();
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| {
+            x == y
+                || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if py_eq(&PyValue::Float(p), &PyValue::Float(q), tol))
+        })
+}
+
+/// Severity order for mixed results: a timeout, then an exception, then a wrong answer.
+fn worst(current: Status, new: Status) -> Status {
+    let rank = |s: Status| match s {
+        Status::Passed => 0,
+        Status::Failed => 1,
+        Status::RuntimeError => 2,
+        Status::Timeout => 3,
+        Status::CompileError => 4,
+    };
+    if rank(new) > rank(current) {
+        new
+    } else {
+        current
+    }
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(n).collect();
+        format!("{cut}... ({} characters)", s.chars().count())
+    }
+}
+
+fn calls_verdict(
+    cases: &[CallCase],
+    load: &Result<f64, LoadError>,
+    results: &[CallResult],
+    tol: Tolerance,
+) -> Verdict {
+    if let Err(e) = load {
+        return load_verdict(e, cases.len());
+    }
+    let mut status = Status::Passed;
+    let mut passed = 0;
+    let mut first: Option<Failure> = None;
+    for (case, r) in cases.iter().zip(results) {
+        let input = Some(short(&args_repr(&case.args), 500));
+        let expected = case.expected.first().map(|e| short(&e.repr(), 500));
+        let (s, failure) = match r {
+            CallResult::Returned { value, .. } if call_matches(case, value, tol) => {
+                passed += 1;
+                continue;
+            }
+            CallResult::Returned { value, .. } => (
+                Status::Failed,
+                Failure {
+                    kind: "wrong_answer".into(),
+                    got: Some(short(&value.repr(), 500)),
+                    ..Failure::default()
+                },
+            ),
+            CallResult::Unsupported { type_name } => (
+                Status::Failed,
+                Failure {
+                    kind: "unsupported".into(),
+                    got: Some(format!("an object of type {type_name}, not a plain value")),
+                    ..Failure::default()
+                },
+            ),
+            CallResult::Raised { type_name, message } => (
+                Status::RuntimeError,
+                Failure {
+                    kind: "exception".into(),
+                    error: Some(short(&format!("{type_name}: {message}"), 500)),
+                    ..Failure::default()
+                },
+            ),
+            CallResult::Timeout { budget } => (
+                Status::Timeout,
+                Failure {
+                    kind: "timeout".into(),
+                    error: Some(format!("no answer within {:.2} s", budget.as_secs_f64())),
+                    ..Failure::default()
+                },
+            ),
+            CallResult::Crashed { why } => (
+                Status::RuntimeError,
+                Failure {
+                    kind: "crash".into(),
+                    error: Some(format!("the program {why}")),
+                    ..Failure::default()
+                },
+            ),
+        };
+        status = worst(status, s);
+        if first.is_none() {
+            first = Some(Failure {
+                input,
+                expected,
+                ..failure
+            });
+        }
+    }
+    Verdict {
+        status,
+        passed,
+        total: cases.len(),
+        first_failure: first,
+    }
+}
+
+fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], tol: Tolerance) -> Verdict {
+    let mut status = Status::Passed;
+    let mut passed = 0;
+    let mut first: Option<Failure> = None;
+    for (case, r) in cases.iter().zip(results) {
+        let (s, mut failure) = match r {
+            StdioResult::Finished { stdout, .. } if stdout_matches(stdout, &case.expected, tol) => {
+                passed += 1;
+                continue;
+            }
+            StdioResult::Finished { stdout, .. } => (
+                Status::Failed,
+                Failure {
+                    kind: "wrong_answer".into(),
+                    got: Some(short(stdout, 500)),
+                    ..Failure::default()
+                },
+            ),
+            StdioResult::Failed(e) => {
+                let v = load_verdict(e, 1);
+                (v.status, v.first_failure.unwrap_or_default())
+            }
+        };
+        failure.input = Some(short(&case.stdin, 500));
+        failure.expected = Some(short(&case.expected, 500));
+        status = worst(status, s);
+        if first.is_none() {
+            first = Some(failure);
+        }
+    }
+    Verdict {
+        status,
+        passed,
+        total: cases.len(),
+        first_failure: first,
+    }
+}
+
+fn with_last(mut f: Failure, last: &Option<LastCall>) -> Failure {
+    if let Some(l) = last {
+        f.input = Some(short(&args_repr(&l.args), 500));
+        if f.got.is_none() {
+            f.got = l.value.as_ref().map(|v| short(&v.repr(), 500));
+        }
+    }
+    f
+}
+
+fn check_verdict(load: &Result<f64, LoadError>, outcome: &CheckOutcome) -> Verdict {
+    if let Err(e) = load {
+        return load_verdict(e, 1);
+    }
+    let (status, failure) = match outcome {
+        CheckOutcome::Passed => {
+            return Verdict {
+                status: Status::Passed,
+                passed: 1,
+                total: 1,
+                first_failure: None,
+            };
+        }
+        CheckOutcome::Failed {
+            message,
+            line,
+            last,
+        } => (
+            Status::Failed,
+            with_last(
+                Failure {
+                    kind: "wrong_answer".into(),
+                    error: (!message.is_empty()).then(|| short(message, 500)),
+                    line: *line,
+                    ..Failure::default()
+                },
+                last,
+            ),
+        ),
+        CheckOutcome::Raised {
+            type_name,
+            message,
+            line,
+            last,
+        } => {
+            // The candidate raised if its last call did; otherwise the test
+            // choked on what the candidate returned: a wrong answer.
+            let from_candidate = last.as_ref().and_then(|l| l.raised.clone());
+            match from_candidate {
+                Some((t, m)) => (
+                    Status::RuntimeError,
+                    with_last(
+                        Failure {
+                            kind: "exception".into(),
+                            error: Some(short(&format!("{t}: {m}"), 500)),
+                            line: *line,
+                            ..Failure::default()
+                        },
+                        last,
+                    ),
+                ),
+                None => (
+                    Status::Failed,
+                    with_last(
+                        Failure {
+                            kind: "wrong_answer".into(),
+                            error: Some(short(
+                                &format!("the test raised {type_name}: {message}"),
+                                500,
+                            )),
+                            line: *line,
+                            ..Failure::default()
+                        },
+                        last,
+                    ),
+                ),
+            }
+        }
+        CheckOutcome::Unsupported { type_name, last } => (
+            Status::Failed,
+            with_last(
+                Failure {
+                    kind: "unsupported".into(),
+                    got: Some(format!("an object of type {type_name}, not a plain value")),
+                    ..Failure::default()
+                },
+                last,
+            ),
+        ),
+        CheckOutcome::Timeout { budget } => (
+            Status::Timeout,
+            Failure {
+                kind: "timeout".into(),
+                error: Some(format!(
+                    "the tests did not finish within {:.2} s",
+                    budget.as_secs_f64()
+                )),
+                ..Failure::default()
+            },
+        ),
+        CheckOutcome::Crashed { why, last } => (
+            Status::RuntimeError,
+            with_last(
+                Failure {
+                    kind: "crash".into(),
+                    error: Some(format!("the program {why} before the tests finished")),
+                    ..Failure::default()
+                },
+                last,
+            ),
+        ),
+        CheckOutcome::TestError { message } => (
+            Status::RuntimeError,
+            Failure {
+                kind: "exception".into(),
+                error: Some(format!("the dataset's test code is broken: {message}")),
+                ..Failure::default()
+            },
+        ),
+    };
+    Verdict {
+        status,
+        passed: 0,
+        total: 1,
+        first_failure: Some(failure),
+    }
+}
+
+/// The verdict for `result`, run against `tests`.
+pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance) -> Verdict {
+    match (tests, result) {
+        (Tests::Calls { cases, .. }, JobResult::Calls { load, results }) => {
+            calls_verdict(cases, load, results, tol)
+        }
+        (Tests::Stdio { cases }, JobResult::Stdio { results }) => {
+            stdio_verdict(cases, results, tol)
+        }
+        (Tests::Check { .. }, JobResult::Check { load, outcome, .. }) => {
+            check_verdict(load, outcome)
+        }
+        _ => Verdict {
+            status: Status::RuntimeError,
+            passed: 0,
+            total: tests.count(),
+            first_failure: Some(Failure {
+                kind: "crash".into(),
+                error: Some("the sandbox answered a different kind of job".into()),
+                ..Failure::default()
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewards() {
+        assert_eq!(RewardKind::Coderl.reward(Status::CompileError, 0, 3), -1.0);
+        assert_eq!(RewardKind::Coderl.reward(Status::Timeout, 0, 3), -0.6);
+        assert_eq!(RewardKind::Coderl.reward(Status::Failed, 2, 3), -0.3);
+        assert_eq!(RewardKind::Fraction.reward(Status::Failed, 2, 4), 0.5);
+        assert_eq!(RewardKind::Binary.reward(Status::Failed, 3, 4), 0.0);
+        assert_eq!(RewardKind::Binary.reward(Status::Passed, 4, 4), 1.0);
+        assert_eq!(Status::Passed.critic_label(), 3);
+        assert_eq!(Status::CompileError.critic_label(), 0);
+    }
+
+    #[test]
+    fn stdout_comparison() {
+        let t = Tolerance::default();
+        assert!(stdout_matches("1 2\n3  \n\n", "1 2\n3", t));
+        assert!(stdout_matches(
+            "0.3333333333",
+            "0.33333333333333",
+            Tolerance {
+                rtol: 1e-6,
+                atol: 0.0
+            }
+        ));
+        assert!(!stdout_matches("1 2", "1 3", t));
+        assert!(!stdout_matches("", "1", t));
+    }
+}

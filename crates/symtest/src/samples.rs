@@ -1,0 +1,119 @@
+//! Model samples to grade (`task_id, completion`, optional `sample_id`), and
+//! the code inside a chat-style answer.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value as Json;
+
+use crate::dataset::{RowError, read_rows};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub task_id: String,
+    /// Given, or the sample's position among its task's samples in the file.
+    pub sample_id: String,
+    pub completion: String,
+    pub line: usize,
+}
+
+pub fn read_samples(path: &Path) -> std::io::Result<(Vec<Sample>, Vec<RowError>)> {
+    let (rows, mut errors) = read_rows(path)?;
+    let file = path.display().to_string();
+    let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut samples = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        let task_id = match row.get("task_id") {
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Number(n)) => n.to_string(),
+            _ => {
+                errors.push(RowError {
+                    file: file.clone(),
+                    line,
+                    message: "missing field 'task_id' (a string)".into(),
+                });
+                continue;
+            }
+        };
+        let Some(completion) = row.get("completion").and_then(Json::as_str) else {
+            errors.push(RowError {
+                file: file.clone(),
+                line,
+                message: "missing field 'completion' (a string)".into(),
+            });
+            continue;
+        };
+        let n = counters.entry(task_id.clone()).or_default();
+        let sample_id = match row.get("sample_id").or_else(|| row.get("completion_id")) {
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Number(x)) => x.to_string(),
+            _ => n.to_string(),
+        };
+        *n += 1;
+        samples.push(Sample {
+            task_id,
+            sample_id,
+            completion: completion.to_string(),
+            line,
+        });
+    }
+    Ok((samples, errors))
+}
+
+/// The code of a chat-style answer: the fenced block that defines `entry`
+/// (or the first Python block, or the first block); text without fences is
+/// returned as it is. An unclosed fence runs to the end.
+pub fn extract_code(answer: &str, entry: Option<&str>) -> String {
+    if !answer.contains("```") {
+        return answer.to_string();
+    }
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut rest = answer;
+    while let Some(start) = rest.find("```") {
+        let after = &rest[start + 3..];
+        let (lang, body_start) = match after.find('\n') {
+            Some(nl) => (after[..nl].trim().to_ascii_lowercase(), nl + 1),
+            None => break,
+        };
+        let body = &after[body_start..];
+        match body.find("```") {
+            Some(end) => {
+                blocks.push((lang, body[..end].to_string()));
+                rest = &body[end + 3..];
+            }
+            None => {
+                blocks.push((lang, body.to_string()));
+                break;
+            }
+        }
+    }
+    let pythonish = |l: &str| matches!(l, "" | "python" | "py" | "python3");
+    let defines = |b: &str| entry.is_some_and(|e| b.contains(&format!("def {e}(")));
+    blocks
+        .iter()
+        .find(|(l, b)| pythonish(l) && defines(b))
+        .or_else(|| blocks.iter().find(|(l, _)| pythonish(l)))
+        .or_else(|| blocks.first())
+        .map(|(_, b)| b.clone())
+        .unwrap_or_else(|| answer.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_the_defining_block() {
+        let answer = "Here is a test:\n```python\nprint(f(1))\n```\nand the code:\n```python\ndef f(x):\n    return x\n```\nDone.";
+        assert_eq!(extract_code(answer, Some("f")), "def f(x):\n    return x\n");
+        assert_eq!(
+            extract_code("    return x + 1\n", Some("f")),
+            "    return x + 1\n"
+        );
+        assert_eq!(
+            extract_code("```\ndef g(): pass\n", None),
+            "def g(): pass\n"
+        );
+        assert_eq!(extract_code("```js\nx\n```\n```py\ny\n```", None), "y\n");
+    }
+}

@@ -1,0 +1,244 @@
+//! Training data from graded samples: DPO preference pairs in TRL's format
+//! (`prompt, chosen, rejected`) and CodeRL's critic data (`prompt,
+//! completion, label`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::dataset::Problem;
+use crate::grade::{Outcome, Status};
+use crate::samples::Sample;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Pair {
+    pub prompt: String,
+    pub chosen: String,
+    pub rejected: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<PairMeta>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PairMeta {
+    pub task_id: String,
+    pub chosen_id: String,
+    pub rejected_id: String,
+    pub margin: f64,
+    pub rejected_status: Status,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CriticRow {
+    pub prompt: String,
+    pub completion: String,
+    /// CodeRL: 0 compile error, 1 runtime error (or timeout), 2 failed test, 3 passed.
+    pub label: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_id: Option<String>,
+}
+
+/// Samples joined with their outcomes, grouped by problem; samples with no
+/// outcome (not graded yet) are left out and counted.
+pub struct Joined<'a> {
+    pub by_task: BTreeMap<&'a str, Vec<(&'a Sample, &'a Outcome)>>,
+    pub ungraded: usize,
+}
+
+pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
+    let index: HashMap<(&str, &str), &Outcome> = outcomes
+        .iter()
+        .map(|o| ((o.task_id.as_str(), o.sample_id.as_str()), o))
+        .collect();
+    let mut by_task: BTreeMap<&str, Vec<(&Sample, &Outcome)>> = BTreeMap::new();
+    let mut ungraded = 0;
+    for s in samples {
+        match index.get(&(s.task_id.as_str(), s.sample_id.as_str())) {
+            Some(o) => by_task.entry(&s.task_id).or_default().push((s, o)),
+            None => ungraded += 1,
+        }
+    }
+    Joined { by_task, ungraded }
+}
+
+/// CodeRL's reward, used to order rejected samples when the recorded reward
+/// does not separate them (binary rewards): a compile error is further from
+/// a pass than a wrong answer.
+fn severity(s: Status) -> f64 {
+    crate::grade::RewardKind::Coderl.reward(s, 0, 1)
+}
+
+/// Preference pairs: a passing completion over a failing one of the same
+/// problem, the largest reward margins first, at most `cap` per problem,
+/// each rejected sample used once before any is reused, identical texts never
+/// paired.
+pub fn pairs(
+    joined: &Joined<'_>,
+    problems: &BTreeMap<String, Problem>,
+    cap: usize,
+    with_meta: bool,
+) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for (task, rows) in &joined.by_task {
+        let Some(problem) = problems.get(*task) else {
+            continue;
+        };
+        let mut chosen: Vec<&(&Sample, &Outcome)> = rows
+            .iter()
+            .filter(|(_, o)| o.status == Status::Passed)
+            .collect();
+        let mut rejected: Vec<&(&Sample, &Outcome)> = rows
+            .iter()
+            .filter(|(_, o)| o.status != Status::Passed)
+            .collect();
+        if chosen.is_empty() || rejected.is_empty() {
+            continue;
+        }
+        chosen.sort_by(|a, b| {
+            b.1.reward
+                .total_cmp(&a.1.reward)
+                .then_with(|| a.0.sample_id.cmp(&b.0.sample_id))
+        });
+        rejected.sort_by(|a, b| {
+            a.1.reward
+                .total_cmp(&b.1.reward)
+                .then_with(|| severity(a.1.status).total_cmp(&severity(b.1.status)))
+                .then_with(|| a.0.sample_id.cmp(&b.0.sample_id))
+        });
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        let mut made = 0;
+        'rounds: for round in 0..chosen.len() {
+            for (i, r) in rejected.iter().enumerate() {
+                if made >= cap {
+                    break 'rounds;
+                }
+                let c = chosen[(i + round) % chosen.len()];
+                if c.0.completion == r.0.completion
+                    || !seen.insert((&c.0.sample_id, &r.0.sample_id))
+                {
+                    continue;
+                }
+                out.push(Pair {
+                    prompt: problem.prompt.clone(),
+                    chosen: c.0.completion.clone(),
+                    rejected: r.0.completion.clone(),
+                    meta: with_meta.then(|| PairMeta {
+                        task_id: (*task).to_string(),
+                        chosen_id: c.0.sample_id.clone(),
+                        rejected_id: r.0.sample_id.clone(),
+                        margin: c.1.reward - r.1.reward,
+                        rejected_status: r.1.status,
+                    }),
+                });
+                made += 1;
+            }
+        }
+    }
+    out
+}
+
+/// One critic row per graded sample.
+pub fn critic_rows(
+    joined: &Joined<'_>,
+    problems: &BTreeMap<String, Problem>,
+    with_meta: bool,
+) -> Vec<CriticRow> {
+    let mut out = Vec::new();
+    for (task, rows) in &joined.by_task {
+        let Some(problem) = problems.get(*task) else {
+            continue;
+        };
+        for (s, o) in rows {
+            out.push(CriticRow {
+                prompt: problem.prompt.clone(),
+                completion: s.completion.clone(),
+                label: o.status.critic_label(),
+                task_id: with_meta.then(|| (*task).to_string()),
+                sample_id: with_meta.then(|| s.sample_id.clone()),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Tests;
+
+    fn sample(id: &str, text: &str) -> Sample {
+        Sample {
+            task_id: "t".into(),
+            sample_id: id.into(),
+            completion: text.into(),
+            line: 1,
+        }
+    }
+
+    fn outcome(id: &str, status: Status, reward: f64) -> Outcome {
+        Outcome {
+            task_id: "t".into(),
+            sample_id: id.into(),
+            status,
+            passed: 0,
+            total: 1,
+            reward,
+            first_failure: None,
+            ms: 0.0,
+        }
+    }
+
+    fn problems() -> BTreeMap<String, Problem> {
+        let mut m = BTreeMap::new();
+        m.insert(
+            "t".into(),
+            Problem {
+                task_id: "t".into(),
+                prompt: "P".into(),
+                prefix: String::new(),
+                reference: None,
+                entry_point: None,
+                tests: Tests::Stdio { cases: vec![] },
+            },
+        );
+        m
+    }
+
+    #[test]
+    fn pairs_prefer_large_margins_and_respect_the_cap() {
+        let samples = vec![
+            sample("good", "ok"),
+            sample("good2", "ok too"),
+            sample("wrong", "w"),
+            sample("broken", "b"),
+            sample("crash", "c"),
+            sample("same", "ok"),
+        ];
+        let outcomes = vec![
+            outcome("good", Status::Passed, 1.0),
+            outcome("good2", Status::Passed, 1.0),
+            outcome("wrong", Status::Failed, -0.3),
+            outcome("broken", Status::CompileError, -1.0),
+            outcome("crash", Status::RuntimeError, -0.6),
+            outcome("same", Status::Failed, -0.3),
+        ];
+        let joined = join(&samples, &outcomes);
+        let ps = pairs(&joined, &problems(), 3, true);
+        assert_eq!(ps.len(), 3);
+        let rejected: Vec<&str> = ps
+            .iter()
+            .map(|p| p.meta.as_ref().unwrap().rejected_id.as_str())
+            .collect();
+        assert_eq!(rejected, ["broken", "crash", "same"]);
+        assert!(ps.iter().all(|p| p.chosen != p.rejected));
+        assert!(ps.iter().all(|p| p.prompt == "P"));
+        let all = pairs(&joined, &problems(), 100, false);
+        // 2 chosen x 4 rejected, minus the pair with identical text.
+        assert_eq!(all.len(), 7);
+        let critic = critic_rows(&joined, &problems(), false);
+        let labels: Vec<u8> = critic.iter().map(|c| c.label).collect();
+        assert_eq!(labels, [3, 3, 2, 0, 1, 2]);
+    }
+}
