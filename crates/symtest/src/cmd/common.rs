@@ -48,7 +48,7 @@ pub fn sandbox(args: &SandboxArgs) -> Result<Pool> {
         jobs: args.jobs.unwrap_or_else(|| SandboxConfig::default().jobs),
         python: args.python.clone(),
         limits: Limits {
-            memory_bytes: (args.memory_mb > 0).then(|| args.memory_mb << 20),
+            memory_bytes: (args.memory_mb > 0).then_some(args.memory_mb << 20),
             output_bytes: args.output_mb << 20,
             ..Limits::default()
         },
