@@ -28,10 +28,56 @@ pub enum Command {
     /// Grade model samples against a problem set, in the sandbox
     #[command(after_long_help = GRADE_HELP)]
     Grade(GradeArgs),
+    /// Serve rewards over HTTP (native /reward and OpenRLHF's /get_reward)
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// DPO preference pairs (TRL's prompt, chosen, rejected) from graded samples
     Pairs(PairsArgs),
     /// CodeRL critic data (prompt, completion, label 0-3) from graded samples
     CriticData(CriticArgs),
+}
+
+const SERVE_HELP: &str = "\
+Endpoints:
+  POST /reward      {\"samples\": [{\"task_id\", \"completion\", \"sample_id\"?}]}
+                    -> {\"results\": [outcome, ...]} (a single sample object gives {\"result\"})
+  POST /get_reward  OpenRLHF's remote reward protocol: {\"query\": [...], \"prompts\": [...],
+                    \"labels\": [...]} -> {\"rewards\": [...], \"scores\": [...], \"extra_logs\": {...}}.
+                    Each label is the query's task_id (or {\"task_id\": ...}); the graded
+                    completion is the query without its prompt, with fenced code extracted.
+  GET  /healthz     200 when the sandbox works, 503 after it failed
+  GET  /metrics     Prometheus text
+
+A request whose samples do not fit in the queue (--queue) gets 503 with
+Retry-After: nothing is dropped silently. The first line on standard output is
+`listening on http://HOST:PORT` (useful with --port 0).
+
+Example (OpenRLHF):
+  symtest serve HumanEval.jsonl.gz --port 5000 --reward coderl
+  ... --remote_rm_url http://127.0.0.1:5000/get_reward";
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Problem file (HumanEval, MBPP, APPS or a symtest suite)
+    pub problems: PathBuf,
+
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port (0: any free port)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+
+    /// Samples admitted at once (queued plus running); more get 503
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub queue: usize,
+
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 /// The three files training data is made from.

@@ -7,5 +7,6 @@ pub mod explore;
 pub mod grade;
 pub mod report;
 pub mod samples;
+pub mod serve;
 pub mod sysinfo;
 pub mod train_data;

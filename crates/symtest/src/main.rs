@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Explore(args) => cmd::explore::run(args),
         Command::Grade(args) => cmd::grade::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Pairs(args) => cmd::train::pairs(args),
         Command::CriticData(args) => cmd::train::critic(args),
     };

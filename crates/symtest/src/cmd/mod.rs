@@ -3,4 +3,5 @@
 pub mod common;
 pub mod explore;
 pub mod grade;
+pub mod serve;
 pub mod train;

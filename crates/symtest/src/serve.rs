@@ -1,0 +1,459 @@
+//! The reward server: problems loaded once, samples graded in the sandbox on
+//! request. `POST /reward` (native, batched), `POST /get_reward` (OpenRLHF's
+//! remote reward protocol), `GET /healthz`, `GET /metrics` (Prometheus).
+//!
+//! Admission is bounded: a request whose samples do not fit in the queue is
+//! answered 503 with `Retry-After`, never dropped silently.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::grade::{GradeError, Grader, Outcome, Status};
+
+pub struct ServerState {
+    grader: Arc<Grader>,
+    capacity: usize,
+    pending: AtomicUsize,
+    metrics: Metrics,
+    /// An infrastructure failure (the sandbox itself) makes the server unhealthy.
+    broken: Mutex<Option<String>>,
+    broken_flag: AtomicBool,
+}
+
+#[derive(Default)]
+struct Metrics {
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    statuses: Mutex<BTreeMap<Status, u64>>,
+    rejected_samples: AtomicU64,
+    graded: AtomicU64,
+    grade_micros: AtomicU64,
+}
+
+impl ServerState {
+    pub fn new(grader: Arc<Grader>, capacity: usize) -> Arc<ServerState> {
+        Arc::new(ServerState {
+            grader,
+            capacity: capacity.max(1),
+            pending: AtomicUsize::new(0),
+            metrics: Metrics::default(),
+            broken: Mutex::new(None),
+            broken_flag: AtomicBool::new(false),
+        })
+    }
+
+    fn count(&self, endpoint: &str, code: StatusCode) {
+        *self
+            .metrics
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry((endpoint.to_string(), code.as_u16()))
+            .or_default() += 1;
+    }
+
+    /// Reserves room for `n` samples, or says no.
+    fn admit(&self, n: usize) -> bool {
+        let mut cur = self.pending.load(Ordering::Relaxed);
+        loop {
+            if cur + n > self.capacity {
+                self.metrics
+                    .rejected_samples
+                    .fetch_add(n as u64, Ordering::Relaxed);
+                return false;
+            }
+            match self.pending.compare_exchange_weak(
+                cur,
+                cur + n,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
+    }
+}
+
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/reward", post(reward))
+        .route("/get_reward", post(get_reward))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(64 << 20))
+        .with_state(state)
+}
+
+fn error(code: StatusCode, message: impl Into<String>) -> Response {
+    (code, Json(json!({"error": message.into()}))).into_response()
+}
+
+fn busy(state: &ServerState, n: usize) -> Response {
+    let mut r = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the queue is full ({} of {} samples pending); this request's {n} did not fit: retry later",
+            state.pending.load(Ordering::Relaxed),
+            state.capacity
+        ),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
+#[derive(Deserialize)]
+struct NativeSample {
+    task_id: Value,
+    completion: String,
+    #[serde(default)]
+    sample_id: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NativeRequest {
+    Batch { samples: Vec<NativeSample> },
+    One(NativeSample),
+}
+
+fn id_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Grades every sample (in parallel, through the pool), in request order.
+async fn grade_all(
+    state: &Arc<ServerState>,
+    items: Vec<(String, String, String)>,
+) -> Result<Vec<Outcome>, String> {
+    let mut handles = Vec::with_capacity(items.len());
+    for (task, sample, completion) in items {
+        let state = state.clone();
+        handles.push(tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let r = state.grader.grade(&task, &sample, &completion);
+            state.pending.fetch_sub(1, Ordering::AcqRel);
+            if let Ok(o) = &r {
+                state.metrics.graded.fetch_add(1, Ordering::Relaxed);
+                state
+                    .metrics
+                    .grade_micros
+                    .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                *state
+                    .metrics
+                    .statuses
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .entry(o.status)
+                    .or_default() += 1;
+            }
+            r
+        }));
+    }
+    let mut out = Vec::with_capacity(handles.len());
+    let mut first_error = None;
+    for h in handles {
+        match h.await {
+            Ok(Ok(o)) => out.push(o),
+            Ok(Err(GradeError::UnknownTask(t))) => {
+                first_error.get_or_insert(format!("unknown task '{t}'"));
+            }
+            Ok(Err(GradeError::Sandbox(e))) => {
+                let msg = format!("sandbox: {e}");
+                state.broken_flag.store(true, Ordering::Relaxed);
+                *state.broken.lock().unwrap_or_else(PoisonError::into_inner) = Some(msg.clone());
+                first_error.get_or_insert(msg);
+            }
+            Err(e) => {
+                first_error.get_or_insert(format!("grading task failed: {e}"));
+            }
+        }
+    }
+    match first_error {
+        None => Ok(out),
+        Some(e) => Err(e),
+    }
+}
+
+fn unknown_tasks<'a>(
+    state: &ServerState,
+    tasks: impl Iterator<Item = &'a String>,
+) -> Option<String> {
+    let problems = state.grader.problems();
+    tasks
+        .into_iter()
+        .find(|t| !problems.contains_key(*t))
+        .cloned()
+}
+
+async fn reward(
+    State(state): State<Arc<ServerState>>,
+    body: Result<Json<NativeRequest>, JsonRejection>,
+) -> Response {
+    let respond = |code: StatusCode, r: Response| {
+        state.count("/reward", code);
+        r
+    };
+    let req = match body {
+        Ok(Json(r)) => r,
+        Err(e) => {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                error(
+                    StatusCode::BAD_REQUEST,
+                    format!("{e}: expected {{\"samples\": [{{\"task_id\", \"completion\"}}]}}"),
+                ),
+            );
+        }
+    };
+    let (samples, single) = match req {
+        NativeRequest::Batch { samples } => (samples, false),
+        NativeRequest::One(s) => (vec![s], true),
+    };
+    let items: Vec<(String, String, String)> = samples
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let sid = s.sample_id.as_ref().map_or_else(|| i.to_string(), id_text);
+            (id_text(&s.task_id), sid, s.completion)
+        })
+        .collect();
+    if let Some(t) = unknown_tasks(&state, items.iter().map(|x| &x.0)) {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            error(StatusCode::BAD_REQUEST, format!("unknown task '{t}'")),
+        );
+    }
+    if !state.admit(items.len()) {
+        return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
+    }
+    match grade_all(&state, items).await {
+        Ok(outcomes) => {
+            let body = if single {
+                json!({"result": outcomes.first()})
+            } else {
+                json!({"results": outcomes})
+            };
+            respond(StatusCode::OK, Json(body).into_response())
+        }
+        Err(e) => respond(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct OpenRlhfRequest {
+    query: Vec<String>,
+    #[serde(default)]
+    prompts: Vec<String>,
+    #[serde(default)]
+    labels: Vec<Value>,
+}
+
+/// A label names the problem: a task id, or an object with `task_id`.
+fn label_task(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => {
+            if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(s) {
+                return m.get("task_id").map(id_text);
+            }
+            Some(s.clone())
+        }
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(m) => m.get("task_id").map(id_text),
+        _ => None,
+    }
+}
+
+async fn get_reward(
+    State(state): State<Arc<ServerState>>,
+    body: Result<Json<OpenRlhfRequest>, JsonRejection>,
+) -> Response {
+    let respond = |code: StatusCode, r: Response| {
+        state.count("/get_reward", code);
+        r
+    };
+    let req = match body {
+        Ok(Json(r)) => r,
+        Err(e) => {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "{e}: expected {{\"query\": [...], \"prompts\": [...], \"labels\": [...]}}"
+                    ),
+                ),
+            );
+        }
+    };
+    if req.labels.len() != req.query.len() {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "{} queries but {} labels: each label names the query's problem (its task_id)",
+                    req.query.len(),
+                    req.labels.len()
+                ),
+            ),
+        );
+    }
+    let mut items = Vec::with_capacity(req.query.len());
+    for (i, (q, label)) in req.query.iter().zip(&req.labels).enumerate() {
+        let Some(task) = label_task(label) else {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                error(
+                    StatusCode::BAD_REQUEST,
+                    format!("labels[{i}] names no task"),
+                ),
+            );
+        };
+        // The query is prompt + response; the response is what is graded.
+        let completion = match req.prompts.get(i) {
+            Some(p) if q.starts_with(p.as_str()) => q[p.len()..].to_string(),
+            _ => q.clone(),
+        };
+        items.push((task, i.to_string(), completion));
+    }
+    if let Some(t) = unknown_tasks(&state, items.iter().map(|x| &x.0)) {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            error(StatusCode::BAD_REQUEST, format!("unknown task '{t}'")),
+        );
+    }
+    if !state.admit(items.len()) {
+        return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
+    }
+    match grade_all(&state, items).await {
+        Ok(outcomes) => {
+            let rewards: Vec<f64> = outcomes.iter().map(|o| o.reward).collect();
+            let body = json!({
+                "rewards": rewards,
+                "scores": rewards,
+                "extra_logs": {
+                    "pass_rate": outcomes.iter().map(|o| if o.total > 0 { o.passed as f64 / o.total as f64 } else { 0.0 }).collect::<Vec<_>>(),
+                    "status": outcomes.iter().map(|o| o.status.name()).collect::<Vec<_>>(),
+                },
+            });
+            respond(StatusCode::OK, Json(body).into_response())
+        }
+        Err(e) => respond(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        ),
+    }
+}
+
+async fn healthz(State(state): State<Arc<ServerState>>) -> Response {
+    let body = json!({
+        "status": if state.broken_flag.load(Ordering::Relaxed) { "broken" } else { "ok" },
+        "workers": state.grader.pool().size(),
+        "queue": state.pending.load(Ordering::Relaxed),
+        "capacity": state.capacity,
+        "problems": state.grader.problems().len(),
+        "error": *state.broken.lock().unwrap_or_else(PoisonError::into_inner),
+    });
+    let code = if state.broken_flag.load(Ordering::Relaxed) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    state.count("/healthz", code);
+    (code, Json(body)).into_response()
+}
+
+async fn metrics(State(state): State<Arc<ServerState>>) -> Response {
+    state.count("/metrics", StatusCode::OK);
+    let m = &state.metrics;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# HELP symtest_requests_total HTTP requests by endpoint and status code."
+    );
+    let _ = writeln!(s, "# TYPE symtest_requests_total counter");
+    for ((ep, code), n) in m
+        .requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+    {
+        let _ = writeln!(
+            s,
+            "symtest_requests_total{{endpoint=\"{ep}\",code=\"{code}\"}} {n}"
+        );
+    }
+    let _ = writeln!(s, "# HELP symtest_samples_total Samples graded, by status.");
+    let _ = writeln!(s, "# TYPE symtest_samples_total counter");
+    let statuses = m.statuses.lock().unwrap_or_else(PoisonError::into_inner);
+    for st in Status::ALL {
+        let _ = writeln!(
+            s,
+            "symtest_samples_total{{status=\"{}\"}} {}",
+            st.name(),
+            statuses.get(&st).copied().unwrap_or(0)
+        );
+    }
+    drop(statuses);
+    let _ = writeln!(
+        s,
+        "# HELP symtest_rejected_samples_total Samples refused with 503 because the queue was full."
+    );
+    let _ = writeln!(s, "# TYPE symtest_rejected_samples_total counter");
+    let _ = writeln!(
+        s,
+        "symtest_rejected_samples_total {}",
+        m.rejected_samples.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(s, "# HELP symtest_grade_seconds Time to grade one sample.");
+    let _ = writeln!(s, "# TYPE symtest_grade_seconds summary");
+    let _ = writeln!(
+        s,
+        "symtest_grade_seconds_sum {}",
+        m.grade_micros.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    let _ = writeln!(
+        s,
+        "symtest_grade_seconds_count {}",
+        m.graded.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        s,
+        "# HELP symtest_queue_depth Samples admitted and not yet graded."
+    );
+    let _ = writeln!(s, "# TYPE symtest_queue_depth gauge");
+    let _ = writeln!(
+        s,
+        "symtest_queue_depth {}",
+        state.pending.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        s,
+        "# HELP symtest_queue_capacity Samples the queue admits at most."
+    );
+    let _ = writeln!(s, "# TYPE symtest_queue_capacity gauge");
+    let _ = writeln!(s, "symtest_queue_capacity {}", state.capacity);
+    let _ = writeln!(s, "# HELP symtest_workers Sandbox worker slots.");
+    let _ = writeln!(s, "# TYPE symtest_workers gauge");
+    let _ = writeln!(s, "symtest_workers {}", state.grader.pool().size());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s).into_response()
+}

@@ -1,0 +1,242 @@
+//! `symtest serve` on loopback: the protocols, and 1,000 concurrent requests
+//! all answered, with 503 only when the queue bound is reached.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(problems: &str, queue: usize) -> Server {
+        let path = format!(
+            "{}/../../examples/grade/{problems}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+            .args([
+                "serve",
+                &path,
+                "--port",
+                "0",
+                "-j",
+                "2",
+                "--queue",
+                &queue.to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("first line");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+async fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<Reply> {
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok(Reply {
+        status,
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    })
+}
+
+fn json_body(r: &Reply) -> Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn protocols_health_and_metrics() {
+    let s = Server::start("humaneval_mini.jsonl", 64);
+    let native = json!({"samples": [
+        {"task_id": "demo/add", "completion": "    return a + b\n", "sample_id": "good"},
+        {"task_id": "demo/add", "completion": "    return a - b\n"},
+    ]});
+    let r = http(&s.addr, "POST", "/reward", &native.to_string())
+        .await
+        .expect("reward");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = json_body(&r);
+    assert_eq!(j["results"][0]["status"], "passed");
+    assert_eq!(j["results"][0]["sample_id"], "good");
+    assert_eq!(j["results"][1]["status"], "failed");
+    assert_eq!(j["results"][1]["first_failure"]["got"], "-1");
+
+    // OpenRLHF: query = prompt + response; the label names the task.
+    let prompt = "<|user|>write add<|assistant|>";
+    let q = json!({
+        "query": [
+            format!("{prompt}```python\ndef add(a, b):\n    return a + b\n```"),
+            format!("{prompt}def add(a, b):\n    return 0\n"),
+        ],
+        "prompts": [prompt, prompt],
+        "labels": ["demo/add", {"task_id": "demo/add"}],
+    });
+    let r = http(&s.addr, "POST", "/get_reward", &q.to_string())
+        .await
+        .expect("get_reward");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = json_body(&r);
+    assert_eq!(j["rewards"], json!([1.0, 0.0]));
+    assert_eq!(j["scores"], json!([1.0, 0.0]));
+    assert_eq!(j["extra_logs"]["status"], json!(["passed", "failed"]));
+
+    for (path, body, want) in [
+        ("/reward", "not json".to_string(), "expected"),
+        (
+            "/reward",
+            json!({"task_id": "nope", "completion": "x"}).to_string(),
+            "unknown task 'nope'",
+        ),
+        (
+            "/get_reward",
+            json!({"query": ["a"], "labels": []}).to_string(),
+            "1 queries but 0 labels",
+        ),
+    ] {
+        let r = http(&s.addr, "POST", path, &body).await.expect("request");
+        assert_eq!(r.status, 400, "{path} {body}");
+        assert!(
+            json_body(&r)["error"]
+                .as_str()
+                .is_some_and(|e| e.contains(want)),
+            "{}",
+            r.body
+        );
+    }
+    let r = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
+    assert_eq!(r.status, 200);
+    assert_eq!(json_body(&r)["status"], "ok");
+    let r = http(&s.addr, "GET", "/metrics", "").await.expect("metrics");
+    assert!(r.headers.contains("text/plain"));
+    assert!(
+        r.body
+            .contains("symtest_samples_total{status=\"passed\"} 2"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("symtest_requests_total{endpoint=\"/reward\",code=\"400\"} 2"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("symtest_queue_capacity 64"));
+}
+
+async fn flood(addr: &str, n: usize) -> Vec<std::io::Result<Reply>> {
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let addr = addr.to_string();
+        let body = json!({"task_id": "demo/add", "completion": if i % 2 == 0 { "    return a + b\n" } else { "    return a * b\n" }, "sample_id": i}).to_string();
+        tasks.push(tokio::spawn(async move {
+            http(&addr, "POST", "/reward", &body).await
+        }));
+    }
+    let mut out = Vec::with_capacity(n);
+    for t in tasks {
+        out.push(t.await.unwrap_or_else(|e| Err(std::io::Error::other(e))));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_concurrent_requests_are_all_answered() {
+    let s = Server::start("suite_mini.jsonl", 2000);
+    let replies = tokio::time::timeout(Duration::from_secs(240), flood(&s.addr, 1000))
+        .await
+        .expect("the flood finishes");
+    let mut passed = 0;
+    for (i, r) in replies.iter().enumerate() {
+        let r = r
+            .as_ref()
+            .unwrap_or_else(|e| panic!("request {i} lost: {e}"));
+        assert_eq!(r.status, 200, "request {i}: {}", r.body);
+        let j = json_body(r);
+        assert_eq!(j["result"]["sample_id"], i.to_string());
+        let want = if i % 2 == 0 { "passed" } else { "failed" };
+        assert_eq!(j["result"]["status"], want);
+        passed += usize::from(want == "passed");
+    }
+    assert_eq!(passed, 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn beyond_the_queue_bound_requests_get_503_with_retry_after() {
+    let s = Server::start("suite_mini.jsonl", 16);
+    let replies = tokio::time::timeout(Duration::from_secs(240), flood(&s.addr, 1000))
+        .await
+        .expect("the flood finishes");
+    let (mut ok, mut busy) = (0, 0);
+    for (i, r) in replies.iter().enumerate() {
+        let r = r
+            .as_ref()
+            .unwrap_or_else(|e| panic!("request {i} lost: {e}"));
+        match r.status {
+            200 => ok += 1,
+            503 => {
+                busy += 1;
+                assert!(r.headers.contains("retry-after: 1"), "{}", r.headers);
+                assert!(
+                    json_body(r)["error"]
+                        .as_str()
+                        .is_some_and(|e| e.contains("queue is full"))
+                );
+            }
+            other => panic!("request {i}: status {other}: {}", r.body),
+        }
+    }
+    assert_eq!(ok + busy, 1000);
+    assert!(ok >= 16, "at least the queue's worth is admitted: {ok}");
+    assert!(busy > 0, "1,000 at once cannot fit 16");
+    let m = http(&s.addr, "GET", "/metrics", "").await.expect("metrics");
+    assert!(
+        m.body
+            .contains(&format!("symtest_rejected_samples_total {busy}")),
+        "{}",
+        m.body
+    );
+}
