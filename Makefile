@@ -32,6 +32,7 @@ demo: build
 
 bench: build
 	python3 bench/minic/run.py --bin $(BIN)
+	python3 bench/grade/run.py --bin $(BIN)
 
 clean:
 	$(CARGO) clean

@@ -18,3 +18,16 @@ show explore --names -f examples/minic/divide.c
 show explore -q -f examples/minic/nonlinear.c --solver gd
 show explore -q -f examples/minic/nonlinear.c --solver portfolio
 show explore -q --loop-bound 8 -f examples/minic/collatz.c
+
+# Grading: bundled problems in HumanEval's format and samples that are right,
+# wrong, crashing and hostile (an infinite loop, a fork bomb, a memory bomb,
+# reading /etc/passwd, opening a socket, flooding stdout, faking equality,
+# exiting before the check).
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+show grade -v examples/grade/humaneval_mini.jsonl examples/grade/samples.jsonl \
+  -o "$out/outcomes.jsonl" --reward coderl -k 1
+show pairs examples/grade/humaneval_mini.jsonl examples/grade/samples.jsonl \
+  "$out/outcomes.jsonl" -o "$out/pairs.jsonl"
+show critic-data examples/grade/humaneval_mini.jsonl examples/grade/samples.jsonl \
+  "$out/outcomes.jsonl" -o "$out/critic.jsonl"

@@ -288,6 +288,10 @@ pub struct GradeArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    /// Print each sample's verdict as it is graded
+    #[arg(long, short = 'v', conflicts_with = "json")]
+    pub verbose: bool,
+
     #[command(flatten)]
     pub judge: JudgeArgs,
 

@@ -24,6 +24,7 @@ import types
 
 CTRL = socket.socket(fileno=3)
 LIBC = ctypes.CDLL(None, use_errno=True)
+PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_KEEPCAPS = 8
 SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)
@@ -56,6 +57,12 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
+# Built once in the worker, so that each job only makes system calls.
+CAP_HEADER = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+CAP_DATA = (_CapData * 2)()
+CAP_DATA[0].effective = CAP_DATA[0].permitted = 1 << CAP_DAC_READ_SEARCH
+
+
 def drop_to(uid, gid):
     """Become `uid`, keeping only CAP_DAC_READ_SEARCH: Landlock, not file
     modes, decides what a job may read (the interpreter may live in a folder
@@ -65,20 +72,26 @@ def drop_to(uid, gid):
     os.setgroups([])
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
-    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
-    data = (_CapData * 2)()
-    data[0].effective = data[0].permitted = 1 << CAP_DAC_READ_SEARCH
-    if SYS_CAPSET is None or LIBC.syscall(SYS_CAPSET, ctypes.byref(header), ctypes.byref(data)) != 0:
+    if SYS_CAPSET is None or LIBC.syscall(SYS_CAPSET, ctypes.byref(CAP_HEADER), ctypes.byref(CAP_DATA)) != 0:
         raise OSError(ctypes.get_errno(), "capset")
     LIBC.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)
 
 
-def install_filter(program):
-    if not program:
+FILTER = None
+
+
+def prepare_filter(program):
+    """The job filter as the kernel wants it, built once in the worker."""
+    global FILTER
+    if program:
+        buf = ctypes.create_string_buffer(program, len(program))
+        FILTER = (buf, _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p)))
+
+
+def install_filter():
+    if FILTER is None:
         return
-    buf = ctypes.create_string_buffer(program, len(program))
-    prog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
-    if LIBC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
+    if LIBC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(FILTER[1]), 0, 0) != 0:
         # Never run a candidate without its filter.
         os._exit(112)
 
@@ -297,6 +310,7 @@ def raised(e, start):
 
 def child(msg, fds, init):
     fd_in, fd_out = fds[0], fds[1]
+    LIBC.prctl(PR_SET_NAME, b"symtest-job", 0, 0, 0)
     try:
         os.close(3)
         os.setsid()
@@ -328,9 +342,7 @@ def child(msg, fds, init):
         if limits.get("nofile") is not None:
             n = max(limits["nofile"], keep[1] + 1)
             resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
-        install_filter(JOB_FILTER)
-        sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8", errors="backslashreplace", line_buffering=False)
-        sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, "w", closefd=False)), encoding="utf-8", errors="backslashreplace")
+        install_filter()
     except BaseException:  # noqa: BLE001 - a job that cannot be confined does not run
         os._exit(111)
     job = Job(fd_in, fd_out)
@@ -341,22 +353,25 @@ def child(msg, fds, init):
     os._exit(0)
 
 
-JOB_FILTER = b""
-
-
 def main():
-    global JOB_FILTER
+    # Named, so that `ps` and profilers tell the worker from its jobs.
+    LIBC.prctl(PR_SET_NAME, b"symtest-worker", 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     init, _ = recv()
     if init is None:
         return
-    JOB_FILTER = bytes.fromhex(init.get("job_filter", ""))
+    prepare_filter(bytes.fromhex(init.get("job_filter", "")))
     for name in init.get("warm", []):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - a missing module only costs warmth
             pass
+    # Everything imported so far is shared with every job: keep the garbage
+    # collector from touching (and so copying) those pages in the children.
+    import gc
+    gc.collect()
+    gc.freeze()
     send({"op": "ready", "pid": os.getpid(), "python": sys.version.split()[0]})
     while True:
         msg, fds = recv()

@@ -156,7 +156,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             }
         }
         if failure.is_none() && !stop.load(Ordering::Relaxed) {
-            let bar = progress(todo.len() as u64, "grading", args.quiet);
+            let bar = progress(todo.len() as u64, "grading", args.quiet || args.verbose);
             let mut passed = 0usize;
             let (tx, rx) = mpsc::channel::<(usize, Result<Outcome, GradeError>)>();
             let next = AtomicUsize::new(0);
@@ -190,6 +190,9 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
                             }
                             graded += 1;
                             passed += usize::from(o.status == Status::Passed);
+                            if args.verbose {
+                                println!("{}", describe(&o));
+                            }
                             bar.inc(1);
                             bar.set_message(format!("{passed} passed"));
                         }
@@ -258,6 +261,35 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One line per verdict: `task  sample  status  what went wrong`.
+fn describe(o: &Outcome) -> String {
+    let mut line = format!(
+        "{:<22} {:<18} {:<14}",
+        o.task_id,
+        o.sample_id,
+        o.status.name()
+    );
+    if let Some(f) = &o.first_failure {
+        let mut parts = vec![f.kind.clone()];
+        if let Some(i) = &f.input {
+            parts.push(format!("input {i}"));
+        }
+        if let Some(e) = &f.expected {
+            parts.push(format!("expected {e}"));
+        }
+        if let Some(g) = &f.got {
+            parts.push(format!("got {g}"));
+        }
+        if let Some(e) = &f.error {
+            parts.push(e.clone());
+        }
+        let text = parts.join(", ").replace('\n', "\\n");
+        let short: String = text.chars().take(110).collect();
+        line.push_str(&short);
+    }
+    line
 }
 
 fn rate(n: usize, d: Duration) -> f64 {
