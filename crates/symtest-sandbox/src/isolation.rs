@@ -457,11 +457,6 @@ impl ChildSetup {
     }
 }
 
-/// The descriptor number a caller-owned fd will have in the child.
-pub fn raw(fd: &OwnedFd) -> RawFd {
-    fd.as_raw_fd()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

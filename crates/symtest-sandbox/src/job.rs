@@ -144,7 +144,8 @@ pub enum JobResult {
     },
     Check {
         load: Result<f64, LoadError>,
-        outcome: CheckOutcome,
+        /// `None` when the program did not load (the tests never ran).
+        outcome: Option<CheckOutcome>,
         ms: f64,
     },
 }

@@ -424,14 +424,4 @@ impl Pool {
         }
         Ok(())
     }
-
-    /// Jobs run so far by each idle slot's current worker (for health reports).
-    pub fn idle_workers(&self) -> usize {
-        self.slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .filter(|s| s.worker.as_ref().is_some_and(|w| w.jobs_run() < u64::MAX))
-            .count()
-    }
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt::{self, Write};
 
 use num_bigint::BigInt;
-use num_traits::{Num as _, Signed, ToPrimitive, Zero};
+use num_traits::{Num as _, Signed, ToPrimitive};
 use serde_json::Value as Json;
 use thiserror::Error;
 
@@ -1019,11 +1019,6 @@ impl From<i64> for PyValue {
     fn from(i: i64) -> Self {
         PyValue::Int(BigInt::from(i))
     }
-}
-
-/// True when `v` is an integer equal to zero (Python's falsy int).
-pub fn is_zero_int(v: &PyValue) -> bool {
-    matches!(v, PyValue::Int(i) if i.is_zero())
 }
 
 #[cfg(test)]

@@ -30,7 +30,6 @@ pub(crate) struct Slot {
 /// A started job whose process has said it is confined.
 struct Running {
     process: JobProcess,
-    finished: bool,
 }
 
 impl Slot {
@@ -95,10 +94,7 @@ impl Slot {
         let worker = self.worker(shared)?;
         let process = worker.start(&limits)?;
         match process.recv(Instant::now() + Duration::from_secs(10)) {
-            Ok(m) if m["op"] == "confined" => Ok(Running {
-                process,
-                finished: false,
-            }),
+            Ok(m) if m["op"] == "confined" => Ok(Running { process }),
             Ok(m) => Err(SandboxError::Worker(format!("job start: unexpected {m}"))),
             Err(e) => {
                 let exit = worker.finish(process).ok();
@@ -115,7 +111,6 @@ impl Slot {
         shared: &std::sync::Arc<Shared>,
         run: Running,
     ) -> Result<Exit, SandboxError> {
-        let _ = run.finished;
         self.worker(shared)?.finish(run.process)
     }
 
@@ -331,7 +326,7 @@ impl Slot {
             Err(e) => {
                 return Ok(JobResult::Check {
                     load: Err(e),
-                    outcome: CheckOutcome::Passed,
+                    outcome: None,
                     ms: elapsed_ms(started),
                 });
             }
@@ -411,7 +406,7 @@ impl Slot {
         self.finish_taken(shared, &mut run)?;
         Ok(JobResult::Check {
             load: Ok(load_ms),
-            outcome,
+            outcome: Some(outcome),
             ms: elapsed_ms(started),
         })
     }

@@ -185,10 +185,6 @@ impl Worker {
         })
     }
 
-    pub(crate) fn jobs_run(&self) -> u64 {
-        self.jobs_run
-    }
-
     /// Forks a job process confined by `limits`, working in a fresh directory.
     pub(crate) fn start(&mut self, limits: &JobLimits) -> Result<JobProcess, SandboxError> {
         self.jobs_run += 1;

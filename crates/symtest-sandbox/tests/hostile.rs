@@ -301,7 +301,7 @@ fn check(source: &str, test: &str) -> CheckOutcome {
     match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
         JobResult::Check {
             load: Ok(_),
-            outcome,
+            outcome: Some(outcome),
             ..
         } => outcome,
         other => panic!("unexpected {other:?}"),

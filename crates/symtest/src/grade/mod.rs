@@ -197,7 +197,7 @@ impl Grader {
             },
             JobResult::Check { outcome, ms, .. } => Calibration {
                 per_test_ms: Vec::new(),
-                total_ms: (outcome == CheckOutcome::Passed).then_some(ms),
+                total_ms: (outcome == Some(CheckOutcome::Passed)).then_some(ms),
                 problem,
             },
         })

@@ -384,10 +384,18 @@ fn with_last(mut f: Failure, last: &Option<LastCall>) -> Failure {
     f
 }
 
-fn check_verdict(load: &Result<f64, LoadError>, outcome: &CheckOutcome) -> Verdict {
+fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) -> Verdict {
     if let Err(e) = load {
         return load_verdict(e, 1);
     }
+    let Some(outcome) = outcome else {
+        return load_verdict(
+            &LoadError::Crashed {
+                why: "gave no test result".into(),
+            },
+            1,
+        );
+    };
     let (status, failure) = match outcome {
         CheckOutcome::Passed => {
             return Verdict {
@@ -512,7 +520,7 @@ pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance) -> Verdict {
             stdio_verdict(cases, results, tol)
         }
         (Tests::Check { .. }, JobResult::Check { load, outcome, .. }) => {
-            check_verdict(load, outcome)
+            check_verdict(load, outcome.as_ref())
         }
         _ => Verdict {
             status: Status::RuntimeError,
