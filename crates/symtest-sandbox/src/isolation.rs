@@ -76,6 +76,16 @@ impl Capabilities {
     }
 }
 
+/// Whether untrusted code may run: with every mechanism, or with the
+/// caller's consent (the missing ones are returned, to be said loudly).
+pub fn admit(caps: &Capabilities, allow_weaker: bool) -> Result<Vec<String>, SandboxError> {
+    let weak = caps.weaknesses();
+    if !weak.is_empty() && !allow_weaker {
+        return Err(SandboxError::Weaker(weak));
+    }
+    Ok(weak)
+}
+
 fn landlock_abi() -> i32 {
     const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
     // SAFETY: the documented version query: null attribute, size 0.
@@ -467,6 +477,35 @@ mod tests {
         assert_eq!(base.len(), 2);
         let job = job_filter().unwrap();
         assert_eq!(program_bytes(&job).len(), job.len() * 8);
+    }
+
+    #[test]
+    fn weaker_isolation_is_refused_unless_allowed() {
+        let full = Capabilities {
+            root: true,
+            network_namespace: true,
+            landlock_abi: 7,
+            seccomp: true,
+        };
+        assert_eq!(admit(&full, false).unwrap(), Vec::<String>::new());
+        let weak = Capabilities {
+            root: false,
+            landlock_abi: 0,
+            ..full.clone()
+        };
+        let err = admit(&weak, false).unwrap_err().to_string();
+        assert!(err.contains("not running as root"), "{err}");
+        assert!(err.contains("no Landlock"), "{err}");
+        assert!(err.contains("--allow-weaker-isolation"), "{err}");
+        assert_eq!(admit(&weak, true).unwrap().len(), 2);
+        let offline_by_namespace_only = Capabilities {
+            landlock_abi: 3,
+            network_namespace: false,
+            ..full
+        };
+        let w = offline_by_namespace_only.weaknesses();
+        assert!(w.iter().any(|x| x.contains("network namespaces")), "{w:?}");
+        assert!(w.iter().any(|x| x.contains("no TCP rules")), "{w:?}");
     }
 
     #[test]

@@ -280,10 +280,7 @@ impl Pool {
     /// when isolation is weaker than it should be, unless allowed.
     pub fn new(cfg: &SandboxConfig) -> Result<Pool, SandboxError> {
         let capabilities = Capabilities::probe();
-        let weaknesses = capabilities.weaknesses();
-        if !weaknesses.is_empty() && !cfg.allow_weaker_isolation {
-            return Err(SandboxError::Weaker(weaknesses));
-        }
+        isolation::admit(&capabilities, cfg.allow_weaker_isolation)?;
         let python = find_python(cfg.python.as_deref())?;
         let facts = python_facts(&python)?;
         let scratch = std::env::temp_dir().join(format!(
