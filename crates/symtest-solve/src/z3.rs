@@ -12,7 +12,7 @@ use symtest_term::fxhash::FxHashMap;
 use symtest_term::{
     BigRational, Model, Op, Rounding, Sort, Term, Value, Var, lower_division, postorder, vars_of,
 };
-use z3::ast::{Ast, Bool, Int, Real};
+use z3::ast::{Ast, Bool, Int, Real, String as ZString};
 use z3::{Params, SatResult};
 
 use crate::answer::{Answer, Backend, Query};
@@ -22,6 +22,7 @@ enum Z {
     B(Bool),
     I(Int),
     R(Real),
+    S(ZString),
 }
 
 /// Drops translation caches past this many entries; they only save work.
@@ -109,6 +110,7 @@ impl Z3Backend {
             Op::Const(Value::Bool(b)) => Z::B(Bool::from_bool(*b)),
             Op::Const(Value::Int(i)) => Z::I(int_numeral(i)),
             Op::Const(Value::Real(r)) => Z::R(real_numeral(r)),
+            Op::Const(Value::Str(s)) => Z::S(string_literal(s)),
             Op::Var(v) => var_const(v),
             Op::Not => Z::B(as_bool(&args[0]).not()),
             Op::And => Z::B(Bool::and(&bools())),
@@ -124,6 +126,8 @@ impl Z3Backend {
             Op::Eq => Z::B(match (&args[0], &args[1]) {
                 (Z::B(a), Z::B(b)) => a.iff(b),
                 (Z::I(a), Z::I(b)) => a.eq(b),
+                (Z::S(a), Z::S(b)) => a.eq(b),
+                (Z::S(_), _) | (_, Z::S(_)) => Bool::from_bool(false),
                 (a, b) => as_real(a).eq(as_real(b)),
             }),
             Op::Lt | Op::Le => {
@@ -162,6 +166,29 @@ impl Z3Backend {
             Op::IntMod(Rounding::Euclid) => Z::I(as_int(&args[0]).modulo(as_int(&args[1]))),
             Op::IntDiv(_) | Op::IntMod(_) => unreachable!("division is lowered before translation"),
             Op::ToReal => Z::R(as_real(&args[0])),
+            Op::ToInt => Z::I(as_real(&args[0]).to_int()),
+            Op::StrLen => Z::I(as_str(&args[0]).length()),
+            Op::StrAt => Z::S(as_str(&args[0]).at(as_int(&args[1]))),
+            Op::StrConcat => {
+                let xs: Vec<ZString> = args.iter().map(as_str).collect();
+                Z::S(ZString::concat(&xs))
+            }
+            Op::StrSubstr => Z::S(as_str(&args[0]).substr(as_int(&args[1]), as_int(&args[2]))),
+            Op::StrContains => Z::B(as_str(&args[0]).contains(as_str(&args[1]))),
+            Op::StrPrefixOf => Z::B(as_str(&args[0]).prefix(as_str(&args[1]))),
+            Op::StrSuffixOf => Z::B(as_str(&args[0]).suffix(as_str(&args[1]))),
+            Op::StrLt => Z::B(as_str(&args[0]).str_lt(as_str(&args[1]))),
+            Op::StrLe => Z::B(as_str(&args[0]).str_le(as_str(&args[1]))),
+            Op::StrIndexOf => Z::I(raw3(
+                z3_sys::Z3_mk_seq_index,
+                &as_str(&args[0]),
+                &as_str(&args[1]),
+                &as_int(&args[2]),
+            )),
+            Op::StrToInt => Z::I(raw1(z3_sys::Z3_mk_str_to_int, &as_str(&args[0]))),
+            Op::IntToStr => Z::S(raw1(z3_sys::Z3_mk_int_to_str, &as_int(&args[0]))),
+            Op::StrToCode => Z::I(raw1(z3_sys::Z3_mk_string_to_code, &as_str(&args[0]))),
+            Op::StrFromCode => Z::S(raw1(z3_sys::Z3_mk_string_from_code, &as_int(&args[0]))),
         }
     }
 
@@ -207,6 +234,10 @@ impl Z3Backend {
                     .and_then(|x| numeral(&x))
                     .and_then(|s| parse_rational(&s))
                     .map(Value::Real),
+                Z::S(s) => z3_model
+                    .eval(&s, true)
+                    .and_then(|x| string_value(&x))
+                    .map(|s| Value::str(&s)),
             };
             let value = value.ok_or_else(|| {
                 format!(
@@ -250,6 +281,88 @@ fn var_const(v: &Var) -> Z {
         Sort::Bool => Z::B(Bool::new_const(name)),
         Sort::Int => Z::I(Int::new_const(name)),
         Sort::Real => Z::R(Real::new_const(name)),
+        Sort::Str => Z::S(ZString::new_const(name)),
+    }
+}
+
+/// A string literal from its code points: `Z3_mk_string` would read
+/// backslashes in the text as escapes.
+fn string_literal(s: &str) -> ZString {
+    let ctx = z3::Context::thread_local();
+    let codes: Vec<u32> = s.chars().map(|c| c as u32).collect();
+    let len = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+    // SAFETY: `codes` outlives the call; Z3 copies it. The result is a valid
+    // string AST of this context, which `wrap` takes a reference to.
+    unsafe {
+        match z3_sys::Z3_mk_u32string(ctx.get_z3_context(), len, codes.as_ptr()) {
+            Some(ast) => ZString::wrap(&ctx, ast),
+            None => unreachable!("Z3_mk_u32string accepts any code points"),
+        }
+    }
+}
+
+/// The code points of a string value in a model.
+fn string_value(s: &ZString) -> Option<std::string::String> {
+    let ctx = s.get_ctx().get_z3_context();
+    // SAFETY: the AST is a live string value of this context; the buffer is
+    // sized from Z3's own length.
+    unsafe {
+        if !z3_sys::Z3_is_string(ctx, s.get_z3_ast()) {
+            return None;
+        }
+        let n = z3_sys::Z3_get_string_length(ctx, s.get_z3_ast());
+        let mut codes = vec![0u32; n as usize];
+        z3_sys::Z3_get_string_contents(ctx, s.get_z3_ast(), n, codes.as_mut_ptr());
+        Some(
+            codes
+                .into_iter()
+                .map(|c| char::from_u32(c).unwrap_or('\u{fffd}'))
+                .collect(),
+        )
+    }
+}
+
+type RawMk1 = unsafe extern "C" fn(z3_sys::Z3_context, z3_sys::Z3_ast) -> Option<z3_sys::Z3_ast>;
+type RawMk3 = unsafe extern "C" fn(
+    z3_sys::Z3_context,
+    z3_sys::Z3_ast,
+    z3_sys::Z3_ast,
+    z3_sys::Z3_ast,
+) -> Option<z3_sys::Z3_ast>;
+
+/// One of the string functions the `z3` crate has no method for.
+fn raw1<A: Ast, R: Ast>(mk: RawMk1, a: &A) -> R {
+    let ctx = z3::Context::thread_local();
+    // SAFETY: `a` is a live AST of this context and of the sort `mk` expects.
+    unsafe {
+        match mk(ctx.get_z3_context(), a.get_z3_ast()) {
+            Some(ast) => R::wrap(&ctx, ast),
+            None => unreachable!("Z3 built the string term"),
+        }
+    }
+}
+
+fn raw3<A: Ast, B: Ast, C: Ast, R: Ast>(mk: RawMk3, a: &A, b: &B, c: &C) -> R {
+    let ctx = z3::Context::thread_local();
+    // SAFETY: the arguments are live ASTs of this context, of the sorts `mk` expects.
+    unsafe {
+        match mk(
+            ctx.get_z3_context(),
+            a.get_z3_ast(),
+            b.get_z3_ast(),
+            c.get_z3_ast(),
+        ) {
+            Some(ast) => R::wrap(&ctx, ast),
+            None => unreachable!("Z3 built the string term"),
+        }
+    }
+}
+
+fn as_str(z: &Z) -> ZString {
+    match z {
+        Z::S(s) => s.clone(),
+        // Sorts are checked when terms are built.
+        _ => unreachable!("a string operation on a non-string"),
     }
 }
 
@@ -269,6 +382,7 @@ fn real_numeral(r: &BigRational) -> Real {
 fn as_bool(z: &Z) -> Bool {
     match z {
         Z::B(b) => b.clone(),
+        Z::S(s) => s.length().eq(Int::from_i64(0)).not(),
         // Sorts are checked when terms are built; a number read as a truth value is non-zero.
         Z::I(i) => i.eq(Int::from_i64(0)).not(),
         Z::R(r) => r.eq(Real::from_rational(0, 1)).not(),
@@ -278,6 +392,7 @@ fn as_bool(z: &Z) -> Bool {
 fn as_int(z: &Z) -> Int {
     match z {
         Z::I(i) => i.clone(),
+        Z::S(_) => unreachable!("a string where a number belongs"),
         Z::R(r) => r.to_int(),
         Z::B(b) => b.ite(&Int::from_i64(1), &Int::from_i64(0)),
     }
@@ -286,6 +401,7 @@ fn as_int(z: &Z) -> Int {
 fn as_real(z: &Z) -> Real {
     match z {
         Z::R(r) => r.clone(),
+        Z::S(_) => unreachable!("a string where a number belongs"),
         Z::I(i) => i.to_real(),
         Z::B(b) => b.ite(&Real::from_rational(1, 1), &Real::from_rational(0, 1)),
     }
@@ -378,6 +494,38 @@ mod tests {
                 .equal(&Term::int(-1)),
         ];
         assert!(q(&cs).is_sat());
+    }
+
+    #[test]
+    fn solves_string_constraints_exactly() {
+        let s = Term::var(Var::new(0, "s", Sort::Str));
+        let cs = [
+            s.str_len().equal(&Term::int(4)),
+            s.str_at(&Term::int(0)).equal(&Term::string("(")),
+            s.str_contains(&Term::string("\\x")),
+            s.str_index_of(&Term::string("q"), &Term::int(0))
+                .equal(&Term::int(-1)),
+            s.str_at(&Term::int(3))
+                .str_to_code()
+                .greater(&Term::int(200)),
+        ];
+        let Answer::Sat(m) = q(&cs) else {
+            panic!("expected sat")
+        };
+        assert!(symtest_term::satisfies(&m, &cs), "{m:?}");
+        let v = m.get_index(0).and_then(Value::as_str).unwrap().to_string();
+        assert!(v.starts_with('(') && v.contains("\\x"), "{v:?}");
+        let digits = [
+            s.str_to_int().equal(&Term::int(42)),
+            s.str_len().equal(&Term::int(3)),
+        ];
+        let Answer::Sat(m) = q(&digits) else {
+            panic!("expected sat")
+        };
+        assert_eq!(m.get_index(0).and_then(Value::as_str), Some("042"));
+        let n = Term::var(Var::new(1, "n", Sort::Int));
+        let unsat = [n.int_to_str().equal(&Term::string("-5"))];
+        assert_eq!(q(&unsat), Answer::Unsat);
     }
 
     #[test]

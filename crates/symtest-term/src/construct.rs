@@ -12,7 +12,7 @@ use num_traits::{One, Zero};
 
 use crate::fxhash::FxHashSet;
 use crate::term::{Op, Term, Var};
-use crate::value::{Rounding, Sort, Value, int_div, int_rem};
+use crate::value::{Rounding, Sort, Value, int_div, int_rem, strings};
 
 impl Term {
     pub fn constant(v: Value) -> Term {
@@ -81,10 +81,12 @@ impl Term {
         Term::intern(Op::Ite, vec![cond, a, b], sort)
     }
 
-    /// The truth of a value as C and Python read it: a number is true when non-zero.
+    /// The truth of a value as C and Python read it: a number is true when
+    /// non-zero, a string when non-empty.
     pub fn truthy(&self) -> Term {
         match self.sort() {
             Sort::Bool => self.clone(),
+            Sort::Str => self.str_len().greater(&Term::int(0)),
             s => !&self.equal(&Term::zero(s)),
         }
     }
@@ -99,6 +101,10 @@ impl Term {
     }
 
     pub fn equal(&self, other: &Term) -> Term {
+        if (self.sort() == Sort::Str) != (other.sort() == Sort::Str) {
+            // A string never equals a number or a truth value.
+            return Term::bool(false);
+        }
         let (a, b) = unify(self, other);
         if a == b {
             return Term::bool(true);
@@ -235,6 +241,16 @@ impl Term {
         Term::intern(Op::IntMod(rounding), vec![a, b], Sort::Int)
     }
 
+    /// The floor of a Real (an Int is itself).
+    pub fn to_int(&self) -> Term {
+        let a = self.numeric();
+        match (a.sort(), a.as_const()) {
+            (Sort::Int, _) => a,
+            (_, Some(Value::Real(r))) => Term::int(r.floor().to_integer()),
+            _ => Term::intern(Op::ToInt, vec![a], Sort::Int),
+        }
+    }
+
     pub fn to_real(&self) -> Term {
         let a = self.numeric();
         match (a.sort(), a.as_const()) {
@@ -242,6 +258,187 @@ impl Term {
             (_, Some(Value::Int(i))) => Term::real(BigRational::from_integer(i.clone())),
             _ => Term::intern(Op::ToReal, vec![a], Sort::Real),
         }
+    }
+}
+
+fn str_const(t: &Term) -> Option<&str> {
+    t.as_const().and_then(Value::as_str)
+}
+
+fn int_const(t: &Term) -> Option<&BigInt> {
+    t.as_const().and_then(Value::as_int)
+}
+
+/// String operations (SMT-LIB semantics; see [`crate::value::strings`]).
+impl Term {
+    pub fn string(s: &str) -> Term {
+        Term::constant(Value::str(s))
+    }
+
+    pub fn str_len(&self) -> Term {
+        if let Some(s) = str_const(self) {
+            return Term::int(strings::len(s));
+        }
+        if *self.op() == Op::StrConcat {
+            return sum(self.args().iter().map(Term::str_len));
+        }
+        if *self.op() == Op::StrFromCode {
+            // One character when the code is in range, else none.
+            let c = &self.args()[0];
+            let ok = Term::and([
+                c.greater_eq(&Term::int(0)),
+                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
+            ]);
+            return Term::ite(&ok, &Term::int(1), &Term::int(0));
+        }
+        Term::intern(Op::StrLen, vec![self.clone()], Sort::Int)
+    }
+
+    pub fn str_at(&self, i: &Term) -> Term {
+        if let (Some(s), Some(i)) = (str_const(self), int_const(i)) {
+            return Term::string(&strings::at(s, i));
+        }
+        Term::intern(Op::StrAt, vec![self.clone(), i.clone()], Sort::Str)
+    }
+
+    pub fn str_substr(&self, offset: &Term, len: &Term) -> Term {
+        if let (Some(s), Some(o), Some(l)) = (str_const(self), int_const(offset), int_const(len)) {
+            return Term::string(&strings::substr(s, o, l));
+        }
+        Term::intern(
+            Op::StrSubstr,
+            vec![self.clone(), offset.clone(), len.clone()],
+            Sort::Str,
+        )
+    }
+
+    /// `t` occurs in `self`.
+    pub fn str_contains(&self, t: &Term) -> Term {
+        if let (Some(s), Some(x)) = (str_const(self), str_const(t)) {
+            return Term::bool(s.contains(x));
+        }
+        if str_const(t).is_some_and(str::is_empty) || self == t {
+            return Term::bool(true);
+        }
+        Term::intern(Op::StrContains, vec![self.clone(), t.clone()], Sort::Bool)
+    }
+
+    /// `self` starts with `p`.
+    pub fn str_starts_with(&self, p: &Term) -> Term {
+        if let (Some(s), Some(x)) = (str_const(self), str_const(p)) {
+            return Term::bool(s.starts_with(x));
+        }
+        if str_const(p).is_some_and(str::is_empty) || self == p {
+            return Term::bool(true);
+        }
+        Term::intern(Op::StrPrefixOf, vec![p.clone(), self.clone()], Sort::Bool)
+    }
+
+    /// `self` ends with `x`.
+    pub fn str_ends_with(&self, x: &Term) -> Term {
+        if let (Some(s), Some(t)) = (str_const(self), str_const(x)) {
+            return Term::bool(s.ends_with(t));
+        }
+        if str_const(x).is_some_and(str::is_empty) || self == x {
+            return Term::bool(true);
+        }
+        Term::intern(Op::StrSuffixOf, vec![x.clone(), self.clone()], Sort::Bool)
+    }
+
+    pub fn str_index_of(&self, t: &Term, start: &Term) -> Term {
+        if let (Some(s), Some(x), Some(i)) = (str_const(self), str_const(t), int_const(start)) {
+            return Term::int(strings::index_of(s, x, i));
+        }
+        Term::intern(
+            Op::StrIndexOf,
+            vec![self.clone(), t.clone(), start.clone()],
+            Sort::Int,
+        )
+    }
+
+    pub fn str_less(&self, other: &Term) -> Term {
+        if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
+            return Term::bool(a < b);
+        }
+        if self == other {
+            return Term::bool(false);
+        }
+        Term::intern(Op::StrLt, vec![self.clone(), other.clone()], Sort::Bool)
+    }
+
+    pub fn str_less_eq(&self, other: &Term) -> Term {
+        if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
+            return Term::bool(a <= b);
+        }
+        if self == other {
+            return Term::bool(true);
+        }
+        Term::intern(Op::StrLe, vec![self.clone(), other.clone()], Sort::Bool)
+    }
+
+    pub fn str_to_int(&self) -> Term {
+        if let Some(s) = str_const(self) {
+            return Term::int(strings::to_int(s));
+        }
+        Term::intern(Op::StrToInt, vec![self.clone()], Sort::Int)
+    }
+
+    pub fn int_to_str(&self) -> Term {
+        let n = self.numeric();
+        if let Some(i) = int_const(&n) {
+            return Term::string(&strings::from_int(i));
+        }
+        Term::intern(Op::IntToStr, vec![n], Sort::Str)
+    }
+
+    pub fn str_to_code(&self) -> Term {
+        if let Some(s) = str_const(self) {
+            return Term::int(strings::to_code(s));
+        }
+        if *self.op() == Op::StrFromCode {
+            let c = &self.args()[0];
+            let ok = Term::and([
+                c.greater_eq(&Term::int(0)),
+                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
+            ]);
+            return Term::ite(&ok, c, &Term::int(-1));
+        }
+        Term::intern(Op::StrToCode, vec![self.clone()], Sort::Int)
+    }
+
+    pub fn str_from_code(&self) -> Term {
+        let n = self.numeric();
+        if let Some(i) = int_const(&n) {
+            return Term::string(&strings::from_code(i));
+        }
+        Term::intern(Op::StrFromCode, vec![n], Sort::Str)
+    }
+}
+
+/// N-ary concatenation: flattened, adjacent constants merged, empties dropped.
+pub fn concat(items: impl IntoIterator<Item = Term>) -> Term {
+    let mut out: Vec<Term> = Vec::new();
+    let mut pending: Vec<Term> = items.into_iter().collect();
+    pending.reverse();
+    while let Some(t) = pending.pop() {
+        if *t.op() == Op::StrConcat {
+            pending.extend(t.args().iter().rev().cloned());
+            continue;
+        }
+        match (str_const(&t), out.last().and_then(str_const)) {
+            (Some(""), _) => {}
+            (Some(b), Some(a)) => {
+                let merged = Term::string(&format!("{a}{b}"));
+                out.pop();
+                out.push(merged);
+            }
+            _ => out.push(t),
+        }
+    }
+    match out.len() {
+        0 => Term::string(""),
+        1 => out.remove(0),
+        _ => Term::intern(Op::StrConcat, out, Sort::Str),
     }
 }
 
@@ -516,6 +713,37 @@ mod tests {
     fn greater_is_stored_as_swapped_less() {
         let a = int_var(0, "a");
         assert_eq!(a.greater(&Term::int(4)), Term::int(4).less(&a));
+    }
+
+    #[test]
+    fn strings_fold_and_simplify() {
+        let s = Term::var(Var::new(0, "s", Sort::Str));
+        let t = concat([
+            Term::string("ab"),
+            Term::string(""),
+            Term::string("c"),
+            s.clone(),
+        ]);
+        assert_eq!(t.args().len(), 2);
+        assert_eq!(t.args()[0].as_const(), Some(&Value::str("abc")));
+        assert_eq!(
+            concat([Term::string("a"), Term::string("b")]).as_const(),
+            Some(&Value::str("ab"))
+        );
+        // len(s + "abc") is len(s) + 3.
+        assert_eq!(t.str_len(), &s.str_len() + &Term::int(3));
+        assert!(s.str_contains(&Term::string("")).is_true());
+        assert_eq!(
+            Term::string("x").str_at(&Term::int(0)).as_const(),
+            Some(&Value::str("x"))
+        );
+        assert!(s.equal(&Term::int(3)).is_false());
+        assert_eq!(
+            Term::int(97).str_from_code().as_const(),
+            Some(&Value::str("a"))
+        );
+        let c = Term::var(Var::new(1, "c", Sort::Int));
+        assert_eq!(c.str_from_code().str_to_code().op(), &Op::Ite);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use crate::fxhash::FxHashMap;
 use crate::term::{Op, Term, Var};
-use crate::value::{Value, int_div, int_rem};
+use crate::value::{Value, int_div, int_rem, strings};
 
 /// An assignment of values to variables, keyed by variable index. Indices
 /// are dense within an exploration (`var_0`, `var_1`, ...), so the map is a
@@ -140,6 +140,20 @@ impl Evaluator<'_> {
         }
     }
 
+    fn string(&mut self, t: &Term) -> Result<std::sync::Arc<str>, EvalError> {
+        match self.eval(t)? {
+            Value::Str(s) => Ok(s),
+            other => Err(ill_sorted(t, &other)),
+        }
+    }
+
+    fn integer(&mut self, t: &Term) -> Result<num_bigint::BigInt, EvalError> {
+        match self.eval(t)? {
+            Value::Int(i) => Ok(i),
+            other => Err(ill_sorted(t, &other)),
+        }
+    }
+
     fn rational(&mut self, t: &Term) -> Result<BigRational, EvalError> {
         let v = self.eval(t)?;
         v.to_rational().ok_or_else(|| ill_sorted(t, &v))
@@ -180,6 +194,8 @@ impl Evaluator<'_> {
                 Value::Bool(match (&a, &b) {
                     (Value::Bool(x), Value::Bool(y)) => x == y,
                     (Value::Int(x), Value::Int(y)) => x == y,
+                    (Value::Str(x), Value::Str(y)) => x == y,
+                    (Value::Str(_), _) | (_, Value::Str(_)) => false,
                     _ => a.to_rational() == b.to_rational(),
                 })
             }
@@ -256,6 +272,44 @@ impl Evaluator<'_> {
                 Value::Int(out.ok_or(EvalError::DivisionByZero)?)
             }
             Op::ToReal => Value::Real(self.rational(&args[0])?),
+            Op::ToInt => Value::Int(self.rational(&args[0])?.floor().to_integer()),
+            Op::StrLen => Value::Int(strings::len(&self.string(&args[0])?)),
+            Op::StrAt => Value::str(&strings::at(
+                &self.string(&args[0])?,
+                &self.integer(&args[1])?,
+            )),
+            Op::StrConcat => {
+                let mut out = String::new();
+                for a in args {
+                    out.push_str(&self.string(a)?);
+                }
+                Value::str(&out)
+            }
+            Op::StrSubstr => Value::str(&strings::substr(
+                &self.string(&args[0])?,
+                &self.integer(&args[1])?,
+                &self.integer(&args[2])?,
+            )),
+            Op::StrContains => {
+                Value::Bool(self.string(&args[0])?.contains(&*self.string(&args[1])?))
+            }
+            Op::StrPrefixOf => {
+                Value::Bool(self.string(&args[1])?.starts_with(&*self.string(&args[0])?))
+            }
+            Op::StrSuffixOf => {
+                Value::Bool(self.string(&args[1])?.ends_with(&*self.string(&args[0])?))
+            }
+            Op::StrIndexOf => Value::Int(strings::index_of(
+                &self.string(&args[0])?,
+                &self.string(&args[1])?,
+                &self.integer(&args[2])?,
+            )),
+            Op::StrLt => Value::Bool(self.string(&args[0])? < self.string(&args[1])?),
+            Op::StrLe => Value::Bool(self.string(&args[0])? <= self.string(&args[1])?),
+            Op::StrToInt => Value::Int(strings::to_int(&self.string(&args[0])?)),
+            Op::IntToStr => Value::str(&strings::from_int(&self.integer(&args[0])?)),
+            Op::StrToCode => Value::Int(strings::to_code(&self.string(&args[0])?)),
+            Op::StrFromCode => Value::str(&strings::from_code(&self.integer(&args[0])?)),
         })
     }
 }

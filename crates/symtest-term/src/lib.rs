@@ -24,12 +24,12 @@ mod term;
 mod value;
 mod visit;
 
-pub use construct::{product, sum};
+pub use construct::{concat, product, sum};
 pub use eval::{EvalError, Model, satisfies};
 pub use lower::lower_division;
 pub use print::Named;
 pub use term::{Op, Term, Var, live_terms};
-pub use value::{Rounding, Sort, Value, fmt_rational, int_div, int_rem};
+pub use value::{Rounding, Sort, Value, fmt_rational, int_div, int_rem, py_str_repr, strings};
 pub use visit::{postorder, vars_of};
 
 pub use num_bigint::BigInt;

@@ -50,8 +50,8 @@ fn precedence(t: &Term) -> u8 {
         Op::And => AND,
         Op::Eq => EQUALITY,
         Op::Not if *t.args()[0].op() == Op::Eq => EQUALITY,
-        Op::Lt | Op::Le => RELATION,
-        Op::Add | Op::Sub => ADDITIVE,
+        Op::Lt | Op::Le | Op::StrLt | Op::StrLe | Op::StrContains => RELATION,
+        Op::Add | Op::Sub | Op::StrConcat => ADDITIVE,
         Op::Mul | Op::Div | Op::IntDiv(_) | Op::IntMod(_) => MULTIPLICATIVE,
         Op::Neg | Op::Not => UNARY,
         // Non-terminating rationals print as `(n/d)`: already an atom.
@@ -69,7 +69,7 @@ fn is_negative(v: &Value) -> bool {
     match v {
         Value::Int(i) => i.sign() == num_bigint::Sign::Minus,
         Value::Real(r) => r.numer().sign() == num_bigint::Sign::Minus,
-        Value::Bool(_) => false,
+        Value::Bool(_) | Value::Str(_) => false,
     }
 }
 
@@ -127,6 +127,26 @@ impl Printer {
             Op::IntMod(_) => self.infix(&args[0], "%", &args[1], p, f),
             Op::Ite => self.call("ite", args, f),
             Op::ToReal => self.call("real", args, f),
+            Op::ToInt => self.call("floor", args, f),
+            Op::StrLen => self.call("len", args, f),
+            Op::StrAt => {
+                self.term(&args[0], ATOM, f)?;
+                f.write_str("[")?;
+                self.term(&args[1], 0, f)?;
+                f.write_str("]")
+            }
+            Op::StrConcat => self.nary(args, "+", p, f),
+            Op::StrSubstr => self.call("substr", args, f),
+            Op::StrContains => self.infix(&args[1], " in ", &args[0], p, f),
+            Op::StrPrefixOf => self.method(&args[1], "startswith", &args[..1], f),
+            Op::StrSuffixOf => self.method(&args[1], "endswith", &args[..1], f),
+            Op::StrIndexOf => self.method(&args[0], "find", &args[1..], f),
+            Op::StrLt => self.infix(&args[0], "<", &args[1], p, f),
+            Op::StrLe => self.infix(&args[0], "<=", &args[1], p, f),
+            Op::StrToInt => self.call("int", args, f),
+            Op::IntToStr => self.call("str", args, f),
+            Op::StrToCode => self.call("ord", args, f),
+            Op::StrFromCode => self.call("chr", args, f),
         }
     }
 
@@ -145,6 +165,18 @@ impl Printer {
         self.term(l, p, f)?;
         f.write_str(op)?;
         self.term(r, right_min(p, r), f)
+    }
+
+    fn method(
+        self,
+        obj: &Term,
+        name: &str,
+        args: &[Term],
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
+        self.term(obj, ATOM, f)?;
+        write!(f, ".")?;
+        self.call(name, args, f)
     }
 
     fn call(self, name: &str, args: &[Term], f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -202,5 +234,20 @@ mod tests {
         assert_eq!(a.minus(&b.minus(&a)).to_string(), "var_0-(var_1-var_0)");
         assert_eq!(c.named().to_string(), "a<b&&(a==1||b<0)");
         assert_eq!((!&a.less(&Term::int(3))).to_string(), "!(var_0<3)");
+        let s = Term::var(Var::new(2, "s", Sort::Str));
+        assert_eq!(
+            s.str_at(&Term::int(0))
+                .equal(&Term::string("("))
+                .to_string(),
+            "var_2[0]=='('"
+        );
+        assert_eq!(
+            s.str_contains(&Term::string("ab")).named().to_string(),
+            "'ab' in s"
+        );
+        assert_eq!(
+            s.str_len().greater(&Term::int(3)).named().to_string(),
+            "3<len(s)"
+        );
     }
 }

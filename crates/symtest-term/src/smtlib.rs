@@ -70,6 +70,7 @@ pub fn sort_name(s: Sort) -> &'static str {
         Sort::Bool => "Bool",
         Sort::Int => "Int",
         Sort::Real => "Real",
+        Sort::Str => "String",
     }
 }
 
@@ -79,6 +80,21 @@ fn write_int(i: &BigInt, out: &mut String) -> fmt::Result {
     } else {
         write!(out, "{i}")
     }
+}
+
+/// An SMT-LIB 2.6 string literal: `""` for a quote; everything outside
+/// printable ASCII, and the backslash (which starts escapes), as `\u{..}`.
+fn write_string(s: &str, out: &mut String) -> fmt::Result {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\"\""),
+            ' '..='~' if c != '\\' => out.push(c),
+            c => write!(out, "\\u{{{:x}}}", c as u32)?,
+        }
+    }
+    out.push('"');
+    Ok(())
 }
 
 fn write_term(t: &Term, names: &FxHashMap<u64, String>, out: &mut String) -> fmt::Result {
@@ -105,6 +121,7 @@ fn write_term(t: &Term, names: &FxHashMap<u64, String>, out: &mut String) -> fmt
             }
             return Ok(());
         }
+        Op::Const(Value::Str(s)) => return write_string(s, out),
         Op::Var(v) => return write!(out, "var_{}", v.index),
         Op::Not => "not",
         Op::And => "and",
@@ -121,6 +138,21 @@ fn write_term(t: &Term, names: &FxHashMap<u64, String>, out: &mut String) -> fmt
         Op::IntMod(Rounding::Euclid) => "mod",
         Op::IntDiv(_) | Op::IntMod(_) => unreachable!("division is lowered before printing"),
         Op::ToReal => "to_real",
+        Op::ToInt => "to_int",
+        Op::StrLen => "str.len",
+        Op::StrAt => "str.at",
+        Op::StrConcat => "str.++",
+        Op::StrSubstr => "str.substr",
+        Op::StrContains => "str.contains",
+        Op::StrPrefixOf => "str.prefixof",
+        Op::StrSuffixOf => "str.suffixof",
+        Op::StrIndexOf => "str.indexof",
+        Op::StrLt => "str.<",
+        Op::StrLe => "str.<=",
+        Op::StrToInt => "str.to_int",
+        Op::IntToStr => "str.from_int",
+        Op::StrToCode => "str.to_code",
+        Op::StrFromCode => "str.from_code",
     };
     write!(out, "({head}")?;
     for a in t.args() {
@@ -161,6 +193,14 @@ mod tests {
         let s = to_smtlib(&t.equal(&Term::int(5)));
         assert!(s.len() < 10_000, "{} chars", s.len());
         assert!(s.starts_with("(let ((_t0 "), "{s}");
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        let s = Term::var(Var::new(0, "s", Sort::Str));
+        let t = s.equal(&Term::string("a\"b\\c\u{e9}"));
+        assert_eq!(to_smtlib(&t), "(= var_0 \"a\"\"b\\u{5c}c\\u{e9}\")");
+        assert!(script(&[t]).contains("(declare-const var_0 String) ; s"));
     }
 
     #[test]

@@ -57,6 +57,35 @@ pub enum Op {
     IntMod(Rounding),
     /// Int to Real.
     ToReal,
+    /// The floor of a Real, as an Int (SMT-LIB's `to_int`).
+    ToInt,
+    /// `str.len(s)`.
+    StrLen,
+    /// `str.at(s, i)`: the character at `i`, `""` out of range.
+    StrAt,
+    /// N-ary concatenation.
+    StrConcat,
+    /// `str.substr(s, offset, len)`.
+    StrSubstr,
+    /// `str.contains(s, t)`: `t` occurs in `s`.
+    StrContains,
+    /// `str.prefixof(p, s)`: `s` starts with `p`.
+    StrPrefixOf,
+    /// `str.suffixof(x, s)`: `s` ends with `x`.
+    StrSuffixOf,
+    /// `str.indexof(s, t, start)`.
+    StrIndexOf,
+    /// Lexicographic order by code point.
+    StrLt,
+    StrLe,
+    /// `str.to_int`: -1 unless the string is all digits.
+    StrToInt,
+    /// `str.from_int`: `""` for negatives.
+    IntToStr,
+    /// `str.to_code`: -1 unless one character.
+    StrToCode,
+    /// `str.from_code`: `""` out of range.
+    StrFromCode,
 }
 
 pub(crate) struct Node {

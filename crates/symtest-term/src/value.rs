@@ -1,6 +1,7 @@
 //! Sorts and exact constant values.
 
 use std::fmt;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -13,6 +14,8 @@ pub enum Sort {
     Bool,
     Int,
     Real,
+    /// Sequences of Unicode code points (Python's `str`, SMT-LIB's `String`).
+    Str,
 }
 
 impl Sort {
@@ -25,6 +28,7 @@ impl Sort {
             Sort::Bool => "Bool",
             Sort::Int => "Int",
             Sort::Real => "Real",
+            Sort::Str => "Str",
         }
     }
 
@@ -34,6 +38,7 @@ impl Sort {
             Sort::Bool => Value::Bool(false),
             Sort::Int => Value::Int(BigInt::zero()),
             Sort::Real => Value::Real(BigRational::zero()),
+            Sort::Str => Value::Str(Arc::from("")),
         }
     }
 }
@@ -63,6 +68,7 @@ pub enum Value {
     Bool(bool),
     Int(BigInt),
     Real(BigRational),
+    Str(Arc<str>),
 }
 
 impl Value {
@@ -84,6 +90,18 @@ impl Value {
             Value::Bool(_) => Sort::Bool,
             Value::Int(_) => Sort::Int,
             Value::Real(_) => Sort::Real,
+            Value::Str(_) => Sort::Str,
+        }
+    }
+
+    pub fn str(s: &str) -> Value {
+        Value::Str(Arc::from(s))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
         }
     }
 
@@ -104,7 +122,7 @@ impl Value {
     /// The value as a rational: integers convert exactly, truth values do not.
     pub fn to_rational(&self) -> Option<BigRational> {
         match self {
-            Value::Bool(_) => None,
+            Value::Bool(_) | Value::Str(_) => None,
             Value::Int(i) => Some(BigRational::from_integer(i.clone())),
             Value::Real(r) => Some(r.clone()),
         }
@@ -116,14 +134,17 @@ impl Value {
             Value::Bool(b) => f64::from(u8::from(*b)),
             Value::Int(i) => i.to_f64().unwrap_or(f64::NAN),
             Value::Real(r) => rational_to_f64(r),
+            Value::Str(_) => f64::NAN,
         }
     }
 
+    /// Python's falsiness: `False`, zero, the empty string.
     pub fn is_zero(&self) -> bool {
         match self {
             Value::Bool(b) => !*b,
             Value::Int(i) => i.is_zero(),
             Value::Real(r) => r.is_zero(),
+            Value::Str(s) => s.is_empty(),
         }
     }
 
@@ -224,6 +245,132 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Real(r) => fmt_rational(r, f),
+            Value::Str(s) => f.write_str(&py_str_repr(s)),
+        }
+    }
+}
+
+/// Python's `repr` of a string: single quotes unless the text holds one and
+/// no double quote; backslash escapes for control characters.
+pub fn py_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The string operations with SMT-LIB's semantics, shared by constant
+/// folding and exact evaluation (so the two never disagree). Indices count
+/// code points.
+pub mod strings {
+    use num_bigint::BigInt;
+    use num_traits::{Signed, ToPrimitive, Zero};
+
+    /// The highest code point SMT-LIB strings hold.
+    pub const MAX_CODE: u32 = 0x2FFFF;
+
+    pub fn len(s: &str) -> BigInt {
+        BigInt::from(s.chars().count())
+    }
+
+    fn index(i: &BigInt) -> Option<usize> {
+        if i.is_negative() { None } else { i.to_usize() }
+    }
+
+    /// `str.at`: the character at `i`, or `""` out of range.
+    pub fn at(s: &str, i: &BigInt) -> String {
+        index(i)
+            .and_then(|i| s.chars().nth(i))
+            .map(String::from)
+            .unwrap_or_default()
+    }
+
+    /// `str.substr`: `len` characters from `offset`, clamped; `""` when
+    /// `offset` is out of range or `len` is not positive.
+    pub fn substr(s: &str, offset: &BigInt, len: &BigInt) -> String {
+        let n = s.chars().count();
+        let (Some(o), false) = (index(offset), len.is_negative() || len.is_zero()) else {
+            return String::new();
+        };
+        if o >= n {
+            return String::new();
+        }
+        let l = len.to_usize().unwrap_or(usize::MAX).min(n - o);
+        s.chars().skip(o).take(l).collect()
+    }
+
+    /// `str.indexof`: the first position at or after `start` where `t`
+    /// occurs; -1 when there is none or `start` is out of range.
+    pub fn index_of(s: &str, t: &str, start: &BigInt) -> BigInt {
+        let chars: Vec<char> = s.chars().collect();
+        let pat: Vec<char> = t.chars().collect();
+        let Some(st) = index(start) else {
+            return BigInt::from(-1);
+        };
+        if st > chars.len() {
+            return BigInt::from(-1);
+        }
+        if pat.is_empty() {
+            return BigInt::from(st);
+        }
+        (st..chars.len())
+            .find(|&i| chars[i..].starts_with(&pat))
+            .map_or_else(|| BigInt::from(-1), BigInt::from)
+    }
+
+    /// `str.to_int`: the decimal value of a non-empty string of digits, else -1.
+    pub fn to_int(s: &str) -> BigInt {
+        if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
+            return BigInt::from(-1);
+        }
+        s.parse().unwrap_or_else(|_| BigInt::from(-1))
+    }
+
+    /// `str.from_int`: the decimal digits of a non-negative integer, else `""`.
+    pub fn from_int(n: &BigInt) -> String {
+        if n.is_negative() {
+            String::new()
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// `str.to_code`: the code point of a one-character string, else -1.
+    pub fn to_code(s: &str) -> BigInt {
+        let mut it = s.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => BigInt::from(c as u32),
+            _ => BigInt::from(-1),
+        }
+    }
+
+    /// `str.from_code`: the one-character string of a code point, else `""`.
+    /// (Surrogate code points, which no Rust `char` holds, give U+FFFD.)
+    pub fn from_code(n: &BigInt) -> String {
+        match n.to_u32() {
+            Some(c) if c <= MAX_CODE => char::from_u32(c).unwrap_or('\u{fffd}').to_string(),
+            _ => String::new(),
         }
     }
 }
@@ -273,6 +420,31 @@ mod tests {
             }
             assert!(!int_rem(&x, &y, Rounding::Euclid).unwrap().is_negative());
         }
+    }
+
+    #[test]
+    fn string_operations_follow_smtlib() {
+        use strings::*;
+        let b = |i: i64| BigInt::from(i);
+        assert_eq!(at("abc", &b(1)), "b");
+        assert_eq!(at("abc", &b(3)), "");
+        assert_eq!(at("abc", &b(-1)), "");
+        assert_eq!(substr("hello", &b(1), &b(3)), "ell");
+        assert_eq!(substr("hello", &b(3), &b(10)), "lo");
+        assert_eq!(substr("hello", &b(5), &b(1)), "");
+        assert_eq!(index_of("banana", "an", &b(2)), b(3));
+        assert_eq!(index_of("banana", "x", &b(0)), b(-1));
+        assert_eq!(index_of("ab", "", &b(2)), b(2));
+        assert_eq!(index_of("ab", "", &b(3)), b(-1));
+        assert_eq!(to_int("0042"), b(42));
+        assert_eq!(to_int("-4"), b(-1));
+        assert_eq!(to_int(""), b(-1));
+        assert_eq!(from_int(&b(-3)), "");
+        assert_eq!(to_code("é"), b(233));
+        assert_eq!(to_code("ab"), b(-1));
+        assert_eq!(from_code(&b(97)), "a");
+        assert_eq!(py_str_repr("it's"), "\"it's\"");
+        assert_eq!(py_str_repr("a\nb'\""), "'a\\nb\\'\"'");
     }
 
     #[test]

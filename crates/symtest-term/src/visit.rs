@@ -88,6 +88,21 @@ impl Term {
             Op::IntDiv(r) => a(0).int_div(a(1), *r),
             Op::IntMod(r) => a(0).int_mod(a(1), *r),
             Op::ToReal => a(0).to_real(),
+            Op::ToInt => a(0).to_int(),
+            Op::StrLen => a(0).str_len(),
+            Op::StrAt => a(0).str_at(a(1)),
+            Op::StrConcat => crate::construct::concat(args),
+            Op::StrSubstr => a(0).str_substr(a(1), a(2)),
+            Op::StrContains => a(0).str_contains(a(1)),
+            Op::StrPrefixOf => a(1).str_starts_with(a(0)),
+            Op::StrSuffixOf => a(1).str_ends_with(a(0)),
+            Op::StrIndexOf => a(0).str_index_of(a(1), a(2)),
+            Op::StrLt => a(0).str_less(a(1)),
+            Op::StrLe => a(0).str_less_eq(a(1)),
+            Op::StrToInt => a(0).str_to_int(),
+            Op::IntToStr => a(0).int_to_str(),
+            Op::StrToCode => a(0).str_to_code(),
+            Op::StrFromCode => a(0).str_from_code(),
         }
     }
 

@@ -192,6 +192,7 @@ pub fn value_json(v: &Value) -> Json {
             Err(_) => Json::String(i.to_string()),
         },
         Value::Real(_) => Json::String(v.to_string()),
+        Value::Str(s) => Json::String(s.to_string()),
     }
 }
 

@@ -137,6 +137,7 @@ impl Skeleton {
 fn is_atom(t: &Term) -> bool {
     match t.op() {
         Op::Lt | Op::Le => true,
+        Op::StrLt | Op::StrLe | Op::StrContains | Op::StrPrefixOf | Op::StrSuffixOf => true,
         Op::Eq => t.args()[0].sort() != Sort::Bool,
         Op::Var(v) => v.sort == Sort::Bool,
         _ => false,

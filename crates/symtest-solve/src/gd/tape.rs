@@ -70,7 +70,11 @@ impl Tape {
             let args = t.args();
             let node = match t.op() {
                 Op::Const(Value::Bool(b)) => N::Num(if *b { 0.0 } else { eps }),
+                Op::Const(Value::Str(_)) => return Err("gd cannot search over strings".into()),
                 Op::Const(v) => N::Num(v.to_f64()),
+                Op::Var(v) if v.sort == Sort::Str => {
+                    return Err("gd cannot search over strings".into());
+                }
                 Op::Var(v) if v.sort == Sort::Bool => match bools.get(&v.index) {
                     Some(b) => N::Num(if *b { 0.0 } else { eps }),
                     None => {
@@ -122,6 +126,23 @@ impl Tape {
                 Op::ToReal => {
                     index.insert(t.id(), at(&args[0]));
                     continue;
+                }
+                Op::ToInt => N::IntDiv(at(&args[0]), tape.push(N::Num(1.0)), Rounding::Floor),
+                Op::StrLen
+                | Op::StrAt
+                | Op::StrConcat
+                | Op::StrSubstr
+                | Op::StrContains
+                | Op::StrPrefixOf
+                | Op::StrSuffixOf
+                | Op::StrIndexOf
+                | Op::StrLt
+                | Op::StrLe
+                | Op::StrToInt
+                | Op::IntToStr
+                | Op::StrToCode
+                | Op::StrFromCode => {
+                    return Err("gd cannot search over strings".into());
                 }
             };
             let i = tape.push(node);
