@@ -37,6 +37,9 @@ pub struct ExploreOptions {
     pub collect_prefixes: bool,
     /// Set from elsewhere (a Ctrl-C handler) to stop early with what was found.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// Inputs to run first, by input name (e.g. a dataset's example calls);
+    /// inputs a seed does not name take their defaults.
+    pub seeds: Vec<FxHashMap<String, Value>>,
 }
 
 impl Default for ExploreOptions {
@@ -51,6 +54,7 @@ impl Default for ExploreOptions {
             seed: 42,
             collect_prefixes: false,
             interrupt: None,
+            seeds: Vec::new(),
         }
     }
 }
@@ -194,59 +198,92 @@ impl Explorer<'_> {
         solver: &mut Solver,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> StopReason {
+        for seed in &self.opts.seeds {
+            if let Some(stop) = self.budget_stop() {
+                return stop;
+            }
+            let run = self.run_with(subject, &Model::new(), Some(seed));
+            self.integrate(run, None, on_event);
+        }
         let mut model = Model::new();
         let mut target: Option<(NodeId, bool)> = None;
+        if !self.opts.seeds.is_empty() {
+            // The seeds were the first runs: go straight to the open directions.
+            match self.next_target(solver, on_event) {
+                Ok((m, t)) => {
+                    model = m;
+                    target = Some(t);
+                }
+                Err(stop) => return stop,
+            }
+        }
         loop {
             if let Some(stop) = self.budget_stop() {
                 return stop;
             }
-            let run = self.run(subject, &model);
+            let run = self.run_with(subject, &model, None);
             self.integrate(run, target, on_event);
-            // Find the next direction a model can be found for.
-            loop {
-                if let Some(stop) = self.budget_stop() {
-                    return stop;
+            match self.next_target(solver, on_event) {
+                Ok((m, t)) => {
+                    model = m;
+                    target = Some(t);
                 }
-                let Some((node, dir, _)) = self.frontier.pop(&self.coverage) else {
-                    return StopReason::Exhausted;
-                };
-                if self.tree.edge(node, dir) != Edge::Pending {
-                    continue;
+                Err(stop) => return stop,
+            }
+        }
+    }
+
+    /// Finds the next open direction a model can be found for.
+    fn next_target(
+        &mut self,
+        solver: &mut Solver,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(Model, (NodeId, bool)), StopReason> {
+        loop {
+            if let Some(stop) = self.budget_stop() {
+                return Err(stop);
+            }
+            let Some((node, dir, _)) = self.frontier.pop(&self.coverage) else {
+                return Err(StopReason::Exhausted);
+            };
+            if self.tree.edge(node, dir) != Edge::Pending {
+                continue;
+            }
+            let mut terms = self.tree.terms_to(node, dir);
+            let Some(goal) = terms.pop() else {
+                continue;
+            };
+            let witness = self.tree.nodes[node].witness.clone();
+            let answer = solver.check_branch(&terms, &goal, &witness, self.deadline);
+            let constraint = self.tree.constraint_to(node, dir);
+            on_event(Event::Query {
+                constraint: &constraint,
+                answer: &answer,
+            });
+            match answer {
+                Answer::Sat(m) => return Ok((m, (node, dir))),
+                Answer::Unsat => {
+                    self.tree.set_edge(node, dir, Edge::Infeasible);
+                    self.infeasible.push((node, dir, constraint));
                 }
-                let mut terms = self.tree.terms_to(node, dir);
-                let Some(goal) = terms.pop() else {
-                    continue;
-                };
-                let witness = self.tree.nodes[node].witness.clone();
-                let answer = solver.check_branch(&terms, &goal, &witness, self.deadline);
-                let constraint = self.tree.constraint_to(node, dir);
-                on_event(Event::Query {
-                    constraint: &constraint,
-                    answer: &answer,
-                });
-                match answer {
-                    Answer::Sat(m) => {
-                        model = m;
-                        target = Some((node, dir));
-                        break;
-                    }
-                    Answer::Unsat => {
-                        self.tree.set_edge(node, dir, Edge::Infeasible);
-                        self.infeasible.push((node, dir, constraint));
-                    }
-                    Answer::Unknown(reason) => {
-                        self.tree.set_edge(node, dir, Edge::Unknown);
-                        self.unknown
-                            .push((node, dir, UnknownRecord { constraint, reason }));
-                    }
+                Answer::Unknown(reason) => {
+                    self.tree.set_edge(node, dir, Edge::Unknown);
+                    self.unknown
+                        .push((node, dir, UnknownRecord { constraint, reason }));
                 }
             }
         }
     }
 
-    fn run(&mut self, subject: &mut dyn Subject, model: &Model) -> RunRecord {
+    fn run_with(
+        &mut self,
+        subject: &mut dyn Subject,
+        model: &Model,
+        seed: Option<&FxHashMap<String, Value>>,
+    ) -> RunRecord {
         let mut tracer = RunTracer {
             model,
+            seed,
             inputs: &mut self.inputs,
             used: Model::new(),
             branches: Vec::new(),
@@ -307,11 +344,21 @@ impl Explorer<'_> {
                     n
                 }
                 None => {
-                    let n = self
-                        .tree
-                        .add(lit.site, lit.cond.clone(), slot, witness.clone());
-                    self.frontier
-                        .push((n, !lit.taken, lit.site), &self.coverage);
+                    let n = self.tree.add(
+                        lit.site,
+                        lit.cond.clone(),
+                        lit.assumed,
+                        slot,
+                        witness.clone(),
+                    );
+                    if !lit.assumed {
+                        self.frontier
+                            .push((n, !lit.taken, lit.site), &self.coverage);
+                    } else if !lit.taken {
+                        // An assumption's false side is never wanted; its true
+                        // side is, when this run did not take it.
+                        self.frontier.push((n, true, lit.site), &self.coverage);
+                    }
                     n
                 }
             };
@@ -459,6 +506,7 @@ impl Inputs {
 
 struct RunTracer<'a> {
     model: &'a Model,
+    seed: Option<&'a FxHashMap<String, Value>>,
     inputs: &'a mut Inputs,
     used: Model,
     branches: Vec<Literal>,
@@ -471,10 +519,12 @@ struct RunTracer<'a> {
 impl Tracer for RunTracer<'_> {
     fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
         let var = self.inputs.get(name, sort);
-        let value = self
-            .model
-            .get(&var)
-            .filter(|v| v.sort() == sort)
+        let from_seed = self
+            .seed
+            .and_then(|s| s.get(name))
+            .filter(|v| v.sort() == sort);
+        let value = from_seed
+            .or_else(|| self.model.get(&var).filter(|v| v.sort() == sort))
             .cloned()
             .unwrap_or_else(|| sort.default_value());
         self.used.insert(&var, value.clone());
@@ -496,6 +546,23 @@ impl Tracer for RunTracer<'_> {
             site,
             cond: cond.clone(),
             taken,
+            assumed: false,
+        });
+    }
+
+    fn assume(&mut self, site: SiteId, cond: &Term, holds: bool) {
+        if cond.is_const() || self.branches.iter().any(|l| l.cond == *cond) {
+            return;
+        }
+        if self.branches.len() >= self.max_depth {
+            self.depth_cut = true;
+            return;
+        }
+        self.branches.push(Literal {
+            site,
+            cond: cond.clone(),
+            taken: holds,
+            assumed: true,
         });
     }
 

@@ -12,6 +12,8 @@ pub struct Literal {
     pub site: SiteId,
     pub cond: Term,
     pub taken: bool,
+    /// An assumption (see `Tracer::assume`): part of the path, never negated.
+    pub assumed: bool,
 }
 
 impl Literal {

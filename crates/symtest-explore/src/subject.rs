@@ -28,6 +28,13 @@ pub trait Tracer {
     /// nothing to solve, but the direction is covered.
     fn branch_concrete(&mut self, site: SiteId, taken: bool);
 
+    /// A condition the path depends on but whose other side is never to be
+    /// explored: a precondition (only inputs satisfying it are wanted; when
+    /// `holds` is false the run should stop) or a pinned value (an operation
+    /// the frontend cannot model keeps the input it saw, so that models of
+    /// later branches do not silently change its result).
+    fn assume(&mut self, site: SiteId, cond: &Term, holds: bool);
+
     /// The frontend dropped a symbolic shadow it could not model.
     fn concretised(&mut self, why: &str);
 }

@@ -29,6 +29,8 @@ pub(crate) struct Node {
     pub(crate) cond: Term,
     /// `[!cond, cond]`, built once: queries reuse the same terms.
     pub(crate) literals: [Term; 2],
+    /// An assumption: only its true side is ever queued.
+    pub(crate) assumed: bool,
     pub(crate) parent: Option<(NodeId, bool)>,
     pub(crate) depth: u32,
     /// `[false edge, true edge]`.
@@ -50,6 +52,7 @@ impl Tree {
         &mut self,
         site: SiteId,
         cond: Term,
+        assumed: bool,
         parent: Option<(NodeId, bool)>,
         witness: Rc<Model>,
     ) -> NodeId {
@@ -59,6 +62,7 @@ impl Tree {
             site,
             cond,
             literals,
+            assumed,
             parent,
             depth,
             edges: [Edge::Pending, Edge::Pending],
@@ -103,6 +107,7 @@ impl Tree {
                 site: nd.site,
                 cond: nd.cond.clone(),
                 taken: d,
+                assumed: nd.assumed,
             });
             at = nd.parent;
         }

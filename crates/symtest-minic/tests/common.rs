@@ -82,6 +82,18 @@ impl Tracer for Replay {
                 site,
                 cond: cond.clone(),
                 taken,
+                assumed: false,
+            });
+        }
+    }
+
+    fn assume(&mut self, site: SiteId, cond: &Term, holds: bool) {
+        if !cond.is_const() && !self.literals.iter().any(|l| l.cond == *cond) {
+            self.literals.push(Literal {
+                site,
+                cond: cond.clone(),
+                taken: holds,
+                assumed: true,
             });
         }
     }

@@ -85,6 +85,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
             seed: args.seed,
             collect_prefixes: args.prefixes,
             interrupt: Some(interrupt_flag()?),
+            seeds: Vec::new(),
         },
     };
 
