@@ -16,7 +16,7 @@ mod harness;
 mod io;
 pub mod isolation;
 pub mod job;
-pub mod pyvalue;
+pub use symtest_pyvalue as pyvalue;
 mod run;
 mod worker;
 

@@ -12,7 +12,7 @@ use symtest_term::fxhash::FxHashMap;
 use symtest_term::{
     BigRational, Model, Op, Rounding, Sort, Term, Value, Var, lower_division, postorder, vars_of,
 };
-use z3::ast::{Ast, Bool, Int, Real, String as ZString};
+use z3::ast::{Ast, Bool, Int, Real, Regexp, String as ZString};
 use z3::{Params, SatResult};
 
 use crate::answer::{Answer, Backend, Query};
@@ -189,6 +189,11 @@ impl Z3Backend {
             Op::IntToStr => Z::S(raw1(z3_sys::Z3_mk_int_to_str, &as_int(&args[0]))),
             Op::StrToCode => Z::I(raw1(z3_sys::Z3_mk_string_to_code, &as_str(&args[0]))),
             Op::StrFromCode => Z::S(raw1(z3_sys::Z3_mk_string_from_code, &as_int(&args[0]))),
+            Op::StrCharsIn(lo, hi) => {
+                let ch = |c: u32| char::from_u32(c).unwrap_or(' ');
+                let class = Regexp::range(&ch(*lo), &ch(*hi)).star();
+                Z::B(as_str(&args[0]).regex_matches(&class))
+            }
         }
     }
 
@@ -525,6 +530,27 @@ mod tests {
         assert_eq!(m.get_index(0).and_then(Value::as_str), Some("042"));
         let n = Term::var(Var::new(1, "n", Sort::Int));
         let unsat = [n.int_to_str().equal(&Term::string("-5"))];
+        assert_eq!(q(&unsat), Answer::Unsat);
+    }
+
+    #[test]
+    fn keeps_characters_in_a_range() {
+        let s = Term::var(Var::new(0, "s", Sort::Str));
+        let cs = [
+            s.str_chars_in(32, 126),
+            s.str_len().equal(&Term::int(3)),
+            s.str_at(&Term::int(1)).str_to_code().less(&Term::int(40)),
+        ];
+        let Answer::Sat(m) = q(&cs) else {
+            panic!("expected sat")
+        };
+        assert!(symtest_term::satisfies(&m, &cs), "{m:?}");
+        let v = m.get_index(0).and_then(Value::as_str).unwrap().to_string();
+        assert!(v.chars().all(|c| (' '..='~').contains(&c)), "{v:?}");
+        let unsat = [
+            s.str_chars_in(32, 126),
+            s.str_contains(&Term::string("\u{7f}")),
+        ];
         assert_eq!(q(&unsat), Answer::Unsat);
     }
 

@@ -406,6 +406,14 @@ impl Term {
         Term::intern(Op::StrToCode, vec![self.clone()], Sort::Int)
     }
 
+    /// Every character of `self` has a code in `lo..=hi`.
+    pub fn str_chars_in(&self, lo: u32, hi: u32) -> Term {
+        if let Some(s) = str_const(self) {
+            return Term::bool(s.chars().all(|c| (lo..=hi).contains(&u32::from(c))));
+        }
+        Term::intern(Op::StrCharsIn(lo, hi), vec![self.clone()], Sort::Bool)
+    }
+
     pub fn str_from_code(&self) -> Term {
         let n = self.numeric();
         if let Some(i) = int_const(&n) {

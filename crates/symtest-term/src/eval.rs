@@ -310,6 +310,11 @@ impl Evaluator<'_> {
             Op::IntToStr => Value::str(&strings::from_int(&self.integer(&args[0])?)),
             Op::StrToCode => Value::Int(strings::to_code(&self.string(&args[0])?)),
             Op::StrFromCode => Value::str(&strings::from_code(&self.integer(&args[0])?)),
+            Op::StrCharsIn(lo, hi) => Value::Bool(
+                self.string(&args[0])?
+                    .chars()
+                    .all(|c| (*lo..=*hi).contains(&u32::from(c))),
+            ),
         })
     }
 }

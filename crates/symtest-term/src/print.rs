@@ -147,6 +147,11 @@ impl Printer {
             Op::IntToStr => self.call("str", args, f),
             Op::StrToCode => self.call("ord", args, f),
             Op::StrFromCode => self.call("chr", args, f),
+            Op::StrCharsIn(lo, hi) => {
+                f.write_str("chars_in(")?;
+                self.term(&args[0], 0, f)?;
+                write!(f, ", {lo}, {hi})")
+            }
         }
     }
 

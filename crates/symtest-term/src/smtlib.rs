@@ -122,6 +122,18 @@ fn write_term(t: &Term, names: &FxHashMap<u64, String>, out: &mut String) -> fmt
             return Ok(());
         }
         Op::Const(Value::Str(s)) => return write_string(s, out),
+        Op::StrCharsIn(lo, hi) => {
+            out.push_str("(str.in_re ");
+            write_term(&t.args()[0], names, out)?;
+            out.push_str(" (re.* (re.range ");
+            for c in [lo, hi] {
+                let ch = char::from_u32(*c).unwrap_or('\u{0}');
+                write_string(&ch.to_string(), out)?;
+                out.push(if c == lo { ' ' } else { ')' });
+            }
+            out.push_str("))");
+            return Ok(());
+        }
         Op::Var(v) => return write!(out, "var_{}", v.index),
         Op::Not => "not",
         Op::And => "and",

@@ -86,6 +86,9 @@ pub enum Op {
     StrToCode,
     /// `str.from_code`: `""` out of range.
     StrFromCode,
+    /// Every character's code lies in `lo..=hi` (a regular-language
+    /// membership in SMT-LIB): how inputs are kept to readable characters.
+    StrCharsIn(u32, u32),
 }
 
 pub(crate) struct Node {

@@ -103,6 +103,7 @@ impl Term {
             Op::IntToStr => a(0).int_to_str(),
             Op::StrToCode => a(0).str_to_code(),
             Op::StrFromCode => a(0).str_from_code(),
+            Op::StrCharsIn(lo, hi) => a(0).str_chars_in(*lo, *hi),
         }
     }
 

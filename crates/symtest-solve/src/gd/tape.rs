@@ -141,7 +141,8 @@ impl Tape {
                 | Op::StrToInt
                 | Op::IntToStr
                 | Op::StrToCode
-                | Op::StrFromCode => {
+                | Op::StrFromCode
+                | Op::StrCharsIn(..) => {
                     return Err("gd cannot search over strings".into());
                 }
             };
