@@ -31,3 +31,25 @@ show pairs examples/grade/humaneval_mini.jsonl examples/grade/samples.jsonl \
   "$out/outcomes.jsonl" -o "$out/pairs.jsonl"
 show critic-data examples/grade/humaneval_mini.jsonl examples/grade/samples.jsonl \
   "$out/outcomes.jsonl" -o "$out/critic.jsonl"
+
+# Test generation: Python functions explored like the C-like language, then
+# suites for bundled problems whose own tests are weak. Samples that pass the
+# problems' own tests but are wrong fail the generated suites.
+show explore examples/python/parens.py::target --names
+show gen examples/gen/problems.jsonl -o "$out/suites.jsonl" --pytest "$out/pytest"
+show grade examples/gen/problems.jsonl examples/gen/samples.jsonl -o "$out/dataset.jsonl" -q
+show grade "$out/suites.jsonl" examples/gen/samples.jsonl -o "$out/generated.jsonl" -q
+printf '\n\033[1mSamples judged by the dataset'"'"'s tests and by the generated suites\033[0m\n'
+python3 - "$out/dataset.jsonl" "$out/generated.jsonl" <<'PY'
+import json, sys
+def load(p):
+    return {(o["task_id"], o["sample_id"]): o for o in map(json.loads, open(p))}
+before, after = load(sys.argv[1]), load(sys.argv[2])
+print(f"{'task':<8} {'sample':<18} {'dataset tests':<14} {'generated':<10} first failure on the generated suite")
+for key in sorted(before):
+    b, a = before[key], after.get(key, {})
+    f = a.get("first_failure") or {}
+    why = f"input {f.get('input')}: expected {f.get('expected')}, got {f.get('got') or f.get('error')}" if f else ""
+    flag = "  <- caught only by symtest" if b["status"] == "passed" and a.get("status") != "passed" else ""
+    print(f"{key[0]:<8} {key[1]:<18} {b['status']:<14} {a.get('status', '?'):<10} {why}{flag}")
+PY

@@ -316,7 +316,8 @@ impl Explorer<'_> {
         let mut slot: Option<(NodeId, bool)> = None;
         let mut consistent = true;
         let mut hit_target = target.is_none();
-        for lit in &run.branches {
+        let mut i = 0;
+        while let Some(lit) = run.branches.get(i) {
             self.coverage.insert((lit.site, lit.taken));
             let existing = match slot {
                 None => self.tree.root,
@@ -337,11 +338,23 @@ impl Explorer<'_> {
             let node = match existing {
                 Some(n) => {
                     let nd = &self.tree.nodes[n];
-                    if nd.cond != lit.cond || nd.site != lit.site {
+                    if nd.cond == lit.cond && nd.site == lit.site {
+                        n
+                    } else if lit.assumed && lit.site == SiteId::DOMAIN {
+                        // Inputs can appear late (a list grown longer than
+                        // before): their domain holds on every path, so it
+                        // goes above the decision that runs already shared.
+                        self.tree
+                            .insert_above(n, lit.site, lit.cond.clone(), witness.clone())
+                    } else if nd.assumed && nd.site == SiteId::DOMAIN {
+                        // This run never read the assumed inputs; it satisfies
+                        // their domain vacuously.
+                        slot = Some((n, true));
+                        continue;
+                    } else {
                         consistent = false;
                         break;
                     }
-                    n
                 }
                 None => {
                     let n = self.tree.add(
@@ -366,6 +379,16 @@ impl Explorer<'_> {
                 hit_target = true;
             }
             slot = Some((node, lit.taken));
+            i += 1;
+        }
+        // Assumptions below the run's last decision belong to longer runs.
+        while let Some((n, true)) = slot
+            && let Edge::Inner(c) = self.tree.edge(n, true)
+            && self.tree.nodes[c].assumed
+            && self.tree.nodes[c].site == SiteId::DOMAIN
+            && consistent
+        {
+            slot = Some((c, true));
         }
         let constraint = PathConstraint(run.branches);
         let mut new_path = false;

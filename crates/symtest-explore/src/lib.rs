@@ -6,6 +6,7 @@
 //! path with an input that drives it, every infeasible path constraint, every
 //! undecided one, and any divergence between prediction and execution.
 
+pub mod boundary;
 mod explorer;
 mod frontier;
 mod path;

@@ -14,6 +14,13 @@ use symtest_term::{Sort, Term, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SiteId(pub u32);
 
+impl SiteId {
+    /// Assumptions made at this site restrict an input's domain (bounds,
+    /// lengths, distinct keys): they hold on every path, so the explorer may
+    /// put them above decisions that earlier runs made without that input.
+    pub const DOMAIN: SiteId = SiteId(u32::MAX - 1);
+}
+
 pub trait Tracer {
     /// The value of the symbolic input `name` in this run, and its shadow.
     /// Inputs are declared by asking for them; the first request fixes the

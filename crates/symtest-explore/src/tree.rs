@@ -76,6 +76,22 @@ impl Tree {
         id
     }
 
+    /// Puts a new assumption between `child` and its parent; `child` hangs
+    /// off the assumption's true side.
+    pub(crate) fn insert_above(
+        &mut self,
+        child: NodeId,
+        site: SiteId,
+        cond: Term,
+        witness: Rc<Model>,
+    ) -> NodeId {
+        let parent = self.nodes[child].parent;
+        let id = self.add(site, cond, true, parent, witness);
+        self.nodes[id].edges[1] = Edge::Inner(child);
+        self.nodes[child].parent = Some((id, true));
+        id
+    }
+
     pub(crate) fn edge(&self, node: NodeId, dir: bool) -> Edge {
         self.nodes[node].edges[usize::from(dir)]
     }

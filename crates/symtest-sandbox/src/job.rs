@@ -37,6 +37,9 @@ pub enum Task {
         call_check: bool,
         /// Wall-clock budget for the whole check.
         budget: Duration,
+        /// Return the arguments of every call the test made (what the
+        /// dataset's tests feed a solution: types and seeds for `gen`).
+        record_calls: bool,
     },
 }
 
@@ -147,5 +150,8 @@ pub enum JobResult {
         /// `None` when the program did not load (the tests never ran).
         outcome: Option<CheckOutcome>,
         ms: f64,
+        /// With `record_calls`: each call's positional arguments, in order
+        /// (calls with keyword arguments are left out).
+        calls: Vec<Vec<PyValue>>,
     },
 }

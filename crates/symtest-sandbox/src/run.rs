@@ -71,15 +71,19 @@ impl Slot {
                 bind,
                 call_check,
                 budget,
+                record_calls,
             } => self.run_check(
                 shared,
                 source,
                 entry,
-                prompt,
-                test,
-                bind,
-                *call_check,
-                *budget,
+                CheckSpec {
+                    prompt,
+                    test,
+                    bind,
+                    call_check: *call_check,
+                    budget: *budget,
+                    record_calls: *record_calls,
+                },
             ),
         }
     }
@@ -305,18 +309,22 @@ impl Slot {
         Ok(JobResult::Stdio { results })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_check(
         &mut self,
         shared: &std::sync::Arc<Shared>,
         source: &str,
         entry: &str,
-        prompt: &str,
-        test: &str,
-        bind: &[String],
-        call_check: bool,
-        budget: Duration,
+        spec: CheckSpec<'_>,
     ) -> Result<JobResult, SandboxError> {
+        let CheckSpec {
+            prompt,
+            test,
+            bind,
+            call_check,
+            budget,
+            record_calls,
+        } = spec;
+        let mut calls = Vec::new();
         let started = Instant::now();
         let deadline = started + budget;
         let mut run = Some(self.start(shared, budget)?);
@@ -328,6 +336,7 @@ impl Slot {
                     load: Err(e),
                     outcome: None,
                     ms: elapsed_ms(started),
+                    calls,
                 });
             }
         };
@@ -355,6 +364,14 @@ impl Slot {
             };
             match msg["op"].as_str() {
                 Some("call") => {
+                    if record_calls && msg["kwargs"].is_null() {
+                        let args: Option<Vec<PyValue>> = msg["args"]
+                            .as_array()
+                            .and_then(|xs| xs.iter().map(|x| PyValue::from_wire(x).ok()).collect());
+                        if let Some(args) = args {
+                            calls.push(args);
+                        }
+                    }
                     let reply = match run.as_ref() {
                         None => json!({"op": "gone", "why": "the candidate is gone"}),
                         Some(r) => {
@@ -408,8 +425,19 @@ impl Slot {
             load: Ok(load_ms),
             outcome: Some(outcome),
             ms: elapsed_ms(started),
+            calls,
         })
     }
+}
+
+/// What a `Task::Check` asks for, besides the program.
+struct CheckSpec<'t> {
+    prompt: &'t str,
+    test: &'t str,
+    bind: &'t [String],
+    call_check: bool,
+    budget: Duration,
+    record_calls: bool,
 }
 
 fn elapsed_ms(started: Instant) -> f64 {

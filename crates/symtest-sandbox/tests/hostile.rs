@@ -296,6 +296,7 @@ fn check(source: &str, test: &str) -> CheckOutcome {
             bind: vec![],
             call_check: true,
             budget: Duration::from_secs(3),
+            record_calls: false,
         },
     };
     match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {

@@ -184,10 +184,20 @@ impl Solver {
                 if satisfies(&full, &whole) {
                     Answer::Sat(full)
                 } else {
-                    self.stats.rejected_models += 1;
-                    Answer::Unknown(
-                        "the model for the sliced query does not extend to the whole path".into(),
-                    )
+                    // `base` does not follow the whole prefix (assumptions
+                    // added to it since): solve the path unsliced.
+                    match self.decide(&whole, base, deadline) {
+                        Answer::Sat(m) => {
+                            let full = base.overlaid(&m);
+                            if satisfies(&full, &whole) {
+                                Answer::Sat(full)
+                            } else {
+                                self.stats.rejected_models += 1;
+                                Answer::Unknown("the model for the path does not satisfy it".into())
+                            }
+                        }
+                        other => other,
+                    }
                 }
             }
             other => other,

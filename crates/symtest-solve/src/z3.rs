@@ -120,6 +120,7 @@ impl Z3Backend {
                 match (&args[1], &args[2]) {
                     (Z::B(a), Z::B(b)) => Z::B(c.ite(a, b)),
                     (Z::I(a), Z::I(b)) => Z::I(c.ite(a, b)),
+                    (Z::S(a), Z::S(b)) => Z::S(c.ite(a, b)),
                     (a, b) => Z::R(c.ite(&as_real(a), &as_real(b))),
                 }
             }
@@ -263,9 +264,37 @@ impl Backend for Z3Backend {
 
     fn solve(&mut self, query: &Query<'_>) -> Answer {
         self.set_timeout(query.timeout);
+        if vars_of(query.constraints)
+            .iter()
+            .any(|v| v.sort == Sort::Str)
+        {
+            // Z3 internalises pending assertions on `push`, outside the
+            // timeout: its string theory can spend minutes there. Strings
+            // are solved from scratch, where `check` bounds the time.
+            if !self.stack.is_empty() {
+                self.solver.reset();
+                self.stack.clear();
+            }
+            // A reset may drop parameters: set the timeout again.
+            self.timeout = None;
+            self.set_timeout(query.timeout.or(Some(Duration::from_secs(3600))));
+            for c in query.constraints {
+                let z = self.translate(c);
+                self.solver.assert(as_bool(&z));
+            }
+            let answer = self.check_now(query.constraints);
+            self.solver.reset();
+            return answer;
+        }
         self.sync_stack(query.constraints);
+        self.check_now(query.constraints)
+    }
+}
+
+impl Z3Backend {
+    fn check_now(&mut self, constraints: &[Term]) -> Answer {
         match self.solver.check() {
-            SatResult::Sat => match self.read_model(query.constraints) {
+            SatResult::Sat => match self.read_model(constraints) {
                 Ok(m) => Answer::Sat(m),
                 Err(why) => Answer::Unknown(why),
             },
@@ -552,6 +581,18 @@ mod tests {
             s.str_contains(&Term::string("\u{7f}")),
         ];
         assert_eq!(q(&unsat), Answer::Unsat);
+    }
+
+    #[test]
+    fn chooses_between_strings() {
+        let s = Term::var(Var::new(0, "s", Sort::Str));
+        let n = Term::var(Var::new(1, "n", Sort::Int));
+        let pick = Term::ite(&n.less(&Term::int(0)), &Term::string("neg"), &s);
+        let cs = [pick.equal(&Term::string("ab")), n.equal(&Term::int(5))];
+        let Answer::Sat(m) = q(&cs) else {
+            panic!("expected sat")
+        };
+        assert!(symtest_term::satisfies(&m, &cs), "{m:?}");
     }
 
     #[test]

@@ -22,9 +22,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Explore every path of a program in Gymbo's C-like language
+    /// Explore every path of a program in Gymbo's C-like language, or of a Python function
     #[command(after_long_help = EXPLORE_EXAMPLES)]
     Explore(ExploreArgs),
+    /// Generate path-covering test suites for a problem set's reference solutions
+    #[command(after_long_help = GEN_HELP)]
+    Gen(GenArgs),
     /// Grade model samples against a problem set, in the sandbox
     #[command(after_long_help = GRADE_HELP)]
     Grade(GradeArgs),
@@ -75,6 +78,104 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub judge: JudgeArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+const GEN_HELP: &str = "\
+For each problem, the reference solution (HumanEval's canonical solution, MBPP's
+code, APPS' first solution) is explored symbolically; every input found, inputs
+on the edges of each path's comparisons (for x < 3 both 2 and 3), and the
+dataset's own calls run in CPython, in the sandbox, for the expected outputs and
+for the reference's own branch coverage. The generated tests are minimised by
+set cover (keeping every branch direction, distinct output and edge covered);
+the dataset's tests are kept alongside (origin `dataset`).
+
+Parameter types: --types, then annotations, then the types of the arguments the
+dataset's own tests pass (recorded by running them on the reference).
+Inputs on which the reference raises are dropped unless --keep-raising (then
+the test expects that exception). Preconditions: `assert`s at the top of the
+reference, and --assume.
+
+Output: one TestSuite row per problem (task_id, entry_point, mode, prompt,
+reference, tests [input, expected | raises, origin, path], stats); gradable with
+`symtest grade SUITES.jsonl SAMPLES.jsonl`. Rerunning with the same -o only
+generates the problems not in it yet; Ctrl-C stops cleanly.
+
+Examples:
+  symtest gen HumanEval.jsonl.gz -o suites.jsonl
+  symtest gen problems.jsonl -o suites.jsonl --only HumanEval/0,HumanEval/12 --pytest tests/
+  symtest gen mbpp.jsonl -o s.jsonl --types 'xs:list[int],k:int' --assume 'k >= 0'";
+
+#[derive(Args, Debug)]
+pub struct GenArgs {
+    /// Problem file (HumanEval, MBPP, APPS or a symtest suite with references)
+    pub problems: PathBuf,
+
+    /// Output file: TestSuite rows (JSON Lines)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Also write a pytest file per problem into this folder
+    #[arg(long, value_name = "DIR")]
+    pub pytest: Option<PathBuf>,
+
+    /// The problems' format (detected by default)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<symtest::dataset::Format>,
+
+    /// Only these task ids (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+
+    /// Parameter types, winning over annotations: NAME:TYPE,... (e.g. 'xs:list[int],k:int')
+    #[arg(long, value_name = "TYPES")]
+    pub types: Option<String>,
+
+    /// A precondition on the inputs, a Python expression (repeatable), e.g. 'n >= 0'
+    #[arg(long, value_name = "EXPR")]
+    pub assume: Vec<String>,
+
+    /// Keep inputs on which the reference raises; the test then expects the exception
+    #[arg(long)]
+    pub keep_raising: bool,
+
+    /// Keep every distinct input found instead of a minimal covering suite
+    #[arg(long)]
+    pub no_minimise: bool,
+
+    /// Exploration budget per problem, in seconds
+    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
+    pub timeout: f64,
+
+    /// Concrete runs per problem at most
+    #[arg(long, default_value_t = 400, value_name = "N")]
+    pub max_runs: u64,
+
+    /// Solver queries for boundary inputs per problem (0: none)
+    #[arg(long, default_value_t = 120, value_name = "N")]
+    pub max_boundary: usize,
+
+    /// Time limit of one call of the reference in CPython, in seconds
+    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    pub call_timeout: f64,
+
+    /// Solver: z3, gd or portfolio
+    #[arg(long, default_value = "z3", value_name = "KIND")]
+    pub solver: SolverKind,
+
+    /// Problems generated at once (each also uses the sandbox)
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
+
+    /// A JSON report (per problem and totals) to this file
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// No progress bar
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     #[command(flatten)]
     pub sandbox: SandboxArgs,
@@ -314,6 +415,12 @@ Examples:
   symtest explore --solver gd --dpll 'if (a < 3 || a > 10) return 1;'
   symtest explore --reals 'if (x * 4 == 1) return 1;'
 
+Python functions (FILE.py::FUNCTION): parameters typed by their annotations
+(int, float, bool, str, list[...], tuple[...], dict[...], set[...], Optional,
+typing.List ...) or --types; `assert`s at the top and --assume restrict inputs.
+  symtest explore examples/python/parens.py::balanced --strategy coverage
+  symtest explore solution.py::f --types 'xs:list[int],k:int' --assume 'k >= 0'
+
 Output:
   #SAT counts feasible paths (with --prefixes: every feasible prefix, as Gymbo
   counts them); each comes with inputs (params) that drive it. #UNSAT lists path
@@ -323,8 +430,16 @@ Output:
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["program", "file"]))]
 pub struct ExploreArgs {
-    /// The program text
+    /// The program text, or a Python function as FILE.py::FUNCTION
     pub program: Option<String>,
+
+    /// Python: parameter types, winning over annotations: NAME:TYPE,... (e.g. 'xs:list[int],k:int')
+    #[arg(long, value_name = "TYPES")]
+    pub types: Option<String>,
+
+    /// Python: a precondition on the inputs (repeatable), e.g. 'n >= 0'
+    #[arg(long, value_name = "EXPR")]
+    pub assume: Vec<String>,
 
     /// Read the program from FILE ('-' for standard input)
     #[arg(short = 'f', long = "file", value_name = "FILE")]

@@ -1,8 +1,9 @@
-//! `symtest explore` for the C-like language: parse, explore, return the
-//! paths.
+//! `symtest explore`: parse, explore, return the paths (the C-like language,
+//! or a Python function).
 
-use symtest_explore::{Event, Exploration, ExploreOptions, explore};
+use symtest_explore::{Event, Exploration, ExploreOptions, SiteId, explore};
 use symtest_minic::{Config, MiniC, ParseError, parse};
+use symtest_python::{Program, PySubject, Ty};
 use symtest_solve::{Solver, SolverOptions};
 
 /// Everything one exploration of a C-like program needs.
@@ -17,9 +18,11 @@ pub struct MinicJob {
 /// What came out, with the facts a report needs about the program.
 pub struct MinicResult {
     pub exploration: Exploration,
-    /// `describe_site` for each branch site, by index.
-    pub sites: Vec<String>,
+    /// The branch sites coverage counts, described.
+    pub sites: Vec<(SiteId, String)>,
     pub solver_name: &'static str,
+    /// Python: each path's arguments as a call's argument list.
+    pub path_args: Vec<String>,
 }
 
 /// Parses and explores the program; a syntax error comes back as a value.
@@ -31,7 +34,8 @@ pub fn explore_minic(
     let sites = program
         .sites
         .iter()
-        .map(|s| format!("{} at {}", s.kind, s.pos))
+        .enumerate()
+        .map(|(i, s)| (SiteId(i as u32), format!("{} at {}", s.kind, s.pos)))
         .collect();
     let mut subject = MiniC::new(program, job.config.clone());
     let mut solver = Solver::new(job.solver.clone());
@@ -40,5 +44,84 @@ pub fn explore_minic(
         exploration,
         sites,
         solver_name: solver.backend_name(),
+        path_args: Vec::new(),
+    })
+}
+
+/// A Python function to explore: `file.py::func` with its types.
+#[derive(Clone, Debug, Default)]
+pub struct PythonJob {
+    pub source: String,
+    pub entry: String,
+    /// Types that win over annotations.
+    pub types: Vec<(String, Ty)>,
+    /// Preconditions (Python expressions over the parameters).
+    pub assume: Vec<String>,
+    pub solver: SolverOptions,
+    pub explore: ExploreOptions,
+}
+
+/// Explores one Python function; what is wrong with the program or the
+/// request comes back as a message.
+pub fn explore_python(
+    job: &PythonJob,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<MinicResult, String> {
+    let program = Program::parse(&job.source).map_err(|e| e.to_string())?;
+    let params = program
+        .annotated_params(&job.entry)
+        .map_err(|e| e.to_string())?;
+    let mut typed = Vec::new();
+    for (name, annotation, has_default) in params {
+        match job.types.iter().find(|(n, _)| *n == name) {
+            Some((_, t)) => typed.push((name, t.clone())),
+            None => match annotation {
+                Some(t) => typed.push((name, t)),
+                None if has_default => break,
+                None => {
+                    return Err(format!(
+                        "parameter '{name}' of {} has no annotation: give --types {name}:TYPE",
+                        job.entry
+                    ));
+                }
+            },
+        }
+    }
+    for (n, _) in &job.types {
+        if !typed.iter().any(|(p, _)| p == n) {
+            return Err(format!(
+                "--types names '{n}', which is not a parameter of {}",
+                job.entry
+            ));
+        }
+    }
+    let mut subject = PySubject::new(&program, &job.entry, typed).map_err(|e| e.to_string())?;
+    for a in &job.assume {
+        subject.add_precondition(a).map_err(|e| e.to_string())?;
+    }
+    let mut solver = Solver::new(job.solver.clone());
+    let exploration = explore(&mut subject, &mut solver, &job.explore, on_event);
+    let sites = program
+        .reachable_sites(&job.entry)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|s| (s, subject.sites().describe(s)))
+        .collect();
+    let path_args = exploration
+        .paths
+        .iter()
+        .map(|p| match subject.args_of(&exploration.inputs, &p.input) {
+            Some(args) => {
+                let parts: Vec<String> = args.iter().map(|a| a.repr()).collect();
+                format!("{}({})", job.entry, parts.join(", "))
+            }
+            None => "(not expressible as Python values)".into(),
+        })
+        .collect();
+    Ok(MinicResult {
+        exploration,
+        sites,
+        solver_name: solver.backend_name(),
+        path_args,
     })
 }

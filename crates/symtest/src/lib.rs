@@ -9,4 +9,5 @@ pub mod report;
 pub mod samples;
 pub mod serve;
 pub mod sysinfo;
+pub mod testgen;
 pub mod train_data;

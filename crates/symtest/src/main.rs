@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Explore(args) => cmd::explore::run(args),
+        Command::Gen(args) => cmd::testgen::run(args),
         Command::Grade(args) => cmd::grade::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Pairs(args) => cmd::train::pairs(args),

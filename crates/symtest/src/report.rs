@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use symtest_explore::{Exploration, Outcome, PathConstraint};
+use symtest_explore::{Exploration, Outcome, PathConstraint, SiteId};
 use symtest_term::{Model, Value, Var, smtlib};
 
 /// How to print a report.
@@ -20,9 +20,25 @@ pub struct ReportOptions {
     pub summary: bool,
     pub solver: String,
     pub strategy: String,
+    /// The arguments each path's input stands for, in the source language
+    /// (Python); empty when the inputs are the variables themselves.
+    pub path_args: Vec<String>,
 }
 
 fn constraint(c: &PathConstraint, names: bool) -> String {
+    // Input domains (bounds, lengths) hold on every path: they are noise here.
+    let shown;
+    let c = if c.0.iter().any(|l| l.site == SiteId::DOMAIN) {
+        shown = PathConstraint(
+            c.0.iter()
+                .filter(|l| l.site != SiteId::DOMAIN)
+                .cloned()
+                .collect(),
+        );
+        &shown
+    } else {
+        c
+    };
     if names {
         c.named().to_string()
     } else {
@@ -46,7 +62,7 @@ pub fn params(model: &Model, inputs: &[Var]) -> String {
 }
 
 /// Gymbo's result summary, extended with what Gymbo does not report.
-pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
+pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> String {
     let mut s = String::new();
     let sat = if o.prefixes {
         ex.prefixes.len()
@@ -75,9 +91,16 @@ pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
             }
         } else {
             let _ = writeln!(s, "List of SAT Path Constraints");
-            for p in &ex.paths {
+            for (i, p) in ex.paths.iter().enumerate() {
                 let _ = writeln!(s, "# {}", constraint(&p.constraint, o.names));
-                let _ = writeln!(s, "  params: {}", params(&p.input, &ex.inputs));
+                match o.path_args.get(i) {
+                    Some(args) => {
+                        let _ = writeln!(s, "  args: {args}");
+                    }
+                    None => {
+                        let _ = writeln!(s, "  params: {}", params(&p.input, &ex.inputs));
+                    }
+                }
                 let _ = write!(s, "  {}", p.outcome);
                 if p.depth_cut {
                     let _ = write!(s, " (branches past the depth bound not recorded)");
@@ -111,7 +134,7 @@ pub fn text(ex: &Exploration, sites: &[String], o: &ReportOptions) -> String {
         }
     }
     let _ = writeln!(s, "---------------------------");
-    let (covered, total) = coverage(ex);
+    let (covered, total) = coverage(ex, sites);
     let _ = writeln!(
         s,
         "Branch coverage: {covered} of {total} directions ({} branch sites)",
@@ -163,18 +186,22 @@ fn plural(n: u64, noun: &str) -> String {
     }
 }
 
-/// Directions covered and the total over all sites (two per site).
-pub fn coverage(ex: &Exploration) -> (usize, usize) {
-    let total = ex.site_count.map_or(ex.coverage.len(), |n| 2 * n);
-    (ex.coverage.len(), total)
+/// Directions covered and the total over the given sites (two per site):
+/// a frontend's internal decision points do not count.
+pub fn coverage(ex: &Exploration, sites: &[(SiteId, String)]) -> (usize, usize) {
+    let covered = sites
+        .iter()
+        .flat_map(|(id, _)| [(*id, true), (*id, false)])
+        .filter(|d| ex.coverage.contains(d))
+        .count();
+    (covered, 2 * sites.len())
 }
 
-fn uncovered(ex: &Exploration, sites: &[String]) -> Vec<String> {
+fn uncovered(ex: &Exploration, sites: &[(SiteId, String)]) -> Vec<String> {
     let mut out = Vec::new();
-    for (i, name) in sites.iter().enumerate() {
-        let id = symtest_explore::SiteId(u32::try_from(i).unwrap_or(u32::MAX));
+    for (id, name) in sites {
         for dir in [true, false] {
-            if !ex.coverage.contains(&(id, dir)) {
+            if !ex.coverage.contains(&(*id, dir)) {
                 out.push(format!("{name} ({})", if dir { "true" } else { "false" }));
             }
         }
@@ -271,6 +298,8 @@ struct JPath {
     #[serde(flatten)]
     constraint: JConstraint,
     params: serde_json::Map<String, Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    args: Option<String>,
     outcome: JOutcome,
     depth_cut: bool,
     concretised: Vec<String>,
@@ -351,8 +380,12 @@ struct JReport {
 
 /// The whole exploration as pretty JSON, fields in a reading order. `sat`
 /// counts paths, or prefixes with `prefixes`.
-pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> serde_json::Result<String> {
-    let (covered, total) = coverage(ex);
+pub fn json(
+    ex: &Exploration,
+    sites: &[(SiteId, String)],
+    o: &ReportOptions,
+) -> serde_json::Result<String> {
+    let (covered, total) = coverage(ex, sites);
     let st = &ex.stats;
     let lists = !o.summary;
     let report = JReport {
@@ -378,7 +411,9 @@ pub fn json(ex: &Exploration, sites: &[String], o: &ReportOptions) -> serde_json
         paths: lists.then(|| {
             ex.paths
                 .iter()
-                .map(|p| JPath {
+                .enumerate()
+                .map(|(i, p)| JPath {
+                    args: o.path_args.get(i).cloned(),
                     constraint: JConstraint::new(&p.constraint),
                     params: params_json(&p.input, &ex.inputs),
                     outcome: outcome_json(&p.outcome),

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use symtest::explore::{MinicJob, explore_minic};
+use symtest::explore::{MinicJob, PythonJob, explore_minic, explore_python};
 use symtest::report::{self, ReportOptions};
+use symtest::testgen::parse_overrides;
 use symtest_explore::{Event, ExploreOptions};
 use symtest_minic::Config;
 use symtest_solve::{Answer, GdOptions, SolverOptions};
@@ -35,8 +36,33 @@ fn read_program(args: &ExploreArgs) -> Result<(String, String)> {
     }
 }
 
+/// `file.py::func`: the Python file and the function to explore.
+fn python_target(args: &ExploreArgs) -> Result<Option<(String, String, String)>> {
+    let Some(p) = args.program.as_deref() else {
+        return Ok(None);
+    };
+    let Some((file, func)) = p.rsplit_once("::") else {
+        return Ok(None);
+    };
+    if !file.ends_with(".py") {
+        return Ok(None);
+    }
+    if func.is_empty() {
+        bail!("name the function after '::' (e.g. {file}::my_function)");
+    }
+    let source = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    Ok(Some((source, file.to_string(), func.to_string())))
+}
+
 pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
-    let (source, origin) = read_program(args)?;
+    let python = python_target(args)?;
+    if python.is_none() && (args.types.is_some() || !args.assume.is_empty()) {
+        bail!("--types and --assume are for Python functions (symtest explore file.py::function)");
+    }
+    let (source, origin) = match &python {
+        Some((s, f, _)) => (s.clone(), f.clone()),
+        None => read_program(args)?,
+    };
     if args.init_low > args.init_high {
         bail!(
             "--init-low ({}) is above --init-high ({})",
@@ -139,13 +165,31 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
             }
         }
     };
-    let result = match explore_minic(&job, &mut on_event) {
+    let outcome = match &python {
+        Some((_, _, entry)) => {
+            let types = match &args.types {
+                Some(t) => parse_overrides(t).map_err(|e| anyhow::anyhow!("--types: {e}"))?,
+                None => Vec::new(),
+            };
+            let pjob = PythonJob {
+                source: source.clone(),
+                entry: entry.clone(),
+                types,
+                assume: args.assume.clone(),
+                solver: job.solver.clone(),
+                explore: job.explore.clone(),
+            };
+            explore_python(&pjob, &mut on_event).map_err(|e| format!("{origin}: {e}\n"))
+        }
+        None => explore_minic(&job, &mut on_event).map_err(|e| e.render(&source, &origin)),
+    };
+    let result = match outcome {
         Ok(r) => r,
         Err(e) => {
             if let Some(pb) = &spinner {
                 pb.finish_and_clear();
             }
-            eprint!("{}", e.render(&source, &origin));
+            eprint!("{e}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -159,6 +203,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
         summary: args.summary,
         solver: result.solver_name.to_string(),
         strategy: args.strategy.to_string(),
+        path_args: result.path_args.clone(),
     };
     let ex = &result.exploration;
     if args.json {

@@ -4,4 +4,5 @@ pub mod common;
 pub mod explore;
 pub mod grade;
 pub mod serve;
+pub mod testgen;
 pub mod train;

@@ -80,6 +80,8 @@ pub struct CallCase {
     pub origin: Option<String>,
     /// The reference's own time on this case, when a suite recorded it.
     pub reference_ms: Option<f64>,
+    /// The call must raise this exception type (a suite's `raises`).
+    pub raises: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -400,6 +402,7 @@ fn apps(row: &Json) -> Result<Problem, String> {
                         tuple_as_list: true,
                         origin: Some("dataset".into()),
                         reference_ms: None,
+                        raises: None,
                     }
                 })
                 .collect();
@@ -495,18 +498,28 @@ fn suite(row: &Json) -> Result<Problem, String> {
             let mut cases = Vec::with_capacity(tests.len());
             for (i, t) in tests.iter().enumerate() {
                 let input = field(t, "input").map_err(|e| format!("tests[{i}]: {e}"))?;
-                let expected = field(t, "expected").map_err(|e| format!("tests[{i}]: {e}"))?;
+                let raises = t.get("raises").and_then(Json::as_str).map(str::to_string);
                 let args = match PyValue::parse(input)
                     .map_err(|e| format!("tests[{i}].input is not a Python literal: {e}"))?
                 {
                     PyValue::Tuple(xs) => xs,
                     other => vec![other],
                 };
-                let expected = PyValue::parse(expected)
-                    .map_err(|e| format!("tests[{i}].expected is not a Python literal: {e}"))?;
+                let expected =
+                    if raises.is_some() {
+                        Vec::new()
+                    } else {
+                        let text = field(t, "expected").map_err(|e| {
+                            format!("tests[{i}]: {e} (or 'raises' with an exception type)")
+                        })?;
+                        vec![PyValue::parse(text).map_err(|e| {
+                            format!("tests[{i}].expected is not a Python literal: {e}")
+                        })?]
+                    };
                 cases.push(CallCase {
                     args,
-                    expected: vec![expected],
+                    expected,
+                    raises,
                     tuple_as_list: false,
                     origin: t.get("origin").and_then(Json::as_str).map(str::to_string),
                     reference_ms: ms(t),

@@ -281,6 +281,7 @@ pub fn build_job(
             bind: bind.clone(),
             call_check: *call_check,
             budget: whole,
+            record_calls: false,
         },
         Tests::Calls { entry, cases } => Task::Calls {
             entry: entry.clone(),

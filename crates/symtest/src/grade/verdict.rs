@@ -272,8 +272,23 @@ fn calls_verdict(
     let mut first: Option<Failure> = None;
     for (case, r) in cases.iter().zip(results) {
         let input = Some(short(&args_repr(&case.args), 500));
-        let expected = case.expected.first().map(|e| short(&e.repr(), 500));
+        let expected = match &case.raises {
+            Some(t) => Some(format!("raises {t}")),
+            None => case.expected.first().map(|e| short(&e.repr(), 500)),
+        };
         let (s, failure) = match r {
+            CallResult::Raised { type_name, .. } if case.raises.as_ref() == Some(type_name) => {
+                passed += 1;
+                continue;
+            }
+            CallResult::Returned { value, .. } if case.raises.is_some() => (
+                Status::Failed,
+                Failure {
+                    kind: "wrong_answer".into(),
+                    got: Some(short(&value.repr(), 500)),
+                    ..Failure::default()
+                },
+            ),
             CallResult::Returned { value, .. } if call_matches(case, value, tol) => {
                 passed += 1;
                 continue;

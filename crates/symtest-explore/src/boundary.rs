@@ -1,0 +1,105 @@
+//! Boundary inputs: off-by-one bugs live at the edges of a path's
+//! comparisons, so for each decided comparison of integers we ask for an
+//! input of the same path that sits exactly on the edge (for `x < 3` taken,
+//! `x == 2`; not taken, `x == 3`).
+
+use symtest_term::{Op, Sort, Term};
+
+use crate::path::{Literal, PathConstraint};
+
+/// The condition that puts `lit`'s operands on the edge of the side it took,
+/// when `lit` is an integer comparison.
+pub fn edge(lit: &Literal) -> Option<Term> {
+    edge_of(&lit.cond, lit.taken)
+}
+
+fn edge_of(cond: &Term, taken: bool) -> Option<Term> {
+    let args = cond.args();
+    match cond.op() {
+        Op::Not => edge_of(&args[0], !taken),
+        Op::Lt | Op::Le if args[0].sort() == Sort::Int => {
+            let (a, b) = (&args[0], &args[1]);
+            let one = Term::int(1);
+            Some(match (cond.op(), taken) {
+                // a < b: a == b - 1; a >= b: a == b.
+                (Op::Lt, true) => a.equal(&b.minus(&one)),
+                (Op::Lt, false) => a.equal(b),
+                // a <= b: a == b; a > b: a == b + 1.
+                (Op::Le, true) => a.equal(b),
+                _ => a.equal(&b.plus(&one)),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// For each edge of `path`: the index of its literal and the whole query
+/// (the path's terms and the edge) whose models are boundary inputs.
+pub fn queries(path: &PathConstraint) -> Vec<(usize, Vec<Term>)> {
+    let terms = path.terms();
+    path.0
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.assumed)
+        .filter_map(|(i, l)| {
+            let e = edge(l)?;
+            if e.is_const() {
+                return None;
+            }
+            let mut q = terms.clone();
+            q.push(e);
+            Some((i, q))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::subject::SiteId;
+    use symtest_term::{Model, Value, Var, satisfies};
+
+    fn lit(cond: Term, taken: bool) -> Literal {
+        Literal {
+            site: SiteId(0),
+            cond,
+            taken,
+            assumed: false,
+        }
+    }
+
+    fn holds(t: &Term, x: i64) -> bool {
+        let mut m = Model::new();
+        m.insert(&Var::new(0, "x", Sort::Int), Value::Int(x.into()));
+        satisfies(&m, std::slice::from_ref(t))
+    }
+
+    #[test]
+    fn both_sides_of_less_than_get_their_edge() {
+        let x = Term::var(Var::new(0, "x", Sort::Int));
+        let lt = x.less(&Term::int(3));
+        let taken = edge(&lit(lt.clone(), true)).expect("an edge");
+        let other = edge(&lit(lt, false)).expect("an edge");
+        assert!(holds(&taken, 2) && !holds(&taken, 1) && !holds(&taken, 3));
+        assert!(holds(&other, 3) && !holds(&other, 4));
+    }
+
+    #[test]
+    fn greater_than_through_negation() {
+        // len > 4 is built as 4 < len: lengths 5 (taken) and 4 (not taken).
+        let x = Term::var(Var::new(0, "x", Sort::Int));
+        let gt = Term::int(4).less(&x);
+        assert!(holds(&edge(&lit(gt.clone(), true)).expect("edge"), 5));
+        assert!(holds(&edge(&lit(gt.clone(), false)).expect("edge"), 4));
+        let le = !&x.less_eq(&Term::int(7));
+        assert!(holds(&edge(&lit(le, true)).expect("edge"), 8));
+    }
+
+    #[test]
+    fn equalities_and_reals_have_no_edge() {
+        let x = Term::var(Var::new(0, "x", Sort::Int));
+        assert!(edge(&lit(x.equal(&Term::int(3)), true)).is_none());
+        let r = Term::var(Var::new(1, "r", Sort::Real));
+        assert!(edge(&lit(r.less(&Term::int(1).to_real()), true)).is_none());
+    }
+}

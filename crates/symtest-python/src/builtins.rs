@@ -1,0 +1,321 @@
+//! The builtins and module members the interpreter knows, by name.
+//!
+//! Support follows what real solutions use (DESIGN.md lists HumanEval's
+//! counts); a name missing here is a `NameError` / `AttributeError` in the
+//! run, which stops that path rather than the tool.
+
+use std::fmt;
+
+/// Python's builtin exception classes (the ones programs raise and catch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExcType {
+    BaseException,
+    Exception,
+    ArithmeticError,
+    ZeroDivisionError,
+    OverflowError,
+    LookupError,
+    IndexError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    NameError,
+    UnboundLocalError,
+    StopIteration,
+    RuntimeError,
+    RecursionError,
+    NotImplementedError,
+    AssertionError,
+}
+
+impl ExcType {
+    pub const ALL: [ExcType; 18] = [
+        ExcType::BaseException,
+        ExcType::Exception,
+        ExcType::ArithmeticError,
+        ExcType::ZeroDivisionError,
+        ExcType::OverflowError,
+        ExcType::LookupError,
+        ExcType::IndexError,
+        ExcType::KeyError,
+        ExcType::ValueError,
+        ExcType::TypeError,
+        ExcType::AttributeError,
+        ExcType::NameError,
+        ExcType::UnboundLocalError,
+        ExcType::StopIteration,
+        ExcType::RuntimeError,
+        ExcType::RecursionError,
+        ExcType::NotImplementedError,
+        ExcType::AssertionError,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExcType::BaseException => "BaseException",
+            ExcType::Exception => "Exception",
+            ExcType::ArithmeticError => "ArithmeticError",
+            ExcType::ZeroDivisionError => "ZeroDivisionError",
+            ExcType::OverflowError => "OverflowError",
+            ExcType::LookupError => "LookupError",
+            ExcType::IndexError => "IndexError",
+            ExcType::KeyError => "KeyError",
+            ExcType::ValueError => "ValueError",
+            ExcType::TypeError => "TypeError",
+            ExcType::AttributeError => "AttributeError",
+            ExcType::NameError => "NameError",
+            ExcType::UnboundLocalError => "UnboundLocalError",
+            ExcType::StopIteration => "StopIteration",
+            ExcType::RuntimeError => "RuntimeError",
+            ExcType::RecursionError => "RecursionError",
+            ExcType::NotImplementedError => "NotImplementedError",
+            ExcType::AssertionError => "AssertionError",
+        }
+    }
+
+    pub fn parent(self) -> Option<ExcType> {
+        Some(match self {
+            ExcType::BaseException => return None,
+            ExcType::Exception => ExcType::BaseException,
+            ExcType::ArithmeticError
+            | ExcType::LookupError
+            | ExcType::ValueError
+            | ExcType::TypeError
+            | ExcType::AttributeError
+            | ExcType::NameError
+            | ExcType::StopIteration
+            | ExcType::RuntimeError
+            | ExcType::AssertionError => ExcType::Exception,
+            ExcType::ZeroDivisionError | ExcType::OverflowError => ExcType::ArithmeticError,
+            ExcType::IndexError | ExcType::KeyError => ExcType::LookupError,
+            ExcType::UnboundLocalError => ExcType::NameError,
+            ExcType::RecursionError | ExcType::NotImplementedError => ExcType::RuntimeError,
+        })
+    }
+
+    /// `self` is `other` or a subclass of it.
+    pub fn is_a(self, other: ExcType) -> bool {
+        let mut t = Some(self);
+        while let Some(x) = t {
+            if x == other {
+                return true;
+            }
+            t = x.parent();
+        }
+        false
+    }
+}
+
+macro_rules! builtins {
+    ($($variant:ident => $name:literal,)*) => {
+        /// A callable (or type) the interpreter implements natively.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Builtin {
+            $($variant,)*
+            Exc(ExcType),
+        }
+
+        impl Builtin {
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Builtin::$variant => $name,)*
+                    Builtin::Exc(e) => e.name(),
+                }
+            }
+
+            const TABLE: &'static [(&'static str, Builtin)] = &[$(($name, Builtin::$variant),)*];
+        }
+    };
+}
+
+builtins! {
+    Abs => "abs",
+    All => "all",
+    Any => "any",
+    Bin => "bin",
+    Bool => "bool",
+    Callable => "callable",
+    Chr => "chr",
+    Dict => "dict",
+    Divmod => "divmod",
+    Enumerate => "enumerate",
+    Eval => "eval",
+    Filter => "filter",
+    Float => "float",
+    Format => "format",
+    FrozenSet => "frozenset",
+    Hash => "hash",
+    Hex => "hex",
+    Int => "int",
+    Isinstance => "isinstance",
+    Iter => "iter",
+    Len => "len",
+    List => "list",
+    Map => "map",
+    Max => "max",
+    Min => "min",
+    Next => "next",
+    Object => "object",
+    Oct => "oct",
+    Ord => "ord",
+    Pow => "pow",
+    Print => "print",
+    Range => "range",
+    Repr => "repr",
+    Reversed => "reversed",
+    Round => "round",
+    Set => "set",
+    Sorted => "sorted",
+    Str => "str",
+    Sum => "sum",
+    Tuple => "tuple",
+    Type => "type",
+    Zip => "zip",
+    NoneType => "NoneType",
+    Bytes => "bytes",
+    // math
+    MathSqrt => "math.sqrt",
+    MathIsqrt => "math.isqrt",
+    MathFloor => "math.floor",
+    MathCeil => "math.ceil",
+    MathTrunc => "math.trunc",
+    MathPow => "math.pow",
+    MathFabs => "math.fabs",
+    MathFactorial => "math.factorial",
+    MathGcd => "math.gcd",
+    MathLcm => "math.lcm",
+    MathLog => "math.log",
+    MathLog2 => "math.log2",
+    MathLog10 => "math.log10",
+    MathExp => "math.exp",
+    MathProd => "math.prod",
+    MathComb => "math.comb",
+    MathPerm => "math.perm",
+    MathIsclose => "math.isclose",
+    MathIsnan => "math.isnan",
+    MathIsinf => "math.isinf",
+    MathSin => "math.sin",
+    MathCos => "math.cos",
+    MathTan => "math.tan",
+    MathAtan => "math.atan",
+    MathHypot => "math.hypot",
+    // collections
+    Counter => "collections.Counter",
+    DefaultDict => "collections.defaultdict",
+    OrderedDict => "collections.OrderedDict",
+    Deque => "collections.deque",
+    // functools
+    Reduce => "functools.reduce",
+    LruCache => "functools.lru_cache",
+    Cache => "functools.cache",
+    CmpToKey => "functools.cmp_to_key",
+    // itertools
+    Permutations => "itertools.permutations",
+    Combinations => "itertools.combinations",
+    Product => "itertools.product",
+    Accumulate => "itertools.accumulate",
+    Chain => "itertools.chain",
+    // re
+    ReSplit => "re.split",
+    ReFindall => "re.findall",
+    ReSub => "re.sub",
+    ReMatch => "re.match",
+    ReSearch => "re.search",
+    ReFullmatch => "re.fullmatch",
+    // hashlib
+    Md5 => "hashlib.md5",
+}
+
+impl fmt::Display for Builtin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Modules `import` can bring in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModuleId {
+    Math,
+    Collections,
+    Functools,
+    Itertools,
+    Re,
+    Hashlib,
+    String,
+    Typing,
+    Sys,
+}
+
+impl ModuleId {
+    pub fn by_name(name: &str) -> Option<ModuleId> {
+        Some(match name {
+            "math" => ModuleId::Math,
+            "collections" => ModuleId::Collections,
+            "functools" => ModuleId::Functools,
+            "itertools" => ModuleId::Itertools,
+            "re" => ModuleId::Re,
+            "hashlib" => ModuleId::Hashlib,
+            "string" => ModuleId::String,
+            "typing" => ModuleId::Typing,
+            "sys" => ModuleId::Sys,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModuleId::Math => "math",
+            ModuleId::Collections => "collections",
+            ModuleId::Functools => "functools",
+            ModuleId::Itertools => "itertools",
+            ModuleId::Re => "re",
+            ModuleId::Hashlib => "hashlib",
+            ModuleId::String => "string",
+            ModuleId::Typing => "typing",
+            ModuleId::Sys => "sys",
+        }
+    }
+}
+
+/// A plain builtin by its name (`len`, `ValueError`, ...).
+pub fn lookup(name: &str) -> Option<Builtin> {
+    if let Some(e) = ExcType::ALL.iter().find(|e| e.name() == name) {
+        return Some(Builtin::Exc(*e));
+    }
+    if name.contains('.') {
+        return None;
+    }
+    Builtin::TABLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+}
+
+/// A module member that is a callable (`math.sqrt`).
+pub fn module_function(module: ModuleId, attr: &str) -> Option<Builtin> {
+    let full = format!("{}.{attr}", module.name());
+    Builtin::TABLE
+        .iter()
+        .find(|(n, _)| *n == full)
+        .map(|(_, b)| *b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve() {
+        assert_eq!(lookup("len"), Some(Builtin::Len));
+        assert_eq!(lookup("KeyError"), Some(Builtin::Exc(ExcType::KeyError)));
+        assert_eq!(lookup("math.sqrt"), None);
+        assert_eq!(
+            module_function(ModuleId::Math, "sqrt"),
+            Some(Builtin::MathSqrt)
+        );
+        assert!(ExcType::KeyError.is_a(ExcType::LookupError));
+        assert!(ExcType::ZeroDivisionError.is_a(ExcType::Exception));
+        assert!(!ExcType::ValueError.is_a(ExcType::LookupError));
+    }
+}

@@ -1,0 +1,370 @@
+//! Calls: user functions (argument binding, defaults, closures, memoised
+//! functions), builtins and methods.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::stmt::Ctrl;
+use super::{Flow, Interp, R, type_error, unsupported};
+use crate::builtins::Builtin;
+use crate::fxhash::FxHashMap;
+use crate::ir::{FuncBody, Name, Stmt};
+use crate::sites::{PIN_SITE, SiteId};
+use crate::value::{Closure, DictFlavor, DictObj, Env, Opaque, Val, key_of};
+
+/// Arguments as a call site passed them.
+pub(crate) struct Args {
+    pub pos: Vec<Val>,
+    pub kw: Vec<(Name, Val)>,
+    pub name: &'static str,
+}
+
+impl Args {
+    pub(crate) fn new(pos: Vec<Val>, kw: Vec<(Name, Val)>, name: &'static str) -> Args {
+        Args { pos, kw, name }
+    }
+
+    /// Removes keyword `k`, if given.
+    pub(crate) fn kw(&mut self, k: &str) -> Option<Val> {
+        let i = self.kw.iter().position(|(n, _)| &**n == k)?;
+        Some(self.kw.remove(i).1)
+    }
+
+    /// Positional arguments between `min` and `max`, no keywords left over.
+    pub(crate) fn check(&self, min: usize, max: usize) -> R<()> {
+        if let Some((k, _)) = self.kw.first() {
+            return Err(type_error(format!(
+                "{}() got an unexpected keyword argument '{k}'",
+                self.name
+            )));
+        }
+        let n = self.pos.len();
+        if n < min || n > max {
+            return Err(type_error(if min == max {
+                format!(
+                    "{}() takes exactly {min} argument(s) ({n} given)",
+                    self.name
+                )
+            } else if n < min {
+                format!(
+                    "{}() takes at least {min} argument(s) ({n} given)",
+                    self.name
+                )
+            } else {
+                format!(
+                    "{}() takes at most {max} argument(s) ({n} given)",
+                    self.name
+                )
+            }));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn get(&self, i: usize) -> Option<&Val> {
+        self.pos.get(i)
+    }
+
+    pub(crate) fn arg(&self, i: usize) -> R<&Val> {
+        self.pos
+            .get(i)
+            .ok_or_else(|| type_error(format!("{}() missing argument {}", self.name, i + 1)))
+    }
+}
+
+impl Interp<'_> {
+    pub(crate) fn call(
+        &mut self,
+        f: &Val,
+        args: Vec<Val>,
+        kwargs: Vec<(Name, Val)>,
+        site: Option<SiteId>,
+    ) -> R<Val> {
+        let site = site.unwrap_or(PIN_SITE);
+        match f {
+            Val::Func(c) => self.call_closure(c, args, kwargs),
+            Val::Builtin(b) => self.call_builtin(*b, args, kwargs, site),
+            Val::Method(m) => self.call_method(m.0.clone(), &m.1, args, kwargs, site),
+            Val::Opaque(o) => match &**o {
+                Opaque::CacheDecorator => {
+                    let Some(Val::Func(c)) = args.first() else {
+                        return Err(type_error("lru_cache expects a function"));
+                    };
+                    Ok(memoised(c))
+                }
+                Opaque::CmpToKey(cmp) => {
+                    let value = args
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| type_error("K() missing argument"))?;
+                    Ok(Val::Opaque(Rc::new(Opaque::KeyWrapper {
+                        cmp: cmp.clone(),
+                        value,
+                    })))
+                }
+                Opaque::Unsupported(what) => Err(unsupported(what)),
+                _ => Err(type_error(format!(
+                    "'{}' object is not callable",
+                    f.type_name()
+                ))),
+            },
+            other => Err(type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn call_closure(
+        &mut self,
+        c: &Rc<Closure>,
+        args: Vec<Val>,
+        kwargs: Vec<(Name, Val)>,
+    ) -> R<Val> {
+        let def = &c.def;
+        if def.is_generator {
+            return Err(unsupported(format!("generator function {}", def.name)));
+        }
+        let memo_key: Option<Vec<crate::value::Key>> = match &c.memo {
+            Some(_) if kwargs.is_empty() => args.iter().map(key_of).collect(),
+            _ => None,
+        };
+        if let (Some(memo), Some(k)) = (&c.memo, &memo_key)
+            && let Some(v) = memo.borrow().get(k)
+        {
+            return Ok(v.clone());
+        }
+        let slots = self.bind(c, args, kwargs)?;
+        let env = Rc::new(Env {
+            slots: RefCell::new(slots),
+            parent: c.env.clone(),
+        });
+        self.enter()?;
+        let entry = std::mem::take(&mut self.entry_pending);
+        let result = match &def.body {
+            FuncBody::Block(body) => {
+                let start = if entry {
+                    self.preconditions(body, def.docstring, &env)
+                } else {
+                    Ok(0)
+                };
+                match start {
+                    Ok(start) => match self.exec_block(&body[start..], &env) {
+                        Ok(Ctrl::Return(v)) => Ok(v),
+                        Ok(_) => Ok(Val::None),
+                        Err(e) => Err(e),
+                    },
+                    Err(e) => Err(e),
+                }
+            }
+            FuncBody::Expr(e) => self.eval(e, &env),
+        };
+        self.leave();
+        if let (Some(memo), Some(k), Ok(v)) = (&c.memo, memo_key, &result) {
+            memo.borrow_mut().insert(k, v.clone());
+        }
+        result
+    }
+
+    /// The entry function's leading `assert`s (and the caller's extra
+    /// conditions) are preconditions: assumed, never negated; a run that
+    /// breaks one stops. Returns where the body proper starts.
+    fn preconditions(&mut self, body: &[Stmt], docstring: bool, env: &Rc<Env>) -> R<usize> {
+        let extra = std::mem::take(&mut self.extra_preconditions);
+        for (e, site) in extra.iter() {
+            let v = self.eval(e, env)?;
+            self.assume_truth(&v, *site)?;
+        }
+        let mut i = usize::from(docstring);
+        while let Some(Stmt::Assert { test, site, .. }) = body.get(i) {
+            let v = self.eval(test, env)?;
+            self.assume_truth(&v, *site)?;
+            i += 1;
+        }
+        Ok(i)
+    }
+
+    fn assume_truth(&mut self, v: &Val, site: SiteId) -> R<()> {
+        let (t, cond) = self.truth(v)?;
+        if let Some(c) = cond {
+            self.tracer.assume(site, &c, t);
+        }
+        if !t {
+            return Err(Flow::Stop("precondition not met".into()));
+        }
+        Ok(())
+    }
+
+    fn bind(
+        &mut self,
+        c: &Closure,
+        args: Vec<Val>,
+        kwargs: Vec<(Name, Val)>,
+    ) -> R<Vec<Option<Val>>> {
+        let def = &c.def;
+        let mut slots: Vec<Option<Val>> = vec![None; def.slot_count as usize];
+        let np = def.params.len();
+        let mut extra = Vec::new();
+        let given = args.len();
+        for (i, a) in args.into_iter().enumerate() {
+            if i < np {
+                slots[def.params[i].slot as usize] = Some(a);
+            } else if def.vararg.is_some() {
+                extra.push(a);
+            } else {
+                return Err(type_error(format!(
+                    "{}() takes {np} positional argument{} but {given} were given",
+                    def.name,
+                    if np == 1 { "" } else { "s" }
+                )));
+            }
+        }
+        if let Some(v) = def.vararg {
+            slots[v as usize] = Some(Val::tuple(extra));
+        }
+        let mut kw_dict: Option<DictObj> = def.kwarg.map(|_| DictObj::new(DictFlavor::Plain));
+        for (name, v) in kwargs {
+            let param = def
+                .params
+                .iter()
+                .chain(def.kwonly.iter())
+                .find(|p| p.name == name);
+            match param {
+                Some(p) => {
+                    if slots[p.slot as usize].is_some() {
+                        return Err(type_error(format!(
+                            "{}() got multiple values for argument '{name}'",
+                            def.name
+                        )));
+                    }
+                    slots[p.slot as usize] = Some(v);
+                }
+                None => match &mut kw_dict {
+                    Some(d) => {
+                        let k = Val::Str(name.clone(), None);
+                        if let Some(key) = key_of(&k) {
+                            d.insert(key, k, v);
+                        }
+                    }
+                    None => {
+                        return Err(type_error(format!(
+                            "{}() got an unexpected keyword argument '{name}'",
+                            def.name
+                        )));
+                    }
+                },
+            }
+        }
+        if let (Some(slot), Some(d)) = (def.kwarg, kw_dict) {
+            slots[slot as usize] = Some(Val::Dict(Rc::new(RefCell::new(d))));
+        }
+        let first_default = np - c.defaults.len().min(np);
+        for (i, p) in def.params.iter().enumerate() {
+            if slots[p.slot as usize].is_none() {
+                if i >= first_default {
+                    slots[p.slot as usize] = Some(c.defaults[i - first_default].clone());
+                } else {
+                    return Err(type_error(format!(
+                        "{}() missing 1 required positional argument: '{}'",
+                        def.name, p.name
+                    )));
+                }
+            }
+        }
+        let mut kd = c.kw_defaults.iter();
+        for p in &def.kwonly {
+            let default = if p.has_default { kd.next() } else { None };
+            if slots[p.slot as usize].is_none() {
+                match default {
+                    Some(d) => slots[p.slot as usize] = Some(d.clone()),
+                    None => {
+                        return Err(type_error(format!(
+                            "{}() missing 1 required keyword-only argument: '{}'",
+                            def.name, p.name
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(slots)
+    }
+
+    pub(crate) fn call_method(
+        &mut self,
+        recv: Val,
+        name: &str,
+        pos: Vec<Val>,
+        kw: Vec<(Name, Val)>,
+        site: SiteId,
+    ) -> R<Val> {
+        match &recv {
+            Val::Str(..) => self.str_method(&recv, name, pos, kw, site),
+            Val::List(_) => self.list_method(&recv, name, pos, kw, site),
+            Val::Tuple(_) => self.tuple_method(&recv, name, pos, kw, site),
+            Val::Dict(_) => self.dict_method(&recv, name, pos, kw, site),
+            Val::Set(_) => self.set_method(&recv, name, pos, kw, site),
+            Val::Int(..) | Val::Bool(..) | Val::Float(..) => {
+                self.number_method(&recv, name, pos, kw, site)
+            }
+            Val::Bytes(_) | Val::Opaque(_) => self.object_method(&recv, name, pos, kw, site),
+            Val::Module(m) => {
+                let f = self.module_attr(*m, name)?;
+                self.call(&f, pos, kw, Some(site))
+            }
+            _ => {
+                let f = self.get_attr(recv, name)?;
+                self.call(&f, pos, kw, Some(site))
+            }
+        }
+    }
+}
+
+/// The same function with a result cache (`functools.cache`).
+pub(crate) fn memoised(c: &Closure) -> Val {
+    Val::Func(Rc::new(Closure {
+        def: c.def.clone(),
+        env: c.env.clone(),
+        defaults: c.defaults.clone(),
+        kw_defaults: c.kw_defaults.clone(),
+        memo: Some(RefCell::new(FxHashMap::default())),
+    }))
+}
+
+/// Whether values of this kind have a method of this name (for `x.name` without a call).
+pub(crate) fn has_method(v: &Val, name: &str) -> bool {
+    let names: &[&str] = match v {
+        Val::Str(..) => super::str_methods::METHODS,
+        Val::List(_) => super::list_methods::LIST_METHODS,
+        Val::Tuple(_) => &["count", "index"],
+        Val::Dict(_) => super::dict_methods::DICT_METHODS,
+        Val::Set(_) => super::dict_methods::SET_METHODS,
+        Val::Int(..) | Val::Bool(..) => &["bit_length", "bit_count", "conjugate", "to_bytes"],
+        Val::Float(..) => &["is_integer", "conjugate", "hex"],
+        Val::Bytes(_) => &["decode", "hex"],
+        _ => &[],
+    };
+    names.contains(&name)
+}
+
+/// The builtin a `type(x)` call returns for `x`, when it is a plain type.
+pub(crate) fn type_of(v: &Val) -> Option<Builtin> {
+    Some(match v {
+        Val::None => Builtin::NoneType,
+        Val::Bool(..) => Builtin::Bool,
+        Val::Int(..) => Builtin::Int,
+        Val::Float(..) => Builtin::Float,
+        Val::Str(..) => Builtin::Str,
+        Val::List(_) => Builtin::List,
+        Val::Tuple(_) => Builtin::Tuple,
+        Val::Dict(_) => Builtin::Dict,
+        Val::Set(s) => {
+            if s.borrow().frozen {
+                Builtin::FrozenSet
+            } else {
+                Builtin::Set
+            }
+        }
+        Val::Range(_) => Builtin::Range,
+        Val::Bytes(_) => Builtin::Bytes,
+        _ => return None,
+    })
+}

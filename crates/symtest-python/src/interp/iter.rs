@@ -1,0 +1,344 @@
+//! Iteration. Each step of a loop over something of symbolic length is a
+//! decision (`len > k`: one more round, or the end), reported at the loop's
+//! site, which is how the explorer finds inputs of other lengths.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use symtest_term::Term;
+
+use super::{Flow, Interp, R, type_error};
+use crate::int::PyInt;
+use crate::sites::SiteId;
+use crate::value::{IterObj, RangeObj, Val};
+
+/// How many values a range yields.
+pub(crate) fn range_len(r: &RangeObj) -> u128 {
+    let (Some(start), Some(stop), Some(step)) =
+        (r.start.to_i64(), r.stop.to_i64(), r.step.to_i64())
+    else {
+        return u128::MAX;
+    };
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = if step > 0 && start < stop {
+        (stop - start + step - 1) / step
+    } else if step < 0 && start > stop {
+        (start - stop - step - 1) / (-step)
+    } else {
+        0
+    };
+    n as u128
+}
+
+pub(crate) fn range_items(r: &RangeObj, max: usize) -> R<Vec<PyInt>> {
+    let n = range_len(r);
+    if n > max as u128 {
+        return Err(Flow::Stop("a range too large to materialise".into()));
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    let mut cur = r.start.clone();
+    for _ in 0..n {
+        out.push(cur.clone());
+        cur = cur.add(&r.step);
+    }
+    Ok(out)
+}
+
+/// The `k`-th character of `s` (code points), if any.
+pub(crate) fn char_at(s: &str, k: usize) -> Option<char> {
+    if s.is_ascii() {
+        s.as_bytes().get(k).map(|b| *b as char)
+    } else {
+        s.chars().nth(k)
+    }
+}
+
+pub(crate) fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+fn new_iter(o: IterObj) -> Val {
+    Val::Iter(Rc::new(RefCell::new(o)))
+}
+
+impl Interp<'_> {
+    pub(crate) fn iter_of(&mut self, v: &Val) -> R<Val> {
+        Ok(match v {
+            Val::List(_) | Val::Tuple(_) | Val::Str(..) => new_iter(IterObj::Seq {
+                seq: v.clone(),
+                index: 0,
+            }),
+            Val::Dict(d) => new_iter(IterObj::Items(
+                d.borrow().iter().map(|(k, _)| k.clone()).collect(),
+            )),
+            Val::Set(s) => new_iter(IterObj::Items(s.borrow().iter().cloned().collect())),
+            Val::Range(r) => new_iter(IterObj::Range {
+                next: r.start.clone(),
+                stop: r.stop.clone(),
+                step: r.step.clone(),
+                start_t: r.start_t.clone(),
+                stop_t: r.stop_t.clone(),
+                k: 0,
+            }),
+            Val::Iter(_) => v.clone(),
+            Val::Bytes(b) => new_iter(IterObj::Items(
+                b.iter().map(|x| Val::int(i64::from(*x))).collect(),
+            )),
+            other => {
+                return Err(type_error(format!(
+                    "'{}' object is not iterable",
+                    other.type_name()
+                )));
+            }
+        })
+    }
+
+    /// The next value of iterator `it`; each step is a decision at `site`.
+    pub(crate) fn next(&mut self, it: &Val, site: SiteId) -> R<Option<Val>> {
+        let Val::Iter(cell) = it else {
+            return Err(type_error(format!(
+                "'{}' object is not an iterator",
+                it.type_name()
+            )));
+        };
+        let state = std::mem::replace(&mut *cell.borrow_mut(), IterObj::Done);
+        let (next_state, out) = self.advance(state, site)?;
+        *cell.borrow_mut() = next_state;
+        Ok(out)
+    }
+
+    fn advance(&mut self, state: IterObj, site: SiteId) -> R<(IterObj, Option<Val>)> {
+        Ok(match state {
+            IterObj::Seq { seq, index } => {
+                let (item, len_t) = match &seq {
+                    Val::List(l) => {
+                        let l = l.borrow();
+                        (l.items.get(index).cloned(), l.len.clone())
+                    }
+                    Val::Tuple(t) => (t.items.get(index).cloned(), t.len.clone()),
+                    Val::Str(s, sh) => (
+                        char_at(s, index).map(|c| {
+                            let shadow = sh.as_ref().map(|t| t.str_at(&Term::int(index as i64)));
+                            Val::Str(Rc::from(c.to_string().as_str()), shadow)
+                        }),
+                        sh.as_ref().map(Term::str_len),
+                    ),
+                    _ => (None, None),
+                };
+                let cond = len_t.map(|t| t.greater(&Term::int(index as i64)));
+                self.decide(site, cond.as_ref(), item.is_some());
+                match item {
+                    Some(v) => (
+                        IterObj::Seq {
+                            seq,
+                            index: index + 1,
+                        },
+                        Some(v),
+                    ),
+                    None => (IterObj::Done, None),
+                }
+            }
+            IterObj::Items(mut q) => {
+                let v = q.pop_front();
+                self.decide(site, None, v.is_some());
+                match v {
+                    Some(v) => (IterObj::Items(q), Some(v)),
+                    None => (IterObj::Done, None),
+                }
+            }
+            IterObj::Range {
+                next,
+                stop,
+                step,
+                start_t,
+                stop_t,
+                k,
+            } => {
+                let more = if step.is_negative() {
+                    next.cmp(&stop) == std::cmp::Ordering::Greater
+                } else {
+                    next.cmp(&stop) == std::cmp::Ordering::Less
+                };
+                let cur_t = start_t
+                    .as_ref()
+                    .map(|s| s.plus(&Term::int(step.to_big() * k)));
+                let cond = if cur_t.is_some() || stop_t.is_some() {
+                    let c = cur_t.clone().unwrap_or_else(|| Term::int(next.to_big()));
+                    let e = stop_t.clone().unwrap_or_else(|| Term::int(stop.to_big()));
+                    Some(if step.is_negative() {
+                        c.greater(&e)
+                    } else {
+                        c.less(&e)
+                    })
+                } else {
+                    None
+                };
+                self.decide(site, cond.as_ref(), more);
+                if !more {
+                    return Ok((IterObj::Done, None));
+                }
+                let value = Val::Int(next.clone(), cur_t);
+                (
+                    IterObj::Range {
+                        next: next.add(&step),
+                        stop,
+                        step,
+                        start_t,
+                        stop_t,
+                        k: k + 1,
+                    },
+                    Some(value),
+                )
+            }
+            IterObj::Enumerate { inner, count } => match self.next(&inner, site)? {
+                Some(v) => {
+                    let pair = Val::tuple(vec![Val::Int(count.clone(), None), v]);
+                    (
+                        IterObj::Enumerate {
+                            inner,
+                            count: count.add(&PyInt::Small(1)),
+                        },
+                        Some(pair),
+                    )
+                }
+                None => (IterObj::Done, None),
+            },
+            IterObj::Zip(iters) => {
+                let mut items = Vec::with_capacity(iters.len());
+                for i in &iters {
+                    match self.next(i, site)? {
+                        Some(v) => items.push(v),
+                        None => return Ok((IterObj::Done, None)),
+                    }
+                }
+                if iters.is_empty() {
+                    return Ok((IterObj::Done, None));
+                }
+                (IterObj::Zip(iters), Some(Val::tuple(items)))
+            }
+            IterObj::Map { func, iters } => {
+                let mut args = Vec::with_capacity(iters.len());
+                for i in &iters {
+                    match self.next(i, site)? {
+                        Some(v) => args.push(v),
+                        None => return Ok((IterObj::Done, None)),
+                    }
+                }
+                let v = self.call(&func, args, Vec::new(), Some(site))?;
+                (IterObj::Map { func, iters }, Some(v))
+            }
+            IterObj::Filter {
+                func,
+                inner,
+                site: fsite,
+            } => loop {
+                self.step()?;
+                let Some(item) = self.next(&inner, site)? else {
+                    return Ok((IterObj::Done, None));
+                };
+                let verdict = match &func {
+                    Val::None => item.clone(),
+                    f => self.call(f, vec![item.clone()], Vec::new(), Some(fsite))?,
+                };
+                if self.test(&verdict, fsite)? {
+                    return Ok((
+                        IterObj::Filter {
+                            func,
+                            inner,
+                            site: fsite,
+                        },
+                        Some(item),
+                    ));
+                }
+            },
+            IterObj::Reversed { seq, left } => {
+                let (item, len_t, total) = match &seq {
+                    Val::List(l) => {
+                        let l = l.borrow();
+                        let item = left.checked_sub(1).and_then(|i| l.items.get(i).cloned());
+                        (item, l.len.clone(), l.items.len())
+                    }
+                    Val::Tuple(t) => (
+                        left.checked_sub(1).and_then(|i| t.items.get(i).cloned()),
+                        t.len.clone(),
+                        t.items.len(),
+                    ),
+                    Val::Str(s, sh) => {
+                        let n = char_len(s);
+                        let item = left.checked_sub(1).and_then(|i| {
+                            char_at(s, i).map(|c| {
+                                let shadow = sh.as_ref().map(|t| {
+                                    t.str_at(&t.str_len().minus(&Term::int((n - i) as i64)))
+                                });
+                                Val::Str(Rc::from(c.to_string().as_str()), shadow)
+                            })
+                        });
+                        (item, sh.as_ref().map(Term::str_len), n)
+                    }
+                    _ => (None, None, 0),
+                };
+                let taken = total.saturating_sub(left);
+                let cond = len_t.map(|t| t.greater(&Term::int(taken as i64)));
+                self.decide(site, cond.as_ref(), item.is_some());
+                match item {
+                    Some(v) => (
+                        IterObj::Reversed {
+                            seq,
+                            left: left - 1,
+                        },
+                        Some(v),
+                    ),
+                    None => (IterObj::Done, None),
+                }
+            }
+            IterObj::Done => {
+                self.decide(site, None, false);
+                (IterObj::Done, None)
+            }
+        })
+    }
+
+    /// All values of an iterable, without reporting decisions for
+    /// containers (the caller consumes them whole).
+    pub(crate) fn collect(&mut self, v: &Val) -> R<Vec<Val>> {
+        match v {
+            Val::List(l) => Ok(l.borrow().items.clone()),
+            Val::Tuple(t) => Ok(t.items.clone()),
+            Val::Str(s, sh) => Ok(s
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    Val::Str(
+                        Rc::from(c.to_string().as_str()),
+                        sh.as_ref().map(|t| t.str_at(&Term::int(i as i64))),
+                    )
+                })
+                .collect()),
+            Val::Range(r) => Ok(range_items(r, self.limits.max_len)?
+                .into_iter()
+                .map(|i| Val::Int(i, None))
+                .collect()),
+            other => {
+                let it = self.iter_of(other)?;
+                let mut out = Vec::new();
+                while let Some(x) = self.next(&it, crate::sites::PIN_SITE)? {
+                    out.push(x);
+                    if out.len() > self.limits.max_len {
+                        return Err(Flow::Stop("an iterator without end".into()));
+                    }
+                    self.step()?;
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    pub(crate) fn items_iter(&self, items: Vec<Val>) -> Val {
+        new_iter(IterObj::Items(VecDeque::from(items)))
+    }
+}

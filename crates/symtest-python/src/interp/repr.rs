@@ -1,0 +1,312 @@
+//! `repr()` and `str()`, and the conversion of results to plain Python values.
+
+use std::rc::Rc;
+
+use symtest_pyvalue::{PyValue, float_repr};
+use symtest_term::Term;
+
+use super::{Interp, R};
+use crate::sites::{PIN_SITE, SiteId};
+use crate::value::{DictFlavor, ListObj, Opaque, Val};
+
+const MAX_DEPTH: usize = 200;
+
+/// Python's `repr` of a value (functions and other objects in CPython's
+/// shape, without addresses).
+pub fn repr(v: &Val) -> String {
+    let mut out = String::new();
+    write_repr(v, &mut out, 0);
+    out
+}
+
+fn write_seq(items: &[Val], open: &str, close: &str, out: &mut String, depth: usize) {
+    out.push_str(open);
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_repr(x, out, depth + 1);
+    }
+    out.push_str(close);
+}
+
+fn write_repr(v: &Val, out: &mut String, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Val::None => out.push_str("None"),
+        Val::Bool(b, _) => out.push_str(if *b { "True" } else { "False" }),
+        Val::Int(i, _) => out.push_str(&i.to_string()),
+        Val::Float(f, _) => out.push_str(&float_repr(*f)),
+        Val::Str(s, _) => out.push_str(&PyValue::Str(s.to_string()).repr()),
+        Val::Bytes(b) => out.push_str(&PyValue::Bytes(b.to_vec()).repr()),
+        Val::List(l) => {
+            let l = l.borrow();
+            if l.deque {
+                write_seq(&l.items, "deque([", "])", out, depth);
+            } else {
+                write_seq(&l.items, "[", "]", out, depth);
+            }
+        }
+        Val::Tuple(t) => {
+            if t.items.len() == 1 {
+                out.push('(');
+                write_repr(&t.items[0], out, depth + 1);
+                out.push_str(",)");
+            } else {
+                write_seq(&t.items, "(", ")", out, depth);
+            }
+        }
+        Val::Dict(d) => {
+            let d = d.borrow();
+            let (open, close) = match &d.flavor {
+                DictFlavor::Plain => ("{".to_string(), "}"),
+                DictFlavor::Counter => ("Counter({".to_string(), "})"),
+                DictFlavor::Default(f) => (format!("defaultdict({}, {{", repr(f)), "})"),
+            };
+            if matches!(d.flavor, DictFlavor::Counter) && d.live == 0 {
+                out.push_str("Counter()");
+                return;
+            }
+            out.push_str(&open);
+            for (i, (k, x)) in d.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(k, out, depth + 1);
+                out.push_str(": ");
+                write_repr(x, out, depth + 1);
+            }
+            out.push_str(close);
+        }
+        Val::Set(s) => {
+            let s = s.borrow();
+            let items: Vec<Val> = s.iter().cloned().collect();
+            match (s.frozen, items.is_empty()) {
+                (false, true) => out.push_str("set()"),
+                (true, true) => out.push_str("frozenset()"),
+                (false, false) => write_seq(&items, "{", "}", out, depth),
+                (true, false) => write_seq(&items, "frozenset({", "})", out, depth),
+            }
+        }
+        Val::Range(r) => {
+            if r.step == crate::int::PyInt::Small(1) {
+                out.push_str(&format!("range({}, {})", r.start, r.stop));
+            } else {
+                out.push_str(&format!("range({}, {}, {})", r.start, r.stop, r.step));
+            }
+        }
+        Val::Slice(p) => {
+            out.push_str("slice(");
+            write_seq(&p[..], "", "", out, depth);
+            out.push(')');
+        }
+        Val::Func(c) => out.push_str(&format!("<function {}>", c.def.name)),
+        Val::Builtin(b) => {
+            let name = b.name();
+            if is_type(*b) {
+                out.push_str(&format!("<class '{name}'>"));
+            } else {
+                out.push_str(&format!("<built-in function {name}>"));
+            }
+        }
+        Val::Method(m) => out.push_str(&format!("<built-in method {}>", m.1)),
+        Val::Iter(_) => out.push_str("<iterator>"),
+        Val::Module(m) => out.push_str(&format!("<module '{}'>", m.name())),
+        Val::Exc(e) => {
+            out.push_str(e.kind.name());
+            if e.args.len() == 1 {
+                out.push('(');
+                write_repr(&e.args[0], out, depth + 1);
+                out.push(')');
+            } else {
+                write_seq(&e.args, "(", ")", out, depth);
+            }
+        }
+        Val::Opaque(o) => match &**o {
+            Opaque::Md5(_) => out.push_str("<md5 _hashlib.HASH object>"),
+            Opaque::Match { text, span, .. } => out.push_str(&format!(
+                "<re.Match object; span=({}, {}), match={}>",
+                span.0,
+                span.1,
+                PyValue::Str(text.to_string()).repr()
+            )),
+            _ => out.push_str("<object>"),
+        },
+        Val::Ellipsis => out.push_str("Ellipsis"),
+    }
+}
+
+fn is_type(b: crate::builtins::Builtin) -> bool {
+    use crate::builtins::Builtin as B;
+    matches!(
+        b,
+        B::Bool
+            | B::Dict
+            | B::Float
+            | B::FrozenSet
+            | B::Int
+            | B::List
+            | B::Range
+            | B::Set
+            | B::Str
+            | B::Tuple
+            | B::Type
+            | B::Object
+            | B::Bytes
+            | B::Exc(_)
+    )
+}
+
+/// A plain Python value (what crosses to CPython), if `v` is one.
+pub fn to_pyvalue(v: &Val) -> Option<PyValue> {
+    to_py(v, 0)
+}
+
+fn to_py(v: &Val, depth: usize) -> Option<PyValue> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let seq = |items: &[Val]| -> Option<Vec<PyValue>> {
+        items.iter().map(|x| to_py(x, depth + 1)).collect()
+    };
+    Some(match v {
+        Val::None => PyValue::None,
+        Val::Bool(b, _) => PyValue::Bool(*b),
+        Val::Int(i, _) => PyValue::Int(i.to_big()),
+        Val::Float(f, _) => PyValue::Float(*f),
+        Val::Str(s, _) => PyValue::Str(s.to_string()),
+        Val::Bytes(b) => PyValue::Bytes(b.to_vec()),
+        Val::List(l) => {
+            let l = l.borrow();
+            if l.deque {
+                return None;
+            }
+            PyValue::List(seq(&l.items)?)
+        }
+        Val::Tuple(t) => PyValue::Tuple(seq(&t.items)?),
+        Val::Dict(d) => {
+            let d = d.borrow();
+            if !matches!(d.flavor, DictFlavor::Plain) {
+                return None;
+            }
+            let mut kvs = Vec::with_capacity(d.live);
+            for (k, x) in d.iter() {
+                kvs.push((to_py(k, depth + 1)?, to_py(x, depth + 1)?));
+            }
+            PyValue::Dict(kvs)
+        }
+        Val::Set(s) => {
+            let s = s.borrow();
+            let items: Vec<Val> = s.iter().cloned().collect();
+            if s.frozen {
+                PyValue::FrozenSet(seq(&items)?)
+            } else {
+                PyValue::Set(seq(&items)?)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// An interpreter value from a plain Python value (no shadows).
+pub fn from_pyvalue(p: &PyValue) -> Val {
+    use std::cell::RefCell;
+    match p {
+        PyValue::None => Val::None,
+        PyValue::Bool(b) => Val::bool(*b),
+        PyValue::Int(i) => Val::Int(crate::int::PyInt::from_big(i.clone()), None),
+        PyValue::Float(f) => Val::Float(*f, None),
+        PyValue::Complex(..) => Val::Opaque(Rc::new(Opaque::Unsupported("complex".into()))),
+        PyValue::Str(s) => Val::str(s),
+        PyValue::Bytes(b) => Val::Bytes(Rc::from(b.clone())),
+        PyValue::List(xs) => Val::list(xs.iter().map(from_pyvalue).collect()),
+        PyValue::Tuple(xs) => Val::tuple(xs.iter().map(from_pyvalue).collect()),
+        PyValue::Dict(kvs) => {
+            let mut d = crate::value::DictObj::new(DictFlavor::Plain);
+            for (k, x) in kvs {
+                let kv = from_pyvalue(k);
+                if let Some(key) = crate::value::key_of(&kv) {
+                    d.insert(key, kv, from_pyvalue(x));
+                }
+            }
+            Val::Dict(Rc::new(RefCell::new(d)))
+        }
+        PyValue::Set(xs) | PyValue::FrozenSet(xs) => {
+            let mut s = crate::value::SetObj::new(matches!(p, PyValue::FrozenSet(_)));
+            for x in xs {
+                let v = from_pyvalue(x);
+                if let Some(key) = crate::value::key_of(&v) {
+                    s.insert(key, v);
+                }
+            }
+            Val::Set(Rc::new(RefCell::new(s)))
+        }
+    }
+}
+
+/// A deep copy without shadows (results of concretised computations).
+pub(crate) fn strip_shadows(v: &Val) -> Val {
+    match to_pyvalue(v) {
+        Some(p) => from_pyvalue(&p),
+        None => v.clone(),
+    }
+}
+
+impl Interp<'_> {
+    pub(crate) fn repr_of(&mut self, v: &Val) -> R<String> {
+        Ok(repr(v))
+    }
+
+    /// `str(v)`, keeping a shadow where the conversion can be modelled.
+    pub(crate) fn str_of(&mut self, v: &Val) -> R<Val> {
+        self.str_of_at(v, PIN_SITE)
+    }
+
+    pub(crate) fn str_of_at(&mut self, v: &Val, site: SiteId) -> R<Val> {
+        Ok(match v {
+            Val::Str(..) => v.clone(),
+            Val::Int(i, Some(t)) => {
+                let nonneg = !i.is_negative();
+                self.decide(site, Some(&t.greater_eq(&Term::int(0))), nonneg);
+                let shadow = if nonneg {
+                    t.int_to_str()
+                } else {
+                    symtest_term::concat([Term::string("-"), t.negated().int_to_str()])
+                };
+                Val::Str(Rc::from(i.to_string().as_str()), Some(shadow))
+            }
+            Val::Bool(b, Some(t)) => Val::Str(
+                Rc::from(if *b { "True" } else { "False" }),
+                Some(Term::ite(t, &Term::string("True"), &Term::string("False"))),
+            ),
+            Val::Float(_, Some(_)) => {
+                self.concretise("str() of a symbolic float");
+                Val::str(&repr(v))
+            }
+            Val::Exc(e) => match e.args.as_slice() {
+                [] => Val::str(""),
+                [one] => {
+                    if e.kind == crate::builtins::ExcType::KeyError {
+                        Val::str(&repr(one))
+                    } else {
+                        self.str_of_at(one, site)?
+                    }
+                }
+                many => Val::str(&repr(&Val::tuple(many.to_vec()))),
+            },
+            other => Val::str(&repr(other)),
+        })
+    }
+}
+
+/// A list value owning `items`, with an optional length shadow.
+pub(crate) fn new_list(items: Vec<Val>, len: Option<Term>) -> Val {
+    Val::List(Rc::new(std::cell::RefCell::new(ListObj {
+        items,
+        len,
+        deque: false,
+    })))
+}

@@ -1,0 +1,37 @@
+//! Python for symtest: a concolic interpreter for the subset of Python that
+//! HumanEval / MBPP / APPS solutions use.
+//!
+//! The source is parsed with ruff's parser and lowered to a small tree whose
+//! names are resolved to slots ([`ir`]); the interpreter runs it on concrete
+//! values that carry symbolic shadows, and reports decisions to the
+//! explorer through [`symtest_explore::Tracer`].
+//!
+//! ```
+//! use symtest_python::{Program, PySubject, Ty};
+//! let program = Program::parse("def f(x: int):\n    if x * x == 49:\n        return 1\n    return 0\n").unwrap();
+//! let subject = PySubject::new(&program, "f", vec![("x".into(), Ty::Int)]).unwrap();
+//! assert_eq!(subject.params().len(), 1);
+//! ```
+
+mod builtins;
+mod error;
+mod fxhash;
+mod inputs;
+mod int;
+mod interp;
+pub mod ir;
+mod lower;
+mod program;
+mod scope;
+pub mod sites;
+mod subject;
+mod ty;
+mod value;
+
+pub use error::{PythonError, SyntaxError};
+pub use inputs::{INPUT_SITE, InputOptions, seed_values};
+pub use interp::Limits;
+pub use program::{Program, RunResult};
+pub use sites::{SiteKind, Sites, UserSite};
+pub use subject::{PySubject, SubjectStats};
+pub use ty::{Ty, join_all};

@@ -1,0 +1,190 @@
+//! A parsed Python program and what callers ask of it before exploring:
+//! its functions, their annotated types, the branch sites a function can
+//! reach, and concrete runs.
+
+use std::rc::Rc;
+
+use symtest_explore::{SiteId, Tracer};
+use symtest_pyvalue::PyValue;
+use symtest_term::{Sort, Term, Value};
+
+use crate::error::{PythonError, SyntaxError};
+use crate::fxhash::FxHashSet;
+use crate::interp::{Flow, Interp, Limits, from_pyvalue, to_pyvalue};
+use crate::ir::{FuncDef, Module, Place, Stmt};
+use crate::lower::{Lowered, lower_source};
+use crate::sites::Sites;
+use crate::subject::describe;
+use crate::ty::Ty;
+
+pub struct Program {
+    source: String,
+    lowered: Lowered,
+}
+
+/// How a concrete run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunResult {
+    Returned(PyValue),
+    /// A value that is not plain data (a function, an iterator): its repr.
+    ReturnedOther(String),
+    /// An uncaught exception, as `Type: message`.
+    Raised(String),
+    /// A bound or an unsupported construct.
+    Stopped(String),
+}
+
+/// Ignores everything: for concrete runs.
+struct Silent;
+
+impl Tracer for Silent {
+    fn input(&mut self, _name: &str, sort: Sort) -> (Value, Term) {
+        (sort.default_value(), Term::constant(sort.default_value()))
+    }
+    fn branch(&mut self, _site: SiteId, _cond: &Term, _taken: bool) {}
+    fn branch_concrete(&mut self, _site: SiteId, _taken: bool) {}
+    fn assume(&mut self, _site: SiteId, _cond: &Term, _holds: bool) {}
+    fn concretised(&mut self, _why: &str) {}
+}
+
+impl Program {
+    pub fn parse(source: &str) -> Result<Program, SyntaxError> {
+        Ok(Program {
+            source: source.to_string(),
+            lowered: lower_source(source)?,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn module(&self) -> &Module {
+        &self.lowered.module
+    }
+
+    pub fn sites(&self) -> &Sites {
+        &self.lowered.sites
+    }
+
+    fn top_level_defs(&self) -> Vec<(&str, &Rc<FuncDef>)> {
+        let m = &self.lowered.module;
+        m.body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Def {
+                    func,
+                    target: Place::Global(slot),
+                    ..
+                } => Some((&*m.global_names[*slot as usize], func)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The names of the top-level functions.
+    pub fn function_names(&self) -> Vec<String> {
+        self.top_level_defs()
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect()
+    }
+
+    /// The last top-level definition of `name`.
+    pub fn function(&self, name: &str) -> Result<Rc<FuncDef>, PythonError> {
+        self.top_level_defs()
+            .into_iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f.clone())
+            .ok_or_else(|| PythonError::NoSuchFunction {
+                name: name.to_string(),
+                available: self.function_names(),
+            })
+    }
+
+    /// Parameters with the types their annotations give (`None`: not
+    /// annotated, or not a type symtest models), and whether each has a default.
+    pub fn annotated_params(
+        &self,
+        entry: &str,
+    ) -> Result<Vec<(String, Option<Ty>, bool)>, PythonError> {
+        let f = self.function(entry)?;
+        Ok(f.params
+            .iter()
+            .map(|p| {
+                (
+                    p.name.to_string(),
+                    p.annotation.as_deref().and_then(|a| Ty::parse(a).ok()),
+                    p.has_default,
+                )
+            })
+            .collect())
+    }
+
+    /// The user branch sites inside `entry` and the top-level functions it
+    /// can reach by name (what its branch coverage counts).
+    pub fn reachable_sites(&self, entry: &str) -> Result<Vec<SiteId>, PythonError> {
+        let defs = self.top_level_defs();
+        let root = self.function(entry)?;
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        let mut seen: FxHashSet<*const FuncDef> = FxHashSet::default();
+        let mut stack = vec![root];
+        let names = &self.lowered.module.global_names;
+        while let Some(f) = stack.pop() {
+            if !seen.insert(Rc::as_ptr(&f)) {
+                continue;
+            }
+            spans.push(f.span);
+            let mut reads: Vec<u32> = f.reads_globals.clone();
+            // Nested functions' reads count for their parent too.
+            for g in &self.lowered.module.functions {
+                if g.span.0 > f.span.0 && g.span.1 <= f.span.1 {
+                    reads.extend(g.reads_globals.iter().copied());
+                }
+            }
+            for slot in reads {
+                let name = &*names[slot as usize];
+                for (n, g) in &defs {
+                    if *n == name {
+                        stack.push((*g).clone());
+                    }
+                }
+            }
+        }
+        Ok(self
+            .lowered
+            .sites
+            .user
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                spans
+                    .iter()
+                    .any(|(a, b)| s.pos.offset >= *a && s.pos.offset < *b)
+            })
+            .map(|(i, _)| SiteId(i as u32))
+            .collect())
+    }
+
+    /// Runs `entry(*args)` concretely.
+    pub fn run(&self, entry: &str, args: &[PyValue], limits: Limits) -> RunResult {
+        let mut silent = Silent;
+        let mut interp = Interp::new(self.module(), &mut silent, limits);
+        if let Err(e) = interp.run_module() {
+            return RunResult::Stopped(format!("the module's top level failed: {}", describe(&e)));
+        }
+        let Some(f) = interp.global(entry) else {
+            return RunResult::Stopped(format!("{entry} is not defined"));
+        };
+        let args = args.iter().map(from_pyvalue).collect();
+        match interp.call(&f, args, Vec::new(), None) {
+            Ok(v) => match to_pyvalue(&v) {
+                Some(p) => RunResult::Returned(p),
+                None => RunResult::ReturnedOther(crate::interp::repr(&v)),
+            },
+            Err(e @ Flow::Exc(_)) => RunResult::Raised(describe(&e)),
+            Err(Flow::Stop(s)) => RunResult::Stopped(s),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Branch sites: the decision points of the program.
+//!
+//! User sites (`if`, `while`, `for`, conditional expressions and the loops
+//! and conditions of comprehensions) are numbered from 0 and are what branch
+//! coverage counts, here and in CPython (where the same sites are probed by
+//! their byte offsets). Internal sites (the operands of `and`/`or`, bounds
+//! checks, comparisons inside `sorted` ...) are numbered from
+//! [`INTERNAL_BASE`]: the explorer branches on them but coverage ignores them.
+
+pub use symtest_explore::SiteId;
+
+use crate::ir::Pos;
+
+pub const INTERNAL_BASE: u32 = 1 << 24;
+
+/// The site of pinned values that have no decision point of their own
+/// (unpacking fixes a length): assumptions are never explored, so the id
+/// only names them.
+pub const PIN_SITE: SiteId = SiteId(u32::MAX);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiteKind {
+    If,
+    While,
+    For,
+    IfExp,
+    CompIf,
+    CompFor,
+}
+
+impl SiteKind {
+    /// The name CPython-side probes use.
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteKind::If => "if",
+            SiteKind::While => "while",
+            SiteKind::For => "for",
+            SiteKind::IfExp => "ifexp",
+            SiteKind::CompIf => "compif",
+            SiteKind::CompFor => "compfor",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct UserSite {
+    pub kind: SiteKind,
+    /// Byte offset of the condition (or the loop's iterable): the key the
+    /// CPython probe finds the site by.
+    pub key: u32,
+    pub pos: Pos,
+    /// Index of the function it is in (into `Module::functions`), if any.
+    pub function: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Sites {
+    pub user: Vec<UserSite>,
+    pub internal: Vec<(&'static str, Pos)>,
+}
+
+impl Sites {
+    pub fn add_user(
+        &mut self,
+        kind: SiteKind,
+        key: u32,
+        pos: Pos,
+        function: Option<usize>,
+    ) -> SiteId {
+        let id = SiteId(self.user.len() as u32);
+        self.user.push(UserSite {
+            kind,
+            key,
+            pos,
+            function,
+        });
+        id
+    }
+
+    pub fn add_internal(&mut self, what: &'static str, pos: Pos) -> SiteId {
+        let id = SiteId(INTERNAL_BASE + self.internal.len() as u32);
+        self.internal.push((what, pos));
+        id
+    }
+
+    pub fn is_user(site: SiteId) -> bool {
+        site.0 < INTERNAL_BASE
+    }
+
+    pub fn describe(&self, site: SiteId) -> String {
+        if Sites::is_user(site) {
+            match self.user.get(site.0 as usize) {
+                Some(s) => format!("{} at {}:{}", s.kind.name(), s.pos.line, s.pos.col),
+                None => format!("site #{}", site.0),
+            }
+        } else {
+            match self.internal.get((site.0 - INTERNAL_BASE) as usize) {
+                Some((what, pos)) => format!("{what} at {}:{}", pos.line, pos.col),
+                None => format!("internal site #{}", site.0 - INTERNAL_BASE),
+            }
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Run-time values: every value concrete, scalars with an optional symbolic
+//! shadow, containers holding values that keep theirs (and a list's length
+//! its own, when it came from a symbolic input).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use symtest_term::Term;
+
+use crate::builtins::{Builtin, ExcType, ModuleId};
+use crate::fxhash::FxHashMap;
+use crate::int::PyInt;
+use crate::ir::FuncDef;
+use crate::sites::SiteId;
+
+#[derive(Clone, Debug)]
+pub enum Val {
+    None,
+    Bool(bool, Option<Term>),
+    Int(PyInt, Option<Term>),
+    Float(f64, Option<Term>),
+    Str(Rc<str>, Option<Term>),
+    Bytes(Rc<[u8]>),
+    List(Rc<RefCell<ListObj>>),
+    Tuple(Rc<TupleObj>),
+    Dict(Rc<RefCell<DictObj>>),
+    Set(Rc<RefCell<SetObj>>),
+    Range(Rc<RangeObj>),
+    Slice(Rc<[Val; 3]>),
+    Func(Rc<Closure>),
+    Builtin(Builtin),
+    Method(Rc<(Val, Rc<str>)>),
+    Iter(Rc<RefCell<IterObj>>),
+    Module(ModuleId),
+    Exc(Rc<ExcObj>),
+    Opaque(Rc<Opaque>),
+    Ellipsis,
+}
+
+#[derive(Debug, Default)]
+pub struct ListObj {
+    pub items: Vec<Val>,
+    /// The length's shadow, while it is symbolic.
+    pub len: Option<Term>,
+    pub deque: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct TupleObj {
+    pub items: Vec<Val>,
+    pub len: Option<Term>,
+}
+
+#[derive(Clone, Debug)]
+pub enum DictFlavor {
+    Plain,
+    Counter,
+    /// `defaultdict(factory)`.
+    Default(Val),
+}
+
+/// An insertion-ordered hash map keyed by the concrete key.
+#[derive(Debug)]
+pub struct DictObj {
+    pub entries: Vec<Option<(Val, Val)>>,
+    pub index: FxHashMap<Key, usize>,
+    pub live: usize,
+    pub flavor: DictFlavor,
+}
+
+#[derive(Debug)]
+pub struct SetObj {
+    pub entries: Vec<Option<Val>>,
+    pub index: FxHashMap<Key, usize>,
+    pub live: usize,
+    pub frozen: bool,
+}
+
+#[derive(Debug)]
+pub struct RangeObj {
+    pub start: PyInt,
+    pub stop: PyInt,
+    pub step: PyInt,
+    pub start_t: Option<Term>,
+    pub stop_t: Option<Term>,
+}
+
+pub struct Env {
+    pub slots: RefCell<Vec<Option<Val>>>,
+    pub parent: Option<Rc<Env>>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Env({} slots)", self.slots.borrow().len())
+    }
+}
+
+#[derive(Debug)]
+pub struct Closure {
+    pub def: Rc<FuncDef>,
+    pub env: Option<Rc<Env>>,
+    pub defaults: Vec<Val>,
+    pub kw_defaults: Vec<Val>,
+    /// `functools.lru_cache` / `cache`: results by concrete arguments.
+    pub memo: Option<RefCell<FxHashMap<Vec<Key>, Val>>>,
+}
+
+#[derive(Debug)]
+pub struct ExcObj {
+    pub kind: ExcType,
+    pub args: Vec<Val>,
+}
+
+#[derive(Debug)]
+pub enum Opaque {
+    /// A value of a construct the interpreter does not model; using it stops the run.
+    Unsupported(String),
+    /// `hashlib.md5(data)`.
+    Md5(Vec<u8>),
+    /// `functools.lru_cache(...)` waiting for its function.
+    CacheDecorator,
+    /// `functools.cmp_to_key(f)`.
+    CmpToKey(Val),
+    /// A `re` match: the matched text, its span and its groups.
+    Match {
+        text: Rc<str>,
+        span: (usize, usize),
+        groups: Vec<Option<Rc<str>>>,
+    },
+    /// `functools.partial`-like placeholder for a key wrapped by `cmp_to_key`.
+    KeyWrapper { cmp: Val, value: Val },
+}
+
+/// Where an iterator reads from; `next` is in [`crate::interp::iter`].
+#[derive(Debug)]
+pub enum IterObj {
+    /// A list, tuple or string read live by position.
+    Seq {
+        seq: Val,
+        index: usize,
+    },
+    /// Values computed ahead (dict views, sets, eager generators).
+    Items(VecDeque<Val>),
+    Range {
+        next: PyInt,
+        stop: PyInt,
+        step: PyInt,
+        /// `start` shadow and steps taken, for the value's shadow.
+        start_t: Option<Term>,
+        stop_t: Option<Term>,
+        k: u64,
+    },
+    Enumerate {
+        inner: Val,
+        count: PyInt,
+    },
+    Zip(Vec<Val>),
+    Map {
+        func: Val,
+        iters: Vec<Val>,
+    },
+    Filter {
+        func: Val,
+        inner: Val,
+        site: SiteId,
+    },
+    Reversed {
+        seq: Val,
+        left: usize,
+    },
+    Done,
+}
+
+/// A hashable value's identity for dict and set lookup: values Python
+/// considers equal (`1`, `1.0`, `True`) share a key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    None,
+    Int(KeyInt),
+    Float(u64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    Tuple(Rc<[Key]>),
+    FrozenSet(Rc<[Key]>),
+    Ellipsis,
+    Named(&'static str),
+    Ptr(usize),
+}
+
+/// An int inside a [`Key`] (ordered, unlike [`PyInt`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct KeyInt(pub PyInt);
+
+impl PartialOrd for KeyInt {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeyInt {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl Val {
+    pub fn int(i: impl Into<PyInt>) -> Val {
+        Val::Int(i.into(), None)
+    }
+
+    pub fn bool(b: bool) -> Val {
+        Val::Bool(b, None)
+    }
+
+    pub fn str(s: &str) -> Val {
+        Val::Str(Rc::from(s), None)
+    }
+
+    pub fn list(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len: None,
+            deque: false,
+        })))
+    }
+
+    pub fn tuple(items: Vec<Val>) -> Val {
+        Val::Tuple(Rc::new(TupleObj { items, len: None }))
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Val::None => "NoneType",
+            Val::Bool(..) => "bool",
+            Val::Int(..) => "int",
+            Val::Float(..) => "float",
+            Val::Str(..) => "str",
+            Val::Bytes(_) => "bytes",
+            Val::List(l) => {
+                if l.borrow().deque {
+                    "collections.deque"
+                } else {
+                    "list"
+                }
+            }
+            Val::Tuple(_) => "tuple",
+            Val::Dict(d) => match d.borrow().flavor {
+                DictFlavor::Plain => "dict",
+                DictFlavor::Counter => "Counter",
+                DictFlavor::Default(_) => "collections.defaultdict",
+            },
+            Val::Set(s) => {
+                if s.borrow().frozen {
+                    "frozenset"
+                } else {
+                    "set"
+                }
+            }
+            Val::Range(_) => "range",
+            Val::Slice(_) => "slice",
+            Val::Func(_) => "function",
+            Val::Builtin(_) => "builtin_function_or_method",
+            Val::Method(_) => "method",
+            Val::Iter(_) => "iterator",
+            Val::Module(_) => "module",
+            Val::Exc(e) => e.kind.name(),
+            Val::Opaque(o) => match &**o {
+                Opaque::Md5(_) => "_hashlib.HASH",
+                Opaque::Match { .. } => "re.Match",
+                _ => "object",
+            },
+            Val::Ellipsis => "ellipsis",
+        }
+    }
+
+    /// The symbolic shadow of a scalar, if it has one.
+    pub fn shadow(&self) -> Option<&Term> {
+        match self {
+            Val::Bool(_, t) | Val::Int(_, t) | Val::Float(_, t) | Val::Str(_, t) => t.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The same value without its shadows (deeply for containers it owns).
+    pub fn is_symbolic(&self) -> bool {
+        match self {
+            Val::Bool(_, t) | Val::Int(_, t) | Val::Float(_, t) | Val::Str(_, t) => t.is_some(),
+            Val::List(l) => {
+                let l = l.borrow();
+                l.len.is_some() || l.items.iter().any(Val::is_symbolic)
+            }
+            Val::Tuple(t) => t.len.is_some() || t.items.iter().any(Val::is_symbolic),
+            Val::Dict(d) => d
+                .borrow()
+                .entries
+                .iter()
+                .flatten()
+                .any(|(k, v)| k.is_symbolic() || v.is_symbolic()),
+            Val::Set(s) => s.borrow().entries.iter().flatten().any(Val::is_symbolic),
+            _ => false,
+        }
+    }
+}
+
+impl DictObj {
+    pub fn new(flavor: DictFlavor) -> DictObj {
+        DictObj {
+            entries: Vec::new(),
+            index: FxHashMap::default(),
+            live: 0,
+            flavor,
+        }
+    }
+
+    pub fn get(&self, key: &Key) -> Option<&(Val, Val)> {
+        self.index.get(key).and_then(|i| self.entries[*i].as_ref())
+    }
+
+    /// Inserts or replaces the value; an existing key keeps its place (and its key object).
+    pub fn insert(&mut self, key: Key, k: Val, v: Val) {
+        if let Some(i) = self.index.get(&key)
+            && let Some(e) = self.entries[*i].as_mut()
+        {
+            e.1 = v;
+            return;
+        }
+        self.index.insert(key, self.entries.len());
+        self.entries.push(Some((k, v)));
+        self.live += 1;
+    }
+
+    pub fn remove(&mut self, key: &Key) -> Option<(Val, Val)> {
+        let i = self.index.remove(key)?;
+        let e = self.entries[i].take();
+        self.live -= 1;
+        if self.entries.len() > 32 && self.live * 2 < self.entries.len() {
+            self.compact();
+        }
+        e
+    }
+
+    fn compact(&mut self) {
+        let entries: Vec<Option<(Val, Val)>> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .filter(Option::is_some)
+            .collect();
+        self.index.clear();
+        self.entries = entries;
+        // Keys are rebuilt by the caller's key function; kept positions suffice here.
+        let keys: Vec<(Key, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().and_then(|(k, _)| key_of(k).map(|key| (key, i))))
+            .collect();
+        self.index.extend(keys);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(Val, Val)> {
+        self.entries.iter().flatten()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.live = 0;
+    }
+}
+
+impl SetObj {
+    pub fn new(frozen: bool) -> SetObj {
+        SetObj {
+            entries: Vec::new(),
+            index: FxHashMap::default(),
+            live: 0,
+            frozen,
+        }
+    }
+
+    pub fn contains(&self, key: &Key) -> bool {
+        self.index.contains_key(key)
+    }
+
+    pub fn insert(&mut self, key: Key, v: Val) -> bool {
+        if self.index.contains_key(&key) {
+            return false;
+        }
+        self.index.insert(key, self.entries.len());
+        self.entries.push(Some(v));
+        self.live += 1;
+        true
+    }
+
+    pub fn remove(&mut self, key: &Key) -> Option<Val> {
+        let i = self.index.remove(key)?;
+        self.live -= 1;
+        self.entries[i].take()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Val> {
+        self.entries.iter().flatten()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.live = 0;
+    }
+}
+
+/// The hash key of a value; `None` when unhashable (lists, dicts, sets).
+pub fn key_of(v: &Val) -> Option<Key> {
+    Some(match v {
+        Val::None => Key::None,
+        Val::Bool(b, _) => Key::Int(KeyInt(PyInt::Small(i64::from(*b)))),
+        Val::Int(i, _) => Key::Int(KeyInt(i.clone())),
+        Val::Float(f, _) => {
+            if f.fract() == 0.0 && f.is_finite() && f.abs() < 9.0e15 {
+                Key::Int(KeyInt(PyInt::Small(*f as i64)))
+            } else {
+                Key::Float(f.to_bits())
+            }
+        }
+        Val::Str(s, _) => Key::Str(s.clone()),
+        Val::Bytes(b) => Key::Bytes(b.clone()),
+        Val::Tuple(t) => Key::Tuple(
+            t.items
+                .iter()
+                .map(key_of)
+                .collect::<Option<Vec<Key>>>()?
+                .into(),
+        ),
+        Val::Set(s) => {
+            let s = s.borrow();
+            if !s.frozen {
+                return None;
+            }
+            let mut keys: Vec<Key> = s.index.keys().cloned().collect();
+            keys.sort();
+            Key::FrozenSet(keys.into())
+        }
+        Val::Ellipsis => Key::Ellipsis,
+        Val::Builtin(b) => Key::Named(b.name()),
+        Val::Module(m) => Key::Named(m.name()),
+        Val::Func(f) => Key::Ptr(Rc::as_ptr(f) as *const () as usize),
+        Val::Exc(e) => Key::Ptr(Rc::as_ptr(e) as *const () as usize),
+        Val::Opaque(o) => Key::Ptr(Rc::as_ptr(o) as *const () as usize),
+        Val::Range(r) => Key::Tuple(
+            vec![
+                Key::Named("range"),
+                Key::Int(KeyInt(r.start.clone())),
+                Key::Int(KeyInt(r.stop.clone())),
+                Key::Int(KeyInt(r.step.clone())),
+            ]
+            .into(),
+        ),
+        Val::List(_) | Val::Dict(_) | Val::Slice(_) | Val::Method(_) | Val::Iter(_) => return None,
+    })
+}

@@ -1,0 +1,338 @@
+//! `symtest gen`: suites for every problem, in parallel, resumable.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value as Json, json};
+use symtest::dataset::Problem;
+use symtest::testgen::{GenOptions, Generated, generate, parse_overrides, pytest_file, suite_row};
+use symtest_solve::SolverOptions;
+
+use super::common::{interrupt_flag, progress, sandbox};
+use super::grade::{load_problems, parallel};
+use crate::cli::GenArgs;
+
+/// Task ids already in the output, and the length of its whole valid lines.
+fn existing_rows(path: &Path) -> Result<(HashSet<String>, u64)> {
+    let f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((HashSet::new(), 0)),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut reader = BufReader::new(f);
+    let (mut done, mut valid, mut n) = (HashSet::new(), 0u64, 0usize);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if read == 0 || !line.ends_with('\n') {
+            break;
+        }
+        n += 1;
+        if line.trim().is_empty() {
+            valid += read as u64;
+            continue;
+        }
+        let row: Json = serde_json::from_str(&line)
+            .ok()
+            .filter(|r: &Json| r.get("tests").is_some())
+            .with_context(|| {
+                format!(
+                    "{}:{n} is not a suite row; refusing to append to a file symtest did not write",
+                    path.display()
+                )
+            })?;
+        if let Some(id) = row.get("task_id").and_then(Json::as_str) {
+            done.insert(id.to_string());
+        }
+        valid += read as u64;
+    }
+    Ok((done, valid))
+}
+
+fn seconds(s: f64, what: &str) -> Result<Duration> {
+    Duration::try_from_secs_f64(s)
+        .map_err(|_| anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}"))
+}
+
+/// One problem's result as the report shows it.
+enum Done {
+    Ok(Box<Generated>),
+    Failed(String),
+}
+
+fn file_name(task_id: &str) -> String {
+    let safe: String = task_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("test_{safe}.py")
+}
+
+pub fn run(args: &GenArgs) -> Result<ExitCode> {
+    let mut problems = load_problems(&args.problems, args.format)?;
+    if !args.only.is_empty() {
+        for id in &args.only {
+            if !problems.contains_key(id) {
+                bail!(
+                    "--only names '{id}', which is not in {}",
+                    args.problems.display()
+                );
+            }
+        }
+        problems.retain(|id, _| args.only.contains(id));
+    }
+    let types = match &args.types {
+        Some(t) => parse_overrides(t).map_err(|e| anyhow::anyhow!("--types: {e}"))?,
+        None => Vec::new(),
+    };
+    let stop = interrupt_flag()?;
+    let opts = GenOptions {
+        types,
+        assume: args.assume.clone(),
+        keep_raising: args.keep_raising,
+        timeout: seconds(args.timeout, "--timeout")?,
+        max_runs: args.max_runs,
+        max_boundary: args.max_boundary,
+        call_timeout: seconds(args.call_timeout, "--call-timeout")?,
+        no_minimise: args.no_minimise,
+        solver: SolverOptions {
+            kind: args.solver,
+            ..GenOptions::default().solver
+        },
+        interrupt: Some(stop.clone()),
+    };
+    let (done, valid) = existing_rows(&args.output)?;
+    let todo: Vec<&Problem> = problems
+        .values()
+        .filter(|p| !done.contains(&p.task_id))
+        .collect();
+    if !done.is_empty() {
+        eprintln!(
+            "resuming: {} problems already in {}, {} to go",
+            done.len(),
+            args.output.display(),
+            todo.len()
+        );
+    }
+    if let Some(dir) = &args.pytest {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&args.output)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    if file.metadata()?.len() > valid {
+        file.set_len(valid)?;
+    }
+    let writer = Mutex::new(file);
+    let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+
+    let started = Instant::now();
+    let pool = Arc::new(sandbox(&args.sandbox)?);
+    let workers = args.parallel.unwrap_or_else(|| pool.size()).max(1);
+    let bar = progress(todo.len() as u64, "generating", args.quiet);
+    let results = parallel(
+        &todo,
+        workers,
+        &stop,
+        |p| {
+            let outcome = catch_unwind(AssertUnwindSafe(|| generate(p, &pool, &opts)));
+            match outcome {
+                Ok(Ok(g)) => Done::Ok(Box::new(g)),
+                Ok(Err(e)) => Done::Failed(e.to_string()),
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "a panic".into());
+                    Done::Failed(format!("internal error (a bug in symtest): {what}"))
+                }
+            }
+        },
+        |d| {
+            if let Done::Ok(g) = d {
+                // Rows are written only when whole; a problem stopped by
+                // Ctrl-C mid-way is generated again on the next run.
+                if !stop.load(std::sync::atomic::Ordering::Relaxed) || g.stats.stop != "interrupted"
+                {
+                    let mut line = suite_row(g).to_string();
+                    line.push('\n');
+                    let res = writer
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("writer lock"))
+                        .and_then(|mut f| {
+                            f.write_all(line.as_bytes())?;
+                            f.flush()?;
+                            Ok(())
+                        });
+                    let res = res.and_then(|()| match &args.pytest {
+                        Some(dir) => {
+                            let path = dir.join(file_name(&g.task_id));
+                            std::fs::write(&path, pytest_file(g))
+                                .with_context(|| format!("cannot write {}", path.display()))
+                        }
+                        None => Ok(()),
+                    });
+                    if let Err(e) = res
+                        && let Ok(mut w) = write_error.lock()
+                    {
+                        w.get_or_insert(e);
+                    }
+                }
+            }
+            bar.inc(1);
+        },
+    );
+    bar.finish_and_clear();
+    if let Some(e) = write_error.lock().ok().and_then(|mut w| w.take()) {
+        return Err(e);
+    }
+    let mut report: BTreeMap<String, &Done> = BTreeMap::new();
+    for (p, r) in todo.iter().zip(&results) {
+        if let Some(d) = r {
+            report.insert(p.task_id.clone(), d);
+        }
+    }
+    print_table(&report);
+    let interrupted = stop.load(std::sync::atomic::Ordering::Relaxed);
+    let summary = totals(&report, started.elapsed());
+    println!(
+        "{} problems: {} generated, {} failed; {} tests ({} generated, {} from the dataset); \
+         full branch coverage on {}/{}; fidelity {}/{}; {:.1} s",
+        report.len(),
+        summary["generated"],
+        summary["failed"],
+        summary["tests"],
+        summary["generated_tests"],
+        summary["dataset_tests"],
+        summary["full_coverage"],
+        summary["generated"],
+        summary["fidelity_equal"],
+        summary["fidelity_compared"],
+        started.elapsed().as_secs_f64()
+    );
+    if interrupted {
+        eprintln!(
+            "interrupted: {} problems left; run the same command again to continue",
+            todo.len() - report.len()
+        );
+    }
+    if let Some(path) = &args.report {
+        let rows: Vec<Json> = report
+            .iter()
+            .map(|(id, d)| match d {
+                Done::Ok(g) => {
+                    let mut row = suite_row(g);
+                    let stats = row["stats"].take();
+                    json!({"task_id": id, "ok": true, "tests": g.tests.len(), "stats": stats})
+                }
+                Done::Failed(e) => json!({"task_id": id, "ok": false, "error": e}),
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&json!({"totals": summary, "problems": rows}))?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(if summary["failed"] == 0 && !interrupted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn totals(report: &BTreeMap<String, &Done>, elapsed: Duration) -> Json {
+    let (mut ok, mut failed, mut tests, mut gen_tests, mut ds_tests, mut full) = (0, 0, 0, 0, 0, 0);
+    let (mut fc, mut fe, mut branches, mut covered) = (0, 0, 0, 0);
+    for d in report.values() {
+        match d {
+            Done::Ok(g) => {
+                ok += 1;
+                tests += g.tests.len();
+                gen_tests += g.stats.generated_tests;
+                ds_tests += g.stats.dataset_tests;
+                full += usize::from(g.stats.covered == g.stats.branches);
+                fc += g.stats.fidelity_compared;
+                fe += g.stats.fidelity_equal;
+                branches += g.stats.branches;
+                covered += g.stats.covered;
+            }
+            Done::Failed(_) => failed += 1,
+        }
+    }
+    json!({
+        "problems": report.len(),
+        "generated": ok,
+        "failed": failed,
+        "tests": tests,
+        "generated_tests": gen_tests,
+        "dataset_tests": ds_tests,
+        "full_coverage": full,
+        "branches": branches,
+        "covered": covered,
+        "fidelity_compared": fc,
+        "fidelity_equal": fe,
+        "seconds": (elapsed.as_secs_f64() * 10.0).round() / 10.0,
+    })
+}
+
+fn print_table(report: &BTreeMap<String, &Done>) {
+    println!(
+        "{:<18} {:>6} {:>5} {:>5} {:>5} {:>6} {:>6} {:>9} {:>9} {:>7}",
+        "problem",
+        "paths",
+        "unsat",
+        "unkn",
+        "conc",
+        "tests",
+        "data",
+        "coverage",
+        "fidelity",
+        "time"
+    );
+    for (id, d) in report {
+        match d {
+            Done::Ok(g) => {
+                let s = &g.stats;
+                println!(
+                    "{:<18} {:>6} {:>5} {:>5} {:>5} {:>6} {:>6} {:>4}/{:<4} {:>4}/{:<4} {:>6.2}s",
+                    id,
+                    s.paths,
+                    s.unsat,
+                    s.unknown,
+                    s.concretisations,
+                    s.generated_tests,
+                    s.dataset_tests,
+                    s.covered,
+                    s.branches,
+                    s.fidelity_equal,
+                    s.fidelity_compared,
+                    s.total_ms / 1000.0
+                );
+                if !s.missed.is_empty() {
+                    println!("{:<18}   not covered: {}", "", s.missed.join(", "));
+                }
+                for diff in &s.fidelity_diffs {
+                    println!("{:<18}   fidelity: {diff}", "");
+                }
+            }
+            Done::Failed(e) => println!("{id:<18} FAILED: {e}"),
+        }
+    }
+}

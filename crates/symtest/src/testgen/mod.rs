@@ -1,0 +1,580 @@
+//! `symtest gen`: path-covering test suites for a problem's reference
+//! solution. The reference is explored by the Python frontend; every input
+//! found (plus boundary inputs and the dataset's own calls) runs in CPython,
+//! in the sandbox, for the expected output and the reference's own branch
+//! coverage; the suite is then minimised by set cover.
+
+mod minimise;
+mod probe;
+mod suite;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use symtest_explore::{ExploreOptions, Strategy, boundary, explore};
+use symtest_python::{Limits as PyLimits, Program, PySubject, RunResult, Ty};
+use symtest_sandbox::{
+    Call, CallResult, CheckOutcome, Job, JobResult, Pool, PyValue, SandboxError, Task, Tolerance,
+    py_eq,
+};
+use symtest_solve::{Answer, Solver, SolverOptions};
+use thiserror::Error;
+
+use crate::dataset::{Problem, Tests};
+pub use minimise::greedy_cover;
+pub use suite::{pytest_file, suite_row};
+pub use types::{TypeSource, parse_overrides};
+
+#[derive(Debug, Error)]
+pub enum GenError {
+    #[error("the problem has no reference solution")]
+    NoReference,
+    #[error("the problem has no entry point")]
+    NoEntry,
+    #[error("stdin/stdout problems are not supported by gen yet (only function calls)")]
+    Stdio,
+    #[error("the reference does not parse: {0}")]
+    Syntax(String),
+    #[error("{0}")]
+    Types(String),
+    #[error("precondition: {0}")]
+    Precondition(String),
+    #[error("the reference failed to load in CPython: {0}")]
+    Load(String),
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+}
+
+#[derive(Clone, Debug)]
+pub struct GenOptions {
+    /// `--types`: parameter types that win over annotations.
+    pub types: Vec<(String, Ty)>,
+    /// `--assume`: Python expressions the inputs must satisfy.
+    pub assume: Vec<String>,
+    /// Keep inputs on which the reference raises (the test expects the raise).
+    pub keep_raising: bool,
+    /// Exploration budget per problem.
+    pub timeout: Duration,
+    pub max_runs: u64,
+    /// Boundary queries per problem (0: no boundary inputs).
+    pub max_boundary: usize,
+    /// Time limit of one call of the reference in CPython.
+    pub call_timeout: Duration,
+    /// Keep every distinct input instead of a set cover.
+    pub no_minimise: bool,
+    pub solver: SolverOptions,
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        GenOptions {
+            types: Vec::new(),
+            assume: Vec::new(),
+            keep_raising: false,
+            timeout: Duration::from_secs(3),
+            max_runs: 400,
+            max_boundary: 120,
+            call_timeout: Duration::from_secs(2),
+            no_minimise: false,
+            solver: SolverOptions {
+                query_timeout: Some(Duration::from_secs(2)),
+                ..SolverOptions::default()
+            },
+            interrupt: None,
+        }
+    }
+}
+
+/// Where a test came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    Dataset,
+    Symbolic,
+    Boundary,
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Dataset => "dataset",
+            Origin::Symbolic => "symbolic",
+            Origin::Boundary => "boundary",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub args: Vec<PyValue>,
+    /// The reference's result (None when it raised).
+    pub expected: Option<PyValue>,
+    /// The exception type the reference raised (kept with `--keep-raising`).
+    pub raises: Option<String>,
+    pub origin: Origin,
+    /// The path constraint that led to the input, with parameter names.
+    pub path: Option<String>,
+    pub ref_ms: f64,
+}
+
+/// What one problem's generation measured.
+#[derive(Clone, Debug, Default)]
+pub struct GenStats {
+    pub types: Vec<(String, String, &'static str)>,
+    pub paths: usize,
+    pub unsat: usize,
+    pub unknown: usize,
+    pub divergences: usize,
+    pub runs: u64,
+    pub stop: String,
+    pub concretisations: u64,
+    /// What ran concretely, most frequent first.
+    pub concretised: Vec<(String, u64)>,
+    pub boundary_inputs: usize,
+    pub candidates: usize,
+    pub dropped_raising: usize,
+    pub dropped_other: usize,
+    pub dataset_tests: usize,
+    pub generated_tests: usize,
+    /// Branch directions of the reference (two per site).
+    pub branches: usize,
+    pub covered: usize,
+    pub covered_generated: usize,
+    /// Branch directions no test takes, as `kind at line:col true|false`.
+    pub missed: Vec<String>,
+    /// Inputs on which the interpreter's result was compared with CPython's.
+    pub fidelity_compared: usize,
+    pub fidelity_equal: usize,
+    /// The first disagreements.
+    pub fidelity_diffs: Vec<String>,
+    pub explore_ms: f64,
+    pub total_ms: f64,
+}
+
+impl GenStats {
+    pub fn coverage(&self) -> f64 {
+        if self.branches == 0 {
+            1.0
+        } else {
+            self.covered as f64 / self.branches as f64
+        }
+    }
+
+    pub fn fidelity(&self) -> f64 {
+        if self.fidelity_compared == 0 {
+            1.0
+        } else {
+            self.fidelity_equal as f64 / self.fidelity_compared as f64
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Generated {
+    pub task_id: String,
+    pub entry: String,
+    /// Code a completion continues (HumanEval's prompt).
+    pub prefix: String,
+    pub reference: String,
+    pub tests: Vec<TestCase>,
+    pub stats: GenStats,
+}
+
+/// An input to try, before CPython has run it.
+struct Candidate {
+    args: Vec<PyValue>,
+    origin: Origin,
+    path: Option<String>,
+    /// The comparison edge it sits on: `(site, side)`.
+    edge: Option<(u32, bool)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Item {
+    Branch(u32, bool),
+    Output(String),
+    Edge(u32, bool),
+}
+
+const MAX_DIFFS: usize = 5;
+
+/// Branch directions `(site, taken)` a run of the reference took in CPython.
+type Hits = BTreeSet<(u32, bool)>;
+
+/// Generates the suite of one problem.
+pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Generated, GenError> {
+    let started = Instant::now();
+    let reference = problem.reference.clone().ok_or(GenError::NoReference)?;
+    let entry = problem.entry_point.clone().ok_or(GenError::NoEntry)?;
+    let program = Program::parse(&reference).map_err(|e| GenError::Syntax(e.to_string()))?;
+    program
+        .function(&entry)
+        .map_err(|e| GenError::Types(e.to_string()))?;
+    let recorded = dataset_calls(problem, &reference, &entry, pool)?;
+    let params =
+        types::resolve(&program, &entry, &opts.types, &recorded).map_err(GenError::Types)?;
+    let mut stats = GenStats {
+        types: params
+            .iter()
+            .map(|(n, t, s)| (n.clone(), t.to_string(), s.name()))
+            .collect(),
+        ..GenStats::default()
+    };
+
+    // Explore.
+    let explore_started = Instant::now();
+    let mut subject = PySubject::new(
+        &program,
+        &entry,
+        params
+            .iter()
+            .map(|(n, t, _)| (n.clone(), t.clone()))
+            .collect(),
+    )
+    .map_err(|e| GenError::Types(e.to_string()))?;
+    for a in &opts.assume {
+        subject
+            .add_precondition(a)
+            .map_err(|e| GenError::Precondition(e.to_string()))?;
+    }
+    let seeds = recorded.iter().filter_map(|c| subject.seed(c)).collect();
+    let mut solver = Solver::new(opts.solver.clone());
+    let explore_opts = ExploreOptions {
+        strategy: Strategy::Coverage,
+        max_runs: Some(opts.max_runs),
+        timeout: Some(opts.timeout),
+        interrupt: opts.interrupt.clone(),
+        seeds,
+        ..ExploreOptions::default()
+    };
+    let ex = explore(&mut subject, &mut solver, &explore_opts, &mut |_| {});
+    stats.paths = ex.paths.len();
+    stats.unsat = ex.infeasible.len();
+    stats.unknown = ex.unknown.len();
+    stats.divergences = ex.divergences.len();
+    stats.runs = ex.stats.runs;
+    stats.stop = ex.stop.describe().to_string();
+    stats.concretisations = subject.stats.concretised;
+    let mut conc: Vec<(String, u64)> = subject
+        .stats
+        .concretised_what
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    conc.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    stats.concretised = conc;
+
+    let mut candidates: Vec<Candidate> = recorded
+        .iter()
+        .map(|args| Candidate {
+            args: args.clone(),
+            origin: Origin::Dataset,
+            path: None,
+            edge: None,
+        })
+        .collect();
+    for p in &ex.paths {
+        if let Some(args) = subject.args_of(&ex.inputs, &p.input) {
+            candidates.push(Candidate {
+                args,
+                origin: Origin::Symbolic,
+                path: Some(p.constraint.named().to_string()),
+                edge: None,
+            });
+        }
+    }
+
+    // Boundary inputs: each path's comparisons, on their edges.
+    let deadline = Instant::now() + opts.timeout;
+    let mut asked = 0;
+    let mut edges_found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
+    'paths: for p in &ex.paths {
+        for (i, query) in boundary::queries(&p.constraint) {
+            let lit = &p.constraint.0[i];
+            let key = (lit.site.0, lit.taken);
+            if edges_found.get(&key).copied().unwrap_or(0) >= 2 {
+                continue;
+            }
+            if asked >= opts.max_boundary || Instant::now() > deadline {
+                break 'paths;
+            }
+            asked += 1;
+            if let Answer::Sat(m) = solver.check(&query, &p.input, Some(deadline)) {
+                let model = p.input.overlaid(&m);
+                if let Some(args) = subject.args_of(&ex.inputs, &model) {
+                    *edges_found.entry(key).or_default() += 1;
+                    stats.boundary_inputs += 1;
+                    candidates.push(Candidate {
+                        args,
+                        origin: Origin::Boundary,
+                        path: Some(p.constraint.named().to_string()),
+                        edge: Some(key),
+                    });
+                }
+            }
+        }
+    }
+    stats.explore_ms = explore_started.elapsed().as_secs_f64() * 1000.0;
+
+    // One candidate per distinct input; generated tests may repeat a
+    // dataset input, so that they make a suite on their own.
+    let mut seen = HashSet::new();
+    candidates.retain(|c| seen.insert((c.origin == Origin::Dataset, args_repr(&c.args))));
+    stats.candidates = candidates.len();
+
+    // CPython: expected outputs from the reference as it is, coverage from
+    // the reference with probes.
+    let calls: Vec<Call> = candidates
+        .iter()
+        .map(|c| Call {
+            args: c.args.clone(),
+            budget: opts.call_timeout,
+        })
+        .collect();
+    let expected = run_calls(pool, &reference, &entry, &calls)?;
+    let sites = program
+        .reachable_sites(&entry)
+        .map_err(|e| GenError::Types(e.to_string()))?;
+    let probed_src = probe::instrumented(&program, &reference, &entry, &sites);
+    let probed: Vec<Option<probe::Probed>> = run_calls(pool, &probed_src, probe::ENTRY, &calls)?
+        .iter()
+        .map(|r| match r {
+            CallResult::Returned { value, .. } => probe::parse_hits(value),
+            _ => None,
+        })
+        .collect();
+
+    // Fidelity: the interpreter against CPython on every input.
+    let limits = PyLimits {
+        max_steps: 2_000_000,
+        ..PyLimits::default()
+    };
+    for (c, r) in candidates.iter().zip(&expected) {
+        let ours = program.run(&entry, &c.args, limits.clone());
+        let agree = match (&ours, r) {
+            (RunResult::Returned(v), CallResult::Returned { value, .. }) => {
+                Some(py_eq(v, value, Tolerance::EXACT))
+            }
+            (RunResult::Raised(m), CallResult::Raised { type_name, .. }) => {
+                Some(m.split(':').next() == Some(type_name.as_str()))
+            }
+            (RunResult::Stopped(_), _) | (_, CallResult::Timeout { .. }) => None,
+            (_, CallResult::Crashed { .. } | CallResult::Unsupported { .. }) => None,
+            _ => Some(false),
+        };
+        if let Some(a) = agree {
+            stats.fidelity_compared += 1;
+            if a {
+                stats.fidelity_equal += 1;
+            } else if stats.fidelity_diffs.len() < MAX_DIFFS {
+                stats.fidelity_diffs.push(format!(
+                    "{entry}{}: CPython {}, symtest {}",
+                    args_repr(&c.args),
+                    describe_call(r),
+                    describe_run(&ours)
+                ));
+            }
+        }
+    }
+
+    // The tests: inputs with a plain result (or an expected raise).
+    let mut tests: Vec<(TestCase, BTreeSet<Item>, Hits)> = Vec::new();
+    for ((c, r), p) in candidates.into_iter().zip(expected).zip(probed) {
+        let (expected, raises, ref_ms) = match r {
+            CallResult::Returned { value, ms, .. } => (Some(value), None, ms),
+            CallResult::Raised { type_name, .. } if opts.keep_raising => {
+                (None, Some(type_name), 0.0)
+            }
+            CallResult::Raised { .. } => {
+                stats.dropped_raising += 1;
+                continue;
+            }
+            _ => {
+                stats.dropped_other += 1;
+                continue;
+            }
+        };
+        let hits = p.map(|p| p.hits).unwrap_or_default();
+        let mut items: BTreeSet<Item> = hits.iter().map(|&(s, d)| Item::Branch(s, d)).collect();
+        items.insert(Item::Output(match (&expected, &raises) {
+            (Some(v), _) => v.repr(),
+            (None, Some(t)) => format!("raise {t}"),
+            (None, None) => String::new(),
+        }));
+        if let Some((s, d)) = c.edge {
+            items.insert(Item::Edge(s, d));
+        }
+        tests.push((
+            TestCase {
+                args: c.args,
+                expected,
+                raises,
+                origin: c.origin,
+                path: c.path,
+                ref_ms,
+            },
+            items,
+            hits,
+        ));
+    }
+
+    // Minimise the generated tests on their own; the dataset's all stay.
+    let generated: Vec<usize> = (0..tests.len())
+        .filter(|&i| tests[i].0.origin != Origin::Dataset)
+        .collect();
+    let keep: BTreeSet<usize> = if opts.no_minimise {
+        generated.iter().copied().collect()
+    } else {
+        let items: Vec<BTreeSet<Item>> = generated.iter().map(|&i| tests[i].1.clone()).collect();
+        greedy_cover(&items)
+            .into_iter()
+            .map(|k| generated[k])
+            .collect()
+    };
+    let branches: BTreeSet<(u32, bool)> = sites
+        .iter()
+        .flat_map(|s| [(s.0, true), (s.0, false)])
+        .collect();
+    let mut covered = BTreeSet::new();
+    let mut covered_generated = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, (t, _, hits)) in tests.into_iter().enumerate() {
+        let dataset = t.origin == Origin::Dataset;
+        if !dataset && !keep.contains(&i) {
+            continue;
+        }
+        covered.extend(hits.iter().copied());
+        if dataset {
+            stats.dataset_tests += 1;
+        } else {
+            covered_generated.extend(hits.iter().copied());
+            stats.generated_tests += 1;
+        }
+        out.push(t);
+    }
+    stats.branches = branches.len();
+    stats.covered = branches.intersection(&covered).count();
+    stats.covered_generated = branches.intersection(&covered_generated).count();
+    stats.missed = branches
+        .difference(&covered)
+        .map(|&(s, d)| {
+            format!(
+                "{} {d}",
+                program.sites().describe(symtest_explore::SiteId(s))
+            )
+        })
+        .collect();
+    stats.total_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(Generated {
+        task_id: problem.task_id.clone(),
+        entry,
+        prefix: problem.prefix.clone(),
+        reference,
+        tests: out,
+        stats,
+    })
+}
+
+/// The arguments of every call the dataset's tests make to the reference.
+fn dataset_calls(
+    problem: &Problem,
+    reference: &str,
+    entry: &str,
+    pool: &Pool,
+) -> Result<Vec<Vec<PyValue>>, GenError> {
+    match &problem.tests {
+        Tests::Calls { cases, .. } => Ok(cases.iter().map(|c| c.args.clone()).collect()),
+        Tests::Stdio { .. } => Err(GenError::Stdio),
+        Tests::Check {
+            test,
+            bind,
+            call_check,
+            harness_prompt,
+        } => {
+            let job = Job {
+                source: reference.to_string(),
+                task: Task::Check {
+                    entry: entry.to_string(),
+                    prompt: harness_prompt.clone(),
+                    test: test.clone(),
+                    bind: bind.clone(),
+                    call_check: *call_check,
+                    budget: Duration::from_secs(60),
+                    record_calls: true,
+                },
+            };
+            match pool.run(&job)? {
+                JobResult::Check { load: Err(e), .. } => Err(GenError::Load(format!("{e:?}"))),
+                JobResult::Check { calls, outcome, .. } => {
+                    // A reference that fails its own tests still gives its calls.
+                    if let Some(o) = outcome
+                        && !matches!(o, CheckOutcome::Passed)
+                    {
+                        eprintln!(
+                            "note: {}: the reference does not pass its own tests ({o:?})",
+                            problem.task_id
+                        );
+                    }
+                    Ok(calls)
+                }
+                other => Err(GenError::Load(format!("unexpected answer {other:?}"))),
+            }
+        }
+    }
+}
+
+fn run_calls(
+    pool: &Pool,
+    source: &str,
+    entry: &str,
+    calls: &[Call],
+) -> Result<Vec<CallResult>, GenError> {
+    if calls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let job = Job {
+        source: source.to_string(),
+        task: Task::Calls {
+            entry: entry.to_string(),
+            calls: calls.to_vec(),
+            want_args: false,
+        },
+    };
+    match pool.run(&job)? {
+        JobResult::Calls { load: Err(e), .. } => Err(GenError::Load(format!("{e:?}"))),
+        JobResult::Calls { results, .. } => Ok(results),
+        other => Err(GenError::Load(format!("unexpected answer {other:?}"))),
+    }
+}
+
+/// The argument tuple as Python writes it: `(1, 'a')`.
+pub fn args_repr(args: &[PyValue]) -> String {
+    let parts: Vec<String> = args.iter().map(PyValue::repr).collect();
+    format!(
+        "({}{})",
+        parts.join(", "),
+        if args.len() == 1 { "," } else { "" }
+    )
+}
+
+fn describe_call(r: &CallResult) -> String {
+    match r {
+        CallResult::Returned { value, .. } => format!("returns {}", value.repr()),
+        CallResult::Raised { type_name, .. } => format!("raises {type_name}"),
+        CallResult::Unsupported { type_name } => format!("returns a {type_name}"),
+        CallResult::Timeout { .. } => "times out".into(),
+        CallResult::Crashed { why } => format!("crashes ({why})"),
+    }
+}
+
+fn describe_run(r: &RunResult) -> String {
+    match r {
+        RunResult::Returned(v) => format!("returns {}", v.repr()),
+        RunResult::ReturnedOther(s) => format!("returns {s}"),
+        RunResult::Raised(m) => format!("raises {m}"),
+        RunResult::Stopped(why) => format!("stopped ({why})"),
+    }
+}

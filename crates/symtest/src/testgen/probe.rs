@@ -1,0 +1,104 @@
+//! Branch coverage of the reference in CPython: the reference is compiled
+//! with a probe on each branch site (found by the byte offset of its
+//! condition or iterable, the same key the interpreter's sites carry) and
+//! run in the sandbox on every test input.
+
+use std::collections::BTreeSet;
+
+use symtest_explore::SiteId;
+use symtest_python::Program;
+use symtest_sandbox::PyValue;
+
+const PROBES: &str = include_str!("probe.py");
+
+/// The function the sandbox calls instead of the entry.
+pub const ENTRY: &str = "__symtest_entry__";
+
+fn py_str(s: &str) -> String {
+    PyValue::Str(s.to_string()).repr()
+}
+
+/// A program that loads `source` with probes on `sites`.
+pub fn instrumented(program: &Program, source: &str, entry: &str, sites: &[SiteId]) -> String {
+    let user = &program.sites().user;
+    let list: Vec<String> = sites
+        .iter()
+        .filter_map(|s| {
+            let u = user.get(s.0 as usize)?;
+            Some(format!("({}, {}, {})", s.0, py_str(u.kind.name()), u.key))
+        })
+        .collect();
+    format!(
+        "{PROBES}\n__symtest_load__({}, [{}], {})\n",
+        py_str(source),
+        list.join(", "),
+        py_str(entry)
+    )
+}
+
+/// What one probed call saw: the directions taken, and whether it raised.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Probed {
+    pub hits: BTreeSet<(u32, bool)>,
+    pub raised: Option<String>,
+}
+
+/// Reads the value the probed entry returns.
+pub fn parse_hits(v: &PyValue) -> Option<Probed> {
+    let PyValue::Tuple(parts) = v else {
+        return None;
+    };
+    let [PyValue::Str(kind), PyValue::Str(exc), PyValue::List(hits)] = parts.as_slice() else {
+        return None;
+    };
+    let mut out = Probed {
+        raised: (kind == "raised").then(|| exc.clone()),
+        ..Probed::default()
+    };
+    for h in hits {
+        let PyValue::Tuple(pair) = h else {
+            return None;
+        };
+        match pair.as_slice() {
+            [PyValue::Int(site), PyValue::Bool(taken)] => {
+                out.hits.insert((u32::try_from(site).ok()?, *taken));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_are_read_back() {
+        let v = PyValue::parse("('returned', '', [(0, True), (2, False)])").expect("literal");
+        let p = parse_hits(&v).expect("hits");
+        assert_eq!(
+            p.hits.into_iter().collect::<Vec<_>>(),
+            vec![(0, true), (2, false)]
+        );
+        assert!(p.raised.is_none());
+        let v = PyValue::parse("('raised', 'ValueError', [])").expect("literal");
+        assert_eq!(
+            parse_hits(&v).expect("hits").raised.as_deref(),
+            Some("ValueError")
+        );
+        assert!(parse_hits(&PyValue::None).is_none());
+    }
+
+    #[test]
+    fn the_program_names_every_site_by_offset() {
+        let src =
+            "def f(x):\n    if x > 1:\n        return [y for y in range(x) if y]\n    return 0\n";
+        let p = Program::parse(src).expect("parses");
+        let sites = p.reachable_sites("f").expect("sites");
+        let text = instrumented(&p, src, "f", &sites);
+        assert!(text.contains("'if', 17"), "{text}");
+        assert!(text.contains("'compif'"));
+        assert!(text.ends_with("'f')\n"));
+    }
+}

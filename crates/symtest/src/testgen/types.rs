@@ -1,0 +1,134 @@
+//! The type of each parameter, from what the user said (`--types`), the
+//! annotations, or the arguments the dataset's own tests pass (what
+//! MonkeyType does: run the reference and record the types it sees).
+
+use symtest_python::{Program, Ty, join_all};
+use symtest_sandbox::PyValue;
+
+/// `name:type` pairs given on the command line, e.g. `xs:list[int],k:int`.
+pub fn parse_overrides(text: &str) -> Result<Vec<(String, Ty)>, String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut items = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&text[start..]);
+    for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, ty) = item
+            .split_once(':')
+            .ok_or_else(|| format!("'{item}' should be NAME:TYPE (e.g. xs:list[int])"))?;
+        let ty = Ty::parse(ty.trim()).map_err(|e| format!("type of '{}': {e}", name.trim()))?;
+        out.push((name.trim().to_string(), ty));
+    }
+    Ok(out)
+}
+
+/// Where a parameter's type came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeSource {
+    Given,
+    Annotation,
+    Recorded,
+}
+
+impl TypeSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeSource::Given => "given",
+            TypeSource::Annotation => "annotation",
+            TypeSource::Recorded => "recorded",
+        }
+    }
+}
+
+/// The parameters to explore, with their types. Parameters with a default
+/// and no type from anywhere are left to their default.
+pub fn resolve(
+    program: &Program,
+    entry: &str,
+    given: &[(String, Ty)],
+    recorded: &[Vec<PyValue>],
+) -> Result<Vec<(String, Ty, TypeSource)>, String> {
+    let params = program.annotated_params(entry).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (i, (name, annotation, has_default)) in params.iter().enumerate() {
+        if let Some((_, t)) = given.iter().find(|(n, _)| n == name) {
+            out.push((name.clone(), t.clone(), TypeSource::Given));
+            continue;
+        }
+        if let Some(t) = annotation {
+            out.push((name.clone(), t.clone(), TypeSource::Annotation));
+            continue;
+        }
+        let seen: Vec<&PyValue> = recorded.iter().filter_map(|c| c.get(i)).collect();
+        if !seen.is_empty() {
+            out.push((
+                name.clone(),
+                join_all(seen.into_iter().map(Ty::of_value)),
+                TypeSource::Recorded,
+            ));
+            continue;
+        }
+        if *has_default {
+            break;
+        }
+        return Err(format!(
+            "no type for parameter '{name}' of {entry}: it has no annotation and the dataset's \
+             tests never pass it; give --types {name}:TYPE"
+        ));
+    }
+    for (n, _) in given {
+        if !params.iter().any(|(p, _, _)| p == n) {
+            return Err(format!(
+                "--types names '{n}', which is not a parameter of {entry}"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_split_at_top_level_commas() {
+        let t = parse_overrides("d:dict[str, int], n:int").expect("parses");
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].1.to_string(), "dict[str, int]");
+        assert!(parse_overrides("n").is_err());
+        assert!(parse_overrides("n:widget").is_err());
+    }
+
+    #[test]
+    fn given_beats_annotation_beats_recorded() {
+        let p = Program::parse("def f(a: int, b, c=3):\n    return a\n").expect("parses");
+        let rec = vec![vec![PyValue::Int(1.into()), PyValue::Str("x".into())]];
+        let r = resolve(&p, "f", &[], &rec).expect("resolves");
+        assert_eq!(r.len(), 2, "c keeps its default");
+        assert_eq!(
+            (r[0].1.to_string(), r[0].2),
+            ("int".into(), TypeSource::Annotation)
+        );
+        assert_eq!(
+            (r[1].1.to_string(), r[1].2),
+            ("str".into(), TypeSource::Recorded)
+        );
+        let given = parse_overrides("a:float").expect("parses");
+        let r = resolve(&p, "f", &given, &rec).expect("resolves");
+        assert_eq!(r[0].2, TypeSource::Given);
+        let err = resolve(&p, "f", &[], &[]).expect_err("b has no type");
+        assert!(err.contains("--types b:"), "{err}");
+        assert!(resolve(&p, "f", &parse_overrides("zz:int").expect("parses"), &rec).is_err());
+    }
+}
