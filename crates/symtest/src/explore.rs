@@ -68,33 +68,10 @@ pub fn explore_python(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<MinicResult, String> {
     let program = Program::parse(&job.source).map_err(|e| e.to_string())?;
-    let params = program
-        .annotated_params(&job.entry)
-        .map_err(|e| e.to_string())?;
-    let mut typed = Vec::new();
-    for (name, annotation, has_default) in params {
-        match job.types.iter().find(|(n, _)| *n == name) {
-            Some((_, t)) => typed.push((name, t.clone())),
-            None => match annotation {
-                Some(t) => typed.push((name, t)),
-                None if has_default => break,
-                None => {
-                    return Err(format!(
-                        "parameter '{name}' of {} has no annotation: give --types {name}:TYPE",
-                        job.entry
-                    ));
-                }
-            },
-        }
-    }
-    for (n, _) in &job.types {
-        if !typed.iter().any(|(p, _)| p == n) {
-            return Err(format!(
-                "--types names '{n}', which is not a parameter of {}",
-                job.entry
-            ));
-        }
-    }
+    let typed = crate::testgen::types::resolve(&program, &job.entry, &job.types, &[])?
+        .into_iter()
+        .map(|(name, ty, _)| (name, ty))
+        .collect();
     let mut subject = PySubject::new(&program, &job.entry, typed).map_err(|e| e.to_string())?;
     for a in &job.assume {
         subject.add_precondition(a).map_err(|e| e.to_string())?;

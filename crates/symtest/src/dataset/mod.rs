@@ -69,6 +69,11 @@ impl Tests {
     }
 }
 
+/// An argument list as the Python tuple it is: `(1, 'a')`, `(3,)`.
+pub fn args_repr(args: &[PyValue]) -> String {
+    PyValue::Tuple(args.to_vec()).repr()
+}
+
 #[derive(Clone, Debug)]
 pub struct CallCase {
     pub args: Vec<PyValue>,

@@ -10,7 +10,7 @@ use symtest_sandbox::{
     py_eq,
 };
 
-use crate::dataset::{CallCase, StdioCase, Tests};
+use crate::dataset::{CallCase, StdioCase, Tests, args_repr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,10 +139,6 @@ pub struct Verdict {
     pub passed: usize,
     pub total: usize,
     pub first_failure: Option<Failure>,
-}
-
-fn args_repr(args: &[PyValue]) -> String {
-    PyValue::Tuple(args.to_vec()).repr()
 }
 
 fn load_verdict(e: &LoadError, total: usize) -> Verdict {

@@ -7,7 +7,7 @@
 mod minimise;
 mod probe;
 mod suite;
-mod types;
+pub(crate) mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
@@ -23,7 +23,7 @@ use symtest_sandbox::{
 use symtest_solve::{Answer, Solver, SolverOptions};
 use thiserror::Error;
 
-use crate::dataset::{Problem, Tests};
+use crate::dataset::{Problem, Tests, args_repr};
 pub use minimise::greedy_cover;
 pub use suite::{pytest_file, suite_row};
 pub use types::{TypeSource, parse_overrides};
@@ -550,14 +550,9 @@ fn run_calls(
     }
 }
 
-/// The argument tuple as Python writes it: `(1, 'a')`.
-pub fn args_repr(args: &[PyValue]) -> String {
-    let parts: Vec<String> = args.iter().map(PyValue::repr).collect();
-    format!(
-        "({}{})",
-        parts.join(", "),
-        if args.len() == 1 { "," } else { "" }
-    )
+/// A string as a Python literal.
+pub(crate) fn py_str(s: &str) -> String {
+    PyValue::Str(s.to_string()).repr()
 }
 
 fn describe_call(r: &CallResult) -> String {

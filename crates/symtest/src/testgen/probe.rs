@@ -7,16 +7,14 @@ use std::collections::BTreeSet;
 
 use symtest_explore::SiteId;
 use symtest_python::Program;
+
+use super::py_str;
 use symtest_sandbox::PyValue;
 
 const PROBES: &str = include_str!("probe.py");
 
 /// The function the sandbox calls instead of the entry.
 pub const ENTRY: &str = "__symtest_entry__";
-
-fn py_str(s: &str) -> String {
-    PyValue::Str(s.to_string()).repr()
-}
 
 /// A program that loads `source` with probes on `sites`.
 pub fn instrumented(program: &Program, source: &str, entry: &str, sites: &[SiteId]) -> String {

@@ -1,9 +1,9 @@
 //! The TestSuite row (DESIGN.md, Formats) and the readable pytest file.
 
 use serde_json::{Value as Json, json};
-use symtest_sandbox::PyValue;
 
-use super::{Generated, args_repr};
+use super::{Generated, py_str};
+use crate::dataset::args_repr;
 
 /// One line of the suites file.
 pub fn suite_row(g: &Generated) -> Json {
@@ -66,10 +66,6 @@ pub fn suite_row(g: &Generated) -> Json {
             "total_ms": s.total_ms.round(),
         },
     })
-}
-
-fn py_str(s: &str) -> String {
-    PyValue::Str(s.to_string()).repr()
 }
 
 /// A pytest module that checks the reference (or, with `SYMTEST_MODULE`

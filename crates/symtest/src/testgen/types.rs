@@ -82,9 +82,13 @@ pub fn resolve(
         if *has_default {
             break;
         }
+        let calls = if recorded.is_empty() {
+            ""
+        } else {
+            " and the dataset's calls never pass it"
+        };
         return Err(format!(
-            "no type for parameter '{name}' of {entry}: it has no annotation and the dataset's \
-             tests never pass it; give --types {name}:TYPE"
+            "parameter '{name}' of {entry} has no annotation{calls}: give --types {name}:TYPE"
         ));
     }
     for (n, _) in given {
