@@ -27,6 +27,28 @@ fn raise_open_files() {
     }
 }
 
+/// Trainers open hundreds of connections at once; tokio's default accept
+/// backlog (1024) overflows under such a burst and the kernel then resets
+/// some of them, so the backlog is as deep as the kernel allows.
+const BACKLOG: u32 = 4096;
+
+async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("the host name resolves to no address")))
+}
+
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     raise_open_files();
     let opts = grade_options(&args.judge)?;
@@ -40,7 +62,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        let listener = listen(&args.host, args.port)
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let addr = listener.local_addr()?;
