@@ -13,7 +13,7 @@ use symtest_term::{Model, Sort, Term, Value, Var};
 
 use crate::fxhash::FxHashMap;
 use crate::interp::{term_of, val_of_value};
-use crate::sites::SiteId;
+use crate::sites::{SiteId, VARIANT_SITE};
 use crate::ty::Ty;
 use crate::value::{DictFlavor, DictObj, ListObj, SetObj, TupleObj, Val, key_of};
 
@@ -49,6 +49,8 @@ pub(crate) trait Source {
     fn input(&mut self, name: &str, sort: Sort) -> (Value, Option<Term>);
     /// An assumption about inputs; `holds` tells whether this run's values satisfy it.
     fn assume(&mut self, cond: &Term, holds: bool);
+    /// A decision about inputs the explorer should try both ways.
+    fn decide(&mut self, cond: &Term, taken: bool);
 }
 
 /// Inputs from the explorer, with shadows.
@@ -66,6 +68,12 @@ impl Source for TracerSource<'_> {
         // A seed outside the generated range is still run, just not constrained.
         if holds && !cond.is_const() {
             self.tracer.assume(INPUT_SITE, cond, true);
+        }
+    }
+
+    fn decide(&mut self, cond: &Term, taken: bool) {
+        if !cond.is_const() {
+            self.tracer.branch(VARIANT_SITE, cond, taken);
         }
     }
 }
@@ -90,6 +98,8 @@ impl Source for ModelSource<'_> {
     }
 
     fn assume(&mut self, _cond: &Term, _holds: bool) {}
+
+    fn decide(&mut self, _cond: &Term, _taken: bool) {}
 }
 
 pub(crate) struct Builder<'s> {
@@ -160,6 +170,50 @@ impl Builder<'_> {
             }
         }
         self.src.assume(&Term::and(conds), holds);
+    }
+
+    /// A parameter's value. Its variant (which member of a union, `None` or
+    /// not) is a decision the explorer takes both ways; nested variants
+    /// stay assumptions, since they appear mid-run as containers grow.
+    pub fn build_param(&mut self, ty: &Ty, name: &str) -> Val {
+        match ty {
+            Ty::Optional(inner) => {
+                let (v, t) = self.src.input(&format!("{name}.is_none"), Sort::Bool);
+                let none = v.as_bool() == Some(true);
+                if let Some(t) = &t {
+                    self.src.decide(t, none);
+                }
+                if none {
+                    Val::None
+                } else {
+                    self.build(inner, name)
+                }
+            }
+            Ty::Union(tys) if !tys.is_empty() => {
+                let (v, t) = self.src.input(&format!("{name}.kind"), Sort::Int);
+                let k = v
+                    .as_int()
+                    .and_then(num_traits::ToPrimitive::to_i64)
+                    .unwrap_or(0)
+                    .clamp(0, tys.len() as i64 - 1) as usize;
+                if let Some(t) = &t {
+                    let n = tys.len() as i64;
+                    let raw = v.as_int().and_then(num_traits::ToPrimitive::to_i64);
+                    let range = Term::and([t.greater_eq(&Term::int(0)), t.less(&Term::int(n))]);
+                    self.src
+                        .assume(&range, raw.is_some_and(|r| (0..n).contains(&r)));
+                    for i in 0..tys.len() - 1 {
+                        self.src.decide(&t.equal(&Term::int(i as i64)), i == k);
+                        if i == k {
+                            break;
+                        }
+                    }
+                }
+                let variant = &tys[k];
+                self.build(variant, &format!("{name}|{}", variant.tag()))
+            }
+            _ => self.build(ty, name),
+        }
     }
 
     pub fn build(&mut self, ty: &Ty, name: &str) -> Val {

@@ -53,10 +53,30 @@ pub struct UserSite {
     pub function: Option<usize>,
 }
 
-#[derive(Clone, Debug, Default)]
+/// Where the length of a symbolic container is decided when an operation
+/// consumes it whole (`sorted(xs)`, `sum(xs)`, `', '.join(ws)`): the
+/// decisions come first, so runs with other lengths branch there.
+pub const LENGTH_SITE: SiteId = SiteId(INTERNAL_BASE);
+
+/// Where a parameter's variant is decided (`int | float`, `Optional`).
+pub const VARIANT_SITE: SiteId = SiteId(INTERNAL_BASE + 1);
+
+#[derive(Clone, Debug)]
 pub struct Sites {
     pub user: Vec<UserSite>,
     pub internal: Vec<(&'static str, Pos)>,
+}
+
+impl Default for Sites {
+    fn default() -> Self {
+        Sites {
+            user: Vec::new(),
+            internal: vec![
+                ("length of a container used whole", Pos::default()),
+                ("variant of a parameter", Pos::default()),
+            ],
+        }
+    }
 }
 
 impl Sites {
@@ -85,6 +105,11 @@ impl Sites {
 
     pub fn is_user(site: SiteId) -> bool {
         site.0 < INTERNAL_BASE
+    }
+
+    /// An internal decision (not an assumption's pseudo-site).
+    pub fn is_internal(site: SiteId) -> bool {
+        site.0 >= INTERNAL_BASE && site != PIN_SITE && site != SiteId::DOMAIN
     }
 
     pub fn describe(&self, site: SiteId) -> String {

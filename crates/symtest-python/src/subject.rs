@@ -140,7 +140,7 @@ impl<'p> PySubject<'p> {
         };
         self.params
             .iter()
-            .map(|(name, ty)| to_pyvalue(&b.build(ty, name)))
+            .map(|(name, ty)| to_pyvalue(&b.build_param(ty, name)))
             .collect()
     }
 
@@ -166,7 +166,7 @@ impl Subject for PySubject<'_> {
             };
             self.params
                 .iter()
-                .map(|(name, ty)| b.build(ty, name))
+                .map(|(name, ty)| b.build_param(ty, name))
                 .collect()
         };
         let module = self.program.module();

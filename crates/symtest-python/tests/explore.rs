@@ -177,3 +177,47 @@ fn preconditions_restrict_inputs() {
     }
     assert!(e.exploration.paths.len() >= 2);
 }
+
+fn outputs(src: &str, entry: &str, e: &Explored) -> BTreeSet<String> {
+    e.runs.iter().map(|(a, _)| run(src, entry, a)).collect()
+}
+
+#[test]
+fn comparisons_used_as_values_fork() {
+    // No `if`: the outcomes live in a returned `and` and a comparison.
+    let src = "def f(n: int):\n    return n % 2 == 0 and n >= 8\n";
+    let e = explore_fn(src, "f", &[("n", Ty::Int)], &[]);
+    let outs = outputs(src, "f", &e);
+    assert!(
+        outs.iter().any(|o| o.contains("true")) && outs.iter().any(|o| o.contains("false")),
+        "{outs:?}"
+    );
+    // Odd; even below 8; even from 8 on.
+    assert!(e.exploration.paths.len() >= 3, "{:?}", e.runs);
+}
+
+#[test]
+fn a_sorted_list_keeps_its_length_explorable() {
+    // sorted() consumes the list whole; runs of another length must still
+    // be explorable, not divergences.
+    let src = "def median(l: list[int]):\n    l = sorted(l)\n    if len(l) % 2 == 1:\n        return l[len(l) // 2]\n    return (l[len(l) // 2 - 1] + l[len(l) // 2]) / 2.0\n";
+    let e = explore_fn(src, "median", &[("l", Ty::List(Box::new(Ty::Int)))], &[]);
+    assert!(e.missing.is_empty(), "missing {:?}", e.missing);
+    let lens: BTreeSet<usize> = e
+        .runs
+        .iter()
+        .filter_map(|(a, _)| match &a[0] {
+            PyValue::List(xs) => Some(xs.len()),
+            _ => None,
+        })
+        .collect();
+    assert!(lens.iter().any(|n| *n >= 2 && n % 2 == 0), "{lens:?}");
+    assert!(e.exploration.divergences.is_empty());
+}
+
+#[test]
+fn union_parameters_are_explored_in_every_variant() {
+    let src = "def f(x):\n    if isinstance(x, int):\n        return 'int'\n    return 'float'\n";
+    let e = explore_fn(src, "f", &[("x", Ty::Union(vec![Ty::Int, Ty::Float]))], &[]);
+    assert!(e.missing.is_empty(), "missing {:?}", e.missing);
+}

@@ -157,9 +157,14 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 120, value_name = "N")]
     pub max_boundary: usize,
 
-    /// Time limit of one call of the reference in CPython, in seconds
-    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    /// Time limit of one call of the reference in CPython, in seconds; slower
+    /// inputs are dropped, as every graded sample would pay for them
+    #[arg(long, default_value_t = 0.5, value_name = "SECS")]
     pub call_timeout: f64,
+
+    /// Time limit for one solver query, in seconds
+    #[arg(long, default_value_t = 0.5, value_name = "SECS")]
+    pub query_timeout: f64,
 
     /// Solver: z3, gd or portfolio
     #[arg(long, default_value = "z3", value_name = "KIND")]

@@ -171,12 +171,12 @@ impl Interp<'_> {
     fn preconditions(&mut self, body: &[Stmt], docstring: bool, env: &Rc<Env>) -> R<usize> {
         let extra = std::mem::take(&mut self.extra_preconditions);
         for (e, site) in extra.iter() {
-            let v = self.eval(e, env)?;
+            let v = self.eval_test(e, env)?;
             self.assume_truth(&v, *site)?;
         }
         let mut i = usize::from(docstring);
         while let Some(Stmt::Assert { test, site, .. }) = body.get(i) {
-            let v = self.eval(test, env)?;
+            let v = self.eval_test(test, env)?;
             self.assume_truth(&v, *site)?;
             i += 1;
         }

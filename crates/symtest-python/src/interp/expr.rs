@@ -20,6 +20,72 @@ pub(crate) type Keywords = Vec<(Name, Val)>;
 pub(crate) type EachFn<'f, 'a> = dyn FnMut(&mut Interp<'a>, Option<Val>, Val) -> R<bool> + 'f;
 
 impl<'a> Interp<'a> {
+    /// Evaluates an expression whose truth a branch is about to test: its
+    /// comparisons stay symbolic for that branch (and its site) to decide.
+    pub(crate) fn eval_test(&mut self, e: &Expr, env: &Rc<Env>) -> R<Val> {
+        match &e.kind {
+            ExprKind::BoolOp { .. } | ExprKind::Compare { .. } => self.eval_decision(e, env, false),
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+                ..
+            } => {
+                let v = self.eval_test(operand, env)?;
+                let (t, cond) = self.truth(&v)?;
+                Ok(Val::Bool(!t, cond.map(|c| !&c)))
+            }
+            _ => self.eval(e, env),
+        }
+    }
+
+    /// A comparison or `and`/`or`. Where its outcome is used as a value
+    /// (`return n >= 8`, `count += x == y`), the path forks on it: both
+    /// outcomes are behaviours a test should see, and the comparison's
+    /// edge gets boundary inputs like a branch's does.
+    fn eval_decision(&mut self, e: &Expr, env: &Rc<Env>, as_value: bool) -> R<Val> {
+        match &e.kind {
+            ExprKind::BoolOp {
+                is_and,
+                values,
+                site,
+            } => {
+                let (last, init) = values
+                    .split_last()
+                    .ok_or_else(|| Flow::Stop("empty boolean operation".into()))?;
+                for v in init {
+                    let x = self.eval_test(v, env)?;
+                    let t = self.test(&x, *site)?;
+                    if t != *is_and {
+                        return Ok(if as_value { x } else { Val::bool(t) });
+                    }
+                }
+                if as_value {
+                    self.eval(last, env)
+                } else {
+                    self.eval_test(last, env)
+                }
+            }
+            ExprKind::Compare { left, rest, site } => {
+                let mut a = self.eval(left, env)?;
+                let n = rest.len();
+                for (i, (op, e)) in rest.iter().enumerate() {
+                    let b = self.eval(e, env)?;
+                    let (res, cond) = self.compare(*op, &a, &b, *site)?;
+                    if i + 1 == n && !as_value {
+                        return Ok(Val::Bool(res, cond));
+                    }
+                    self.decide(*site, cond.as_ref(), res);
+                    if !res || i + 1 == n {
+                        return Ok(Val::bool(res));
+                    }
+                    a = b;
+                }
+                Ok(Val::bool(true))
+            }
+            _ => self.eval(e, env),
+        }
+    }
+
     pub(crate) fn eval(&mut self, e: &Expr, env: &Rc<Env>) -> R<Val> {
         match &e.kind {
             ExprKind::Const(c) => Ok(const_val(c)),
@@ -46,47 +112,14 @@ impl<'a> Interp<'a> {
                     UnaryOp::Invert => self.invert(v),
                 }
             }
-            ExprKind::BoolOp {
-                is_and,
-                values,
-                site,
-            } => {
-                let (last, init) = values
-                    .split_last()
-                    .ok_or_else(|| Flow::Stop("empty boolean operation".into()))?;
-                for v in init {
-                    let x = self.eval(v, env)?;
-                    let t = self.test(&x, *site)?;
-                    if t != *is_and {
-                        return Ok(x);
-                    }
-                }
-                self.eval(last, env)
-            }
-            ExprKind::Compare { left, rest, site } => {
-                let mut a = self.eval(left, env)?;
-                let n = rest.len();
-                for (i, (op, e)) in rest.iter().enumerate() {
-                    let b = self.eval(e, env)?;
-                    let (res, cond) = self.compare(*op, &a, &b, *site)?;
-                    if i + 1 == n {
-                        return Ok(Val::Bool(res, cond));
-                    }
-                    self.decide(*site, cond.as_ref(), res);
-                    if !res {
-                        return Ok(Val::bool(false));
-                    }
-                    a = b;
-                }
-                Ok(Val::bool(true))
-            }
+            ExprKind::BoolOp { .. } | ExprKind::Compare { .. } => self.eval_decision(e, env, true),
             ExprKind::IfExp {
                 test,
                 body,
                 orelse,
                 site,
             } => {
-                let t = self.eval(test, env)?;
+                let t = self.eval_test(test, env)?;
                 if self.test(&t, *site)? {
                     self.eval(body, env)
                 } else {
@@ -400,7 +433,7 @@ impl<'a> Interp<'a> {
             self.step()?;
             self.assign(&g.target, item, cenv)?;
             for (cond, site) in &g.ifs {
-                let v = self.eval(cond, cenv)?;
+                let v = self.eval_test(cond, cenv)?;
                 if !self.test(&v, *site)? {
                     continue 'items;
                 }

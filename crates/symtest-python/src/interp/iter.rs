@@ -10,7 +10,7 @@ use symtest_term::Term;
 
 use super::{Flow, Interp, R, type_error};
 use crate::int::PyInt;
-use crate::sites::SiteId;
+use crate::sites::{LENGTH_SITE, SiteId};
 use crate::value::{IterObj, RangeObj, Val};
 
 /// How many values a range yields.
@@ -303,9 +303,23 @@ impl Interp<'_> {
         })
     }
 
-    /// All values of an iterable, without reporting decisions for
-    /// containers (the caller consumes them whole).
+    /// All values of an iterable. A container of symbolic length has it
+    /// decided first, element by element as a `for` loop would.
     pub(crate) fn collect(&mut self, v: &Val) -> R<Vec<Val>> {
+        let len = match v {
+            Val::List(l) => l.borrow().len.clone().map(|t| (t, l.borrow().items.len())),
+            Val::Tuple(t) => t.len.clone().map(|l| (l, t.items.len())),
+            Val::Str(s, Some(t)) => Some((t.str_len(), s.chars().count())),
+            _ => None,
+        };
+        if let Some((t, n)) = len
+            && !t.is_const()
+        {
+            for i in 0..=n {
+                let more = t.greater(&Term::int(i as i64));
+                self.decide(LENGTH_SITE, Some(&more), i < n);
+            }
+        }
         match v {
             Val::List(l) => Ok(l.borrow().items.clone()),
             Val::Tuple(t) => Ok(t.items.clone()),

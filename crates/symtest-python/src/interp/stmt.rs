@@ -50,7 +50,7 @@ impl Interp<'_> {
                 body,
                 orelse,
             } => {
-                let v = self.eval(test, env)?;
+                let v = self.eval_test(test, env)?;
                 let taken = self.test(&v, *site)?;
                 return self.exec_block(if taken { body } else { orelse }, env);
             }
@@ -60,7 +60,7 @@ impl Interp<'_> {
                 body,
                 orelse,
             } => loop {
-                let v = self.eval(test, env)?;
+                let v = self.eval_test(test, env)?;
                 if !self.test(&v, *site)? {
                     return self.exec_block(orelse, env);
                 }
@@ -114,7 +114,7 @@ impl Interp<'_> {
                 return Err(self.exception_of(v)?);
             }
             Stmt::Assert { test, msg, site } => {
-                let v = self.eval(test, env)?;
+                let v = self.eval_test(test, env)?;
                 if !self.test(&v, *site)? {
                     let args = match msg {
                         Some(m) => vec![self.eval(m, env)?],

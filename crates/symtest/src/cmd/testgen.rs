@@ -113,6 +113,7 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         no_minimise: args.no_minimise,
         solver: SolverOptions {
             kind: args.solver,
+            query_timeout: Some(seconds(args.query_timeout, "--query-timeout")?),
             ..GenOptions::default().solver
         },
         interrupt: Some(stop.clone()),

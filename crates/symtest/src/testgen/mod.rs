@@ -15,7 +15,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use symtest_explore::{ExploreOptions, Strategy, boundary, explore};
-use symtest_python::{Limits as PyLimits, Program, PySubject, RunResult, Ty};
+use symtest_python::{Limits as PyLimits, Program, PySubject, RunResult, Sites, Ty};
 use symtest_sandbox::{
     Call, CallResult, CheckOutcome, Job, JobResult, Pool, PyValue, SandboxError, Task, Tolerance,
     py_eq,
@@ -78,10 +78,10 @@ impl Default for GenOptions {
             timeout: Duration::from_secs(3),
             max_runs: 400,
             max_boundary: 120,
-            call_timeout: Duration::from_secs(2),
+            call_timeout: Duration::from_millis(500),
             no_minimise: false,
             solver: SolverOptions {
-                query_timeout: Some(Duration::from_secs(2)),
+                query_timeout: Some(Duration::from_millis(500)),
                 ..SolverOptions::default()
             },
             interrupt: None,
@@ -190,11 +190,20 @@ struct Candidate {
     path: Option<String>,
     /// The comparison edge it sits on: `(site, side)`.
     edge: Option<(u32, bool)>,
+    /// The directions its path took at the interpreter's internal decisions
+    /// (`and`/`or` operands, comparisons used as values), which CPython's
+    /// branch probes do not see.
+    conditions: Vec<(u32, bool)>,
+    /// Consecutive decisions of its path: in `if l == 0 or l == 1`, only the
+    /// pair (first operand false, branch taken) tells `l == 1` from `l == 0`.
+    pairs: Vec<[(u32, bool); 2]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Item {
     Branch(u32, bool),
+    Condition(u32, bool),
+    Pair([(u32, bool); 2]),
     Output(String),
     Edge(u32, bool),
 }
@@ -245,7 +254,8 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
         max_runs: Some(opts.max_runs),
-        timeout: Some(opts.timeout),
+        // A third of the budget is kept for the boundary queries.
+        timeout: Some(opts.timeout.mul_f64(2.0 / 3.0)),
         interrupt: opts.interrupt.clone(),
         seeds,
         ..ExploreOptions::default()
@@ -274,6 +284,8 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             origin: Origin::Dataset,
             path: None,
             edge: None,
+            conditions: Vec::new(),
+            pairs: Vec::new(),
         })
         .collect();
     for p in &ex.paths {
@@ -283,12 +295,21 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
                 origin: Origin::Symbolic,
                 path: Some(p.constraint.named().to_string()),
                 edge: None,
+                conditions: p
+                    .constraint
+                    .0
+                    .iter()
+                    .filter(|l| !l.assumed && Sites::is_internal(l.site))
+                    .map(|l| (l.site.0, l.taken))
+                    .collect(),
+                pairs: decision_pairs(&p.constraint),
             });
         }
     }
 
-    // Boundary inputs: each path's comparisons, on their edges.
-    let deadline = Instant::now() + opts.timeout;
+    // Boundary inputs: each path's comparisons, on their edges, within
+    // what is left of the same budget.
+    let deadline = explore_started + opts.timeout;
     let mut asked = 0;
     let mut edges_found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
     'paths: for p in &ex.paths {
@@ -312,6 +333,8 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
                         origin: Origin::Boundary,
                         path: Some(p.constraint.named().to_string()),
                         edge: Some(key),
+                        conditions: Vec::new(),
+                        pairs: Vec::new(),
                     });
                 }
             }
@@ -324,6 +347,9 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     let mut seen = HashSet::new();
     candidates.retain(|c| seen.insert((c.origin == Origin::Dataset, args_repr(&c.args))));
     stats.candidates = candidates.len();
+    // Small inputs first: the sandbox gives up on a job after a few
+    // timeouts, and the slow inputs are the large ones.
+    candidates.sort_by_key(|c| (c.origin != Origin::Dataset, args_repr(&c.args).len()));
 
     // CPython: expected outputs from the reference as it is, coverage from
     // the reference with probes.
@@ -339,13 +365,26 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         .reachable_sites(&entry)
         .map_err(|e| GenError::Types(e.to_string()))?;
     let probed_src = probe::instrumented(&program, &reference, &entry, &sites);
-    let probed: Vec<Option<probe::Probed>> = run_calls(pool, &probed_src, probe::ENTRY, &calls)?
-        .iter()
-        .map(|r| match r {
-            CallResult::Returned { value, .. } => probe::parse_hits(value),
-            _ => None,
+    // Inputs the reference cannot finish are dropped anyway: they are not
+    // run a second time for coverage.
+    let finished: Vec<usize> = (0..calls.len())
+        .filter(|&i| {
+            matches!(
+                expected[i],
+                CallResult::Returned { .. } | CallResult::Raised { .. }
+            )
         })
         .collect();
+    let probe_calls: Vec<Call> = finished.iter().map(|&i| calls[i].clone()).collect();
+    let mut probed: Vec<Option<probe::Probed>> = vec![None; calls.len()];
+    for (&i, r) in finished
+        .iter()
+        .zip(run_calls(pool, &probed_src, probe::ENTRY, &probe_calls)?)
+    {
+        if let CallResult::Returned { value, .. } = r {
+            probed[i] = probe::parse_hits(&value);
+        }
+    }
 
     // Fidelity: the interpreter against CPython on every input.
     let limits = PyLimits {
@@ -353,6 +392,9 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         ..PyLimits::default()
     };
     for (c, r) in candidates.iter().zip(&expected) {
+        if !matches!(r, CallResult::Returned { .. } | CallResult::Raised { .. }) {
+            continue;
+        }
         let ours = program.run(&entry, &c.args, limits.clone());
         let agree = match (&ours, r) {
             (RunResult::Returned(v), CallResult::Returned { value, .. }) => {
@@ -407,6 +449,8 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         if let Some((s, d)) = c.edge {
             items.insert(Item::Edge(s, d));
         }
+        items.extend(c.conditions.iter().map(|&(s, d)| Item::Condition(s, d)));
+        items.extend(c.pairs.iter().map(|&p| Item::Pair(p)));
         tests.push((
             TestCase {
                 args: c.args,
@@ -524,6 +568,18 @@ fn dataset_calls(
             }
         }
     }
+}
+
+/// The distinct pairs of consecutive decisions (assumptions left out).
+fn decision_pairs(path: &symtest_explore::PathConstraint) -> Vec<[(u32, bool); 2]> {
+    let decisions: Vec<(u32, bool)> = path
+        .0
+        .iter()
+        .filter(|l| !l.assumed)
+        .map(|l| (l.site.0, l.taken))
+        .collect();
+    let pairs: BTreeSet<[(u32, bool); 2]> = decisions.windows(2).map(|w| [w[0], w[1]]).collect();
+    pairs.into_iter().collect()
 }
 
 fn run_calls(

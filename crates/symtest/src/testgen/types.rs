@@ -72,11 +72,16 @@ pub fn resolve(
         }
         let seen: Vec<&PyValue> = recorded.iter().filter_map(|c| c.get(i)).collect();
         if !seen.is_empty() {
-            out.push((
-                name.clone(),
-                join_all(seen.into_iter().map(Ty::of_value)),
-                TypeSource::Recorded,
-            ));
+            let tys: Vec<Ty> = seen.into_iter().map(Ty::of_value).collect();
+            // A parameter passed both ints and floats is kept a union, as
+            // MonkeyType records it: the reference may tell them apart
+            // (`isinstance(x, int)`), and the seeds then start both ways.
+            let both = tys.contains(&Ty::Int) && tys.contains(&Ty::Float);
+            let ty = match join_all(tys) {
+                Ty::Float if both => Ty::Union(vec![Ty::Int, Ty::Float]),
+                t => t,
+            };
+            out.push((name.clone(), ty, TypeSource::Recorded));
             continue;
         }
         if *has_default {
