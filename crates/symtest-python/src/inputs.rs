@@ -190,18 +190,8 @@ impl Builder<'_> {
                 }
             }
             Ty::Union(tys) if !tys.is_empty() => {
-                let (v, t) = self.src.input(&format!("{name}.kind"), Sort::Int);
-                let k = v
-                    .as_int()
-                    .and_then(num_traits::ToPrimitive::to_i64)
-                    .unwrap_or(0)
-                    .clamp(0, tys.len() as i64 - 1) as usize;
+                let (k, t) = self.variant(name, tys.len());
                 if let Some(t) = &t {
-                    let n = tys.len() as i64;
-                    let raw = v.as_int().and_then(num_traits::ToPrimitive::to_i64);
-                    let range = Term::and([t.greater_eq(&Term::int(0)), t.less(&Term::int(n))]);
-                    self.src
-                        .assume(&range, raw.is_some_and(|r| (0..n).contains(&r)));
                     for i in 0..tys.len() - 1 {
                         self.src.decide(&t.equal(&Term::int(i as i64)), i == k);
                         if i == k {
@@ -309,23 +299,26 @@ impl Builder<'_> {
                 }
             }
             Ty::Union(tys) => {
-                let (v, t) = self.src.input(&format!("{name}.kind"), Sort::Int);
-                let k = v
-                    .as_int()
-                    .and_then(num_traits::ToPrimitive::to_i64)
-                    .unwrap_or(0);
-                if let Some(t) = &t {
-                    let cond = Term::and([
-                        t.greater_eq(&Term::int(0)),
-                        t.less(&Term::int(tys.len() as i64)),
-                    ]);
-                    self.src.assume(&cond, (0..tys.len() as i64).contains(&k));
-                }
-                let k = k.clamp(0, tys.len() as i64 - 1) as usize;
+                let (k, _) = self.variant(name, tys.len());
                 let variant = &tys[k];
                 self.build(variant, &format!("{name}|{}", variant.tag()))
             }
         }
+    }
+
+    /// Which of `n` variants a union-typed value takes: its `.kind`
+    /// variable, assumed within `0..n`.
+    fn variant(&mut self, name: &str, n: usize) -> (usize, Option<Term>) {
+        let (v, t) = self.src.input(&format!("{name}.kind"), Sort::Int);
+        let k = v
+            .as_int()
+            .and_then(num_traits::ToPrimitive::to_i64)
+            .unwrap_or(0);
+        if let Some(t) = &t {
+            let cond = Term::and([t.greater_eq(&Term::int(0)), t.less(&Term::int(n as i64))]);
+            self.src.assume(&cond, (0..n as i64).contains(&k));
+        }
+        (k.clamp(0, n as i64 - 1) as usize, t)
     }
 }
 

@@ -56,15 +56,8 @@ fn explore_fn(src: &str, entry: &str, params: &[(&str, Ty)], pre: &[&str]) -> Ex
     }
 }
 
-fn run(src: &str, entry: &str, args: &[PyValue]) -> String {
-    let program = Program::parse(src).expect("parses");
-    format!("{:?}", program.run(entry, args, Default::default()))
-}
-
-#[test]
-fn nonlinear_condition_on_two_inputs() {
-    let src = "def f(x: int, y: int):\n    if x * x == 49 and y == x + 2:\n        return 'hit'\n    return 'miss'\n";
-    let e = explore_fn(src, "f", &[("x", Ty::Int), ("y", Ty::Int)], &[]);
+/// Every branch direction of the entry was taken; the failure says why not.
+fn assert_all_covered(e: &Explored) {
     assert!(
         e.missing.is_empty(),
         "missing {:?} runs {:?} unknown {:?} stop {:?}",
@@ -77,6 +70,18 @@ fn nonlinear_condition_on_two_inputs() {
             .collect::<Vec<_>>(),
         e.exploration.stop
     );
+}
+
+fn run(src: &str, entry: &str, args: &[PyValue]) -> String {
+    let program = Program::parse(src).expect("parses");
+    format!("{:?}", program.run(entry, args, Default::default()))
+}
+
+#[test]
+fn nonlinear_condition_on_two_inputs() {
+    let src = "def f(x: int, y: int):\n    if x * x == 49 and y == x + 2:\n        return 'hit'\n    return 'miss'\n";
+    let e = explore_fn(src, "f", &[("x", Ty::Int), ("y", Ty::Int)], &[]);
+    assert_all_covered(&e);
     let hits: Vec<_> = e.runs.iter().filter(|(a, _)| {
         matches!((&a[0], &a[1]), (PyValue::Int(x), PyValue::Int(y)) if x * x == 49.into() && *y == x + 2)
     }).collect();
@@ -90,18 +95,7 @@ fn nonlinear_condition_on_two_inputs() {
 fn string_characters_drive_branches() {
     let src = "def balanced(s: str):\n    n = 0\n    for i in range(len(s)):\n        if s[i] == '(':\n            n += 1\n        elif s[i] == ')':\n            n -= 1\n            if n < 0:\n                return False\n    return n == 0\n";
     let e = explore_fn(src, "balanced", &[("s", Ty::Str)], &[]);
-    assert!(
-        e.missing.is_empty(),
-        "missing {:?} runs {:?} unknown {:?} stop {:?}",
-        e.missing,
-        e.runs,
-        e.exploration
-            .unknown
-            .iter()
-            .map(|u| u.reason.clone())
-            .collect::<Vec<_>>(),
-        e.exploration.stop
-    );
+    assert_all_covered(&e);
     let outcomes: BTreeSet<String> = e
         .runs
         .iter()
@@ -117,18 +111,7 @@ fn string_characters_drive_branches() {
 fn list_length_and_elements() {
     let src = "def g(xs: list[int]):\n    if len(xs) > 3 and xs[2] == 17:\n        return 'deep'\n    for x in xs:\n        if x < -5:\n            return 'negative'\n    return 'plain'\n";
     let e = explore_fn(src, "g", &[("xs", Ty::List(Box::new(Ty::Int)))], &[]);
-    assert!(
-        e.missing.is_empty(),
-        "missing {:?} runs {:?} unknown {:?} stop {:?}",
-        e.missing,
-        e.runs,
-        e.exploration
-            .unknown
-            .iter()
-            .map(|u| u.reason.clone())
-            .collect::<Vec<_>>(),
-        e.exploration.stop
-    );
+    assert_all_covered(&e);
     let outs: BTreeSet<String> = e.runs.iter().map(|(a, _)| run(src, "g", a)).collect();
     for want in ["deep", "negative", "plain"] {
         assert!(
@@ -147,18 +130,7 @@ fn nested_helpers_and_comprehensions() {
         &[("xs", Ty::List(Box::new(Ty::Int))), ("k", Ty::Int)],
         &[],
     );
-    assert!(
-        e.missing.is_empty(),
-        "missing {:?} runs {:?} unknown {:?} stop {:?}",
-        e.missing,
-        e.runs,
-        e.exploration
-            .unknown
-            .iter()
-            .map(|u| u.reason.clone())
-            .collect::<Vec<_>>(),
-        e.exploration.stop
-    );
+    assert_all_covered(&e);
 }
 
 #[test]
