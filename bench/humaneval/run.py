@@ -144,6 +144,7 @@ def main():
     ap.add_argument("--no-crosshair", action="store_true", help="skip the crosshair side by side")
     ap.add_argument("--crosshair-limit", type=float, default=60.0,
                     help="seconds of crosshair cover per problem at most")
+    ap.add_argument("--gen-args", default="", help="extra arguments for symtest gen (one string)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     problems = [json.loads(l) for l in gzip.open(DATA, "rt")]
@@ -153,8 +154,8 @@ def main():
     if suites.exists():
         suites.unlink()
     started = time.time()
-    subprocess.run([args.bin, "gen", str(DATA), "-o", str(suites), "--report", str(report), "-q"],
-                   check=False, stdout=subprocess.DEVNULL)
+    subprocess.run([args.bin, "gen", str(DATA), "-o", str(suites), "--report", str(report), "-q",
+                    *args.gen_args.split()], check=False, stdout=subprocess.DEVNULL)
     gen_s = time.time() - started
     rows = {r["task_id"]: r for r in map(json.loads, open(suites))}
     rep = json.load(open(report))

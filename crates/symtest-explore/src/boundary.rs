@@ -1,7 +1,8 @@
 //! Boundary inputs: off-by-one bugs live at the edges of a path's
 //! comparisons, so for each decided comparison of integers we ask for an
 //! input of the same path that sits exactly on the edge (for `x < 3` taken,
-//! `x == 2`; not taken, `x == 3`).
+//! `x == 2`; not taken, `x == 3`). Real comparisons get the edge on the
+//! side that contains equality (`x < 3.5` not taken: `x == 3.5`).
 
 use symtest_term::{Op, Sort, Term};
 
@@ -17,6 +18,12 @@ fn edge_of(cond: &Term, taken: bool) -> Option<Term> {
     let args = cond.args();
     match cond.op() {
         Op::Not => edge_of(&args[0], !taken),
+        // Reals have no next value below or above; only the sides that
+        // contain equality have an edge.
+        Op::Lt | Op::Le if args[0].sort() == Sort::Real => match (cond.op(), taken) {
+            (Op::Lt, false) | (Op::Le, true) => Some(args[0].equal(&args[1])),
+            _ => None,
+        },
         Op::Lt | Op::Le if args[0].sort() == Sort::Int => {
             let (a, b) = (&args[0], &args[1]);
             let one = Term::int(1);
@@ -96,10 +103,25 @@ mod tests {
     }
 
     #[test]
-    fn equalities_and_reals_have_no_edge() {
+    fn equalities_have_no_edge() {
         let x = Term::var(Var::new(0, "x", Sort::Int));
         assert!(edge(&lit(x.equal(&Term::int(3)), true)).is_none());
+    }
+
+    #[test]
+    fn reals_have_an_edge_only_where_equality_lies() {
         let r = Term::var(Var::new(1, "r", Sort::Real));
-        assert!(edge(&lit(r.less(&Term::int(1).to_real()), true)).is_none());
+        let one = Term::int(1).to_real();
+        let lt = r.less(&one);
+        assert!(edge(&lit(lt.clone(), true)).is_none());
+        let e = edge(&lit(lt, false)).expect("r >= 1 has the edge r == 1");
+        let mut m = Model::new();
+        m.insert(
+            &Var::new(1, "r", Sort::Real),
+            Value::Real(symtest_term::BigRational::from_integer(1.into())),
+        );
+        assert!(satisfies(&m, std::slice::from_ref(&e)));
+        assert!(edge(&lit(r.less_eq(&one), true)).is_some());
+        assert!(edge(&lit(r.less_eq(&one), false)).is_none());
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use symtest_solve::{Answer, Solver, SolverStats};
-use symtest_term::fxhash::FxHashMap;
+use symtest_term::fxhash::{FxHashMap, FxHashSet};
 use symtest_term::{Model, Sort, Term, Value, Var};
 
 use crate::frontier::{Frontier, Strategy};
@@ -31,6 +31,11 @@ pub struct ExploreOptions {
     pub max_unsat: Option<u64>,
     /// Wall-clock budget for the whole exploration.
     pub timeout: Option<Duration>,
+    /// Stop after this many runs in a row that covered nothing new: no
+    /// branch direction and no pair of consecutive decisions that an earlier
+    /// run had not. Loops make path counts unbounded while what tests can
+    /// tell apart stops growing long before.
+    pub patience: Option<u64>,
     /// Seed of the random strategy.
     pub seed: u64,
     /// Also list every feasible prefix (Gymbo's listing).
@@ -51,6 +56,7 @@ impl Default for ExploreOptions {
             max_sat: None,
             max_unsat: None,
             timeout: None,
+            patience: None,
             seed: 42,
             collect_prefixes: false,
             interrupt: None,
@@ -126,6 +132,8 @@ pub fn explore(
         unknown: Vec::new(),
         divergences: Vec::new(),
         coverage: BTreeSet::new(),
+        pairs: FxHashSet::default(),
+        stale_runs: 0,
         stats: ExploreStats::default(),
     };
     let stop = ex.main_loop(subject, solver, on_event);
@@ -145,6 +153,10 @@ struct Explorer<'o> {
     unknown: Vec<(NodeId, bool, UnknownRecord)>,
     divergences: Vec<Divergence>,
     coverage: BTreeSet<(SiteId, bool)>,
+    /// Consecutive decisions `(site, direction)` some run made.
+    pairs: FxHashSet<[(SiteId, bool); 2]>,
+    /// Runs since the last one that covered something new.
+    stale_runs: u64,
     stats: ExploreStats,
 }
 
@@ -174,6 +186,9 @@ impl Explorer<'_> {
         }
         if self.opts.max_runs.is_some_and(|m| self.stats.runs >= m) {
             return Some(StopReason::MaxRuns);
+        }
+        if self.opts.patience.is_some_and(|p| self.stale_runs >= p) {
+            return Some(StopReason::Plateau);
         }
         if self
             .opts
@@ -311,6 +326,7 @@ impl Explorer<'_> {
         target: Option<(NodeId, bool)>,
         on_event: &mut dyn FnMut(Event<'_>),
     ) {
+        self.note_novelty(&run);
         self.coverage.extend(run.concrete.iter().copied());
         let witness = Rc::new(run.input.clone());
         let mut slot: Option<(NodeId, bool)> = None;
@@ -447,6 +463,26 @@ impl Explorer<'_> {
                 concretised: run.concretised,
             });
         }
+    }
+
+    fn note_novelty(&mut self, run: &RunRecord) {
+        let mut new = false;
+        for d in &run.concrete {
+            new |= !self.coverage.contains(d);
+        }
+        let decisions: Vec<(SiteId, bool)> = run
+            .branches
+            .iter()
+            .filter(|l| !l.assumed)
+            .map(|l| (l.site, l.taken))
+            .collect();
+        for d in &decisions {
+            new |= !self.coverage.contains(d);
+        }
+        for w in decisions.windows(2) {
+            new |= self.pairs.insert([w[0], w[1]]);
+        }
+        self.stale_runs = if new { 0 } else { self.stale_runs + 1 };
     }
 
     fn finish(self, subject: &dyn Subject, solver: &Solver, stop: StopReason) -> Exploration {

@@ -10,6 +10,7 @@ pub mod boundary;
 mod explorer;
 mod frontier;
 mod path;
+pub mod prob;
 mod subject;
 mod tree;
 

@@ -131,6 +131,8 @@ pub enum StopReason {
     MaxSat,
     MaxUnsat,
     Timeout,
+    /// Runs stopped covering anything new (see `ExploreOptions::patience`).
+    Plateau,
     Interrupted,
 }
 
@@ -142,6 +144,7 @@ impl StopReason {
             StopReason::MaxSat => "SAT budget reached",
             StopReason::MaxUnsat => "UNSAT budget reached",
             StopReason::Timeout => "time budget reached",
+            StopReason::Plateau => "coverage stopped growing",
             StopReason::Interrupted => "interrupted",
         }
     }

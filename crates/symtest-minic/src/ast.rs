@@ -117,6 +117,12 @@ pub enum Stmt {
         pos: Pos,
     },
     Return(Expr),
+    /// `name ~ dist(...);`: a fresh random input each time it runs.
+    Sample {
+        name: String,
+        dist: symtest_explore::prob::Dist,
+        pos: Pos,
+    },
 }
 
 /// What a branch site is, for reports.

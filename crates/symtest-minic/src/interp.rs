@@ -10,6 +10,7 @@ use symtest_term::fxhash::FxHashMap;
 
 use num_bigint::BigInt;
 use num_traits::Zero;
+use symtest_explore::prob::Dist;
 use symtest_explore::{Outcome, SiteId, Subject, Tracer};
 use symtest_term::{BigRational, Rounding, Sort, Term, Value, int_div, int_rem};
 
@@ -23,6 +24,11 @@ pub struct Config {
     pub reals: bool,
     /// Iterations of one `while` loop before the path is cut.
     pub loop_bound: u32,
+    /// Inputs (variables read before assignment) that are random, with
+    /// their distribution: Gymbo's plain syntax has no `~`.
+    pub dists: FxHashMap<String, Dist>,
+    /// Inputs fixed to a value instead of left symbolic.
+    pub fixed: FxHashMap<String, Value>,
 }
 
 impl Default for Config {
@@ -30,6 +36,8 @@ impl Default for Config {
         Config {
             reals: false,
             loop_bound: 64,
+            dists: FxHashMap::default(),
+            fixed: FxHashMap::default(),
         }
     }
 }
@@ -38,31 +46,67 @@ impl Default for Config {
 pub struct MiniC {
     program: Program,
     config: Config,
+    /// Every random input seen so far (by input name) with its distribution.
+    random: FxHashMap<String, Dist>,
+}
+
+/// How one run ended, with the shadows a probabilistic reading needs.
+pub struct Ending {
+    pub outcome: Outcome,
+    /// The returned value's term (a constant when it does not depend on inputs).
+    pub returned: Option<Term>,
+    /// Every variable's term when the run ended.
+    pub vars: FxHashMap<String, Term>,
 }
 
 impl MiniC {
     pub fn new(program: Program, config: Config) -> MiniC {
-        MiniC { program, config }
+        MiniC {
+            program,
+            config,
+            random: FxHashMap::default(),
+        }
     }
 
     pub fn program(&self) -> &Program {
         &self.program
     }
-}
 
-impl Subject for MiniC {
-    fn run(&mut self, tracer: &mut dyn Tracer) -> Outcome {
+    /// The random inputs runs have drawn so far: a `~` that runs again (in a
+    /// loop) draws a new one, named `x#2`, `x#3`, ...
+    pub fn random_inputs(&self) -> &FxHashMap<String, Dist> {
+        &self.random
+    }
+
+    /// Runs once, like [`Subject::run`], keeping the returned term and the
+    /// variables' terms.
+    pub fn run_traced(&mut self, tracer: &mut dyn Tracer) -> Ending {
         let mut m = Machine {
             config: &self.config,
             tracer,
             env: FxHashMap::default(),
+            draws: FxHashMap::default(),
+            random: &mut self.random,
         };
-        match m.block(&self.program.stmts) {
-            Ok(Flow::Return(v)) => Outcome::Returned(show(&v.conc)),
-            Ok(Flow::Next) => Outcome::Finished,
-            Err(Halt::Error(e)) => Outcome::Error(e),
-            Err(Halt::Stopped(e)) => Outcome::Stopped(e),
+        let result = m.block(&self.program.stmts);
+        let vars = m.env.iter().map(|(k, v)| (k.clone(), v.term())).collect();
+        let (outcome, returned) = match result {
+            Ok(Flow::Return(v)) => (Outcome::Returned(show(&v.conc)), Some(v.term())),
+            Ok(Flow::Next) => (Outcome::Finished, None),
+            Err(Halt::Error(e)) => (Outcome::Error(e), None),
+            Err(Halt::Stopped(e)) => (Outcome::Stopped(e), None),
+        };
+        Ending {
+            outcome,
+            returned,
+            vars,
         }
+    }
+}
+
+impl Subject for MiniC {
+    fn run(&mut self, tracer: &mut dyn Tracer) -> Outcome {
+        self.run_traced(tracer).outcome
     }
 
     fn describe_site(&self, site: SiteId) -> String {
@@ -122,6 +166,9 @@ struct Machine<'a> {
     config: &'a Config,
     tracer: &'a mut dyn Tracer,
     env: FxHashMap<String, SVal>,
+    /// How often each `~` variable was drawn in this run.
+    draws: FxHashMap<String, u32>,
+    random: &'a mut FxHashMap<String, Dist>,
 }
 
 impl Machine<'_> {
@@ -143,6 +190,18 @@ impl Machine<'_> {
             }
             Stmt::Block(b) => self.block(b),
             Stmt::Return(e) => Ok(Flow::Return(self.expr(e)?)),
+            Stmt::Sample { name, dist, pos } => {
+                let n = self.draws.entry(name.clone()).or_insert(0);
+                *n += 1;
+                let input = if *n == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}#{n}")
+                };
+                let v = self.draw(&input, dist, &format!("at {pos}"))?;
+                self.env.insert(name.clone(), v);
+                Ok(Flow::Next)
+            }
             Stmt::If {
                 cond,
                 then,
@@ -195,9 +254,37 @@ impl Machine<'_> {
         taken
     }
 
-    fn read(&mut self, name: &str) -> SVal {
+    /// A random input: symbolic, restricted to the support of `dist`.
+    fn draw(&mut self, input: &str, dist: &Dist, at: &str) -> Result<SVal, Halt> {
+        let (conc, sym) = self.tracer.input(input, Sort::Int);
+        self.random.insert(input.to_string(), dist.clone());
+        let holds = matches!(&conc, Value::Int(i) if dist.contains(i));
+        self.tracer
+            .assume(SiteId::DOMAIN, &dist.domain(&sym), holds);
+        if !holds {
+            return Err(Halt::Stopped(format!(
+                "{input} = {conc} {at} is outside the support of {dist}"
+            )));
+        }
+        Ok(SVal {
+            conc,
+            sym: Some(sym),
+        })
+    }
+
+    fn read(&mut self, name: &str) -> Result<SVal, Halt> {
         if let Some(v) = self.env.get(name) {
-            return v.clone();
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.config.fixed.get(name) {
+            let v = SVal::concrete(v.clone());
+            self.env.insert(name.to_string(), v.clone());
+            return Ok(v);
+        }
+        if let Some(dist) = self.config.dists.get(name) {
+            let v = self.draw(name, dist, "(--dist)")?;
+            self.env.insert(name.to_string(), v.clone());
+            return Ok(v);
         }
         // Read before any assignment: a symbolic input.
         let sort = if self.config.reals {
@@ -211,13 +298,13 @@ impl Machine<'_> {
             sym: Some(sym),
         };
         self.env.insert(name.to_string(), v.clone());
-        v
+        Ok(v)
     }
 
     fn expr(&mut self, e: &Expr) -> Result<SVal, Halt> {
         match &e.kind {
             ExprKind::Num(v) => Ok(SVal::concrete(v.clone())),
-            ExprKind::Var(name) => Ok(self.read(name)),
+            ExprKind::Var(name) => self.read(name),
             ExprKind::Assign(name, rhs) => {
                 let v = self.expr(rhs)?;
                 self.env.insert(name.clone(), v.clone());

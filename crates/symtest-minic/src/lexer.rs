@@ -42,9 +42,9 @@ pub struct Token {
 }
 
 /// Longest first, so that `<=` is not read as `<` then `=`.
-const PUNCT: [&str; 22] = [
+const PUNCT: [&str; 23] = [
     "&&", "||", "==", "!=", "<=", ">=", "<", ">", "=", "+", "-", "*", "/", "%", "!", "(", ")", "{",
-    "}", ";", "~", ",",
+    "}", ";", "~", ",", ":",
 ];
 
 pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {

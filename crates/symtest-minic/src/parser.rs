@@ -3,7 +3,9 @@
 //! ```text
 //! program    = stmt* EOF
 //! stmt       = ";" | "{" stmt* "}" | "if" "(" expr ")" stmt ("else" stmt)?
-//!            | "while" "(" expr ")" stmt | "return" expr ";" | expr ";"
+//!            | "while" "(" expr ")" stmt | "return" expr ";" | sample ";" | expr ";"
+//! sample     = identifier "~" identifier "(" (arg ("," arg)*)? ")"
+//! arg        = (number ":")? number          (number = "-"? literal ("/" literal)?)
 //! expr       = assign
 //! assign     = or ("=" assign)?
 //! or         = and ("||" and)*
@@ -19,6 +21,8 @@
 use num_bigint::BigInt;
 use symtest_explore::SiteId;
 use symtest_term::{BigRational, Value};
+
+use symtest_explore::prob::{Dist, DistArg};
 
 use crate::ast::{BinOp, Expr, ExprKind, LogicOp, Program, SiteInfo, Stmt, UnOp};
 use crate::error::{ParseError, Pos};
@@ -61,6 +65,82 @@ impl Parser {
 
     fn pos(&self) -> Pos {
         self.tokens[self.at].pos
+    }
+
+    fn peek_at(&self, ahead: usize) -> &Tok {
+        let i = (self.at + ahead).min(self.tokens.len() - 1);
+        &self.tokens[i].tok
+    }
+
+    /// `bernoulli(0.3)`, `categorical(1: 1/2, 2: 1/2)`, ...
+    fn dist(&mut self) -> Result<Dist, ParseError> {
+        let pos = self.pos();
+        let name = match self.bump().tok {
+            Tok::Ident(n) => n,
+            other => {
+                return Err(ParseError::new(
+                    pos,
+                    format!(
+                        "expected a distribution (bernoulli, uniform, binomial, categorical) after '~', found {}",
+                        other.describe()
+                    ),
+                ));
+            }
+        };
+        self.expect("(", &format!("after '{name}'"))?;
+        let mut args = Vec::new();
+        if !self.eat(")") {
+            loop {
+                let first = self.exact_number()?;
+                let arg = if self.eat(":") {
+                    DistArg {
+                        key: Some(first),
+                        value: self.exact_number()?,
+                    }
+                } else {
+                    DistArg {
+                        key: None,
+                        value: first,
+                    }
+                };
+                args.push(arg);
+                if self.eat(")") {
+                    break;
+                }
+                self.expect(",", "between the arguments of a distribution")?;
+            }
+        }
+        Dist::from_call(&name, &args).map_err(|e| ParseError::new(pos, e.to_string()))
+    }
+
+    /// A constant: `3`, `-2`, `0.25`, `1/3`.
+    fn exact_number(&mut self) -> Result<BigRational, ParseError> {
+        let neg = self.eat("-");
+        let mut r = self.literal()?;
+        if self.eat("/") {
+            let pos = self.pos();
+            let d = self.literal()?;
+            if d == BigRational::from_integer(BigInt::from(0)) {
+                return Err(ParseError::new(pos, "division by zero in a constant"));
+            }
+            r /= d;
+        }
+        Ok(if neg { -r } else { r })
+    }
+
+    fn literal(&mut self) -> Result<BigRational, ParseError> {
+        let t = self.bump();
+        match t.tok {
+            Tok::Num { text, real } => match number(&text, real, t.pos)? {
+                Value::Int(i) => Ok(BigRational::from_integer(i)),
+                Value::Real(r) => Ok(r),
+                _ => Err(ParseError::new(t.pos, format!("malformed number '{text}'"))),
+            },
+            other => Err(ParseError::new(
+                t.pos,
+                format!("expected a number, found {}", other.describe()),
+            )),
+        }
     }
 
     fn bump(&mut self) -> Token {
@@ -173,6 +253,13 @@ impl Parser {
                 let e = self.expr(depth + 1)?;
                 self.expect(";", "after the returned expression")?;
                 Ok(Stmt::Return(e))
+            }
+            Tok::Ident(name) if matches!(self.peek_at(1), Tok::Punct("~")) => {
+                self.bump();
+                self.bump();
+                let dist = self.dist()?;
+                self.expect(";", "after the distribution")?;
+                Ok(Stmt::Sample { name, dist, pos })
             }
             Tok::Else => Err(ParseError::new(pos, "'else' without a matching 'if'")),
             Tok::Eof => Err(ParseError::new(
@@ -365,6 +452,27 @@ mod tests {
             number("3.", true, Pos::default()),
             Ok(Value::ratio(3, 1).unwrap())
         );
+    }
+
+    #[test]
+    fn samples_parse_into_exact_distributions() {
+        let p = parse("c ~ bernoulli(0.3); d ~ categorical(1: 1/2, -3: 1/2); return c;").unwrap();
+        let Stmt::Sample { name, dist, .. } = &p.stmts[1] else {
+            panic!("expected a sample, got {:?}", p.stmts[1]);
+        };
+        assert_eq!(name, "d");
+        assert_eq!(dist.name, "categorical(1: 1/2, -3: 1/2)");
+        let e = parse("x ~ bernoulli(2);").unwrap_err();
+        assert!(e.message.contains("outside [0, 1]"), "{}", e.message);
+        assert_eq!(e.pos, Pos { line: 1, col: 5 });
+        let e = parse("x ~ 3;").unwrap_err();
+        assert!(
+            e.message.contains("expected a distribution"),
+            "{}",
+            e.message
+        );
+        let e = parse("x ~ uniform(1 6);").unwrap_err();
+        assert!(e.message.contains("expected ','"), "{}", e.message);
     }
 
     #[test]

@@ -79,6 +79,7 @@ fn config() -> Config {
     Config {
         reals: false,
         loop_bound: 3,
+        ..Config::default()
     }
 }
 

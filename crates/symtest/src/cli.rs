@@ -153,6 +153,11 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 400, value_name = "N")]
     pub max_runs: u64,
 
+    /// Stop exploring a problem after this many runs in a row covered no new
+    /// branch direction and no new pair of consecutive decisions (0: never)
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub patience: u64,
+
     /// Solver queries for boundary inputs per problem (0: none)
     #[arg(long, default_value_t = 120, value_name = "N")]
     pub max_boundary: usize,
@@ -473,6 +478,11 @@ pub struct ExploreArgs {
     /// Stop after this many concrete runs
     #[arg(long, value_name = "N")]
     pub max_runs: Option<u64>,
+
+    /// Stop after this many runs in a row covered no new branch direction
+    /// and no new pair of consecutive decisions
+    #[arg(long, value_name = "N")]
+    pub patience: Option<u64>,
 
     /// Stop after this many feasible paths
     #[arg(long, value_name = "N")]

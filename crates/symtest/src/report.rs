@@ -492,6 +492,7 @@ fn stop_name(ex: &Exploration) -> &'static str {
         MaxSat => "max_sat",
         MaxUnsat => "max_unsat",
         Timeout => "timeout",
+        Plateau => "plateau",
         Interrupted => "interrupted",
     }
 }

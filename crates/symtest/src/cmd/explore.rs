@@ -82,6 +82,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
         config: Config {
             reals: args.reals,
             loop_bound: args.loop_bound,
+            ..Config::default()
         },
         solver: SolverOptions {
             kind: args.solver,
@@ -105,6 +106,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
             strategy: args.strategy,
             max_depth: args.max_depth,
             max_runs: args.max_runs,
+            patience: args.patience,
             max_sat: args.max_sat,
             max_unsat: args.max_unsat,
             timeout,

@@ -108,6 +108,7 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         keep_raising: args.keep_raising,
         timeout: seconds(args.timeout, "--timeout")?,
         max_runs: args.max_runs,
+        patience: (args.patience > 0).then_some(args.patience),
         max_boundary: args.max_boundary,
         call_timeout: seconds(args.call_timeout, "--call-timeout")?,
         no_minimise: args.no_minimise,

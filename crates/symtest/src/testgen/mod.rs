@@ -59,6 +59,8 @@ pub struct GenOptions {
     /// Exploration budget per problem.
     pub timeout: Duration,
     pub max_runs: u64,
+    /// Runs in a row that cover nothing new before exploration stops.
+    pub patience: Option<u64>,
     /// Boundary queries per problem (0: no boundary inputs).
     pub max_boundary: usize,
     /// Time limit of one call of the reference in CPython.
@@ -77,6 +79,7 @@ impl Default for GenOptions {
             keep_raising: false,
             timeout: Duration::from_secs(3),
             max_runs: 400,
+            patience: Some(40),
             max_boundary: 120,
             call_timeout: Duration::from_millis(500),
             no_minimise: false,
@@ -151,6 +154,12 @@ pub struct GenStats {
     /// The first disagreements.
     pub fidelity_diffs: Vec<String>,
     pub explore_ms: f64,
+    /// CPython runs of the reference for expected outputs.
+    pub reference_ms: f64,
+    /// CPython runs of the probed reference for branch coverage.
+    pub probe_ms: f64,
+    /// The interpreter re-run on every input, for fidelity.
+    pub fidelity_ms: f64,
     pub total_ms: f64,
 }
 
@@ -254,6 +263,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
         max_runs: Some(opts.max_runs),
+        patience: opts.patience,
         // A third of the budget is kept for the boundary queries.
         timeout: Some(opts.timeout.mul_f64(2.0 / 3.0)),
         interrupt: opts.interrupt.clone(),
@@ -312,7 +322,11 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     let deadline = explore_started + opts.timeout;
     let mut asked = 0;
     let mut edges_found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
-    'paths: for p in &ex.paths {
+    // Short paths first: on them an edge decides the outcome more often,
+    // so the boundary input tells `<` from `<=`.
+    let mut by_length: Vec<&symtest_explore::PathRecord> = ex.paths.iter().collect();
+    by_length.sort_by_key(|p| p.constraint.0.len());
+    'paths: for p in by_length {
         for (i, query) in boundary::queries(&p.constraint) {
             let lit = &p.constraint.0[i];
             let key = (lit.site.0, lit.taken);
@@ -340,7 +354,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             }
         }
     }
-    stats.explore_ms = explore_started.elapsed().as_secs_f64() * 1000.0;
+    stats.explore_ms = ms_since(explore_started);
 
     // One candidate per distinct input; generated tests may repeat a
     // dataset input, so that they make a suite on their own.
@@ -360,7 +374,9 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             budget: opts.call_timeout,
         })
         .collect();
+    let phase = Instant::now();
     let expected = run_calls(pool, &reference, &entry, &calls)?;
+    stats.reference_ms = ms_since(phase);
     let sites = program
         .reachable_sites(&entry)
         .map_err(|e| GenError::Types(e.to_string()))?;
@@ -376,6 +392,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         })
         .collect();
     let probe_calls: Vec<Call> = finished.iter().map(|&i| calls[i].clone()).collect();
+    let phase = Instant::now();
     let mut probed: Vec<Option<probe::Probed>> = vec![None; calls.len()];
     for (&i, r) in finished
         .iter()
@@ -386,7 +403,10 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         }
     }
 
+    stats.probe_ms = ms_since(phase);
+
     // Fidelity: the interpreter against CPython on every input.
+    let phase = Instant::now();
     let limits = PyLimits {
         max_steps: 2_000_000,
         ..PyLimits::default()
@@ -421,6 +441,8 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             }
         }
     }
+
+    stats.fidelity_ms = ms_since(phase);
 
     // The tests: inputs with a plain result (or an expected raise).
     let mut tests: Vec<(TestCase, BTreeSet<Item>, Hits)> = Vec::new();
@@ -511,7 +533,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             )
         })
         .collect();
-    stats.total_ms = started.elapsed().as_secs_f64() * 1000.0;
+    stats.total_ms = ms_since(started);
     Ok(Generated {
         task_id: problem.task_id.clone(),
         entry,
@@ -568,6 +590,10 @@ fn dataset_calls(
             }
         }
     }
+}
+
+fn ms_since(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
 }
 
 /// The distinct pairs of consecutive decisions (assumptions left out).

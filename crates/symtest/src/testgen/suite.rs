@@ -63,6 +63,9 @@ pub fn suite_row(g: &Generated) -> Json {
                 "diffs": s.fidelity_diffs,
             },
             "explore_ms": s.explore_ms.round(),
+            "reference_ms": s.reference_ms.round(),
+            "probe_ms": s.probe_ms.round(),
+            "fidelity_ms": s.fidelity_ms.round(),
             "total_ms": s.total_ms.round(),
         },
     })
