@@ -19,6 +19,12 @@ show explore -q -f examples/minic/nonlinear.c --solver gd
 show explore -q -f examples/minic/nonlinear.c --solver portfolio
 show explore -q --loop-bound 8 -f examples/minic/collatz.c
 
+# Probabilistic programs: exact path probabilities (Monty Hall, left symbolic
+# in whether the player switches), a retry loop, and a binomial input.
+show prob -f examples/prob/monty.c
+show prob -f examples/prob/retry.c
+show prob 'if (x >= 2) return 1; return 0;' --dist 'x=binomial(3,0.2)'
+
 # Grading: bundled problems in HumanEval's format and samples that are right,
 # wrong, crashing and hostile (an infinite loop, a fork bomb, a memory bomb,
 # reading /etc/passwd, opening a socket, flooding stdout, faking equality,

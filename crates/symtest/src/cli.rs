@@ -38,6 +38,83 @@ pub enum Command {
     Pairs(PairsArgs),
     /// CodeRL critic data (prompt, completion, label 0-3) from graded samples
     CriticData(CriticArgs),
+    /// Exact path probabilities, return-value distribution, mean and variance of a probabilistic program
+    #[command(after_long_help = PROB_HELP)]
+    Prob(ProbArgs),
+}
+
+const PROB_HELP: &str = "\
+Random variables, in the program:
+  x ~ bernoulli(0.3);                  1 with probability 0.3, else 0
+  d ~ uniform(1, 6);                   each integer 1..=6 equally likely
+  k ~ binomial(3, 0.2);                successes in 3 trials of probability 0.2
+  c ~ categorical(1: 0.5, 5: 1/4, 7: 1/4);
+or, for a program in Gymbo's plain syntax, on the command line:
+  --dist x=binomial(3,0.2)             the input x is random
+Probabilities are exact rationals (0.3 is 3/10; 1/3 is allowed). A `~` that
+runs again (in a loop) draws a new variable (x#2, x#3, ...).
+
+Every path is listed with its constraint and exact probability, then the
+distribution of the return value, its mean E and variance Var (and those of
+--observe VAR), and the probability mass explored: 1 when exploration
+completed, less (and said) when a budget stopped it. Inputs that are neither
+random nor fixed (--input a=3) stay symbolic: results are then given per
+input region (the path constraints on those inputs).
+
+A path is weighed one independent group of random variables at a time,
+eliminating variables one by one and merging partial assignments that leave
+the same residual constraint: no enumeration of the product of all supports.
+
+Examples:
+  symtest prob -f monty.c
+  symtest prob 'c1 ~ bernoulli(0.3); c2 ~ bernoulli(0.3); if (c1 + c2 == 2) return 1; return 0;'
+  symtest prob 'if (x >= 2) return 1; return 0;' --dist x='binomial(3, 0.2)'
+  symtest prob -f game.c --input budget=10 --observe score --json";
+
+#[derive(Args, Debug)]
+pub struct ProbArgs {
+    /// The program text (or use -f FILE)
+    pub program: Option<String>,
+
+    /// Read the program from FILE ('-' for standard input)
+    #[arg(short = 'f', long, value_name = "FILE", conflicts_with = "program")]
+    pub file: Option<PathBuf>,
+
+    /// A random input: NAME=DIST, e.g. x=binomial(3,0.2) (repeatable)
+    #[arg(long, value_name = "NAME=DIST")]
+    pub dist: Vec<String>,
+
+    /// A fixed input value: NAME=NUMBER (repeatable)
+    #[arg(long, value_name = "NAME=NUMBER")]
+    pub input: Vec<String>,
+
+    /// Also give the distribution, mean and variance of this variable at the end of each run
+    #[arg(long, value_name = "VAR")]
+    pub observe: Option<String>,
+
+    /// Iterations of one while loop before its path is cut
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub loop_bound: u32,
+
+    /// Stop after this many concrete runs
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
+
+    /// Wall-clock budget for the exploration, in seconds
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Partial assignments kept at once while weighing one path
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub max_states: usize,
+
+    /// Decimal digits shown beside each exact probability
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub digits: u32,
+
+    /// Print one JSON object instead of the listing
+    #[arg(long)]
+    pub json: bool,
 }
 
 const SERVE_HELP: &str = "\

@@ -5,6 +5,7 @@
 pub mod dataset;
 pub mod explore;
 pub mod grade;
+pub mod prob;
 pub mod report;
 pub mod samples;
 pub mod serve;

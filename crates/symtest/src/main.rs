@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Pairs(args) => cmd::train::pairs(args),
         Command::CriticData(args) => cmd::train::critic(args),
+        Command::Prob(args) => cmd::prob::run(args),
     };
     match result {
         Ok(code) => code,

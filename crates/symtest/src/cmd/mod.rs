@@ -3,6 +3,7 @@
 pub mod common;
 pub mod explore;
 pub mod grade;
+pub mod prob;
 pub mod serve;
 pub mod testgen;
 pub mod train;
