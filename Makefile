@@ -34,6 +34,7 @@ bench: build
 	python3 bench/minic/run.py --bin $(BIN)
 	python3 bench/grade/run.py --bin $(BIN)
 	python3 bench/prob/run.py --bin $(BIN)
+	python3 bench/adversarial/run.py --bin $(BIN)
 	python3 bench/humaneval/run.py --bin $(BIN)
 
 clean:

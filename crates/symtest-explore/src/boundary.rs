@@ -1,7 +1,8 @@
 //! Boundary inputs: off-by-one bugs live at the edges of a path's
 //! comparisons, so for each decided comparison of integers we ask for an
 //! input of the same path that sits exactly on the edge (for `x < 3` taken,
-//! `x == 2`; not taken, `x == 3`). Real comparisons get the edge on the
+//! `x == 2`; not taken, `x == 3`; `x == 3` not taken: `x == 2` and
+//! `x == 4`). Real comparisons get the edge on the
 //! side that contains equality (`x < 3.5` not taken: `x == 3.5`).
 
 use symtest_term::{Op, Sort, Term};
@@ -12,6 +13,26 @@ use crate::path::{Literal, PathConstraint};
 /// when `lit` is an integer comparison.
 pub fn edge(lit: &Literal) -> Option<Term> {
     edge_of(&lit.cond, lit.taken)
+}
+
+/// Every edge of `lit`'s side: the one of [`edge`], or for an integer
+/// equality not taken (`len(xs) == 0` false) its two neighbours (`a == b - 1`
+/// and `a == b + 1`), where `==` written for `<=` and its like differ.
+pub fn edges(lit: &Literal) -> Vec<Term> {
+    edges_of(&lit.cond, lit.taken)
+}
+
+fn edges_of(cond: &Term, taken: bool) -> Vec<Term> {
+    let args = cond.args();
+    match cond.op() {
+        Op::Not => edges_of(&args[0], !taken),
+        Op::Eq if !taken && args[0].sort() == Sort::Int => {
+            let (a, b) = (&args[0], &args[1]);
+            let one = Term::int(1);
+            vec![a.equal(&b.minus(&one)), a.equal(&b.plus(&one))]
+        }
+        _ => edge_of(cond, taken).into_iter().collect(),
+    }
 }
 
 fn edge_of(cond: &Term, taken: bool) -> Option<Term> {
@@ -48,14 +69,16 @@ pub fn queries(path: &PathConstraint) -> Vec<(usize, Vec<Term>)> {
         .iter()
         .enumerate()
         .filter(|(_, l)| !l.assumed)
-        .filter_map(|(i, l)| {
-            let e = edge(l)?;
-            if e.is_const() {
-                return None;
-            }
-            let mut q = terms.clone();
-            q.push(e);
-            Some((i, q))
+        .flat_map(|(i, l)| {
+            edges(l)
+                .into_iter()
+                .filter(|e| !e.is_const())
+                .map(|e| {
+                    let mut q = terms.clone();
+                    q.push(e);
+                    (i, q)
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -103,9 +126,15 @@ mod tests {
     }
 
     #[test]
-    fn equalities_have_no_edge() {
+    fn equalities_have_their_neighbours_as_edges_when_not_taken() {
         let x = Term::var(Var::new(0, "x", Sort::Int));
-        assert!(edge(&lit(x.equal(&Term::int(3)), true)).is_none());
+        let eq = x.equal(&Term::int(3));
+        assert!(edges(&lit(eq.clone(), true)).is_empty());
+        let around = edges(&lit(eq.clone(), false));
+        assert_eq!(around.len(), 2);
+        assert!(holds(&around[0], 2) && holds(&around[1], 4));
+        // `x != 3` taken is the same side.
+        assert_eq!(edges(&lit(!&eq, true)).len(), 2);
     }
 
     #[test]

@@ -220,18 +220,10 @@ impl Explorer<'_> {
             let run = self.run_with(subject, &Model::new(), Some(seed));
             self.integrate(run, None, on_event);
         }
+        // After the seeds, the default input (zeros, empty strings and
+        // lists) runs once too: the smallest case is where edge cases live.
         let mut model = Model::new();
         let mut target: Option<(NodeId, bool)> = None;
-        if !self.opts.seeds.is_empty() {
-            // The seeds were the first runs: go straight to the open directions.
-            match self.next_target(solver, on_event) {
-                Ok((m, t)) => {
-                    model = m;
-                    target = Some(t);
-                }
-                Err(stop) => return stop,
-            }
-        }
         loop {
             if let Some(stop) = self.budget_stop() {
                 return stop;

@@ -41,6 +41,73 @@ pub enum Command {
     /// Exact path probabilities, return-value distribution, mean and variance of a probabilistic program
     #[command(after_long_help = PROB_HELP)]
     Prob(ProbArgs),
+    /// An input near a given one that a ReLU network classifies differently, or a proof there is none
+    #[command(after_long_help = ADVERSARIAL_HELP)]
+    Adversarial(AdversarialArgs),
+}
+
+const ADVERSARIAL_HELP: &str = "\
+The network (--model) is JSON:
+  {\"format\": \"symtest-mlp\",
+   \"layers\": [{\"weights\": [[...], ...], \"bias\": [...], \"activation\": \"relu\"},
+              ...,
+              {\"weights\": [[...], ...], \"bias\": [...], \"activation\": \"linear\"}],
+   \"classes\": [\"cat\", \"dog\"]}
+weights[j][i] multiplies input i into output j (PyTorch's layout); the class is the index
+of the largest output (the first on a tie). scripts/export_mlp.py writes this format from a
+scikit-learn MLPClassifier or a PyTorch nn.Sequential of Linear and ReLU.
+The input (--input) is a JSON array of numbers, or {\"x\": [...]}.
+
+Solvers:
+  z3         exact: the network over real numbers, ReLU as if-then-else. UNSAT means no
+             input within eps (on the chosen features) has another class: robust.
+  gd         projected sign-gradient ascent on the class margin with random restarts:
+             fast, incomplete; finding nothing is 'unknown', never 'robust'.
+  portfolio  gd on a fifth of the budget, then z3.
+Every example is run through the network exactly (rational arithmetic on the very floats
+printed) before it is reported.
+
+Examples:
+  symtest adversarial --model net.json --input x.json --eps 0.1
+  symtest adversarial --model net.json --input x.json --eps 0.5 --features 0,3 --target 2 --json";
+
+#[derive(Args, Debug)]
+pub struct AdversarialArgs {
+    /// The network, in symtest's JSON format (see below)
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+
+    /// The input point: a JSON array of numbers
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// How far each chosen feature may move (L-infinity radius)
+    #[arg(long, value_name = "E")]
+    pub eps: f64,
+
+    /// Only these features may change (comma-separated indices from 0; default all)
+    #[arg(long, value_name = "I,J,...", value_delimiter = ',')]
+    pub features: Vec<usize>,
+
+    /// Look for this class (an index, or a class name) instead of any other
+    #[arg(long, value_name = "C")]
+    pub target: Option<String>,
+
+    /// z3 (exact, proves robustness), gd (fast, incomplete) or portfolio
+    #[arg(long, default_value = "portfolio", value_name = "KIND")]
+    pub solver: SolverKind,
+
+    /// Time budget, in seconds
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub timeout: f64,
+
+    /// Seed of gd's random restarts
+    #[arg(long, default_value_t = 7, value_name = "N")]
+    pub seed: u64,
+
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 const PROB_HELP: &str = "\

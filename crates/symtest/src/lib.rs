@@ -2,6 +2,7 @@
 //! that put them to work. The binary `symtest` is a thin layer over this
 //! library.
 
+pub mod adversarial;
 pub mod dataset;
 pub mod explore;
 pub mod grade;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Pairs(args) => cmd::train::pairs(args),
         Command::CriticData(args) => cmd::train::critic(args),
         Command::Prob(args) => cmd::prob::run(args),
+        Command::Adversarial(args) => cmd::adversarial::run(args),
     };
     match result {
         Ok(code) => code,

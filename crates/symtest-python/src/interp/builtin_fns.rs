@@ -1022,6 +1022,15 @@ pub(crate) fn parse_int_literal(s: &str, base: u32) -> Option<PyInt> {
 }
 
 pub(crate) fn parse_float(s: &str) -> Option<f64> {
+    // PEP 515: an underscore only between two digits (`1_0.5`, not `_9.0`).
+    let b = s.as_bytes();
+    let lone = b.iter().enumerate().any(|(i, &c)| {
+        c == b'_'
+            && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    });
+    if lone {
+        return None;
+    }
     let t = s.replace('_', "");
     match t.to_ascii_lowercase().as_str() {
         "inf" | "+inf" | "infinity" | "+infinity" => return Some(f64::INFINITY),
@@ -1093,6 +1102,17 @@ mod tests {
         assert_eq!(p("010", 0), None);
         assert_eq!(p("", 10), None);
         assert_eq!(p("4.5", 10), None);
+    }
+
+    #[test]
+    fn float_literals_take_underscores_only_between_digits() {
+        assert_eq!(parse_float("1_0.5"), Some(10.5));
+        assert_eq!(parse_float("_9.0"), None);
+        assert_eq!(parse_float("9_.0"), None);
+        assert_eq!(parse_float("9._0"), None);
+        assert_eq!(parse_float("1__0"), None);
+        assert_eq!(parse_float("9.0_"), None);
+        assert_eq!(parse_float("-inf"), Some(f64::NEG_INFINITY));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod adversarial;
 pub mod common;
 pub mod explore;
 pub mod grade;

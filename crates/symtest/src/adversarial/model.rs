@@ -1,0 +1,277 @@
+//! Dense ReLU networks in symtest's JSON format, run exactly and in floats.
+//!
+//! ```json
+//! {"format": "symtest-mlp",
+//!  "layers": [{"weights": [[0.5, -1.0], [2.0, 0.25]], "bias": [0.0, 1.0], "activation": "relu"},
+//!             {"weights": [[1.0, -1.0], [-1.0, 1.0]], "bias": [0.0, 0.0], "activation": "linear"}],
+//!  "classes": ["no", "yes"]}
+//! ```
+//!
+//! `weights[j][i]` multiplies input `i` of the layer into its output `j`
+//! (PyTorch's `Linear.weight` layout; scikit-learn's `coefs_` transposed).
+//! The class is the index of the largest output, the first one on a tie.
+//! Weights are read as the exact rationals their binary floats denote, so
+//! the exact forward pass and Z3 agree on the same network.
+
+use num_traits::Zero;
+use serde::Deserialize;
+use symtest_term::BigRational;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a network in symtest's format: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("layer {layer}: {why}")]
+    Layer { layer: usize, why: String },
+    #[error("{0}")]
+    Shape(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    #[serde(default)]
+    format: Option<String>,
+    layers: Vec<LayerFile>,
+    #[serde(default)]
+    classes: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerFile {
+    weights: Vec<Vec<f64>>,
+    bias: Vec<f64>,
+    #[serde(default)]
+    activation: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Relu,
+    Linear,
+}
+
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub weights: Vec<Vec<f64>>,
+    pub bias: Vec<f64>,
+    pub activation: Activation,
+    pub exact_weights: Vec<Vec<BigRational>>,
+    pub exact_bias: Vec<BigRational>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Mlp {
+    pub layers: Vec<Layer>,
+    /// Class names, by output index.
+    pub classes: Vec<String>,
+}
+
+fn exact(x: f64) -> BigRational {
+    BigRational::from_float(x).unwrap_or_else(BigRational::zero)
+}
+
+impl Mlp {
+    pub fn from_json(text: &str) -> Result<Mlp, ModelError> {
+        let file: ModelFile = serde_json::from_str(text)?;
+        if let Some(f) = &file.format
+            && f != "symtest-mlp"
+        {
+            return Err(ModelError::Shape(format!(
+                "format is '{f}', expected 'symtest-mlp'"
+            )));
+        }
+        if file.layers.is_empty() {
+            return Err(ModelError::Shape("the network has no layers".into()));
+        }
+        let mut layers = Vec::new();
+        let mut width: Option<usize> = None;
+        let last = file.layers.len() - 1;
+        for (k, l) in file.layers.into_iter().enumerate() {
+            let bad = |why: String| ModelError::Layer { layer: k, why };
+            if l.weights.is_empty() {
+                return Err(bad("no weights".into()));
+            }
+            if l.weights.len() != l.bias.len() {
+                return Err(bad(format!(
+                    "{} rows of weights but {} biases (one row per output)",
+                    l.weights.len(),
+                    l.bias.len()
+                )));
+            }
+            let cols = l.weights[0].len();
+            if let Some((j, row)) = l.weights.iter().enumerate().find(|(_, r)| r.len() != cols) {
+                return Err(bad(format!(
+                    "row {j} has {} weights, row 0 has {cols}",
+                    row.len()
+                )));
+            }
+            if let Some(w) = width
+                && w != cols
+            {
+                return Err(bad(format!(
+                    "takes {cols} inputs but the layer before gives {w}"
+                )));
+            }
+            if l.weights
+                .iter()
+                .flatten()
+                .chain(&l.bias)
+                .any(|x| !x.is_finite())
+            {
+                return Err(bad("a weight or bias is not a finite number".into()));
+            }
+            let activation = match l.activation.as_deref() {
+                None if k == last => Activation::Linear,
+                None | Some("relu") => Activation::Relu,
+                Some("linear" | "identity" | "none") => Activation::Linear,
+                Some(other) => {
+                    return Err(bad(format!(
+                        "activation '{other}' is not supported (relu or linear)"
+                    )));
+                }
+            };
+            width = Some(l.bias.len());
+            layers.push(Layer {
+                exact_weights: l
+                    .weights
+                    .iter()
+                    .map(|r| r.iter().map(|&x| exact(x)).collect())
+                    .collect(),
+                exact_bias: l.bias.iter().map(|&x| exact(x)).collect(),
+                weights: l.weights,
+                bias: l.bias,
+                activation,
+            });
+        }
+        let outputs = width.unwrap_or(0);
+        if outputs < 2 {
+            return Err(ModelError::Shape(format!(
+                "the last layer has {outputs} output; the class is the largest of at least 2 \
+                 (export a binary classifier's logit z as the two outputs [0, z])"
+            )));
+        }
+        let classes = match file.classes {
+            Some(c) if c.len() == outputs => c
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+            Some(c) => {
+                return Err(ModelError::Shape(format!(
+                    "{} class names for {outputs} outputs",
+                    c.len()
+                )));
+            }
+            None => (0..outputs).map(|i| i.to_string()).collect(),
+        };
+        Ok(Mlp { layers, classes })
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.layers[0].weights[0].len()
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.classes.len()
+    }
+
+    pub fn forward(&self, x: &[f64]) -> Vec<f64> {
+        let mut v = x.to_vec();
+        for l in &self.layers {
+            v = l
+                .weights
+                .iter()
+                .zip(&l.bias)
+                .map(|(row, b)| {
+                    let z = row.iter().zip(&v).map(|(w, x)| w * x).sum::<f64>() + b;
+                    match l.activation {
+                        Activation::Relu => z.max(0.0),
+                        Activation::Linear => z,
+                    }
+                })
+                .collect();
+        }
+        v
+    }
+
+    pub fn forward_exact(&self, x: &[BigRational]) -> Vec<BigRational> {
+        let mut v = x.to_vec();
+        for l in &self.layers {
+            v = l
+                .exact_weights
+                .iter()
+                .zip(&l.exact_bias)
+                .map(|(row, b)| {
+                    let z = row
+                        .iter()
+                        .zip(&v)
+                        .filter(|(w, _)| !w.is_zero())
+                        .map(|(w, x)| w * x)
+                        .fold(b.clone(), |acc, t| acc + t);
+                    match l.activation {
+                        Activation::Relu if z < BigRational::zero() => BigRational::zero(),
+                        _ => z,
+                    }
+                })
+                .collect();
+        }
+        v
+    }
+}
+
+/// The index of the largest value, the first one on a tie.
+pub fn argmax<T: PartialOrd>(v: &[T]) -> usize {
+    let mut best = 0;
+    for (i, x) in v.iter().enumerate() {
+        if *x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TINY: &str = r#"{"format": "symtest-mlp", "layers": [
+        {"weights": [[1.0, -1.0], [-1.0, 1.0]], "bias": [0.0, 0.0], "activation": "relu"},
+        {"weights": [[1.0, 0.0], [0.0, 1.0]], "bias": [0.5, 0.0]}],
+        "classes": ["left", "right"]}"#;
+
+    #[test]
+    fn runs_exactly_and_in_floats_alike() {
+        let m = Mlp::from_json(TINY).expect("valid");
+        assert_eq!(m.inputs(), 2);
+        assert_eq!(m.layers[1].activation, Activation::Linear);
+        let x = [0.0, 2.0];
+        assert_eq!(m.forward(&x), vec![0.5, 2.0]);
+        assert_eq!(argmax(&m.forward(&x)), 1);
+        let ex: Vec<BigRational> = x.iter().map(|&v| exact(v)).collect();
+        assert_eq!(argmax(&m.forward_exact(&ex)), 1);
+        assert_eq!(argmax(&[1, 3, 3]), 1);
+    }
+
+    #[test]
+    fn shapes_are_checked_with_the_layer_named() {
+        let err = |t: &str| Mlp::from_json(t).expect_err(t).to_string();
+        assert!(err(r#"{"layers": []}"#).contains("no layers"));
+        assert!(
+            err(r#"{"layers": [{"weights": [[1.0]], "bias": [0.0, 1.0]}]}"#)
+                .contains("layer 0: 1 rows of weights but 2 biases")
+        );
+        assert!(
+            err(r#"{"layers": [{"weights": [[1.0],[2.0]], "bias": [0.0, 1.0], "activation": "tanh"}]}"#)
+                .contains("'tanh' is not supported")
+        );
+        assert!(err(r#"{"layers": [{"weights": [[1.0]], "bias": [0.0]}]}"#).contains("at least 2"));
+        assert!(err(r#"{"layers": [{"weights": [[1.0, 2.0], [1.0, 2.0]], "bias": [0.0, 0.0]},
+                              {"weights": [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], "bias": [0.0, 0.0]}]}"#)
+            .contains("layer 1: takes 3 inputs but the layer before gives 2"));
+        assert!(err(r#"{"layer": []}"#).contains("not a network"));
+    }
+}
