@@ -218,3 +218,35 @@ fn bad_input_is_a_clear_error() {
             "--target cat: no such class (the classes are 0, 1)",
         ));
 }
+
+#[test]
+fn the_pytorch_exporter_writes_a_network_symtest_reads() {
+    let dir = tempfile_dir::Dir::new("torch");
+    let d = dir.0.to_string_lossy().to_string();
+    helper(&["torchlike", &d]);
+    let x = dir.0.join("x.json");
+    std::fs::write(&x, "[0.0, 0.0]").expect("write");
+    let model = dir.0.join("torch.json");
+    let run = |eps: &str| {
+        let out = Command::cargo_bin("symtest")
+            .expect("built")
+            .arg("adversarial")
+            .arg("--model")
+            .arg(&model)
+            .arg("--input")
+            .arg(&x)
+            .args(["--eps", eps, "--solver", "z3", "--json"])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).expect("JSON")
+    };
+    let r = run("0.6");
+    assert_eq!(r["original_class"], "low");
+    assert_eq!(r["class"], "high", "{r:#}");
+    assert_eq!(run("0.4")["result"], "robust");
+}

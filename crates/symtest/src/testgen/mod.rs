@@ -9,7 +9,7 @@ mod probe;
 mod suite;
 pub(crate) mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -21,6 +21,7 @@ use symtest_sandbox::{
     py_eq,
 };
 use symtest_solve::{Answer, Solver, SolverOptions};
+use symtest_term::Model;
 use thiserror::Error;
 
 use crate::dataset::{Problem, Tests, args_repr};
@@ -197,8 +198,8 @@ struct Candidate {
     args: Vec<PyValue>,
     origin: Origin,
     path: Option<String>,
-    /// The comparison edge it sits on: `(site, side)`.
-    edge: Option<(u32, bool)>,
+    /// The comparison edges it sits on: `(site, side)`.
+    edges: Vec<(u32, bool)>,
     /// The directions its path took at the interpreter's internal decisions
     /// (`and`/`or` operands, comparisons used as values), which CPython's
     /// branch probes do not see.
@@ -293,18 +294,31 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             args: args.clone(),
             origin: Origin::Dataset,
             path: None,
-            edge: None,
+            edges: Vec::new(),
             conditions: Vec::new(),
             pairs: Vec::new(),
         })
         .collect();
+    // The smallest input (zeros, empty strings and lists) is a test on its
+    // own: the explorer may not record it as a path (a pinned input from a
+    // dataset call can make the run inconsistent with the tree).
+    if let Some(args) = subject.args_of(&ex.inputs, &Model::new()) {
+        candidates.push(Candidate {
+            args,
+            origin: Origin::Symbolic,
+            path: None,
+            edges: Vec::new(),
+            conditions: Vec::new(),
+            pairs: Vec::new(),
+        });
+    }
     for p in &ex.paths {
         if let Some(args) = subject.args_of(&ex.inputs, &p.input) {
             candidates.push(Candidate {
                 args,
                 origin: Origin::Symbolic,
                 path: Some(p.constraint.named().to_string()),
-                edge: None,
+                edges: Vec::new(),
                 conditions: p
                     .constraint
                     .0
@@ -346,7 +360,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
                         args,
                         origin: Origin::Boundary,
                         path: Some(p.constraint.named().to_string()),
-                        edge: Some(key),
+                        edges: vec![key],
                         conditions: Vec::new(),
                         pairs: Vec::new(),
                     });
@@ -358,8 +372,26 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
 
     // One candidate per distinct input; generated tests may repeat a
     // dataset input, so that they make a suite on their own.
-    let mut seen = HashSet::new();
-    candidates.retain(|c| seen.insert((c.origin == Origin::Dataset, args_repr(&c.args))));
+    // A duplicate's edges and decisions go to the one kept: a boundary input
+    // equal to a path's input still stands for its edge in the set cover.
+    let mut seen: HashMap<(bool, String), usize> = HashMap::new();
+    let mut unique: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let key = (c.origin == Origin::Dataset, args_repr(&c.args));
+        match seen.get(&key) {
+            Some(&i) => {
+                let kept = &mut unique[i];
+                kept.edges.extend(c.edges);
+                kept.conditions.extend(c.conditions);
+                kept.pairs.extend(c.pairs);
+            }
+            None => {
+                seen.insert(key, unique.len());
+                unique.push(c);
+            }
+        }
+    }
+    let mut candidates = unique;
     stats.candidates = candidates.len();
     // Small inputs first: the sandbox gives up on a job after a few
     // timeouts, and the slow inputs are the large ones.
@@ -468,9 +500,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
             (None, Some(t)) => format!("raise {t}"),
             (None, None) => String::new(),
         }));
-        if let Some((s, d)) = c.edge {
-            items.insert(Item::Edge(s, d));
-        }
+        items.extend(c.edges.iter().map(|&(s, d)| Item::Edge(s, d)));
         items.extend(c.conditions.iter().map(|&(s, d)| Item::Condition(s, d)));
         items.extend(c.pairs.iter().map(|&p| Item::Pair(p)));
         tests.push((

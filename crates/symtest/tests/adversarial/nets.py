@@ -5,6 +5,7 @@ answers sklearn's own predict for points symtest reports.
     nets.py train OUT_DIR NAME HIDDEN SEED   -> OUT_DIR/NAME.{json,pkl}, NAME.near.json, NAME.far.json
     nets.py predict OUT_DIR NAME POINT_JSON  -> the class sklearn predicts, on stdout
     nets.py sample OUT_DIR NAME POINT_JSON EPS FEATURES N -> classes seen on N random points in the box
+    nets.py torchlike OUT_DIR                -> OUT_DIR/torch.json from stand-ins for torch modules
 """
 
 import json
@@ -57,6 +58,40 @@ def sample(out, name, point, eps, features, n):
     print(json.dumps(sorted({int(c) for c in clf.predict(pts)})))
 
 
+class _Tensor:
+    """What export_mlp reads of a torch tensor: detach().cpu().double().tolist()."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def detach(self):
+        return self
+
+    cpu = double = detach
+
+    def tolist(self):
+        return self.v
+
+
+class Linear:
+    def __init__(self, w, b):
+        self.weight, self.bias = _Tensor(w), _Tensor(b)
+
+
+class ReLU:
+    pass
+
+
+def torchlike(out):
+    """nn.Sequential(Linear(2, 2), ReLU(), Linear(2, 2)) without torch: class 1
+    exactly when x0 > x1 + 1."""
+    from export_mlp import from_torch
+
+    seq = [Linear([[1.0, -1.0], [0.0, 0.0]], [-1.0, 0.0]), ReLU(), Linear([[0.0, 0.0], [1.0, 0.0]], [0.0, 0.0])]
+    (Path(out) / "torch.json").write_text(json.dumps(from_torch(seq, ["low", "high"])))
+
+
 if __name__ == "__main__":
     cmd, *rest = sys.argv[1:]
-    {"train": lambda o, n, h, s: train(o, n, int(h), int(s)), "predict": predict, "sample": sample}[cmd](*rest)
+    {"train": lambda o, n, h, s: train(o, n, int(h), int(s)), "predict": predict, "sample": sample,
+     "torchlike": torchlike}[cmd](*rest)
