@@ -13,7 +13,6 @@ bench/RESULTS.md.
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 NETS = ROOT / "crates" / "symtest" / "tests" / "adversarial" / "nets.py"
 ML = os.environ.get("SYMTEST_ML_PYTHONPATH", str(ROOT / ".deps" / "ml-py"))
 
@@ -91,15 +91,7 @@ def main():
             "finding nothing. 2 cores.",
             "",
         ] + table + ["", f"Wrong answers: **{wrong}**.", "", "<!-- adversarial:end -->"]
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        block = "\n".join(section)
-        if "<!-- adversarial:start -->" in old:
-            new = re.sub(r"<!-- adversarial:start -->.*?<!-- adversarial:end -->", lambda _: block, old,
-                         flags=re.S)
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_section("adversarial", section)
     return 1 if wrong else 0
 
 

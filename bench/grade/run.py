@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 VENV = ROOT / ".deps" / "bench-venv"
 OUT = ROOT / "bench" / "out" / "grade"
 
@@ -252,14 +253,7 @@ def main():
             "",
             "<!-- grade:end -->",
         ]
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        block = "\n".join(section)
-        if "<!-- grade:start -->" in old:
-            new = re.sub(r"<!-- grade:start -->.*?<!-- grade:end -->", lambda _: block, old, flags=re.S)
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_section("grade", section)
     return 0 if agree == n else 1
 
 

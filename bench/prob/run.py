@@ -13,7 +13,7 @@ Prints a table and writes the `prob` section of bench/RESULTS.md.
 import argparse
 import itertools
 import json
-import re
+import sys
 import subprocess
 import time
 from fractions import Fraction
@@ -21,7 +21,8 @@ from math import comb
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 OUT = ROOT / "bench" / "out" / "prob"
 
 
@@ -145,14 +146,7 @@ def main():
             "partial assignments kept at once while weighing one path.",
             "",
         ] + table + ["", f"Wrong answers: **{wrong}**.", "", "<!-- prob:end -->"]
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        block = "\n".join(section)
-        if "<!-- prob:start -->" in old:
-            new = re.sub(r"<!-- prob:start -->.*?<!-- prob:end -->", lambda _: block, old, flags=re.S)
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        write_section("prob", section)
     return 1 if wrong else 0
 
 

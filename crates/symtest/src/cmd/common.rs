@@ -69,3 +69,31 @@ pub fn sandbox(args: &SandboxArgs) -> Result<Pool> {
     }
     Ok(pool)
 }
+
+/// The program of `explore` and `prob`: the argument, or `-f FILE` (`-` for
+/// standard input); with where it came from, for messages.
+pub fn read_program(
+    program: Option<&str>,
+    file: Option<&std::path::Path>,
+    command: &str,
+) -> Result<(String, String)> {
+    use std::io::Read;
+    match (program, file) {
+        (Some(p), None) => Ok((p.to_string(), "<program>".into())),
+        (None, Some(f)) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("reading the program from standard input")?;
+            Ok((s, "<stdin>".into()))
+        }
+        (None, Some(f)) => {
+            let s = std::fs::read_to_string(f)
+                .with_context(|| format!("cannot read {}", f.display()))?;
+            Ok((s, f.display().to_string()))
+        }
+        _ => anyhow::bail!(
+            "give the program as an argument or with -f FILE (see symtest {command} --help)"
+        ),
+    }
+}

@@ -1,6 +1,6 @@
 //! `symtest explore`: run the C-like language's explorer and report.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -18,22 +18,7 @@ use super::common::interrupt_flag;
 use crate::cli::ExploreArgs;
 
 fn read_program(args: &ExploreArgs) -> Result<(String, String)> {
-    match (&args.program, &args.file) {
-        (Some(p), None) => Ok((p.clone(), "<program>".into())),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("reading the program from standard input")?;
-            Ok((s, "<stdin>".into()))
-        }
-        (None, Some(f)) => {
-            let s = std::fs::read_to_string(f)
-                .with_context(|| format!("cannot read {}", f.display()))?;
-            Ok((s, f.display().to_string()))
-        }
-        _ => bail!("give the program as an argument or with -f FILE (see symtest explore --help)"),
-    }
+    super::common::read_program(args.program.as_deref(), args.file.as_deref(), "explore")
 }
 
 /// `file.py::func`: the Python file and the function to explore.

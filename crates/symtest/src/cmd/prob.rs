@@ -1,7 +1,6 @@
 //! `symtest prob`: exact probabilities of a probabilistic program's paths.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -18,22 +17,7 @@ use super::common::interrupt_flag;
 use crate::cli::ProbArgs;
 
 fn read_program(args: &ProbArgs) -> Result<(String, String)> {
-    match (&args.program, &args.file) {
-        (Some(p), None) => Ok((p.clone(), "<program>".into())),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("reading the program from standard input")?;
-            Ok((s, "<stdin>".into()))
-        }
-        (None, Some(f)) => {
-            let s = std::fs::read_to_string(f)
-                .with_context(|| format!("cannot read {}", f.display()))?;
-            Ok((s, f.display().to_string()))
-        }
-        _ => bail!("give the program as an argument or with -f FILE (see symtest prob --help)"),
-    }
+    super::common::read_program(args.program.as_deref(), args.file.as_deref(), "prob")
 }
 
 fn name_value<'a>(text: &'a str, flag: &str, example: &str) -> Result<(&'a str, &'a str)> {

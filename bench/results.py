@@ -1,0 +1,21 @@
+"""Writes one benchmark's section of bench/RESULTS.md, between its markers
+(`<!-- NAME:start -->` and `<!-- NAME:end -->`), leaving the others as they are."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def write_section(name, lines):
+    """`lines` is the whole section, markers included."""
+    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    block = "\n".join(lines)
+    pattern = re.compile(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", re.S)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: block, old)
+    else:
+        new = old.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(new)
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
