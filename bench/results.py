@@ -19,3 +19,10 @@ def write_section(name, lines):
         new = old.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(new)
     print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def md_table(head, rows):
+    """A Markdown table, one line a row."""
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(str(c) for c in r) + " |" for r in rows
+    ]

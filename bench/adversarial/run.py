@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_section  # noqa: E402
+from results import md_table, write_section  # noqa: E402
 NETS = ROOT / "crates" / "symtest" / "tests" / "adversarial" / "nets.py"
 ML = os.environ.get("SYMTEST_ML_PYTHONPATH", str(ROOT / ".deps" / "ml-py"))
 
@@ -77,8 +77,7 @@ def main():
     print(f"wrong answers: {wrong}")
     if not args.no_write:
         head = ("hidden", "free features", "z3", "gd", "portfolio")
-        table = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        table += ["| " + " | ".join(r) + " |" for r in rows]
+        table = md_table(head, rows)
         section = [
             "<!-- adversarial:start -->",
             "## `symtest adversarial`: ReLU networks (`make bench`)",

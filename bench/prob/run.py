@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_section  # noqa: E402
+from results import md_table, write_section  # noqa: E402
 OUT = ROOT / "bench" / "out" / "prob"
 
 
@@ -132,8 +132,7 @@ def main():
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
     print(f"wrong answers: {wrong}")
     if not args.no_write:
-        table = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        table += ["| " + " | ".join(r) + " |" for r in rows]
+        table = md_table(head, rows)
         section = [
             "<!-- prob:start -->",
             "## `symtest prob`: exact probabilities (`make bench`)",

@@ -23,6 +23,16 @@ fn python() -> Std {
     c
 }
 
+/// The standard output of a run that must succeed.
+fn stdout_of(out: std::process::Output, what: &str) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn helper(args: &[&str]) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/adversarial/nets.py");
     let out = python()
@@ -30,12 +40,12 @@ fn helper(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "nets.py {args:?} failed (is scikit-learn installed? `make setup` puts it in .deps/ml-py):\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let what = format!(
+        "nets.py {args:?} (is scikit-learn installed? `make setup` puts it in .deps/ml-py)"
     );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    String::from_utf8_lossy(&stdout_of(out, &what))
+        .trim()
+        .to_string()
 }
 
 struct Net {
@@ -100,12 +110,7 @@ impl Net {
             .args(&args)
             .output()
             .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("JSON")
+        serde_json::from_slice(&stdout_of(out, "symtest adversarial")).expect("JSON")
     }
 
     /// scikit-learn's class for the example symtest reported.
@@ -238,12 +243,7 @@ fn the_pytorch_exporter_writes_a_network_symtest_reads() {
             .args(["--eps", eps, "--solver", "z3", "--json"])
             .output()
             .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).expect("JSON")
+        serde_json::from_slice::<Value>(&stdout_of(out, "symtest adversarial")).expect("JSON")
     };
     let r = run("0.6");
     assert_eq!(r["original_class"], "low");

@@ -68,7 +68,8 @@ pub struct Mlp {
     pub classes: Vec<String>,
 }
 
-fn exact(x: f64) -> BigRational {
+/// The exact rational a binary float denotes.
+pub(crate) fn exact(x: f64) -> BigRational {
     BigRational::from_float(x).unwrap_or_else(BigRational::zero)
 }
 
@@ -180,22 +181,28 @@ impl Mlp {
     }
 
     pub fn forward(&self, x: &[f64]) -> Vec<f64> {
+        self.forward_traced(x).1
+    }
+
+    /// The outputs, and each layer's values before its activation (what a
+    /// gradient needs).
+    pub fn forward_traced(&self, x: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
         let mut v = x.to_vec();
+        let mut pre = Vec::with_capacity(self.layers.len());
         for l in &self.layers {
-            v = l
+            let z: Vec<f64> = l
                 .weights
                 .iter()
                 .zip(&l.bias)
-                .map(|(row, b)| {
-                    let z = row.iter().zip(&v).map(|(w, x)| w * x).sum::<f64>() + b;
-                    match l.activation {
-                        Activation::Relu => z.max(0.0),
-                        Activation::Linear => z,
-                    }
-                })
+                .map(|(row, b)| row.iter().zip(&v).map(|(w, x)| w * x).sum::<f64>() + b)
                 .collect();
+            v = match l.activation {
+                Activation::Relu => z.iter().map(|z| z.max(0.0)).collect(),
+                Activation::Linear => z.clone(),
+            };
+            pre.push(z);
         }
-        v
+        (pre, v)
     }
 
     pub fn forward_exact(&self, x: &[BigRational]) -> Vec<BigRational> {

@@ -14,7 +14,7 @@ use symtest_solve::rng::Rng;
 use symtest_solve::{Answer, Solver, SolverKind, SolverOptions};
 use symtest_term::{BigRational, Model, Sort, Term, Var, sum};
 
-use super::model::{Activation, Mlp, argmax};
+use super::model::{Activation, Mlp, argmax, exact};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttackError {
@@ -81,10 +81,6 @@ pub struct AttackResult {
     pub verdict: Verdict,
     pub elapsed: Duration,
     pub solver_calls: u64,
-}
-
-fn exact(x: f64) -> BigRational {
-    BigRational::from_float(x).unwrap_or_else(BigRational::zero)
 }
 
 pub fn attack(
@@ -337,25 +333,7 @@ impl Search<'_> {
     /// Gradient of the margin the search raises: target output minus the
     /// best other one, or the best other output minus the original's.
     fn margin_gradient(&self, x: &[f64]) -> Vec<f64> {
-        // Forward, keeping each layer's pre-activations.
-        let mut acts = vec![x.to_vec()];
-        let mut pre = Vec::new();
-        for l in &self.mlp.layers {
-            let v = acts.last().map(Vec::as_slice).unwrap_or(&[]);
-            let z: Vec<f64> = l
-                .weights
-                .iter()
-                .zip(&l.bias)
-                .map(|(row, b)| row.iter().zip(v).map(|(w, x)| w * x).sum::<f64>() + b)
-                .collect();
-            let a = match l.activation {
-                Activation::Relu => z.iter().map(|v| v.max(0.0)).collect(),
-                Activation::Linear => z.clone(),
-            };
-            pre.push(z);
-            acts.push(a);
-        }
-        let out = acts.last().cloned().unwrap_or_default();
+        let (pre, out) = self.mlp.forward_traced(x);
         let best_other = |skip: usize| {
             (0..out.len())
                 .filter(|&j| j != skip)

@@ -77,12 +77,8 @@ pub fn run(args: &AdversarialArgs) -> Result<ExitCode> {
                 o["outputs"] = json!(outputs);
                 o["found_by"] = json!(by);
                 o["changed"] = json!(
-                    found
-                        .iter()
-                        .zip(&x)
-                        .enumerate()
-                        .filter(|(_, (a, b))| a != b)
-                        .map(|(i, (a, b))| json!({"feature": i, "from": b, "to": a}))
+                    changed(found, &x)
+                        .map(|(i, from, to)| json!({"feature": i, "from": from, "to": to}))
                         .collect::<Vec<_>>()
                 );
             }
@@ -128,10 +124,8 @@ pub fn run(args: &AdversarialArgs) -> Result<ExitCode> {
                 class(*c),
                 args.eps
             );
-            for (i, (a, b)) in found.iter().zip(&x).enumerate() {
-                if a != b {
-                    println!("  feature {i}: {b} -> {a} ({:+})", a - b);
-                }
+            for (i, from, to) in changed(found, &x) {
+                println!("  feature {i}: {from} -> {to} ({:+})", to - from);
             }
             println!("  outputs {}", fmt_vec(outputs));
             println!("  example: {}", serde_json::to_string(found)?);
@@ -148,6 +142,16 @@ pub fn run(args: &AdversarialArgs) -> Result<ExitCode> {
         r.solver_calls
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The features an example changed: `(index, from, to)`.
+fn changed<'a>(found: &'a [f64], x: &'a [f64]) -> impl Iterator<Item = (usize, f64, f64)> + 'a {
+    found
+        .iter()
+        .zip(x)
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, (a, b))| (i, *b, *a))
 }
 
 fn fmt_vec(v: &[f64]) -> String {
