@@ -20,7 +20,7 @@ pub use path::{
     Divergence, Literal, NamedPath, PathConstraint, PathRecord, PrefixRecord, StopReason,
     UnknownRecord,
 };
-pub use subject::{Outcome, SiteId, Subject, Tracer};
+pub use subject::{Outcome, SiteId, Subject, Tracer, defaults_meet_assumptions};
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,12 @@ impl PathConstraint {
         self.0.is_empty()
     }
 
+    /// The run stopped on an assumption it broke (a precondition, a random
+    /// value outside its support): no input of the wanted domain takes it.
+    pub fn breaks_assumption(&self) -> bool {
+        self.0.iter().any(|l| l.assumed && !l.taken)
+    }
+
     /// The same constraint with variables printed by their source names.
     pub fn named(&self) -> NamedPath<'_> {
         NamedPath(self)

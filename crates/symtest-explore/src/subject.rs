@@ -85,3 +85,32 @@ pub trait Subject {
         None
     }
 }
+
+/// Whether the subject's assumptions hold when every input takes its sort's
+/// default (zero, the empty string): one run, inputs with shadows so that the
+/// assumptions are reported.
+pub fn defaults_meet_assumptions(subject: &mut dyn Subject) -> bool {
+    struct Defaults {
+        violated: bool,
+        inputs: u32,
+    }
+    impl Tracer for Defaults {
+        fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
+            let var = symtest_term::Var::new(self.inputs, name, sort);
+            self.inputs += 1;
+            (sort.default_value(), Term::var(var))
+        }
+        fn branch(&mut self, _: SiteId, _: &Term, _: bool) {}
+        fn branch_concrete(&mut self, _: SiteId, _: bool) {}
+        fn assume(&mut self, _: SiteId, _: &Term, holds: bool) {
+            self.violated |= !holds;
+        }
+        fn concretised(&mut self, _: &str) {}
+    }
+    let mut t = Defaults {
+        violated: false,
+        inputs: 0,
+    };
+    subject.run(&mut t);
+    !t.violated
+}

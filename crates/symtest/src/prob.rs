@@ -307,7 +307,7 @@ pub fn run_prob(job: &ProbJob) -> Result<ProbResult, ProbError> {
     let mut cut = 0;
     for p in &ex.paths {
         // A run stopped on a random value outside its support weighs nothing.
-        if p.constraint.0.iter().any(|l| l.assumed && !l.taken) {
+        if p.constraint.breaks_assumption() {
             continue;
         }
         let ending = subject.run_traced(&mut Replay {

@@ -14,14 +14,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use symtest_explore::{ExploreOptions, SiteId, Strategy, Subject, Tracer, boundary, explore};
+use symtest_explore::{ExploreOptions, Strategy, boundary, defaults_meet_assumptions, explore};
 use symtest_python::{Limits as PyLimits, Program, PySubject, RunResult, Sites, Ty};
 use symtest_sandbox::{
     Call, CallResult, CheckOutcome, Job, JobResult, Pool, PyValue, SandboxError, Task, Tolerance,
     py_eq,
 };
 use symtest_solve::{Answer, Solver, SolverOptions};
-use symtest_term::{Model, Sort, Term, Value};
+use symtest_term::Model;
 use thiserror::Error;
 
 use crate::dataset::{Problem, Tests, args_repr};
@@ -302,7 +302,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     // The smallest input (zeros, empty strings and lists) is a test on its
     // own: the explorer may not record it as a path (a pinned input from a
     // dataset call can make the run inconsistent with the tree).
-    if satisfies_preconditions(&mut subject)
+    if defaults_meet_assumptions(&mut subject)
         && let Some(args) = subject.args_of(&ex.inputs, &Model::new())
     {
         candidates.push(Candidate {
@@ -316,7 +316,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
     }
     for p in &ex.paths {
         // A run stopped by a precondition it broke is no test.
-        if p.constraint.0.iter().any(|l| l.assumed && !l.taken) {
+        if p.constraint.breaks_assumption() {
             continue;
         }
         if let Some(args) = subject.args_of(&ex.inputs, &p.input) {
@@ -626,35 +626,6 @@ fn dataset_calls(
             }
         }
     }
-}
-
-/// Whether the smallest input (every input at its default) satisfies the
-/// subject's preconditions (`--assume`, leading `assert`s).
-fn satisfies_preconditions(subject: &mut PySubject) -> bool {
-    // Inputs keep a shadow so that the preconditions reach `assume`.
-    struct Defaults {
-        violated: bool,
-        inputs: u32,
-    }
-    impl Tracer for Defaults {
-        fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
-            self.inputs += 1;
-            let var = symtest_term::Var::new(self.inputs, name, sort);
-            (sort.default_value(), Term::var(var))
-        }
-        fn branch(&mut self, _: SiteId, _: &Term, _: bool) {}
-        fn branch_concrete(&mut self, _: SiteId, _: bool) {}
-        fn assume(&mut self, _: SiteId, _: &Term, holds: bool) {
-            self.violated |= !holds;
-        }
-        fn concretised(&mut self, _: &str) {}
-    }
-    let mut t = Defaults {
-        violated: false,
-        inputs: 0,
-    };
-    subject.run(&mut t);
-    !t.violated
 }
 
 fn ms_since(t: Instant) -> f64 {
