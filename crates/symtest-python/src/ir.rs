@@ -391,4 +391,8 @@ pub enum ExprKind {
         value: Box<Expr>,
     },
     Unsupported(String),
+    /// A value the interpreter does not model but a module may define and
+    /// never use on the explored paths (a class): using it is unsupported,
+    /// defining it is not.
+    Opaque(String),
 }

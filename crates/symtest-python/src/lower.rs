@@ -319,7 +319,7 @@ impl<'s> Lowerer<'s> {
                 Stmt::Assign {
                     targets: vec![Target::Name(target, Rc::from(c.name.id.as_str()))],
                     value: Expr {
-                        kind: ExprKind::Unsupported(format!("class {}", c.name.id)),
+                        kind: ExprKind::Opaque(format!("class {}", c.name.id)),
                         pos: self.pos_of(c),
                     },
                 }

@@ -5,6 +5,7 @@
 pub mod adversarial;
 pub mod dataset;
 pub mod explore;
+pub mod fix;
 pub mod grade;
 pub mod prob;
 pub mod report;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::CriticData(args) => cmd::train::critic(args),
         Command::Prob(args) => cmd::prob::run(args),
         Command::Adversarial(args) => cmd::adversarial::run(args),
+        Command::Fix(args) => cmd::fix::run(args),
     };
     match result {
         Ok(code) => code,

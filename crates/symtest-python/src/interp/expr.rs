@@ -210,6 +210,7 @@ impl<'a> Interp<'a> {
                 Ok(v)
             }
             ExprKind::Unsupported(what) => Err(unsupported(what)),
+            ExprKind::Opaque(what) => Ok(Val::Opaque(Rc::new(Opaque::Unsupported(what.clone())))),
         }
     }
 

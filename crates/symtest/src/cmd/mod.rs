@@ -3,6 +3,7 @@
 pub mod adversarial;
 pub mod common;
 pub mod explore;
+pub mod fix;
 pub mod grade;
 pub mod prob;
 pub mod serve;

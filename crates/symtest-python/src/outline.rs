@@ -1,0 +1,259 @@
+//! The blocks of a module: top-level functions, classes and their methods,
+//! with their byte ranges and signatures. What `symtest fix` needs to find
+//! the block around a finding (as CORE gives its LLM) and to call it.
+
+use ruff_python_ast::{self as ast, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::Ranged;
+
+use crate::error::SyntaxError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Function,
+    Class,
+    Method,
+}
+
+/// How a method is bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binding {
+    Instance,
+    Class,
+    Static,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    /// The annotation's source text.
+    pub annotation: Option<String>,
+    /// The default's source text.
+    pub default: Option<String>,
+    /// `*args`, `**kwargs` or keyword-only: never passed positionally.
+    pub positional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// `f`, `C`, or `C.m`.
+    pub name: String,
+    /// The class of a method.
+    pub class: Option<String>,
+    /// Byte range of the whole definition, decorators included.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based lines of `start` and `end`.
+    pub first_line: u32,
+    pub last_line: u32,
+    /// Parameters (for a method, `self`/`cls` left out).
+    pub params: Vec<Param>,
+    pub binding: Binding,
+    pub is_async: bool,
+    pub is_generator: bool,
+}
+
+/// The top-level functions and classes of `source`, and the methods of
+/// those classes, in source order.
+pub fn outline(source: &str) -> Result<Vec<Block>, SyntaxError> {
+    let index = LineIndex::from_source_text(source);
+    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
+        let lc = index.line_column(e.location.start(), source);
+        SyntaxError {
+            line: lc.line.get() as u32,
+            col: lc.column.get() as u32,
+            message: e.error.to_string(),
+        }
+    })?;
+    let line = |offset: usize| -> u32 {
+        index
+            .line_index(ruff_text_size::TextSize::new(offset as u32))
+            .get() as u32
+    };
+    let mut out = Vec::new();
+    for stmt in parsed.suite() {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                out.push(function(source, f, None, &line));
+            }
+            Stmt::ClassDef(c) => {
+                let (start, end) = span(c.range(), &c.decorator_list);
+                out.push(Block {
+                    kind: BlockKind::Class,
+                    name: c.name.id.to_string(),
+                    class: None,
+                    start,
+                    end,
+                    first_line: line(start),
+                    last_line: line(end.saturating_sub(1)),
+                    params: Vec::new(),
+                    binding: Binding::Instance,
+                    is_async: false,
+                    is_generator: false,
+                });
+                for s in &c.body {
+                    if let Stmt::FunctionDef(f) = s {
+                        out.push(function(source, f, Some(c.name.id.as_str()), &line));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The innermost block holding the 1-based `line`: a method before its
+/// class.
+pub fn enclosing(blocks: &[Block], line: u32) -> Option<&Block> {
+    blocks
+        .iter()
+        .filter(|b| b.first_line <= line && line <= b.last_line)
+        .min_by_key(|b| b.last_line - b.first_line)
+}
+
+fn span(range: ruff_text_size::TextRange, decorators: &[ast::Decorator]) -> (usize, usize) {
+    let start = decorators
+        .iter()
+        .map(|d| d.range().start())
+        .chain(std::iter::once(range.start()))
+        .min()
+        .unwrap_or(range.start());
+    (start.to_usize(), range.end().to_usize())
+}
+
+fn function(
+    source: &str,
+    f: &ast::StmtFunctionDef,
+    class: Option<&str>,
+    line: &dyn Fn(usize) -> u32,
+) -> Block {
+    let (start, end) = span(f.range(), &f.decorator_list);
+    let text = |e: &ast::Expr| source[e.range()].to_string();
+    let decorated = |name: &str| {
+        f.decorator_list
+            .iter()
+            .any(|d| matches!(&d.expression, ast::Expr::Name(n) if n.id.as_str() == name))
+    };
+    let binding = match class {
+        None => Binding::Static,
+        Some(_) if decorated("staticmethod") => Binding::Static,
+        Some(_) if decorated("classmethod") => Binding::Class,
+        Some(_) => Binding::Instance,
+    };
+    let p = &f.parameters;
+    let mut params: Vec<Param> = p
+        .posonlyargs
+        .iter()
+        .chain(p.args.iter())
+        .map(|a| Param {
+            name: a.parameter.name.id.to_string(),
+            annotation: a.parameter.annotation.as_deref().map(text),
+            default: a.default.as_deref().map(text),
+            positional: true,
+        })
+        .collect();
+    let others = p
+        .vararg
+        .iter()
+        .chain(p.kwarg.iter())
+        .map(|a| Param {
+            name: a.name.id.to_string(),
+            annotation: a.annotation.as_deref().map(text),
+            default: None,
+            positional: false,
+        })
+        .chain(p.kwonlyargs.iter().map(|a| Param {
+            name: a.parameter.name.id.to_string(),
+            annotation: a.parameter.annotation.as_deref().map(text),
+            default: a.default.as_deref().map(text),
+            positional: false,
+        }));
+    params.extend(others);
+    if binding != Binding::Static && !params.is_empty() {
+        params.remove(0);
+    }
+    let name = match class {
+        Some(c) => format!("{c}.{}", f.name.id),
+        None => f.name.id.to_string(),
+    };
+    Block {
+        kind: if class.is_some() {
+            BlockKind::Method
+        } else {
+            BlockKind::Function
+        },
+        name,
+        class: class.map(str::to_string),
+        start,
+        end,
+        first_line: line(start),
+        last_line: line(end.saturating_sub(1)),
+        params,
+        binding,
+        is_async: f.is_async,
+        is_generator: yields(&f.body),
+    }
+}
+
+/// Whether a body yields (outside nested functions and classes).
+fn yields(body: &[Stmt]) -> bool {
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+    struct Finder(bool);
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a ast::Expr) {
+            if matches!(expr, ast::Expr::Yield(_) | ast::Expr::YieldFrom(_)) {
+                self.0 = true;
+            } else if !matches!(expr, ast::Expr::Lambda(_)) {
+                walk_expr(self, expr);
+            }
+        }
+    }
+    let mut f = Finder(false);
+    for s in body {
+        f.visit_stmt(s);
+    }
+    f.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "import os\n\nclass C:\n    def __init__(self, n: int = 0):\n        self.n = n\n\n    @staticmethod\n    def s(a, *rest, k=1):\n        return a\n\n@dec\ndef f(x: list[int], y=None):\n    yield x\n";
+
+    #[test]
+    fn blocks_with_signatures() {
+        let b = outline(SRC).expect("parses");
+        let names: Vec<&str> = b.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["C", "C.__init__", "C.s", "f"]);
+        assert_eq!(b[1].params.len(), 1);
+        assert_eq!(b[1].params[0].annotation.as_deref(), Some("int"));
+        assert_eq!(b[1].params[0].default.as_deref(), Some("0"));
+        assert_eq!(b[2].binding, Binding::Static);
+        assert_eq!(
+            b[2].params.iter().map(|p| p.positional).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+        assert_eq!((b[3].first_line, b[3].last_line), (11, 13));
+        assert!(b[3].is_generator);
+        assert!(SRC[b[3].start..].starts_with("@dec"));
+    }
+
+    #[test]
+    fn innermost_block_wins() {
+        let b = outline(SRC).expect("parses");
+        assert_eq!(
+            enclosing(&b, 5).map(|b| b.name.as_str()),
+            Some("C.__init__")
+        );
+        assert_eq!(enclosing(&b, 6).map(|b| b.name.as_str()), Some("C"));
+        assert_eq!(enclosing(&b, 1), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! `symtest fix`: findings in, verified fixes out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use symtest::fix::finding::parse_sarif;
+use symtest::fix::{
+    Analyzer, CheckOptions, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions, output,
+};
+
+use super::common::{interrupt_flag, progress, sandbox};
+use crate::cli::FixArgs;
+
+pub fn run(args: &FixArgs) -> Result<ExitCode> {
+    if !["diff", "json", "sarif"].contains(&args.format.as_str()) {
+        bail!(
+            "--format must be diff, json or sarif, not '{}'",
+            args.format
+        );
+    }
+    let ruff_exe = || {
+        args.ruff
+            .clone()
+            .or_else(|| std::env::var_os("SYMTEST_RUFF").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("ruff"))
+    };
+
+    // Findings: from a log, or the analyzer on each file.
+    let mut given: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    let (analyzer, tool) = match &args.sarif {
+        Some(log) => {
+            let text = std::fs::read_to_string(log)
+                .with_context(|| format!("reading {}", log.display()))?;
+            let base = log.parent().unwrap_or(Path::new("."));
+            let (tool, findings) =
+                parse_sarif(&text, base).with_context(|| format!("in {}", log.display()))?;
+            for f in findings {
+                given.entry(f.file.clone()).or_default().push(f);
+            }
+            let analyzer = if let Some(cmd) = &args.recheck {
+                Some(Analyzer::Sarif {
+                    template: cmd.clone(),
+                })
+            } else if tool.eq_ignore_ascii_case("ruff") {
+                Some(Analyzer::ruff(ruff_exe(), args.select.clone())?)
+            } else {
+                eprintln!(
+                    "note: candidates are not re-checked by {tool} (give --recheck 'CMD {{file}}' to re-check them)"
+                );
+                None
+            };
+            (
+                analyzer,
+                if tool.is_empty() {
+                    "the analyzer".into()
+                } else {
+                    tool
+                },
+            )
+        }
+        None => (
+            Some(Analyzer::ruff(ruff_exe(), args.select.clone())?),
+            "ruff".to_string(),
+        ),
+    };
+    let files: Vec<PathBuf> = if args.sarif.is_some() {
+        let wanted = python_files(&args.paths)?;
+        given
+            .keys()
+            .filter(|f| args.paths.is_empty() || wanted.iter().any(|w| same_file(w, f)))
+            .cloned()
+            .collect()
+    } else {
+        if args.paths.is_empty() {
+            bail!("give the Python files or folders to fix (or --sarif FILE)");
+        }
+        python_files(&args.paths)?
+    };
+
+    let llm = match &args.llm_url {
+        Some(url) => {
+            let Some(model) = args.model.clone() else {
+                bail!("--llm-url needs --model");
+            };
+            let api_key = match &args.api_key_env {
+                Some(var) => Some(
+                    std::env::var(var)
+                        .with_context(|| format!("--api-key-env names {var}, which is not set"))?,
+                ),
+                None => None,
+            };
+            Some(
+                Llm::new(
+                    LlmOptions {
+                        url: url.clone(),
+                        model,
+                        api_key,
+                        timeout: Duration::from_secs_f64(args.llm_timeout.max(0.1)),
+                        retries: args.llm_retries,
+                        backoff: Duration::from_secs(1),
+                    },
+                    args.llm_log.as_deref(),
+                )
+                .context("opening the --llm-log file")?,
+            )
+        }
+        None => None,
+    };
+
+    let pool = sandbox(&args.sandbox)?;
+    let interrupt = interrupt_flag()?;
+    let opts = FixOptions {
+        candidates: args.candidates,
+        analyzer_fixes: !args.no_analyzer_fixes,
+        accept_unchecked: args.accept_unchecked,
+        check: CheckOptions {
+            inputs: InputOptions {
+                max_inputs: args.max_inputs.max(1),
+                explore_timeout: Duration::from_secs_f64(args.explore_timeout.max(0.0)),
+            },
+            call_timeout: Duration::from_secs_f64(args.call_timeout.max(0.01)),
+        },
+        interrupt: Some(interrupt.clone()),
+    };
+    let fixer = Fixer {
+        analyzer: analyzer.as_ref(),
+        tool,
+        llm: llm.as_ref(),
+        pool: &pool,
+        opts: &opts,
+    };
+
+    let pb = progress(files.len() as u64, "fixing", args.quiet);
+    let mut reports = Vec::new();
+    for file in &files {
+        if interrupt.load(Ordering::Relaxed) {
+            break;
+        }
+        pb.set_message(file.display().to_string());
+        let report = fixer.fix_file(file, given.remove(file), &mut |f| {
+            pb.set_message(format!("{}:{} {}", file.display(), f.start.line, f.rule));
+        })?;
+        let name = file.display().to_string();
+        let say = |line: String| {
+            if pb.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                pb.println(line);
+            }
+        };
+        if let Some(e) = &report.error {
+            say(format!("{name}: {e}"));
+        }
+        for fr in &report.findings {
+            say(output::describe_finding(&name, fr));
+        }
+        if args.write && report.fixed != report.original && report.error.is_none() {
+            write_atomic(file, &report.fixed)?;
+        }
+        reports.push(report);
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+
+    let out = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&output::json_report(&reports))? + "\n",
+        "sarif" => {
+            serde_json::to_string_pretty(&output::sarif(&reports, env!("CARGO_PKG_VERSION")))?
+                + "\n"
+        }
+        _ => reports
+            .iter()
+            .map(|r| output::unified(&r.original, &r.fixed, &r.path.to_string_lossy()))
+            .collect(),
+    };
+    match &args.output {
+        Some(p) => write_atomic(p, &out)?,
+        None => print!("{out}"),
+    }
+    let t = output::totals(&reports);
+    eprintln!(
+        "{} finding{} in {} file{}: {} fixed, {} rejected, {} skipped (candidates rejected: {} by the analyzer, {} by the behaviour check, {} by the ranker){}{}",
+        t.findings,
+        if t.findings == 1 { "" } else { "s" },
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        t.fixed,
+        t.rejected,
+        t.skipped,
+        t.by_verifier,
+        t.by_behaviour,
+        t.by_ranker,
+        if args.write && t.fixed > 0 {
+            "; files written"
+        } else {
+            ""
+        },
+        if interrupt.load(Ordering::Relaxed) {
+            "; interrupted: the rest was not worked on"
+        } else {
+            ""
+        },
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The files, and every `*.py` below the folders (hidden folders, virtual
+/// environments and caches left out), sorted.
+fn python_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out).with_context(|| format!("listing {}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+        let name = name.unwrap_or_default();
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "__pycache__" && name != "venv" {
+                walk(&path, out)?;
+            }
+        } else if name.ends_with(".py") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `path` by `text` through a temporary file in the same folder and
+/// a rename: a crash leaves the old file or the new one, never half of one.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+    let tmp = dir.join(format!(
+        ".{}.symtest-{}.tmp",
+        name.unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}

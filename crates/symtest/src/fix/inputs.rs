@@ -1,0 +1,444 @@
+//! Inputs for the behaviour check of one function or method: the paths
+//! `gen` finds through the original (where the interpreter can run it) and
+//! typed samples, objects of the module's own classes built through their
+//! `__init__`, and calls that leave defaulted parameters out.
+
+use std::time::Duration;
+
+use symtest_python::Ty;
+use symtest_python::outline::{Binding, Block, BlockKind, Param};
+use symtest_sandbox::{Pool, PyValue};
+
+use crate::dataset::{Problem, Tests};
+use crate::testgen::{GenOptions, generate};
+
+/// The marker `harness.py` turns into `Class(*args)`.
+const NEW: &str = "__symtest_new__";
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Arguments of the instance's class (`None` for functions, static and
+    /// class methods).
+    pub ctor: Option<Vec<PyValue>>,
+    pub args: Vec<PyValue>,
+}
+
+impl Input {
+    /// The call as Python source: `describe(Money(0))`, `Money(3).area(2)`.
+    pub fn display(&self, target: &str) -> String {
+        let args = self.args.iter().map(display).collect::<Vec<_>>().join(", ");
+        let (owner, name) = target.rsplit_once('.').unwrap_or(("", target));
+        match &self.ctor {
+            Some(c) if name != "__init__" => format!(
+                "{owner}({}).{name}({args})",
+                c.iter().map(display).collect::<Vec<_>>().join(", ")
+            ),
+            _ if name == "__init__" => format!("{owner}({args})"),
+            _ => format!("{target}({args})"),
+        }
+    }
+}
+
+fn display(v: &PyValue) -> String {
+    match v {
+        PyValue::Tuple(t) if t.len() == 3 && t[0] == PyValue::Str(NEW.into()) => {
+            match (&t[1], &t[2]) {
+                (PyValue::Str(c), PyValue::Tuple(a)) => format!(
+                    "{c}({})",
+                    a.iter().map(display).collect::<Vec<_>>().join(", ")
+                ),
+                _ => v.repr(),
+            }
+        }
+        _ => v.repr(),
+    }
+}
+
+/// Where the inputs came from, for the report.
+#[derive(Clone, Debug, Default)]
+pub struct InputStats {
+    pub symbolic: usize,
+    pub samples: usize,
+    /// Why symbolic exploration was not used, when it was not.
+    pub no_symbolic: Option<String>,
+}
+
+pub struct InputOptions {
+    pub max_inputs: usize,
+    pub explore_timeout: Duration,
+}
+
+/// Inputs for `block` of `source`; `blocks` are the module's blocks (for
+/// its classes' constructors).
+pub fn inputs_for(
+    source: &str,
+    block: &Block,
+    blocks: &[Block],
+    pool: &Pool,
+    opts: &InputOptions,
+) -> (Vec<Input>, InputStats) {
+    let mut stats = InputStats::default();
+    let mut out: Vec<Input> = Vec::new();
+    let positional: Vec<&Param> = block.params.iter().filter(|p| p.positional).collect();
+
+    // Symbolic: top-level functions whose parameters the interpreter models.
+    if block.kind == BlockKind::Function {
+        match explore_inputs(source, block, pool, opts) {
+            Ok(found) => {
+                stats.symbolic = found.len();
+                out.extend(found.into_iter().map(|args| Input { ctor: None, args }));
+            }
+            Err(why) => stats.no_symbolic = Some(why),
+        }
+    } else {
+        stats.no_symbolic = Some("the interpreter does not model classes".into());
+    }
+
+    // Samples.
+    let ctors: Vec<Option<Vec<PyValue>>> = match (&block.class, block.binding) {
+        (Some(c), Binding::Instance) if !block.name.ends_with(".__init__") => {
+            ctor_samples(c, blocks, 0).into_iter().map(Some).collect()
+        }
+        _ => vec![None],
+    };
+    let per_param: Vec<Vec<PyValue>> = positional
+        .iter()
+        .map(|p| param_samples(p, blocks, 0))
+        .collect();
+    let required = positional.iter().filter(|p| p.default.is_none()).count();
+    let mut samples = Vec::new();
+    // Every arity from the required parameters to all of them: a default
+    // shared between calls (B006) only shows when it is left out.
+    for arity in (required..=positional.len()).rev() {
+        for args in combinations(&per_param[..arity], opts.max_inputs) {
+            for c in &ctors {
+                samples.push(Input {
+                    ctor: c.clone(),
+                    args: args.clone(),
+                });
+            }
+        }
+    }
+    let room = opts
+        .max_inputs
+        .saturating_sub(out.len())
+        .max(opts.max_inputs / 2);
+    spread(&mut samples, room);
+    stats.samples = samples.len();
+    out.extend(samples);
+    (out, stats)
+}
+
+fn explore_inputs(
+    source: &str,
+    block: &Block,
+    pool: &Pool,
+    opts: &InputOptions,
+) -> Result<Vec<Vec<PyValue>>, String> {
+    if block.is_async {
+        return Err("async functions are not explored".into());
+    }
+    let problem = Problem {
+        task_id: block.name.clone(),
+        prompt: String::new(),
+        prefix: String::new(),
+        reference: Some(source.to_string()),
+        entry_point: Some(block.name.clone()),
+        tests: Tests::Calls {
+            entry: block.name.clone(),
+            cases: Vec::new(),
+        },
+    };
+    // Unannotated parameters with a literal default explore as its type.
+    let types = block
+        .params
+        .iter()
+        .filter(|p| p.annotation.is_none())
+        .filter_map(|p| {
+            let v = PyValue::parse(p.default.as_deref()?).ok()?;
+            Some((p.name.clone(), Ty::of_value(&v)))
+        })
+        .collect();
+    let gen_opts = GenOptions {
+        types,
+        keep_raising: true,
+        no_minimise: true,
+        timeout: opts.explore_timeout,
+        ..GenOptions::default()
+    };
+    let generated = generate(&problem, pool, &gen_opts).map_err(|e| e.to_string())?;
+    Ok(generated.tests.into_iter().map(|t| t.args).collect())
+}
+
+/// Small values of a type, the edges first.
+pub fn samples_of(ty: &Ty) -> Vec<PyValue> {
+    let int = |i: i64| PyValue::Int(i.into());
+    let s = |x: &str| PyValue::Str(x.into());
+    match ty {
+        Ty::Int => [0, 1, -1, 2, 3, 10, -7, 100].map(int).to_vec(),
+        Ty::Float => [0.0, 1.0, -1.5, 2.5, 0.1, 100.0]
+            .map(PyValue::Float)
+            .to_vec(),
+        Ty::Bool => vec![PyValue::Bool(false), PyValue::Bool(true)],
+        Ty::Str => ["", "a", "ab", "Hello World", " x ", "A1_b", "aaa"]
+            .map(s)
+            .to_vec(),
+        Ty::None => vec![PyValue::None],
+        Ty::List(t) | Ty::TupleOf(t) => {
+            let e = samples_of(t);
+            let pick = |i: usize| e[i % e.len().max(1)].clone();
+            let lists = if e.is_empty() {
+                vec![Vec::new()]
+            } else {
+                vec![
+                    Vec::new(),
+                    vec![pick(1)],
+                    vec![pick(3), pick(1)],
+                    vec![pick(2), pick(3), pick(3), pick(0)],
+                ]
+            };
+            lists
+                .into_iter()
+                .map(|l| match ty {
+                    Ty::List(_) => PyValue::List(l),
+                    _ => PyValue::Tuple(l),
+                })
+                .collect()
+        }
+        Ty::Tuple(ts) => {
+            let each: Vec<Vec<PyValue>> = ts.iter().map(samples_of).collect();
+            combinations(&each, 6)
+                .into_iter()
+                .map(PyValue::Tuple)
+                .collect()
+        }
+        Ty::Dict(k, v) => {
+            let ks = samples_of(k);
+            let vs = samples_of(v);
+            let mut out = vec![PyValue::Dict(Vec::new())];
+            if ks.len() >= 3 && !vs.is_empty() {
+                let v = |i: usize| vs[i % vs.len()].clone();
+                out.push(PyValue::Dict(vec![(ks[1].clone(), v(1))]));
+                out.push(PyValue::Dict(vec![
+                    (ks[2].clone(), v(2)),
+                    (ks[0].clone(), v(0)),
+                ]));
+            }
+            out
+        }
+        Ty::Set(t) => {
+            let e = samples_of(t);
+            let mut out = vec![PyValue::Set(Vec::new())];
+            if e.len() >= 3 {
+                out.push(PyValue::Set(vec![e[1].clone()]));
+                out.push(PyValue::Set(vec![e[0].clone(), e[2].clone()]));
+            }
+            out
+        }
+        Ty::Optional(t) => {
+            let mut out = vec![PyValue::None];
+            out.extend(samples_of(t));
+            out
+        }
+        Ty::Union(ts) => ts.iter().flat_map(samples_of).collect(),
+        Ty::Any => mixed(),
+    }
+}
+
+/// For a parameter nothing is known about: one or two values of each
+/// common kind.
+fn mixed() -> Vec<PyValue> {
+    let int = |i: i64| PyValue::Int(i.into());
+    vec![
+        PyValue::None,
+        int(0),
+        int(1),
+        int(-1),
+        PyValue::Float(2.5),
+        PyValue::Str(String::new()),
+        PyValue::Str("abc".into()),
+        PyValue::List(Vec::new()),
+        PyValue::List(vec![int(1), int(2)]),
+        PyValue::Tuple(vec![int(1)]),
+        PyValue::Dict(vec![(PyValue::Str("a".into()), int(1))]),
+        PyValue::Bool(true),
+    ]
+}
+
+/// The annotation names one of the module's classes (`C`, `Optional[C]`,
+/// `C | None`): the class, and whether `None` is allowed.
+fn class_of(annotation: &str, blocks: &[Block]) -> Option<(String, bool)> {
+    let a = annotation.trim().trim_matches(|c| c == '"' || c == '\'');
+    let (inner, optional) = if let Some(x) = a
+        .strip_prefix("Optional[")
+        .or_else(|| a.strip_prefix("typing.Optional["))
+        .and_then(|x| x.strip_suffix(']'))
+    {
+        (x.trim(), true)
+    } else if let Some(x) = a.strip_suffix("| None").or_else(|| a.strip_suffix("|None")) {
+        (x.trim(), true)
+    } else {
+        (a, false)
+    };
+    blocks
+        .iter()
+        .any(|b| b.kind == BlockKind::Class && b.name == inner)
+        .then(|| (inner.to_string(), optional))
+}
+
+fn param_samples(p: &Param, blocks: &[Block], depth: usize) -> Vec<PyValue> {
+    if let Some(a) = &p.annotation {
+        if let Ok(t) = Ty::parse(a) {
+            return samples_of(&t);
+        }
+        if let Some((class, optional)) = class_of(a, blocks) {
+            let mut out = if optional {
+                vec![PyValue::None]
+            } else {
+                vec![]
+            };
+            if depth < 2 {
+                out.extend(
+                    ctor_samples(&class, blocks, depth + 1)
+                        .into_iter()
+                        .map(|args| {
+                            PyValue::Tuple(vec![
+                                PyValue::Str(NEW.into()),
+                                PyValue::Str(class.clone()),
+                                PyValue::Tuple(args),
+                            ])
+                        }),
+                );
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
+    }
+    if let Some(v) = p.default.as_deref().and_then(|d| PyValue::parse(d).ok())
+        && v != PyValue::None
+    {
+        let mut out = samples_of(&Ty::of_value(&v));
+        out.push(PyValue::None);
+        return out;
+    }
+    mixed()
+}
+
+/// Argument tuples for `class(...)`, from its `__init__`.
+fn ctor_samples(class: &str, blocks: &[Block], depth: usize) -> Vec<Vec<PyValue>> {
+    let init = format!("{class}.__init__");
+    let Some(b) = blocks.iter().find(|b| b.name == init) else {
+        return vec![Vec::new()];
+    };
+    let each: Vec<Vec<PyValue>> = b
+        .params
+        .iter()
+        .filter(|p| p.positional && p.default.is_none())
+        .map(|p| param_samples(p, blocks, depth))
+        .collect();
+    combinations(&each, 8)
+}
+
+/// Tuples taking one value from each list: all of them when there are at
+/// most `max`, else `max` spread so that every value appears.
+pub fn combinations(each: &[Vec<PyValue>], max: usize) -> Vec<Vec<PyValue>> {
+    if each.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    let total = each
+        .iter()
+        .try_fold(1usize, |acc, e| acc.checked_mul(e.len()));
+    match total {
+        Some(n) if n <= max => (0..n)
+            .map(|mut k| {
+                each.iter()
+                    .map(|e| {
+                        let v = e[k % e.len()].clone();
+                        k /= e.len();
+                        v
+                    })
+                    .collect()
+            })
+            .collect(),
+        _ => {
+            // Each position walks its list at a different stride, so that
+            // values meet in many pairs.
+            let strides = [1usize, 3, 5, 7, 11, 13, 17, 19, 23, 29];
+            (0..max)
+                .map(|k| {
+                    each.iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            let s = strides[i % strides.len()];
+                            e[(k * s + k / e.len()) % e.len()].clone()
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
+/// Keeps at most `max`, evenly spread over the list.
+fn spread<T>(items: &mut Vec<T>, max: usize) {
+    if items.len() <= max {
+        return;
+    }
+    let n = items.len();
+    let keep: Vec<bool> = (0..n)
+        .map(|i| (i * max) / n != ((i + 1) * max) / n)
+        .collect();
+    let mut i = 0;
+    items.retain(|_| {
+        let k = keep[i];
+        i += 1;
+        k
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_products_are_complete_large_ones_cover_every_value() {
+        let v = |n: i64| (0..n).map(|i| PyValue::Int(i.into())).collect::<Vec<_>>();
+        assert_eq!(combinations(&[v(2), v(3)], 10).len(), 6);
+        let big = combinations(&[v(8), v(8), v(8)], 20);
+        assert_eq!(big.len(), 20);
+        for pos in 0..3 {
+            let mut seen: Vec<&PyValue> = big.iter().map(|t| &t[pos]).collect();
+            seen.sort_by_key(|v| v.repr());
+            seen.dedup();
+            assert_eq!(seen.len(), 8, "position {pos}");
+        }
+        assert!(combinations(&[v(2), v(0)], 10).is_empty());
+        assert_eq!(combinations(&[], 10), vec![Vec::<PyValue>::new()]);
+    }
+
+    #[test]
+    fn spread_keeps_the_ends() {
+        let mut x: Vec<u32> = (0..10).collect();
+        spread(&mut x, 5);
+        assert_eq!(x.len(), 5);
+        assert_eq!(x.last(), Some(&9));
+    }
+
+    #[test]
+    fn class_parameters_build_objects() {
+        let src = "class M:\n    def __init__(self, c: int):\n        self.c = c\n\ndef f(m: M, k=3):\n    return m\n";
+        let blocks = symtest_python::outline::outline(src).expect("parses");
+        let f = blocks.iter().find(|b| b.name == "f").expect("f");
+        let s = param_samples(&f.params[0], &blocks, 0);
+        assert_eq!(s.len(), 8);
+        let input = Input {
+            ctor: None,
+            args: vec![s[0].clone()],
+        };
+        assert_eq!(input.display("f"), "f(M(0))");
+        assert_eq!(class_of("Optional[M]", &blocks), Some(("M".into(), true)));
+        let k = param_samples(&f.params[1], &blocks, 0);
+        assert!(k.contains(&PyValue::Int(3.into())) || k.contains(&PyValue::Int(0.into())));
+    }
+}

@@ -1,0 +1,294 @@
+//! What `symtest fix` writes: unified diffs, a JSON report, SARIF 2.1.0, and
+//! the summary people read.
+
+use serde_json::{Value as Json, json};
+
+use super::behaviour::Behaviour;
+use super::{CandidateReport, FileReport, FindingReport, Outcome};
+
+/// A unified diff of `a` to `b`, both named `name` (`a/` and `b/`).
+pub fn unified(a: &str, b: &str, name: &str) -> String {
+    if a == b {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(3)
+        .header(&side("a", name), &side("b", name))
+        .to_string()
+}
+
+/// `a/x.py` for a relative path (as git writes it), the path itself for an
+/// absolute one.
+fn side(prefix: &str, name: &str) -> String {
+    if name.starts_with('/') {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
+fn behaviour_json(b: &Option<Behaviour>) -> Json {
+    match b {
+        None => Json::Null,
+        Some(Behaviour::Same { checked }) => json!({
+            "status": "same",
+            "checked": checked.iter().map(|c| json!({
+                "target": c.target,
+                "inputs": c.inputs,
+                "symbolic": c.stats.symbolic,
+                "samples": c.stats.samples,
+                "no_symbolic": c.stats.no_symbolic,
+            })).collect::<Vec<_>>(),
+        }),
+        Some(Behaviour::Differs(w)) => json!({
+            "status": "differs",
+            "witness": {
+                "target": w.target,
+                "call": w.call,
+                "original": w.original,
+                "candidate": w.candidate,
+            },
+        }),
+        Some(Behaviour::NotChecked { why }) => json!({"status": "not_checked", "why": why}),
+    }
+}
+
+fn candidate_json(c: &CandidateReport) -> Json {
+    json!({
+        "source": c.source.describe(),
+        "diff": c.diff,
+        "verifier": c.verifier,
+        "behaviour": behaviour_json(&c.behaviour),
+        "score": c.score,
+        "accepted": c.accepted,
+        "why": c.why,
+    })
+}
+
+pub fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Fixed(_) => "fixed",
+        Outcome::Rejected => "rejected",
+        Outcome::Skipped(_) => "skipped",
+    }
+}
+
+/// Why a finding was not fixed: its best candidate's reason.
+pub fn rejection(fr: &FindingReport) -> String {
+    match &fr.outcome {
+        Outcome::Fixed(_) => String::new(),
+        Outcome::Skipped(why) => why.clone(),
+        Outcome::Rejected => fr
+            .candidates
+            .iter()
+            .map(|c| format!("{}: {}", c.source.describe(), c.why))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+pub fn json_report(files: &[FileReport]) -> Json {
+    json!({
+        "files": files.iter().map(|f| json!({
+            "path": f.path.to_string_lossy(),
+            "error": f.error,
+            "changed": f.original != f.fixed,
+            "diff": unified(&f.original, &f.fixed, &f.path.to_string_lossy()),
+            "findings": f.findings.iter().map(|fr| json!({
+                "rule": fr.finding.rule,
+                "name": fr.finding.name,
+                "message": fr.finding.message,
+                "line": fr.finding.start.line,
+                "column": fr.finding.start.col,
+                "context": fr.context,
+                "outcome": outcome_name(&fr.outcome),
+                "why": rejection(fr),
+                "chosen": match fr.outcome { Outcome::Fixed(i) => Some(i), _ => None },
+                "notes": fr.notes,
+                "candidates": fr.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": summary_json(files),
+    })
+}
+
+#[derive(Default)]
+pub struct Totals {
+    pub findings: usize,
+    pub fixed: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+    pub by_verifier: usize,
+    pub by_behaviour: usize,
+    pub by_ranker: usize,
+}
+
+pub fn totals(files: &[FileReport]) -> Totals {
+    let mut t = Totals::default();
+    for fr in files.iter().flat_map(|f| &f.findings) {
+        t.findings += 1;
+        match fr.outcome {
+            Outcome::Fixed(_) => t.fixed += 1,
+            Outcome::Skipped(_) => t.skipped += 1,
+            Outcome::Rejected => {
+                t.rejected += 1;
+                for c in &fr.candidates {
+                    if c.verifier.is_some() {
+                        t.by_verifier += 1;
+                    } else if matches!(c.behaviour, Some(Behaviour::Differs(_))) {
+                        t.by_behaviour += 1;
+                    } else if c.score.is_some_and(|s| s <= 1) {
+                        t.by_ranker += 1;
+                    }
+                }
+            }
+        }
+    }
+    t
+}
+
+fn summary_json(files: &[FileReport]) -> Json {
+    let t = totals(files);
+    json!({
+        "findings": t.findings,
+        "fixed": t.fixed,
+        "rejected": t.rejected,
+        "skipped": t.skipped,
+        "candidates_rejected_by_verifier": t.by_verifier,
+        "candidates_rejected_by_behaviour": t.by_behaviour,
+        "candidates_rejected_by_ranker": t.by_ranker,
+    })
+}
+
+/// Lines `first..=last` (1-based) of `before` that `after` replaces, and
+/// the replacement: the common lines at both ends left out.
+fn changed_lines(before: &str, after: &str) -> (u32, u32, String) {
+    let a: Vec<&str> = before.split_inclusive('\n').collect();
+    let b: Vec<&str> = after.split_inclusive('\n').collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let first = head as u32 + 1;
+    let last = (a.len() - tail) as u32;
+    (first, last, b[head..b.len() - tail].concat())
+}
+
+/// SARIF 2.1.0: every finding a result, with symtest's verdict in its
+/// properties; a fixed finding carries its fix, in the lines of the file as
+/// the fixes before it in the same file left it.
+pub fn sarif(files: &[FileReport], tool_version: &str) -> Json {
+    let mut results = Vec::new();
+    let mut rules: Vec<String> = Vec::new();
+    for f in files {
+        let uri = f.path.to_string_lossy().to_string();
+        for fr in &f.findings {
+            if !rules.contains(&fr.finding.rule) {
+                rules.push(fr.finding.rule.clone());
+            }
+            let mut r = json!({
+                "ruleId": fr.finding.rule,
+                "level": if matches!(fr.outcome, Outcome::Fixed(_)) { "note" } else { "warning" },
+                "message": {"text": fr.finding.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {
+                        "startLine": fr.finding.start.line,
+                        "startColumn": fr.finding.start.col,
+                        "endLine": fr.finding.end.line,
+                        "endColumn": fr.finding.end.col,
+                    },
+                }}],
+                "properties": {
+                    "symtest": {
+                        "outcome": outcome_name(&fr.outcome),
+                        "why": rejection(fr),
+                        "candidates": fr.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
+                    }
+                },
+            });
+            if let Outcome::Fixed(i) = fr.outcome {
+                let c = &fr.candidates[i];
+                let (first, last, content) = changed_lines(&fr.before, &c.text);
+                let region = if last >= first {
+                    json!({"startLine": first, "startColumn": 1, "endLine": last + 1, "endColumn": 1})
+                } else {
+                    json!({"startLine": first, "startColumn": 1, "endLine": first, "endColumn": 1})
+                };
+                r["fixes"] = json!([{
+                    "description": {"text": format!("{}: {}", c.source.describe(), c.why)},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri},
+                        "replacements": [{
+                            "deletedRegion": region,
+                            "insertedContent": {"text": content},
+                        }],
+                    }],
+                }]);
+            }
+            results.push(r);
+        }
+    }
+    json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "symtest fix",
+                "version": tool_version,
+                "informationUri": "https://github.com/symtest/symtest",
+                "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
+}
+
+/// The readable account of one finding, for stderr.
+pub fn describe_finding(path: &str, fr: &FindingReport) -> String {
+    let f = &fr.finding;
+    let head = format!(
+        "{path}:{}:{}: {} {}",
+        f.start.line, f.start.col, f.rule, f.message
+    );
+    match &fr.outcome {
+        Outcome::Fixed(i) => {
+            let c = &fr.candidates[*i];
+            let score = c
+                .score
+                .map(|s| format!(", ranker {s}/3"))
+                .unwrap_or_default();
+            format!(
+                "{head}\n  fixed by {}{score}: {}",
+                c.source.describe(),
+                c.why
+            )
+        }
+        Outcome::Skipped(why) => format!("{head}\n  skipped: {why}"),
+        Outcome::Rejected => {
+            let mut s = format!("{head}\n  rejected:");
+            for c in &fr.candidates {
+                s.push_str(&format!("\n    {}: {}", c.source.describe(), c.why));
+            }
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_lines_leave_out_common_ends() {
+        let (a, b) = ("x\ny\nz\n", "x\nY\nY2\nz\n");
+        assert_eq!(changed_lines(a, b), (2, 2, "Y\nY2\n".into()));
+        assert_eq!(changed_lines("a\nb\n", "b\n"), (1, 1, String::new()));
+        assert!(unified(a, b, "f.py").contains("+Y2"));
+        assert_eq!(unified(a, a, "f.py"), "");
+    }
+}

@@ -1,0 +1,414 @@
+//! `symtest fix` end to end: ruff's findings and fixes on the bundled demo
+//! file, and the LLM path against a local OpenAI-compatible server that
+//! scripts good, behaviour-changing, malformed, slow, rate-limited and
+//! refusing replies.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh folder holding `name` with `text`.
+fn scratch(name: &str, text: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "symtest-cli-fix-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::write(dir.join(name), text).expect("write the file");
+    dir
+}
+
+fn symtest(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("symtest").expect("binary");
+    c.current_dir(dir).arg("fix").arg("-q");
+    c
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "symtest fix failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn findings(report: &Value) -> Vec<Value> {
+    report["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .clone()
+}
+
+fn find<'a>(fs: &'a [Value], rule: &str, line: u64) -> &'a Value {
+    fs.iter()
+        .find(|f| f["rule"] == rule && f["line"] == line)
+        .unwrap_or_else(|| panic!("no {rule} at line {line} in {fs:#?}"))
+}
+
+#[test]
+fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejected() {
+    let src = std::fs::read_to_string(root().join("examples/fix/shop.py")).expect("demo file");
+    let dir = scratch("shop.py", &src);
+    let out = symtest(&dir)
+        .args(["shop.py", "--select", "E711,E712,F841,F401,B006,E722"])
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let fs = findings(&report);
+
+    // describe(): Money's __eq__ makes Money(0) == None; `is None` differs.
+    let describe = find(&fs, "E711", 20);
+    assert_eq!(describe["outcome"], "rejected");
+    let w = &describe["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["call"], "describe(Money(0))", "{describe:#}");
+    assert_eq!(w["original"], "returns 'free'");
+    assert_eq!(w["candidate"], "returns '0.00 EUR'");
+
+    // discount(): rate is a float; `is None` is the same there.
+    let discount = find(&fs, "E711", 26);
+    assert_eq!(discount["outcome"], "fixed", "{discount:#}");
+    let checked = &discount["candidates"][0]["behaviour"]["checked"][0];
+    assert_eq!(checked["target"], "discount");
+    assert!(checked["symbolic"].as_u64().unwrap_or(0) > 0, "{checked}");
+
+    assert_eq!(find(&fs, "F841", 28)["outcome"], "fixed");
+    assert_eq!(find(&fs, "E712", 33)["outcome"], "fixed");
+    // The shared default: the fix changes what passing None means.
+    assert_eq!(find(&fs, "B006", 38)["outcome"], "rejected");
+    assert_eq!(find(&fs, "E722", 53)["outcome"], "skipped");
+    assert_eq!(find(&fs, "F401", 3)["outcome"], "fixed");
+    // Without --write the file is left alone.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("shop.py")).expect("read"),
+        src
+    );
+}
+
+#[test]
+fn write_replaces_the_file_and_a_second_run_finds_only_the_rejected() {
+    let src = "import os\n\n\ndef f(x: int) -> int:\n    if x == None:\n        return 0\n    return x + 1\n";
+    let dir = scratch("m.py", src);
+    let out = symtest(&dir)
+        .args(["m.py", "--select", "E711,F401", "--write"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-    if x == None:") && diff.contains("+    if x is None:"),
+        "{diff}"
+    );
+    let fixed = std::fs::read_to_string(dir.join("m.py")).expect("read");
+    assert_eq!(
+        fixed,
+        "\n\ndef f(x: int) -> int:\n    if x is None:\n        return 0\n    return x + 1\n"
+    );
+    let again = symtest(&dir)
+        .args(["m.py", "--select", "E711,F401", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(json_of(&again)["summary"]["findings"], 0);
+}
+
+#[test]
+fn sarif_in_and_out() {
+    let src = "def g(flag: bool) -> int:\n    if flag == True:\n        return 1\n    return 2\n";
+    let dir = scratch("g.py", src);
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    let log = std::process::Command::new(&ruff)
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--select",
+            "E712",
+            "--output-format",
+            "sarif",
+            "--exit-zero",
+            "g.py",
+        ])
+        .output()
+        .expect("ruff runs");
+    std::fs::write(dir.join("in.sarif"), &log.stdout).expect("write log");
+    let out = symtest(&dir)
+        .args(["--sarif", "in.sarif", "--format", "sarif"])
+        .output()
+        .expect("runs");
+    let s = json_of(&out);
+    let r = &s["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "E712", "{s:#}");
+    assert_eq!(r["properties"]["symtest"]["outcome"], "fixed");
+    let rep = &r["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(rep["deletedRegion"]["startLine"], 2);
+    assert_eq!(rep["insertedContent"]["text"], "    if flag:\n");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let dir = scratch("x.py", "def f(:\n");
+    symtest(&dir)
+        .args(["x.py", "--format", "yaml"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--format must be diff, json or sarif",
+        ));
+    symtest(&dir)
+        .args(["missing.py"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("missing.py"));
+    symtest(&dir)
+        .args(["x.py", "--llm-url", "http://127.0.0.1:9"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--llm-url needs --model"));
+    let out = symtest(&dir).args(["x.py"]).output().expect("runs");
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("x.py: does not parse: 1:7"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---- the LLM path -------------------------------------------------------
+
+#[derive(Clone, Debug)]
+enum Reply {
+    Code(&'static str),
+    Text(&'static str),
+    Status(u16),
+    Slow(Duration, &'static str),
+    NotJson,
+}
+
+#[derive(Default)]
+struct Script {
+    proposer: VecDeque<Reply>,
+    ranker: VecDeque<Reply>,
+    seen: Vec<Value>,
+}
+
+type Shared = Arc<Mutex<Script>>;
+
+async fn chat(State(s): State<Shared>, Json(body): Json<Value>) -> Response {
+    let system = body["messages"][0]["content"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let next = {
+        let mut s = s.lock().expect("script");
+        s.seen.push(body.clone());
+        let q = if system.contains("reviewer") {
+            &mut s.ranker
+        } else {
+            &mut s.proposer
+        };
+        q.pop_front().unwrap_or(Reply::Text("Score: 3"))
+    };
+    let ok = |content: String| {
+        Json(json!({"choices": [{"message": {"role": "assistant", "content": content}}]}))
+            .into_response()
+    };
+    match next {
+        Reply::Code(c) => ok(format!("Here is the fix:\n```python\n{c}```\n")),
+        Reply::Text(t) => ok(t.to_string()),
+        Reply::Status(code) => (
+            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Json(json!({"error": {"message": format!("scripted {code}")}})),
+        )
+            .into_response(),
+        Reply::Slow(d, c) => {
+            tokio::time::sleep(d).await;
+            ok(format!("```python\n{c}```"))
+        }
+        Reply::NotJson => (StatusCode::OK, "<html>gateway</html>").into_response(),
+    }
+}
+
+/// Starts the scripted server; its address and script.
+fn server(proposer: Vec<Reply>, ranker: Vec<Reply>) -> (SocketAddr, Shared) {
+    let script: Shared = Arc::new(Mutex::new(Script {
+        proposer: proposer.into(),
+        ranker: ranker.into(),
+        seen: Vec::new(),
+    }));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let s = script.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let app = axum::Router::new()
+                .route("/v1/chat/completions", axum::routing::post(chat))
+                .with_state(s);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    (rx.recv().expect("address"), script)
+}
+
+const LABEL: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except:\n        return \"unknown\"\n";
+const GOOD: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except IndexError:\n        return \"unknown\"\n";
+const BAD: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except ValueError:\n        return \"unknown\"\n";
+
+fn llm_run(dir: &Path, addr: SocketAddr, n: &str, extra: &[&str]) -> std::process::Output {
+    symtest(dir)
+        .args(["label.py", "--select", "E722", "--format", "json"])
+        .args([
+            "--llm-url",
+            &format!("http://{addr}/v1"),
+            "--model",
+            "scripted",
+        ])
+        .args(["--api-key-env", "SYMTEST_TEST_KEY", "--candidates", n])
+        .args(extra)
+        .env("SYMTEST_TEST_KEY", "sk-test")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn llm_candidates_are_verified_checked_and_ranked() {
+    let (addr, script) = server(
+        vec![
+            Reply::Status(429),
+            Reply::Code(GOOD),
+            Reply::Code(BAD),
+            Reply::Text("I would rather not."),
+            Reply::NotJson,
+        ],
+        vec![],
+    );
+    let dir = scratch("label.py", LABEL);
+    let log = dir.join("llm.jsonl");
+    let out = llm_run(
+        &dir,
+        addr,
+        "4",
+        &[
+            "--llm-log",
+            log.to_str().expect("utf-8 path"),
+            "--llm-retries",
+            "1",
+        ],
+    );
+    let report = json_of(&out);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let cands = f["candidates"].as_array().expect("candidates");
+    assert_eq!(cands.len(), 2, "{f:#}");
+    assert_eq!(cands[0]["source"], "llm #1");
+    assert_eq!(cands[0]["accepted"], true);
+    assert_eq!(cands[0]["score"], 3);
+    assert_eq!(f["chosen"], 0);
+    // except ValueError lets the IndexError of label(10) through.
+    assert_eq!(cands[1]["behaviour"]["status"], "differs", "{f:#}");
+    assert!(
+        cands[1]["behaviour"]["witness"]["candidate"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("raises IndexError"),
+        "{f:#}"
+    );
+    let notes = f["notes"].to_string();
+    assert!(
+        notes.contains("llm #3: the reply has no code block"),
+        "{notes}"
+    );
+    assert!(notes.contains("llm #4: the reply is not JSON"), "{notes}");
+    // The bearer key went along; the first request at temperature 0, the rest at 0.7.
+    let seen = &script.lock().expect("script").seen;
+    let temps: Vec<f64> = seen
+        .iter()
+        .filter(|b| {
+            !b["messages"][0]["content"]
+                .as_str()
+                .unwrap_or("")
+                .contains("reviewer")
+        })
+        .map(|b| b["temperature"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert_eq!(temps, [0.0, 0.0, 0.7, 0.7, 0.7]);
+    let prompt = seen[0]["messages"][1]["content"].as_str().unwrap_or("");
+    assert!(
+        prompt.contains("E722") && prompt.contains("*    4 |     except:"),
+        "{prompt}"
+    );
+    let logged = std::fs::read_to_string(&log).expect("log");
+    assert_eq!(logged.lines().count(), 4 + 2, "{logged}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("label.py")).expect("read"),
+        LABEL
+    );
+}
+
+#[test]
+fn a_slow_reply_is_retried_and_a_low_score_rejects() {
+    let (addr, _) = server(
+        vec![Reply::Slow(Duration::from_secs(5), GOOD), Reply::Code(GOOD)],
+        vec![Reply::Text("It swallows errors.\nScore: 1")],
+    );
+    let dir = scratch("label.py", LABEL);
+    let out = llm_run(
+        &dir,
+        addr,
+        "1",
+        &["--llm-timeout", "1", "--llm-retries", "2"],
+    );
+    let report = json_of(&out);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let c = &f["candidates"][0];
+    assert_eq!(c["behaviour"]["status"], "same");
+    assert_eq!(c["score"], 1);
+    assert!(
+        c["why"]
+            .as_str()
+            .unwrap_or("")
+            .contains("the ranker rejects it"),
+        "{c}"
+    );
+}
+
+#[test]
+fn a_refused_key_stops_with_a_clear_error() {
+    let (addr, _) = server(vec![Reply::Status(401)], vec![]);
+    let dir = scratch("label.py", LABEL);
+    let out = llm_run(&dir, addr, "2", &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the endpoint refused the API key (HTTP 401)"),
+        "{err}"
+    );
+}
