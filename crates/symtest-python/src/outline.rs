@@ -52,6 +52,15 @@ pub struct Block {
     pub binding: Binding,
     pub is_async: bool,
     pub is_generator: bool,
+    /// String and integer constants of the body, in order, each once: the
+    /// values a comparison in it is likely to need.
+    pub literals: Vec<Literal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Literal {
+    Str(String),
+    Int(i64),
 }
 
 /// The top-level functions and classes of `source`, and the methods of
@@ -91,6 +100,7 @@ pub fn outline(source: &str) -> Result<Vec<Block>, SyntaxError> {
                     binding: Binding::Instance,
                     is_async: false,
                     is_generator: false,
+                    literals: Vec::new(),
                 });
                 for s in &c.body {
                     if let Stmt::FunctionDef(f) = s {
@@ -194,7 +204,41 @@ fn function(
         binding,
         is_async: f.is_async,
         is_generator: yields(&f.body),
+        literals: literals(&f.body),
     }
+}
+
+const MAX_LITERALS: usize = 24;
+
+fn literals(body: &[Stmt]) -> Vec<Literal> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct Collect(Vec<Literal>);
+    impl<'a> Visitor<'a> for Collect {
+        fn visit_expr(&mut self, expr: &'a ast::Expr) {
+            let lit = match expr {
+                ast::Expr::StringLiteral(s) if s.value.to_str().len() <= 64 => {
+                    Some(Literal::Str(s.value.to_str().to_string()))
+                }
+                ast::Expr::NumberLiteral(n) => match &n.value {
+                    ast::Number::Int(i) => i.as_i64().map(Literal::Int),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(l) = lit
+                && !self.0.contains(&l)
+                && self.0.len() < MAX_LITERALS
+            {
+                self.0.push(l);
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut c = Collect(Vec::new());
+    for s in body {
+        c.visit_stmt(s);
+    }
+    c.0
 }
 
 /// Whether a body yields (outside nested functions and classes).
@@ -243,6 +287,12 @@ mod tests {
         );
         assert_eq!((b[3].first_line, b[3].last_line), (11, 13));
         assert!(b[3].is_generator);
+        assert!(b[2].literals.is_empty());
+        let lits = outline("def g(s):\n    return s == 'yes' or len(s) > 3 or s == 'yes'\n")
+            .expect("parses")
+            .remove(0)
+            .literals;
+        assert_eq!(lits, [Literal::Str("yes".into()), Literal::Int(3)]);
         assert!(SRC[b[3].start..].starts_with("@dec"));
     }
 

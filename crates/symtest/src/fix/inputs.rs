@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use symtest_python::Ty;
-use symtest_python::outline::{Binding, Block, BlockKind, Param};
+use symtest_python::outline::{Binding, Block, BlockKind, Literal, Param};
 use symtest_sandbox::{Pool, PyValue};
 
 use crate::dataset::{Problem, Tests};
@@ -103,7 +103,7 @@ pub fn inputs_for(
     };
     let per_param: Vec<Vec<PyValue>> = positional
         .iter()
-        .map(|p| param_samples(p, blocks, 0))
+        .map(|p| with_literals(param_samples(p, blocks, 0), &block.literals))
         .collect();
     let required = positional.iter().filter(|p| p.default.is_none()).count();
     let mut samples = Vec::new();
@@ -245,6 +245,34 @@ pub fn samples_of(ty: &Ty) -> Vec<PyValue> {
     }
 }
 
+/// Adds the function's own constants (and their integer neighbours) to
+/// samples of their kind: `s is "yes"` needs "yes" among the inputs.
+fn with_literals(mut samples: Vec<PyValue>, literals: &[Literal]) -> Vec<PyValue> {
+    let has = |k: fn(&PyValue) -> bool, s: &[PyValue]| s.iter().any(k);
+    let strs = has(|v| matches!(v, PyValue::Str(_)), &samples);
+    let ints = has(|v| matches!(v, PyValue::Int(_)), &samples);
+    let mut extra = Vec::new();
+    for l in literals {
+        match l {
+            Literal::Str(x) if strs => {
+                extra.push(PyValue::Str(x.clone()));
+            }
+            Literal::Int(i) if ints => {
+                for d in [-1, 0, 1] {
+                    extra.push(PyValue::Int((i128::from(*i) + d).into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    for v in extra {
+        if !samples.contains(&v) {
+            samples.push(v);
+        }
+    }
+    samples
+}
+
 /// For a parameter nothing is known about: one or two values of each
 /// common kind.
 fn mixed() -> Vec<PyValue> {
@@ -315,12 +343,12 @@ fn param_samples(p: &Param, blocks: &[Block], depth: usize) -> Vec<PyValue> {
             }
         }
     }
+    // A literal default gives the parameter its type (None is outside it:
+    // `def f(xs=[])` is not called with None).
     if let Some(v) = p.default.as_deref().and_then(|d| PyValue::parse(d).ok())
         && v != PyValue::None
     {
-        let mut out = samples_of(&Ty::of_value(&v));
-        out.push(PyValue::None);
-        return out;
+        return samples_of(&Ty::of_value(&v));
     }
     mixed()
 }

@@ -286,7 +286,7 @@ mod tests {
         assert_eq!((c.first, c.last), (1, 6));
         let n = numbered(src, &context(src, &finding(5)), &finding(5));
         assert!(n.contains("*    5 |         return x == None"), "{n}");
-        assert_eq!(line_span(src, 4, 5), (19, 68));
+        assert_eq!(line_span(src, 4, 5), (20, 65));
     }
 
     #[test]

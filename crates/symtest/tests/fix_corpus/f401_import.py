@@ -1,0 +1,6 @@
+# expect: F401 fixed
+import json
+
+
+def double(x: int) -> int:
+    return 2 * x
