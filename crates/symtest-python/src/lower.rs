@@ -23,8 +23,11 @@ pub struct Lowered {
     pub sites: Sites,
 }
 
-pub fn lower_source(source: &str) -> Result<Lowered, SyntaxError> {
-    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
+/// ruff's parse of a module, its error with a line and column.
+pub(crate) fn parse_module(
+    source: &str,
+) -> Result<ruff_python_parser::Parsed<ast::ModModule>, SyntaxError> {
+    ruff_python_parser::parse_module(source).map_err(|e| {
         let index = LineIndex::from_source_text(source);
         let lc = index.line_column(e.location.start(), source);
         SyntaxError {
@@ -32,7 +35,11 @@ pub fn lower_source(source: &str) -> Result<Lowered, SyntaxError> {
             col: lc.column.get() as u32,
             message: e.error.to_string(),
         }
-    })?;
+    })
+}
+
+pub fn lower_source(source: &str) -> Result<Lowered, SyntaxError> {
+    let parsed = parse_module(source)?;
     let suite = parsed.into_suite();
     let mut l = Lowerer::new(source);
     let module_bindings = scope::bindings(&suite);

@@ -66,15 +66,8 @@ pub enum Literal {
 /// The top-level functions and classes of `source`, and the methods of
 /// those classes, in source order.
 pub fn outline(source: &str) -> Result<Vec<Block>, SyntaxError> {
+    let parsed = crate::lower::parse_module(source)?;
     let index = LineIndex::from_source_text(source);
-    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
-        let lc = index.line_column(e.location.start(), source);
-        SyntaxError {
-            line: lc.line.get() as u32,
-            col: lc.column.get() as u32,
-            message: e.error.to_string(),
-        }
-    })?;
     let line = |offset: usize| -> u32 {
         index
             .line_index(ruff_text_size::TextSize::new(offset as u32))
