@@ -25,6 +25,18 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# pip_into DIR ARGS...: installs wheels into DIR (not into any Python),
+# through DIR.partial so that an interrupted install is never taken as done.
+pip_into() {
+  local dir=$1
+  shift
+  rm -rf "$dir.partial"
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
+    --only-binary=:all: --target "$dir.partial" "$@"
+  rm -rf "$dir"
+  mv "$dir.partial" "$dir"
+}
+
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
@@ -76,11 +88,7 @@ sklearn_version="1.5.2"
 ml_dir="$deps/ml-py"
 if ! PYTHONPATH="$ml_dir" python3 -c "import sklearn, sys; sys.exit(sklearn.__version__ != '$sklearn_version')" 2>/dev/null; then
   say "installing scikit-learn $sklearn_version into .deps/ml-py (for the adversarial tests)"
-  rm -rf "$ml_dir.partial"
-  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
-    --only-binary=:all: --target "$ml_dir.partial" "scikit-learn==$sklearn_version"
-  rm -rf "$ml_dir"
-  mv "$ml_dir.partial" "$ml_dir"
+  pip_into "$ml_dir" "scikit-learn==$sklearn_version"
 fi
 
 # ruff: the analyzer `symtest fix` runs (and re-runs on every candidate).
@@ -89,11 +97,7 @@ ruff_version="0.17.6"
 ruff_dir="$deps/ruff-$ruff_version"
 if [ ! -x "$ruff_dir/bin/ruff" ]; then
   say "installing ruff $ruff_version into .deps (for symtest fix)"
-  rm -rf "$ruff_dir.partial"
-  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
-    --only-binary=:all: --no-deps --target "$ruff_dir.partial" "ruff==$ruff_version"
-  rm -rf "$ruff_dir"
-  mv "$ruff_dir.partial" "$ruff_dir"
+  pip_into "$ruff_dir" --no-deps "ruff==$ruff_version"
 fi
 
 mkdir -p "$root/.cargo"

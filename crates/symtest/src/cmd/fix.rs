@@ -12,7 +12,7 @@ use symtest::fix::{
     Analyzer, CheckOptions, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions, output,
 };
 
-use super::common::{interrupt_flag, progress, sandbox};
+use super::common::{interrupt_flag, progress, sandbox, write_atomic};
 use crate::cli::FixArgs;
 
 pub fn run(args: &FixArgs) -> Result<ExitCode> {
@@ -245,26 +245,5 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             out.push(path);
         }
     }
-    Ok(())
-}
-
-/// Replaces `path` by `text` through a temporary file in the same folder and
-/// a rename: a crash leaves the old file or the new one, never half of one.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string());
-    let tmp = dir.join(format!(
-        ".{}.symtest-{}.tmp",
-        name.unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
 }

@@ -1,6 +1,5 @@
 //! `symtest pairs` and `symtest critic-data`.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -9,6 +8,7 @@ use symtest::grade::outcomes::read_existing;
 use symtest::samples::read_samples;
 use symtest::train_data::{critic_rows, join, pairs as make_pairs};
 
+use super::common::write_atomic;
 use super::grade::load_problems;
 use crate::cli::{CriticArgs, GradedInputs, PairsArgs};
 
@@ -47,23 +47,15 @@ fn read(i: &GradedInputs) -> Result<Inputs> {
     })
 }
 
-/// Writes rows atomically: a temporary file renamed into place, so an
-/// interrupted run never leaves half a file.
+/// Writes rows as jsonl, atomically (an interrupted run never leaves half a
+/// file).
 fn write_rows<T: Serialize>(path: &std::path::Path, rows: &[T]) -> Result<()> {
-    let tmp = path.with_extension("tmp-symtest");
-    {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot write {}", tmp.display()))?,
-        );
-        for r in rows {
-            serde_json::to_writer(&mut f, r)?;
-            f.write_all(b"\n")?;
-        }
-        f.flush()?;
+    let mut text = String::new();
+    for r in rows {
+        text.push_str(&serde_json::to_string(r)?);
+        text.push('\n');
     }
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    write_atomic(path, &text)
 }
 
 pub fn pairs(args: &PairsArgs) -> Result<ExitCode> {

@@ -99,8 +99,6 @@ pub fn check(
     };
     let blocks = outline(original).unwrap_or_default();
     let cand_blocks = outline(candidate).unwrap_or_default();
-    let mut checked = Vec::new();
-    // The module must load the same way even when no function changed.
     let mut plan: Vec<(String, Vec<Input>, InputStats)> = Vec::new();
     for t in &targets {
         if t.is_async {
@@ -120,7 +118,6 @@ pub fn check(
             .clone();
         plan.push((t.name.clone(), inputs, stats));
     }
-    let load_only = plan.iter().all(|(_, i, _)| i.is_empty());
     let mut calls: Vec<Call> = Vec::new();
     let mut what: Vec<(usize, usize)> = Vec::new();
     for (k, (target, inputs, _)) in plan.iter().enumerate() {
@@ -198,16 +195,15 @@ pub fn check(
             });
         }
     }
-    if load_only && plan.is_empty() {
-        return Behaviour::Same { checked };
-    }
-    for (target, inputs, stats) in plan {
-        checked.push(Checked {
+    // With no function to call, the job still loads both modules.
+    let checked = plan
+        .into_iter()
+        .map(|(target, inputs, stats)| Checked {
             target,
             inputs: inputs.len(),
             stats,
-        });
-    }
+        })
+        .collect();
     Behaviour::Same { checked }
 }
 
