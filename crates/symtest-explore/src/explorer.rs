@@ -36,6 +36,11 @@ pub struct ExploreOptions {
     /// run had not. Loops make path counts unbounded while what tests can
     /// tell apart stops growing long before.
     pub patience: Option<u64>,
+    /// Stop after this long without a run that covered something new. Runs
+    /// are cheap where solver queries are not: on string and nonlinear
+    /// paths the time goes to queries that lead nowhere new, which a count of
+    /// runs never sees.
+    pub patience_time: Option<Duration>,
     /// Seed of the random strategy.
     pub seed: u64,
     /// Also list every feasible prefix (Gymbo's listing).
@@ -57,6 +62,7 @@ impl Default for ExploreOptions {
             max_unsat: None,
             timeout: None,
             patience: None,
+            patience_time: None,
             seed: 42,
             collect_prefixes: false,
             interrupt: None,
@@ -134,6 +140,7 @@ pub fn explore(
         coverage: BTreeSet::new(),
         pairs: FxHashSet::default(),
         stale_runs: 0,
+        last_new: started,
         stats: ExploreStats::default(),
     };
     let stop = ex.main_loop(subject, solver, on_event);
@@ -157,6 +164,8 @@ struct Explorer<'o> {
     pairs: FxHashSet<[(SiteId, bool); 2]>,
     /// Runs since the last one that covered something new.
     stale_runs: u64,
+    /// When a run last covered something new.
+    last_new: Instant,
     stats: ExploreStats,
 }
 
@@ -188,6 +197,13 @@ impl Explorer<'_> {
             return Some(StopReason::MaxRuns);
         }
         if self.opts.patience.is_some_and(|p| self.stale_runs >= p) {
+            return Some(StopReason::Plateau);
+        }
+        if self
+            .opts
+            .patience_time
+            .is_some_and(|p| self.last_new.elapsed() >= p)
+        {
             return Some(StopReason::Plateau);
         }
         if self
@@ -474,7 +490,12 @@ impl Explorer<'_> {
         for w in decisions.windows(2) {
             new |= self.pairs.insert([w[0], w[1]]);
         }
-        self.stale_runs = if new { 0 } else { self.stale_runs + 1 };
+        if new {
+            self.stale_runs = 0;
+            self.last_new = Instant::now();
+        } else {
+            self.stale_runs += 1;
+        }
     }
 
     fn finish(self, subject: &dyn Subject, solver: &Solver, stop: StopReason) -> Exploration {

@@ -92,4 +92,47 @@ mod tests {
         assert_eq!(ex.paths.len(), 1);
         assert_eq!(ex.stop, StopReason::MaxSat);
     }
+
+    /// `i = 0; while a > i: i += 1` (at most 50 times), each run slow: after
+    /// the first few runs every direction and pair of decisions is known.
+    struct SlowLoop;
+
+    impl Subject for SlowLoop {
+        fn run(&mut self, t: &mut dyn Tracer) -> Outcome {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let (v, a) = t.input("a", Sort::Int);
+            let Value::Int(x) = v else {
+                return Outcome::Error("not an int".into());
+            };
+            for i in 0..50 {
+                let more = x > i.into();
+                t.branch(SiteId(0), &a.greater(&Term::int(i)), more);
+                if !more {
+                    return Outcome::Finished;
+                }
+            }
+            Outcome::Stopped("loop bound".into())
+        }
+    }
+
+    #[test]
+    fn time_without_news_stops_where_a_run_count_would_not() {
+        let opts = ExploreOptions {
+            max_runs: Some(40),
+            ..ExploreOptions::default()
+        };
+        let mut solver = Solver::new(SolverOptions::default());
+        let ex = explore(&mut SlowLoop, &mut solver, &opts, &mut |_| {});
+        assert_eq!(ex.stop, StopReason::MaxRuns);
+
+        let opts = ExploreOptions {
+            patience_time: Some(std::time::Duration::from_millis(150)),
+            ..opts
+        };
+        let mut solver = Solver::new(SolverOptions::default());
+        let ex = explore(&mut SlowLoop, &mut solver, &opts, &mut |_| {});
+        assert_eq!(ex.stop, StopReason::Plateau);
+        assert!(ex.stats.runs < 40, "{} runs", ex.stats.runs);
+        assert_eq!(ex.coverage.len(), 2);
+    }
 }

@@ -282,6 +282,9 @@ impl Term {
         if *self.op() == Op::StrConcat {
             return sum(self.args().iter().map(Term::str_len));
         }
+        if let Some(t) = crate::digits::len(self) {
+            return t;
+        }
         if *self.op() == Op::StrFromCode {
             // One character when the code is in range, else none.
             let c = &self.args()[0];
@@ -297,6 +300,9 @@ impl Term {
     pub fn str_at(&self, i: &Term) -> Term {
         if let (Some(s), Some(i)) = (str_const(self), int_const(i)) {
             return Term::string(&strings::at(s, i));
+        }
+        if let Some(t) = crate::digits::at(self, i) {
+            return t;
         }
         Term::intern(Op::StrAt, vec![self.clone(), i.clone()], Sort::Str)
     }
@@ -380,6 +386,9 @@ impl Term {
         if let Some(s) = str_const(self) {
             return Term::int(strings::to_int(s));
         }
+        if let Some(t) = crate::digits::to_int(self) {
+            return t;
+        }
         Term::intern(Op::StrToInt, vec![self.clone()], Sort::Int)
     }
 
@@ -389,6 +398,19 @@ impl Term {
             return Term::string(&strings::from_int(i));
         }
         Term::intern(Op::IntToStr, vec![n], Sort::Str)
+    }
+
+    /// `str(n)` for a number of at most [`crate::digits::CASES`] digits, `""`
+    /// for a longer one: what a frontend uses under the path assumption that
+    /// `n` is that short. Its length, characters and value are arithmetic on
+    /// `n`, which solvers decide far faster than `str.from_int`.
+    pub fn short_int_to_str(n: &Term) -> Term {
+        let n = n.numeric();
+        Term::ite(
+            &crate::digits::short_enough(&n),
+            &n.int_to_str(),
+            &Term::string(""),
+        )
     }
 
     pub fn str_to_code(&self) -> Term {

@@ -15,6 +15,7 @@
 //! ```
 
 mod construct;
+mod digits;
 mod eval;
 pub mod fxhash;
 mod lower;
@@ -25,6 +26,7 @@ mod value;
 mod visit;
 
 pub use construct::{concat, product, sum};
+pub use digits::CASES as DIGIT_CASES;
 pub use eval::{EvalError, Model, satisfies};
 pub use lower::lower_division;
 pub use print::Named;

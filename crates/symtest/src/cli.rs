@@ -442,6 +442,12 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 40, value_name = "N")]
     pub patience: u64,
 
+    /// Stop exploring a problem after this many seconds without a run that
+    /// covered something new (0: never); the time goes to solver queries
+    /// that lead nowhere new
+    #[arg(long, default_value_t = 0.5, value_name = "SECS")]
+    pub patience_time: f64,
+
     /// Solver queries for boundary inputs per problem (0: none)
     #[arg(long, default_value_t = 120, value_name = "N")]
     pub max_boundary: usize,

@@ -401,6 +401,20 @@ fn a_slow_reply_is_retried_and_a_low_score_rejects() {
 }
 
 #[test]
+fn a_repeated_reply_is_one_candidate_and_a_note() {
+    let (addr, _) = server(vec![Reply::Code(GOOD), Reply::Code(GOOD)], vec![]);
+    let dir = scratch("label.py", LABEL);
+    let report = json_of(&llm_run(&dir, addr, "2", &[]));
+    let f = &findings(&report)[0];
+    assert_eq!(f["candidates"].as_array().map(Vec::len), Some(1), "{f:#}");
+    assert_eq!(
+        f["notes"],
+        json!(["llm #2: the same rewrite as an earlier reply"]),
+        "{f:#}"
+    );
+}
+
+#[test]
 fn a_refused_key_stops_with_a_clear_error() {
     let (addr, _) = server(vec![Reply::Status(401)], vec![]);
     let dir = scratch("label.py", LABEL);
@@ -410,5 +424,63 @@ fn a_refused_key_stops_with_a_clear_error() {
     assert!(
         err.contains("the endpoint refused the API key (HTTP 401)"),
         "{err}"
+    );
+}
+
+/// Against a real endpoint, only when `SYMTEST_LLM_URL` and `SYMTEST_LLM_MODEL`
+/// name one (the key, if any, in `SYMTEST_LLM_KEY`). What a model writes is not
+/// ours to script, so this holds the pipeline to its laws instead: every
+/// requested candidate is accounted for, and nothing is accepted unless the
+/// verifier passed it and it behaved like the original.
+#[test]
+fn a_real_endpoint_when_one_is_named() {
+    let (Ok(url), Ok(model)) = (
+        std::env::var("SYMTEST_LLM_URL"),
+        std::env::var("SYMTEST_LLM_MODEL"),
+    ) else {
+        eprintln!(
+            "skipped: set SYMTEST_LLM_URL and SYMTEST_LLM_MODEL to run against a real endpoint"
+        );
+        return;
+    };
+    let dir = scratch("label.py", LABEL);
+    let log = dir.join("llm.jsonl");
+    let mut cmd = symtest(&dir);
+    cmd.args(["label.py", "--select", "E722", "--format", "json"])
+        .args(["--llm-url", &url, "--model", &model, "--candidates", "3"])
+        .args(["--llm-log", log.to_str().expect("utf-8 path")]);
+    if std::env::var_os("SYMTEST_LLM_KEY").is_some() {
+        cmd.args(["--api-key-env", "SYMTEST_LLM_KEY"]);
+    }
+    let out = cmd.output().expect("runs");
+    let report = json_of(&out);
+    let f = &findings(&report)[0];
+    let cands = f["candidates"].as_array().expect("candidates");
+    // Each reply is a candidate or a note saying why it is not one.
+    let llm_notes = f["notes"].as_array().map_or(0, |n| {
+        n.iter()
+            .filter(|n| n.as_str().unwrap_or("").starts_with("llm #"))
+            .count()
+    });
+    assert_eq!(cands.len() + llm_notes, 3, "{f:#}");
+    for c in cands {
+        if c["accepted"] == true {
+            assert!(c["verifier"].is_null(), "{c:#}");
+            assert_eq!(c["behaviour"]["status"], "same", "{c:#}");
+        }
+    }
+    // A bare except around an index: catching anything narrower than
+    // IndexError lets label(10) raise, which the behaviour check must see.
+    for c in cands {
+        let diff = c["diff"].as_str().unwrap_or("");
+        if diff.contains("+    except ValueError:") {
+            assert_eq!(c["behaviour"]["status"], "differs", "{c:#}");
+        }
+    }
+    let logged = std::fs::read_to_string(&log).expect("log");
+    assert!(logged.lines().count() >= 3, "{logged}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("label.py")).expect("read"),
+        LABEL
     );
 }

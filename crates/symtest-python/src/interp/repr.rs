@@ -271,10 +271,24 @@ impl Interp<'_> {
             Val::Int(i, Some(t)) => {
                 let nonneg = !i.is_negative();
                 self.decide(site, Some(&t.greater_eq(&Term::int(0))), nonneg);
-                let shadow = if nonneg {
-                    t.int_to_str()
+                let magnitude = if nonneg { t.clone() } else { t.negated() };
+                // Numbers of up to 18 digits (every input and nearly every
+                // value computed from one) get the short form, whose digits
+                // are arithmetic; the path assumes the number stays that short.
+                let limit = symtest_term::BigInt::from(10u8).pow(symtest_term::DIGIT_CASES);
+                let digits = if i.abs().to_big() < limit {
+                    let fits = magnitude.less(&Term::int(limit));
+                    if !fits.is_const() {
+                        self.tracer.assume(PIN_SITE, &fits, true);
+                    }
+                    Term::short_int_to_str(&magnitude)
                 } else {
-                    symtest_term::concat([Term::string("-"), t.negated().int_to_str()])
+                    magnitude.int_to_str()
+                };
+                let shadow = if nonneg {
+                    digits
+                } else {
+                    symtest_term::concat([Term::string("-"), digits])
                 };
                 Val::Str(Rc::from(i.to_string().as_str()), Some(shadow))
             }

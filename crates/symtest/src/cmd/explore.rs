@@ -92,6 +92,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
             max_depth: args.max_depth,
             max_runs: args.max_runs,
             patience: args.patience,
+            patience_time: None,
             max_sat: args.max_sat,
             max_unsat: args.max_unsat,
             timeout,

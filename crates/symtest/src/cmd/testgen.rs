@@ -109,6 +109,8 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         timeout: seconds(args.timeout, "--timeout")?,
         max_runs: args.max_runs,
         patience: (args.patience > 0).then_some(args.patience),
+        patience_time: Some(seconds(args.patience_time, "--patience-time")?)
+            .filter(|d| !d.is_zero()),
         max_boundary: args.max_boundary,
         call_timeout: seconds(args.call_timeout, "--call-timeout")?,
         no_minimise: args.no_minimise,

@@ -267,10 +267,15 @@ impl Fixer<'_> {
                 Ok((ps, skipped)) => {
                     fr.notes.extend(skipped);
                     for p in ps {
-                        if !proposals
+                        if proposals
                             .iter()
                             .any(|q: &propose::Proposal| q.text == p.text)
                         {
+                            fr.notes.push(format!(
+                                "{}: the same change as the analyzer's fix",
+                                p.source.describe()
+                            ));
+                        } else {
                             proposals.push(p);
                         }
                     }

@@ -206,6 +206,10 @@ pub fn llm_proposals(
         }
         let text = format!("{}{}{}", &source[..start], code, &source[end..]);
         if out.iter().any(|p: &Proposal| p.text == text) {
+            skipped.push(format!(
+                "llm #{}: the same rewrite as an earlier reply",
+                i + 1
+            ));
             continue;
         }
         out.push(Proposal {

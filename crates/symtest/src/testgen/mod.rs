@@ -49,6 +49,9 @@ pub enum GenError {
     Sandbox(#[from] SandboxError),
 }
 
+/// Time limit of one boundary query.
+const BOUNDARY_QUERY_TIME: Duration = Duration::from_millis(100);
+
 #[derive(Clone, Debug)]
 pub struct GenOptions {
     /// `--types`: parameter types that win over annotations.
@@ -62,6 +65,8 @@ pub struct GenOptions {
     pub max_runs: u64,
     /// Runs in a row that cover nothing new before exploration stops.
     pub patience: Option<u64>,
+    /// Time without new coverage before exploration stops.
+    pub patience_time: Option<Duration>,
     /// Boundary queries per problem (0: no boundary inputs).
     pub max_boundary: usize,
     /// Time limit of one call of the reference in CPython.
@@ -81,6 +86,7 @@ impl Default for GenOptions {
             timeout: Duration::from_secs(3),
             max_runs: 400,
             patience: Some(40),
+            patience_time: Some(Duration::from_millis(500)),
             max_boundary: 120,
             call_timeout: Duration::from_millis(500),
             no_minimise: false,
@@ -265,6 +271,7 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
         strategy: Strategy::Coverage,
         max_runs: Some(opts.max_runs),
         patience: opts.patience,
+        patience_time: opts.patience_time,
         // A third of the budget is kept for the boundary queries.
         timeout: Some(opts.timeout.mul_f64(2.0 / 3.0)),
         interrupt: opts.interrupt.clone(),
@@ -357,7 +364,10 @@ pub fn generate(problem: &Problem, pool: &Pool, opts: &GenOptions) -> Result<Gen
                 break 'paths;
             }
             asked += 1;
-            if let Answer::Sat(m) = solver.check(&query, &p.input, Some(deadline)) {
+            // An edge is one more test, not a new path: it is not worth the
+            // seconds a hard string or nonlinear query can take.
+            let query_deadline = deadline.min(Instant::now() + BOUNDARY_QUERY_TIME);
+            if let Answer::Sat(m) = solver.check(&query, &p.input, Some(query_deadline)) {
                 let model = p.input.overlaid(&m);
                 if let Some(args) = subject.args_of(&ex.inputs, &model) {
                     *edges_found.entry(key).or_default() += 1;
