@@ -81,6 +81,16 @@ pub(crate) fn at(s: &Term, i: &Term) -> Option<Term> {
     Some(Term::ite(&short, &Term::string(""), &known))
 }
 
+/// A term `to_int` rewrites: the short form, a character from its code, or
+/// an `ite` with such a branch (told by shape, without building anything).
+fn holds_digits(t: &Term) -> bool {
+    match t.op() {
+        Op::StrFromCode => true,
+        Op::Ite => short_arg(t).is_some() || t.args()[1..].iter().any(holds_digits),
+        _ => false,
+    }
+}
+
 /// `str.to_int` of the short form, of one character from its code, and
 /// through an `ite` with such a branch.
 pub(crate) fn to_int(s: &Term) -> Option<Term> {
@@ -96,11 +106,7 @@ pub(crate) fn to_int(s: &Term) -> Option<Term> {
         }
         // Only where a branch is one of ours: a general string `ite` would
         // grow without making anything easier.
-        Op::Ite
-            if s.args()[1..].iter().any(|b| {
-                *b.op() == Op::StrFromCode || (*b.op() == Op::Ite && to_int(b).is_some())
-            }) =>
-        {
+        Op::Ite if s.args()[1..].iter().any(holds_digits) => {
             let a = s.args();
             Some(Term::ite(&a[0], &a[1].str_to_int(), &a[2].str_to_int()))
         }
