@@ -36,3 +36,9 @@ pub use program::{Program, RunResult};
 pub use sites::{SiteKind, Sites, UserSite};
 pub use subject::{PySubject, SubjectStats};
 pub use ty::{Ty, join_all};
+
+/// Whether `source` parses as a Python module (the error, with its line
+/// and column, when it does not).
+pub fn check_syntax(source: &str) -> Result<(), SyntaxError> {
+    lower::parse_module(source).map(|_| ())
+}

@@ -82,7 +82,7 @@ impl Ty {
             PyValue::Bool(_) => Ty::Bool,
             PyValue::Int(_) => Ty::Int,
             PyValue::Float(_) => Ty::Float,
-            PyValue::Str(_) => Ty::Str,
+            PyValue::Str(_) | PyValue::SurrogateStr(_) => Ty::Str,
             PyValue::List(xs) => Ty::List(Box::new(join_all(xs.iter().map(Ty::of_value)))),
             PyValue::Tuple(xs) => Ty::Tuple(xs.iter().map(Ty::of_value).collect()),
             PyValue::Dict(kvs) => Ty::Dict(

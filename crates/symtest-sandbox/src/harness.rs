@@ -3,13 +3,13 @@
 
 use std::fs::File;
 use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::Value as Json;
-
-use crate::io::{ReadError, read_frame, write_frame};
+use crate::io::{Deadline, ReadError, read_frame, set_nonblocking, write_frame};
+use crate::wire::Msg;
 use crate::{SandboxError, Shared};
 
 const HARNESS_PY: &str = include_str!("python/harness.py");
@@ -24,16 +24,29 @@ impl Harness {
     pub(crate) fn spawn(shared: &Arc<Shared>, slot: usize) -> Result<Harness, SandboxError> {
         let log = File::create(shared.scratch.join(format!("harness-{slot}.log")))
             .map_err(|e| SandboxError::Worker(format!("harness log: {e}")))?;
-        let mut child = Command::new(&shared.python)
-            .args(["-I", "-S", "-B", "-c", HARNESS_PY])
+        let parent = std::process::id() as libc::pid_t;
+        let mut cmd = Command::new(&shared.python);
+        cmd.args(["-I", "-S", "-B", "-c", HARNESS_PY])
             .env_clear()
             .env("LC_ALL", "C.UTF-8")
             .env("PYTHONIOENCODING", "utf-8")
             .current_dir(&shared.scratch)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
+            .stderr(Stdio::from(log));
+        // SAFETY: prctl and getppid are async-signal-safe system calls.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+        let mut child = crate::spawn::spawn(cmd)
             .map_err(|e| SandboxError::Setup(format!("starting the harness: {e}")))?;
         let to: OwnedFd = child
             .stdin
@@ -45,22 +58,27 @@ impl Harness {
             .take()
             .ok_or_else(|| SandboxError::Worker("harness stdout".into()))?
             .into();
+        set_nonblocking(&to).map_err(|e| SandboxError::Worker(format!("harness: {e}")))?;
+        set_nonblocking(&from).map_err(|e| SandboxError::Worker(format!("harness: {e}")))?;
         let h = Harness { child, to, from };
         let ready = h
-            .recv(Instant::now() + Duration::from_secs(10))
+            .recv(&Deadline::after(Duration::from_secs(10)))
             .map_err(|e| SandboxError::Worker(format!("harness start: {e}")))?;
-        if ready["op"] != "ready" {
-            return Err(SandboxError::Worker(format!("harness start: {ready}")));
+        if ready.op() != "ready" {
+            return Err(SandboxError::Worker(format!(
+                "harness start: unexpected '{}'",
+                ready.op()
+            )));
         }
         Ok(h)
     }
 
-    pub(crate) fn send(&self, msg: &Json) -> Result<(), SandboxError> {
-        write_frame(&self.to, msg).map_err(|e| SandboxError::Worker(format!("harness: {e}")))
+    pub(crate) fn send(&self, body: &[u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {
+        write_frame(&self.to, body, deadline)
     }
 
-    pub(crate) fn recv(&self, deadline: Instant) -> Result<Json, ReadError> {
-        read_frame(&self.from, Some(deadline))
+    pub(crate) fn recv(&self, deadline: &Deadline<'_>) -> Result<Msg, ReadError> {
+        Msg::decode(&read_frame(&self.from, deadline)?)
     }
 }
 

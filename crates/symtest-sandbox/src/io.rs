@@ -1,23 +1,34 @@
 //! Byte plumbing between symtest and its Python processes: length-prefixed
-//! JSON frames on pipes, whole messages on a SEQPACKET socket with
-//! descriptors attached, every read bounded by a deadline.
+//! frames on non-blocking pipes, whole messages on a SEQPACKET socket with
+//! descriptors attached, and memory files for a program's standard streams.
+//!
+//! Every read and every write has a deadline: a process that stops reading
+//! or writing costs its job a timeout, never the grader a hang. A deadline
+//! is a wall-clock instant and, for a job, a CPU-time allowance read from
+//! its cgroup while waiting.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use serde_json::Value as Json;
+use crate::cgroup::SlotGroup;
 
-/// Frames larger than this are a protocol violation (the child's own cap is
-/// 64 MiB; a little room for the envelope).
-pub const MAX_FRAME: usize = 65 << 20;
+/// Frames larger than this are a protocol violation.
+pub const MAX_FRAME: usize = 32 << 20;
+
+/// Which limit ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Wall,
+    Cpu,
+}
 
 #[derive(Debug)]
 pub enum ReadError {
     /// The other end closed the pipe (the process exited or closed it).
     Eof,
-    /// The deadline passed first.
-    Timeout,
+    /// A limit passed first.
+    Timeout(Limit),
     /// Garbage where a frame was expected.
     Protocol(String),
     Io(io::Error),
@@ -27,33 +38,71 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Eof => f.write_str("end of stream"),
-            ReadError::Timeout => f.write_str("timed out"),
+            ReadError::Timeout(Limit::Wall) => f.write_str("timed out"),
+            ReadError::Timeout(Limit::Cpu) => f.write_str("CPU time limit reached"),
             ReadError::Protocol(m) => write!(f, "protocol violation: {m}"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
     }
 }
 
-/// Waits until `fd` is readable or the deadline passes.
-fn wait_readable(fd: RawFd, deadline: Option<Instant>) -> Result<(), ReadError> {
-    loop {
-        let timeout_ms: i32 = match deadline {
-            None => -1,
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(ReadError::Timeout);
-                }
-                i32::try_from(left.as_millis().max(1)).unwrap_or(i32::MAX)
-            }
+/// A job's CPU allowance: the slot counter's value at which it is spent.
+#[derive(Clone, Copy)]
+pub struct CpuLimit<'a> {
+    pub group: &'a SlotGroup,
+    pub until_ns: u64,
+}
+
+/// When waiting must stop.
+#[derive(Clone, Copy)]
+pub struct Deadline<'a> {
+    pub wall: Instant,
+    pub cpu: Option<CpuLimit<'a>>,
+}
+
+impl Deadline<'_> {
+    pub fn wall(wall: Instant) -> Deadline<'static> {
+        Deadline { wall, cpu: None }
+    }
+
+    pub fn after(d: Duration) -> Deadline<'static> {
+        Deadline::wall(Instant::now() + d)
+    }
+
+    /// How long to sleep before looking again, or which limit has passed.
+    fn slice(&self) -> Result<Duration, Limit> {
+        let left = self.wall.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Limit::Wall);
+        }
+        let Some(cpu) = self.cpu else {
+            return Ok(left);
         };
+        let Some(now) = cpu.group.cpu_ns() else {
+            return Ok(left);
+        };
+        if now >= cpu.until_ns {
+            return Err(Limit::Cpu);
+        }
+        // The job may burn CPU on every core at once.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let cpu_left = Duration::from_nanos((cpu.until_ns - now) / cores);
+        Ok(left.min(cpu_left.max(Duration::from_millis(1))))
+    }
+}
+
+/// Waits until `fd` is ready for `events` or a limit passes.
+fn wait(fd: RawFd, events: libc::c_short, deadline: &Deadline<'_>) -> Result<(), ReadError> {
+    loop {
+        let slice = deadline.slice().map_err(ReadError::Timeout)?;
+        let ms = i32::try_from(slice.as_millis().max(1)).unwrap_or(i32::MAX);
         let mut pfd = libc::pollfd {
             fd,
-            events: libc::POLLIN,
+            events,
             revents: 0,
         };
         // SAFETY: one valid pollfd for the duration of the call.
-        let r = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
         if r < 0 {
             let e = io::Error::last_os_error();
             if e.kind() == io::ErrorKind::Interrupted {
@@ -67,23 +116,23 @@ fn wait_readable(fd: RawFd, deadline: Option<Instant>) -> Result<(), ReadError> 
     }
 }
 
-fn read_some(fd: RawFd, buf: &mut [u8], deadline: Option<Instant>) -> Result<usize, ReadError> {
-    wait_readable(fd, deadline)?;
+fn read_some(fd: RawFd, buf: &mut [u8], deadline: &Deadline<'_>) -> Result<usize, ReadError> {
     loop {
         // SAFETY: `buf` is valid for `buf.len()` bytes.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(ReadError::Io(e));
+        if n >= 0 {
+            return Ok(n as usize);
         }
-        return Ok(n as usize);
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => wait(fd, libc::POLLIN, deadline)?,
+            _ => return Err(ReadError::Io(e)),
+        }
     }
 }
 
-fn read_exact(fd: RawFd, buf: &mut [u8], deadline: Option<Instant>) -> Result<(), ReadError> {
+fn read_exact(fd: RawFd, buf: &mut [u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {
     let mut got = 0;
     while got < buf.len() {
         let n = read_some(fd, &mut buf[got..], deadline)?;
@@ -95,8 +144,8 @@ fn read_exact(fd: RawFd, buf: &mut [u8], deadline: Option<Instant>) -> Result<()
     Ok(())
 }
 
-/// Reads one frame: 4-byte big-endian length, then that much JSON.
-pub fn read_frame(fd: &OwnedFd, deadline: Option<Instant>) -> Result<Json, ReadError> {
+/// Reads one frame: a 4-byte big-endian length, then that many bytes.
+pub fn read_frame(fd: &OwnedFd, deadline: &Deadline<'_>) -> Result<Vec<u8>, ReadError> {
     let raw = fd.as_raw_fd();
     let mut head = [0u8; 4];
     read_exact(raw, &mut head, deadline)?;
@@ -106,32 +155,48 @@ pub fn read_frame(fd: &OwnedFd, deadline: Option<Instant>) -> Result<Json, ReadE
     }
     let mut body = vec![0u8; n];
     read_exact(raw, &mut body, deadline)?;
-    serde_json::from_slice(&body).map_err(|e| ReadError::Protocol(format!("bad JSON: {e}")))
+    Ok(body)
 }
 
-/// Writes one frame. A closed reader is an error (`EPIPE`; SIGPIPE is ignored
-/// by the Rust runtime).
-pub fn write_frame(fd: &OwnedFd, msg: &Json) -> io::Result<()> {
-    let body = serde_json::to_vec(msg).map_err(io::Error::other)?;
-    let len = u32::try_from(body.len()).map_err(|_| io::Error::other("frame too large"))?;
-    let mut data = Vec::with_capacity(body.len() + 4);
-    data.extend_from_slice(&len.to_be_bytes());
-    data.extend_from_slice(&body);
-    write_all(fd.as_raw_fd(), &data)
+/// Writes one frame. A reader that went away is `Eof`; one that stops
+/// reading runs into the deadline.
+pub fn write_frame(fd: &OwnedFd, body: &[u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {
+    let len = u32::try_from(body.len())
+        .ok()
+        .filter(|n| (*n as usize) <= MAX_FRAME)
+        .ok_or_else(|| ReadError::Protocol(format!("a frame of {} bytes", body.len())))?;
+    let raw = fd.as_raw_fd();
+    write_all(raw, &len.to_be_bytes(), deadline)?;
+    write_all(raw, body, deadline)
 }
 
-fn write_all(fd: RawFd, mut data: &[u8]) -> io::Result<()> {
+fn write_all(fd: RawFd, mut data: &[u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {
     while !data.is_empty() {
         // SAFETY: `data` is valid for `data.len()` bytes.
         let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e);
+        if n >= 0 {
+            data = &data[n as usize..];
+            continue;
         }
-        data = &data[n as usize..];
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => wait(fd, libc::POLLOUT, deadline)?,
+            io::ErrorKind::BrokenPipe => return Err(ReadError::Eof),
+            _ => return Err(ReadError::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Makes our end of a pipe non-blocking (the other end keeps blocking).
+pub fn set_nonblocking(fd: &OwnedFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+        if flags < 0 || libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
+            return Err(io::Error::last_os_error());
+        }
     }
     Ok(())
 }
@@ -166,9 +231,81 @@ pub fn seqpacket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
+/// An anonymous memory file (close-on-exec): a program's standard input or
+/// output, which no path names and the grader reads through its own
+/// descriptor.
+pub fn memfd(name: &std::ffi::CStr, sealable: bool) -> io::Result<OwnedFd> {
+    let flags = libc::MFD_CLOEXEC | if sealable { libc::MFD_ALLOW_SEALING } else { 0 };
+    // SAFETY: `name` is NUL-terminated.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A sealed memory file holding `data` at offset 0: the program may read
+/// it but never change it.
+pub fn sealed_input(data: &[u8]) -> io::Result<OwnedFd> {
+    let fd = memfd(c"stdin", true)?;
+    let mut rest = data;
+    let mut at = 0i64;
+    while !rest.is_empty() {
+        // SAFETY: `rest` is valid for its length.
+        let n = unsafe { libc::pwrite(fd.as_raw_fd(), rest.as_ptr().cast(), rest.len(), at) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        rest = &rest[n as usize..];
+        at += n as i64;
+    }
+    let seals = libc::F_SEAL_WRITE | libc::F_SEAL_GROW | libc::F_SEAL_SHRINK | libc::F_SEAL_SEAL;
+    // SAFETY: fcntl on a descriptor we own.
+    if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_ADD_SEALS, seals) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(fd)
+}
+
+/// Up to `cap` bytes from the start of a memory file.
+pub fn read_capped(fd: &OwnedFd, cap: usize) -> Vec<u8> {
+    let mut out = vec![0u8; cap.min(1 << 16)];
+    let mut got = 0usize;
+    loop {
+        if got == out.len() {
+            if out.len() >= cap {
+                break;
+            }
+            out.resize((out.len() * 2).min(cap), 0);
+        }
+        // SAFETY: the slice after `got` is valid for its length.
+        let n = unsafe {
+            libc::pread(
+                fd.as_raw_fd(),
+                out[got..].as_mut_ptr().cast(),
+                out.len() - got,
+                got as i64,
+            )
+        };
+        if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            continue;
+        }
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
+    }
+    out.truncate(got);
+    out
+}
+
 /// Sends one message with descriptors attached (SCM_RIGHTS).
-pub fn send_message(sock: &OwnedFd, msg: &Json, fds: &[RawFd]) -> io::Result<()> {
-    let body = serde_json::to_vec(msg).map_err(io::Error::other)?;
+pub fn send_message(sock: &OwnedFd, body: &[u8], fds: &[RawFd]) -> io::Result<()> {
     let mut iov = libc::iovec {
         iov_base: body.as_ptr() as *mut libc::c_void,
         iov_len: body.len(),
@@ -212,11 +349,70 @@ pub fn send_message(sock: &OwnedFd, msg: &Json, fds: &[RawFd]) -> io::Result<()>
 }
 
 /// Receives one whole message (no descriptors expected back).
-pub fn recv_message(sock: &OwnedFd, deadline: Option<Instant>) -> Result<Json, ReadError> {
+pub fn recv_message(sock: &OwnedFd, deadline: &Deadline<'_>) -> Result<Vec<u8>, ReadError> {
     let mut buf = vec![0u8; 1 << 16];
-    let n = read_some(sock.as_raw_fd(), &mut buf, deadline)?;
+    wait(sock.as_raw_fd(), libc::POLLIN, deadline)?;
+    let n = loop {
+        // SAFETY: `buf` is valid for its length.
+        let n = unsafe { libc::read(sock.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            break n as usize;
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(ReadError::Io(e));
+        }
+    };
     if n == 0 {
         return Err(ReadError::Eof);
     }
-    serde_json::from_slice(&buf[..n]).map_err(|e| ReadError::Protocol(format!("bad JSON: {e}")))
+    buf.truncate(n);
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_that_stops_reading_costs_a_timeout_not_a_hang() {
+        let (r, w) = pipe().unwrap();
+        set_nonblocking(&w).unwrap();
+        let big = vec![b'x'; 1 << 20];
+        let started = Instant::now();
+        let e = write_frame(&w, &big, &Deadline::after(Duration::from_millis(100))).unwrap_err();
+        assert!(matches!(e, ReadError::Timeout(Limit::Wall)), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(r);
+        let e = write_frame(&w, b"x", &Deadline::after(Duration::from_secs(1))).unwrap_err();
+        assert!(matches!(e, ReadError::Eof), "{e}");
+    }
+
+    #[test]
+    fn frames_round_trip_and_oversized_ones_are_refused() {
+        let (r, w) = pipe().unwrap();
+        set_nonblocking(&r).unwrap();
+        let d = Deadline::after(Duration::from_secs(1));
+        write_frame(&w, b"hello", &d).unwrap();
+        assert_eq!(read_frame(&r, &d).unwrap(), b"hello");
+        write_all(w.as_raw_fd(), &u32::MAX.to_be_bytes(), &d).unwrap();
+        assert!(matches!(read_frame(&r, &d), Err(ReadError::Protocol(_))));
+        let e = read_frame(&r, &Deadline::after(Duration::from_millis(20))).unwrap_err();
+        assert!(matches!(e, ReadError::Timeout(Limit::Wall)), "{e}");
+    }
+
+    #[test]
+    fn memory_files_hold_input_sealed_and_output_capped() {
+        let fd = sealed_input(b"12 34\n").unwrap();
+        assert_eq!(read_capped(&fd, 100), b"12 34\n");
+        // SAFETY: a plain write on a descriptor we own.
+        let n = unsafe { libc::write(fd.as_raw_fd(), b"x".as_ptr().cast(), 1) };
+        assert!(n < 0, "a sealed input must not change");
+        let out = memfd(c"stdout", false).unwrap();
+        let data = vec![7u8; 200_000];
+        // SAFETY: `data` is valid for its length.
+        unsafe { libc::write(out.as_raw_fd(), data.as_ptr().cast(), data.len()) };
+        assert_eq!(read_capped(&out, 100_000).len(), 100_000);
+        assert_eq!(read_capped(&out, 1 << 20).len(), 200_000);
+    }
 }

@@ -1,35 +1,36 @@
-//! The walls around untrusted code: what this machine supports, the Landlock
-//! ruleset and seccomp programs built in the parent, and the
-//! async-signal-safe steps a worker takes between `fork` and `exec`.
+//! The walls around untrusted code: what this machine supports, the seccomp
+//! programs built in the parent, and the async-signal-safe steps a worker
+//! takes between `fork` and `exec` (namespaces, its own PID namespace with
+//! itself as init, the private filesystem view, Landlock, seccomp).
 
 use std::collections::BTreeMap;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::path::{Path, PathBuf};
+use std::os::fd::RawFd;
 use std::process::Command;
 
-use landlock::{
-    ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset,
-    RulesetAttr, RulesetCreatedAttr, Scope,
-};
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
     SeccompRule, TargetArch,
 };
 
 use crate::SandboxError;
+use crate::cgroup;
+use crate::view::{Prepared, Step};
 
 /// What the kernel and our privileges allow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capabilities {
     /// Running as root: jobs can run under their own unprivileged uids.
     pub root: bool,
-    /// New network namespaces can be made (as root, or through a user namespace).
+    /// New namespaces (network, mount, PID, IPC) can be made (as root, or
+    /// through a user namespace).
     pub network_namespace: bool,
     /// Landlock's ABI version, 0 when unavailable.
     pub landlock_abi: i32,
     pub seccomp: bool,
+    /// cgroups we may use, for limits on a job's whole process tree.
+    pub cgroups: Option<cgroup::Kind>,
 }
 
 /// Landlock ABI 4 adds TCP rules; below it the network namespace alone keeps
@@ -38,13 +39,14 @@ const LANDLOCK_NET_ABI: i32 = 4;
 
 impl Capabilities {
     pub fn probe() -> Capabilities {
-        // SAFETY: getuid never fails.
+        // SAFETY: geteuid never fails.
         let root = unsafe { libc::geteuid() } == 0;
         Capabilities {
             root,
             network_namespace: probe_netns(root),
             landlock_abi: landlock_abi(),
             seccomp: seccomp_available(),
+            cgroups: cgroup::probe(),
         }
     }
 
@@ -53,16 +55,18 @@ impl Capabilities {
         let mut w = Vec::new();
         if !self.root {
             w.push(
-                "not running as root: jobs share your uid, so RLIMIT_NPROC counts all your processes \
-                 and a job could signal its worker"
+                "not running as root: jobs share your uid, so RLIMIT_NPROC counts all your processes"
                     .to_string(),
             );
         }
         if !self.network_namespace {
-            w.push("no network namespaces: jobs keep the host's network".to_string());
+            w.push(
+                "no namespaces: jobs keep the host's network, filesystem and processes in view"
+                    .to_string(),
+            );
         }
         if self.landlock_abi < 1 {
-            w.push("no Landlock: jobs can read every file your user can".to_string());
+            w.push("no Landlock: a second wall around files is missing".to_string());
         } else if self.landlock_abi < LANDLOCK_NET_ABI && !self.network_namespace {
             w.push(format!(
                 "Landlock ABI {} has no TCP rules and there is no network namespace",
@@ -71,6 +75,13 @@ impl Capabilities {
         }
         if !self.seccomp {
             w.push("no seccomp: dangerous system calls stay open".to_string());
+        }
+        if self.cgroups.is_none() {
+            w.push(
+                "no usable cgroups (v1 memory+pids+cpuacct or v2 memory+pids, writable): memory \
+                 and process limits are per process, not per job, and time limits are wall-clock"
+                    .to_string(),
+            );
         }
         w
     }
@@ -107,9 +118,9 @@ fn seccomp_available() -> bool {
 
 fn probe_netns(root: bool) -> bool {
     let flags = if root {
-        libc::CLONE_NEWNET
+        libc::CLONE_NEWNET | libc::CLONE_NEWNS | libc::CLONE_NEWPID
     } else {
-        libc::CLONE_NEWUSER | libc::CLONE_NEWNET
+        libc::CLONE_NEWUSER | libc::CLONE_NEWNET | libc::CLONE_NEWNS | libc::CLONE_NEWPID
     };
     let mut cmd = Command::new("/bin/true");
     // SAFETY: unshare is async-signal-safe.
@@ -122,94 +133,6 @@ fn probe_netns(root: bool) -> bool {
         });
     }
     cmd.status().map(|s| s.success()).unwrap_or(false)
-}
-
-/// Paths the worker may read (and execute), folders it may only list, and
-/// the scratch root it may write.
-#[derive(Clone, Debug, Default)]
-pub struct FsPolicy {
-    pub read: Vec<PathBuf>,
-    /// Listing only (names, not contents): Python lists its standard library
-    /// folder to import from it.
-    pub list: Vec<PathBuf>,
-    pub read_write: Vec<PathBuf>,
-}
-
-/// Builds the Landlock ruleset in the parent and returns its descriptor, to
-/// be applied in the child with one system call.
-pub fn landlock_ruleset(
-    policy: &FsPolicy,
-    abi_level: i32,
-) -> Result<Option<OwnedFd>, SandboxError> {
-    if abi_level < 1 {
-        return Ok(None);
-    }
-    let abi = ABI::V5;
-    let err = |e: &dyn std::fmt::Display| SandboxError::Setup(format!("landlock: {e}"));
-    let mut ruleset = Ruleset::default()
-        .set_compatibility(CompatLevel::BestEffort)
-        .handle_access(AccessFs::from_all(abi))
-        .map_err(|e| err(&e))?;
-    if abi_level >= LANDLOCK_NET_ABI {
-        // Handled with no rule: every TCP bind and connect is denied.
-        ruleset = ruleset
-            .handle_access(AccessNet::from_all(ABI::V4))
-            .map_err(|e| err(&e))?;
-    }
-    if abi_level >= 6 {
-        ruleset = ruleset
-            .scope(Scope::from_all(ABI::V6))
-            .map_err(|e| err(&e))?;
-    }
-    let mut created = ruleset.create().map_err(|e| err(&e))?;
-    let read = AccessFs::from_read(abi);
-    for p in &policy.read {
-        let Ok(fd) = PathFd::new(p) else { continue };
-        let access = if Path::new(p).is_dir() {
-            read
-        } else {
-            // A file rule may only carry file rights.
-            read & AccessFs::from_file(abi)
-        };
-        created = created
-            .add_rule(PathBeneath::new(fd, access))
-            .map_err(|e| err(&e))?;
-    }
-    for p in &policy.list {
-        let Ok(fd) = PathFd::new(p) else { continue };
-        created = created
-            .add_rule(PathBeneath::new(fd, AccessFs::ReadDir))
-            .map_err(|e| err(&e))?;
-    }
-    for p in &policy.read_write {
-        let Ok(fd) = PathFd::new(p) else { continue };
-        let access = if Path::new(p).is_dir() {
-            AccessFs::from_all(abi)
-        } else {
-            AccessFs::from_file(abi)
-        };
-        created = created
-            .add_rule(PathBeneath::new(fd, access))
-            .map_err(|e| err(&e))?;
-    }
-    let fd: Option<OwnedFd> = created.into();
-    fd.map(move_high).transpose()
-}
-
-/// A copy of `fd` numbered 100 or more: the child rearranges low descriptors
-/// (its control socket becomes fd 3) and must not clobber this one.
-fn move_high(fd: OwnedFd) -> Result<OwnedFd, SandboxError> {
-    use std::os::fd::FromRawFd;
-    // SAFETY: F_DUPFD_CLOEXEC on a valid descriptor returns a new one we own.
-    let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 100) };
-    if new < 0 {
-        return Err(SandboxError::Setup(format!(
-            "landlock: {}",
-            io::Error::last_os_error()
-        )));
-    }
-    // SAFETY: `new` is a fresh descriptor owned by nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
 fn arch() -> Result<TargetArch, SandboxError> {
@@ -245,8 +168,10 @@ fn rule(conds: Vec<SeccompCondition>) -> Result<SeccompRule, SandboxError> {
 }
 
 /// System calls nobody in the sandbox needs: kernel and mount administration,
-/// tracing, io_uring (which would bypass this filter), and sockets other than
-/// Unix ones.
+/// tracing, io_uring (which would bypass this filter), new sockets of any kind
+/// (a connected pair from `socketpair` stays possible: nothing outside can be
+/// reached), and System V and POSIX message queues and shared memory (a
+/// channel that outlives a job).
 pub fn base_filters() -> Result<Vec<BpfProgram>, SandboxError> {
     let mut blocked: Vec<i64> = vec![
         libc::SYS_ptrace,
@@ -295,19 +220,29 @@ pub fn base_filters() -> Result<Vec<BpfProgram>, SandboxError> {
         libc::SYS_io_uring_setup,
         libc::SYS_io_uring_enter,
         libc::SYS_io_uring_register,
+        libc::SYS_socket,
+        libc::SYS_shmget,
+        libc::SYS_shmat,
+        libc::SYS_shmctl,
+        libc::SYS_shmdt,
+        libc::SYS_msgget,
+        libc::SYS_msgsnd,
+        libc::SYS_msgrcv,
+        libc::SYS_msgctl,
+        libc::SYS_semget,
+        libc::SYS_semop,
+        libc::SYS_semtimedop,
+        libc::SYS_semctl,
+        libc::SYS_mq_open,
+        libc::SYS_mq_unlink,
+        libc::SYS_mq_timedsend,
+        libc::SYS_mq_timedreceive,
+        libc::SYS_mq_notify,
+        libc::SYS_mq_getsetattr,
     ];
     #[cfg(target_arch = "x86_64")]
     blocked.extend([libc::SYS_iopl, libc::SYS_ioperm, libc::SYS_uselib]);
-    let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
-        blocked.into_iter().map(|s| (s, vec![])).collect();
-    rules.insert(
-        libc::SYS_socket,
-        vec![rule(vec![cond(
-            0,
-            SeccompCmpOp::Ne,
-            libc::AF_UNIX as u64,
-        )?])?],
-    );
+    let rules: BTreeMap<i64, Vec<SeccompRule>> = blocked.into_iter().map(|s| (s, vec![])).collect();
     let main = compile(rules, libc::EPERM)?;
     // clone3 passes its flags by pointer, where a filter cannot look: say it
     // does not exist, and the C library falls back to clone.
@@ -317,9 +252,8 @@ pub fn base_filters() -> Result<Vec<BpfProgram>, SandboxError> {
     Ok(vec![main, clone3])
 }
 
-/// What a job may not do on top of the base filter: leave its process group
-/// (so killing the group kills everything it started), change identity, or
-/// create namespaces.
+/// What a job may not do on top of the base filter: leave its process group,
+/// change identity, or create namespaces.
 pub fn job_filter() -> Result<BpfProgram, SandboxError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = [
         libc::SYS_setsid,
@@ -368,14 +302,54 @@ pub fn program_bytes(p: &BpfProgram) -> Vec<u8> {
     out
 }
 
+// Landlock's ABI, as the kernel headers give it.
+const LL_EXECUTE: u64 = 1 << 0;
+const LL_WRITE_FILE: u64 = 1 << 1;
+const LL_READ_FILE: u64 = 1 << 2;
+const LL_READ_DIR: u64 = 1 << 3;
+const LL_MAKE_CHAR: u64 = 1 << 6;
+const LL_MAKE_BLOCK: u64 = 1 << 11;
+const LL_TRUNCATE: u64 = 1 << 14;
+const LL_IOCTL_DEV: u64 = 1 << 15;
+
+/// The file-system rights an ABI version knows.
+fn landlock_fs_rights(abi: i32) -> u64 {
+    match abi {
+        ..=0 => 0,
+        1 => (1 << 13) - 1,
+        2 => (1 << 14) - 1,
+        3 | 4 => (1 << 15) - 1,
+        _ => (1 << 16) - 1,
+    }
+}
+
+#[repr(C)]
+struct RulesetAttr {
+    fs: u64,
+    net: u64,
+    scoped: u64,
+}
+
+#[repr(C, packed)]
+struct PathBeneath {
+    allowed: u64,
+    parent_fd: i32,
+}
+
 /// Everything the child does between `fork` and `exec`, prepared in the
 /// parent so the child only makes system calls (no allocation: the parent
 /// has other threads, whose locks a forked child must not need).
 pub struct ChildSetup {
+    /// The grader's pid: the child stops at once if its parent is gone.
+    pub parent_pid: libc::pid_t,
     pub control_fd: RawFd,
     pub namespaces: libc::c_int,
     pub user_namespace: Option<UserMaps>,
-    pub landlock: Option<RawFd>,
+    /// The private view (only with a mount namespace).
+    pub view: Option<Prepared>,
+    /// Mount options of the jobs' tmpfs at `/work`.
+    pub work_options: CString,
+    pub landlock_abi: i32,
     pub seccomp: Vec<BpfProgram>,
 }
 
@@ -396,28 +370,76 @@ impl UserMaps {
     }
 }
 
-fn check(r: libc::c_long) -> io::Result<()> {
-    if r < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
+/// Writes `symtest sandbox: <what>: errno N` to standard error (the
+/// worker's log) without allocating, and returns the error.
+fn fail(what: &[u8]) -> io::Error {
+    let e = io::Error::last_os_error();
+    let mut buf = [0u8; 256];
+    let mut n = 0;
+    let mut put = |b: &[u8]| {
+        for &x in b {
+            if n < buf.len() {
+                buf[n] = x;
+                n += 1;
+            }
+        }
+    };
+    put(b"symtest sandbox setup failed at ");
+    put(what);
+    put(b": errno ");
+    let mut digits = [0u8; 12];
+    let mut d = 0;
+    let mut v = e.raw_os_error().unwrap_or(0).unsigned_abs();
+    loop {
+        digits[d] = b'0' + (v % 10) as u8;
+        d += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
+    for i in (0..d).rev() {
+        put(&[digits[i]]);
+    }
+    put(b"\n");
+    // SAFETY: `buf` is valid for `n` bytes.
+    unsafe {
+        libc::write(2, buf.as_ptr().cast(), n);
+    }
+    e
 }
 
-fn write_file(path: &std::ffi::CStr, data: &[u8]) -> io::Result<()> {
+fn check(r: libc::c_long, what: &[u8]) -> io::Result<()> {
+    if r < 0 { Err(fail(what)) } else { Ok(()) }
+}
+
+fn write_file(path: &CStr, data: &[u8]) -> io::Result<()> {
     // SAFETY: `path` is NUL-terminated; `data` is valid for its length.
     unsafe {
         let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
         if fd < 0 {
-            return Err(io::Error::last_os_error());
+            return Err(fail(path.to_bytes()));
         }
         let n = libc::write(fd, data.as_ptr().cast(), data.len());
         libc::close(fd);
         if n < 0 {
-            return Err(io::Error::last_os_error());
+            return Err(fail(path.to_bytes()));
         }
     }
     Ok(())
+}
+
+fn mount(
+    src: Option<&CStr>,
+    target: &CStr,
+    fstype: Option<&CStr>,
+    flags: libc::c_ulong,
+    data: Option<&CStr>,
+) -> io::Result<()> {
+    let p = |c: Option<&CStr>| c.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: every pointer is null or a NUL-terminated string.
+    let r = unsafe { libc::mount(p(src), target.as_ptr(), p(fstype), flags, p(data).cast()) };
+    check(r.into(), target.to_bytes())
 }
 
 impl ChildSetup {
@@ -426,44 +448,264 @@ impl ChildSetup {
         // SAFETY: each call is a plain system call on values prepared by the
         // parent; none allocates.
         unsafe {
-            check(libc::setsid().into())?;
+            check(libc::setsid().into(), b"setsid")?;
+            check(
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL).into(),
+                b"PR_SET_PDEATHSIG",
+            )?;
+            if libc::getppid() != self.parent_pid {
+                // The grader died before we could ask to die with it.
+                libc::_exit(1);
+            }
             if self.control_fd != 3 {
-                check(libc::dup2(self.control_fd, 3).into())?;
+                check(libc::dup2(self.control_fd, 3).into(), b"dup2")?;
             } else {
                 let flags = libc::fcntl(3, libc::F_GETFD);
-                check(libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC).into())?;
+                check(
+                    libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC).into(),
+                    b"fcntl",
+                )?;
             }
             if let Some(maps) = &self.user_namespace {
-                check(libc::unshare(libc::CLONE_NEWUSER).into())?;
+                check(libc::unshare(libc::CLONE_NEWUSER).into(), b"unshare(user)")?;
                 write_file(c"/proc/self/setgroups", b"deny")?;
                 write_file(c"/proc/self/uid_map", maps.uid_map.as_bytes())?;
                 write_file(c"/proc/self/gid_map", maps.gid_map.as_bytes())?;
             }
             if self.namespaces != 0 {
-                check(libc::unshare(self.namespaces).into())?;
+                check(libc::unshare(self.namespaces).into(), b"unshare")?;
             }
-            if self.namespaces & libc::CLONE_NEWNS != 0 {
-                // Nothing done in here propagates back to the host.
+            if self.namespaces & libc::CLONE_NEWPID != 0 {
+                self.become_init()?;
+            }
+            if let Some(view) = &self.view {
+                self.enter_view(view)?;
+            }
+            check(
+                libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into(),
+                b"PR_SET_NO_NEW_PRIVS",
+            )?;
+            if self.landlock_abi >= 1 {
+                self.landlock()?;
+            }
+            for p in &self.seccomp {
+                let prog = libc::sock_fprog {
+                    len: p.len() as libc::c_ushort,
+                    filter: p.as_ptr() as *mut libc::sock_filter,
+                };
                 check(
-                    libc::mount(
-                        std::ptr::null(),
-                        c"/".as_ptr(),
-                        std::ptr::null(),
-                        libc::MS_REC | libc::MS_PRIVATE,
-                        std::ptr::null(),
+                    libc::prctl(
+                        libc::PR_SET_SECCOMP,
+                        libc::SECCOMP_MODE_FILTER,
+                        &prog as *const libc::sock_fprog,
                     )
                     .into(),
+                    b"seccomp",
                 )?;
             }
-            check(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into())?;
-            if let Some(fd) = self.landlock {
-                check(libc::syscall(libc::SYS_landlock_restrict_self, fd, 0u32))?;
-            }
-        }
-        for p in &self.seccomp {
-            seccompiler::apply_filter(p).map_err(|e| io::Error::other(e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// Forks once more so that the worker is process 1 of its new PID
+    /// namespace: when it dies, the kernel kills every process left in the
+    /// namespace, whatever it did to hide. The process in the middle only
+    /// waits and passes the worker's end on; killing it kills the worker
+    /// (parent-death signal), which is how the pool stops one.
+    unsafe fn become_init(&self) -> io::Result<()> {
+        // SAFETY: fork, waitpid, close_range and _exit are async-signal-safe.
+        unsafe {
+            let pid = libc::fork();
+            if pid < 0 {
+                return Err(fail(b"fork"));
+            }
+            if pid > 0 {
+                // Keep nothing open: above all not the pipe through which the
+                // parent learns that the worker's exec succeeded.
+                libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32);
+                let mut status = 0;
+                loop {
+                    let r = libc::waitpid(pid, &mut status, 0);
+                    if r == pid {
+                        break;
+                    }
+                    if r < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                        libc::_exit(1);
+                    }
+                }
+                let code = if libc::WIFEXITED(status) {
+                    libc::WEXITSTATUS(status)
+                } else {
+                    128 + libc::WTERMSIG(status)
+                };
+                libc::_exit(code);
+            }
+            check(
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL).into(),
+                b"PR_SET_PDEATHSIG (init)",
+            )
+        }
+    }
+
+    /// Builds the view under `view.root` and makes it the root.
+    unsafe fn enter_view(&self, view: &Prepared) -> io::Result<()> {
+        // SAFETY: system calls on prepared NUL-terminated strings.
+        unsafe {
+            mount(None, c"/", None, libc::MS_REC | libc::MS_PRIVATE, None)?;
+            mount(
+                Some(c"tmpfs"),
+                &view.root,
+                Some(c"tmpfs"),
+                libc::MS_NOSUID | libc::MS_NODEV,
+                Some(c"size=4m,nr_inodes=4096,mode=0755"),
+            )?;
+            for step in &view.steps {
+                match step {
+                    Step::Dir(p) => {
+                        if libc::mkdir(p.as_ptr(), 0o755) != 0
+                            && io::Error::last_os_error().raw_os_error() != Some(libc::EEXIST)
+                        {
+                            return Err(fail(p.to_bytes()));
+                        }
+                    }
+                    Step::File(p) => {
+                        let fd = libc::open(
+                            p.as_ptr(),
+                            libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC,
+                            0o644,
+                        );
+                        if fd < 0 {
+                            return Err(fail(p.to_bytes()));
+                        }
+                        libc::close(fd);
+                    }
+                    Step::Symlink { at, target } => {
+                        if libc::symlink(target.as_ptr(), at.as_ptr()) != 0
+                            && io::Error::last_os_error().raw_os_error() != Some(libc::EEXIST)
+                        {
+                            return Err(fail(at.to_bytes()));
+                        }
+                    }
+                    Step::Bind { from, at, flags } => {
+                        mount(Some(from), at, None, libc::MS_BIND, None)?;
+                        mount(
+                            None,
+                            at,
+                            None,
+                            libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | *flags,
+                            None,
+                        )?;
+                    }
+                    Step::Hide(p) => mount(
+                        Some(c"tmpfs"),
+                        p,
+                        Some(c"tmpfs"),
+                        libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+                        Some(c"size=4k,nr_inodes=2,mode=0555"),
+                    )?,
+                }
+            }
+            mount(
+                Some(c"tmpfs"),
+                &view.work,
+                Some(c"tmpfs"),
+                libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+                Some(&self.work_options),
+            )?;
+            if libc::mkdir(view.old_root.as_ptr(), 0o700) != 0 {
+                return Err(fail(b"mkdir /.old"));
+            }
+            check(
+                libc::syscall(
+                    libc::SYS_pivot_root,
+                    view.root.as_ptr(),
+                    view.old_root.as_ptr(),
+                ),
+                b"pivot_root",
+            )?;
+            check(libc::chdir(c"/".as_ptr()).into(), b"chdir /")?;
+            check(
+                libc::umount2(c"/.old".as_ptr(), libc::MNT_DETACH).into(),
+                b"umount /.old",
+            )?;
+            check(libc::rmdir(c"/.old".as_ptr()).into(), b"rmdir /.old")?;
+            mount(
+                None,
+                c"/",
+                None,
+                libc::MS_BIND
+                    | libc::MS_REMOUNT
+                    | libc::MS_RDONLY
+                    | libc::MS_NOSUID
+                    | libc::MS_NODEV,
+                None,
+            )?;
+            check(libc::chdir(c"/work".as_ptr()).into(), b"chdir /work")?;
+        }
+        Ok(())
+    }
+
+    /// A Landlock domain over the view: read and execute everywhere, write
+    /// only under `/work` (no device nodes) and to `/dev/null`; with ABI 4
+    /// no TCP at all; with ABI 6 no abstract Unix sockets or signals beyond
+    /// the domain.
+    unsafe fn landlock(&self) -> io::Result<()> {
+        let abi = self.landlock_abi;
+        let all = landlock_fs_rights(abi);
+        let attr = RulesetAttr {
+            fs: all,
+            net: if abi >= LANDLOCK_NET_ABI { 0b11 } else { 0 },
+            scoped: if abi >= 6 { 0b11 } else { 0 },
+        };
+        // SAFETY: the documented calls with a properly laid out attribute;
+        // descriptors are closed on every path.
+        unsafe {
+            let rs = libc::syscall(
+                libc::SYS_landlock_create_ruleset,
+                &attr as *const RulesetAttr,
+                std::mem::size_of::<RulesetAttr>(),
+                0u32,
+            );
+            check(rs, b"landlock_create_ruleset")?;
+            let rs = rs as RawFd;
+            let read = LL_READ_FILE | LL_READ_DIR | LL_EXECUTE;
+            let file = LL_READ_FILE | LL_WRITE_FILE | LL_TRUNCATE | LL_IOCTL_DEV;
+            let rules: [(&CStr, u64); 3] = [
+                (c"/", read & all),
+                (c"/work", all & !(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_EXECUTE)),
+                (c"/dev/null", file & all),
+            ];
+            for (path, allowed) in rules {
+                let fd = libc::open(path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
+                if fd < 0 {
+                    if path == c"/dev/null" {
+                        continue;
+                    }
+                    libc::close(rs);
+                    return Err(fail(path.to_bytes()));
+                }
+                let rule = PathBeneath {
+                    allowed,
+                    parent_fd: fd,
+                };
+                let r = libc::syscall(
+                    libc::SYS_landlock_add_rule,
+                    rs,
+                    1u32, // LANDLOCK_RULE_PATH_BENEATH
+                    &rule as *const PathBeneath,
+                    0u32,
+                );
+                libc::close(fd);
+                if r < 0 {
+                    let e = fail(b"landlock_add_rule");
+                    libc::close(rs);
+                    return Err(e);
+                }
+            }
+            let r = libc::syscall(libc::SYS_landlock_restrict_self, rs, 0u32);
+            libc::close(rs);
+            check(r, b"landlock_restrict_self")
+        }
     }
 }
 
@@ -486,25 +728,30 @@ mod tests {
             network_namespace: true,
             landlock_abi: 7,
             seccomp: true,
+            cgroups: Some(cgroup::Kind::V2 {
+                parent: "/sys/fs/cgroup".into(),
+            }),
         };
         assert_eq!(admit(&full, false).unwrap(), Vec::<String>::new());
         let weak = Capabilities {
             root: false,
             landlock_abi: 0,
+            cgroups: None,
             ..full.clone()
         };
         let err = admit(&weak, false).unwrap_err().to_string();
         assert!(err.contains("not running as root"), "{err}");
         assert!(err.contains("no Landlock"), "{err}");
+        assert!(err.contains("cgroups"), "{err}");
         assert!(err.contains("--allow-weaker-isolation"), "{err}");
-        assert_eq!(admit(&weak, true).unwrap().len(), 2);
+        assert_eq!(admit(&weak, true).unwrap().len(), 3);
         let offline_by_namespace_only = Capabilities {
             landlock_abi: 3,
             network_namespace: false,
             ..full
         };
         let w = offline_by_namespace_only.weaknesses();
-        assert!(w.iter().any(|x| x.contains("network namespaces")), "{w:?}");
+        assert!(w.iter().any(|x| x.contains("no namespaces")), "{w:?}");
         assert!(w.iter().any(|x| x.contains("no TCP rules")), "{w:?}");
     }
 
@@ -514,7 +761,19 @@ mod tests {
         // Whatever the machine, the report is consistent with itself.
         assert_eq!(
             caps.weaknesses().is_empty(),
-            caps.root && caps.network_namespace && caps.landlock_abi >= 1 && caps.seccomp
+            caps.root
+                && caps.network_namespace
+                && caps.landlock_abi >= 1
+                && caps.seccomp
+                && caps.cgroups.is_some()
         );
+    }
+
+    #[test]
+    fn landlock_rights_grow_with_the_abi() {
+        assert_eq!(landlock_fs_rights(0), 0);
+        assert!(landlock_fs_rights(1) & LL_TRUNCATE == 0);
+        assert!(landlock_fs_rights(3) & LL_TRUNCATE != 0);
+        assert!(landlock_fs_rights(7) & LL_IOCTL_DEV != 0);
     }
 }

@@ -1,4 +1,11 @@
 //! What the sandbox is asked to run and what comes back.
+//!
+//! Budgets are CPU time of the job's whole process tree where the pool has
+//! cgroups ([`crate::Pool::measures_cpu`]), so that a loaded machine does not
+//! time out a correct program and splitting work over processes does not
+//! hide it; a wall-clock limit of ten times that (plus a second) stops a
+//! program that sleeps. Without cgroups, budgets are wall-clock time. Times
+//! reported back (`ms`) are measured the same way.
 
 use std::time::Duration;
 
@@ -21,6 +28,9 @@ pub enum Task {
         calls: Vec<Call>,
         /// Also return the arguments after each call (to see mutation).
         want_args: bool,
+        /// Time for the program's top level (its imports and definitions):
+        /// an answer computed while loading is not free.
+        load_budget: Duration,
     },
     /// Run the program as `__main__` once per standard input.
     Stdio { runs: Vec<StdioRun> },
@@ -35,7 +45,7 @@ pub enum Task {
         bind: Vec<String>,
         /// Call `check(candidate)` after running `test`.
         call_check: bool,
-        /// Wall-clock budget for the whole check.
+        /// Time for the whole job: loading the program and every call.
         budget: Duration,
         /// Return the arguments of every call the test made (what the
         /// dataset's tests feed a solution: types and seeds for `gen`).
@@ -74,6 +84,10 @@ pub enum CallResult {
     Raised {
         type_name: String,
         message: String,
+        /// The builtin exception classes among its bases, nearest first
+        /// (`["ValueError", "Exception", "BaseException"]` for a subclass of
+        /// `ValueError`): what `except ValueError` would catch.
+        bases: Vec<String>,
     },
     /// A value that is not a plain builtin (e.g. an object with its own `__eq__`).
     Unsupported {

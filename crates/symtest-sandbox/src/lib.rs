@@ -1,26 +1,35 @@
 //! Running untrusted Python for symtest.
 //!
-//! A [`Pool`] keeps one warm CPython worker per slot, each in its own
-//! network, mount, IPC and UTS namespaces, under Landlock (read-only: the
-//! Python standard library and system libraries; read-write: a scratch
-//! folder) and a seccomp filter. Each job runs in a child forked from its
-//! worker that first lowers its rlimits, drops to the slot's own
-//! unprivileged uid, and forbids itself to leave its process group, so that
-//! killing the group kills everything it started. Dataset test code runs in a
+//! A [`Pool`] keeps one warm CPython worker per slot. Each worker is process
+//! 1 of its own PID namespace (its death kills everything it started), in
+//! its own network, mount, IPC and UTS namespaces, with a root filesystem of
+//! its own: read-only Python and system libraries, installed packages
+//! hidden, and a size-limited tmpfs for the jobs' folders; then Landlock and
+//! a seccomp filter. Each job runs in a child forked from its worker, in a
+//! fresh folder, which joins the slot's cgroup (memory, processes and CPU
+//! time counted for its whole process tree), lowers its rlimits, drops to
+//! the slot's own unprivileged uid with no capabilities and installs a
+//! stricter filter. When the job ends, every process in the worker's
+//! namespace is killed and the folder removed. Dataset test code runs in a
 //! separate trusted harness; only plain values cross between the two.
 //!
-//! Results are decoded into [`PyValue`]s and compared with [`py_eq`] here,
-//! never with anything the candidate defined.
+//! Results are decoded into [`PyValue`]s by a total, bounded decoder and
+//! compared with [`py_eq`] here, never with anything the candidate defined.
 
+mod cgroup;
 mod harness;
 mod io;
 pub mod isolation;
 pub mod job;
 pub use symtest_pyvalue as pyvalue;
 mod run;
+mod spawn;
+mod view;
+mod wire;
 mod worker;
 
-use std::os::fd::OwnedFd;
+use std::collections::HashMap;
+use std::ffi::CString;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,22 +56,33 @@ pub enum SandboxError {
         .0.join("\n  - ")
     )]
     Weaker(Vec<String>),
-    /// A worker misbehaved (it is replaced; the job may be retried).
+    /// A worker or the harness misbehaved (it is replaced; the job retried).
     #[error("sandbox worker: {0}")]
     Worker(String),
+    /// A job process could not confine itself: the sandbox's failure, never
+    /// the program's (the job is retried on a fresh worker).
+    #[error("a job process could not confine itself at '{step}' (errno {errno}): {detail}")]
+    Confine {
+        step: String,
+        errno: i32,
+        detail: String,
+    },
 }
 
-/// Resource limits of one job process.
+/// Resource limits of one job (its whole process tree where cgroups exist).
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Address space (RLIMIT_AS); `None` for no limit.
+    /// Memory of the job's processes together (and, per process, address
+    /// space); `None` for no limit.
     pub memory_bytes: Option<u64>,
     /// Largest file the job may write, its captured output included.
     pub output_bytes: u64,
-    /// Processes the job's uid may have (only enforced as root, where each
-    /// slot has its own uid).
+    /// Processes the job may have at once.
     pub processes: u64,
     pub open_files: u64,
+    /// Size of the job's writable folder (a tmpfs; its files count against
+    /// the memory limit too).
+    pub disk_bytes: u64,
 }
 
 impl Default for Limits {
@@ -72,6 +92,7 @@ impl Default for Limits {
             output_bytes: 16 << 20,
             processes: 32,
             open_files: 64,
+            disk_bytes: 64 << 20,
         }
     }
 }
@@ -107,12 +128,18 @@ pub(crate) struct Shared {
     scratch: PathBuf,
     namespaces: libc::c_int,
     user_namespace: bool,
-    landlock: Option<OwnedFd>,
+    view: Option<view::Plan>,
+    work_options: CString,
+    landlock_abi: i32,
     base_filters: Vec<seccompiler::BpfProgram>,
     job_filter: Vec<u8>,
     root: bool,
     limits: Limits,
     uid_base: u32,
+    /// Declared before `_pool_groups`: closed before the folders go.
+    groups: Vec<cgroup::SlotGroup>,
+    _pool_groups: Option<cgroup::PoolGroups>,
+    plans: Mutex<HashMap<u64, Arc<PyValue>>>,
 }
 
 /// Slots per pool at most: each has its own uid.
@@ -136,13 +163,42 @@ impl Shared {
         self.root.then(|| self.uid_base + slot as u32)
     }
 
-    fn slot_dir(&self, slot: usize) -> PathBuf {
-        self.scratch.join(format!("slot-{slot}"))
-    }
-
     fn user_maps(&self) -> Option<isolation::UserMaps> {
         self.user_namespace
             .then(isolation::UserMaps::for_current_user)
+    }
+
+    fn view(&self) -> Result<Option<view::Prepared>, SandboxError> {
+        self.view
+            .as_ref()
+            .map(|p| view::Prepared::new(p, &self.scratch))
+            .transpose()
+    }
+
+    fn group(&self, slot: usize) -> Option<&cgroup::SlotGroup> {
+        self.groups.get(slot)
+    }
+
+    fn cgroup_fds(&self, slot: usize) -> Vec<i32> {
+        self.group(slot)
+            .map(cgroup::SlotGroup::proc_fds)
+            .unwrap_or_default()
+    }
+
+    fn plan(&self, key: u64) -> Option<Arc<PyValue>> {
+        self.plans
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned()
+    }
+
+    fn keep_plan(&self, key: u64, plan: Arc<PyValue>) {
+        let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+        if plans.len() > 4096 {
+            plans.clear();
+        }
+        plans.insert(key, plan);
     }
 }
 
@@ -157,12 +213,18 @@ struct PythonFacts {
     executable: PathBuf,
     stdlib: Vec<PathBuf>,
     libraries: Vec<PathBuf>,
+    packages: Vec<PathBuf>,
     version: String,
 }
 
 fn python_facts(python: &Path) -> Result<PythonFacts, SandboxError> {
     const PROBE: &str = r#"
-import json, sys, sysconfig, os
+import json, sys, sysconfig, os, site
+for m in ("decimal", "hashlib", "json", "unicodedata", "math", "random", "array", "struct", "datetime", "ctypes"):
+    try:
+        __import__(m)
+    except Exception:
+        pass
 libs = []
 try:
     with open("/proc/self/maps") as f:
@@ -173,10 +235,21 @@ try:
 except OSError:
     pass
 paths = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
+packages = set()
+try:
+    packages.update(site.getsitepackages())
+    packages.add(site.getusersitepackages())
+except Exception:
+    pass
+for p in paths:
+    if p:
+        packages.add(os.path.join(p, "site-packages"))
+        packages.add(os.path.join(p, "dist-packages"))
 print(json.dumps({
     "executable": os.path.realpath(sys.executable),
     "stdlib": sorted(p for p in paths if p),
     "libraries": sorted(set(libs)),
+    "packages": sorted(p for p in packages if p),
     "version": sys.version.split()[0],
 }))
 "#;
@@ -207,27 +280,18 @@ print(json.dumps({
         executable: PathBuf::from(v["executable"].as_str().unwrap_or_default()),
         stdlib: paths("stdlib"),
         libraries: paths("libraries"),
+        packages: paths("packages"),
         version: v["version"].as_str().unwrap_or_default().to_string(),
     })
 }
 
-/// What jobs may read: the interpreter, its standard library (without any
-/// `site-packages`: installed packages can hold datasets and their answers),
-/// the shared libraries it loads, and the system library folders.
-fn read_policy(facts: &PythonFacts, extra: &[PathBuf]) -> Vec<PathBuf> {
-    let mut read = vec![facts.executable.clone()];
-    for dir in &facts.stdlib {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            if name != "site-packages" && name != "dist-packages" {
-                read.push(e.path());
-            }
-        }
-    }
-    read.extend(facts.libraries.iter().cloned());
+/// What the view holds: the interpreter, its standard library (installed
+/// packages hidden: they can hold datasets and their answers), the shared
+/// libraries it loads, the system library folders, a few devices.
+fn view_wanted(facts: &PythonFacts, extra: &[PathBuf]) -> view::Wanted {
+    let mut paths = vec![facts.executable.clone()];
+    paths.extend(facts.stdlib.iter().cloned());
+    paths.extend(facts.libraries.iter().cloned());
     let triple = format!("{}-linux-gnu", std::env::consts::ARCH);
     for d in [
         format!("/lib/{triple}"),
@@ -236,16 +300,20 @@ fn read_policy(facts: &PythonFacts, extra: &[PathBuf]) -> Vec<PathBuf> {
         "/usr/lib64".into(),
         "/etc/ld.so.cache".into(),
         "/usr/lib/locale".into(),
+        "/dev/null".into(),
+        "/dev/zero".into(),
         "/dev/urandom".into(),
         "/dev/random".into(),
-        "/dev/zero".into(),
     ] {
         if Path::new(&d).exists() {
-            read.push(PathBuf::from(d));
+            paths.push(PathBuf::from(d));
         }
     }
-    read.extend(extra.iter().cloned());
-    read
+    paths.extend(extra.iter().cloned());
+    view::Wanted {
+        paths,
+        hide: facts.packages.clone(),
+    }
 }
 
 fn find_python(explicit: Option<&Path>) -> Result<PathBuf, SandboxError> {
@@ -264,6 +332,33 @@ fn find_python(explicit: Option<&Path>) -> Result<PathBuf, SandboxError> {
     ))
 }
 
+/// Whether `name` is `<prefix><pid>-...` for a process that no longer
+/// exists: what a symtest killed with SIGKILL left behind.
+pub(crate) fn left_by_dead_process(name: &str, prefix: &str) -> bool {
+    let Some(pid) = name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|p| p.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let missing = unsafe { libc::kill(pid, 0) } != 0;
+    missing && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+}
+
+/// Removes scratch folders of symtest processes that are gone.
+fn sweep_scratch(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if left_by_dead_process(&e.file_name().to_string_lossy(), "symtest-sandbox-") {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A pool of sandboxed workers. `run` may be called from many threads; each
 /// call takes a free slot.
 pub struct Pool {
@@ -275,6 +370,33 @@ pub struct Pool {
     python_version: String,
 }
 
+/// Returns a slot to its pool however the run ends (a panic included: the
+/// slot's processes are then dropped, since their state is unknown).
+struct SlotGuard<'a> {
+    pool: &'a Pool,
+    slot: Option<run::Slot>,
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(mut slot) = self.slot.take() {
+            if std::thread::panicking() {
+                slot.worker = None;
+                slot.harness = None;
+            }
+            self.pool
+                .slots
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(slot);
+            self.pool.free.notify_one();
+        }
+    }
+}
+
+/// How often a job is tried on fresh workers when the sandbox fails it.
+const ATTEMPTS: usize = 3;
+
 impl Pool {
     /// Builds the pool (workers start lazily, on their first job). Refuses
     /// when isolation is weaker than it should be, unless allowed.
@@ -283,7 +405,9 @@ impl Pool {
         isolation::admit(&capabilities, cfg.allow_weaker_isolation)?;
         let python = find_python(cfg.python.as_deref())?;
         let facts = python_facts(&python)?;
-        let scratch = std::env::temp_dir().join(format!(
+        let tmp = std::env::temp_dir();
+        sweep_scratch(&tmp);
+        let scratch = tmp.join(format!(
             "symtest-sandbox-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
@@ -292,21 +416,23 @@ impl Pool {
         ));
         std::fs::create_dir_all(&scratch)
             .map_err(|e| SandboxError::Setup(format!("creating {}: {e}", scratch.display())))?;
-        // Traversable by the job uids, listable by nobody else.
-        std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o711))
+        // Nobody else may list or enter it: it holds only the workers' logs
+        // (and is each worker's mount point for its own root).
+        std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| SandboxError::Setup(format!("{}: {e}", scratch.display())))?;
-        let policy = isolation::FsPolicy {
-            read: read_policy(&facts, &cfg.extra_read),
-            list: facts.stdlib.clone(),
-            read_write: vec![scratch.clone(), PathBuf::from("/dev/null")],
-        };
-        let landlock = isolation::landlock_ruleset(&policy, capabilities.landlock_abi)?;
         let root = capabilities.root;
         let user_namespace = !root && capabilities.network_namespace;
-        let namespaces = if capabilities.network_namespace {
-            libc::CLONE_NEWNET | libc::CLONE_NEWNS | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS
+        let (namespaces, view) = if capabilities.network_namespace {
+            (
+                libc::CLONE_NEWNET
+                    | libc::CLONE_NEWNS
+                    | libc::CLONE_NEWIPC
+                    | libc::CLONE_NEWUTS
+                    | libc::CLONE_NEWPID,
+                Some(view::Plan::new(&view_wanted(&facts, &cfg.extra_read))?),
+            )
         } else {
-            0
+            (0, None)
         };
         let base_filters = if capabilities.seccomp {
             isolation::base_filters()?
@@ -319,35 +445,49 @@ impl Pool {
             Vec::new()
         };
         let size = cfg.jobs.clamp(1, MAX_SLOTS);
+        let (pool_groups, groups) = match &capabilities.cgroups {
+            Some(kind) => {
+                let pg = cgroup::PoolGroups::new(kind)?;
+                let limits = cgroup::TreeLimits {
+                    memory_bytes: cfg.limits.memory_bytes,
+                    processes: cfg.limits.processes,
+                };
+                let groups = (0..size)
+                    .map(|i| pg.slot(i, limits))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (Some(pg), groups)
+            }
+            None => (None, Vec::new()),
+        };
+        let work_options = CString::new(format!(
+            "size={},nr_inodes=8192,mode=0755",
+            cfg.limits.disk_bytes.max(1 << 20)
+        ))
+        .map_err(|e| SandboxError::Setup(e.to_string()))?;
         let shared = Arc::new(Shared {
             python: facts.executable.clone(),
             scratch,
             namespaces,
             user_namespace,
-            landlock,
+            view,
+            work_options,
+            landlock_abi: capabilities.landlock_abi,
             base_filters,
             job_filter,
             root,
             limits: cfg.limits.clone(),
             uid_base: uid_base(),
+            groups,
+            _pool_groups: pool_groups,
+            plans: Mutex::new(HashMap::new()),
         });
-        let mut slots = Vec::with_capacity(size);
-        for i in 0..size {
-            let dir = shared.slot_dir(i);
-            std::fs::create_dir(&dir)
-                .map_err(|e| SandboxError::Setup(format!("creating {}: {e}", dir.display())))?;
-            if let Some(uid) = shared.job_uid(i) {
-                std::os::unix::fs::chown(&dir, Some(uid), Some(uid))
-                    .map_err(|e| SandboxError::Setup(format!("chown {}: {e}", dir.display())))?;
-            }
-            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(|e| SandboxError::Setup(format!("{}: {e}", dir.display())))?;
-            slots.push(run::Slot {
-                index: i,
+        let slots = (0..size)
+            .map(|index| run::Slot {
+                index,
                 worker: None,
                 harness: None,
-            });
-        }
+            })
+            .collect();
         Ok(Pool {
             shared,
             slots: Mutex::new(slots),
@@ -366,6 +506,12 @@ impl Pool {
         &self.capabilities
     }
 
+    /// Whether budgets are CPU time of a job's process tree (cgroups), or
+    /// wall-clock time.
+    pub fn measures_cpu(&self) -> bool {
+        !self.shared.groups.is_empty()
+    }
+
     /// The uids jobs of this pool run under (as root), first and last.
     pub fn job_uids(&self) -> Option<(u32, u32)> {
         self.shared
@@ -377,10 +523,12 @@ impl Pool {
         &self.python_version
     }
 
-    /// Runs one job on the next free slot. A worker that breaks is replaced
-    /// and the job tried once more on the fresh one.
+    /// Runs one job on the next free slot. When the sandbox itself fails it
+    /// (a worker or harness breaks, a job cannot confine itself), the job is
+    /// tried again on fresh processes, up to three times in all; the error
+    /// then says what failed.
     pub fn run(&self, job: &Job) -> Result<JobResult, SandboxError> {
-        let mut slot = {
+        let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
                 if let Some(s) = slots.pop() {
@@ -392,22 +540,32 @@ impl Pool {
                     .unwrap_or_else(PoisonError::into_inner);
             }
         };
-        let mut result = slot.run(&self.shared, &job.source, &job.task);
-        if let Err(SandboxError::Worker(_)) = result {
-            slot.worker = None;
-            slot.harness = None;
-            result = slot.run(&self.shared, &job.source, &job.task);
-            if result.is_err() {
-                slot.worker = None;
-                slot.harness = None;
+        let mut guard = SlotGuard {
+            pool: self,
+            slot: Some(slot),
+        };
+        let Some(slot) = guard.slot.as_mut() else {
+            return Err(SandboxError::Worker("no slot".into()));
+        };
+        let mut attempt = 1;
+        loop {
+            match slot.run(&self.shared, &job.source, &job.task) {
+                Ok(r) => return Ok(r),
+                Err(e @ (SandboxError::Worker(_) | SandboxError::Confine { .. })) => {
+                    slot.worker = None;
+                    slot.harness = None;
+                    if attempt >= ATTEMPTS {
+                        return Err(e);
+                    }
+                    attempt += 1;
+                }
+                Err(e) => {
+                    slot.worker = None;
+                    slot.harness = None;
+                    return Err(e);
+                }
             }
         }
-        self.slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(slot);
-        self.free.notify_one();
-        result
     }
 
     /// Starts every worker now (instead of on first use) and reports any that

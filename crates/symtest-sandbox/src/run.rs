@@ -1,16 +1,26 @@
 //! Running one job on one slot: the conversation with the job process (and
 //! with the harness, for dataset test code).
+//!
+//! Every message from a job is decoded by the total, bounded decoder and
+//! rebuilt from checked fields before it goes anywhere (the harness never
+//! sees a job's bytes). Whatever a job does is its result; only a failure
+//! of the sandbox itself (a worker or harness that breaks) is an error, and
+//! the pool retries the job on fresh ones.
 
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value as Json, json};
-
+use crate::cgroup::SlotGroup;
 use crate::harness::Harness;
-use crate::io::ReadError;
+use crate::io::{
+    CpuLimit, Deadline, ReadError, read_capped, read_frame, sealed_input, write_frame,
+};
 use crate::job::{
     Call, CallResult, CheckOutcome, JobResult, LastCall, LoadError, StdioResult, StdioRun, Task,
 };
 use crate::pyvalue::PyValue;
+use crate::wire::{self, MAX_NAME, MAX_TEXT, Msg, s};
 use crate::worker::{Exit, JobLimits, JobProcess, Worker};
 use crate::{SandboxError, Shared};
 
@@ -18,8 +28,18 @@ use crate::{SandboxError, Shared};
 /// not attempted: each restart costs a fresh process and a full budget.
 const MAX_RESTARTS: usize = 3;
 
-/// The budget for loading a program: its top level runs then.
-const MIN_LOAD_BUDGET: Duration = Duration::from_secs(2);
+/// A job must say it is confined within this long.
+const CONFINE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The wall-clock limit for a CPU budget: a program that sleeps or blocks
+/// uses no CPU and is stopped by this instead.
+pub(crate) fn wall_for(cpu: Duration, metered: bool) -> Duration {
+    if metered {
+        cpu.saturating_mul(10) + Duration::from_secs(1)
+    } else {
+        cpu
+    }
+}
 
 pub(crate) struct Slot {
     pub index: usize,
@@ -30,10 +50,44 @@ pub(crate) struct Slot {
 /// A started job whose process has said it is confined.
 struct Running {
     process: JobProcess,
+    oom_before: u64,
+    /// The CPU counter's value when the current phase began.
+    mark: Option<u64>,
+}
+
+/// How a phase of a job may run: its CPU budget (when metered) and wall limit.
+fn phase<'a>(
+    group: Option<&'a SlotGroup>,
+    budget: Duration,
+    metered: bool,
+) -> (Deadline<'a>, Option<u64>) {
+    let mark = group.and_then(SlotGroup::cpu_ns);
+    let cpu = match (group, mark) {
+        (Some(group), Some(now)) => Some(CpuLimit {
+            group,
+            until_ns: now.saturating_add(budget.as_nanos().min(u128::from(u64::MAX)) as u64),
+        }),
+        _ => None,
+    };
+    (
+        Deadline {
+            wall: Instant::now() + wall_for(budget, metered),
+            cpu,
+        },
+        mark,
+    )
+}
+
+/// Milliseconds of CPU since `mark`, or the job's own wall-clock report.
+fn used_ms(group: Option<&SlotGroup>, mark: Option<u64>, reported: Option<f64>) -> f64 {
+    match (group.and_then(SlotGroup::cpu_ns), mark) {
+        (Some(now), Some(then)) => now.saturating_sub(then) as f64 / 1e6,
+        _ => reported.unwrap_or(0.0).max(0.0),
+    }
 }
 
 impl Slot {
-    fn worker(&mut self, shared: &std::sync::Arc<Shared>) -> Result<&mut Worker, SandboxError> {
+    fn worker(&mut self, shared: &Arc<Shared>) -> Result<&mut Worker, SandboxError> {
         if self.worker.is_none() {
             self.worker = Some(Worker::spawn(shared.clone(), self.index)?);
         }
@@ -42,7 +96,7 @@ impl Slot {
             .ok_or_else(|| SandboxError::Worker("no worker".into()))
     }
 
-    fn harness(&mut self, shared: &std::sync::Arc<Shared>) -> Result<&Harness, SandboxError> {
+    fn harness(&mut self, shared: &Arc<Shared>) -> Result<&Harness, SandboxError> {
         if self.harness.is_none() {
             self.harness = Some(Harness::spawn(shared, self.index)?);
         }
@@ -53,7 +107,7 @@ impl Slot {
 
     pub(crate) fn run(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         source: &str,
         task: &Task,
     ) -> Result<JobResult, SandboxError> {
@@ -62,7 +116,8 @@ impl Slot {
                 entry,
                 calls,
                 want_args,
-            } => self.run_calls(shared, source, entry, calls, *want_args),
+                load_budget,
+            } => self.run_calls(shared, source, entry, calls, *want_args, *load_budget),
             Task::Stdio { runs } => self.run_stdio(shared, source, runs),
             Task::Check {
                 entry,
@@ -88,111 +143,161 @@ impl Slot {
         }
     }
 
-    /// Starts a job process and waits for it to report itself confined.
+    /// Starts a job process and waits for it to report itself confined. A
+    /// job that cannot confine itself is the sandbox's failure (the worker
+    /// is dropped; the pool retries on a fresh one), with the step and errno.
     fn start(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
-        budget: Duration,
+        shared: &Arc<Shared>,
+        cpu_budget: Duration,
+        stdin: Option<&OwnedFd>,
+        keep_stdout: bool,
     ) -> Result<Running, SandboxError> {
-        let limits = JobLimits::new(&shared.limits, budget, shared.root);
-        let worker = self.worker(shared)?;
-        let process = worker.start(&limits)?;
-        match process.recv(Instant::now() + Duration::from_secs(10)) {
-            Ok(m) if m["op"] == "confined" => Ok(Running { process }),
-            Ok(m) => Err(SandboxError::Worker(format!("job start: unexpected {m}"))),
-            Err(e) => {
-                let exit = worker.finish(process).ok();
-                Err(SandboxError::Setup(format!(
-                    "a job process could not confine itself ({e}; {})",
-                    exit.map_or_else(|| "status unknown".into(), |x| x.describe())
-                )))
+        let limits = JobLimits::new(&shared.limits, cpu_budget, shared.root);
+        let process = self.worker(shared)?.start(&limits, stdin, keep_stdout)?;
+        let reply = read_frame(&process.from_job, &Deadline::after(CONFINE_TIMEOUT))
+            .and_then(|b| Msg::decode(&b));
+        let group = shared.group(self.index);
+        let failure = match reply {
+            Ok(m) if m.op() == "confined" => {
+                return Ok(Running {
+                    process,
+                    oom_before: group.map_or(0, SlotGroup::oom_kills),
+                    mark: group.and_then(SlotGroup::cpu_ns),
+                });
             }
+            Ok(m) if m.op() == "unconfined" => SandboxError::Confine {
+                step: m.text("step", MAX_NAME),
+                errno: m.int("errno").unwrap_or(0) as i32,
+                detail: m.text("message", MAX_TEXT),
+            },
+            Ok(m) => SandboxError::Worker(format!("job start: unexpected '{}'", m.op())),
+            Err(e) => SandboxError::Confine {
+                step: "start".into(),
+                errno: 0,
+                detail: e.to_string(),
+            },
+        };
+        if let Some(w) = self.worker.as_mut() {
+            let _ = w.finish(process);
         }
+        self.worker = None;
+        Err(failure)
     }
 
+    /// Ends the job: every process killed, its folder removed. Returns how
+    /// its first process ended (with the memory limit named when the kernel
+    /// killed for it) and its standard output, when kept.
     fn finish(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         run: Running,
-    ) -> Result<Exit, SandboxError> {
-        self.worker(shared)?.finish(run.process)
+    ) -> Result<(String, Exit, Option<OwnedFd>), SandboxError> {
+        let oom_before = run.oom_before;
+        let worker = self
+            .worker
+            .as_mut()
+            .ok_or_else(|| SandboxError::Worker("no worker".into()))?;
+        let result = worker.finish(run.process);
+        let (done, stdout) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                self.worker = None;
+                return Err(e);
+            }
+        };
+        if !done.clean {
+            // Something of the job outlived it: start the next job afresh.
+            self.worker = None;
+        }
+        let oom = shared
+            .group(self.index)
+            .is_some_and(|g| g.oom_kills() > oom_before);
+        let mut why = done.exit.describe();
+        if oom {
+            why = format!(
+                "{why}: its processes went over the memory limit ({} MiB)",
+                shared.limits.memory_bytes.unwrap_or(0) >> 20
+            );
+        }
+        Ok((why, done.exit, stdout))
+    }
+
+    fn finish_taken(
+        &mut self,
+        shared: &Arc<Shared>,
+        run: &mut Option<Running>,
+    ) -> Result<Option<String>, SandboxError> {
+        match run.take() {
+            Some(r) => Ok(Some(self.finish(shared, r)?.0)),
+            None => Ok(None),
+        }
     }
 
     /// Sends `load` and waits for the program's top level to finish.
     fn load(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         run: &mut Option<Running>,
-        msg: &Json,
+        msg: &[u8],
         budget: Duration,
     ) -> Result<Result<f64, LoadError>, SandboxError> {
-        let Some(r) = run.as_ref() else {
+        let shared2 = shared.clone();
+        let group = shared2.group(self.index);
+        let Some(r) = run.as_mut() else {
             return Err(SandboxError::Worker("no job".into()));
         };
-        let reply = match r.process.send(msg) {
-            Ok(()) => r.process.recv(Instant::now() + budget),
-            Err(e) => Err(e),
-        };
-        let outcome = match reply {
-            Ok(m) => match m["op"].as_str() {
-                Some("loaded") => return Ok(Ok(m["ms"].as_f64().unwrap_or(0.0))),
-                Some("compile_error") => LoadError::Compile {
-                    message: text(&m["message"]),
-                    line: m["line"].as_u64().and_then(|l| u32::try_from(l).ok()),
-                },
-                Some("raised") => LoadError::Raised {
-                    type_name: text(&m["type"]),
-                    message: text(&m["message"]),
-                },
-                _ => LoadError::Crashed {
-                    why: "broke the job protocol".into(),
-                },
-            },
-            Err(ReadError::Timeout) => LoadError::Timeout { budget },
-            Err(ReadError::Eof) => {
-                let exit = self.finish_taken(shared, run)?;
-                return Ok(Err(LoadError::Crashed {
-                    why: exit.describe(),
-                }));
+        let (deadline, mark) = phase(group, budget, group.is_some());
+        let reply = write_frame(&r.process.to_job, msg, &deadline)
+            .and_then(|()| read_frame(&r.process.from_job, &deadline))
+            .and_then(|b| Msg::decode(&b));
+        let outcome = match loaded(reply, budget) {
+            Loaded::Yes(reported) => {
+                let ms = used_ms(group, mark, reported);
+                r.mark = group.and_then(SlotGroup::cpu_ns);
+                return Ok(Ok(ms));
             }
-            Err(e) => LoadError::Crashed {
-                why: format!("broke the job protocol ({e})"),
-            },
+            Loaded::No(e) => e,
+            Loaded::Ended => {
+                let why = self.finish_taken(shared, run)?.unwrap_or_default();
+                return Ok(Err(LoadError::Crashed { why }));
+            }
         };
         self.finish_taken(shared, run)?;
         Ok(Err(outcome))
     }
 
-    fn finish_taken(
-        &mut self,
-        shared: &std::sync::Arc<Shared>,
-        run: &mut Option<Running>,
-    ) -> Result<Exit, SandboxError> {
-        match run.take() {
-            Some(r) => self.finish(shared, r),
-            None => Ok(Exit::Code(0)),
-        }
-    }
-
     fn run_calls(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         source: &str,
         entry: &str,
         calls: &[Call],
         want_args: bool,
+        load_budget: Duration,
     ) -> Result<JobResult, SandboxError> {
+        let shared2 = shared.clone();
+        let group = shared2.group(self.index);
         let mut results: Vec<CallResult> = Vec::with_capacity(calls.len());
         let mut restarts = 0;
         let mut load_ms = 0.0;
         loop {
             let remaining = &calls[results.len()..];
-            let longest = remaining.iter().map(|c| c.budget).max().unwrap_or_default();
-            let load_budget = longest.max(MIN_LOAD_BUDGET);
             let total: Duration =
                 remaining.iter().map(|c| c.budget).sum::<Duration>() + load_budget;
-            let mut run = Some(self.start(shared, total)?);
-            let load_msg = json!({"op": "load", "source": source, "name": "__candidate__"});
+            let mut run = Some(self.start(shared, total, None, false)?);
+            let batch: Vec<PyValue> = remaining
+                .iter()
+                .map(|c| PyValue::List(vec![PyValue::List(c.args.clone()), PyValue::None]))
+                .collect();
+            let load_msg = wire::encode(vec![
+                ("op", s("load")),
+                ("source", s(source)),
+                ("name", s("__candidate__")),
+                ("entry", s(entry)),
+                ("calls", PyValue::List(batch)),
+                ("want_args", PyValue::Bool(want_args)),
+            ]);
             match self.load(shared, &mut run, &load_msg, load_budget)? {
                 Ok(ms) => load_ms = ms,
                 Err(e) => {
@@ -204,9 +309,11 @@ impl Slot {
                     }
                     // It loaded before: whatever stops it now counts against the next call.
                     let failed = match e {
-                        LoadError::Timeout { budget } => CallResult::Timeout { budget },
+                        LoadError::Timeout { .. } => CallResult::Timeout {
+                            budget: remaining[0].budget,
+                        },
                         other => CallResult::Crashed {
-                            why: format!("could not be restarted: {other:?}"),
+                            why: format!("could not be restarted: {}", describe_load(&other)),
                         },
                     };
                     results.push(failed);
@@ -221,30 +328,26 @@ impl Slot {
             let mut broken = false;
             while results.len() < calls.len() {
                 let call = &calls[results.len()];
-                let Some(r) = run.as_ref() else { break };
-                let msg = json!({
-                    "op": "call",
-                    "entry": entry,
-                    "args": call.args.iter().map(PyValue::to_wire).collect::<Vec<_>>(),
-                    "want_args": want_args,
-                });
-                let reply = match r.process.send(&msg) {
-                    Ok(()) => r.process.recv(Instant::now() + call.budget),
-                    Err(e) => Err(e),
-                };
+                let Some(r) = run.as_mut() else { break };
+                let (deadline, mark) = phase(group, call.budget, group.is_some());
+                let mark = r.mark.or(mark);
+                let reply =
+                    read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
                 match reply {
-                    Ok(m) => results.push(call_result(&m)),
-                    Err(ReadError::Timeout) => {
+                    Ok(m) => {
+                        let ms = used_ms(group, mark, m.f64("ms"));
+                        r.mark = group.and_then(SlotGroup::cpu_ns);
+                        results.push(call_result(m, ms));
+                    }
+                    Err(ReadError::Timeout(_)) => {
                         results.push(CallResult::Timeout {
                             budget: call.budget,
                         });
                         broken = true;
                     }
                     Err(ReadError::Eof) => {
-                        let exit = self.finish_taken(shared, &mut run)?;
-                        results.push(CallResult::Crashed {
-                            why: exit.describe(),
-                        });
+                        let why = self.finish_taken(shared, &mut run)?.unwrap_or_default();
+                        results.push(CallResult::Crashed { why });
                         broken = true;
                     }
                     Err(e) => {
@@ -276,26 +379,31 @@ impl Slot {
 
     fn run_stdio(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         source: &str,
         runs: &[StdioRun],
     ) -> Result<JobResult, SandboxError> {
-        let mut results = Vec::with_capacity(runs.len());
+        let mut results: Vec<StdioResult> = Vec::with_capacity(runs.len());
+        let cap = usize::try_from(shared.limits.output_bytes).unwrap_or(usize::MAX);
         for r in runs {
-            let mut run = Some(self.start(shared, r.budget)?);
-            let msg = json!({"op": "load", "source": source, "name": "__main__", "stdin": r.stdin});
-            let outcome = self.load(shared, &mut run, &msg, r.budget)?;
-            let result = match outcome {
-                Ok(ms) => {
-                    let stdout = run
-                        .as_ref()
-                        .map(|x| x.process.stdout(shared.limits.output_bytes))
-                        .unwrap_or_default();
-                    StdioResult::Finished { stdout, ms }
+            let stdin = sealed_input(r.stdin.as_bytes())
+                .map_err(|e| SandboxError::Worker(format!("stdin: {e}")))?;
+            let mut run = Some(self.start(shared, r.budget, Some(&stdin), true)?);
+            let msg = wire::encode(vec![
+                ("op", s("load")),
+                ("source", s(source)),
+                ("name", s("__main__")),
+            ]);
+            let result = match self.load_stdio(shared, &mut run, &msg, r.budget)? {
+                (Ok(ms), stdout) => {
+                    let text = stdout.map(|fd| read_capped(&fd, cap)).unwrap_or_default();
+                    StdioResult::Finished {
+                        stdout: String::from_utf8_lossy(&text).into_owned(),
+                        ms,
+                    }
                 }
-                Err(e) => StdioResult::Failed(e),
+                (Err(e), _) => StdioResult::Failed(e),
             };
-            self.finish_taken(shared, &mut run)?;
             let stop = matches!(result, StdioResult::Failed(LoadError::Compile { .. }));
             results.push(result);
             if stop {
@@ -309,124 +417,357 @@ impl Slot {
         Ok(JobResult::Stdio { results })
     }
 
+    /// Runs a program as `__main__`; a program that ends itself with status
+    /// 0 (`os._exit(0)` after flushing, as fast solutions do) finished.
+    fn load_stdio(
+        &mut self,
+        shared: &Arc<Shared>,
+        run: &mut Option<Running>,
+        msg: &[u8],
+        budget: Duration,
+    ) -> Result<(Result<f64, LoadError>, Option<OwnedFd>), SandboxError> {
+        let shared2 = shared.clone();
+        let group = shared2.group(self.index);
+        let Some(r) = run.take() else {
+            return Err(SandboxError::Worker("no job".into()));
+        };
+        let (deadline, mark) = phase(group, budget, group.is_some());
+        let reply = write_frame(&r.process.to_job, msg, &deadline)
+            .and_then(|()| read_frame(&r.process.from_job, &deadline))
+            .and_then(|b| Msg::decode(&b));
+        let ms = used_ms(group, mark, None);
+        let (why, exit, stdout) = self.finish(shared, r)?;
+        let outcome = match loaded(reply, budget) {
+            Loaded::Yes(reported) => Ok(if group.is_some() {
+                ms
+            } else {
+                reported.unwrap_or(ms)
+            }),
+            Loaded::No(e) => Err(e),
+            Loaded::Ended if exit == Exit::Code(0) => Ok(ms),
+            Loaded::Ended => Err(LoadError::Crashed { why }),
+        };
+        Ok((outcome, stdout))
+    }
+
+    /// The calls of the test whose arguments are literals, asked of the
+    /// harness once per test text.
+    fn plan(
+        &mut self,
+        shared: &Arc<Shared>,
+        spec: &CheckSpec<'_>,
+    ) -> Result<Arc<PyValue>, SandboxError> {
+        let key = plan_key(spec);
+        if let Some(p) = shared.plan(key) {
+            return Ok(p);
+        }
+        let msg = wire::encode(vec![
+            ("op", s("plan")),
+            ("test", s(spec.test)),
+            (
+                "bind",
+                PyValue::List(spec.bind.iter().map(|b| s(b)).collect()),
+            ),
+        ]);
+        let deadline = Deadline::after(Duration::from_secs(10));
+        let harness = self.harness(shared)?;
+        let reply = harness
+            .send(&msg, &deadline)
+            .and_then(|()| harness.recv(&deadline));
+        let mut reply = match reply {
+            Ok(m) if m.op() == "plan" => m,
+            Ok(m) => {
+                self.harness = None;
+                return Err(SandboxError::Worker(format!(
+                    "harness: unexpected '{}'",
+                    m.op()
+                )));
+            }
+            Err(e) => {
+                self.harness = None;
+                return Err(SandboxError::Worker(format!("harness: {e}")));
+            }
+        };
+        let calls = Arc::new(reply.take("calls").unwrap_or(PyValue::List(Vec::new())));
+        shared.keep_plan(key, calls.clone());
+        Ok(calls)
+    }
+
     fn run_check(
         &mut self,
-        shared: &std::sync::Arc<Shared>,
+        shared: &Arc<Shared>,
         source: &str,
         entry: &str,
         spec: CheckSpec<'_>,
     ) -> Result<JobResult, SandboxError> {
-        let CheckSpec {
-            prompt,
-            test,
-            bind,
-            call_check,
-            budget,
-            record_calls,
-        } = spec;
-        let mut calls = Vec::new();
+        let shared2 = shared.clone();
+        let group = shared2.group(self.index);
+        let metered = group.is_some();
+        let plan = self.plan(shared, &spec)?;
+        let planned = match plan.as_ref() {
+            PyValue::List(xs) => xs.len(),
+            _ => 0,
+        };
         let started = Instant::now();
-        let deadline = started + budget;
-        let mut run = Some(self.start(shared, budget)?);
-        let load_msg = json!({"op": "load", "source": source, "name": "__candidate__"});
-        let load_ms = match self.load(shared, &mut run, &load_msg, budget.max(MIN_LOAD_BUDGET))? {
-            Ok(ms) => ms,
-            Err(e) => {
-                return Ok(JobResult::Check {
-                    load: Err(e),
-                    outcome: None,
-                    ms: elapsed_ms(started),
-                    calls,
-                });
+        let wall = started + wall_for(spec.budget, metered);
+        let mut run = Some(self.start(shared, spec.budget, None, false)?);
+        let first_mark = run.as_ref().and_then(|r| r.mark);
+        let cpu = match (group, first_mark) {
+            (Some(group), Some(m)) => Some(CpuLimit {
+                group,
+                until_ns: m.saturating_add(spec.budget.as_nanos().min(u128::from(u64::MAX)) as u64),
+            }),
+            _ => None,
+        };
+        let job_deadline = Deadline { wall, cpu };
+        let load_msg = wire::encode(vec![
+            ("op", s("load")),
+            ("source", s(source)),
+            ("name", s("__candidate__")),
+            ("entry", s(entry)),
+            ("calls", plan.as_ref().clone()),
+        ]);
+        let calls_seen: Vec<Vec<PyValue>> = Vec::new();
+        let reply = {
+            let Some(r) = run.as_ref() else {
+                return Err(SandboxError::Worker("no job".into()));
+            };
+            write_frame(&r.process.to_job, &load_msg, &job_deadline)
+                .and_then(|()| read_frame(&r.process.from_job, &job_deadline))
+                .and_then(|b| Msg::decode(&b))
+        };
+        let load_error = match loaded(reply, spec.budget) {
+            Loaded::Yes(_) => None,
+            Loaded::No(e) => Some(e),
+            Loaded::Ended => {
+                let why = self.finish_taken(shared, &mut run)?.unwrap_or_default();
+                Some(LoadError::Crashed { why })
             }
         };
-        self.harness(shared)?.send(&json!({
-            "op": "check",
-            "prompt": prompt,
-            "test": test,
-            "entry": entry,
-            "bind": bind,
-            "call_check": call_check,
-        }))?;
+        if let Some(e) = load_error {
+            self.finish_taken(shared, &mut run)?;
+            return Ok(JobResult::Check {
+                load: Err(e),
+                outcome: None,
+                ms: used_ms(group, first_mark, None),
+                calls: calls_seen,
+            });
+        }
+        // The planned calls' answers, as the job streams them.
+        let mut answers: Vec<PyValue> = Vec::with_capacity(planned);
         let mut gone: Option<CheckOutcome> = None;
-        let outcome = loop {
-            let msg = match self.harness(shared)?.recv(deadline) {
-                Ok(m) => m,
-                Err(ReadError::Timeout) => {
-                    // The test is stuck (looping on what the candidate returned): start afresh next time.
-                    self.harness = None;
-                    break CheckOutcome::Timeout { budget };
-                }
+        while answers.len() < planned {
+            let Some(r) = run.as_ref() else { break };
+            match read_frame(&r.process.from_job, &job_deadline).and_then(|b| Msg::decode(&b)) {
+                Ok(m) => answers.push(canonical_reply(m)),
                 Err(e) => {
-                    self.harness = None;
-                    return Err(SandboxError::Worker(format!("harness: {e}")));
+                    gone = Some(self.job_gone(shared, &mut run, e, spec.budget)?);
+                    break;
                 }
+            }
+        }
+        let check = wire::encode(vec![
+            ("op", s("check")),
+            ("prompt", s(spec.prompt)),
+            ("test", s(spec.test)),
+            ("entry", s(entry)),
+            (
+                "bind",
+                PyValue::List(spec.bind.iter().map(|b| s(b)).collect()),
+            ),
+            ("call_check", PyValue::Bool(spec.call_check)),
+            ("record_calls", PyValue::Bool(spec.record_calls)),
+            ("answers", PyValue::List(answers)),
+        ]);
+        let harness_deadline = Deadline::wall(wall);
+        if let Err(e) = self.harness(shared)?.send(&check, &harness_deadline) {
+            return self.harness_failed(shared, &mut run, e, spec.budget);
+        }
+        let mut result = loop {
+            let msg = match self.harness(shared)?.recv(&harness_deadline) {
+                Ok(m) => m,
+                Err(e) => return self.harness_failed(shared, &mut run, e, spec.budget),
             };
-            match msg["op"].as_str() {
-                Some("call") => {
-                    if record_calls && msg["kwargs"].is_null() {
-                        let args: Option<Vec<PyValue>> = msg["args"]
-                            .as_array()
-                            .and_then(|xs| xs.iter().map(|x| PyValue::from_wire(x).ok()).collect());
-                        if let Some(args) = args {
-                            calls.push(args);
-                        }
-                    }
-                    let reply = match run.as_ref() {
-                        None => json!({"op": "gone", "why": "the candidate is gone"}),
-                        Some(r) => {
-                            let call = json!({
-                                "op": "call",
-                                "entry": entry,
-                                "args": msg["args"],
-                                "kwargs": msg["kwargs"],
-                            });
-                            let reply = match r.process.send(&call) {
-                                Ok(()) => r.process.recv(deadline),
-                                Err(e) => Err(e),
-                            };
-                            match reply {
-                                Ok(m) => m,
-                                Err(ReadError::Timeout) => {
-                                    gone = Some(CheckOutcome::Timeout { budget });
-                                    self.finish_taken(shared, &mut run)?;
-                                    json!({"op": "gone", "why": "timeout"})
-                                }
+            match msg.op() {
+                "call" => {
+                    let reply = match (&gone, run.as_ref()) {
+                        (None, Some(r)) => {
+                            let call = wire::encode(vec![
+                                ("op", s("call")),
+                                ("entry", s(entry)),
+                                (
+                                    "args",
+                                    msg.get("args").cloned().unwrap_or(PyValue::List(vec![])),
+                                ),
+                                (
+                                    "kwargs",
+                                    msg.get("kwargs").cloned().unwrap_or(PyValue::None),
+                                ),
+                            ]);
+                            let got = write_frame(&r.process.to_job, &call, &job_deadline)
+                                .and_then(|()| read_frame(&r.process.from_job, &job_deadline))
+                                .and_then(|b| Msg::decode(&b));
+                            match got {
+                                Ok(m) => canonical_reply(m),
                                 Err(e) => {
-                                    let why = match e {
-                                        ReadError::Eof => {
-                                            self.finish_taken(shared, &mut run)?.describe()
-                                        }
-                                        other => {
-                                            self.finish_taken(shared, &mut run)?;
-                                            format!("broke the job protocol ({other})")
-                                        }
+                                    let g = self.job_gone(shared, &mut run, e, spec.budget)?;
+                                    let why = match &g {
+                                        CheckOutcome::Timeout { .. } => "timeout".to_string(),
+                                        CheckOutcome::Crashed { why, .. } => why.clone(),
+                                        _ => "the candidate is gone".into(),
                                     };
-                                    gone = Some(CheckOutcome::Crashed {
-                                        why: why.clone(),
-                                        last: None,
-                                    });
-                                    json!({"op": "gone", "why": why})
+                                    gone = Some(g);
+                                    gone_reply(&why)
                                 }
                             }
                         }
+                        _ => gone_reply("the candidate is gone"),
                     };
-                    self.harness(shared)?.send(&reply)?;
+                    let body = symtest_pyvalue::marshal::to_bytes(&reply);
+                    if let Err(e) = self.harness(shared)?.send(&body, &harness_deadline) {
+                        return self.harness_failed(shared, &mut run, e, spec.budget);
+                    }
                 }
-                Some("result") => break check_outcome(&msg, gone.take()),
-                _ => {
+                "result" => break msg,
+                other => {
                     self.harness = None;
-                    return Err(SandboxError::Worker(format!("harness sent {msg}")));
+                    return Err(SandboxError::Worker(format!("harness sent '{other}'")));
                 }
             }
         };
+        let calls = if spec.record_calls {
+            result
+                .take("calls")
+                .map(|v| match v {
+                    PyValue::List(xs) => xs
+                        .into_iter()
+                        .filter_map(|a| match a {
+                            PyValue::List(args) => Some(args),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let ms = used_ms(
+            group,
+            first_mark,
+            Some(started.elapsed().as_secs_f64() * 1000.0),
+        );
+        let outcome = check_outcome(&result, gone);
         self.finish_taken(shared, &mut run)?;
         Ok(JobResult::Check {
-            load: Ok(load_ms),
+            load: Ok(0.0),
             outcome: Some(outcome),
-            ms: elapsed_ms(started),
+            ms,
             calls,
         })
+    }
+
+    /// What a job that stopped answering means for the check.
+    fn job_gone(
+        &mut self,
+        shared: &Arc<Shared>,
+        run: &mut Option<Running>,
+        e: ReadError,
+        budget: Duration,
+    ) -> Result<CheckOutcome, SandboxError> {
+        let why = self.finish_taken(shared, run)?.unwrap_or_default();
+        Ok(match e {
+            ReadError::Timeout(_) => CheckOutcome::Timeout { budget },
+            ReadError::Eof => CheckOutcome::Crashed { why, last: None },
+            other => CheckOutcome::Crashed {
+                why: format!("broke the job protocol ({other})"),
+                last: None,
+            },
+        })
+    }
+
+    /// The harness stopped answering: stuck on what the candidate returned
+    /// (a timeout of the check), or broken (the sandbox's failure).
+    fn harness_failed(
+        &mut self,
+        shared: &Arc<Shared>,
+        run: &mut Option<Running>,
+        e: ReadError,
+        budget: Duration,
+    ) -> Result<JobResult, SandboxError> {
+        self.harness = None;
+        self.finish_taken(shared, run)?;
+        match e {
+            ReadError::Timeout(_) => Ok(JobResult::Check {
+                load: Ok(0.0),
+                outcome: Some(CheckOutcome::Timeout { budget }),
+                ms: 0.0,
+                calls: Vec::new(),
+            }),
+            other => Err(SandboxError::Worker(format!("harness: {other}"))),
+        }
+    }
+}
+
+fn gone_reply(why: &str) -> PyValue {
+    PyValue::Dict(vec![(s("op"), s("gone")), (s("why"), s(why))])
+}
+
+/// A job's reply to a call, rebuilt from its checked fields for the harness.
+fn canonical_reply(mut m: Msg) -> PyValue {
+    let op = m.op().to_string();
+    let mut out = vec![(s("op"), s(&op))];
+    match op.as_str() {
+        "returned" => {
+            let value = m.take("value").unwrap_or(PyValue::None);
+            out.push((s("value"), value));
+        }
+        "raised" => {
+            out.push((s("type"), s(&m.text("type", MAX_NAME))));
+            out.push((s("message"), s(&m.text("message", MAX_TEXT))));
+            out.push((
+                s("mro"),
+                PyValue::List(m.names("mro").into_iter().map(PyValue::Str).collect()),
+            ));
+        }
+        "unencodable" => out.push((s("type"), s(&m.text("type", MAX_NAME)))),
+        _ => {
+            return gone_reply("the candidate broke the job protocol");
+        }
+    }
+    PyValue::Dict(out)
+}
+
+/// What a job's reply to `load` says.
+enum Loaded {
+    /// Its top level ran (with the time the job itself measured).
+    Yes(Option<f64>),
+    No(LoadError),
+    /// The job closed its pipe: how it ended decides.
+    Ended,
+}
+
+fn loaded(reply: Result<Msg, ReadError>, budget: Duration) -> Loaded {
+    match reply {
+        Ok(m) => match m.op() {
+            "loaded" => Loaded::Yes(m.f64("ms")),
+            "compile_error" => Loaded::No(LoadError::Compile {
+                message: m.text("message", MAX_TEXT),
+                line: m.int("line").and_then(|l| u32::try_from(l).ok()),
+            }),
+            "raised" => Loaded::No(LoadError::Raised {
+                type_name: m.text("type", MAX_NAME),
+                message: m.text("message", MAX_TEXT),
+            }),
+            _ => Loaded::No(LoadError::Crashed {
+                why: "broke the job protocol".into(),
+            }),
+        },
+        Err(ReadError::Timeout(_)) => Loaded::No(LoadError::Timeout { budget }),
+        Err(ReadError::Eof) => Loaded::Ended,
+        Err(e) => Loaded::No(LoadError::Crashed {
+            why: format!("broke the job protocol ({e})"),
+        }),
     }
 }
 
@@ -440,12 +781,21 @@ struct CheckSpec<'t> {
     record_calls: bool,
 }
 
-fn elapsed_ms(started: Instant) -> f64 {
-    started.elapsed().as_secs_f64() * 1000.0
+fn plan_key(spec: &CheckSpec<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    spec.test.hash(&mut h);
+    spec.bind.hash(&mut h);
+    h.finish()
 }
 
-fn text(j: &Json) -> String {
-    j.as_str().unwrap_or_default().to_string()
+fn describe_load(e: &LoadError) -> String {
+    match e {
+        LoadError::Compile { message, .. } => format!("does not compile ({message})"),
+        LoadError::Raised { type_name, message } => format!("raised {type_name}: {message}"),
+        LoadError::Timeout { budget } => format!("took over {:.2} s to load", budget.as_secs_f64()),
+        LoadError::Crashed { why } => why.clone(),
+    }
 }
 
 fn fill_not_run(results: &mut Vec<CallResult>, n: usize) {
@@ -456,28 +806,26 @@ fn fill_not_run(results: &mut Vec<CallResult>, n: usize) {
     }
 }
 
-fn call_result(m: &Json) -> CallResult {
-    match m["op"].as_str() {
-        Some("returned") => match PyValue::from_wire(&m["value"]) {
-            Ok(value) => CallResult::Returned {
-                value,
-                ms: m["ms"].as_f64().unwrap_or(0.0),
-                args_after: m["args"].as_array().map(|xs| {
-                    xs.iter()
-                        .filter_map(|x| PyValue::from_wire(x).ok())
-                        .collect()
-                }),
-            },
-            Err(e) => CallResult::Unsupported {
-                type_name: format!("a malformed value ({e})"),
-            },
+fn call_result(mut m: Msg, ms: f64) -> CallResult {
+    match m.op() {
+        "returned" => {
+            let args_after = m.take("args").and_then(|a| match a {
+                PyValue::List(xs) => Some(xs),
+                _ => None,
+            });
+            CallResult::Returned {
+                value: m.take("value").unwrap_or(PyValue::None),
+                ms,
+                args_after,
+            }
+        }
+        "raised" => CallResult::Raised {
+            type_name: m.text("type", MAX_NAME),
+            message: m.text("message", MAX_TEXT),
+            bases: m.names("mro"),
         },
-        Some("raised") => CallResult::Raised {
-            type_name: text(&m["type"]),
-            message: text(&m["message"]),
-        },
-        Some("unencodable") => CallResult::Unsupported {
-            type_name: text(&m["type"]),
+        "unencodable" => CallResult::Unsupported {
+            type_name: m.text("type", MAX_NAME),
         },
         _ => CallResult::Crashed {
             why: "broke the job protocol".into(),
@@ -485,22 +833,30 @@ fn call_result(m: &Json) -> CallResult {
     }
 }
 
-fn last_call(j: &Json) -> Option<LastCall> {
-    if j.is_null() {
+fn last_call(v: Option<&PyValue>) -> Option<LastCall> {
+    let PyValue::Dict(kvs) = v? else {
         return None;
-    }
-    let args = j["args"]
-        .as_array()
-        .map(|xs| {
-            xs.iter()
-                .filter_map(|x| PyValue::from_wire(x).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    let value = j.get("value").and_then(|v| PyValue::from_wire(v).ok());
-    let raised = j
-        .get("raised")
-        .map(|r| (text(&r["type"]), text(&r["message"])));
+    };
+    let get = |k: &str| {
+        kvs.iter()
+            .find(|(key, _)| *key == PyValue::Str(k.into()))
+            .map(|(_, v)| v)
+    };
+    let args = match get("args") {
+        Some(PyValue::List(xs)) => xs.clone(),
+        _ => Vec::new(),
+    };
+    let value = get("value").cloned();
+    let raised = match get("raised") {
+        Some(PyValue::Dict(r)) => {
+            let text = |k: &str| match r.iter().find(|(key, _)| *key == PyValue::Str(k.into())) {
+                Some((_, PyValue::Str(t))) => wire::cut(t, MAX_TEXT),
+                _ => String::new(),
+            };
+            Some((text("type"), text("message")))
+        }
+        _ => None,
+    };
     Some(LastCall {
         args,
         value,
@@ -508,39 +864,86 @@ fn last_call(j: &Json) -> Option<LastCall> {
     })
 }
 
-fn check_outcome(m: &Json, gone: Option<CheckOutcome>) -> CheckOutcome {
-    let last = last_call(&m["last"]);
-    let line = m["line"].as_u64().and_then(|l| u32::try_from(l).ok());
-    match m["outcome"].as_str() {
-        Some("passed") => CheckOutcome::Passed,
-        Some("failed") => CheckOutcome::Failed {
-            message: text(&m["message"]),
+fn check_outcome(m: &Msg, gone: Option<CheckOutcome>) -> CheckOutcome {
+    let last = last_call(m.get("last"));
+    let line = m.int("line").and_then(|l| u32::try_from(l).ok());
+    match m.text("outcome", 20).as_str() {
+        "passed" => CheckOutcome::Passed,
+        "failed" => CheckOutcome::Failed {
+            message: m.text("message", MAX_TEXT),
             line,
             last,
         },
-        Some("error") => CheckOutcome::Raised {
-            type_name: text(&m["type"]),
-            message: text(&m["message"]),
+        "error" => CheckOutcome::Raised {
+            type_name: m.text("type", MAX_NAME),
+            message: m.text("message", MAX_TEXT),
             line,
             last,
         },
-        Some("unsupported") => CheckOutcome::Unsupported {
-            type_name: text(&m["message"]),
+        "unsupported" => CheckOutcome::Unsupported {
+            type_name: m.text("message", MAX_NAME),
             last,
         },
-        Some("gone") => match gone {
+        "gone" => match gone {
             Some(CheckOutcome::Crashed { why, .. }) => CheckOutcome::Crashed { why, last },
             Some(other) => other,
             None => CheckOutcome::Crashed {
-                why: text(&m["message"]),
+                why: m.text("message", MAX_TEXT),
                 last,
             },
         },
-        Some("test_error") => CheckOutcome::TestError {
-            message: format!("{}: {}", text(&m["type"]), text(&m["message"])),
+        "test_error" => CheckOutcome::TestError {
+            message: format!(
+                "{}: {}",
+                m.text("type", MAX_NAME),
+                m.text("message", MAX_TEXT)
+            ),
         },
-        _ => CheckOutcome::TestError {
-            message: format!("the harness answered {m}"),
+        other => CheckOutcome::TestError {
+            message: format!("the harness answered '{other}'"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_gets_a_wall_limit_for_sleepers() {
+        assert_eq!(
+            wall_for(Duration::from_millis(200), true),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            wall_for(Duration::from_millis(200), false),
+            Duration::from_millis(200)
+        );
+    }
+
+    #[test]
+    fn replies_are_rebuilt_from_known_fields_only() {
+        let m = Msg::decode(&wire::encode(vec![
+            ("op", s("raised")),
+            ("type", s(&"X".repeat(10_000))),
+            ("message", s("m")),
+            (
+                "mro",
+                PyValue::List(vec![s("ValueError"), PyValue::from(3)]),
+            ),
+            ("extra", s("dropped")),
+        ]))
+        .unwrap();
+        let PyValue::Dict(kvs) = canonical_reply(m) else {
+            panic!()
+        };
+        assert_eq!(kvs.len(), 4);
+        assert!(matches!(&kvs[1].1, PyValue::Str(t) if t.len() <= MAX_NAME + 3));
+        assert_eq!(kvs[3].1, PyValue::List(vec![s("ValueError")]));
+        let odd = Msg::decode(&wire::encode(vec![("op", s("confined"))])).unwrap();
+        assert_eq!(
+            canonical_reply(odd),
+            gone_reply("the candidate broke the job protocol")
+        );
     }
 }

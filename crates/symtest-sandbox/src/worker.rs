@@ -2,19 +2,17 @@
 
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use serde_json::{Value as Json, json};
+use std::time::Duration;
 
 use crate::io::{
-    ReadError, pipe, read_frame, recv_message, send_message, seqpacket_pair, write_frame,
+    Deadline, ReadError, pipe, recv_message, send_message, seqpacket_pair, set_nonblocking,
 };
 use crate::isolation::ChildSetup;
+use crate::pyvalue::PyValue;
+use crate::wire::{self, Msg, int, s};
 use crate::{Limits, SandboxError, Shared};
 
 const WORKER_PY: &str = include_str!("python/worker.py");
@@ -54,6 +52,8 @@ const WARM: &[&str] = &[
     "abc",
     "sys",
     "os",
+    "threading",
+    "atexit",
 ];
 
 /// How long the worker itself may take to answer a control message.
@@ -64,18 +64,17 @@ pub(crate) struct Worker {
     control: OwnedFd,
     shared: Arc<Shared>,
     slot: usize,
-    jobs_run: u64,
 }
 
-/// A running job: the pipes to its process and where it works.
+/// A running job: the pipes to its process (our ends, non-blocking).
 pub(crate) struct JobProcess {
-    pub pid: i32,
-    to_job: OwnedFd,
-    from_job: OwnedFd,
-    pub dir: PathBuf,
+    pub to_job: OwnedFd,
+    pub from_job: OwnedFd,
+    /// The job's standard output, when it is kept.
+    pub stdout: Option<OwnedFd>,
 }
 
-/// How a job's process ended, as the worker saw it.
+/// How a job's first process ended, as the worker saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exit {
     Code(i32),
@@ -110,16 +109,26 @@ fn control_err(what: &str, e: impl std::fmt::Display) -> SandboxError {
     SandboxError::Worker(format!("{what}: {e}"))
 }
 
+/// What the worker said at the end of a job.
+pub(crate) struct Done {
+    pub exit: Exit,
+    /// Every process reaped and the job's folder removed.
+    pub clean: bool,
+}
+
 impl Worker {
     pub(crate) fn spawn(shared: Arc<Shared>, slot: usize) -> Result<Worker, SandboxError> {
         let (ours, theirs) = seqpacket_pair().map_err(|e| control_err("socketpair", e))?;
-        let log = File::create(shared.scratch.join(format!("worker-{slot}.log")))
-            .map_err(|e| control_err("worker log", e))?;
+        let log_path = shared.scratch.join(format!("worker-{slot}.log"));
+        let log = File::create(&log_path).map_err(|e| control_err("worker log", e))?;
         let setup = ChildSetup {
+            parent_pid: std::process::id() as libc::pid_t,
             control_fd: theirs.as_raw_fd(),
             namespaces: shared.namespaces,
             user_namespace: shared.user_maps(),
-            landlock: shared.landlock.as_ref().map(AsRawFd::as_raw_fd),
+            view: shared.view()?,
+            work_options: shared.work_options.clone(),
+            landlock_abi: shared.landlock_abi,
             seccomp: shared.base_filters.clone(),
         };
         let mut cmd = Command::new(&shared.python);
@@ -127,7 +136,6 @@ impl Worker {
             .env_clear()
             .env("LC_ALL", "C.UTF-8")
             .env("PYTHONIOENCODING", "utf-8")
-            .current_dir(&shared.scratch)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log));
@@ -135,8 +143,14 @@ impl Worker {
         unsafe {
             cmd.pre_exec(move || setup.apply());
         }
-        let child = cmd.spawn().map_err(|e| {
-            SandboxError::Setup(format!("starting {}: {e}", shared.python.display()))
+        let child = crate::spawn::spawn(cmd).map_err(|e| {
+            let why = std::fs::read_to_string(&log_path).unwrap_or_default();
+            SandboxError::Setup(format!(
+                "starting the sandbox worker ({}): {e}{}{}",
+                shared.python.display(),
+                if why.trim().is_empty() { "" } else { "\n" },
+                why.trim()
+            ))
         })?;
         drop(theirs);
         let w = Worker {
@@ -144,39 +158,43 @@ impl Worker {
             control: ours,
             shared,
             slot,
-            jobs_run: 0,
         };
-        let filter_hex: String = w
-            .shared
-            .job_filter
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let init = json!({
-            "op": "init",
-            "uid": w.shared.job_uid(slot),
-            "gid": w.shared.job_uid(slot),
-            "job_filter": filter_hex,
-            "warm": WARM,
-        });
-        send_message(&w.control, &init, &[]).map_err(|e| control_err("init", e))?;
-        let ready = w.recv("ready")?;
-        if ready["op"] != "ready" {
-            return Err(control_err("init", format!("unexpected reply {ready}")));
+        let uid = w.shared.job_uid(slot).map(i64::from);
+        let init = wire::encode(vec![
+            ("op", s("init")),
+            ("uid", wire::opt_int(uid)),
+            ("gid", wire::opt_int(uid)),
+            ("job_filter", PyValue::Bytes(w.shared.job_filter.clone())),
+            ("warm", wire::list(WARM.iter().map(|m| s(m)).collect())),
+        ]);
+        let fds = w.shared.cgroup_fds(slot);
+        send_message(&w.control, &init, &fds).map_err(|e| control_err("init", e))?;
+        let ready = w.recv("start")?;
+        if ready.op() != "ready" {
+            return Err(control_err(
+                "start",
+                format!("unexpected reply '{}'", ready.op()),
+            ));
         }
         Ok(w)
     }
 
-    fn recv(&self, what: &str) -> Result<Json, SandboxError> {
-        recv_message(&self.control, Some(Instant::now() + CONTROL_TIMEOUT)).map_err(|e| {
-            let log = std::fs::read_to_string(
-                self.shared
-                    .scratch
-                    .join(format!("worker-{}.log", self.slot)),
-            )
-            .unwrap_or_default();
-            let lines: Vec<&str> = log.lines().collect();
-            let tail = lines[lines.len().saturating_sub(5)..].join("\n");
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(
+            self.shared
+                .scratch
+                .join(format!("worker-{}.log", self.slot)),
+        )
+        .unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(5)..].join("\n")
+    }
+
+    fn recv(&self, what: &str) -> Result<Msg, SandboxError> {
+        let got = recv_message(&self.control, &Deadline::after(CONTROL_TIMEOUT))
+            .and_then(|b| Msg::decode(&b));
+        got.map_err(|e| {
+            let tail = self.log_tail();
             match e {
                 ReadError::Eof => control_err(what, format!("the worker exited\n{tail}")),
                 other if tail.is_empty() => control_err(what, other),
@@ -185,91 +203,100 @@ impl Worker {
         })
     }
 
-    /// Forks a job process confined by `limits`, working in a fresh directory.
-    pub(crate) fn start(&mut self, limits: &JobLimits) -> Result<JobProcess, SandboxError> {
-        self.jobs_run += 1;
-        let dir = self
-            .shared
-            .slot_dir(self.slot)
-            .join(format!("job-{}", self.jobs_run));
-        std::fs::create_dir(&dir).map_err(|e| control_err("job directory", e))?;
-        if let Some(uid) = self.shared.job_uid(self.slot) {
-            chown(&dir, uid)?;
-        }
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| control_err("job directory", e))?;
+    /// Forks a job process confined by `limits` in a fresh folder, with
+    /// `stdin` as its standard input and, when `keep_stdout`, its standard
+    /// output in a memory file the caller reads afterwards.
+    pub(crate) fn start(
+        &mut self,
+        limits: &JobLimits,
+        stdin: Option<&OwnedFd>,
+        keep_stdout: bool,
+    ) -> Result<JobProcess, SandboxError> {
         let (job_in_r, job_in_w) = pipe().map_err(|e| control_err("pipe", e))?;
         let (job_out_r, job_out_w) = pipe().map_err(|e| control_err("pipe", e))?;
-        let msg = json!({
-            "op": "job",
-            "scratch": dir,
-            "limits": {
-                "cpu_s": limits.cpu_seconds,
-                "as_bytes": limits.memory_bytes,
-                "fsize": limits.output_bytes,
-                "nproc": limits.processes,
-                "nofile": limits.open_files,
-            },
-        });
-        send_message(
-            &self.control,
-            &msg,
-            &[job_in_r.as_raw_fd(), job_out_w.as_raw_fd()],
-        )
-        .map_err(|e| control_err("job", e))?;
+        set_nonblocking(&job_in_w).map_err(|e| control_err("pipe", e))?;
+        set_nonblocking(&job_out_r).map_err(|e| control_err("pipe", e))?;
+        let stdout = if keep_stdout {
+            Some(crate::io::memfd(c"stdout", false).map_err(|e| control_err("memfd", e))?)
+        } else {
+            None
+        };
+        let mut fds = vec![job_in_r.as_raw_fd(), job_out_w.as_raw_fd()];
+        fds.extend(stdin.map(AsRawFd::as_raw_fd));
+        fds.extend(stdout.as_ref().map(AsRawFd::as_raw_fd));
+        let opt = |v: Option<u64>| v.map_or(PyValue::None, |x| PyValue::from(x as i64));
+        let msg = wire::encode(vec![
+            ("op", s("job")),
+            ("stdin", PyValue::Bool(stdin.is_some())),
+            ("stdout", PyValue::Bool(keep_stdout)),
+            (
+                "limits",
+                PyValue::Dict(vec![
+                    (s("cpu_s"), int(limits.cpu_seconds as i64)),
+                    (s("as_bytes"), opt(limits.memory_bytes)),
+                    (s("fsize"), int(limits.output_bytes as i64)),
+                    (s("nproc"), opt(limits.processes)),
+                    (s("nofile"), int(limits.open_files as i64)),
+                ]),
+            ),
+        ]);
+        send_message(&self.control, &msg, &fds).map_err(|e| control_err("job", e))?;
         drop(job_in_r);
         drop(job_out_w);
         let started = self.recv("job start")?;
-        let pid = started["pid"]
-            .as_i64()
-            .and_then(|p| i32::try_from(p).ok())
-            .filter(|p| *p > 1)
-            .ok_or_else(|| control_err("job start", format!("unexpected reply {started}")))?;
+        if started.op() != "started" {
+            return Err(control_err(
+                "job start",
+                started.text("message", wire::MAX_TEXT),
+            ));
+        }
         Ok(JobProcess {
-            pid,
             to_job: job_in_w,
             from_job: job_out_r,
-            dir,
+            stdout,
         })
     }
 
-    /// Kills the job's whole process group, learns how its leader ended, and
-    /// lets the worker reap it. The leader's pid is still reserved (the
-    /// worker waits without reaping), so the group id cannot name anything
-    /// else when the signal is sent.
-    pub(crate) fn finish(&mut self, job: JobProcess) -> Result<Exit, SandboxError> {
-        // SAFETY: kill takes plain integers. The leader is signalled by pid too,
-        // in case it was killed before its own setsid made the group.
-        unsafe {
-            libc::kill(-job.pid, libc::SIGKILL);
-            libc::kill(job.pid, libc::SIGKILL);
-        }
+    /// Kills every process of the job (the worker signals its whole PID
+    /// namespace), learns how the first one ended, and has the job's folder
+    /// removed.
+    pub(crate) fn finish(
+        &mut self,
+        job: JobProcess,
+    ) -> Result<(Done, Option<OwnedFd>), SandboxError> {
         drop(job.to_job);
         drop(job.from_job);
-        let exited = self.recv("job exit")?;
-        let status = exited["status"].as_i64().unwrap_or(-1) as i32;
-        // CLD_EXITED = 1; CLD_KILLED = 2; CLD_DUMPED = 3.
-        let exit = match exited["code"].as_i64() {
-            Some(1) => Exit::Code(status),
+        send_message(&self.control, &wire::encode(vec![("op", s("kill"))]), &[])
+            .map_err(|e| control_err("kill", e))?;
+        let done = self.recv("job end")?;
+        if done.op() != "done" {
+            return Err(control_err(
+                "job end",
+                format!("unexpected reply '{}'", done.op()),
+            ));
+        }
+        let status = done.int("status").unwrap_or(-1) as i32;
+        let exit = match done.text("how", 10).as_str() {
+            "exited" => Exit::Code(status),
             _ => Exit::Signal(status),
         };
-        send_message(&self.control, &json!({"op": "reap"}), &[])
-            .map_err(|e| control_err("reap", e))?;
-        self.recv("reap")?;
-        let _ = std::fs::remove_dir_all(&job.dir);
-        Ok(exit)
+        Ok((
+            Done {
+                exit,
+                clean: done.bool("clean"),
+            },
+            job.stdout,
+        ))
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
+        // The process we hold waits on the worker; killing it kills the
+        // worker (its parent-death signal), which takes the namespace with it.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn chown(path: &Path, uid: u32) -> Result<(), SandboxError> {
-    std::os::unix::fs::chown(path, Some(uid), Some(uid)).map_err(|e| control_err("chown", e))
 }
 
 /// The limits of one job process.
@@ -283,9 +310,10 @@ pub(crate) struct JobLimits {
 }
 
 impl JobLimits {
-    pub(crate) fn new(limits: &Limits, budget: Duration, root: bool) -> JobLimits {
+    pub(crate) fn new(limits: &Limits, cpu_budget: Duration, root: bool) -> JobLimits {
         JobLimits {
-            cpu_seconds: budget.as_secs() + 2,
+            // A backstop per process: the cgroup's total is what is enforced.
+            cpu_seconds: cpu_budget.as_secs() + 2,
             memory_bytes: limits.memory_bytes,
             output_bytes: limits.output_bytes,
             // Counted per uid: only meaningful when each slot has its own.
@@ -293,35 +321,4 @@ impl JobLimits {
             open_files: limits.open_files,
         }
     }
-}
-
-impl JobProcess {
-    pub(crate) fn send(&self, msg: &Json) -> Result<(), ReadError> {
-        write_frame(&self.to_job, msg).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                ReadError::Eof
-            } else {
-                ReadError::Io(e)
-            }
-        })
-    }
-
-    pub(crate) fn recv(&self, deadline: Instant) -> Result<Json, ReadError> {
-        read_frame(&self.from_job, Some(deadline))
-    }
-
-    /// What the program printed, up to `cap` bytes.
-    pub(crate) fn stdout(&self, cap: u64) -> String {
-        read_capped(&self.dir.join("stdout.txt"), cap)
-    }
-}
-
-fn read_capped(path: &Path, cap: u64) -> String {
-    use std::io::Read;
-    let Ok(f) = File::open(path) else {
-        return String::new();
-    };
-    let mut buf = Vec::new();
-    let _ = f.take(cap).read_to_end(&mut buf);
-    String::from_utf8_lossy(&buf).into_owned()
 }

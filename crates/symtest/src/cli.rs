@@ -605,7 +605,8 @@ pub struct JudgeArgs {
     )]
     pub reward: symtest::grade::RewardKind,
 
-    /// A test may take this many times the reference solution's time
+    /// A test may take this many times the reference solution's time (CPU
+    /// time of the job's processes where cgroups exist, else wall-clock)
     #[arg(
         long,
         default_value_t = 4.0,
@@ -614,14 +615,10 @@ pub struct JudgeArgs {
     )]
     pub timeout_factor: f64,
 
-    /// ...and never less than this many seconds
-    #[arg(
-        long,
-        default_value_t = 1.0,
-        value_name = "SECS",
-        help_heading = "Judging"
-    )]
-    pub timeout_floor: f64,
+    /// ...and never less than this many seconds [default: 0.2 of CPU time,
+    /// 1 of wall-clock time without cgroups]
+    #[arg(long, value_name = "SECS", help_heading = "Judging")]
+    pub timeout_floor: Option<f64>,
 
     /// The limit in seconds when there is no reference to measure
     #[arg(
@@ -632,7 +629,31 @@ pub struct JudgeArgs {
     )]
     pub default_timeout: f64,
 
-    /// Relative tolerance for comparing floats
+    /// How standard output is compared: tokens (whitespace-separated; a
+    /// decimal with a fraction or exponent in the expected output within
+    /// --float-tolerance, every other token exactly), exact (same lines,
+    /// trailing spaces aside) or apps (APPS' lenient judge: any tokens that
+    /// parse as floats within --rtol/--atol)
+    #[arg(
+        long,
+        default_value = "tokens",
+        value_name = "JUDGE",
+        help_heading = "Judging"
+    )]
+    pub judge: symtest::grade::JudgeKind,
+
+    /// Absolute or relative error allowed for a real number in standard
+    /// output (the tokens judge)
+    #[arg(
+        long,
+        default_value_t = 1e-6,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub float_tolerance: f64,
+
+    /// Relative tolerance for an expected float among returned values (an
+    /// expected int is always matched exactly)
     #[arg(
         long,
         default_value_t = 1e-7,
@@ -641,7 +662,7 @@ pub struct JudgeArgs {
     )]
     pub rtol: f64,
 
-    /// Absolute tolerance for comparing floats
+    /// Absolute tolerance for an expected float among returned values
     #[arg(
         long,
         default_value_t = 1e-9,

@@ -21,6 +21,7 @@ pub fn read_samples(path: &Path) -> std::io::Result<(Vec<Sample>, Vec<RowError>)
     let (rows, mut errors) = read_rows(path)?;
     let file = path.display().to_string();
     let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut samples = Vec::with_capacity(rows.len());
     for (line, row) in rows {
         let task_id = match row.get("task_id") {
@@ -50,6 +51,20 @@ pub fn read_samples(path: &Path) -> std::io::Result<(Vec<Sample>, Vec<RowError>)
             _ => n.to_string(),
         };
         *n += 1;
+        // Two rows with one identity would share one verdict: the second is
+        // refused (a given id equal to another row's position id included).
+        if let Some(first) = seen.insert((task_id.clone(), sample_id.clone()), line) {
+            seen.insert((task_id.clone(), sample_id.clone()), first);
+            errors.push(RowError {
+                file: file.clone(),
+                line,
+                message: format!(
+                    "sample '{sample_id}' of task '{task_id}' repeats line {first}'s identity (give each \
+                     row its own sample_id)"
+                ),
+            });
+            continue;
+        }
         samples.push(Sample {
             task_id,
             sample_id,
@@ -101,6 +116,35 @@ pub fn extract_code(answer: &str, entry: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_identities_are_refused() {
+        let dir = std::env::temp_dir().join(format!("symtest-samples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.jsonl");
+        std::fs::write(
+            &path,
+            [
+                r#"{"task_id": "t", "sample_id": 1, "completion": "a"}"#,
+                r#"{"task_id": "t", "sample_id": "1", "completion": "b"}"#,
+                r#"{"task_id": "t", "completion": "c"}"#,
+                r#"{"task_id": "t", "completion": "d"}"#,
+                r#"{"task_id": "u", "sample_id": "1", "completion": "e"}"#,
+            ]
+            .join("\n"),
+        )
+        .unwrap();
+        let (samples, errors) = read_samples(&path).unwrap();
+        let ids: Vec<(&str, &str)> = samples
+            .iter()
+            .map(|s| (s.task_id.as_str(), s.sample_id.as_str()))
+            .collect();
+        // "1" repeats; the third row's position id is 2, the fourth's 3.
+        assert_eq!(ids, [("t", "1"), ("t", "2"), ("t", "3"), ("u", "1")]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn extracts_the_defining_block() {

@@ -3,11 +3,15 @@
 //! remote reward protocol), `GET /healthz`, `GET /metrics` (Prometheus).
 //!
 //! Admission is bounded: a request whose samples do not fit in the queue is
-//! answered 503 with `Retry-After`, never dropped silently.
+//! answered 503 with `Retry-After`, never dropped silently. A sample is
+//! never a server error: whatever it does is its verdict, and a failure of
+//! the sandbox on it (after retries on fresh workers) is its `grader_error`
+//! status, with no reward (`/get_reward`, whose protocol has no place for a
+//! missing reward, answers 503 so that the trainer retries).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -27,10 +31,14 @@ pub struct ServerState {
     capacity: usize,
     pending: AtomicUsize,
     metrics: Metrics,
-    /// An infrastructure failure (the sandbox itself) makes the server unhealthy.
-    broken: Mutex<Option<String>>,
-    broken_flag: AtomicBool,
+    /// Grader errors in a row (reset by any verdict): the server is
+    /// unhealthy while every recent sample failed in the sandbox.
+    failing_streak: AtomicUsize,
+    last_grader_error: Mutex<Option<String>>,
 }
+
+/// This many grader errors in a row, and no verdict, make `/healthz` fail.
+const UNHEALTHY_STREAK: usize = 16;
 
 #[derive(Default)]
 struct Metrics {
@@ -48,8 +56,8 @@ impl ServerState {
             capacity: capacity.max(1),
             pending: AtomicUsize::new(0),
             metrics: Metrics::default(),
-            broken: Mutex::new(None),
-            broken_flag: AtomicBool::new(false),
+            failing_streak: AtomicUsize::new(0),
+            last_grader_error: Mutex::new(None),
         })
     }
 
@@ -136,58 +144,105 @@ fn id_text(v: &Value) -> String {
     }
 }
 
-/// Grades every sample (in parallel, through the pool), in request order.
-async fn grade_all(
-    state: &Arc<ServerState>,
-    items: Vec<(String, String, String)>,
-) -> Result<Vec<Outcome>, String> {
+/// Gives back an admitted sample's place in the queue however its grading
+/// ends (a panic included).
+struct Pending(Arc<ServerState>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.0.pending.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl ServerState {
+    fn record(&self, o: &Outcome, started: Instant) {
+        self.metrics.graded.fetch_add(1, Ordering::Relaxed);
+        self.metrics
+            .grade_micros
+            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        *self
+            .metrics
+            .statuses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(o.status)
+            .or_default() += 1;
+        if o.status == Status::GraderError {
+            self.failing_streak.fetch_add(1, Ordering::Relaxed);
+            *self
+                .last_grader_error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) =
+                o.first_failure.as_ref().and_then(|f| f.error.clone());
+        } else {
+            self.failing_streak.store(0, Ordering::Relaxed);
+        }
+    }
+
+    fn healthy(&self) -> bool {
+        self.failing_streak.load(Ordering::Relaxed) < UNHEALTHY_STREAK
+    }
+}
+
+/// An outcome for a sample whose grading did not finish (a panic in the
+/// grader): no verdict.
+fn lost(task: String, sample: String, why: String) -> Outcome {
+    Outcome {
+        task_id: task,
+        sample_id: sample,
+        status: Status::GraderError,
+        passed: 0,
+        total: 0,
+        reward: None,
+        first_failure: Some(crate::grade::Failure {
+            kind: "grader_error".into(),
+            error: Some(why),
+            ..crate::grade::Failure::default()
+        }),
+        ms: 0.0,
+        completion_sha256: None,
+        graded_sha256: None,
+    }
+}
+
+/// Grades every admitted sample (in parallel, through the pool), in request
+/// order. Every sample gets an outcome: tasks were checked before admission.
+async fn grade_all(state: &Arc<ServerState>, items: Vec<(String, String, String)>) -> Vec<Outcome> {
     let mut handles = Vec::with_capacity(items.len());
     for (task, sample, completion) in items {
         let state = state.clone();
-        handles.push(tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            let r = state.grader.grade(&task, &sample, &completion);
-            state.pending.fetch_sub(1, Ordering::AcqRel);
-            if let Ok(o) = &r {
-                state.metrics.graded.fetch_add(1, Ordering::Relaxed);
-                state
-                    .metrics
-                    .grade_micros
-                    .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-                *state
-                    .metrics
-                    .statuses
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .entry(o.status)
-                    .or_default() += 1;
-            }
-            r
-        }));
+        let ids = (task.clone(), sample.clone());
+        let pending = Pending(state.clone());
+        handles.push((
+            ids,
+            tokio::task::spawn_blocking(move || {
+                let _pending = pending;
+                let started = Instant::now();
+                let r = state.grader.grade(&task, &sample, &completion);
+                let o = match r {
+                    Ok(o) => o,
+                    Err(GradeError::UnknownTask(t)) => {
+                        lost(task, sample, format!("unknown task '{t}'"))
+                    }
+                    Err(GradeError::Sandbox(e)) => lost(task, sample, format!("sandbox: {e}")),
+                };
+                state.record(&o, started);
+                o
+            }),
+        ));
     }
     let mut out = Vec::with_capacity(handles.len());
-    let mut first_error = None;
-    for h in handles {
-        match h.await {
-            Ok(Ok(o)) => out.push(o),
-            Ok(Err(GradeError::UnknownTask(t))) => {
-                first_error.get_or_insert(format!("unknown task '{t}'"));
-            }
-            Ok(Err(GradeError::Sandbox(e))) => {
-                let msg = format!("sandbox: {e}");
-                state.broken_flag.store(true, Ordering::Relaxed);
-                *state.broken.lock().unwrap_or_else(PoisonError::into_inner) = Some(msg.clone());
-                first_error.get_or_insert(msg);
-            }
+    for ((task, sample), h) in handles {
+        out.push(match h.await {
+            Ok(o) => o,
             Err(e) => {
-                first_error.get_or_insert(format!("grading task failed: {e}"));
+                let o = lost(task, sample, format!("grading stopped: {e}"));
+                state.record(&o, Instant::now());
+                o
             }
-        }
+        });
     }
-    match first_error {
-        None => Ok(out),
-        Some(e) => Err(e),
-    }
+    out
 }
 
 fn unknown_tasks<'a>(
@@ -242,20 +297,13 @@ async fn reward(
     if !state.admit(items.len()) {
         return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
     }
-    match grade_all(&state, items).await {
-        Ok(outcomes) => {
-            let body = if single {
-                json!({"result": outcomes.first()})
-            } else {
-                json!({"results": outcomes})
-            };
-            respond(StatusCode::OK, Json(body).into_response())
-        }
-        Err(e) => respond(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error(StatusCode::INTERNAL_SERVER_ERROR, e),
-        ),
-    }
+    let outcomes = grade_all(&state, items).await;
+    let body = if single {
+        json!({"result": outcomes.first()})
+    } else {
+        json!({"results": outcomes})
+    };
+    respond(StatusCode::OK, Json(body).into_response())
 }
 
 #[derive(Deserialize)]
@@ -344,9 +392,34 @@ async fn get_reward(
     if !state.admit(items.len()) {
         return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
     }
-    match grade_all(&state, items).await {
-        Ok(outcomes) => {
-            let rewards: Vec<f64> = outcomes.iter().map(|o| o.reward).collect();
+    let outcomes = grade_all(&state, items).await;
+    let lost: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.reward.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    if !lost.is_empty() {
+        // OpenRLHF's protocol has a number for every query: a missing
+        // verdict must not become one. The trainer retries the request.
+        let mut r = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the sandbox could not judge queries {lost:?} (grader_error): retry later; {}",
+                outcomes[lost[0]]
+                    .first_failure
+                    .as_ref()
+                    .and_then(|f| f.error.clone())
+                    .unwrap_or_default()
+            ),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return respond(StatusCode::SERVICE_UNAVAILABLE, r);
+    }
+    {
+        {
+            let rewards: Vec<f64> = outcomes.iter().map(|o| o.reward.unwrap_or(0.0)).collect();
             let body = json!({
                 "rewards": rewards,
                 "scores": rewards,
@@ -357,26 +430,24 @@ async fn get_reward(
             });
             respond(StatusCode::OK, Json(body).into_response())
         }
-        Err(e) => respond(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error(StatusCode::INTERNAL_SERVER_ERROR, e),
-        ),
     }
 }
 
 async fn healthz(State(state): State<Arc<ServerState>>) -> Response {
+    let healthy = state.healthy();
     let body = json!({
-        "status": if state.broken_flag.load(Ordering::Relaxed) { "broken" } else { "ok" },
+        "status": if healthy { "ok" } else { "failing" },
         "workers": state.grader.pool().size(),
         "queue": state.pending.load(Ordering::Relaxed),
         "capacity": state.capacity,
         "problems": state.grader.problems().len(),
-        "error": *state.broken.lock().unwrap_or_else(PoisonError::into_inner),
+        "grader_errors_in_a_row": state.failing_streak.load(Ordering::Relaxed),
+        "last_grader_error": *state.last_grader_error.lock().unwrap_or_else(PoisonError::into_inner),
     });
-    let code = if state.broken_flag.load(Ordering::Relaxed) {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
+    let code = if healthy {
         StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
     };
     state.count("/healthz", code);
     (code, Json(body)).into_response()

@@ -40,11 +40,20 @@ pub struct CriticRow {
     pub sample_id: Option<String>,
 }
 
-/// Samples joined with their outcomes, grouped by problem; samples with no
-/// outcome (not graded yet) are left out and counted.
+/// Samples joined with their verdicts, grouped by problem. Left out and
+/// counted: samples with no outcome (not graded yet), with a grader error
+/// (no verdict), or whose outcome was given for another text of the
+/// completion (the samples file changed since).
 pub struct Joined<'a> {
     pub by_task: BTreeMap<&'a str, Vec<(&'a Sample, &'a Outcome)>>,
     pub ungraded: usize,
+    pub grader_errors: usize,
+    pub stale: usize,
+}
+
+/// The reward of a joined outcome (every one has a verdict).
+fn reward(o: &Outcome) -> f64 {
+    o.reward.unwrap_or(0.0)
 }
 
 pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
@@ -53,21 +62,36 @@ pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
         .map(|o| ((o.task_id.as_str(), o.sample_id.as_str()), o))
         .collect();
     let mut by_task: BTreeMap<&str, Vec<(&Sample, &Outcome)>> = BTreeMap::new();
-    let mut ungraded = 0;
+    let (mut ungraded, mut grader_errors, mut stale) = (0, 0, 0);
     for s in samples {
         match index.get(&(s.task_id.as_str(), s.sample_id.as_str())) {
-            Some(o) => by_task.entry(&s.task_id).or_default().push((s, o)),
             None => ungraded += 1,
+            Some(o) if !o.status.is_verdict() => grader_errors += 1,
+            Some(o)
+                if o.completion_sha256.as_ref().is_some_and(|h| {
+                    *h != crate::grade::sha256_hex(&[s.completion.as_bytes()])
+                }) =>
+            {
+                stale += 1
+            }
+            Some(o) => by_task.entry(&s.task_id).or_default().push((s, o)),
         }
     }
-    Joined { by_task, ungraded }
+    Joined {
+        by_task,
+        ungraded,
+        grader_errors,
+        stale,
+    }
 }
 
 /// CodeRL's reward, used to order rejected samples when the recorded reward
 /// does not separate them (binary rewards): a compile error is further from
 /// a pass than a wrong answer.
 fn severity(s: Status) -> f64 {
-    crate::grade::RewardKind::Coderl.reward(s, 0, 1)
+    crate::grade::RewardKind::Coderl
+        .reward(s, 0, 1)
+        .unwrap_or(0.0)
 }
 
 /// Preference pairs: a passing completion over a failing one of the same
@@ -97,13 +121,13 @@ pub fn pairs(
             continue;
         }
         chosen.sort_by(|a, b| {
-            b.1.reward
-                .total_cmp(&a.1.reward)
+            reward(b.1)
+                .total_cmp(&reward(a.1))
                 .then_with(|| a.0.sample_id.cmp(&b.0.sample_id))
         });
         rejected.sort_by(|a, b| {
-            a.1.reward
-                .total_cmp(&b.1.reward)
+            reward(a.1)
+                .total_cmp(&reward(b.1))
                 .then_with(|| severity(a.1.status).total_cmp(&severity(b.1.status)))
                 .then_with(|| a.0.sample_id.cmp(&b.0.sample_id))
         });
@@ -128,7 +152,7 @@ pub fn pairs(
                         task_id: (*task).to_string(),
                         chosen_id: c.0.sample_id.clone(),
                         rejected_id: r.0.sample_id.clone(),
-                        margin: c.1.reward - r.1.reward,
+                        margin: reward(c.1) - reward(r.1),
                         rejected_status: r.1.status,
                     }),
                 });
@@ -151,10 +175,13 @@ pub fn critic_rows(
             continue;
         };
         for (s, o) in rows {
+            let Some(label) = o.status.critic_label() else {
+                continue;
+            };
             out.push(CriticRow {
                 prompt: problem.prompt.clone(),
                 completion: s.completion.clone(),
-                label: o.status.critic_label(),
+                label,
                 task_id: with_meta.then(|| (*task).to_string()),
                 sample_id: with_meta.then(|| s.sample_id.clone()),
             });
@@ -184,9 +211,11 @@ mod tests {
             status,
             passed: 0,
             total: 1,
-            reward,
+            reward: Some(reward),
             first_failure: None,
             ms: 0.0,
+            completion_sha256: None,
+            graded_sha256: None,
         }
     }
 
@@ -241,5 +270,24 @@ mod tests {
         let critic = critic_rows(&joined, &problems(), false);
         let labels: Vec<u8> = critic.iter().map(|c| c.label).collect();
         assert_eq!(labels, [3, 3, 2, 0, 1, 2]);
+    }
+
+    #[test]
+    fn verdicts_on_other_texts_and_grader_errors_make_no_training_data() {
+        let samples = vec![sample("a", "new text"), sample("b", "x"), sample("c", "y")];
+        let mut stale = outcome("a", Status::Passed, 1.0);
+        stale.completion_sha256 = Some(crate::grade::sha256_hex(&[b"old text"]));
+        let mut lost = outcome("b", Status::GraderError, 0.0);
+        lost.reward = None;
+        let outcomes = vec![stale, lost, outcome("c", Status::Failed, 0.0)];
+        let joined = join(&samples, &outcomes);
+        assert_eq!(
+            (joined.stale, joined.grader_errors, joined.ungraded),
+            (1, 1, 0)
+        );
+        let critic = critic_rows(&joined, &problems(), true);
+        assert_eq!(critic.len(), 1);
+        assert_eq!(critic[0].sample_id.as_deref(), Some("c"));
+        assert!(pairs(&joined, &problems(), 10, false).is_empty());
     }
 }

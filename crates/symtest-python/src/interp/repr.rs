@@ -220,6 +220,9 @@ pub fn from_pyvalue(p: &PyValue) -> Val {
         PyValue::Int(i) => Val::Int(crate::int::PyInt::from_big(i.clone()), None),
         PyValue::Float(f) => Val::Float(*f, None),
         PyValue::Complex(..) => Val::Opaque(Rc::new(Opaque::Unsupported("complex".into()))),
+        PyValue::SurrogateStr(_) => Val::Opaque(Rc::new(Opaque::Unsupported(
+            "a str with lone surrogates".into(),
+        ))),
         PyValue::Str(s) => Val::str(s),
         PyValue::Bytes(b) => Val::Bytes(Rc::from(b.clone())),
         PyValue::List(xs) => Val::list(xs.iter().map(from_pyvalue).collect()),

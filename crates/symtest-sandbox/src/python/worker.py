@@ -1,20 +1,24 @@
 # symtest sandbox worker: a warm CPython that forks one child per job.
 #
-# This process (W) is started by symtest inside the sandbox (namespaces,
-# Landlock, a seccomp filter, no new privileges). It never runs candidate
-# code itself: each job runs in a child (G) that first lowers its own limits,
-# drops to an unprivileged uid, installs a stricter seccomp filter and closes
-# every descriptor but its two job pipes. symtest talks to W over the
-# SOCK_SEQPACKET socket on fd 3 (one JSON message per packet, job pipes
-# attached as SCM_RIGHTS) and to G over the job pipes (4-byte big-endian
-# length, then JSON).
+# This process (W) is started by symtest inside the sandbox: process 1 of its
+# own PID namespace, in its own network, mount, IPC and UTS namespaces, with
+# a root filesystem of its own (read-only Python and system libraries, a
+# small tmpfs at /work), Landlock and a seccomp filter. It never runs
+# candidate code itself: each job runs in a child (G) that joins the slot's
+# cgroup, lowers its limits, drops to an unprivileged uid with no
+# capabilities, installs a stricter seccomp filter and closes every
+# descriptor but its job pipes and standard streams.
+#
+# symtest talks to W over the SOCK_SEQPACKET socket on fd 3 and to G over
+# the job pipes (4-byte big-endian length, then the message). Messages are
+# dicts in marshal format (version 2: plain builtins, no references).
 
 import builtins
 import ctypes
-import io
-import json
+import marshal
 import os
 import resource
+import shutil
 import signal
 import socket
 import struct
@@ -25,56 +29,25 @@ import types
 CTRL = socket.socket(fileno=3)
 LIBC = ctypes.CDLL(None, use_errno=True)
 PR_SET_NAME = 15
-PR_SET_CHILD_SUBREAPER = 36
-PR_SET_KEEPCAPS = 8
-SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)
-CAP_DAC_READ_SEARCH = 2
-LINUX_CAPABILITY_VERSION_3 = 0x20080522
+PR_SET_PDEATHSIG = 1
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
+WORK = "/work"
 
 
 def send(msg):
-    CTRL.send(json.dumps(msg).encode())
+    CTRL.send(marshal.dumps(msg, 2))
 
 
 def recv():
-    data, fds, _flags, _addr = socket.recv_fds(CTRL, 1 << 20, 4)
+    data, fds, _flags, _addr = socket.recv_fds(CTRL, 1 << 20, 8)
     if not data:
         return None, []
-    return json.loads(data), fds
+    return marshal.loads(data), fds
 
 
 class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-
-# Built once in the worker, so that each job only makes system calls.
-CAP_HEADER = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
-CAP_DATA = (_CapData * 2)()
-CAP_DATA[0].effective = CAP_DATA[0].permitted = 1 << CAP_DAC_READ_SEARCH
-
-
-def drop_to(uid, gid):
-    """Become `uid`, keeping only CAP_DAC_READ_SEARCH: Landlock, not file
-    modes, decides what a job may read (the interpreter may live in a folder
-    only root can enter), while writing, signalling and RLIMIT_NPROC apply as
-    to any unprivileged user."""
-    LIBC.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    os.setgroups([])
-    os.setresgid(gid, gid, gid)
-    os.setresuid(uid, uid, uid)
-    if SYS_CAPSET is None or LIBC.syscall(SYS_CAPSET, ctypes.byref(CAP_HEADER), ctypes.byref(CAP_DATA)) != 0:
-        raise OSError(ctypes.get_errno(), "capset")
-    LIBC.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)
 
 
 FILTER = None
@@ -92,84 +65,86 @@ def install_filter():
     if FILTER is None:
         return
     if LIBC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(FILTER[1]), 0, 0) != 0:
-        # Never run a candidate without its filter.
-        os._exit(112)
+        raise OSError(ctypes.get_errno(), "seccomp")
 
 
-# --- values across the boundary (see pyvalue.rs for the format) -------------
+def exit_builtins():
+    """`exit` and `quit` as the site module would define them (-S skips it)."""
 
-class Unencodable(Exception):
-    pass
+    class Quitter:
+        def __init__(self, name):
+            self.name = name
+
+        def __repr__(self):
+            return "Use %s() or Ctrl-D (i.e. EOF) to exit" % self.name
+
+        def __call__(self, code=None):
+            raise SystemExit(code)
+
+    builtins.exit = Quitter("exit")
+    builtins.quit = Quitter("quit")
 
 
-_type, _int, _float, _str, _bytes = type, int, float, str, bytes
-_list, _tuple, _dict, _set, _frozenset, _complex = list, tuple, dict, set, frozenset, complex
-_bool, _repr, _hex, _len = bool, repr, hex, len
+# --- values and messages -----------------------------------------------------
+
+MAX_REPLY = (32 << 20) - 4096
+_type, _str, _len = type, str, len
+PLAIN = (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset)
 
 
-def enc(v, depth=0):
-    if depth > 900:
-        raise Unencodable("nested too deeply")
+def first_foreign(v, depth=0):
+    """The name of the first value in `v` that is not a plain builtin."""
     t = _type(v)
-    if v is None or t is _bool:
-        return v
-    if t is _int:
-        return ["i", _hex(v)]
-    if t is _float:
-        return ["f", _repr(v)]
-    if t is _str:
-        try:
-            v.encode("utf-8")
-            return v
-        except UnicodeEncodeError:
-            return ["sx", v.encode("utf-8", "surrogatepass").hex()]
-    if t is _bytes:
-        return ["b", v.hex()]
-    if t is _list:
-        return ["l", [enc(x, depth + 1) for x in v]]
-    if t is _tuple:
-        return ["t", [enc(x, depth + 1) for x in v]]
-    if t is _dict:
-        return ["d", [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]]
-    if t is _set:
-        return ["S", [enc(x, depth + 1) for x in v]]
-    if t is _frozenset:
-        return ["F", [enc(x, depth + 1) for x in v]]
-    if t is _complex:
-        return ["c", _repr(v.real), _repr(v.imag)]
-    raise Unencodable(getattr(t, "__name__", "object"))
+    if t not in PLAIN:
+        return getattr(t, "__name__", "object")
+    if depth > 2000:
+        return "a value nested too deeply"
+    if t in (list, tuple, set, frozenset):
+        for x in v:
+            r = first_foreign(x, depth + 1)
+            if r:
+                return r
+    elif t is dict:
+        for k, x in v.items():
+            r = first_foreign(k, depth + 1) or first_foreign(x, depth + 1)
+            if r:
+                return r
+    return None
 
 
-def dec(j):
-    if j is None or j is True or j is False or _type(j) is _str:
-        return j
-    tag = j[0]
-    if tag == "i":
-        return _int(j[1], 16)
-    if tag == "f":
-        return _float(j[1])
-    if tag == "c":
-        return _complex(_float(j[1]), _float(j[2]))
-    if tag == "b":
-        return _bytes.fromhex(j[1])
-    if tag == "sx":
-        return _bytes.fromhex(j[1]).decode("utf-8", "surrogatepass")
-    if tag == "l":
-        return [dec(x) for x in j[1]]
-    if tag == "t":
-        return _tuple(dec(x) for x in j[1])
-    if tag == "d":
-        return {dec(k): dec(x) for k, x in j[1]}
-    if tag == "S":
-        return {dec(x) for x in j[1]}
-    if tag == "F":
-        return _frozenset(dec(x) for x in j[1])
-    raise ValueError("unknown tag")
+def builtin_mro(cls):
+    """Names of the builtin classes among an exception class's bases, nearest first."""
+    out = []
+    try:
+        for c in _type.__dict__["__mro__"].__get__(cls):
+            name = _type.__dict__["__name__"].__get__(c)
+            if getattr(builtins, name, None) is c:
+                out.append(name)
+    except BaseException:  # noqa: BLE001 - a hostile class gets the root only
+        out = ["BaseException"]
+    return out[:64]
+
+
+def raised(e, start):
+    cls = _type(e)
+    try:
+        name = _type.__dict__["__name__"].__get__(cls)[:200]
+    except BaseException:  # noqa: BLE001
+        name = "?"
+    try:
+        message = _str(e)[:2000]
+        if _type(message) is not _str:
+            message = "<unprintable>"
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        message = "<unprintable>"
+    return {"op": "raised", "type": name, "mro": builtin_mro(cls), "message": message, "ms": ms(start)}
+
+
+def ms(start):
+    return (time.perf_counter() - start) * 1000.0
 
 
 # --- the job child -----------------------------------------------------------
-
-MAX_REPLY = 64 << 20
 
 
 class Job:
@@ -177,7 +152,6 @@ class Job:
         self.fd_in = fd_in
         self.fd_out = fd_out
         self.ns = None
-        self.fn = None
 
     def read(self):
         head = self._exact(4)
@@ -187,7 +161,7 @@ class Job:
         body = self._exact(n)
         if body is None:
             os._exit(0)
-        return json.loads(body)
+        return marshal.loads(body)
 
     def _exact(self, n):
         chunks = []
@@ -196,32 +170,30 @@ class Job:
             if not b:
                 return None
             chunks.append(b)
-            n -= len(b)
+            n -= _len(b)
         return b"".join(chunks)
 
     def write(self, msg):
-        data = json.dumps(msg).encode()
-        if len(data) > MAX_REPLY:
-            data = json.dumps({"op": "unencodable", "type": "a value over 64 MiB"}).encode()
-        data = struct.pack(">I", len(data)) + data
-        view = memoryview(data)
+        try:
+            data = marshal.dumps(msg, 2)
+        except ValueError:
+            try:
+                name = first_foreign(msg)
+            except RecursionError:
+                name = None
+            data = marshal.dumps({"op": "unencodable", "type": name or "a value nested too deeply"}, 2)
+        if _len(data) > MAX_REPLY:
+            data = marshal.dumps({"op": "unencodable", "type": "a value over 32 MiB"}, 2)
+        view = memoryview(struct.pack(">I", _len(data)) + data)
         while view:
-            n = os.write(self.fd_out, view)
-            view = view[n:]
+            view = view[os.write(self.fd_out, view):]
 
     def load(self, msg):
         name = msg.get("name") or "__candidate__"
-        if "stdin" in msg:
-            fd = os.open("stdin.txt", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.write(fd, msg["stdin"].encode("utf-8", "surrogatepass"))
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.dup2(fd, 0)
-            os.close(fd)
-            sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8", errors="replace")
         try:
             code = compile(msg["source"], "<candidate>", "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as e:
-            self.write({"op": "compile_error", "message": "%s: %s" % (_type(e).__name__, e), "line": getattr(e, "lineno", None)})
+            self.write({"op": "compile_error", "message": ("%s: %s" % (_type(e).__name__, e))[:2000], "line": getattr(e, "lineno", None)})
             return
         module = types.ModuleType(name)
         module.__dict__["__builtins__"] = builtins
@@ -231,10 +203,14 @@ class Job:
         start = time.perf_counter()
         try:
             exec(code, self.ns)
+            if name == "__main__":
+                self.shutdown()
         except SystemExit as e:
+            if name == "__main__":
+                self.shutdown()
             if e.code not in (None, 0):
                 self.finish_io()
-                self.write({"op": "raised", "type": "SystemExit", "message": str(e.code)[:2000], "ms": ms(start)})
+                self.write({"op": "raised", "type": "SystemExit", "mro": ["SystemExit", "BaseException"], "message": _str(e.code)[:2000], "ms": ms(start)})
                 return
         except BaseException as e:  # noqa: BLE001 - the candidate's failure is the result
             self.finish_io()
@@ -242,12 +218,25 @@ class Job:
             return
         self.finish_io()
         self.write({"op": "loaded", "ms": ms(start)})
+        for call in msg.get("calls") or ():
+            self.call(msg["entry"], call[0], call[1], False)
+
+    def shutdown(self):
+        """What the interpreter does before a script's output is complete:
+        wait for its non-daemon threads, then run its atexit handlers."""
+        import atexit
+        import threading
+
+        try:
+            threading._shutdown()
+        finally:
+            atexit._run_exitfuncs()
 
     def finish_io(self):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except BaseException:  # noqa: BLE001 - a full disk quota is the candidate's problem
+            except BaseException:  # noqa: BLE001 - a full output is the candidate's problem
                 pass
 
     def resolve(self, entry):
@@ -259,26 +248,22 @@ class Job:
             return getattr(cls(), entry)
         raise NameError("name %r is not defined" % entry)
 
-    def call(self, msg):
+    def call(self, entry, args, kwargs, want_args):
         start = time.perf_counter()
         try:
-            args = [dec(a) for a in msg["args"]]
-            kwargs = {k: dec(v) for k, v in (msg.get("kwargs") or {}).items()}
-            fn = self.resolve(msg["entry"])
+            args = list(args)
+            fn = self.resolve(entry)
             start = time.perf_counter()
-            value = fn(*args, **kwargs)
+            value = fn(*args, **(kwargs or {}))
             took = ms(start)
         except BaseException as e:  # noqa: BLE001 - the candidate's failure is the result
             self.finish_io()
             self.write(raised(e, start))
             return
         self.finish_io()
-        try:
-            reply = {"op": "returned", "value": enc(value), "ms": took}
-            if msg.get("want_args"):
-                reply["args"] = [enc(a) for a in args]
-        except (Unencodable, RecursionError) as e:
-            reply = {"op": "unencodable", "type": str(e), "ms": took}
+        reply = {"op": "returned", "value": value, "ms": took}
+        if want_args:
+            reply["args"] = args
         self.write(reply)
 
     def serve(self):
@@ -289,31 +274,34 @@ class Job:
                 self.load(msg)
             elif op == "call":
                 if self.ns is None:
-                    self.write({"op": "raised", "type": "RuntimeError", "message": "no program loaded", "ms": 0.0})
+                    self.write({"op": "raised", "type": "RuntimeError", "mro": [], "message": "no program loaded", "ms": 0.0})
                 else:
-                    self.call(msg)
+                    self.call(msg["entry"], msg["args"], msg.get("kwargs"), msg.get("want_args"))
             else:
-                self.write({"op": "raised", "type": "RuntimeError", "message": "unknown request", "ms": 0.0})
+                self.write({"op": "raised", "type": "RuntimeError", "mro": [], "message": "unknown request", "ms": 0.0})
 
 
-def ms(start):
-    return (time.perf_counter() - start) * 1000.0
-
-
-def raised(e, start):
+def report(fd_out, step, err):
+    msg = {"op": "unconfined", "step": step, "errno": getattr(err, "errno", None) or 0, "message": repr(err)[:500]}
+    data = marshal.dumps(msg, 2)
     try:
-        message = str(e)[:2000]
-    except BaseException:  # noqa: BLE001 - a hostile __str__
-        message = "<unprintable>"
-    return {"op": "raised", "type": _type(e).__name__, "message": message, "ms": ms(start)}
+        os.write(fd_out, struct.pack(">I", len(data)) + data)
+    except OSError:
+        pass
 
 
-def child(msg, fds, init):
+def child(msg, fds, init, folder):
     fd_in, fd_out = fds[0], fds[1]
+    extra = fds[2:]
     LIBC.prctl(PR_SET_NAME, b"symtest-job", 0, 0, 0)
+    step = "start"
     try:
-        os.close(3)
+        step = "os.setsid"
         os.setsid()
+        step = "joining the slot's cgroup"
+        for fd in CGROUP_FDS:
+            os.write(fd, b"0")
+        step = "setrlimit"
         limits = msg["limits"]
         for name, value in (
             ("RLIMIT_CORE", 0),
@@ -324,44 +312,103 @@ def child(msg, fds, init):
         ):
             if value is not None:
                 resource.setrlimit(getattr(resource, name), (value, value))
-        os.chdir(msg["scratch"])
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
+        step = "chdir to the job folder"
+        os.chdir(folder)
+        step = "standard streams"
+        at = 0
+        null = os.open(os.devnull, os.O_RDWR)
+        if msg.get("stdin"):
+            os.dup2(extra[at], 0)
+            at += 1
+        else:
+            os.dup2(null, 0)
+        if msg.get("stdout"):
+            os.dup2(extra[at], 1)
+            at += 1
+        else:
+            os.dup2(null, 1)
+        os.dup2(null, 2)
         os.close(null)
-        for fd, fname in ((1, "stdout.txt"), (2, "stderr.txt")):
-            f = os.open(fname, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(f, fd)
-            os.close(f)
+        os.environ.clear()
+        os.environ.update({"HOME": folder, "TMPDIR": folder, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"})
         uid, gid = init.get("uid"), init.get("gid")
         if uid is not None:
-            drop_to(uid, gid)
+            step = "dropping to the job's uid"
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+        step = "PR_SET_PDEATHSIG"
+        if LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+        step = "closing descriptors"
         keep = sorted((fd_in, fd_out))
         os.closerange(3, keep[0])
         os.closerange(keep[0] + 1, keep[1])
         os.closerange(keep[1] + 1, 1 << 20)
         if limits.get("nofile") is not None:
+            step = "RLIMIT_NOFILE"
             n = max(limits["nofile"], keep[1] + 1)
             resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+        step = "seccomp"
         install_filter()
-    except BaseException:  # noqa: BLE001 - a job that cannot be confined does not run
+    except BaseException as e:  # noqa: BLE001 - a job that cannot be confined does not run
+        report(fd_out, step, e)
         os._exit(111)
     job = Job(fd_in, fd_out)
-    # Only now may the candidate run: symtest waits for this before sending code,
-    # so a failure above is told apart from anything the candidate does.
+    # Only now may the candidate run: symtest waits for this before it
+    # counts anything against the candidate.
     job.write({"op": "confined"})
     job.serve()
     os._exit(0)
 
 
+def reap_all(deadline):
+    """As process 1 of the namespace, every orphan comes back to us."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == 0:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.0005)
+
+
+def kill_job(pid, folder):
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status):
+            end = ("exited", os.WEXITSTATUS(status))
+        else:
+            end = ("signal", os.WTERMSIG(status))
+    except ChildProcessError:
+        end = ("signal", signal.SIGKILL)
+    clean = reap_all(time.monotonic() + 2.0)
+    try:
+        shutil.rmtree(folder)
+    except OSError:
+        clean = False
+    return end, clean
+
+
+CGROUP_FDS = []
+
+
 def main():
+    global CGROUP_FDS
     # Named, so that `ps` and profilers tell the worker from its jobs.
     LIBC.prctl(PR_SET_NAME, b"symtest-worker", 0, 0, 0)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    init, _ = recv()
+    init, fds = recv()
     if init is None:
         return
-    prepare_filter(bytes.fromhex(init.get("job_filter", "")))
+    CGROUP_FDS = fds
+    prepare_filter(init.get("job_filter") or b"")
+    exit_builtins()
     for name in init.get("warm", []):
         try:
             __import__(name)
@@ -370,48 +417,42 @@ def main():
     # Everything imported so far is shared with every job: keep the garbage
     # collector from touching (and so copying) those pages in the children.
     import gc
+
     gc.collect()
     gc.freeze()
-    send({"op": "ready", "pid": os.getpid(), "python": sys.version.split()[0]})
+    send({"op": "ready", "python": sys.version.split()[0]})
+    n = 0
     while True:
         msg, fds = recv()
         if msg is None:
             return
-        if msg.get("op") != "job" or len(fds) != 2:
+        if msg.get("op") != "job" or len(fds) < 2:
             for fd in fds:
                 os.close(fd)
-            send({"op": "error", "message": "expected a job with two pipes"})
+            send({"op": "error", "message": "expected a job with its pipes"})
+            continue
+        n += 1
+        folder = "%s/job-%d" % (WORK, n)
+        try:
+            os.mkdir(folder, 0o700)
+            if init.get("uid") is not None:
+                os.chown(folder, init["uid"], init["gid"])
+        except OSError as e:
+            for fd in fds:
+                os.close(fd)
+            send({"op": "error", "message": "job folder: %r" % e})
             continue
         pid = os.fork()
         if pid == 0:
-            child(msg, fds, init)
+            child(msg, fds, init, folder)
         for fd in fds:
             os.close(fd)
-        send({"op": "started", "pid": pid})
-        # Wait without reaping: the pid (and so the process group id) stays
-        # reserved until symtest has killed the group.
-        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-        send({"op": "exited", "pid": pid, "code": info.si_code, "status": info.si_status})
-        reap, _ = recv()
-        if reap is None:
+        send({"op": "started", "job": n})
+        kill, _ = recv()
+        if kill is None:
             return
-        os.waitpid(pid, 0)
-        # Everything the job started was killed with it and comes back to us
-        # (we are its subreaper) as it dies: reap until none is left, since
-        # zombies still count against the next job's process limit.
-        deadline = time.monotonic() + 2.0
-        left = 0
-        while True:
-            try:
-                other, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if other == 0:
-                if time.monotonic() > deadline:
-                    left = 1
-                    break
-                time.sleep(0.001)
-        send({"op": "reaped", "left": left})
+        end, clean = kill_job(pid, folder)
+        send({"op": "done", "how": end[0], "status": end[1], "clean": clean})
 
 
 main()

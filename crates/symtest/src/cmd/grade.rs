@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use symtest::dataset::{self, Problem, RowError};
-use symtest::grade::outcomes::{Writer, done_keys, read_existing};
+use symtest::grade::outcomes::{Writer, done_digests, latest, read_existing};
 use symtest::grade::summary::{Summary, summarize};
-use symtest::grade::{GradeError, GradeOptions, Grader, Outcome, Status};
+use symtest::grade::{
+    GradeError, GradeOptions, Grader, Judge, JudgeKind, Outcome, Status, graded_digest,
+};
 use symtest::samples::{Sample, read_samples};
 use symtest_sandbox::Tolerance;
 
@@ -45,14 +47,34 @@ pub fn grade_options(j: &JudgeArgs) -> Result<GradeOptions> {
             j.timeout_factor
         );
     }
+    for (v, what) in [
+        (j.rtol, "--rtol"),
+        (j.atol, "--atol"),
+        (j.float_tolerance, "--float-tolerance"),
+    ] {
+        if !(v >= 0.0 && v.is_finite()) {
+            bail!("{what} must be a non-negative number, got {v}");
+        }
+    }
+    let tolerance = Tolerance {
+        rtol: j.rtol,
+        atol: j.atol,
+    };
     Ok(GradeOptions {
         reward: j.reward,
         timeout_factor: j.timeout_factor,
-        timeout_floor: secs(j.timeout_floor, "--timeout-floor")?,
+        timeout_floor: j
+            .timeout_floor
+            .map(|f| secs(f, "--timeout-floor"))
+            .transpose()?,
         default_timeout: secs(j.default_timeout, "--default-timeout")?,
-        tolerance: Tolerance {
-            rtol: j.rtol,
-            atol: j.atol,
+        tolerance,
+        judge: match j.judge {
+            JudgeKind::Tokens => Judge::Tokens {
+                float_tolerance: j.float_tolerance,
+            },
+            JudgeKind::Exact => Judge::Exact,
+            JudgeKind::Apps => Judge::Apps { tolerance },
         },
         extract: !j.no_extract,
     })
@@ -83,7 +105,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             args.output.display()
         );
     }
-    let done = done_keys(&existing);
+    let done = done_digests(&existing);
     let (samples, errors) = read_samples(&args.samples)
         .with_context(|| format!("cannot read {}", args.samples.display()))?;
     warn_rows("sample rows", &errors);
@@ -99,16 +121,38 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             first.task_id
         );
     }
+    // A sample is done when its latest verdict was given on the same
+    // problem, settings and completion; anything else is graded (again).
+    let mut stale = 0usize;
     let todo: Vec<Sample> = known
         .into_iter()
-        .filter(|s| !done.contains(&(s.task_id.clone(), s.sample_id.clone())))
+        .filter(|s| {
+            let Some(p) = problems.get(&s.task_id) else {
+                return false;
+            };
+            match done.get(&(s.task_id.clone(), s.sample_id.clone())) {
+                Some(Some(d)) if *d == graded_digest(p, &opts, &s.completion) => false,
+                Some(_) => {
+                    stale += 1;
+                    true
+                }
+                None => true,
+            }
+        })
         .collect();
     if !existing.outcomes.is_empty() {
         eprintln!(
-            "resuming: {} samples already graded in {}, {} to go",
-            existing.outcomes.len(),
+            "resuming: {} samples already graded in {}, {} to go{}",
+            done.len().saturating_sub(stale),
             args.output.display(),
-            todo.len()
+            todo.len(),
+            if stale > 0 {
+                format!(
+                    " ({stale} of them graded again: their completion, problem or grading settings changed)"
+                )
+            } else {
+                String::new()
+            }
         );
     }
     let mut writer = Writer::open(&args.output, existing.valid_len)
@@ -117,6 +161,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let stop = interrupt_flag()?;
     let mut graded = 0usize;
+    let mut grader_errors = 0usize;
     let mut reference_notes: BTreeMap<String, String> = BTreeMap::new();
     let mut failure: Option<anyhow::Error> = None;
     let workers;
@@ -190,8 +235,10 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
                             }
                             graded += 1;
                             passed += usize::from(o.status == Status::Passed);
+                            grader_errors += usize::from(o.status == Status::GraderError);
                             if args.verbose {
-                                println!("{}", describe(&o));
+                                // A closed pipe (`| head`) ends the printing, not the grading.
+                                say(&describe(&o));
                             }
                             bar.inc(1);
                             bar.set_message(format!("{passed} passed"));
@@ -213,8 +260,9 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     let elapsed = started.elapsed();
     let interrupted = stop.load(Ordering::Relaxed) && failure.is_none();
 
-    // The summary covers the whole file: earlier runs included.
-    let all = read_existing(&args.output)?.outcomes;
+    // The summary covers the whole file, earlier runs included: the latest
+    // outcome of each sample.
+    let all = latest(read_existing(&args.output)?.outcomes);
     let all: Vec<Outcome> = all
         .into_iter()
         .filter(|o| problems.contains_key(&o.task_id))
@@ -231,36 +279,55 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             "reference_problems": reference_notes,
             "interrupted": interrupted,
         });
-        println!("{}", serde_json::to_string_pretty(&j)?);
+        say(&serde_json::to_string_pretty(&j)?);
     } else {
-        print!(
-            "{}",
-            render(
-                &summary,
-                graded,
-                elapsed,
-                workers,
-                &reference_notes,
-                args.per_problem,
-                opts.reward.name()
-            )
-        );
+        say_raw(&render(
+            &summary,
+            graded,
+            elapsed,
+            workers,
+            &reference_notes,
+            args.per_problem,
+            opts.reward.name(),
+        ));
         if interrupted {
-            println!(
+            say(&format!(
                 "interrupted: {} of {} samples graded; run the same command again to finish",
                 graded,
                 todo.len()
-            );
+            ));
         }
+    }
+    if grader_errors > 0 {
+        eprintln!(
+            "warning: the sandbox could not judge {grader_errors} samples (status grader_error, no \
+             reward); run the same command again to retry them"
+        );
     }
     if let Some(e) = failure {
         return Err(e);
     }
     Ok(if interrupted {
         ExitCode::from(130)
+    } else if grader_errors > 0 {
+        ExitCode::from(GRADER_ERROR_EXIT)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Exit status when some samples got no verdict (grader errors).
+pub const GRADER_ERROR_EXIT: u8 = 3;
+
+/// A line on standard output; a closed pipe is not an error.
+fn say(line: &str) {
+    say_raw(&format!("{line}\n"));
+}
+
+fn say_raw(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// One line per verdict: `task  sample  status  what went wrong`.

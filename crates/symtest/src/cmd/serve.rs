@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use symtest::grade::Grader;
@@ -73,13 +74,84 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             args.queue
         );
         std::io::stdout().flush()?;
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving")?;
+        serve(listener, router(state)).await?;
         anyhow::Ok(())
     })?;
+    // The runtime is gone: the pool (and its workers, their cgroups and
+    // scratch) is dropped on the way out.
     Ok(ExitCode::SUCCESS)
+}
+
+/// A client must send a request's headers within this long (a slow client
+/// cannot hold a connection open without sending one).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long requests in flight may finish after a stop signal.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// Serves HTTP/1.1 until SIGINT or SIGTERM, then lets requests in flight
+/// finish (for a while) and returns.
+async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of descriptors or a connection reset before
+                        // accept: wait a little, keep serving.
+                        eprintln!("warning: accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = TowerToHyperService::new(app.clone());
+                let mut stop = stop_rx.clone();
+                connections.spawn(async move {
+                    let mut builder = Builder::new(TokioExecutor::new());
+                    builder
+                        .http1()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT);
+                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = stop.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+                // Finished connections are reaped as we go.
+                while connections.try_join_next().is_some() {}
+            }
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    eprintln!("stopping: finishing the requests in flight");
+    let _ = stop_tx.send(true);
+    let drained = tokio::time::timeout(DRAIN, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        eprintln!(
+            "warning: {} connections still open after {} s; closing them",
+            connections.len(),
+            DRAIN.as_secs()
+        );
+        connections.abort_all();
+    }
+    Ok(())
 }

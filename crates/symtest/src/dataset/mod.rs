@@ -186,7 +186,7 @@ pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
             Format::Apps => apps(&row),
             Format::Suite => suite(&row),
         };
-        match parsed {
+        match parsed.and_then(|p| validate(&p).map(|()| p)) {
             Ok(p) => {
                 if problems.contains_key(&p.task_id) {
                     errors.push(RowError {
@@ -213,6 +213,51 @@ pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
         errors,
         format,
     })
+}
+
+/// A problem every sample would pass is refused: no tests at all, test code
+/// with no `check` to call, a time of its reference that is not a time.
+fn validate(p: &Problem) -> Result<(), String> {
+    let times: Vec<Option<f64>> = match &p.tests {
+        Tests::Calls { cases, .. } if cases.is_empty() => {
+            return Err("no tests: every sample would pass".into());
+        }
+        Tests::Stdio { cases } if cases.is_empty() => {
+            return Err("no tests: every sample would pass".into());
+        }
+        Tests::Check {
+            test, call_check, ..
+        } => {
+            if test.trim().is_empty() {
+                return Err("the test code is empty: every sample would pass".into());
+            }
+            if *call_check && !test.contains("def check") {
+                return Err("the test code defines no 'check' function".into());
+            }
+            Vec::new()
+        }
+        Tests::Calls { cases, .. } => cases.iter().map(|c| c.reference_ms).collect(),
+        Tests::Stdio { cases } => cases.iter().map(|c| c.reference_ms).collect(),
+    };
+    if let Some(bad) = times
+        .iter()
+        .flatten()
+        .find(|t| !(t.is_finite() && **t >= 0.0))
+    {
+        return Err(format!(
+            "ref_ms {bad} is not a time in milliseconds (a non-negative number)"
+        ));
+    }
+    if let Tests::Calls { cases, .. } = &p.tests
+        && let Some(i) = cases
+            .iter()
+            .position(|c| c.expected.is_empty() && c.raises.is_none())
+    {
+        return Err(format!(
+            "tests[{i}] expects nothing: it would pass every sample"
+        ));
+    }
+    Ok(())
 }
 
 /// HumanEval: `task_id, prompt, canonical_solution, test, entry_point`.
@@ -586,6 +631,32 @@ mod tests {
             called_function("def f(): pass\n", &["assert g(1)".to_string()]),
             None
         );
+    }
+
+    #[test]
+    fn problems_every_sample_would_pass_are_refused() {
+        let dir = std::env::temp_dir().join(format!("symtest-ds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.jsonl");
+        let rows = [
+            r#"{"task_id": "a", "entry_point": "f", "mode": "call", "tests": []}"#,
+            r#"{"task_id": "b", "mode": "stdio", "tests": [{"input": "1", "expected": "1", "ref_ms": -5}]}"#,
+            r#"{"task_id": "c", "mode": "stdio", "tests": [{"input": "1", "expected": "1", "ref_ms": 2.5}]}"#,
+        ];
+        std::fs::write(&path, rows.join("\n")).unwrap();
+        let l = load(&path, None).unwrap();
+        assert_eq!(l.problems.keys().collect::<Vec<_>>(), ["c"]);
+        assert!(l.errors[0].message.contains("no tests"), "{:?}", l.errors);
+        assert!(l.errors[1].message.contains("ref_ms"), "{:?}", l.errors);
+        let he = r#"{"task_id": "h", "prompt": "def f(): pass\n", "canonical_solution": "", "test": "assert True\n", "entry_point": "f"}"#;
+        let apps = r#"{"problem_id": 9, "question": "q", "input_output": "{\"inputs\": [], \"outputs\": []}"}"#;
+        for (row, want) in [(he, "check"), (apps, "no tests")] {
+            std::fs::write(&path, row).unwrap();
+            let l = load(&path, None).unwrap();
+            assert!(l.problems.is_empty());
+            assert!(l.errors[0].message.contains(want), "{:?}", l.errors);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

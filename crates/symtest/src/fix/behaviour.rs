@@ -11,6 +11,9 @@ use symtest_sandbox::{Call, CallResult, Job, JobResult, Pool, PyValue, Task, Tol
 
 use super::inputs::{Input, InputOptions, InputStats, inputs_for};
 
+/// Time for a module's top level (imports, definitions) in the sandbox.
+const LOAD_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A target's inputs, kept across the candidates of one finding (they
 /// come from the original alone).
 pub type Planned = (Vec<Input>, InputStats);
@@ -140,6 +143,7 @@ pub fn check(
                 entry: CALL.into(),
                 calls: calls.clone(),
                 want_args: false,
+                load_budget: LOAD_BUDGET,
             },
         };
         pool.run(&job)

@@ -2,6 +2,7 @@
 //! reference solution, one sandboxed job per sample, a verdict, a reward.
 //! Shared by `symtest grade` and `symtest serve`.
 
+pub mod judge;
 pub mod outcomes;
 pub mod passk;
 pub mod summary;
@@ -20,6 +21,7 @@ use thiserror::Error;
 
 use crate::dataset::{Problem, Tests};
 use crate::samples::extract_code;
+pub use judge::{Judge, JudgeKind};
 pub use verdict::{Failure, RewardKind, Status, Verdict};
 
 /// One line of an outcomes file.
@@ -30,11 +32,22 @@ pub struct Outcome {
     pub status: Status,
     pub passed: usize,
     pub total: usize,
-    pub reward: f64,
+    /// `null` for a grader error: there is no verdict to reward.
+    #[serde(default)]
+    pub reward: Option<f64>,
     pub first_failure: Option<Failure>,
     /// Wall time of grading this sample, milliseconds.
     #[serde(default)]
     pub ms: f64,
+    /// SHA-256 of the completion graded (hex): training data is only made
+    /// from a verdict on the very text it pairs it with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_sha256: Option<String>,
+    /// SHA-256 of everything the verdict depends on: the problem, the
+    /// grading settings and the completion. A resumed run keeps a verdict
+    /// only when this is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graded_sha256: Option<String>,
 }
 
 #[derive(Debug, Error)]
@@ -45,16 +58,27 @@ pub enum GradeError {
     Sandbox(#[from] SandboxError),
 }
 
+/// The floor of a time limit measured in CPU time: CPU time does not move
+/// with the machine's load, so the floor only absorbs the reference's own
+/// variation.
+pub const CPU_FLOOR: Duration = Duration::from_millis(200);
+/// The floor of a wall-clock limit (no cgroups): it must also absorb load.
+pub const WALL_FLOOR: Duration = Duration::from_secs(1);
+
 #[derive(Clone, Debug)]
 pub struct GradeOptions {
     pub reward: RewardKind,
     /// A test may take this many times the reference's time...
     pub timeout_factor: f64,
-    /// ...but never less than this.
-    pub timeout_floor: Duration,
+    /// ...but never less than this ([`CPU_FLOOR`] or [`WALL_FLOOR`] by
+    /// default, as the sandbox measures time).
+    pub timeout_floor: Option<Duration>,
     /// The limit when there is no reference to measure.
     pub default_timeout: Duration,
+    /// Returned values: an expected float within this.
     pub tolerance: Tolerance,
+    /// Standard output.
+    pub judge: Judge,
     /// Take the code out of fenced blocks in chat-style answers.
     pub extract: bool,
 }
@@ -64,12 +88,63 @@ impl Default for GradeOptions {
         GradeOptions {
             reward: RewardKind::Binary,
             timeout_factor: 4.0,
-            timeout_floor: Duration::from_secs(1),
+            timeout_floor: None,
             default_timeout: Duration::from_secs(3),
             tolerance: Tolerance::default(),
+            judge: Judge::default(),
             extract: true,
         }
     }
+}
+
+impl GradeOptions {
+    /// The settings a verdict depends on, as text for its digest.
+    fn fingerprint(&self) -> String {
+        format!(
+            "reward={} factor={} floor={:?} default={:?} rtol={} atol={} judge={:?} extract={}",
+            self.reward.name(),
+            self.timeout_factor,
+            self.timeout_floor,
+            self.default_timeout,
+            self.tolerance.rtol,
+            self.tolerance.atol,
+            self.judge,
+            self.extract
+        )
+    }
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        // Length-prefixed, so that the parts cannot be shifted into each other.
+        ctx.update(&(p.len() as u64).to_le_bytes());
+        ctx.update(p);
+    }
+    ctx.finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of everything a verdict depends on: the problem, the grading
+/// settings and the completion.
+pub fn graded_digest(p: &Problem, opts: &GradeOptions, completion: &str) -> String {
+    sha256_hex(&[
+        problem_fingerprint(p).as_bytes(),
+        opts.fingerprint().as_bytes(),
+        completion.as_bytes(),
+    ])
+}
+
+/// What a verdict on this problem depends on, as text for its digest.
+fn problem_fingerprint(p: &Problem) -> String {
+    format!(
+        "{}\u{0}{}\u{0}{:?}\u{0}{:?}",
+        p.task_id, p.prefix, p.entry_point, p.tests
+    )
 }
 
 /// The reference solution's measured behaviour on a problem.
@@ -79,6 +154,8 @@ pub struct Calibration {
     pub per_test_ms: Vec<Option<f64>>,
     /// Milliseconds for the whole check (HumanEval-style tests).
     pub total_ms: Option<f64>,
+    /// Milliseconds to load the program (call tests).
+    pub load_ms: Option<f64>,
     /// Why the reference could not be used, when it could not.
     pub problem: Option<String>,
 }
@@ -136,7 +213,18 @@ impl Grader {
             return Ok(c.clone());
         }
         let problem = self.problem(task_id)?;
-        let c = Arc::new(self.measure(problem)?);
+        let c = match self.measure(problem) {
+            Ok(c) => Arc::new(c),
+            // The sandbox failed, not the reference: not kept, tried again
+            // with the next sample.
+            Err(GradeError::Sandbox(e)) => {
+                return Ok(Arc::new(Calibration {
+                    problem: Some(format!("the sandbox failed while measuring it: {e}")),
+                    ..Calibration::default()
+                }));
+            }
+            Err(e) => return Err(e),
+        };
         self.calibrations
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -167,13 +255,15 @@ impl Grader {
             reference.clone(),
             &|_| CALIBRATION_BUDGET,
             CALIBRATION_BUDGET,
+            CALIBRATION_BUDGET,
         );
         let result = self.pool.run(&job)?;
-        let v = verdict::verdict(&p.tests, &result, self.opts.tolerance);
+        let v = verdict::verdict(&p.tests, &result, self.opts.tolerance, &self.opts.judge);
         let problem = (v.status != Status::Passed)
             .then(|| format!("the reference solution is {} on its own tests", v.status));
         Ok(match result {
-            JobResult::Calls { results, .. } => Calibration {
+            JobResult::Calls { results, load } => Calibration {
+                load_ms: load.ok(),
                 per_test_ms: results
                     .iter()
                     .map(|r| match r {
@@ -185,6 +275,7 @@ impl Grader {
                 problem,
             },
             JobResult::Stdio { results } => Calibration {
+                load_ms: None,
                 per_test_ms: results
                     .iter()
                     .map(|r| match r {
@@ -196,6 +287,7 @@ impl Grader {
                 problem,
             },
             JobResult::Check { outcome, ms, .. } => Calibration {
+                load_ms: None,
                 per_test_ms: Vec::new(),
                 total_ms: (outcome == Some(CheckOutcome::Passed)).then_some(ms),
                 problem,
@@ -203,18 +295,43 @@ impl Grader {
         })
     }
 
+    /// The floor of every time limit.
+    pub fn floor(&self) -> Duration {
+        self.opts
+            .timeout_floor
+            .unwrap_or(if self.pool.measures_cpu() {
+                CPU_FLOOR
+            } else {
+                WALL_FLOOR
+            })
+    }
+
     fn budget_from(&self, reference_ms: Option<f64>) -> Duration {
         match reference_ms {
-            Some(ms) => self.opts.timeout_floor.max(Duration::from_secs_f64(
-                ms * self.opts.timeout_factor / 1000.0,
-            )),
+            Some(ms) => self.floor().max(
+                Duration::try_from_secs_f64(ms.max(0.0) * self.opts.timeout_factor / 1000.0)
+                    .unwrap_or(self.opts.default_timeout),
+            ),
             None => self.opts.default_timeout,
         }
     }
 
-    /// The program a completion makes for this problem.
+    /// The program a completion makes for this problem. A completion that
+    /// is valid Python as it stands (after the prompt) is graded as it
+    /// stands, even when a string in it holds a fenced block; only one that
+    /// is not has its code taken out of fences.
     pub fn program(&self, p: &Problem, completion: &str) -> String {
-        let code = if self.opts.extract {
+        let as_is = || {
+            if completion.starts_with(&p.prefix) {
+                completion.to_string()
+            } else {
+                format!("{}{completion}", p.prefix)
+            }
+        };
+        let code = if self.opts.extract
+            && completion.contains("```")
+            && symtest_python::check_syntax(&as_is()).is_err()
+        {
             extract_code(completion, p.entry_point.as_deref())
         } else {
             completion.to_string()
@@ -229,7 +346,15 @@ impl Grader {
         }
     }
 
-    /// Grades one completion.
+    /// The digest of what a verdict on `completion` for `task_id` depends on.
+    pub fn graded_digest(&self, task_id: &str, completion: &str) -> Option<String> {
+        let p = self.problems.get(task_id)?;
+        Some(graded_digest(p, &self.opts, completion))
+    }
+
+    /// Grades one completion. A failure of the sandbox is this sample's
+    /// outcome (`grader_error`, no reward), never an error of the run; only
+    /// an unknown task is an error.
     pub fn grade(
         &self,
         task_id: &str,
@@ -245,9 +370,23 @@ impl Grader {
             self.program(p, completion),
             &per_test,
             self.budget_from(cal.total_ms),
+            self.budget_from(cal.load_ms),
         );
-        let result = self.pool.run(&job)?;
-        let v = verdict::verdict(&p.tests, &result, self.opts.tolerance);
+        let v = match self.pool.run(&job) {
+            Ok(result) => {
+                verdict::verdict(&p.tests, &result, self.opts.tolerance, &self.opts.judge)
+            }
+            Err(e) => Verdict {
+                status: Status::GraderError,
+                passed: 0,
+                total: p.tests.count(),
+                first_failure: Some(Failure {
+                    kind: "grader_error".into(),
+                    error: Some(e.to_string()),
+                    ..Failure::default()
+                }),
+            },
+        };
         Ok(Outcome {
             task_id: task_id.to_string(),
             sample_id: sample_id.to_string(),
@@ -257,6 +396,8 @@ impl Grader {
             total: v.total,
             first_failure: v.first_failure,
             ms: started.elapsed().as_secs_f64() * 1000.0,
+            completion_sha256: Some(sha256_hex(&[completion.as_bytes()])),
+            graded_sha256: self.graded_digest(task_id, completion),
         })
     }
 }
@@ -267,6 +408,7 @@ pub fn build_job(
     program: String,
     per_test: &dyn Fn(usize) -> Duration,
     whole: Duration,
+    load: Duration,
 ) -> Job {
     let task = match &p.tests {
         Tests::Check {
@@ -294,6 +436,7 @@ pub fn build_job(
                 })
                 .collect(),
             want_args: false,
+            load_budget: load,
         },
         Tests::Stdio { cases } => Task::Stdio {
             runs: cases

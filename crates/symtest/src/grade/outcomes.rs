@@ -1,7 +1,7 @@
 //! The outcomes file: one JSON line per graded sample, appended as results
 //! arrive, so that a run can stop at any moment and resume later.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
@@ -58,13 +58,37 @@ pub fn read_existing(path: &Path) -> io::Result<Existing> {
     Ok(out)
 }
 
-/// Keys already graded.
-pub fn done_keys(existing: &Existing) -> HashSet<(String, String)> {
-    existing
-        .outcomes
-        .iter()
-        .map(|o| (o.task_id.clone(), o.sample_id.clone()))
-        .collect()
+/// The digest of what each sample's latest verdict was given on (a later
+/// line for the same sample replaces an earlier one); samples whose latest
+/// outcome is a grader error are not done.
+pub fn done_digests(existing: &Existing) -> HashMap<(String, String), Option<String>> {
+    let mut out = HashMap::new();
+    for o in &existing.outcomes {
+        let key = (o.task_id.clone(), o.sample_id.clone());
+        if o.status.is_verdict() {
+            out.insert(key, o.graded_sha256.clone());
+        } else {
+            out.remove(&key);
+        }
+    }
+    out
+}
+
+/// The latest outcome of each sample, in the order they were first graded.
+pub fn latest(outcomes: Vec<Outcome>) -> Vec<Outcome> {
+    let mut at: HashMap<(String, String), usize> = HashMap::new();
+    let mut out: Vec<Outcome> = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        let key = (o.task_id.clone(), o.sample_id.clone());
+        match at.get(&key) {
+            Some(&i) => out[i] = o,
+            None => {
+                at.insert(key, out.len());
+                out.push(o);
+            }
+        }
+    }
+    out
 }
 
 /// Appends outcomes, one whole line per write.
@@ -106,9 +130,11 @@ mod tests {
             status: Status::Passed,
             passed: 1,
             total: 1,
-            reward: 1.0,
+            reward: Some(1.0),
             first_failure: None,
             ms: 1.0,
+            completion_sha256: None,
+            graded_sha256: None,
         }
     }
 

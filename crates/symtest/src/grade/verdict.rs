@@ -10,7 +10,8 @@ use symtest_sandbox::{
     py_eq,
 };
 
-use crate::dataset::{CallCase, StdioCase, Tests, args_repr};
+use super::judge::Judge;
+use crate::dataset::{CallCase, StdioCase, Tests};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,15 +21,20 @@ pub enum Status {
     RuntimeError,
     CompileError,
     Timeout,
+    /// The sandbox itself failed on this sample (after retries on fresh
+    /// workers): there is no verdict, and no reward. RL adapters skip it;
+    /// training data leaves it out.
+    GraderError,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Passed,
         Status::Failed,
         Status::RuntimeError,
         Status::CompileError,
         Status::Timeout,
+        Status::GraderError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,17 +44,25 @@ impl Status {
             Status::RuntimeError => "runtime_error",
             Status::CompileError => "compile_error",
             Status::Timeout => "timeout",
+            Status::GraderError => "grader_error",
         }
     }
 
+    /// Whether the sample was judged (everything but a grader error).
+    pub fn is_verdict(self) -> bool {
+        self != Status::GraderError
+    }
+
     /// CodeRL's critic labels: compile error 0, runtime error 1, failed test
-    /// 2, passed 3 (a timeout is a runtime error there).
-    pub fn critic_label(self) -> u8 {
+    /// 2, passed 3 (a timeout is a runtime error there); none for a grader
+    /// error.
+    pub fn critic_label(self) -> Option<u8> {
         match self {
-            Status::CompileError => 0,
-            Status::RuntimeError | Status::Timeout => 1,
-            Status::Failed => 2,
-            Status::Passed => 3,
+            Status::CompileError => Some(0),
+            Status::RuntimeError | Status::Timeout => Some(1),
+            Status::Failed => Some(2),
+            Status::Passed => Some(3),
+            Status::GraderError => None,
         }
     }
 }
@@ -70,8 +84,12 @@ pub enum RewardKind {
 }
 
 impl RewardKind {
-    pub fn reward(self, status: Status, passed: usize, total: usize) -> f64 {
-        match self {
+    /// The reward of a verdict; `None` for a grader error (no verdict).
+    pub fn reward(self, status: Status, passed: usize, total: usize) -> Option<f64> {
+        if status == Status::GraderError {
+            return None;
+        }
+        Some(match self {
             RewardKind::Binary => f64::from(u8::from(status == Status::Passed)),
             RewardKind::Fraction if total == 0 => f64::from(u8::from(status == Status::Passed)),
             RewardKind::Fraction => passed as f64 / total as f64,
@@ -80,8 +98,9 @@ impl RewardKind {
                 Status::RuntimeError | Status::Timeout => -0.6,
                 Status::Failed => -0.3,
                 Status::Passed => 1.0,
+                Status::GraderError => 0.0,
             },
-        }
+        })
     }
 
     pub fn name(self) -> &'static str {
@@ -117,7 +136,8 @@ impl fmt::Display for RewardKind {
 /// The first thing that went wrong, for a person to read.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
-    /// `wrong_answer`, `exception`, `timeout`, `crash`, `compile_error` or `unsupported`.
+    /// `wrong_answer`, `exception`, `timeout`, `crash`, `compile_error`,
+    /// `unsupported` or `grader_error`.
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub input: Option<String>,
@@ -206,29 +226,6 @@ fn call_matches(case: &CallCase, got: &PyValue, tol: Tolerance) -> bool {
     case.expected.iter().any(|e| py_eq(&got, e, tol))
 }
 
-/// Stdout equality after trimming trailing whitespace on every line and
-/// trailing blank lines; failing that, token by token with numbers compared
-/// within the tolerance (as APPS' judge does).
-pub fn stdout_matches(got: &str, expected: &str, tol: Tolerance) -> bool {
-    let norm = |s: &str| -> Vec<String> {
-        let mut lines: Vec<String> = s.lines().map(|l| l.trim_end().to_string()).collect();
-        while lines.last().is_some_and(String::is_empty) {
-            lines.pop();
-        }
-        lines
-    };
-    if norm(got) == norm(expected) {
-        return true;
-    }
-    let a: Vec<&str> = got.split_whitespace().collect();
-    let b: Vec<&str> = expected.split_whitespace().collect();
-    a.len() == b.len()
-        && a.iter().zip(&b).all(|(x, y)| {
-            x == y
-                || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if py_eq(&PyValue::Float(p), &PyValue::Float(q), tol))
-        })
-}
-
 /// Severity order for mixed results: a timeout, then an exception, then a wrong answer.
 fn worst(current: Status, new: Status) -> Status {
     let rank = |s: Status| match s {
@@ -237,12 +234,18 @@ fn worst(current: Status, new: Status) -> Status {
         Status::RuntimeError => 2,
         Status::Timeout => 3,
         Status::CompileError => 4,
+        Status::GraderError => 5,
     };
     if rank(new) > rank(current) {
         new
     } else {
         current
     }
+}
+
+/// A value as a message shows it: at most `n` characters, huge ints abbreviated.
+fn shown(v: &PyValue, n: usize) -> String {
+    v.repr_capped(n)
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -267,13 +270,21 @@ fn calls_verdict(
     let mut passed = 0;
     let mut first: Option<Failure> = None;
     for (case, r) in cases.iter().zip(results) {
-        let input = Some(short(&args_repr(&case.args), 500));
+        let input = Some(shown(&PyValue::Tuple(case.args.clone()), 500));
         let expected = match &case.raises {
             Some(t) => Some(format!("raises {t}")),
-            None => case.expected.first().map(|e| short(&e.repr(), 500)),
+            None => case.expected.first().map(|e| shown(e, 500)),
         };
         let (s, failure) = match r {
-            CallResult::Raised { type_name, .. } if case.raises.as_ref() == Some(type_name) => {
+            // `except X` semantics: the class or a subclass of it, judged by
+            // the builtin classes among its bases (a look-alike named X that
+            // is not one does not count).
+            CallResult::Raised { bases, .. }
+                if case
+                    .raises
+                    .as_ref()
+                    .is_some_and(|x| bases.iter().any(|b| b == x)) =>
+            {
                 passed += 1;
                 continue;
             }
@@ -281,7 +292,7 @@ fn calls_verdict(
                 Status::Failed,
                 Failure {
                     kind: "wrong_answer".into(),
-                    got: Some(short(&value.repr(), 500)),
+                    got: Some(shown(value, 500)),
                     ..Failure::default()
                 },
             ),
@@ -293,7 +304,7 @@ fn calls_verdict(
                 Status::Failed,
                 Failure {
                     kind: "wrong_answer".into(),
-                    got: Some(short(&value.repr(), 500)),
+                    got: Some(shown(value, 500)),
                     ..Failure::default()
                 },
             ),
@@ -305,7 +316,9 @@ fn calls_verdict(
                     ..Failure::default()
                 },
             ),
-            CallResult::Raised { type_name, message } => (
+            CallResult::Raised {
+                type_name, message, ..
+            } => (
                 Status::RuntimeError,
                 Failure {
                     kind: "exception".into(),
@@ -347,13 +360,13 @@ fn calls_verdict(
     }
 }
 
-fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], tol: Tolerance) -> Verdict {
+fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) -> Verdict {
     let mut status = Status::Passed;
     let mut passed = 0;
     let mut first: Option<Failure> = None;
     for (case, r) in cases.iter().zip(results) {
         let (s, mut failure) = match r {
-            StdioResult::Finished { stdout, .. } if stdout_matches(stdout, &case.expected, tol) => {
+            StdioResult::Finished { stdout, .. } if judge.matches(stdout, &case.expected) => {
                 passed += 1;
                 continue;
             }
@@ -387,9 +400,9 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], tol: Tolerance) -
 
 fn with_last(mut f: Failure, last: &Option<LastCall>) -> Failure {
     if let Some(l) = last {
-        f.input = Some(short(&args_repr(&l.args), 500));
+        f.input = Some(shown(&PyValue::Tuple(l.args.clone()), 500));
         if f.got.is_none() {
-            f.got = l.value.as_ref().map(|v| short(&v.repr(), 500));
+            f.got = l.value.as_ref().map(|v| shown(v, 500));
         }
     }
     f
@@ -521,14 +534,15 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
     }
 }
 
-/// The verdict for `result`, run against `tests`.
-pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance) -> Verdict {
+/// The verdict for `result`, run against `tests`: values compared within
+/// `tol` (an expected float only), standard output by `judge`.
+pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance, judge: &Judge) -> Verdict {
     match (tests, result) {
         (Tests::Calls { cases, .. }, JobResult::Calls { load, results }) => {
             calls_verdict(cases, load, results, tol)
         }
         (Tests::Stdio { cases }, JobResult::Stdio { results }) => {
-            stdio_verdict(cases, results, tol)
+            stdio_verdict(cases, results, judge)
         }
         (Tests::Check { .. }, JobResult::Check { load, outcome, .. }) => {
             check_verdict(load, outcome.as_ref())
@@ -552,29 +566,18 @@ mod tests {
 
     #[test]
     fn rewards() {
-        assert_eq!(RewardKind::Coderl.reward(Status::CompileError, 0, 3), -1.0);
-        assert_eq!(RewardKind::Coderl.reward(Status::Timeout, 0, 3), -0.6);
-        assert_eq!(RewardKind::Coderl.reward(Status::Failed, 2, 3), -0.3);
-        assert_eq!(RewardKind::Fraction.reward(Status::Failed, 2, 4), 0.5);
-        assert_eq!(RewardKind::Binary.reward(Status::Failed, 3, 4), 0.0);
-        assert_eq!(RewardKind::Binary.reward(Status::Passed, 4, 4), 1.0);
-        assert_eq!(Status::Passed.critic_label(), 3);
-        assert_eq!(Status::CompileError.critic_label(), 0);
-    }
-
-    #[test]
-    fn stdout_comparison() {
-        let t = Tolerance::default();
-        assert!(stdout_matches("1 2\n3  \n\n", "1 2\n3", t));
-        assert!(stdout_matches(
-            "0.3333333333",
-            "0.33333333333333",
-            Tolerance {
-                rtol: 1e-6,
-                atol: 0.0
-            }
-        ));
-        assert!(!stdout_matches("1 2", "1 3", t));
-        assert!(!stdout_matches("", "1", t));
+        assert_eq!(
+            RewardKind::Coderl.reward(Status::CompileError, 0, 3),
+            Some(-1.0)
+        );
+        assert_eq!(RewardKind::Coderl.reward(Status::Timeout, 0, 3), Some(-0.6));
+        assert_eq!(RewardKind::Coderl.reward(Status::Failed, 2, 3), Some(-0.3));
+        assert_eq!(RewardKind::Fraction.reward(Status::Failed, 2, 4), Some(0.5));
+        assert_eq!(RewardKind::Binary.reward(Status::Failed, 3, 4), Some(0.0));
+        assert_eq!(RewardKind::Binary.reward(Status::Passed, 4, 4), Some(1.0));
+        assert_eq!(RewardKind::Coderl.reward(Status::GraderError, 0, 4), None);
+        assert_eq!(Status::Passed.critic_label(), Some(3));
+        assert_eq!(Status::CompileError.critic_label(), Some(0));
+        assert_eq!(Status::GraderError.critic_label(), None);
     }
 }

@@ -29,6 +29,9 @@ pub use minimise::greedy_cover;
 pub use suite::{pytest_file, suite_row};
 pub use types::{TypeSource, parse_overrides};
 
+/// Time for a module's top level (imports, definitions) in the sandbox.
+const LOAD_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[derive(Debug, Error)]
 pub enum GenError {
     #[error("the problem has no reference solution")]
@@ -669,6 +672,7 @@ fn run_calls(
             entry: entry.to_string(),
             calls: calls.to_vec(),
             want_args: false,
+            load_budget: LOAD_BUDGET,
         },
     };
     match pool.run(&job)? {
