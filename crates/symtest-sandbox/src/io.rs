@@ -31,6 +31,9 @@ pub enum ReadError {
     Timeout(Limit),
     /// Garbage where a frame was expected.
     Protocol(String),
+    /// A well-formed message holding more than a message may (a value of
+    /// millions of elements): the value is not judged, the process is fine.
+    TooLarge(String),
     Io(io::Error),
 }
 
@@ -41,6 +44,7 @@ impl std::fmt::Display for ReadError {
             ReadError::Timeout(Limit::Wall) => f.write_str("timed out"),
             ReadError::Timeout(Limit::Cpu) => f.write_str("CPU time limit reached"),
             ReadError::Protocol(m) => write!(f, "protocol violation: {m}"),
+            ReadError::TooLarge(m) => write!(f, "{m}"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
     }

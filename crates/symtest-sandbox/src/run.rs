@@ -152,35 +152,41 @@ impl Slot {
         cpu_budget: Duration,
         stdin: Option<&OwnedFd>,
         keep_stdout: bool,
+        first: &[u8],
     ) -> Result<Running, SandboxError> {
-        let limits = JobLimits::new(&shared.limits, cpu_budget, shared.root);
-        let process = self.worker(shared)?.start(&limits, stdin, keep_stdout)?;
-        let reply = read_frame(&process.from_job, &Deadline::after(CONFINE_TIMEOUT))
-            .and_then(|b| Msg::decode(&b));
         let group = shared.group(self.index);
-        let failure = match reply {
-            Ok(m) if m.op() == "confined" => {
+        let oom_before = group.map_or(0, SlotGroup::oom_kills);
+        let limits = JobLimits::new(cpu_budget);
+        let process = self.worker(shared)?.start(&limits, stdin, keep_stdout)?;
+        // The first request goes at once: the job reads it once confined.
+        let deadline = Deadline::after(CONFINE_TIMEOUT);
+        let wrote = write_frame(&process.to_job, first, &deadline);
+        let reply = read_frame(&process.from_job, &deadline).and_then(|b| Msg::decode(&b));
+        let failure = match (reply, wrote) {
+            (Ok(m), Ok(())) if m.op() == "confined" => {
                 return Ok(Running {
                     process,
-                    oom_before: group.map_or(0, SlotGroup::oom_kills),
+                    oom_before,
                     mark: group.and_then(SlotGroup::cpu_ns),
                 });
             }
-            Ok(m) if m.op() == "unconfined" => SandboxError::Confine {
+            (Ok(m), _) if m.op() == "unconfined" => SandboxError::Confine {
                 step: m.text("step", MAX_NAME),
                 errno: m.int("errno").unwrap_or(0) as i32,
                 detail: m.text("message", MAX_TEXT),
             },
-            Ok(m) => SandboxError::Worker(format!("job start: unexpected '{}'", m.op())),
-            Err(e) => SandboxError::Confine {
+            (Ok(m), Ok(())) => SandboxError::Worker(format!("job start: unexpected '{}'", m.op())),
+            (Err(e), _) | (Ok(_), Err(e)) => SandboxError::Confine {
                 step: "start".into(),
                 errno: 0,
-                detail: e.to_string(),
+                detail: match self.worker.as_ref() {
+                    Some(w) => format!("{e}: {}", w.start_failure()),
+                    None => e.to_string(),
+                },
             },
         };
-        if let Some(w) = self.worker.as_mut() {
-            let _ = w.finish(process);
-        }
+        drop(process);
+        // A worker whose job could not start is not trusted with another.
         self.worker = None;
         Err(failure)
     }
@@ -223,6 +229,23 @@ impl Slot {
         Ok((why, done.exit, stdout))
     }
 
+    /// Ends the job without waiting for the worker's report (nothing more is
+    /// needed from it).
+    fn release_taken(&mut self, run: &mut Option<Running>) -> Result<(), SandboxError> {
+        let Some(r) = run.take() else {
+            return Ok(());
+        };
+        let worker = self
+            .worker
+            .as_mut()
+            .ok_or_else(|| SandboxError::Worker("no worker".into()))?;
+        if let Err(e) = worker.release(r.process) {
+            self.worker = None;
+            return Err(e);
+        }
+        Ok(())
+    }
+
     fn finish_taken(
         &mut self,
         shared: &Arc<Shared>,
@@ -234,12 +257,12 @@ impl Slot {
         }
     }
 
-    /// Sends `load` and waits for the program's top level to finish.
+    /// Waits for the program's top level to finish (the `load` request was
+    /// the job's first).
     fn load(
         &mut self,
         shared: &Arc<Shared>,
         run: &mut Option<Running>,
-        msg: &[u8],
         budget: Duration,
     ) -> Result<Result<f64, LoadError>, SandboxError> {
         let shared2 = shared.clone();
@@ -248,9 +271,7 @@ impl Slot {
             return Err(SandboxError::Worker("no job".into()));
         };
         let (deadline, mark) = phase(group, budget, group.is_some());
-        let reply = write_frame(&r.process.to_job, msg, &deadline)
-            .and_then(|()| read_frame(&r.process.from_job, &deadline))
-            .and_then(|b| Msg::decode(&b));
+        let reply = read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
         let outcome = match loaded(reply, budget) {
             Loaded::Yes(reported) => {
                 let ms = used_ms(group, mark, reported);
@@ -263,7 +284,7 @@ impl Slot {
                 return Ok(Err(LoadError::Crashed { why }));
             }
         };
-        self.finish_taken(shared, run)?;
+        self.release_taken(run)?;
         Ok(Err(outcome))
     }
 
@@ -285,7 +306,6 @@ impl Slot {
             let remaining = &calls[results.len()..];
             let total: Duration =
                 remaining.iter().map(|c| c.budget).sum::<Duration>() + load_budget;
-            let mut run = Some(self.start(shared, total, None, false)?);
             let batch: Vec<PyValue> = remaining
                 .iter()
                 .map(|c| PyValue::List(vec![PyValue::List(c.args.clone()), PyValue::None]))
@@ -298,7 +318,8 @@ impl Slot {
                 ("calls", PyValue::List(batch)),
                 ("want_args", PyValue::Bool(want_args)),
             ]);
-            match self.load(shared, &mut run, &load_msg, load_budget)? {
+            let mut run = Some(self.start(shared, total, None, false, &load_msg)?);
+            match self.load(shared, &mut run, load_budget)? {
                 Ok(ms) => load_ms = ms,
                 Err(e) => {
                     if results.is_empty() {
@@ -339,6 +360,10 @@ impl Slot {
                         r.mark = group.and_then(SlotGroup::cpu_ns);
                         results.push(call_result(m, ms));
                     }
+                    Err(ReadError::TooLarge(why)) => {
+                        r.mark = group.and_then(SlotGroup::cpu_ns);
+                        results.push(CallResult::Unsupported { type_name: why });
+                    }
                     Err(ReadError::Timeout(_)) => {
                         results.push(CallResult::Timeout {
                             budget: call.budget,
@@ -361,7 +386,7 @@ impl Slot {
                     break;
                 }
             }
-            self.finish_taken(shared, &mut run)?;
+            self.release_taken(&mut run)?;
             if !broken || results.len() == calls.len() {
                 break;
             }
@@ -388,13 +413,13 @@ impl Slot {
         for r in runs {
             let stdin = sealed_input(r.stdin.as_bytes())
                 .map_err(|e| SandboxError::Worker(format!("stdin: {e}")))?;
-            let mut run = Some(self.start(shared, r.budget, Some(&stdin), true)?);
             let msg = wire::encode(vec![
                 ("op", s("load")),
                 ("source", s(source)),
                 ("name", s("__main__")),
             ]);
-            let result = match self.load_stdio(shared, &mut run, &msg, r.budget)? {
+            let mut run = Some(self.start(shared, r.budget, Some(&stdin), true, &msg)?);
+            let result = match self.load_stdio(shared, &mut run, r.budget)? {
                 (Ok(ms), stdout) => {
                     let text = stdout.map(|fd| read_capped(&fd, cap)).unwrap_or_default();
                     StdioResult::Finished {
@@ -423,7 +448,6 @@ impl Slot {
         &mut self,
         shared: &Arc<Shared>,
         run: &mut Option<Running>,
-        msg: &[u8],
         budget: Duration,
     ) -> Result<(Result<f64, LoadError>, Option<OwnedFd>), SandboxError> {
         let shared2 = shared.clone();
@@ -432,9 +456,7 @@ impl Slot {
             return Err(SandboxError::Worker("no job".into()));
         };
         let (deadline, mark) = phase(group, budget, group.is_some());
-        let reply = write_frame(&r.process.to_job, msg, &deadline)
-            .and_then(|()| read_frame(&r.process.from_job, &deadline))
-            .and_then(|b| Msg::decode(&b));
+        let reply = read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
         let ms = used_ms(group, mark, None);
         let (why, exit, stdout) = self.finish(shared, r)?;
         let outcome = match loaded(reply, budget) {
@@ -510,7 +532,14 @@ impl Slot {
         };
         let started = Instant::now();
         let wall = started + wall_for(spec.budget, metered);
-        let mut run = Some(self.start(shared, spec.budget, None, false)?);
+        let load_msg = wire::encode(vec![
+            ("op", s("load")),
+            ("source", s(source)),
+            ("name", s("__candidate__")),
+            ("entry", s(entry)),
+            ("calls", plan.as_ref().clone()),
+        ]);
+        let mut run = Some(self.start(shared, spec.budget, None, false, &load_msg)?);
         let first_mark = run.as_ref().and_then(|r| r.mark);
         let cpu = match (group, first_mark) {
             (Some(group), Some(m)) => Some(CpuLimit {
@@ -520,21 +549,12 @@ impl Slot {
             _ => None,
         };
         let job_deadline = Deadline { wall, cpu };
-        let load_msg = wire::encode(vec![
-            ("op", s("load")),
-            ("source", s(source)),
-            ("name", s("__candidate__")),
-            ("entry", s(entry)),
-            ("calls", plan.as_ref().clone()),
-        ]);
         let calls_seen: Vec<Vec<PyValue>> = Vec::new();
         let reply = {
             let Some(r) = run.as_ref() else {
                 return Err(SandboxError::Worker("no job".into()));
             };
-            write_frame(&r.process.to_job, &load_msg, &job_deadline)
-                .and_then(|()| read_frame(&r.process.from_job, &job_deadline))
-                .and_then(|b| Msg::decode(&b))
+            read_frame(&r.process.from_job, &job_deadline).and_then(|b| Msg::decode(&b))
         };
         let load_error = match loaded(reply, spec.budget) {
             Loaded::Yes(_) => None,
@@ -545,7 +565,7 @@ impl Slot {
             }
         };
         if let Some(e) = load_error {
-            self.finish_taken(shared, &mut run)?;
+            self.release_taken(&mut run)?;
             return Ok(JobResult::Check {
                 load: Err(e),
                 outcome: None,
@@ -560,6 +580,7 @@ impl Slot {
             let Some(r) = run.as_ref() else { break };
             match read_frame(&r.process.from_job, &job_deadline).and_then(|b| Msg::decode(&b)) {
                 Ok(m) => answers.push(canonical_reply(m)),
+                Err(ReadError::TooLarge(why)) => answers.push(too_large_reply(&why)),
                 Err(e) => {
                     gone = Some(self.job_gone(shared, &mut run, e, spec.budget)?);
                     break;
@@ -581,12 +602,12 @@ impl Slot {
         ]);
         let harness_deadline = Deadline::wall(wall);
         if let Err(e) = self.harness(shared)?.send(&check, &harness_deadline) {
-            return self.harness_failed(shared, &mut run, e, spec.budget);
+            return self.harness_failed(&mut run, e, spec.budget);
         }
         let mut result = loop {
             let msg = match self.harness(shared)?.recv(&harness_deadline) {
                 Ok(m) => m,
-                Err(e) => return self.harness_failed(shared, &mut run, e, spec.budget),
+                Err(e) => return self.harness_failed(&mut run, e, spec.budget),
             };
             match msg.op() {
                 "call" => {
@@ -609,6 +630,7 @@ impl Slot {
                                 .and_then(|b| Msg::decode(&b));
                             match got {
                                 Ok(m) => canonical_reply(m),
+                                Err(ReadError::TooLarge(why)) => too_large_reply(&why),
                                 Err(e) => {
                                     let g = self.job_gone(shared, &mut run, e, spec.budget)?;
                                     let why = match &g {
@@ -625,7 +647,7 @@ impl Slot {
                     };
                     let body = symtest_pyvalue::marshal::to_bytes(&reply);
                     if let Err(e) = self.harness(shared)?.send(&body, &harness_deadline) {
-                        return self.harness_failed(shared, &mut run, e, spec.budget);
+                        return self.harness_failed(&mut run, e, spec.budget);
                     }
                 }
                 "result" => break msg,
@@ -658,7 +680,7 @@ impl Slot {
             Some(started.elapsed().as_secs_f64() * 1000.0),
         );
         let outcome = check_outcome(&result, gone);
-        self.finish_taken(shared, &mut run)?;
+        self.release_taken(&mut run)?;
         Ok(JobResult::Check {
             load: Ok(0.0),
             outcome: Some(outcome),
@@ -690,13 +712,12 @@ impl Slot {
     /// (a timeout of the check), or broken (the sandbox's failure).
     fn harness_failed(
         &mut self,
-        shared: &Arc<Shared>,
         run: &mut Option<Running>,
         e: ReadError,
         budget: Duration,
     ) -> Result<JobResult, SandboxError> {
         self.harness = None;
-        self.finish_taken(shared, run)?;
+        self.release_taken(run)?;
         match e {
             ReadError::Timeout(_) => Ok(JobResult::Check {
                 load: Ok(0.0),
@@ -707,6 +728,11 @@ impl Slot {
             other => Err(SandboxError::Worker(format!("harness: {other}"))),
         }
     }
+}
+
+/// The reply standing for a value too large to judge.
+fn too_large_reply(why: &str) -> PyValue {
+    PyValue::Dict(vec![(s("op"), s("unencodable")), (s("type"), s(why))])
 }
 
 fn gone_reply(why: &str) -> PyValue {

@@ -29,7 +29,12 @@ impl Msg {
     /// Reads a message; anything but a dict with string keys is a protocol
     /// violation (as is a value beyond [`BOUNDS`]).
     pub fn decode(bytes: &[u8]) -> Result<Msg, ReadError> {
-        let v = marshal::decode(bytes, BOUNDS).map_err(|e| ReadError::Protocol(e.to_string()))?;
+        let v = marshal::decode(bytes, BOUNDS).map_err(|e| match e {
+            symtest_pyvalue::ValueError::TooLarge(m) => {
+                ReadError::TooLarge(format!("a value too large to judge: {m}"))
+            }
+            other => ReadError::Protocol(other.to_string()),
+        })?;
         let PyValue::Dict(kvs) = v else {
             return Err(ReadError::Protocol("a message that is not a dict".into()));
         };

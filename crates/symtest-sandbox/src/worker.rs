@@ -64,6 +64,8 @@ pub(crate) struct Worker {
     control: OwnedFd,
     shared: Arc<Shared>,
     slot: usize,
+    /// A job was released without waiting for the worker's report.
+    pending_done: bool,
 }
 
 /// A running job: the pipes to its process (our ends, non-blocking).
@@ -136,6 +138,9 @@ impl Worker {
             .env_clear()
             .env("LC_ALL", "C.UTF-8")
             .env("PYTHONIOENCODING", "utf-8")
+            // Each job works in its own folder: home and temporary files there.
+            .env("HOME", ".")
+            .env("TMPDIR", ".")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log));
@@ -158,6 +163,7 @@ impl Worker {
             control: ours,
             shared,
             slot,
+            pending_done: false,
         };
         let uid = w.shared.job_uid(slot).map(i64::from);
         let init = wire::encode(vec![
@@ -166,6 +172,7 @@ impl Worker {
             ("gid", wire::opt_int(uid)),
             ("job_filter", PyValue::Bytes(w.shared.job_filter.clone())),
             ("warm", wire::list(WARM.iter().map(|m| s(m)).collect())),
+            ("limits", JobLimits::common(&w.shared.limits, w.shared.root)),
         ]);
         let fds = w.shared.cgroup_fds(slot);
         send_message(&w.control, &init, &fds).map_err(|e| control_err("init", e))?;
@@ -205,13 +212,24 @@ impl Worker {
 
     /// Forks a job process confined by `limits` in a fresh folder, with
     /// `stdin` as its standard input and, when `keep_stdout`, its standard
-    /// output in a memory file the caller reads afterwards.
+    /// output in a memory file the caller reads afterwards. The worker does
+    /// not answer: the job's first message (or the end of its pipe) does.
     pub(crate) fn start(
         &mut self,
         limits: &JobLimits,
         stdin: Option<&OwnedFd>,
         keep_stdout: bool,
     ) -> Result<JobProcess, SandboxError> {
+        if self.pending_done {
+            let done = self.done()?;
+            self.pending_done = false;
+            if !done.clean {
+                return Err(control_err(
+                    "job end",
+                    "the previous job left processes or files behind",
+                ));
+            }
+        }
         let (job_in_r, job_in_w) = pipe().map_err(|e| control_err("pipe", e))?;
         let (job_out_r, job_out_w) = pipe().map_err(|e| control_err("pipe", e))?;
         set_nonblocking(&job_in_w).map_err(|e| control_err("pipe", e))?;
@@ -224,37 +242,30 @@ impl Worker {
         let mut fds = vec![job_in_r.as_raw_fd(), job_out_w.as_raw_fd()];
         fds.extend(stdin.map(AsRawFd::as_raw_fd));
         fds.extend(stdout.as_ref().map(AsRawFd::as_raw_fd));
-        let opt = |v: Option<u64>| v.map_or(PyValue::None, |x| PyValue::from(x as i64));
         let msg = wire::encode(vec![
             ("op", s("job")),
             ("stdin", PyValue::Bool(stdin.is_some())),
             ("stdout", PyValue::Bool(keep_stdout)),
-            (
-                "limits",
-                PyValue::Dict(vec![
-                    (s("cpu_s"), int(limits.cpu_seconds as i64)),
-                    (s("as_bytes"), opt(limits.memory_bytes)),
-                    (s("fsize"), int(limits.output_bytes as i64)),
-                    (s("nproc"), opt(limits.processes)),
-                    (s("nofile"), int(limits.open_files as i64)),
-                ]),
-            ),
+            ("cpu_s", int(limits.cpu_seconds as i64)),
         ]);
         send_message(&self.control, &msg, &fds).map_err(|e| control_err("job", e))?;
         drop(job_in_r);
         drop(job_out_w);
-        let started = self.recv("job start")?;
-        if started.op() != "started" {
-            return Err(control_err(
-                "job start",
-                started.text("message", wire::MAX_TEXT),
-            ));
-        }
         Ok(JobProcess {
             to_job: job_in_w,
             from_job: job_out_r,
             stdout,
         })
+    }
+
+    /// Why the worker did not start a job (its message, if it sent one).
+    pub(crate) fn start_failure(&self) -> String {
+        match recv_message(&self.control, &Deadline::after(Duration::from_millis(200)))
+            .and_then(|b| Msg::decode(&b))
+        {
+            Ok(m) => m.text("message", wire::MAX_TEXT),
+            Err(e) => format!("{e}; {}", self.log_tail()),
+        }
     }
 
     /// Kills every process of the job (the worker signals its whole PID
@@ -264,10 +275,23 @@ impl Worker {
         &mut self,
         job: JobProcess,
     ) -> Result<(Done, Option<OwnedFd>), SandboxError> {
+        let stdout = self.release(job)?;
+        self.pending_done = false;
+        Ok((self.done()?, stdout))
+    }
+
+    /// Has the job killed and its folder removed without waiting: the
+    /// worker's report is read before its next job.
+    pub(crate) fn release(&mut self, job: JobProcess) -> Result<Option<OwnedFd>, SandboxError> {
         drop(job.to_job);
         drop(job.from_job);
         send_message(&self.control, &wire::encode(vec![("op", s("kill"))]), &[])
             .map_err(|e| control_err("kill", e))?;
+        self.pending_done = true;
+        Ok(job.stdout)
+    }
+
+    fn done(&mut self) -> Result<Done, SandboxError> {
         let done = self.recv("job end")?;
         if done.op() != "done" {
             return Err(control_err(
@@ -280,13 +304,10 @@ impl Worker {
             "exited" => Exit::Code(status),
             _ => Exit::Signal(status),
         };
-        Ok((
-            Done {
-                exit,
-                clean: done.bool("clean"),
-            },
-            job.stdout,
-        ))
+        Ok(Done {
+            exit,
+            clean: done.bool("clean"),
+        })
     }
 }
 
@@ -299,26 +320,30 @@ impl Drop for Worker {
     }
 }
 
-/// The limits of one job process.
+/// The limits of one job that vary from job to job.
 #[derive(Clone, Debug)]
 pub(crate) struct JobLimits {
+    /// RLIMIT_CPU of each process: a backstop, the cgroup's total is what
+    /// is enforced.
     pub cpu_seconds: u64,
-    pub memory_bytes: Option<u64>,
-    pub output_bytes: u64,
-    pub processes: Option<u64>,
-    pub open_files: u64,
 }
 
 impl JobLimits {
-    pub(crate) fn new(limits: &Limits, cpu_budget: Duration, root: bool) -> JobLimits {
+    pub(crate) fn new(cpu_budget: Duration) -> JobLimits {
         JobLimits {
-            // A backstop per process: the cgroup's total is what is enforced.
             cpu_seconds: cpu_budget.as_secs() + 2,
-            memory_bytes: limits.memory_bytes,
-            output_bytes: limits.output_bytes,
-            // Counted per uid: only meaningful when each slot has its own.
-            processes: root.then_some(limits.processes),
-            open_files: limits.open_files,
         }
+    }
+
+    /// The rlimits every job of a pool has (set on the worker once).
+    fn common(limits: &Limits, root: bool) -> PyValue {
+        let opt = |v: Option<u64>| v.map_or(PyValue::None, |x| PyValue::from(x as i64));
+        PyValue::Dict(vec![
+            (s("as_bytes"), opt(limits.memory_bytes)),
+            (s("fsize"), int(limits.output_bytes as i64)),
+            // Counted per uid: only meaningful when each slot has its own.
+            (s("nproc"), opt(root.then_some(limits.processes))),
+            (s("nofile"), int(limits.open_files as i64)),
+        ])
     }
 }

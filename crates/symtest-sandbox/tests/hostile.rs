@@ -2,82 +2,16 @@
 //! the pool healthy. These need root (jobs run under their own uids) or the
 //! test says which mechanism is missing.
 
+mod common;
+
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::*;
 use symtest_sandbox::{
-    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, Pool, PyValue, SandboxConfig,
-    StdioResult, StdioRun, Task,
+    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, PyValue, StdioResult, StdioRun, Task,
 };
-
-fn pool() -> &'static Pool {
-    static POOL: OnceLock<Pool> = OnceLock::new();
-    POOL.get_or_init(|| {
-        Pool::new(&SandboxConfig {
-            jobs: 2,
-            ..SandboxConfig::default()
-        })
-        .unwrap_or_else(|e| panic!("{e}"))
-    })
-}
-
-fn call_job(source: &str, entry: &str, args: Vec<PyValue>, budget_ms: u64) -> Vec<CallResult> {
-    let job = Job {
-        source: source.into(),
-        task: Task::Calls {
-            entry: entry.into(),
-            calls: vec![Call {
-                args,
-                budget: Duration::from_millis(budget_ms),
-            }],
-            want_args: false,
-            load_budget: Duration::from_secs(2),
-        },
-    };
-    match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
-        JobResult::Calls {
-            load: Ok(_),
-            results,
-        } => results,
-        other => panic!("unexpected {other:?}"),
-    }
-}
-
-fn one(source: &str, budget_ms: u64) -> CallResult {
-    call_job(source, "f", vec![], budget_ms).remove(0)
-}
-
-/// The pool still grades a correct program correctly.
-fn assert_healthy() {
-    for _ in 0..3 {
-        let r = call_job(
-            "def add(a, b):\n    return a + b\n",
-            "add",
-            vec![PyValue::from(2), PyValue::from(40)],
-            2000,
-        );
-        assert_eq!(
-            r,
-            vec![CallResult::Returned {
-                value: PyValue::from(42),
-                ms: match &r[0] {
-                    CallResult::Returned { ms, .. } => *ms,
-                    _ => 0.0,
-                },
-                args_after: None
-            }]
-        );
-    }
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("symtest-hostile-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
 
 #[test]
 fn plain_verdicts() {
@@ -131,32 +65,10 @@ fn infinite_loop_times_out() {
     assert_healthy();
 }
 
-fn processes_of_uids(first: u32, last: u32) -> usize {
-    let mut n = 0;
-    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(status) = std::fs::read_to_string(e.path().join("status")) else {
-            continue;
-        };
-        let uid = status
-            .lines()
-            .find_map(|l| l.strip_prefix("Uid:"))
-            .and_then(|l| l.split_whitespace().next())
-            .and_then(|u| u.parse::<u32>().ok());
-        if uid.is_some_and(|u| (first..=last).contains(&u)) {
-            n += 1;
-        }
-    }
-    n
-}
-
 #[test]
 fn fork_bomb_is_contained_and_cleaned_up() {
     // A pool of its own, so that no other test's jobs run under its uid.
-    let own = Pool::new(&SandboxConfig {
-        jobs: 1,
-        ..SandboxConfig::default()
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let own = own_pool();
     let (first, last) = own.job_uids().expect("running as root");
     let job = Job {
         source: "import os\ndef f():\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n".into(),
@@ -290,29 +202,6 @@ fn killing_the_parent_fails() {
         "{r:?}"
     );
     assert_healthy();
-}
-
-fn check(source: &str, test: &str) -> CheckOutcome {
-    let job = Job {
-        source: source.into(),
-        task: Task::Check {
-            entry: "f".into(),
-            prompt: String::new(),
-            test: test.into(),
-            bind: vec![],
-            call_check: true,
-            budget: Duration::from_secs(3),
-            record_calls: false,
-        },
-    };
-    match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
-        JobResult::Check {
-            load: Ok(_),
-            outcome: Some(outcome),
-            ..
-        } => outcome,
-        other => panic!("unexpected {other:?}"),
-    }
 }
 
 #[test]

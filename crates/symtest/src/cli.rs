@@ -360,6 +360,11 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1024, value_name = "N")]
     pub queue: usize,
 
+    /// Seconds a client has to send a request's headers before its
+    /// connection is closed
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub header_timeout: f64,
+
     #[command(flatten)]
     pub judge: JudgeArgs,
 
@@ -615,7 +620,7 @@ pub struct JudgeArgs {
     )]
     pub timeout_factor: f64,
 
-    /// ...and never less than this many seconds [default: 0.2 of CPU time,
+    /// ...and never less than this many seconds [default: 0.1 of CPU time,
     /// 1 of wall-clock time without cgroups]
     #[arg(long, value_name = "SECS", help_heading = "Judging")]
     pub timeout_floor: Option<f64>,

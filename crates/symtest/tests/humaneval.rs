@@ -2,22 +2,14 @@
 //! set-up step): every canonical solution passes; every solution whose body
 //! is replaced by `pass` fails.
 
-use std::io::Read;
+mod common;
 
+use common::humaneval;
 use serde_json::Value;
 
 #[test]
 fn canonical_solutions_pass_and_empty_bodies_fail() {
-    let data = std::env::var("SYMTEST_HUMANEVAL")
-        .expect("SYMTEST_HUMANEVAL is set by .cargo/config.toml: run `make setup`");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&data).expect("HumanEval.jsonl.gz"))
-        .read_to_string(&mut text)
-        .expect("gzip");
-    let problems: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("row"))
-        .collect();
+    let (data, problems) = humaneval();
     assert_eq!(problems.len(), 164);
     let dir = std::env::temp_dir().join(format!("symtest-humaneval-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

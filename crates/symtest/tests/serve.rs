@@ -19,10 +19,14 @@ impl Server {
             "{}/../../examples/grade/{problems}",
             env!("CARGO_MANIFEST_DIR")
         );
+        Server::start_with(&path, queue, &[])
+    }
+
+    fn start_with(path: &str, queue: usize, extra: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("symtest"))
             .args([
                 "serve",
-                &path,
+                path,
                 "--port",
                 "0",
                 "-j",
@@ -30,6 +34,7 @@ impl Server {
                 "--queue",
                 &queue.to_string(),
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -238,5 +243,170 @@ async fn beyond_the_queue_bound_requests_get_503_with_retry_after() {
             .contains(&format!("symtest_rejected_samples_total {busy}")),
         "{}",
         m.body
+    );
+}
+
+async fn reward(addr: &str, task: &str, completion: &str) -> Reply {
+    let body = json!({"task_id": task, "completion": completion}).to_string();
+    http(addr, "POST", "/reward", &body).await.expect("reward")
+}
+
+/// Samples that attack the grader (forged replies, bombs, exits, strange
+/// values) each get a verdict: never a 500, never a lost slot, and the
+/// server stays healthy for the samples after them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hostile_samples_get_verdicts_and_the_server_stays_healthy() {
+    let s = Server::start("humaneval_mini.jsonl", 256);
+    let forge = |payload: &str| {
+        format!(
+            "    import os, stat, struct, marshal, time\n    body = {payload}\n    for fd in range(3, 64):\n        try:\n            if stat.S_ISFIFO(os.fstat(fd).st_mode):\n                os.write(fd, b'')\n                os.write(fd, struct.pack('>I', len(body)) + body)\n                break\n        except OSError:\n            pass\n    time.sleep(30)\n"
+        )
+    };
+    let hostile = [
+        forge("marshal.dumps({'op': 'returned', 'value': [[]] * 1_500_000}, 2)"),
+        forge("b'\\xff' * 64"),
+        forge("marshal.dumps({'op': 'returned', 'value': 5}, 2)[:-1]"),
+        "    import os\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n".to_string(),
+        "    x = []\n    while True:\n        x.append(b'x' * (64 << 20))\n".to_string(),
+        "    import os\n    os.kill(os.getpid(), 9)\n".to_string(),
+        "    import os\n    os._exit(0)\n".to_string(),
+        "    return '\\ud800' * 100\n".to_string(),
+        "    return 1 << (1 << 24)\n".to_string(),
+        "    raise type('E' * 1_000_000, (Exception,), {})('m' * 10_000_000)\n".to_string(),
+        "    while True:\n        pass\n".to_string(),
+    ];
+    let mut tasks = Vec::new();
+    for c in hostile {
+        let addr = s.addr.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = reward(&addr, "demo/add", &c).await;
+            (c, r)
+        }));
+    }
+    for t in tasks {
+        let (c, r) = t.await.expect("task");
+        assert_eq!(r.status, 200, "{c}: {}", r.body);
+        assert!(
+            r.body.len() < 16_000,
+            "{c}: a reply of {} bytes",
+            r.body.len()
+        );
+        let status = json_body(&r)["result"]["status"].clone();
+        assert!(
+            status != "passed" && status != "grader_error",
+            "{c}: {status}"
+        );
+    }
+    let r = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(json_body(&r)["status"], "ok");
+    // Every slot still works: more correct samples at once than slots.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let addr = s.addr.clone();
+        tasks.push(tokio::spawn(async move {
+            reward(&addr, "demo/add", "    return a + b\n").await
+        }));
+    }
+    for t in tasks {
+        let r = t.await.expect("task");
+        assert_eq!(json_body(&r)["result"]["status"], "passed", "{}", r.body);
+    }
+    let m = http(&s.addr, "GET", "/metrics", "").await.expect("metrics");
+    assert!(!m.body.contains("code=\"500\""), "{}", m.body);
+}
+
+/// When the sandbox cannot judge a sample, the sample says so (no reward),
+/// OpenRLHF's endpoint asks for a retry, and the server stays up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sample_the_sandbox_cannot_judge_has_no_reward() {
+    let dir = std::env::temp_dir().join(format!("symtest-serve-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let problems = dir.join("p.jsonl");
+    // Test code that ends the trusted harness itself: no verdict is possible.
+    std::fs::write(
+        &problems,
+        format!(
+            "{}\n",
+            json!({"task_id": "broken", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "import os\ndef check(candidate):\n    candidate(1)\n    os._exit(3)\n", "entry_point": "f"})
+        ),
+    )
+    .expect("write");
+    let s = Server::start_with(&problems.display().to_string(), 16, &[]);
+    let r = reward(&s.addr, "broken", "    return x\n").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = json_body(&r);
+    assert_eq!(j["result"]["status"], "grader_error", "{}", r.body);
+    assert_eq!(j["result"]["reward"], Value::Null);
+    let q = json!({"query": ["    return x\n"], "labels": ["broken"]});
+    let r = http(&s.addr, "POST", "/get_reward", &q.to_string())
+        .await
+        .expect("get_reward");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(r.headers.contains("retry-after"), "{}", r.headers);
+    let h = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
+    assert_eq!(h.status, 200);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A client that never finishes its headers is cut off; others are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_client_cannot_hold_a_connection() {
+    let path = format!(
+        "{}/../../examples/grade/humaneval_mini.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let s = Server::start_with(&path, 16, &["--header-timeout", "1"]);
+    let mut conn = tokio::net::TcpStream::connect(&s.addr)
+        .await
+        .expect("connect");
+    conn.write_all(b"POST /reward HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(6), conn.read_to_end(&mut buf)).await;
+    assert!(closed.is_ok(), "the connection is still open after 6 s");
+    let r = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
+    assert_eq!(r.status, 200);
+}
+
+/// SIGTERM stops the server like Ctrl-C: it exits 0 and leaves no scratch
+/// folder and no cgroup behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_stops_the_server_and_cleans_up() {
+    let mut s = Server::start("humaneval_mini.jsonl", 16);
+    let r = reward(&s.addr, "demo/add", "    return a + b\n").await;
+    assert_eq!(json_body(&r)["result"]["status"], "passed");
+    let pid = s.child.id();
+    // SAFETY: kill takes plain integers.
+    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+    let mut status = None;
+    for _ in 0..100 {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            status = Some(st);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = status.expect("the server stops within 10 s of SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let scratch = format!("symtest-sandbox-{pid}-");
+    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .expect("tmp")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(&scratch))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let cgroup = format!("symtest-{pid}-");
+    let found = std::process::Command::new("find")
+        .args(["/sys/fs/cgroup", "-maxdepth", "4", "-type", "d", "-name"])
+        .arg(format!("{cgroup}*"))
+        .output()
+        .expect("find");
+    assert!(
+        String::from_utf8_lossy(&found.stdout).trim().is_empty(),
+        "{}",
+        String::from_utf8_lossy(&found.stdout)
     );
 }

