@@ -59,6 +59,10 @@ pub enum SandboxError {
     /// A worker or the harness misbehaved (it is replaced; the job retried).
     #[error("sandbox worker: {0}")]
     Worker(String),
+    /// The trusted process running the dataset's test code died or broke
+    /// its protocol while judging a job.
+    #[error("the test code's process failed: {0}")]
+    TestProcess(String),
     /// A job process could not confine itself: the sandbox's failure, never
     /// the program's (the job is retried on a fresh worker).
     #[error("a job process could not confine itself at '{step}' (errno {errno}): {detail}")]
@@ -108,6 +112,9 @@ pub struct SandboxConfig {
     pub allow_weaker_isolation: bool,
     /// More paths jobs may read (e.g. a virtual environment's packages).
     pub extra_read: Vec<PathBuf>,
+    /// Time every isolation step of every job (see [`Pool::step_costs`]);
+    /// for benchmarks.
+    pub profile: bool,
 }
 
 impl Default for SandboxConfig {
@@ -118,8 +125,17 @@ impl Default for SandboxConfig {
             limits: Limits::default(),
             allow_weaker_isolation: false,
             extra_read: Vec::new(),
+            profile: false,
         }
     }
+}
+
+/// The mean time of one isolation step, over the jobs (or workers) that took it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepCost {
+    pub step: String,
+    pub mean: std::time::Duration,
+    pub count: u64,
 }
 
 /// Settings every worker of a pool shares.
@@ -140,6 +156,9 @@ pub(crate) struct Shared {
     groups: Vec<cgroup::SlotGroup>,
     _pool_groups: Option<cgroup::PoolGroups>,
     plans: Mutex<HashMap<u64, Arc<PyValue>>>,
+    profile: bool,
+    /// Per step: total nanoseconds and how many times, in first-seen order.
+    steps: Mutex<Vec<(String, u128, u64)>>,
 }
 
 /// Slots per pool at most: each has its own uid.
@@ -191,6 +210,27 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
             .cloned()
+    }
+
+    /// Adds timed steps (name and nanoseconds) reported by a worker or job.
+    fn record_steps(&self, steps: &[PyValue]) {
+        let mut all = self.steps.lock().unwrap_or_else(PoisonError::into_inner);
+        for s in steps {
+            let PyValue::List(pair) = s else { continue };
+            let (Some(PyValue::Str(name)), Some(PyValue::Int(ns))) = (pair.first(), pair.get(1))
+            else {
+                continue;
+            };
+            let ns = num_traits::ToPrimitive::to_u128(ns).unwrap_or(0);
+            match all.iter().position(|(n, _, _)| n == name) {
+                Some(i) => {
+                    all[i].1 += ns;
+                    all[i].2 += 1;
+                }
+                None if all.len() < 64 => all.push((wire::cut(name, 60), ns, 1)),
+                None => {}
+            }
+        }
     }
 
     fn keep_plan(&self, key: u64, plan: Arc<PyValue>) {
@@ -480,6 +520,8 @@ impl Pool {
             groups,
             _pool_groups: pool_groups,
             plans: Mutex::new(HashMap::new()),
+            profile: cfg.profile,
+            steps: Mutex::new(Vec::new()),
         });
         let slots = (0..size)
             .map(|index| run::Slot {
@@ -510,6 +552,22 @@ impl Pool {
     /// wall-clock time.
     pub fn measures_cpu(&self) -> bool {
         !self.shared.groups.is_empty()
+    }
+
+    /// How long each isolation step took on average, when the pool was
+    /// built with `profile` (empty otherwise).
+    pub fn step_costs(&self) -> Vec<StepCost> {
+        self.shared
+            .steps
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(step, ns, n)| StepCost {
+                step: step.clone(),
+                mean: std::time::Duration::from_nanos((ns / u128::from((*n).max(1))) as u64),
+                count: *n,
+            })
+            .collect()
     }
 
     /// The uids jobs of this pool run under (as root), first and last.
@@ -548,9 +606,31 @@ impl Pool {
             return Err(SandboxError::Worker("no slot".into()));
         };
         let mut attempt = 1;
+        let mut test_process_failures = 0;
         loop {
             match slot.run(&self.shared, &job.source, &job.task) {
                 Ok(r) => return Ok(r),
+                // The test code's process died on this job's values: once
+                // may be chance, twice is what the test code does with them.
+                // A sample must not be able to turn its verdict into no
+                // verdict, so the second time it is the sample's crash.
+                Err(SandboxError::TestProcess(why)) => {
+                    slot.harness = None;
+                    test_process_failures += 1;
+                    if test_process_failures >= 2 {
+                        return Ok(JobResult::Check {
+                            load: Ok(0.0),
+                            outcome: Some(CheckOutcome::Crashed {
+                                why: format!(
+                                    "made the test code's own process fail (twice: {why})"
+                                ),
+                                last: None,
+                            }),
+                            ms: 0.0,
+                            calls: Vec::new(),
+                        });
+                    }
+                }
                 Err(e @ (SandboxError::Worker(_) | SandboxError::Confine { .. })) => {
                     slot.worker = None;
                     slot.harness = None;

@@ -164,6 +164,9 @@ impl Slot {
         let reply = read_frame(&process.from_job, &deadline).and_then(|b| Msg::decode(&b));
         let failure = match (reply, wrote) {
             (Ok(m), Ok(())) if m.op() == "confined" => {
+                if shared.profile {
+                    shared.record_steps(m.list("steps").unwrap_or_default());
+                }
                 return Ok(Running {
                     process,
                     oom_before,
@@ -653,7 +656,7 @@ impl Slot {
                 "result" => break msg,
                 other => {
                     self.harness = None;
-                    return Err(SandboxError::Worker(format!("harness sent '{other}'")));
+                    return Err(SandboxError::TestProcess(format!("it sent '{other}'")));
                 }
             }
         };
@@ -709,7 +712,9 @@ impl Slot {
     }
 
     /// The harness stopped answering: stuck on what the candidate returned
-    /// (a timeout of the check), or broken (the sandbox's failure).
+    /// (a timeout of the check), or gone (`TestProcess`: the pool tries
+    /// once more, then charges it to the sample, whose values the test
+    /// code was working on).
     fn harness_failed(
         &mut self,
         run: &mut Option<Running>,
@@ -725,7 +730,7 @@ impl Slot {
                 ms: 0.0,
                 calls: Vec::new(),
             }),
-            other => Err(SandboxError::Worker(format!("harness: {other}"))),
+            other => Err(SandboxError::TestProcess(other.to_string())),
         }
     }
 }

@@ -120,6 +120,7 @@ pub(crate) struct Done {
 
 impl Worker {
     pub(crate) fn spawn(shared: Arc<Shared>, slot: usize) -> Result<Worker, SandboxError> {
+        let started = std::time::Instant::now();
         let (ours, theirs) = seqpacket_pair().map_err(|e| control_err("socketpair", e))?;
         let log_path = shared.scratch.join(format!("worker-{slot}.log"));
         let log = File::create(&log_path).map_err(|e| control_err("worker log", e))?;
@@ -173,6 +174,7 @@ impl Worker {
             ("job_filter", PyValue::Bytes(w.shared.job_filter.clone())),
             ("warm", wire::list(WARM.iter().map(|m| s(m)).collect())),
             ("limits", JobLimits::common(&w.shared.limits, w.shared.root)),
+            ("profile", PyValue::Bool(w.shared.profile)),
         ]);
         let fds = w.shared.cgroup_fds(slot);
         send_message(&w.control, &init, &fds).map_err(|e| control_err("init", e))?;
@@ -182,6 +184,12 @@ impl Worker {
                 "start",
                 format!("unexpected reply '{}'", ready.op()),
             ));
+        }
+        if w.shared.profile {
+            w.shared.record_steps(&[PyValue::List(vec![
+                s("start a worker (namespaces, root, Landlock, seccomp, CPython)"),
+                PyValue::from(started.elapsed().as_nanos() as i64),
+            ])]);
         }
         Ok(w)
     }
@@ -298,6 +306,10 @@ impl Worker {
                 "job end",
                 format!("unexpected reply '{}'", done.op()),
             ));
+        }
+        if self.shared.profile {
+            self.shared
+                .record_steps(done.list("steps").unwrap_or_default());
         }
         let status = done.int("status").unwrap_or(-1) as i32;
         let exit = match done.text("how", 10).as_str() {

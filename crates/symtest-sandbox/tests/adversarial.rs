@@ -510,3 +510,18 @@ fn exceptions_from_the_candidate_cannot_steer_the_test() {
     );
     assert_healthy();
 }
+
+#[test]
+fn a_sample_cannot_turn_its_verdict_into_no_verdict() {
+    // Test code that dies on a value the candidate returns: the sample's
+    // crash (a grader error would carry no reward, which a policy would
+    // learn to prefer to a wrong answer's).
+    let test = "import os\ndef check(candidate):\n    if candidate(1) == 'die':\n        os._exit(1)\n    assert candidate(1) == 2\n";
+    let o = check("def f(x):\n    return 'die'\n", test);
+    assert!(matches!(o, CheckOutcome::Crashed { .. }), "{o:?}");
+    assert_eq!(
+        check("def f(x):\n    return x + 1\n", test),
+        CheckOutcome::Passed
+    );
+    assert_healthy();
+}

@@ -317,28 +317,52 @@ async fn hostile_samples_get_verdicts_and_the_server_stays_healthy() {
 }
 
 /// When the sandbox cannot judge a sample, the sample says so (no reward),
-/// OpenRLHF's endpoint asks for a retry, and the server stays up.
+/// OpenRLHF's endpoint asks for a retry, and the server stays up until
+/// every recent sample failed so. The failure here is the sandbox's own, made
+/// from outside: the slots' cgroups removed under a running server (a sample
+/// cannot cause this).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_sample_the_sandbox_cannot_judge_has_no_reward() {
-    let dir = std::env::temp_dir().join(format!("symtest-serve-broken-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let problems = dir.join("p.jsonl");
-    // Test code that ends the trusted harness itself: no verdict is possible.
-    std::fs::write(
-        &problems,
-        format!(
-            "{}\n",
-            json!({"task_id": "broken", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "import os\ndef check(candidate):\n    candidate(1)\n    os._exit(3)\n", "entry_point": "f"})
-        ),
-    )
-    .expect("write");
-    let s = Server::start_with(&problems.display().to_string(), 16, &[]);
-    let r = reward(&s.addr, "broken", "    return x\n").await;
+    let s = Server::start("humaneval_mini.jsonl", 64);
+    let r = reward(&s.addr, "demo/add", "    return a + b\n").await;
+    assert_eq!(json_body(&r)["result"]["status"], "passed");
+    let pid = s.child.id();
+    let mut removed = 0;
+    for controller in ["pids", "cpuacct", "cpu,cpuacct"] {
+        let root = std::path::PathBuf::from("/sys/fs/cgroup").join(controller);
+        let Ok(entries) = std::fs::read_dir(&root) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if !e
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("symtest-{pid}-"))
+            {
+                continue;
+            }
+            for slot in std::fs::read_dir(e.path()).expect("pool").flatten() {
+                if !slot.path().is_dir() {
+                    continue;
+                }
+                // Empty once the last job's processes are gone.
+                for _ in 0..100 {
+                    if std::fs::remove_dir(slot.path()).is_ok() {
+                        removed += 1;
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }
+    }
+    assert!(removed >= 2, "the server's two slot cgroups: {removed}");
+    let r = reward(&s.addr, "demo/add", "    return a + b\n").await;
     assert_eq!(r.status, 200, "{}", r.body);
     let j = json_body(&r);
     assert_eq!(j["result"]["status"], "grader_error", "{}", r.body);
     assert_eq!(j["result"]["reward"], Value::Null);
-    let q = json!({"query": ["    return x\n"], "labels": ["broken"]});
+    let q = json!({"query": ["    return a + b\n"], "labels": ["demo/add"]});
     let r = http(&s.addr, "POST", "/get_reward", &q.to_string())
         .await
         .expect("get_reward");
@@ -346,7 +370,12 @@ async fn a_sample_the_sandbox_cannot_judge_has_no_reward() {
     assert!(r.headers.contains("retry-after"), "{}", r.headers);
     let h = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
     assert_eq!(h.status, 200);
-    let _ = std::fs::remove_dir_all(&dir);
+    for _ in 0..16 {
+        reward(&s.addr, "demo/add", "    return a + b\n").await;
+    }
+    let h = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
+    assert_eq!(h.status, 503, "{}", h.body);
+    assert_eq!(json_body(&h)["status"], "failing");
 }
 
 /// A client that never finishes its headers is cut off; others are served.

@@ -296,53 +296,91 @@ def report(fd_out, step, err):
         pass
 
 
-def child(msg, fds, folder):
+# With profiling on (the pool's `profile` setting, for benchmarks), each
+# job reports how long each confinement step took.
+PROFILE = False
+STEPS = ("fork", "reseed random", "setsid", "join cgroup", "RLIMIT_CPU", "chdir to folder",
+         "standard streams", "drop uid and capabilities", "parent-death signal",
+         "close descriptors", "seccomp filter")
+
+
+def child(msg, fds, folder, forked_at):
     """The job: confine, then serve. Limits that are the same for every job
     were set on the worker once and are inherited; standard input and
     output are the worker's /dev/null unless the job brings its own."""
     fd_in, fd_out = fds[0], fds[1]
     step = "start"
+    marks = [forked_at]
+    clock = time.perf_counter_ns
     try:
+        if PROFILE:
+            marks.append(clock())
         LIBC.prctl(PR_SET_NAME, b"symtest-job", 0, 0, 0)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig in IGNORED:
+            signal.signal(sig, signal.SIG_DFL)
         random.seed()
+        if PROFILE:
+            marks.append(clock())
         step = "os.setsid"
         os.setsid()
+        if PROFILE:
+            marks.append(clock())
         step = "joining the slot's cgroup"
         for fd in CGROUP_FDS:
             os.write(fd, b"0")
+        if PROFILE:
+            marks.append(clock())
         step = "RLIMIT_CPU"
         cpu = msg["cpu_s"]
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        if PROFILE:
+            marks.append(clock())
         step = "chdir to the job folder"
         os.chdir(folder)
+        if PROFILE:
+            marks.append(clock())
         step = "standard streams"
         if msg["stdin"]:
             os.dup2(fds[2], 0)
         if msg["stdout"]:
             os.dup2(fds[-1], 1)
         os.dup2(NULL, 2)
+        if PROFILE:
+            marks.append(clock())
         if UID is not None:
             step = "dropping to the job's uid"
             os.setgroups([])
             os.setresgid(UID, UID, UID)
             os.setresuid(UID, UID, UID)
+        if PROFILE:
+            marks.append(clock())
         step = "PR_SET_PDEATHSIG"
         if LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl")
+        if PROFILE:
+            marks.append(clock())
         step = "closing descriptors"
         lo, hi = (fd_in, fd_out) if fd_in < fd_out else (fd_out, fd_in)
         os.closerange(3, lo)
         os.closerange(lo + 1, hi)
         os.closerange(hi + 1, 1 << 20)
+        if PROFILE:
+            marks.append(clock())
         step = "seccomp"
         install_filter()
+        if PROFILE:
+            marks.append(clock())
     except BaseException as e:  # noqa: BLE001 - a job that cannot be confined does not run
         report(fd_out, step, e)
         os._exit(111)
     job = Job(fd_in, fd_out)
     # Only now may the candidate run: symtest waits for this before it
     # counts anything against the candidate.
-    job.write({"op": "confined"})
+    if PROFILE:
+        job.write({"op": "confined", "steps": [[n, b - a] for n, a, b in zip(STEPS, marks, marks[1:])]})
+    else:
+        job.write({"op": "confined"})
     job.serve()
     os._exit(0)
 
@@ -375,6 +413,7 @@ def reap_all(deadline):
 
 
 def kill_job(pid, folder):
+    started = time.perf_counter_ns()
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
@@ -388,6 +427,7 @@ def kill_job(pid, folder):
     except ChildProcessError:
         end = ("signal", signal.SIGKILL)
     clean = reap_all(time.monotonic() + 2.0)
+    killed = time.perf_counter_ns()
     try:
         os.rmdir(folder)
     except OSError:
@@ -395,23 +435,30 @@ def kill_job(pid, folder):
             shutil.rmtree(folder)
         except OSError:
             clean = False
-    return end, clean
+    return end, clean, [["kill and reap", killed - started], ["remove folder", time.perf_counter_ns() - killed]]
 
 
 CGROUP_FDS = []
+IGNORED = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 UID = None
 NULL = -1
 
 
 def main():
-    global CGROUP_FDS, UID, NULL
+    global CGROUP_FDS, UID, NULL, PROFILE
     # Named, so that `ps` and profilers tell the worker from its jobs.
     LIBC.prctl(PR_SET_NAME, b"symtest-worker", 0, 0, 0)
+    # Process 1 of its namespace receives only the signals it handles: it
+    # handles none (Python's own SIGINT handler included), so a job sharing
+    # its uid (without root) cannot stop it.
+    for sig in (signal.SIGINT,) + IGNORED:
+        signal.signal(sig, signal.SIG_IGN)
     init, fds = recv()
     if init is None:
         return
     CGROUP_FDS = fds
     UID = init.get("uid")
+    PROFILE = bool(init.get("profile"))
     NULL = os.open(os.devnull, os.O_RDWR)
     prepare_filter(init.get("job_filter") or b"")
     exit_builtins()
@@ -440,6 +487,7 @@ def main():
             continue
         n += 1
         folder = "%s/job-%d" % (WORK, n)
+        made = time.perf_counter_ns()
         try:
             os.mkdir(folder, 0o700)
             if UID is not None:
@@ -449,9 +497,10 @@ def main():
                 os.close(fd)
             send({"op": "error", "message": "job folder: %r" % e})
             continue
+        forking = time.perf_counter_ns()
         pid = _FORK()
         if pid == 0:
-            child(msg, fds, folder)
+            child(msg, fds, folder, forking)
         for fd in fds:
             os.close(fd)
         if pid < 0:
@@ -460,8 +509,11 @@ def main():
         kill, _ = recv()
         if kill is None:
             return
-        end, clean = kill_job(pid, folder)
-        send({"op": "done", "how": end[0], "status": end[1], "clean": clean})
+        end, clean, steps = kill_job(pid, folder)
+        done = {"op": "done", "how": end[0], "status": end[1], "clean": clean}
+        if PROFILE:
+            done["steps"] = [["make folder", forking - made]] + steps
+        send(done)
 
 
 main()
