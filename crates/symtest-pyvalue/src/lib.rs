@@ -281,6 +281,8 @@ pub(crate) fn key(v: &PyValue) -> String {
         }
         PyValue::Float(f) => format!("f{}", float_repr(*f)),
         PyValue::Complex(r, i) if *i == 0.0 => key(&PyValue::Float(*r)),
+        // Signed zeros are equal (and hash alike) in Python.
+        PyValue::Complex(r, i) => format!("c{}:{}", float_repr(*r + 0.0), float_repr(*i + 0.0)),
         PyValue::Tuple(xs) => {
             let inner: Vec<String> = xs.iter().map(key).collect();
             format!("t({})", inner.join(","))

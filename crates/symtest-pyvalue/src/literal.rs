@@ -96,24 +96,9 @@ impl LiteralParser<'_> {
         let c = self.peek().ok_or_else(|| self.err("expected a value"))?;
         match c {
             b'-' | b'+' => {
-                self.at += 1;
-                let v = self.value()?;
-                let neg = c == b'-';
-                let out = match v {
-                    PyValue::Int(i) => PyValue::Int(if neg { -i } else { i }),
-                    PyValue::Bool(b) => {
-                        PyValue::Int(BigInt::from(if neg { -i64::from(b) } else { i64::from(b) }))
-                    }
-                    PyValue::Float(f) => PyValue::Float(if neg { -f } else { f }),
-                    PyValue::Complex(r, i) => {
-                        if neg {
-                            PyValue::Complex(-r, -i)
-                        } else {
-                            PyValue::Complex(r, i)
-                        }
-                    }
-                    _ => return Err(self.err("a sign applies to numbers only")),
-                };
+                // A sign binds tighter than the `+`/`-` of a complex
+                // number: `-0-9j` is `(-0) - 9j`.
+                let out = self.signed()?;
                 self.maybe_complex(out)
             }
             b'0'..=b'9' | b'.' => {
@@ -156,6 +141,9 @@ impl LiteralParser<'_> {
                         kvs.push((k, self.value()?));
                     }
                     self.expect(b'}')?;
+                    if kvs.iter().any(|(k, _)| !k.is_hashable()) {
+                        return Err(self.err("unhashable dict key"));
+                    }
                     Ok(PyValue::Dict(dedupe_dict(kvs)))
                 } else {
                     let mut xs = vec![first];
@@ -163,6 +151,9 @@ impl LiteralParser<'_> {
                         xs.extend(self.items(b'}')?);
                     } else {
                         self.expect(b'}')?;
+                    }
+                    if xs.iter().any(|x| !x.is_hashable()) {
+                        return Err(self.err("unhashable set element"));
                     }
                     Ok(PyValue::Set(dedupe(xs)))
                 }
@@ -229,6 +220,11 @@ impl LiteralParser<'_> {
                                 _ => return Err(self.err("expected an iterable literal")),
                             }
                         };
+                        if matches!(word, "set" | "frozenset")
+                            && items.iter().any(|x| !x.is_hashable())
+                        {
+                            return Err(self.err("unhashable set element"));
+                        }
                         Ok(match word {
                             "set" => PyValue::Set(dedupe(items)),
                             "frozenset" => PyValue::FrozenSet(dedupe(items)),
@@ -241,6 +237,36 @@ impl LiteralParser<'_> {
             }
             other => Err(self.err(&format!("unexpected '{}'", other as char))),
         }
+    }
+
+    /// A sign and what it applies to: a number, another signed operand, or
+    /// a value such as `float('inf')` (never the `+ bj` after it).
+    fn signed(&mut self) -> Result<PyValue, ValueError> {
+        let Some(c) = self.peek() else {
+            return Err(self.err("expected a value"));
+        };
+        self.at += 1;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err("nested too deeply"));
+        }
+        let v = match self.peek() {
+            Some(b'-' | b'+') => self.signed(),
+            Some(b'0'..=b'9' | b'.') => self.number(),
+            _ => self.value(),
+        };
+        self.depth -= 1;
+        let neg = c == b'-';
+        Ok(match v? {
+            PyValue::Int(i) => PyValue::Int(if neg { -i } else { i }),
+            PyValue::Bool(b) => {
+                PyValue::Int(BigInt::from(if neg { -i64::from(b) } else { i64::from(b) }))
+            }
+            PyValue::Float(f) => PyValue::Float(if neg { -f } else { f }),
+            PyValue::Complex(r, i) if neg => PyValue::Complex(-r, -i),
+            v @ PyValue::Complex(..) => v,
+            _ => return Err(self.err("a sign applies to numbers only")),
+        })
     }
 
     /// `a + bj` and `a - bj`, which `ast.literal_eval` accepts.
@@ -506,6 +532,7 @@ fn utf8_len(first: u8) -> usize {
 /// A dict display as Python builds it: a repeated key keeps its first
 /// position and its last value.
 fn dedupe_dict(kvs: Vec<(PyValue, PyValue)>) -> Vec<(PyValue, PyValue)> {
+    // (Keys were checked to be hashable by the caller.)
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(PyValue, PyValue)> = Vec::with_capacity(kvs.len());
     for (k, v) in kvs {
@@ -567,6 +594,25 @@ mod tests {
         assert!(parse("os.system('x')").is_err());
         assert!(parse(&"[".repeat(5000)).is_err());
         assert!(parse("'\\U00110000'").is_err());
+    }
+
+    #[test]
+    fn found_by_fuzzing() {
+        // A sign binds tighter than a complex number's `-`: Python's value.
+        assert_eq!(p("-0-9j"), PyValue::Complex(0.0, -9.0));
+        assert_eq!(p("(-0-9j)"), p("-9j"));
+        // Sets and dict keys hold hashable values only, as in Python.
+        assert!(parse("{[1]}").is_err());
+        assert!(parse("{{1}}").is_err());
+        assert!(parse("{[1]: 2}").is_err());
+        assert!(parse("{(1, [2])}").is_err());
+        assert!(parse("frozenset([[1]])").is_err());
+        // Signed zeros are one key.
+        assert!(crate::py_eq(
+            &p("{(-0-54j)}"),
+            &PyValue::Set(vec![PyValue::Complex(0.0, -54.0)]),
+            crate::Tolerance::EXACT
+        ));
     }
 
     #[test]
