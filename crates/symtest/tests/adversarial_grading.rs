@@ -637,3 +637,109 @@ fn graders_side_by_side_keep_their_verdicts() {
     );
     assert!(started.elapsed() < Duration::from_secs(120));
 }
+
+/// The pid and parent pid of every process, with the cgroups it is in.
+fn processes() -> Vec<(u32, u32, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(status) = std::fs::read_to_string(e.path().join("status")) else {
+            continue;
+        };
+        let ppid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        let cgroup = std::fs::read_to_string(e.path().join("cgroup")).unwrap_or_default();
+        out.push((pid, ppid, cgroup));
+    }
+    out
+}
+
+/// Class 2: a grader killed by any means takes its workers, its test
+/// process and every job with it.
+#[test]
+fn a_killed_grader_leaves_no_process_behind() {
+    let dir = TempDir::new("killed");
+    let problems = tiny_humaneval(&dir);
+    let sleeper =
+        "    import os, time\n    if os.fork() == 0:\n        time.sleep(60)\n    time.sleep(60)\n";
+    let samples = samples_of(
+        &dir,
+        (0..4).map(|i| ("double", ["a", "b", "c", "d"][i], sleeper)),
+    );
+    let mut grader = symtest_std()
+        .args([
+            "grade",
+            "-q",
+            "-k",
+            "1",
+            "-j",
+            "2",
+            "--default-timeout",
+            "60",
+        ])
+        .arg(&problems)
+        .arg(&samples)
+        .arg("-o")
+        .arg(dir.path("out.jsonl"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let gpid = grader.id();
+    let tag = format!("symtest-{gpid}-");
+    // Wait for running jobs (in the pool's cgroups), then note every
+    // process that descends from the grader.
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut ours: Vec<u32> = Vec::new();
+    while Instant::now() < end {
+        let all = processes();
+        let jobs = all.iter().filter(|(_, _, cg)| cg.contains(&tag)).count();
+        if jobs >= 2 {
+            let mut family = vec![gpid];
+            loop {
+                let before = family.len();
+                for (pid, ppid, _) in &all {
+                    if family.contains(ppid) && !family.contains(pid) {
+                        family.push(*pid);
+                    }
+                }
+                if family.len() == before {
+                    break;
+                }
+            }
+            ours = family;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Workers are process 1 of their namespaces: what they forked is not
+    // their child on the host but shows in the cgroup; both are checked.
+    assert!(
+        ours.len() >= 4,
+        "the grader's processes were not found: {ours:?}"
+    );
+    grader.kill().expect("SIGKILL");
+    let _ = grader.wait();
+    let end = Instant::now() + Duration::from_secs(5);
+    loop {
+        let all = processes();
+        let left: Vec<&(u32, u32, String)> = all
+            .iter()
+            .filter(|(pid, _, cg)| cg.contains(&tag) || (ours.contains(pid) && *pid != gpid))
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "processes outlived the grader: {:?}",
+            left.iter().map(|(p, pp, _)| (p, pp)).collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
