@@ -8,11 +8,10 @@
 //! the candidate's own `__eq__` never takes part. The decoder of untrusted
 //! bytes ([`marshal::decode`]) is total and bounded in depth and size.
 
+pub mod keys;
 mod literal;
 pub mod marshal;
 mod repr;
-
-use std::collections::{HashMap, HashSet};
 
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -126,16 +125,7 @@ impl From<&str> for PyValue {
 /// Whether keys (dict keys, set elements) repeat, as Python's equality of
 /// keys sees them (`1`, `1.0` and `True` are one key; every NaN is its own).
 pub fn has_duplicate_keys<'a>(keys: impl Iterator<Item = &'a PyValue>) -> bool {
-    let mut seen = HashSet::new();
-    for k in keys {
-        if matches!(k, PyValue::Float(f) if f.is_nan()) {
-            continue;
-        }
-        if !seen.insert(key(k)) {
-            return true;
-        }
-    }
-    false
+    keys::Keys::new().any_repeated(keys)
 }
 
 /// How close an expected float and the value got must be:
@@ -165,13 +155,13 @@ impl Default for Tolerance {
 }
 
 /// A number as Python's numeric tower sees it.
-enum Num<'a> {
+pub(crate) enum Num<'a> {
     Int(std::borrow::Cow<'a, BigInt>),
     Float(f64),
     Complex(f64, f64),
 }
 
-fn as_num(v: &PyValue) -> Option<Num<'_>> {
+pub(crate) fn as_num(v: &PyValue) -> Option<Num<'_>> {
     match v {
         PyValue::Bool(b) => Some(Num::Int(std::borrow::Cow::Owned(BigInt::from(u8::from(
             *b,
@@ -205,7 +195,7 @@ fn int_as_float(i: &BigInt) -> Option<f64> {
     i.to_f64().filter(|f| f.is_finite())
 }
 
-fn num_eq(got: &Num<'_>, expected: &Num<'_>, tol: Tolerance) -> bool {
+pub(crate) fn num_eq(got: &Num<'_>, expected: &Num<'_>, tol: Tolerance) -> bool {
     match (got, expected) {
         // An expected int (or bool) is matched exactly, as Python's `==` does.
         (Num::Int(x), Num::Int(y)) => x == y,
@@ -237,6 +227,10 @@ fn num_eq(got: &Num<'_>, expected: &Num<'_>, tol: Tolerance) -> bool {
 /// differ by the tolerance; ints, strings, keys of dicts and elements of sets
 /// are matched exactly (as hashing does).
 pub fn py_eq(got: &PyValue, expected: &PyValue, tol: Tolerance) -> bool {
+    eq_with(&mut keys::Keys::new(), got, expected, tol)
+}
+
+fn eq_with(k: &mut keys::Keys, got: &PyValue, expected: &PyValue, tol: Tolerance) -> bool {
     if let (Some(x), Some(y)) = (as_num(got), as_num(expected)) {
         return num_eq(&x, &y, tol);
     }
@@ -246,54 +240,30 @@ pub fn py_eq(got: &PyValue, expected: &PyValue, tol: Tolerance) -> bool {
         (PyValue::SurrogateStr(x), PyValue::SurrogateStr(y)) => x == y,
         (PyValue::Bytes(x), PyValue::Bytes(y)) => x == y,
         (PyValue::List(x), PyValue::List(y)) | (PyValue::Tuple(x), PyValue::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q, tol))
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq_with(k, p, q, tol))
         }
         (PyValue::Dict(x), PyValue::Dict(y)) => {
             if x.len() != y.len() {
                 return false;
             }
-            // Both ways: a forged dict with one key repeated must not match.
-            let ours: HashMap<String, &PyValue> = x.iter().map(|(k, v)| (key(k), v)).collect();
-            let theirs: HashMap<String, &PyValue> = y.iter().map(|(k, v)| (key(k), v)).collect();
-            ours.len() == theirs.len()
-                && theirs
-                    .iter()
-                    .all(|(k, w)| ours.get(k).is_some_and(|v| py_eq(v, w, tol)))
+            // Keys exactly, each matched once (a forged dict with one key
+            // repeated cannot match); then the values within the tolerance.
+            let xk: Vec<&PyValue> = x.iter().map(|(key, _)| key).collect();
+            let yk: Vec<&PyValue> = y.iter().map(|(key, _)| key).collect();
+            match k.matching(&xk, &yk) {
+                Some(m) => m
+                    .into_iter()
+                    .enumerate()
+                    .all(|(i, j)| eq_with(k, &x[i].1, &y[j].1, tol)),
+                None => false,
+            }
         }
         (PyValue::Set(x) | PyValue::FrozenSet(x), PyValue::Set(y) | PyValue::FrozenSet(y)) => {
-            let xs: HashSet<String> = x.iter().map(key).collect();
-            let ys: HashSet<String> = y.iter().map(key).collect();
-            xs == ys
+            x.len() == y.len()
+                && k.matching(&x.iter().collect::<Vec<_>>(), &y.iter().collect::<Vec<_>>())
+                    .is_some()
         }
         _ => false,
-    }
-}
-
-/// A string equal for two values exactly when Python considers them equal
-/// dict keys (1, 1.0 and True are one key).
-pub(crate) fn key(v: &PyValue) -> String {
-    match v {
-        PyValue::Bool(b) => format!("n{}", u8::from(*b)),
-        PyValue::Int(i) => format!("n{i}"),
-        PyValue::Float(f) if f.is_finite() && f.fract() == 0.0 => {
-            let i: Option<BigInt> = num_traits::FromPrimitive::from_f64(*f);
-            i.map_or_else(|| format!("f{}", float_repr(*f)), |i| format!("n{i}"))
-        }
-        PyValue::Float(f) => format!("f{}", float_repr(*f)),
-        PyValue::Complex(r, i) if *i == 0.0 => key(&PyValue::Float(*r)),
-        // Signed zeros are equal (and hash alike) in Python.
-        PyValue::Complex(r, i) => format!("c{}:{}", float_repr(*r + 0.0), float_repr(*i + 0.0)),
-        PyValue::Tuple(xs) => {
-            let inner: Vec<String> = xs.iter().map(key).collect();
-            format!("t({})", inner.join(","))
-        }
-        PyValue::FrozenSet(xs) | PyValue::Set(xs) => {
-            let mut inner: Vec<String> = xs.iter().map(key).collect();
-            inner.sort();
-            inner.dedup();
-            format!("F{{{}}}", inner.join(","))
-        }
-        other => format!("{}:{}", other.type_name(), other.repr()),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Python literals (what `ast.literal_eval` accepts, plus `float('nan')`,
 //! `set()`, `frozenset(...)` and friends) into [`PyValue`]s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::keys::Keys;
 
 use num_bigint::BigInt;
 use num_traits::{Num as _, ToPrimitive};
@@ -529,20 +531,55 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// For each value, the index of the first one equal to it as a key. The
+/// values are hashed where they lie (the `Keys` remember addresses).
+fn first_equal(values: &[&PyValue]) -> Vec<usize> {
+    let mut k = Keys::new();
+    let mut at: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let nan = matches!(v, PyValue::Float(f) if f.is_nan());
+        let h = k.hash(v);
+        let same = if nan {
+            None
+        } else {
+            at.get(&h)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .find(|&j| k.eq(values[j], v))
+        };
+        match same {
+            Some(j) => out.push(j),
+            None => {
+                at.entry(h).or_default().push(i);
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
 /// A dict display as Python builds it: a repeated key keeps its first
 /// position and its last value.
 fn dedupe_dict(kvs: Vec<(PyValue, PyValue)>) -> Vec<(PyValue, PyValue)> {
-    // (Keys were checked to be hashable by the caller.)
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<(PyValue, PyValue)> = Vec::with_capacity(kvs.len());
+    let first = first_equal(&kvs.iter().map(|(k, _)| k).collect::<Vec<_>>());
+    let mut last_value: HashMap<usize, usize> = HashMap::new();
+    for (i, f) in first.iter().enumerate() {
+        last_value.insert(*f, i);
+    }
+    let mut values: Vec<Option<PyValue>> = Vec::with_capacity(kvs.len());
+    let mut keys: Vec<Option<PyValue>> = Vec::with_capacity(kvs.len());
     for (k, v) in kvs {
-        let nan = matches!(k, PyValue::Float(f) if f.is_nan());
-        match at.get(&crate::key(&k)) {
-            Some(&i) if !nan => out[i].1 = v,
-            _ => {
-                at.insert(crate::key(&k), out.len());
-                out.push((k, v));
-            }
+        keys.push(Some(k));
+        values.push(Some(v));
+    }
+    let mut out = Vec::new();
+    for (i, f) in first.iter().enumerate() {
+        if *f == i
+            && let (Some(k), Some(v)) = (keys[i].take(), values[last_value[&i]].take())
+        {
+            out.push((k, v));
         }
     }
     out
@@ -550,9 +587,11 @@ fn dedupe_dict(kvs: Vec<(PyValue, PyValue)>) -> Vec<(PyValue, PyValue)> {
 
 /// Set elements as Python keeps them: the first of equal elements.
 fn dedupe(xs: Vec<PyValue>) -> Vec<PyValue> {
-    let mut seen: HashSet<String> = HashSet::new();
+    let first = first_equal(&xs.iter().collect::<Vec<_>>());
     xs.into_iter()
-        .filter(|x| matches!(x, PyValue::Float(f) if f.is_nan()) || seen.insert(crate::key(x)))
+        .enumerate()
+        .filter(|(i, _)| first[*i] == *i)
+        .map(|(_, x)| x)
         .collect()
 }
 

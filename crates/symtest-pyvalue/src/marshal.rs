@@ -14,7 +14,8 @@
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::{Signed, ToPrimitive, Zero};
 
-use crate::{PyValue, ValueError, has_duplicate_keys};
+use crate::keys::Keys;
+use crate::{PyValue, ValueError};
 
 /// How much a decoded message may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,17 +199,43 @@ fn surrogatepass_decode(b: &[u8]) -> Option<Vec<u32>> {
     Some(out)
 }
 
-/// A container being filled while decoding.
+/// A container being filled while decoding, with the key hash of each of
+/// its elements (`None`: a list, dict or set, which cannot be a key). Hashes
+/// are computed once, from the bottom up: a deep or huge value costs time
+/// linear in its size.
 enum Open {
     Seq {
         kind: u8,
         left: usize,
         items: Vec<PyValue>,
+        hashes: Vec<Option<u64>>,
     },
     Dict {
         items: Vec<(PyValue, PyValue)>,
-        key: Option<PyValue>,
+        key_hashes: Vec<Option<u64>>,
+        key: Option<(PyValue, Option<u64>)>,
     },
+}
+
+/// Whether two of `items` (with their hashes) are one key; values whose
+/// hashes are equal are compared, with a `Keys` of their own.
+fn repeated(items: &[&PyValue], hashes: &[Option<u64>]) -> bool {
+    let mut by_hash: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    let mut keys = Keys::new();
+    for (i, h) in hashes.iter().enumerate() {
+        let Some(h) = h else { continue };
+        if matches!(items[i], PyValue::Float(f) if f.is_nan()) {
+            continue;
+        }
+        let bucket = by_hash.entry(*h).or_default();
+        for &j in bucket.iter() {
+            if keys.eq(items[i], items[j]) {
+                return true;
+            }
+        }
+        bucket.push(i);
+    }
+    false
 }
 
 struct Reader<'a> {
@@ -318,6 +345,10 @@ impl Reader<'_> {
 
 /// Reads one value that must fill `bytes` exactly.
 pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
+    decode_with(bytes, bounds, &mut Keys::new())
+}
+
+fn decode_with(bytes: &[u8], bounds: Bounds, keys: &mut Keys) -> Result<PyValue, ValueError> {
     let mut r = Reader { b: bytes, at: 0 };
     let mut stack: Vec<Open> = Vec::new();
     let mut nodes = 0usize;
@@ -333,7 +364,7 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
                 bounds.max_nodes
             )));
         }
-        let mut value = match code {
+        let value = match code {
             b'N' => PyValue::None,
             b'T' => PyValue::Bool(true),
             b'F' => PyValue::Bool(false),
@@ -365,7 +396,11 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
                 };
                 let kind = if code == b')' { b'(' } else { code };
                 if n == 0 {
-                    finish_seq(kind, Vec::new(), &r)?
+                    let (v, h) = finish_seq(kind, Vec::new(), Vec::new(), keys, &r)?;
+                    match hand(&mut stack, v, h, keys, &r, bytes)? {
+                        Some(v) => return Ok(v),
+                        None => continue,
+                    }
                 } else {
                     if stack.len() >= bounds.max_depth {
                         return Err(r.err("nested too deeply"));
@@ -374,6 +409,7 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
                         kind,
                         left: n,
                         items: Vec::with_capacity(n.min(4096)),
+                        hashes: Vec::with_capacity(n.min(4096)),
                     });
                     continue;
                 }
@@ -384,20 +420,31 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
                 }
                 stack.push(Open::Dict {
                     items: Vec::new(),
+                    key_hashes: Vec::new(),
                     key: None,
                 });
                 continue;
             }
             b'0' => match stack.pop() {
-                Some(Open::Dict { items, key: None }) => {
+                Some(Open::Dict {
+                    items,
+                    key_hashes,
+                    key: None,
+                }) => {
                     nodes -= 1;
-                    if items.iter().any(|(k, _)| !k.is_hashable()) {
+                    if key_hashes.iter().any(Option::is_none) {
                         return Err(r.err("a dict key that cannot be hashed"));
                     }
-                    if has_duplicate_keys(items.iter().map(|(k, _)| k)) {
+                    if repeated(
+                        &items.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                        &key_hashes,
+                    ) {
                         return Err(r.err("a dict whose keys repeat"));
                     }
-                    PyValue::Dict(items)
+                    match hand(&mut stack, PyValue::Dict(items), None, keys, &r, bytes)? {
+                        Some(v) => return Ok(v),
+                        None => continue,
+                    }
                 }
                 _ => return Err(r.err("an end of dict outside a dict")),
             },
@@ -408,52 +455,94 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
                 )));
             }
         };
-        // Hand the value to the container being filled, closing those it completes.
-        loop {
-            match stack.last_mut() {
-                None => {
-                    if r.at != bytes.len() {
-                        return Err(r.err("bytes after the value"));
-                    }
-                    return Ok(value);
+        let h = keys.leaf(&value);
+        if let Some(v) = hand(&mut stack, value, h, keys, &r, bytes)? {
+            return Ok(v);
+        }
+    }
+}
+
+/// Hands a finished value (with its key hash) to the container being
+/// filled, closing those it completes; the whole value when the last one
+/// closes.
+fn hand(
+    stack: &mut Vec<Open>,
+    mut value: PyValue,
+    mut hash: Option<u64>,
+    keys: &Keys,
+    r: &Reader<'_>,
+    bytes: &[u8],
+) -> Result<Option<PyValue>, ValueError> {
+    loop {
+        match stack.last_mut() {
+            None => {
+                if r.at != bytes.len() {
+                    return Err(r.err("bytes after the value"));
                 }
-                Some(Open::Dict { items, key }) => {
-                    match key.take() {
-                        None => *key = Some(value),
-                        Some(k) => items.push((k, value)),
+                return Ok(Some(value));
+            }
+            Some(Open::Dict {
+                items,
+                key_hashes,
+                key,
+            }) => {
+                match key.take() {
+                    None => *key = Some((value, hash)),
+                    Some((k, kh)) => {
+                        items.push((k, value));
+                        key_hashes.push(kh);
                     }
-                    break;
                 }
-                Some(Open::Seq { kind, left, items }) => {
-                    items.push(value);
-                    *left -= 1;
-                    if *left > 0 {
-                        break;
-                    }
-                    let (kind, items) = (*kind, std::mem::take(items));
-                    stack.pop();
-                    value = finish_seq(kind, items, &r)?;
+                return Ok(None);
+            }
+            Some(Open::Seq {
+                kind,
+                left,
+                items,
+                hashes,
+            }) => {
+                items.push(value);
+                hashes.push(hash);
+                *left -= 1;
+                if *left > 0 {
+                    return Ok(None);
                 }
+                let (kind, items, hashes) = (*kind, std::mem::take(items), std::mem::take(hashes));
+                stack.pop();
+                (value, hash) = finish_seq(kind, items, hashes, keys, r)?;
             }
         }
     }
 }
 
-fn finish_seq(kind: u8, items: Vec<PyValue>, r: &Reader<'_>) -> Result<PyValue, ValueError> {
+fn finish_seq(
+    kind: u8,
+    items: Vec<PyValue>,
+    hashes: Vec<Option<u64>>,
+    keys: &Keys,
+    r: &Reader<'_>,
+) -> Result<(PyValue, Option<u64>), ValueError> {
     Ok(match kind {
-        b'[' => PyValue::List(items),
-        b'(' => PyValue::Tuple(items),
+        b'[' => (PyValue::List(items), None),
+        b'(' => {
+            let h = hashes
+                .iter()
+                .copied()
+                .collect::<Option<Vec<u64>>>()
+                .map(|hs| keys.tuple(hs.into_iter()));
+            (PyValue::Tuple(items), h)
+        }
         _ => {
-            if items.iter().any(|x| !x.is_hashable()) {
+            let Some(hs) = hashes.iter().copied().collect::<Option<Vec<u64>>>() else {
                 return Err(r.err("a set element that cannot be hashed"));
-            }
-            if has_duplicate_keys(items.iter()) {
+            };
+            if repeated(&items.iter().collect::<Vec<_>>(), &hashes) {
                 return Err(r.err("a set whose elements repeat"));
             }
             if kind == b'<' {
-                PyValue::Set(items)
+                (PyValue::Set(items), None)
             } else {
-                PyValue::FrozenSet(items)
+                (PyValue::FrozenSet(items), Some(keys.set(hs.into_iter())))
             }
         }
     })
@@ -563,6 +652,24 @@ mod tests {
         assert!(matches!(decode(&many, tight), Err(ValueError::TooLarge(_))));
         let deep = [b"[\x01\x00\x00\x00".repeat(11), b"N".to_vec()].concat();
         assert!(decode(&deep, tight).is_err());
+    }
+
+    #[test]
+    fn deep_and_huge_keys_are_hashed_once() {
+        // What an attacker sent: frozensets nested 1,999 deep around a
+        // 4-million-bit int, and a set of two 16-million-bit ints. Each
+        // value is hashed once, from the bottom up, never printed.
+        let big = PyValue::Int(BigInt::from(1u8) << (1usize << 22));
+        let mut deep = PyValue::FrozenSet(vec![big.clone()]);
+        for _ in 0..1998 {
+            deep = PyValue::FrozenSet(vec![deep]);
+        }
+        let huge = |n: usize| PyValue::Int(BigInt::from(1u8) << n);
+        let set = PyValue::Set(vec![huge(1 << 24), huge((1 << 24) + 1), deep]);
+        let mut keys = Keys::new();
+        let back = decode_with(&to_bytes(&set), Bounds::default(), &mut keys).unwrap();
+        assert_eq!(to_bytes(&back), to_bytes(&set));
+        assert!(keys.work <= 3, "{} values hashed one by one", keys.work);
     }
 
     fn leaf() -> impl Strategy<Value = PyValue> {

@@ -59,6 +59,11 @@ pub enum SandboxError {
     /// A worker or the harness misbehaved (it is replaced; the job retried).
     #[error("sandbox worker: {0}")]
     Worker(String),
+    /// A worker died (nothing a job can do kills it: it is process 1 of its
+    /// namespace, under another uid); its jobs died with it, so they are
+    /// retried.
+    #[error("sandbox worker: {0}")]
+    WorkerGone(String),
     /// The trusted process running the dataset's test code died or broke
     /// its protocol while judging a job.
     #[error("the test code's process failed: {0}")]
@@ -631,7 +636,11 @@ impl Pool {
                         });
                     }
                 }
-                Err(e @ (SandboxError::Worker(_) | SandboxError::Confine { .. })) => {
+                Err(
+                    e @ (SandboxError::Worker(_)
+                    | SandboxError::WorkerGone(_)
+                    | SandboxError::Confine { .. }),
+                ) => {
                     slot.worker = None;
                     slot.harness = None;
                     if attempt >= ATTEMPTS {

@@ -28,6 +28,10 @@ use crate::{SandboxError, Shared};
 /// not attempted: each restart costs a fresh process and a full budget.
 const MAX_RESTARTS: usize = 3;
 
+/// The planned answers handed to the harness at most, in bytes (a frame
+/// holds 32 MiB).
+const MAX_ANSWERS: usize = 16 << 20;
+
 /// A job must say it is confined within this long.
 const CONFINE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -200,19 +204,31 @@ impl Slot {
     fn finish(
         &mut self,
         shared: &Arc<Shared>,
-        run: Running,
+        mut run: Running,
     ) -> Result<(String, Exit, Option<OwnedFd>), SandboxError> {
         let oom_before = run.oom_before;
+        let stdout = run.process.stdout.take();
         let worker = self
             .worker
             .as_mut()
             .ok_or_else(|| SandboxError::Worker("no worker".into()))?;
-        let result = worker.finish(run.process);
-        let (done, stdout) = match result {
-            Ok(x) => x,
-            Err(e) => {
+        let done = match worker.finish(run.process) {
+            Ok((done, _)) => done,
+            Err(e @ SandboxError::WorkerGone(_)) => {
+                // The worker died, and the job with it: not the job's doing.
                 self.worker = None;
                 return Err(e);
+            }
+            Err(e) => {
+                // The job ran, and ended; only its worker's report is
+                // missing. The job's result stands (a sample must not turn
+                // its verdict into no verdict); the worker is replaced.
+                self.worker = None;
+                return Ok((
+                    format!("ended (its worker could not report how: {e})"),
+                    Exit::Signal(libc::SIGKILL),
+                    stdout,
+                ));
             }
         };
         if !done.clean {
@@ -233,18 +249,13 @@ impl Slot {
     }
 
     /// Ends the job without waiting for the worker's report (nothing more is
-    /// needed from it).
+    /// needed from it). A worker that cannot take the request is replaced;
+    /// the job's result stands.
     fn release_taken(&mut self, run: &mut Option<Running>) -> Result<(), SandboxError> {
-        let Some(r) = run.take() else {
-            return Ok(());
-        };
-        let worker = self
-            .worker
-            .as_mut()
-            .ok_or_else(|| SandboxError::Worker("no worker".into()))?;
-        if let Err(e) = worker.release(r.process) {
+        if let (Some(r), Some(worker)) = (run.take(), self.worker.as_mut())
+            && worker.release(r.process).is_err()
+        {
             self.worker = None;
-            return Err(e);
         }
         Ok(())
     }
@@ -576,18 +587,35 @@ impl Slot {
                 calls: calls_seen,
             });
         }
-        // The planned calls' answers, as the job streams them.
+        // The planned calls' answers, as the job streams them. All are read
+        // (the job's pipe must be empty before any round trip); those past
+        // MAX_ANSWERS bytes are not kept, so that the check's message stays
+        // a frame: the test asks for them again as round trips.
         let mut answers: Vec<PyValue> = Vec::with_capacity(planned);
         let mut gone: Option<CheckOutcome> = None;
-        while answers.len() < planned {
+        let (mut read, mut kept_bytes, mut keep) = (0usize, 0usize, true);
+        while read < planned {
             let Some(r) = run.as_ref() else { break };
-            match read_frame(&r.process.from_job, &job_deadline).and_then(|b| Msg::decode(&b)) {
-                Ok(m) => answers.push(canonical_reply(m)),
-                Err(ReadError::TooLarge(why)) => answers.push(too_large_reply(&why)),
+            let body = match read_frame(&r.process.from_job, &job_deadline) {
+                Ok(b) => b,
                 Err(e) => {
                     gone = Some(self.job_gone(shared, &mut run, e, spec.budget)?);
                     break;
                 }
+            };
+            read += 1;
+            let answer = match Msg::decode(&body) {
+                Ok(m) => canonical_reply(m, body.len()),
+                Err(ReadError::TooLarge(why)) => too_large_reply(&why),
+                Err(e) => {
+                    gone = Some(self.job_gone(shared, &mut run, e, spec.budget)?);
+                    break;
+                }
+            };
+            keep = keep && kept_bytes + body.len() <= MAX_ANSWERS;
+            if keep {
+                kept_bytes += body.len();
+                answers.push(answer);
             }
         }
         let check = wire::encode(vec![
@@ -630,9 +658,9 @@ impl Slot {
                             ]);
                             let got = write_frame(&r.process.to_job, &call, &job_deadline)
                                 .and_then(|()| read_frame(&r.process.from_job, &job_deadline))
-                                .and_then(|b| Msg::decode(&b));
+                                .and_then(|b| Ok((Msg::decode(&b)?, b.len())));
                             match got {
-                                Ok(m) => canonical_reply(m),
+                                Ok((m, size)) => canonical_reply(m, size),
                                 Err(ReadError::TooLarge(why)) => too_large_reply(&why),
                                 Err(e) => {
                                     let g = self.job_gone(shared, &mut run, e, spec.budget)?;
@@ -744,14 +772,16 @@ fn gone_reply(why: &str) -> PyValue {
     PyValue::Dict(vec![(s("op"), s("gone")), (s("why"), s(why))])
 }
 
-/// A job's reply to a call, rebuilt from its checked fields for the harness.
-fn canonical_reply(mut m: Msg) -> PyValue {
+/// A job's reply to a call, rebuilt from its checked fields for the harness
+/// (with the size of the job's message, which bounds the value's).
+fn canonical_reply(mut m: Msg, size: usize) -> PyValue {
     let op = m.op().to_string();
     let mut out = vec![(s("op"), s(&op))];
     match op.as_str() {
         "returned" => {
             let value = m.take("value").unwrap_or(PyValue::None);
             out.push((s("value"), value));
+            out.push((s("size"), PyValue::from(size as i64)));
         }
         "raised" => {
             out.push((s("type"), s(&m.text("type", MAX_NAME))));
@@ -965,7 +995,7 @@ mod tests {
             ("extra", s("dropped")),
         ]))
         .unwrap();
-        let PyValue::Dict(kvs) = canonical_reply(m) else {
+        let PyValue::Dict(kvs) = canonical_reply(m, 100) else {
             panic!()
         };
         assert_eq!(kvs.len(), 4);
@@ -973,7 +1003,7 @@ mod tests {
         assert_eq!(kvs[3].1, PyValue::List(vec![s("ValueError")]));
         let odd = Msg::decode(&wire::encode(vec![("op", s("confined"))])).unwrap();
         assert_eq!(
-            canonical_reply(odd),
+            canonical_reply(odd, 10),
             gone_reply("the candidate broke the job protocol")
         );
     }

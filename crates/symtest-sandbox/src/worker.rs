@@ -211,7 +211,9 @@ impl Worker {
         got.map_err(|e| {
             let tail = self.log_tail();
             match e {
-                ReadError::Eof => control_err(what, format!("the worker exited\n{tail}")),
+                ReadError::Eof => {
+                    SandboxError::WorkerGone(format!("{what}: the worker exited\n{tail}"))
+                }
                 other if tail.is_empty() => control_err(what, other),
                 other => control_err(what, format!("{other}\n{tail}")),
             }
@@ -293,8 +295,16 @@ impl Worker {
     pub(crate) fn release(&mut self, job: JobProcess) -> Result<Option<OwnedFd>, SandboxError> {
         drop(job.to_job);
         drop(job.from_job);
-        send_message(&self.control, &wire::encode(vec![("op", s("kill"))]), &[])
-            .map_err(|e| control_err("kill", e))?;
+        send_message(&self.control, &wire::encode(vec![("op", s("kill"))]), &[]).map_err(|e| {
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            ) {
+                SandboxError::WorkerGone(format!("kill: the worker exited ({e})"))
+            } else {
+                control_err("kill", e)
+            }
+        })?;
         self.pending_done = true;
         Ok(job.stdout)
     }

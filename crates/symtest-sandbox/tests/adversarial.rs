@@ -525,3 +525,94 @@ fn a_sample_cannot_turn_its_verdict_into_no_verdict() {
     );
     assert_healthy();
 }
+
+#[test]
+fn answers_too_large_for_one_message_are_asked_again() {
+    // Three planned calls answered with 17 MiB each: more than one frame
+    // to the test process holds. The test asks again, one call at a time.
+    let src = "def f(x):\n    global _b\n    try:\n        return _b\n    except NameError:\n        _b = 'x' * (17 << 20)\n        return _b\n";
+    let test = "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(2) == 3\n    assert candidate(3) == 4\n";
+    let o = check_with(src, test, 5000);
+    assert!(
+        matches!(o, CheckOutcome::Failed { .. }),
+        "{:.300}",
+        format!("{o:?}")
+    );
+    let right = "def f(x):\n    return x + 1 if x < 3 else 'y' * (17 << 20)\n";
+    let big_test = "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(2) == 3\n    assert candidate(3) == 'y' * (17 << 20)\n";
+    assert_eq!(check_with(right, big_test, 5000), CheckOutcome::Passed);
+    assert_healthy();
+}
+
+#[test]
+fn keys_of_huge_or_deep_values_cost_the_grader_linear_time() {
+    // A set of two 64-million-bit ints, then a forged reply holding
+    // frozensets nested 1,990 deep around a 64-million-bit int: hashed from
+    // their bits, each once (they once cost the grader hours of CPU).
+    let started = Instant::now();
+    let r = calls(
+        "def f():\n    return {1 << (1 << 26), 1 << ((1 << 26) + 1)}\n",
+        2000,
+        10_000,
+    );
+    assert!(
+        matches!(call_results(&r)[0], CallResult::Returned { .. }),
+        "{:.200}",
+        format!("{r:?}")
+    );
+    let nested = forger(
+        "b'{' + marshal.dumps('op', 2) + marshal.dumps('returned', 2) + marshal.dumps('value', 2) + b'>\\x01\\x00\\x00\\x00' * 1990 + marshal.dumps(1 << (1 << 26), 2) + b'0'",
+    );
+    let r = calls(&nested, 2000, 10_000);
+    assert!(
+        matches!(call_results(&r)[0], CallResult::Returned { .. }),
+        "{:.200}",
+        format!("{r:?}")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_healthy();
+}
+
+#[test]
+fn what_a_job_leaves_cannot_break_its_worker() {
+    // A folder tree too deep for a recursive walk, and folders without any
+    // permission: the worker that must remove them is replaced, the job's
+    // result stands (a standard-input run waits for the worker's report),
+    // and the next jobs are fine.
+    let src = "import os\nfor i in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\nopen('x', 'w').write('x')\nos.chmod('.', 0)\nprint(1)\n";
+    for _ in 0..3 {
+        let rs = stdio(src, &[""], 10_000);
+        assert_eq!(stdout_of(&rs[0]).trim(), "1");
+    }
+    assert_healthy();
+}
+
+#[test]
+fn nested_frozensets_cost_linear_time_everywhere() {
+    // CPython's marshal sorts a set's elements by their own marshalled
+    // form: 2**depth for frozensets in frozensets. Neither the job's reply,
+    // nor the test process, nor a call that sends the value back may pay it.
+    let src =
+        "def f(x):\n    v = 7\n    for _ in range(60):\n        v = frozenset({v})\n    return v\n";
+    let want = "    v = 7\n    for _ in range(60):\n        v = frozenset({v})\n";
+    let test = format!(
+        "def check(candidate):\n{want}    got = candidate(1)\n    assert got == v\n    assert candidate(got) == v\n    assert candidate(2) == 3\n"
+    );
+    let started = Instant::now();
+    let o = check_with(src, &test, 2000);
+    assert!(
+        matches!(o, CheckOutcome::Failed { line: Some(8), .. }),
+        "{:.300}",
+        format!("{o:?}")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_healthy();
+}
