@@ -540,17 +540,30 @@ Problem files (jsonl, jsonl.gz or a JSON array; the format is detected):
   APPS       problem_id, question, solutions, input_output, starter_code
              (calls when input_output has fn_name, else stdin/stdout)
   suite      symtest's TestSuite rows: task_id, entry_point, mode, tests
+  A problem every sample would pass (no tests, no check function) is refused.
 Samples: one JSON object a line with task_id and completion (sample_id optional;
-  fenced code in chat-style answers is extracted unless --no-extract).
+  two rows with one task_id and sample_id are refused). A completion that is not
+  valid Python has the code of its fenced blocks graded (chat-style answers),
+  unless --no-extract.
 
 Outcomes (one line per sample): task_id, sample_id, status (passed, failed,
-runtime_error, compile_error, timeout), passed, total, reward, first_failure, ms.
-Rerunning with the same -o grades only the samples not in it yet; Ctrl-C stops
-cleanly and leaves a valid file.
+runtime_error, compile_error, timeout, or grader_error when the sandbox itself
+could not judge the sample: no reward), passed, total, reward, first_failure,
+ms, and SHA-256 digests of the completion and of everything the verdict depends
+on. Rerunning with the same -o grades what is not in it yet or changed (another
+completion, problem or grading setting) and samples with a grader error; Ctrl-C
+stops cleanly and leaves a valid file.
 
-Time limits: each test may take --timeout-factor times what the reference
-solution took (measured first, in the same sandbox), and never less than
---timeout-floor; without a reference, --default-timeout.
+Judging: a returned value equals the expected one as Python's == says, an
+expected float within --rtol/--atol and an expected int exactly; standard output
+by --judge. Time limits are CPU time of the sample's processes (wall-clock where
+cgroups are missing): --timeout-factor times what the reference solution took
+(measured first, in the same sandbox), never less than --timeout-floor; without a
+reference, --default-timeout. A sample that sleeps is stopped after ten times its
+limit plus a second of wall-clock time.
+
+Exit status: 0 when every sample has a verdict, 3 when some got a grader error,
+130 when interrupted, 1 on an error.
 
 Examples:
   symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl
