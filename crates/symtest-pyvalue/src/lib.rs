@@ -11,6 +11,7 @@
 pub mod keys;
 mod literal;
 pub mod marshal;
+pub mod pyhash;
 mod repr;
 
 use num_bigint::BigInt;
@@ -225,12 +226,27 @@ pub(crate) fn num_eq(got: &Num<'_>, expected: &Num<'_>, tol: Tolerance) -> bool 
 /// Python's `==` between the value a program gave (`got`) and the value
 /// expected of it. Where the expected value holds a float, the value got may
 /// differ by the tolerance; ints, strings, keys of dicts and elements of sets
-/// are matched exactly (as hashing does).
+/// are matched exactly (as hashing does). An expected NaN is matched by a
+/// NaN (a judge's reading: Python's `==` would fail a right answer).
 pub fn py_eq(got: &PyValue, expected: &PyValue, tol: Tolerance) -> bool {
     eq_with(&mut keys::Keys::new(), got, expected, tol)
 }
 
 fn eq_with(k: &mut keys::Keys, got: &PyValue, expected: &PyValue, tol: Tolerance) -> bool {
+    match (got, expected) {
+        (PyValue::Float(g), PyValue::Float(e)) if e.is_nan() => return g.is_nan(),
+        (PyValue::Complex(gr, gi), PyValue::Complex(er, ei)) if er.is_nan() || ei.is_nan() => {
+            let part = |g: f64, e: f64| {
+                if e.is_nan() {
+                    g.is_nan()
+                } else {
+                    close(g, e, tol)
+                }
+            };
+            return part(*gr, *er) && part(*gi, *ei);
+        }
+        _ => {}
+    }
     if let (Some(x), Some(y)) = (as_num(got), as_num(expected)) {
         return num_eq(&x, &y, tol);
     }
@@ -284,7 +300,16 @@ mod tests {
         assert!(!py_eq(&p("[1, 2]"), &p("(1, 2)"), t));
         assert!(py_eq(&p("0.30000000000000004"), &p("0.3"), t));
         assert!(!py_eq(&p("0.31"), &p("0.3"), t));
-        assert!(!py_eq(&p("float('nan')"), &p("float('nan')"), t));
+        // An expected NaN wants a NaN (Python's `==` would refuse any).
+        assert!(py_eq(&p("float('nan')"), &p("float('nan')"), t));
+        assert!(py_eq(
+            &p("[float('nan'), 1.0]"),
+            &p("[float('nan'), 1.0]"),
+            t
+        ));
+        assert!(!py_eq(&p("0.0"), &p("float('nan')"), t));
+        assert!(!py_eq(&p("float('nan')"), &p("0.0"), t));
+        assert!(!py_eq(&p("None"), &p("float('nan')"), t));
         assert!(py_eq(&p("{1: 'a', 2: 'b'}"), &p("{2: 'b', 1.0: 'a'}"), t));
         assert!(py_eq(&p("{1, 2}"), &p("frozenset({2, 1})"), t));
         assert!(!py_eq(&p("'1'"), &p("1"), t));

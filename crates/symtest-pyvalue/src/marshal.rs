@@ -15,6 +15,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::keys::Keys;
+use crate::pyhash::{self, PyHasher};
 use crate::{PyValue, ValueError};
 
 /// How much a decoded message may hold.
@@ -199,6 +200,14 @@ fn surrogatepass_decode(b: &[u8]) -> Option<Vec<u32>> {
     Some(out)
 }
 
+/// A key's hashes: ours (keyed per process, for finding repeated keys) and
+/// CPython's (for finding values built to collide in CPython's tables).
+#[derive(Clone, Copy)]
+struct KeyHash {
+    ours: u64,
+    python: u64,
+}
+
 /// A container being filled while decoding, with the key hash of each of
 /// its elements (`None`: a list, dict or set, which cannot be a key). Hashes
 /// are computed once, from the bottom up: a deep or huge value costs time
@@ -208,26 +217,54 @@ enum Open {
         kind: u8,
         left: usize,
         items: Vec<PyValue>,
-        hashes: Vec<Option<u64>>,
+        hashes: Vec<Option<KeyHash>>,
     },
     Dict {
         items: Vec<(PyValue, PyValue)>,
-        key_hashes: Vec<Option<u64>>,
-        key: Option<(PyValue, Option<u64>)>,
+        key_hashes: Vec<Option<KeyHash>>,
+        key: Option<(PyValue, Option<KeyHash>)>,
     },
+}
+
+/// What the decoder keeps while it works: both hashers.
+struct Hashers<'k> {
+    keys: &'k mut Keys,
+    python: PyHasher,
+}
+
+/// Whether the keys of one set or dict are fit for CPython: none repeats
+/// (by Python's equality), and no more than `MAX_SHARED_HASH` share one of
+/// CPython's hashes.
+fn check_keys(
+    items: &[&PyValue],
+    hashes: &[Option<KeyHash>],
+    what: &str,
+    r: &Reader<'_>,
+) -> Result<(), ValueError> {
+    if repeated(items, hashes) {
+        return Err(r.err(format!("a {what} repeat")));
+    }
+    let most = pyhash::most_shared(hashes.iter().flatten().map(|h| h.python));
+    if most > pyhash::MAX_SHARED_HASH {
+        return Err(ValueError::TooLarge(format!(
+            "a set or dict with {most} keys of one hash in Python (built to make Python's \
+             table quadratic)"
+        )));
+    }
+    Ok(())
 }
 
 /// Whether two of `items` (with their hashes) are one key; values whose
 /// hashes are equal are compared, with a `Keys` of their own.
-fn repeated(items: &[&PyValue], hashes: &[Option<u64>]) -> bool {
+fn repeated(items: &[&PyValue], hashes: &[Option<KeyHash>]) -> bool {
     let mut by_hash: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
     let mut keys = Keys::new();
     for (i, h) in hashes.iter().enumerate() {
-        let Some(h) = h else { continue };
+        let Some(h) = h.map(|h| h.ours) else { continue };
         if matches!(items[i], PyValue::Float(f) if f.is_nan()) {
             continue;
         }
-        let bucket = by_hash.entry(*h).or_default();
+        let bucket = by_hash.entry(h).or_default();
         for &j in bucket.iter() {
             if keys.eq(items[i], items[j]) {
                 return true;
@@ -349,6 +386,10 @@ pub fn decode(bytes: &[u8], bounds: Bounds) -> Result<PyValue, ValueError> {
 }
 
 fn decode_with(bytes: &[u8], bounds: Bounds, keys: &mut Keys) -> Result<PyValue, ValueError> {
+    let keys = &mut Hashers {
+        keys,
+        python: PyHasher::new(),
+    };
     let mut r = Reader { b: bytes, at: 0 };
     let mut stack: Vec<Open> = Vec::new();
     let mut nodes = 0usize;
@@ -435,12 +476,12 @@ fn decode_with(bytes: &[u8], bounds: Bounds, keys: &mut Keys) -> Result<PyValue,
                     if key_hashes.iter().any(Option::is_none) {
                         return Err(r.err("a dict key that cannot be hashed"));
                     }
-                    if repeated(
+                    check_keys(
                         &items.iter().map(|(k, _)| k).collect::<Vec<_>>(),
                         &key_hashes,
-                    ) {
-                        return Err(r.err("a dict whose keys repeat"));
-                    }
+                        "dict whose keys",
+                        &r,
+                    )?;
                     match hand(&mut stack, PyValue::Dict(items), None, keys, &r, bytes)? {
                         Some(v) => return Ok(v),
                         None => continue,
@@ -455,7 +496,10 @@ fn decode_with(bytes: &[u8], bounds: Bounds, keys: &mut Keys) -> Result<PyValue,
                 )));
             }
         };
-        let h = keys.leaf(&value);
+        let h = keys.keys.leaf(&value).map(|ours| KeyHash {
+            ours,
+            python: keys.python.leaf(&value).unwrap_or(0),
+        });
         if let Some(v) = hand(&mut stack, value, h, keys, &r, bytes)? {
             return Ok(v);
         }
@@ -468,8 +512,8 @@ fn decode_with(bytes: &[u8], bounds: Bounds, keys: &mut Keys) -> Result<PyValue,
 fn hand(
     stack: &mut Vec<Open>,
     mut value: PyValue,
-    mut hash: Option<u64>,
-    keys: &Keys,
+    mut hash: Option<KeyHash>,
+    keys: &Hashers<'_>,
     r: &Reader<'_>,
     bytes: &[u8],
 ) -> Result<Option<PyValue>, ValueError> {
@@ -518,31 +562,41 @@ fn hand(
 fn finish_seq(
     kind: u8,
     items: Vec<PyValue>,
-    hashes: Vec<Option<u64>>,
-    keys: &Keys,
+    hashes: Vec<Option<KeyHash>>,
+    keys: &Hashers<'_>,
     r: &Reader<'_>,
-) -> Result<(PyValue, Option<u64>), ValueError> {
+) -> Result<(PyValue, Option<KeyHash>), ValueError> {
     Ok(match kind {
         b'[' => (PyValue::List(items), None),
         b'(' => {
             let h = hashes
                 .iter()
                 .copied()
-                .collect::<Option<Vec<u64>>>()
-                .map(|hs| keys.tuple(hs.into_iter()));
+                .collect::<Option<Vec<KeyHash>>>()
+                .map(|hs| KeyHash {
+                    ours: keys.keys.tuple(hs.iter().map(|h| h.ours)),
+                    python: pyhash::tuple_hash(hs.iter().map(|h| h.python)),
+                });
             (PyValue::Tuple(items), h)
         }
         _ => {
-            let Some(hs) = hashes.iter().copied().collect::<Option<Vec<u64>>>() else {
+            let Some(hs) = hashes.iter().copied().collect::<Option<Vec<KeyHash>>>() else {
                 return Err(r.err("a set element that cannot be hashed"));
             };
-            if repeated(&items.iter().collect::<Vec<_>>(), &hashes) {
-                return Err(r.err("a set whose elements repeat"));
-            }
+            check_keys(
+                &items.iter().collect::<Vec<_>>(),
+                &hashes,
+                "set whose elements",
+                r,
+            )?;
             if kind == b'<' {
                 (PyValue::Set(items), None)
             } else {
-                (PyValue::FrozenSet(items), Some(keys.set(hs.into_iter())))
+                let h = KeyHash {
+                    ours: keys.keys.set(hs.iter().map(|h| h.ours)),
+                    python: pyhash::frozenset_hash(hs.iter().map(|h| h.python)),
+                };
+                (PyValue::FrozenSet(items), Some(h))
             }
         }
     })
@@ -652,6 +706,48 @@ mod tests {
         assert!(matches!(decode(&many, tight), Err(ValueError::TooLarge(_))));
         let deep = [b"[\x01\x00\x00\x00".repeat(11), b"N".to_vec()].concat();
         assert!(decode(&deep, tight).is_err());
+    }
+
+    /// Sets and dicts whose keys CPython would file under one hash: ints a
+    /// multiple of 2**61 - 1 apart, and tuples of them; a set of as many
+    /// ordinary ints, floats and strings decodes.
+    #[test]
+    fn keys_built_to_collide_in_python_are_refused() {
+        let m = BigInt::from((1u64 << 61) - 1);
+        let colliding: Vec<PyValue> = (1..200).map(|k| PyValue::Int(&m * k)).collect();
+        let set = PyValue::Set(colliding.clone());
+        assert!(matches!(
+            decode(&to_bytes(&set), Bounds::default()),
+            Err(ValueError::TooLarge(_))
+        ));
+        let pairs = PyValue::FrozenSet(
+            colliding
+                .iter()
+                .map(|x| PyValue::Tuple(vec![x.clone(), PyValue::None]))
+                .collect(),
+        );
+        assert!(decode(&to_bytes(&pairs), Bounds::default()).is_err());
+        let dict = PyValue::Dict(
+            colliding
+                .iter()
+                .map(|x| (x.clone(), PyValue::Int(BigInt::from(0))))
+                .collect(),
+        );
+        assert!(decode(&to_bytes(&dict), Bounds::default()).is_err());
+        // Up to MAX_SHARED_HASH sharing a hash is what real data can hold.
+        let few = PyValue::Set(colliding[..pyhash::MAX_SHARED_HASH].to_vec());
+        assert_eq!(decode(&to_bytes(&few), Bounds::default()).unwrap(), few);
+        let mut plain: Vec<PyValue> = (0..5000).map(|i| PyValue::Int(BigInt::from(i))).collect();
+        plain.extend((0..5000).map(|i| PyValue::Float(f64::from(i) + 0.5)));
+        plain.extend((0..5000).map(|i| PyValue::Str(format!("s{i}"))));
+        plain.extend((0..500).map(|i| {
+            PyValue::Tuple(vec![
+                PyValue::Int(BigInt::from(i)),
+                PyValue::Str(String::new()),
+            ])
+        }));
+        let plain = PyValue::Set(plain);
+        assert_eq!(decode(&to_bytes(&plain), Bounds::default()).unwrap(), plain);
     }
 
     #[test]

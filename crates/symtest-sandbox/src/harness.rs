@@ -14,6 +14,9 @@ use crate::{SandboxError, Shared};
 
 const HARNESS_PY: &str = include_str!("python/harness.py");
 
+/// The address space of the test code's process, in bytes.
+const HARNESS_MEMORY: libc::rlim_t = 3 << 30;
+
 pub(crate) struct Harness {
     child: Child,
     to: OwnedFd,
@@ -42,6 +45,16 @@ impl Harness {
                 }
                 if libc::getppid() != parent {
                     libc::_exit(1);
+                }
+                // Values from a job can be built to be small as bytes and
+                // large as objects: the test code's process is bounded too
+                // (over it, a MemoryError; twice on one sample, its crash).
+                let limit = libc::rlimit {
+                    rlim_cur: HARNESS_MEMORY,
+                    rlim_max: HARNESS_MEMORY,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
             });

@@ -3,9 +3,11 @@
 //! Budgets are CPU time of the job's whole process tree where the pool has
 //! cgroups ([`crate::Pool::measures_cpu`]), so that a loaded machine does not
 //! time out a correct program and splitting work over processes does not
-//! hide it; a wall-clock limit of ten times that (plus a second) stops a
-//! program that sleeps. Without cgroups, budgets are wall-clock time. Times
-//! reported back (`ms`) are measured the same way.
+//! hide it; a wall-clock limit of three times that (plus half a second)
+//! stops a program that sleeps, and a job of several tests has three times
+//! their sum (plus a second) in all: the tests it leaves no time for are
+//! timeouts. Without cgroups, budgets are wall-clock time. Times reported
+//! back (`ms`) are measured the same way.
 
 use std::time::Duration;
 
@@ -168,4 +170,25 @@ pub enum JobResult {
         /// (calls with keyword arguments are left out).
         calls: Vec<Vec<PyValue>>,
     },
+}
+
+impl JobResult {
+    /// The result of a job whose program never loaded, for every test of `task`.
+    pub fn not_loaded(task: &Task, error: LoadError) -> JobResult {
+        match task {
+            Task::Calls { .. } => JobResult::Calls {
+                load: Err(error),
+                results: Vec::new(),
+            },
+            Task::Stdio { runs } => JobResult::Stdio {
+                results: vec![StdioResult::Failed(error); runs.len()],
+            },
+            Task::Check { .. } => JobResult::Check {
+                load: Err(error),
+                outcome: None,
+                ms: 0.0,
+                calls: Vec::new(),
+            },
+        }
+    }
 }

@@ -169,6 +169,11 @@ pub(crate) struct Shared {
 /// Slots per pool at most: each has its own uid.
 pub const MAX_SLOTS: usize = 64;
 
+/// The largest program a job takes, in bytes: a longer one is refused as a
+/// program that does not compile (it must fit the job's first message,
+/// whatever a sample pads it with).
+pub const MAX_SOURCE: usize = 16 << 20;
+
 /// The first of [`MAX_SLOTS`] uids for a new pool: far above any real
 /// account, and different for every live process and for each of its first
 /// 16 pools, so that two pools (or two symtest runs) never share a uid.
@@ -591,6 +596,17 @@ impl Pool {
     /// tried again on fresh processes, up to three times in all; the error
     /// then says what failed.
     pub fn run(&self, job: &Job) -> Result<JobResult, SandboxError> {
+        if job.source.len() > MAX_SOURCE {
+            let error = LoadError::Compile {
+                message: format!(
+                    "the program is {} bytes long, over the {} MiB a job takes",
+                    job.source.len(),
+                    MAX_SOURCE >> 20
+                ),
+                line: None,
+            };
+            return Ok(JobResult::not_loaded(&job.task, error));
+        }
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             loop {

@@ -36,12 +36,26 @@ const MAX_ANSWERS: usize = 16 << 20;
 const CONFINE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The wall-clock limit for a CPU budget: a program that sleeps or blocks
-/// uses no CPU and is stopped by this instead.
+/// uses no CPU and is stopped by this instead. Three times the budget
+/// leaves room for a machine whose cores are shared (a job running at a
+/// third of a core still finishes); the half second covers process start.
 pub(crate) fn wall_for(cpu: Duration, metered: bool) -> Duration {
     if metered {
-        cpu.saturating_mul(10) + Duration::from_secs(1)
+        cpu.saturating_mul(3) + Duration::from_millis(500)
     } else {
         cpu
+    }
+}
+
+/// The wall-clock allowance of a whole job of several tests (budgets summing
+/// to `total`): a program that sleeps in every test holds its slot for this
+/// long at most, however many tests there are; the tests it leaves time
+/// for no more are timeouts.
+pub(crate) fn job_wall_for(total: Duration, metered: bool) -> Duration {
+    if metered {
+        total.saturating_mul(3) + Duration::from_secs(1)
+    } else {
+        total + Duration::from_secs(1)
     }
 }
 
@@ -64,6 +78,7 @@ fn phase<'a>(
     group: Option<&'a SlotGroup>,
     budget: Duration,
     metered: bool,
+    job_end: Instant,
 ) -> (Deadline<'a>, Option<u64>) {
     let mark = group.and_then(SlotGroup::cpu_ns);
     let cpu = match (group, mark) {
@@ -75,7 +90,7 @@ fn phase<'a>(
     };
     (
         Deadline {
-            wall: Instant::now() + wall_for(budget, metered),
+            wall: (Instant::now() + wall_for(budget, metered)).min(job_end),
             cpu,
         },
         mark,
@@ -278,13 +293,14 @@ impl Slot {
         shared: &Arc<Shared>,
         run: &mut Option<Running>,
         budget: Duration,
+        job_end: Instant,
     ) -> Result<Result<f64, LoadError>, SandboxError> {
         let shared2 = shared.clone();
         let group = shared2.group(self.index);
         let Some(r) = run.as_mut() else {
             return Err(SandboxError::Worker("no job".into()));
         };
-        let (deadline, mark) = phase(group, budget, group.is_some());
+        let (deadline, mark) = phase(group, budget, group.is_some(), job_end);
         let reply = read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
         let outcome = match loaded(reply, budget) {
             Loaded::Yes(reported) => {
@@ -316,6 +332,8 @@ impl Slot {
         let mut results: Vec<CallResult> = Vec::with_capacity(calls.len());
         let mut restarts = 0;
         let mut load_ms = 0.0;
+        let total: Duration = calls.iter().map(|c| c.budget).sum::<Duration>() + load_budget;
+        let job_end = Instant::now() + job_wall_for(total, group.is_some());
         loop {
             let remaining = &calls[results.len()..];
             let total: Duration =
@@ -333,7 +351,7 @@ impl Slot {
                 ("want_args", PyValue::Bool(want_args)),
             ]);
             let mut run = Some(self.start(shared, total, None, false, &load_msg)?);
-            match self.load(shared, &mut run, load_budget)? {
+            match self.load(shared, &mut run, load_budget, job_end)? {
                 Ok(ms) => load_ms = ms,
                 Err(e) => {
                     if results.is_empty() {
@@ -357,6 +375,10 @@ impl Slot {
                         fill_not_run(&mut results, calls.len());
                         break;
                     }
+                    if Instant::now() >= job_end {
+                        fill_out_of_time(&mut results, calls);
+                        break;
+                    }
                     continue;
                 }
             }
@@ -364,7 +386,7 @@ impl Slot {
             while results.len() < calls.len() {
                 let call = &calls[results.len()];
                 let Some(r) = run.as_mut() else { break };
-                let (deadline, mark) = phase(group, call.budget, group.is_some());
+                let (deadline, mark) = phase(group, call.budget, group.is_some(), job_end);
                 let mark = r.mark.or(mark);
                 let reply =
                     read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
@@ -409,6 +431,10 @@ impl Slot {
                 fill_not_run(&mut results, calls.len());
                 break;
             }
+            if Instant::now() >= job_end {
+                fill_out_of_time(&mut results, calls);
+                break;
+            }
         }
         Ok(JobResult::Calls {
             load: Ok(load_ms),
@@ -424,7 +450,15 @@ impl Slot {
     ) -> Result<JobResult, SandboxError> {
         let mut results: Vec<StdioResult> = Vec::with_capacity(runs.len());
         let cap = usize::try_from(shared.limits.output_bytes).unwrap_or(usize::MAX);
+        let total: Duration = runs.iter().map(|r| r.budget).sum();
+        let job_end = Instant::now() + job_wall_for(total, shared.group(self.index).is_some());
         for r in runs {
+            if Instant::now() >= job_end {
+                // A program that slept through the job's allowance is not
+                // started again for the inputs left.
+                results.push(StdioResult::Failed(LoadError::Timeout { budget: r.budget }));
+                continue;
+            }
             let stdin = sealed_input(r.stdin.as_bytes())
                 .map_err(|e| SandboxError::Worker(format!("stdin: {e}")))?;
             let msg = wire::encode(vec![
@@ -433,7 +467,7 @@ impl Slot {
                 ("name", s("__main__")),
             ]);
             let mut run = Some(self.start(shared, r.budget, Some(&stdin), true, &msg)?);
-            let result = match self.load_stdio(shared, &mut run, r.budget)? {
+            let result = match self.load_stdio(shared, &mut run, r.budget, job_end)? {
                 (Ok(ms), stdout) => {
                     let text = stdout.map(|fd| read_capped(&fd, cap)).unwrap_or_default();
                     StdioResult::Finished {
@@ -463,13 +497,14 @@ impl Slot {
         shared: &Arc<Shared>,
         run: &mut Option<Running>,
         budget: Duration,
+        job_end: Instant,
     ) -> Result<(Result<f64, LoadError>, Option<OwnedFd>), SandboxError> {
         let shared2 = shared.clone();
         let group = shared2.group(self.index);
         let Some(r) = run.take() else {
             return Err(SandboxError::Worker("no job".into()));
         };
-        let (deadline, mark) = phase(group, budget, group.is_some());
+        let (deadline, mark) = phase(group, budget, group.is_some(), job_end);
         let reply = read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
         let ms = used_ms(group, mark, None);
         let (why, exit, stdout) = self.finish(shared, r)?;
@@ -867,6 +902,14 @@ fn fill_not_run(results: &mut Vec<CallResult>, n: usize) {
     }
 }
 
+/// The calls left when the job's wall-clock allowance is spent: timeouts.
+fn fill_out_of_time(results: &mut Vec<CallResult>, calls: &[Call]) {
+    while results.len() < calls.len() {
+        let budget = calls[results.len()].budget;
+        results.push(CallResult::Timeout { budget });
+    }
+}
+
 fn call_result(mut m: Msg, ms: f64) -> CallResult {
     match m.op() {
         "returned" => {
@@ -974,7 +1017,11 @@ mod tests {
     fn a_budget_gets_a_wall_limit_for_sleepers() {
         assert_eq!(
             wall_for(Duration::from_millis(200), true),
-            Duration::from_secs(3)
+            Duration::from_millis(1100)
+        );
+        assert_eq!(
+            job_wall_for(Duration::from_secs(4), true),
+            Duration::from_secs(13)
         );
         assert_eq!(
             wall_for(Duration::from_millis(200), false),

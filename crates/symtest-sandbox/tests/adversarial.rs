@@ -616,3 +616,28 @@ fn nested_frozensets_cost_linear_time_everywhere() {
     );
     assert_healthy();
 }
+
+#[test]
+fn keys_built_to_collide_in_python_never_reach_the_test_process() {
+    // Distinct ints a multiple of 2**61 - 1 apart share CPython's hash: a
+    // set of 20,000 of them is 200 KB on the wire and seconds of quadratic
+    // work for the CPython that rebuilds it (the test code's process, whose
+    // time no budget charges). Such a value is refused before it gets there.
+    let colliding = "b'{' + marshal.dumps('op', 2) + marshal.dumps('returned', 2) + marshal.dumps('value', 2) + b'<' + struct.pack('<i', 20000) + b''.join(marshal.dumps(k * ((1 << 61) - 1), 2) for k in range(1, 20001)) + b'0'";
+    let test = "def check(candidate):\n    assert candidate() == {1, 2}\n";
+    for _ in 0..3 {
+        let started = Instant::now();
+        let o = check_with(&forger(colliding), test, 1000);
+        assert!(
+            matches!(o, CheckOutcome::Unsupported { .. }),
+            "{:.300}",
+            format!("{o:?}")
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    assert_healthy();
+}

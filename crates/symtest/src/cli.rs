@@ -360,10 +360,23 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1024, value_name = "N")]
     pub queue: usize,
 
-    /// Seconds a client has to send a request's headers before its
-    /// connection is closed
+    /// Seconds a client has to send a request's headers (from opening the
+    /// connection or from its last response) before it is closed
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub header_timeout: f64,
+
+    /// Seconds a client has to send a request's whole body (408 after)
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub body_timeout: f64,
+
+    /// Connections held at once; more are closed as soon as accepted
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub max_connections: usize,
+
+    /// MiB of request bodies held in memory at once, over all requests;
+    /// a body that does not fit is answered 503 (retry later)
+    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    pub body_memory: usize,
 
     #[command(flatten)]
     pub judge: JudgeArgs,
@@ -559,8 +572,16 @@ expected float within --rtol/--atol and an expected int exactly; standard output
 by --judge. Time limits are CPU time of the sample's processes (wall-clock where
 cgroups are missing): --timeout-factor times what the reference solution took
 (measured first, in the same sandbox), never less than --timeout-floor; without a
-reference, --default-timeout. A sample that sleeps is stopped after ten times its
-limit plus a second of wall-clock time.
+reference, --default-timeout. A sample that sleeps is stopped by the wall clock:
+three times its limit plus half a second per test, three times the sum of its
+limits plus a second for all its tests (the tests left are timeouts).
+
+Values compare as Python's == (True == 1, 6.0 == 6); an expected NaN wants a
+NaN. An expected exception is matched by its class or a subclass; running out
+of stack or memory (RecursionError, MemoryError) matches only itself, and is an
+error where a test catches any Exception. APPS call outputs that are all lists
+of one are unwrapped (APPS' convention); other outputs are the value itself.
+A completion over 16 MiB is a compile_error.
 
 Exit status: 0 when every sample has a verdict, 3 when some got a grader error,
 130 when interrupted, 1 on an error.

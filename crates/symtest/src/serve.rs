@@ -13,11 +13,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,9 +28,36 @@ use serde_json::{Value, json};
 
 use crate::grade::{GradeError, Grader, Outcome, Status};
 
+/// The largest request body, in bytes.
+pub const MAX_BODY: usize = 64 << 20;
+
+/// What a client may hold of the server while it sends a request.
+#[derive(Clone, Debug)]
+pub struct HttpLimits {
+    /// The time a request's whole body may take to arrive.
+    pub body_timeout: Duration,
+    /// Bytes of request bodies held at once, over all connections.
+    pub body_memory: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            body_timeout: Duration::from_secs(60),
+            body_memory: 1 << 30,
+        }
+    }
+}
+
+/// Body memory is reserved in pieces of this size.
+const BODY_UNIT: usize = 1 << 20;
+
 pub struct ServerState {
     grader: Arc<Grader>,
     capacity: usize,
+    body_timeout: Duration,
+    /// One permit per `BODY_UNIT` of request body held.
+    body_memory: Arc<tokio::sync::Semaphore>,
     pending: AtomicUsize,
     metrics: Metrics,
     /// Grader errors in a row (reset by any verdict): the server is
@@ -50,10 +79,15 @@ struct Metrics {
 }
 
 impl ServerState {
-    pub fn new(grader: Arc<Grader>, capacity: usize) -> Arc<ServerState> {
+    pub fn new(grader: Arc<Grader>, capacity: usize, limits: HttpLimits) -> Arc<ServerState> {
+        // At least one largest body fits.
+        let units = (limits.body_memory / BODY_UNIT)
+            .clamp(MAX_BODY / BODY_UNIT, tokio::sync::Semaphore::MAX_PERMITS);
         Arc::new(ServerState {
             grader,
             capacity: capacity.max(1),
+            body_timeout: limits.body_timeout,
+            body_memory: Arc::new(tokio::sync::Semaphore::new(units)),
             pending: AtomicUsize::new(0),
             metrics: Metrics::default(),
             failing_streak: AtomicUsize::new(0),
@@ -100,8 +134,132 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/get_reward", post(get_reward))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(64 << 20))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), bounded_body))
         .with_state(state)
+}
+
+/// Reads a request's body before any handler sees it, within the body
+/// timeout and the server's body memory: a client that sends a body slowly,
+/// or never finishes it, or many large ones at once, cannot hold the
+/// server's memory or a connection for longer than that. A body over
+/// `MAX_BODY` is refused as soon as it says so (413).
+async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next: Next) -> Response {
+    use http_body_util::BodyExt;
+
+    let endpoint = req.uri().path().to_string();
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        let code = StatusCode::PAYLOAD_TOO_LARGE;
+        state.count(&endpoint, code);
+        return closing(error(
+            code,
+            format!("the body is over {} MiB", MAX_BODY >> 20),
+        ));
+    }
+    let (parts, mut body) = req.into_parts();
+    let mut held: Option<tokio::sync::OwnedSemaphorePermit> = None;
+    let mut data: Vec<u8> = Vec::new();
+    if let Some(n) = declared {
+        // A declared length is reserved at once (and only then allocated).
+        let n = usize::try_from(n).unwrap_or(MAX_BODY);
+        if !reserve(&state, &mut held, n.div_ceil(BODY_UNIT)) {
+            return body_memory_full(&state, &endpoint);
+        }
+        data.reserve_exact(n);
+    }
+    let deadline = tokio::time::Instant::now() + state.body_timeout;
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                let code = StatusCode::REQUEST_TIMEOUT;
+                state.count(&endpoint, code);
+                return closing(error(
+                    code,
+                    format!(
+                        "the body did not arrive within {:.0} s",
+                        state.body_timeout.as_secs_f64()
+                    ),
+                ));
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                let code = StatusCode::BAD_REQUEST;
+                state.count(&endpoint, code);
+                return closing(error(code, format!("reading the body: {e}")));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
+        if data.len() + chunk.len() > MAX_BODY {
+            let code = StatusCode::PAYLOAD_TOO_LARGE;
+            state.count(&endpoint, code);
+            return closing(error(
+                code,
+                format!("the body is over {} MiB", MAX_BODY >> 20),
+            ));
+        }
+        data.reserve(chunk.len());
+        if !reserve(&state, &mut held, data.capacity().div_ceil(BODY_UNIT)) {
+            return body_memory_full(&state, &endpoint);
+        }
+        data.extend_from_slice(&chunk);
+    }
+    let req = Request::from_parts(parts, Body::from(Bytes::from(data)));
+    let response = next.run(req).await;
+    drop(held);
+    response
+}
+
+/// Holds `units` of body memory in all (taking what is missing), or says no.
+fn reserve(
+    state: &ServerState,
+    held: &mut Option<tokio::sync::OwnedSemaphorePermit>,
+    units: usize,
+) -> bool {
+    let have = held.as_ref().map_or(0, |p| p.num_permits());
+    if units <= have {
+        return true;
+    }
+    let Ok(more) = u32::try_from(units - have) else {
+        return false;
+    };
+    match state.body_memory.clone().try_acquire_many_owned(more) {
+        Ok(p) => {
+            match held.as_mut() {
+                Some(h) => h.merge(p),
+                None => *held = Some(p),
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn body_memory_full(state: &ServerState, endpoint: &str) -> Response {
+    let code = StatusCode::SERVICE_UNAVAILABLE;
+    state.count(endpoint, code);
+    let mut r = closing(error(
+        code,
+        "the server holds as many request bodies as it may: retry later",
+    ));
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
+/// A response after which the connection is closed (its request's body may
+/// not have been read to the end).
+fn closing(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
 }
 
 fn error(code: StatusCode, message: impl Into<String>) -> Response {

@@ -405,6 +405,99 @@ fn expected_exceptions_match_by_class() {
     }
 }
 
+/// Class 8: running out of stack or memory is not an answer. Where any
+/// `Exception` is expected (in a suite, or caught by a dataset's own test
+/// code), a sample that recurses forever is a runtime error, not a pass.
+#[test]
+fn exhaustion_is_not_an_expected_exception() {
+    let dir = TempDir::new("exhaustion");
+    let suite = dir.jsonl(
+        "suite.jsonl",
+        &[json!({"task_id": "any", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "raises": "Exception"}]})],
+    );
+    let humaneval = dir.jsonl(
+        "humaneval.jsonl",
+        &[
+            json!({
+                "task_id": "caught",
+                "prompt": "def f(x):\n",
+                "canonical_solution": "    raise ValueError(x)\n",
+                "test": "def check(candidate):\n    try:\n        candidate(1)\n    except Exception:\n        return\n    assert False\n",
+                "entry_point": "f",
+            }),
+        ],
+    );
+    let recurse = "def f(x):\n    return f(x)\n";
+    let samples = dir.jsonl(
+        "samples.jsonl",
+        &[
+            json!({"task_id": "any", "sample_id": "recurse", "completion": recurse}),
+            json!({"task_id": "any", "sample_id": "right", "completion": "def f(x):\n    raise KeyError(x)\n"}),
+        ],
+    );
+    let got = grade(&dir, &suite, &samples, &[]);
+    assert_eq!(status_of(&got, "any", "recurse"), "runtime_error");
+    assert_eq!(status_of(&got, "any", "right"), "passed");
+    let samples = dir.jsonl(
+        "samples2.jsonl",
+        &[
+            json!({"task_id": "caught", "sample_id": "recurse", "completion": "    return f(x)\n"}),
+            json!({"task_id": "caught", "sample_id": "right", "completion": "    raise ValueError(x)\n"}),
+        ],
+    );
+    let got = grade(&dir, &humaneval, &samples, &[]);
+    assert_eq!(status_of(&got, "caught", "recurse"), "runtime_error");
+    assert_eq!(status_of(&got, "caught", "right"), "passed");
+}
+
+/// Class 5: APPS call problems whose outputs are not wrapped in a list of
+/// one: the first element of an expected list is not an answer. A NaN
+/// expected is matched by a NaN, and only by one.
+#[test]
+fn list_outputs_and_nans_are_compared_whole() {
+    let dir = TempDir::new("apps-lists");
+    let io = json!({"fn_name": "f", "inputs": [[1], [2]], "outputs": [[1, 2, 3], [2, 3, 4]]});
+    let wrapped =
+        json!({"fn_name": "f", "inputs": [[1], [2]], "outputs": [[[1, 2, 3]], [[2, 3, 4]]]});
+    let problems = dir.jsonl(
+        "problems.jsonl",
+        &[
+            json!({"problem_id": "bare", "question": "q", "solutions": "[]", "input_output": io.to_string()}),
+            json!({"problem_id": "wrapped", "question": "q", "solutions": "[]", "input_output": wrapped.to_string()}),
+        ],
+    );
+    let whole = "def f(x):\n    return [x, x + 1, x + 2]\n";
+    let first = "def f(x):\n    return x\n";
+    let mut rows = Vec::new();
+    for task in ["bare", "wrapped"] {
+        rows.push(json!({"task_id": task, "sample_id": "whole", "completion": whole}));
+        rows.push(json!({"task_id": task, "sample_id": "first", "completion": first}));
+    }
+    let samples = dir.jsonl("samples.jsonl", &rows);
+    let got = grade(&dir, &problems, &samples, &["--format", "apps"]);
+    for task in ["bare", "wrapped"] {
+        assert_eq!(status_of(&got, task, "whole"), "passed", "{task}");
+        assert_eq!(status_of(&got, task, "first"), "failed", "{task}");
+    }
+
+    let nan = dir.jsonl(
+        "nan.jsonl",
+        &[json!({"task_id": "nan", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "expected": "[float('nan'), 1.5]"}]})],
+    );
+    let samples = dir.jsonl(
+        "nan_samples.jsonl",
+        &[
+            json!({"task_id": "nan", "sample_id": "nan", "completion": "def f(x):\n    return [float('nan'), 1.5]\n"}),
+            json!({"task_id": "nan", "sample_id": "zero", "completion": "def f(x):\n    return [0.0, 1.5]\n"}),
+            json!({"task_id": "nan", "sample_id": "none", "completion": "def f(x):\n    return [None, 1.5]\n"}),
+        ],
+    );
+    let got = grade(&dir, &nan, &samples, &[]);
+    assert_eq!(status_of(&got, "nan", "nan"), "passed");
+    assert_eq!(status_of(&got, "nan", "zero"), "failed");
+    assert_eq!(status_of(&got, "nan", "none"), "failed");
+}
+
 fn tiny_humaneval(dir: &TempDir) -> std::path::PathBuf {
     dir.jsonl(
         "problems.jsonl",
@@ -742,4 +835,72 @@ fn a_killed_grader_leaves_no_process_behind() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Class 9 (holding the grader): a program that sleeps uses no CPU, so only
+/// the wall clock stops it. Each test's wall limit is a few times its
+/// budget, and the whole job's is a few times the sum of its budgets: a
+/// sleeper that prints the right answer and then sleeps in each of 20 tests
+/// is a timeout, and frees its slot in seconds, not in 20 wall limits.
+#[test]
+fn a_sleeper_cannot_hold_a_slot_for_every_test() {
+    let dir = TempDir::new("sleeper");
+    let tests: Vec<Value> = (0..20)
+        .map(|i| json!({"input": format!("{i}\n"), "expected": format!("{}\n", i * 2)}))
+        .collect();
+    let problems = dir.jsonl(
+        "problems.jsonl",
+        &[json!({"task_id": "double", "mode": "stdio", "tests": tests})],
+    );
+    let sleeper =
+        "import sys, time\nprint(int(input()) * 2)\nsys.stdout.flush()\ntime.sleep(1.5)\n";
+    let correct = "print(int(input()) * 2)\n";
+    let samples = dir.jsonl(
+        "samples.jsonl",
+        &[
+            json!({"task_id": "double", "sample_id": "sleeper", "completion": sleeper}),
+            json!({"task_id": "double", "sample_id": "correct", "completion": correct}),
+        ],
+    );
+    let started = Instant::now();
+    let got = grade(
+        &dir,
+        &problems,
+        &samples,
+        &["-j", "2", "--default-timeout", "0.1"],
+    );
+    let took = started.elapsed();
+    assert_eq!(status_of(&got, "double", "sleeper"), "timeout");
+    assert_eq!(status_of(&got, "double", "correct"), "passed");
+    // 20 tests of 0.1 s: 7 s for the job at most (20 per-test wall limits
+    // of 0.8 s would be 16 s; before, 20 of 2 s were 40 s).
+    assert!(
+        took < Duration::from_secs(12),
+        "grading a sleeper took {took:?}"
+    );
+}
+
+/// Class 3 (turning a verdict into no verdict): a program padded past what
+/// a job takes is refused as a program that does not compile, never a
+/// grader error (which has no reward, and would fail the server's health).
+#[test]
+fn a_huge_program_is_a_compile_error_not_a_grader_error() {
+    let dir = TempDir::new("huge");
+    let problems = tiny_humaneval(&dir);
+    let mut padded = String::from("    return x * 2\n");
+    let line = format!("#{}\n", "x".repeat(1023));
+    while padded.len() <= 17 << 20 {
+        padded.push_str(&line);
+    }
+    let fence = format!("```python\n{}```\n", "```\n".repeat(1 << 20));
+    let samples = dir.jsonl(
+        "samples.jsonl",
+        &[
+            json!({"task_id": "double", "sample_id": "padded", "completion": padded}),
+            json!({"task_id": "double", "sample_id": "fences", "completion": fence}),
+        ],
+    );
+    let got = grade(&dir, &problems, &samples, &[]);
+    assert_eq!(status_of(&got, "double", "padded"), "compile_error");
+    assert_ne!(status_of(&got, "double", "fences"), "grader_error");
 }

@@ -399,6 +399,119 @@ async fn a_slow_client_cannot_hold_a_connection() {
     assert_eq!(r.status, 200);
 }
 
+/// A connection that has sent `bytes`.
+async fn opened(addr: &str, bytes: &[u8]) -> tokio::net::TcpStream {
+    let mut conn = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    conn.write_all(bytes).await.expect("write");
+    conn
+}
+
+/// Reads a connection to its end, within `secs`: what the server said
+/// before it closed, or `None` if it kept the connection open.
+async fn closed_within(conn: &mut tokio::net::TcpStream, secs: f64) -> Option<String> {
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs_f64(secs), conn.read_to_end(&mut buf))
+        .await
+        .ok()
+        .map(|_| String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// The ways a client can try to hold the server without sending a request:
+/// a connection that sends nothing, a body that stalls, a body that says it
+/// is too large, more connections than allowed, more body memory than
+/// allowed. Each is cut off; requests beside them are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn silent_stalled_and_oversized_clients_are_cut_off() {
+    let path = format!(
+        "{}/../../examples/grade/humaneval_mini.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let s = Server::start_with(
+        &path,
+        16,
+        &[
+            "--header-timeout",
+            "1",
+            "--body-timeout",
+            "2",
+            "--max-connections",
+            "8",
+            "--body-memory",
+            "64",
+        ],
+    );
+    // Sends nothing at all.
+    let mut silent = tokio::net::TcpStream::connect(&s.addr)
+        .await
+        .expect("connect");
+    assert!(
+        closed_within(&mut silent, 6.0).await.is_some(),
+        "a silent connection is still open after 6 s"
+    );
+    // Headers, then half a body, then nothing.
+    let mut stalled = opened(
+        &s.addr,
+        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"task_id\"",
+    )
+    .await;
+    let said = closed_within(&mut stalled, 8.0)
+        .await
+        .expect("a stalled body's connection is still open after 8 s");
+    assert!(said.starts_with("HTTP/1.1 408"), "{said}");
+    // Declares more than the largest body: refused before any of it is read.
+    let mut large = opened(
+        &s.addr,
+        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 70000000\r\n\r\n",
+    )
+    .await;
+    let said = closed_within(&mut large, 5.0)
+        .await
+        .expect("an oversized body's connection is still open after 5 s");
+    assert!(said.starts_with("HTTP/1.1 413"), "{said}");
+    // A declared 60 MiB body holds most of the 64 MiB of body memory until
+    // it arrives; a second large body meanwhile is told to retry.
+    let first = opened(
+        &s.addr,
+        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 62914560\r\n\r\n{",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut second = opened(
+        &s.addr,
+        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n{",
+    )
+    .await;
+    let said = closed_within(&mut second, 5.0)
+        .await
+        .expect("the second large body's connection is still open after 5 s");
+    assert!(said.starts_with("HTTP/1.1 503"), "{said}");
+    assert!(said.to_ascii_lowercase().contains("retry-after"), "{said}");
+    drop(first);
+    // Past the connection cap, a connection is closed at once; the held
+    // ones are cut by the header timeout, and the server serves again.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        held.push(
+            tokio::net::TcpStream::connect(&s.addr)
+                .await
+                .expect("connect"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut extra = tokio::net::TcpStream::connect(&s.addr)
+        .await
+        .expect("connect");
+    // Well within the header timeout (1 s): closed by the cap.
+    let said = closed_within(&mut extra, 0.5)
+        .await
+        .expect("a connection past the cap is open");
+    assert!(said.is_empty(), "{said}");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let r = reward(&s.addr, "demo/add", "    return a + b\n").await;
+    assert_eq!(json_body(&r)["result"]["status"], "passed");
+}
+
 /// SIGTERM stops the server like Ctrl-C: it exits 0 and leaves no scratch
 /// folder and no cgroup behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -124,6 +124,19 @@ class Unsupported(BaseException):
     """The candidate returned something that is not a plain builtin value."""
 
 
+class Exhausted(BaseException):
+    """The candidate ran out of stack or memory: not an exception a test may
+    catch as an answer (`except Exception` would pass a sample that recurses
+    forever), so it ends the test as the candidate's error."""
+
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.name = name
+
+
+EXHAUSTION = ("RecursionError", "MemoryError")
+
+
 # Exceptions that would steer the test's own control flow if they crossed
 # as themselves (a StopIteration ends the test's `for` loop early; PEP 479
 # turns it into RuntimeError in generators for the same reason).
@@ -143,6 +156,8 @@ def candidate_exception(reply):
         if isinstance(cls, type) and issubclass(cls, BaseException):
             base = cls
             break
+    if base is not None and base.__name__ in EXHAUSTION:
+        return Exhausted(base.__name__, message)
     if base is None or not issubclass(base, Exception) or issubclass(base, STEERING):
         return RuntimeError("the candidate raised %s: %s" % (name, message))
     if base.__name__ == name:
@@ -303,6 +318,8 @@ def run_check(msg):
         result.update(outcome="gone", message=str(e)[:2000])
     except Unsupported as e:
         result.update(outcome="unsupported", message=str(e)[:200])
+    except Exhausted as e:
+        result.update(outcome="error", type=e.name, message=safe_str(e), line=failure_line(e.__traceback__, "<test>"))
     except AssertionError as e:
         result.update(outcome="failed", message=safe_str(e), line=failure_line(e.__traceback__, "<test>"))
     except BaseException as e:  # noqa: BLE001 - any other failure of the test is the candidate's

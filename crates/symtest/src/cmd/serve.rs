@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use symtest::grade::Grader;
-use symtest::serve::{ServerState, router};
+use symtest::serve::{HttpLimits, ServerState, router};
 
 use super::common::sandbox;
 use super::grade::{grade_options, load_problems};
@@ -50,23 +50,31 @@ async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpListene
     Err(last.unwrap_or_else(|| std::io::Error::other("the host name resolves to no address")))
 }
 
+/// A positive number of seconds given for `flag`.
+fn seconds(flag: &str, value: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| anyhow::anyhow!("{flag} must be a positive number of seconds, got {value}"))
+}
+
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     raise_open_files();
     let opts = grade_options(&args.judge)?;
-    let header_timeout = Duration::try_from_secs_f64(args.header_timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--header-timeout must be a positive number of seconds, got {}",
-                args.header_timeout
-            )
-        })?;
+    let header_timeout = seconds("--header-timeout", args.header_timeout)?;
+    let body_timeout = seconds("--body-timeout", args.body_timeout)?;
+    if args.max_connections == 0 {
+        anyhow::bail!("--max-connections must be at least 1");
+    }
+    let limits = HttpLimits {
+        body_timeout,
+        body_memory: args.body_memory.saturating_mul(1 << 20),
+    };
     let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
     let pool = Arc::new(sandbox(&args.sandbox)?);
     pool.warm_up().context("starting the sandbox workers")?;
     let grader = Arc::new(Grader::new(pool, problems.clone(), opts));
-    let state = ServerState::new(grader, args.queue);
+    let state = ServerState::new(grader, args.queue, limits);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -83,7 +91,13 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             args.queue
         );
         std::io::stdout().flush()?;
-        serve(listener, router(state), header_timeout).await?;
+        serve(
+            listener,
+            router(state),
+            header_timeout,
+            args.max_connections,
+        )
+        .await?;
         anyhow::Ok(())
     })?;
     // The runtime is gone: the pool (and its workers, their cgroups and
@@ -94,17 +108,22 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 /// How long requests in flight may finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// Accept failures (out of descriptors, say) are reported at most this often.
+const WARN_EVERY: Duration = Duration::from_secs(10);
+
 /// Serves HTTP/1.1 until SIGINT or SIGTERM, then lets requests in flight
-/// finish (for a while) and returns. A client must send each request's
-/// headers within `header_timeout` (a slow client cannot hold a connection
-/// without sending one).
+/// finish (for a while) and returns. A connection must send each request's
+/// headers within `header_timeout` of opening or of its last response (a
+/// client that sends nothing, or dribbles, cannot hold it); at most
+/// `max_connections` are held, and one past that is closed at once.
 async fn serve(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     header_timeout: Duration,
+    max_connections: usize,
 ) -> Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper::server::conn::http1::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     use tokio::signal::unix::{SignalKind, signal};
 
@@ -112,15 +131,33 @@ async fn serve(
     let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut connections = tokio::task::JoinSet::new();
+    let (mut failures, mut refused) = (0u64, 0u64);
+    let mut last_warning: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
+                // Finished connections are reaped as we go.
+                while connections.try_join_next().is_some() {}
                 let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok((stream, _)) if connections.len() < max_connections => stream,
+                    Ok((stream, _)) => {
+                        drop(stream);
+                        refused += 1;
+                        warn_now(&mut last_warning, || {
+                            format!(
+                                "{refused} connections closed at once: {max_connections} \
+                                 are open (--max-connections)"
+                            )
+                        });
+                        continue;
+                    }
                     Err(e) => {
                         // Out of descriptors or a connection reset before
                         // accept: wait a little, keep serving.
-                        eprintln!("warning: accept: {e}");
+                        failures += 1;
+                        warn_now(&mut last_warning, || {
+                            format!("accept failed {failures} times, last: {e}")
+                        });
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
@@ -128,9 +165,8 @@ async fn serve(
                 let service = TowerToHyperService::new(app.clone());
                 let mut stop = stop_rx.clone();
                 connections.spawn(async move {
-                    let mut builder = Builder::new(TokioExecutor::new());
+                    let mut builder = Builder::new();
                     builder
-                        .http1()
                         .timer(TokioTimer::new())
                         .header_read_timeout(header_timeout);
                     let conn = builder.serve_connection(TokioIo::new(stream), service);
@@ -143,8 +179,6 @@ async fn serve(
                         }
                     }
                 });
-                // Finished connections are reaped as we go.
-                while connections.try_join_next().is_some() {}
             }
             _ = term.recv() => break,
             _ = int.recv() => break,
@@ -165,4 +199,14 @@ async fn serve(
         connections.abort_all();
     }
     Ok(())
+}
+
+/// Prints a warning unless one was printed within `WARN_EVERY` (a flood of
+/// failed accepts must not become a flood of lines).
+fn warn_now(last: &mut Option<tokio::time::Instant>, message: impl FnOnce() -> String) {
+    let now = tokio::time::Instant::now();
+    if last.is_none_or(|t| now.duration_since(t) >= WARN_EVERY) {
+        *last = Some(now);
+        eprintln!("warning: {}", message());
+    }
 }

@@ -431,6 +431,14 @@ fn apps(row: &Json) -> Result<Problem, String> {
     };
     let tests = match io.get("fn_name").and_then(Json::as_str) {
         Some(name) => {
+            // APPS wraps each return value in a list of one (`[[1, 2]]` for
+            // `[1, 2]`), but not in every row. Only where every output is a
+            // list of one is it unwrapped (the whole list is accepted too,
+            // as APPS' own grader does); elsewhere an output is the value
+            // (so `1` never passes for an output `[1, 2, 3]`).
+            let wrapped = outputs
+                .iter()
+                .all(|o| o.as_array().is_some_and(|xs| xs.len() == 1));
             let cases = inputs
                 .iter()
                 .zip(outputs)
@@ -440,12 +448,14 @@ fn apps(row: &Json) -> Result<Problem, String> {
                         other => vec![other],
                     };
                     let expected = json_to_py(o);
-                    let mut alts = vec![expected.clone()];
-                    if let PyValue::List(xs) = &expected
+                    let mut alts = Vec::with_capacity(2);
+                    if wrapped
+                        && let PyValue::List(xs) = &expected
                         && let Some(first) = xs.first()
                     {
                         alts.push(first.clone());
                     }
+                    alts.push(expected);
                     CallCase {
                         args,
                         expected: alts,

@@ -80,6 +80,13 @@ fn lines(s: &str) -> Vec<&str> {
     out
 }
 
+/// The tokens of an output: split on ASCII whitespace, vertical tab
+/// included (as C's `isspace` and Python's `str.split` have it).
+fn tokens(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+        .filter(|t| !t.is_empty())
+}
+
 /// A decimal number as judges print them: digits, an optional fraction, an
 /// optional exponent; no `inf`, `nan`, hex or underscores.
 fn decimal(t: &str) -> Option<f64> {
@@ -149,8 +156,8 @@ impl Judge {
         match *self {
             Judge::Exact => lines(got) == lines(expected),
             Judge::Tokens { float_tolerance } => {
-                let mut a = got.split_ascii_whitespace();
-                let mut b = expected.split_ascii_whitespace();
+                let mut a = tokens(got);
+                let mut b = tokens(expected);
                 loop {
                     match (a.next(), b.next()) {
                         (None, None) => return true,
@@ -190,6 +197,12 @@ mod tests {
         assert!(!j.matches("1 2", "1 3"));
         assert!(!j.matches("", "1"));
         assert!(!j.matches("1 2 3", "1 2"));
+        assert!(j.matches("1\x0b2\x0c3\r\n", "1 2 3"));
+        // The float tolerance is absolute near zero, relative beyond 1.
+        assert!(j.matches("0.0000009", "0.0"));
+        assert!(!j.matches("0.000002", "0.0"));
+        assert!(j.matches("123456800000", "123456789012.5"));
+        assert!(!j.matches("123457000000", "123456789012.5"));
     }
 
     #[test]

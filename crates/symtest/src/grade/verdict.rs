@@ -217,6 +217,18 @@ fn tuples_as_lists(v: &PyValue) -> PyValue {
     }
 }
 
+/// Exceptions that say a program ran out of a resource, not what it computed.
+const EXHAUSTION: [&str; 2] = ["RecursionError", "MemoryError"];
+
+/// Whether an exception with these builtin bases (nearest first) is the
+/// expected class `x` or a subclass of it.
+fn raised_matches(bases: &[String], x: &str) -> bool {
+    match bases.first() {
+        Some(nearest) if EXHAUSTION.contains(&nearest.as_str()) => nearest == x,
+        _ => bases.iter().any(|b| b == x),
+    }
+}
+
 fn call_matches(case: &CallCase, got: &PyValue, tol: Tolerance) -> bool {
     let got = if case.tuple_as_list {
         tuples_as_lists(got)
@@ -278,12 +290,15 @@ fn calls_verdict(
         let (s, failure) = match r {
             // `except X` semantics: the class or a subclass of it, judged by
             // the builtin classes among its bases (a look-alike named X that
-            // is not one does not count).
+            // is not one does not count). Running out of stack or memory is
+            // not an answer: it matches only an expected RecursionError or
+            // MemoryError itself, never `Exception` (or a sample could pass
+            // by recursing forever).
             CallResult::Raised { bases, .. }
                 if case
                     .raises
                     .as_ref()
-                    .is_some_and(|x| bases.iter().any(|b| b == x)) =>
+                    .is_some_and(|x| raised_matches(bases, x)) =>
             {
                 passed += 1;
                 continue;
