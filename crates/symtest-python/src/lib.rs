@@ -21,6 +21,7 @@ mod int;
 mod interp;
 pub mod ir;
 mod lower;
+pub mod nesting;
 pub mod outline;
 mod program;
 mod scope;

@@ -27,6 +27,7 @@ pub struct Lowered {
 pub(crate) fn parse_module(
     source: &str,
 ) -> Result<ruff_python_parser::Parsed<ast::ModModule>, SyntaxError> {
+    crate::nesting::check(source)?;
     ruff_python_parser::parse_module(source).map_err(|e| {
         let index = LineIndex::from_source_text(source);
         let lc = index.line_column(e.location.start(), source);

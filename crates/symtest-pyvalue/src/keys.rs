@@ -17,6 +17,9 @@ use crate::PyValue;
 pub struct Keys {
     state: RandomState,
     memo: HashMap<*const PyValue, u64>,
+    /// NaNs hashed so far: each gets a hash of its own (every NaN is its
+    /// own key, so no two are ever compared).
+    nans: u64,
     /// Values hashed or compared so far (a measure of the work done).
     pub work: u64,
 }
@@ -60,6 +63,7 @@ impl Keys {
         Keys {
             state: RandomState::new(),
             memo: HashMap::new(),
+            nans: 0,
             work: 0,
         }
     }
@@ -67,6 +71,18 @@ impl Keys {
     /// The hash of a value that holds no other (`None` for a container).
     pub fn leaf(&mut self, v: &PyValue) -> Option<u64> {
         let mut h = self.state.build_hasher();
+        let nan = match v {
+            PyValue::Float(f) => f.is_nan(),
+            PyValue::Complex(r, i) => r.is_nan() || i.is_nan(),
+            _ => false,
+        };
+        if nan {
+            self.nans += 1;
+            8u8.hash(&mut h);
+            self.nans.hash(&mut h);
+            self.work += 1;
+            return Some(h.finish());
+        }
         match v {
             PyValue::None => 0u8.hash(&mut h),
             PyValue::Bool(b) => hash_int(&BigInt::from(u8::from(*b)), &mut h),

@@ -8,6 +8,7 @@
 //! the candidate's own `__eq__` never takes part. The decoder of untrusted
 //! bytes ([`marshal::decode`]) is total and bounded in depth and size.
 
+pub mod json;
 pub mod keys;
 mod literal;
 pub mod marshal;
@@ -18,6 +19,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use thiserror::Error;
 
+pub use json::from_json;
 pub use repr::float_repr;
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::io::{Deadline, ReadError, read_frame, set_nonblocking, write_frame};
+use crate::io::{Deadline, ProcessClock, ReadError, read_frame, set_nonblocking, write_frame};
 use crate::wire::Msg;
 use crate::{SandboxError, Shared};
 
@@ -84,6 +84,11 @@ impl Harness {
             )));
         }
         Ok(h)
+    }
+
+    /// The CPU clock of the test code's process.
+    pub(crate) fn clock(&self) -> Option<ProcessClock> {
+        ProcessClock::of(self.child.id())
     }
 
     pub(crate) fn send(&self, body: &[u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {

@@ -50,10 +50,58 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// A job's CPU allowance: the slot counter's value at which it is spent.
+/// Something whose CPU time can be read while waiting on it.
+pub trait CpuMeter {
+    /// CPU time used so far, in nanoseconds.
+    fn cpu_ns(&self) -> Option<u64>;
+    /// How many cores it may use at once.
+    fn cores(&self) -> u64;
+}
+
+impl CpuMeter for SlotGroup {
+    fn cpu_ns(&self) -> Option<u64> {
+        SlotGroup::cpu_ns(self)
+    }
+
+    fn cores(&self) -> u64 {
+        // A job may burn CPU on every core at once.
+        std::thread::available_parallelism().map_or(1, |n| n.get()) as u64
+    }
+}
+
+/// The CPU clock of one single-threaded process (the test code's).
+#[derive(Clone, Copy)]
+pub struct ProcessClock(libc::clockid_t);
+
+impl ProcessClock {
+    pub fn of(pid: u32) -> Option<ProcessClock> {
+        let mut clock: libc::clockid_t = 0;
+        // SAFETY: a plain out-parameter.
+        let r = unsafe { libc::clock_getcpuclockid(pid as libc::pid_t, &mut clock) };
+        (r == 0).then_some(ProcessClock(clock))
+    }
+}
+
+impl CpuMeter for ProcessClock {
+    fn cpu_ns(&self) -> Option<u64> {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a plain out-parameter.
+        let r = unsafe { libc::clock_gettime(self.0, &mut ts) };
+        (r == 0).then(|| (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64)
+    }
+
+    fn cores(&self) -> u64 {
+        1
+    }
+}
+
+/// A CPU allowance: the meter's value at which it is spent.
 #[derive(Clone, Copy)]
 pub struct CpuLimit<'a> {
-    pub group: &'a SlotGroup,
+    pub meter: &'a dyn CpuMeter,
     pub until_ns: u64,
 }
 
@@ -82,15 +130,13 @@ impl Deadline<'_> {
         let Some(cpu) = self.cpu else {
             return Ok(left);
         };
-        let Some(now) = cpu.group.cpu_ns() else {
+        let Some(now) = cpu.meter.cpu_ns() else {
             return Ok(left);
         };
         if now >= cpu.until_ns {
             return Err(Limit::Cpu);
         }
-        // The job may burn CPU on every core at once.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
-        let cpu_left = Duration::from_nanos((cpu.until_ns - now) / cores);
+        let cpu_left = Duration::from_nanos((cpu.until_ns - now) / cpu.meter.cores().max(1));
         Ok(left.min(cpu_left.max(Duration::from_millis(1))))
     }
 }
@@ -148,6 +194,16 @@ fn read_exact(fd: RawFd, buf: &mut [u8], deadline: &Deadline<'_>) -> Result<(), 
     Ok(())
 }
 
+thread_local! {
+    /// Bytes of frames read on this thread since [`take_frame_bytes`].
+    static FRAME_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The bytes of frames read on this thread since the last call.
+pub fn take_frame_bytes() -> usize {
+    FRAME_BYTES.with(|c| c.replace(0))
+}
+
 /// Reads one frame: a 4-byte big-endian length, then that many bytes.
 pub fn read_frame(fd: &OwnedFd, deadline: &Deadline<'_>) -> Result<Vec<u8>, ReadError> {
     let raw = fd.as_raw_fd();
@@ -159,6 +215,7 @@ pub fn read_frame(fd: &OwnedFd, deadline: &Deadline<'_>) -> Result<Vec<u8>, Read
     }
     let mut body = vec![0u8; n];
     read_exact(raw, &mut body, deadline)?;
+    FRAME_BYTES.with(|c| c.set(c.get().saturating_add(n)));
     Ok(body)
 }
 

@@ -49,6 +49,10 @@ pub enum Task {
         call_check: bool,
         /// Time for the whole job: loading the program and every call.
         budget: Duration,
+        /// CPU time the test code's own process may spend on this job (on
+        /// the candidate's values: a value built to be slow to rebuild or
+        /// compare is this job's timeout, not free work).
+        test_budget: Duration,
         /// Return the arguments of every call the test made (what the
         /// dataset's tests feed a solution: types and seeds for `gen`).
         record_calls: bool,
@@ -166,6 +170,8 @@ pub enum JobResult {
         /// `None` when the program did not load (the tests never ran).
         outcome: Option<CheckOutcome>,
         ms: f64,
+        /// CPU milliseconds the test code's process spent on this job.
+        test_ms: f64,
         /// With `record_calls`: each call's positional arguments, in order
         /// (calls with keyword arguments are left out).
         calls: Vec<Vec<PyValue>>,
@@ -187,6 +193,7 @@ impl JobResult {
                 load: Err(error),
                 outcome: None,
                 ms: 0.0,
+                test_ms: 0.0,
                 calls: Vec::new(),
             },
         }

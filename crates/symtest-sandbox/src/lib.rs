@@ -174,6 +174,9 @@ pub const MAX_SLOTS: usize = 64;
 /// whatever a sample pads it with).
 pub const MAX_SOURCE: usize = 16 << 20;
 
+/// Bytes of messages from one job after which free memory is given back.
+const TRIM_AFTER: usize = 4 << 20;
+
 /// The first of [`MAX_SLOTS`] uids for a new pool: far above any real
 /// account, and different for every live process and for each of its first
 /// 16 pools, so that two pools (or two symtest runs) never share a uid.
@@ -596,6 +599,24 @@ impl Pool {
     /// tried again on fresh processes, up to three times in all; the error
     /// then says what failed.
     pub fn run(&self, job: &Job) -> Result<JobResult, SandboxError> {
+        io::take_frame_bytes();
+        let result = self.run_job(job);
+        // Values decoded from a job are freed with it, but the allocator
+        // keeps the memory (in an arena per thread): after a job of large
+        // messages it is handed back, so that samples of large values
+        // cannot pile up the grader's memory.
+        if io::take_frame_bytes() > TRIM_AFTER {
+            #[cfg(target_env = "gnu")]
+            // SAFETY: malloc_trim takes a plain integer and only returns
+            // free memory to the system.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
+        result
+    }
+
+    fn run_job(&self, job: &Job) -> Result<JobResult, SandboxError> {
         if job.source.len() > MAX_SOURCE {
             let error = LoadError::Compile {
                 message: format!(
@@ -648,6 +669,7 @@ impl Pool {
                                 last: None,
                             }),
                             ms: 0.0,
+                            test_ms: 0.0,
                             calls: Vec::new(),
                         });
                     }

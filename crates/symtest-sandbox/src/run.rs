@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::cgroup::SlotGroup;
 use crate::harness::Harness;
 use crate::io::{
-    CpuLimit, Deadline, ReadError, read_capped, read_frame, sealed_input, write_frame,
+    CpuLimit, CpuMeter, Deadline, ReadError, read_capped, read_frame, sealed_input, write_frame,
 };
 use crate::job::{
     Call, CallResult, CheckOutcome, JobResult, LastCall, LoadError, StdioResult, StdioRun, Task,
@@ -83,7 +83,7 @@ fn phase<'a>(
     let mark = group.and_then(SlotGroup::cpu_ns);
     let cpu = match (group, mark) {
         (Some(group), Some(now)) => Some(CpuLimit {
-            group,
+            meter: group,
             until_ns: now.saturating_add(budget.as_nanos().min(u128::from(u64::MAX)) as u64),
         }),
         _ => None,
@@ -145,6 +145,7 @@ impl Slot {
                 bind,
                 call_check,
                 budget,
+                test_budget,
                 record_calls,
             } => self.run_check(
                 shared,
@@ -156,6 +157,7 @@ impl Slot {
                     bind,
                     call_check: *call_check,
                     budget: *budget,
+                    test_budget: *test_budget,
                     record_calls: *record_calls,
                 },
             ),
@@ -338,17 +340,14 @@ impl Slot {
             let remaining = &calls[results.len()..];
             let total: Duration =
                 remaining.iter().map(|c| c.budget).sum::<Duration>() + load_budget;
-            let batch: Vec<PyValue> = remaining
-                .iter()
-                .map(|c| PyValue::List(vec![PyValue::List(c.args.clone()), PyValue::None]))
-                .collect();
+            // Each call's arguments go to the job only when that call starts:
+            // a program that saw them all at load could answer every test on
+            // the load's budget instead of each on its own.
             let load_msg = wire::encode(vec![
                 ("op", s("load")),
                 ("source", s(source)),
                 ("name", s("__candidate__")),
                 ("entry", s(entry)),
-                ("calls", PyValue::List(batch)),
-                ("want_args", PyValue::Bool(want_args)),
             ]);
             let mut run = Some(self.start(shared, total, None, false, &load_msg)?);
             match self.load(shared, &mut run, load_budget, job_end)? {
@@ -388,8 +387,16 @@ impl Slot {
                 let Some(r) = run.as_mut() else { break };
                 let (deadline, mark) = phase(group, call.budget, group.is_some(), job_end);
                 let mark = r.mark.or(mark);
-                let reply =
-                    read_frame(&r.process.from_job, &deadline).and_then(|b| Msg::decode(&b));
+                let request = wire::encode(vec![
+                    ("op", s("call")),
+                    ("entry", s(entry)),
+                    ("args", PyValue::List(call.args.clone())),
+                    ("kwargs", PyValue::None),
+                    ("want_args", PyValue::Bool(want_args)),
+                ]);
+                let reply = write_frame(&r.process.to_job, &request, &deadline)
+                    .and_then(|()| read_frame(&r.process.from_job, &deadline))
+                    .and_then(|b| Msg::decode(&b));
                 match reply {
                     Ok(m) => {
                         let ms = used_ms(group, mark, m.f64("ms"));
@@ -407,6 +414,12 @@ impl Slot {
                         broken = true;
                     }
                     Err(ReadError::Eof) => {
+                        let why = self.finish_taken(shared, &mut run)?.unwrap_or_default();
+                        results.push(CallResult::Crashed { why });
+                        broken = true;
+                    }
+                    // It ended before its call could be sent.
+                    Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                         let why = self.finish_taken(shared, &mut run)?.unwrap_or_default();
                         results.push(CallResult::Crashed { why });
                         broken = true;
@@ -592,7 +605,7 @@ impl Slot {
         let first_mark = run.as_ref().and_then(|r| r.mark);
         let cpu = match (group, first_mark) {
             (Some(group), Some(m)) => Some(CpuLimit {
-                group,
+                meter: group,
                 until_ns: m.saturating_add(spec.budget.as_nanos().min(u128::from(u64::MAX)) as u64),
             }),
             _ => None,
@@ -619,6 +632,7 @@ impl Slot {
                 load: Err(e),
                 outcome: None,
                 ms: used_ms(group, first_mark, None),
+                test_ms: 0.0,
                 calls: calls_seen,
             });
         }
@@ -666,7 +680,26 @@ impl Slot {
             ("record_calls", PyValue::Bool(spec.record_calls)),
             ("answers", PyValue::List(answers)),
         ]);
-        let harness_deadline = Deadline::wall(wall);
+        // The test code's process is charged too: its CPU time on this job
+        // (rebuilding and comparing the candidate's values) has a budget.
+        let clock = self.harness(shared)?.clock();
+        let test_mark = clock.as_ref().and_then(CpuMeter::cpu_ns);
+        let harness_deadline = Deadline {
+            wall,
+            cpu: match (&clock, test_mark) {
+                (Some(c), Some(m)) => Some(CpuLimit {
+                    meter: c,
+                    until_ns: m.saturating_add(
+                        spec.test_budget.as_nanos().min(u128::from(u64::MAX)) as u64,
+                    ),
+                }),
+                _ => None,
+            },
+        };
+        let test_ms = || match (clock.as_ref().and_then(CpuMeter::cpu_ns), test_mark) {
+            (Some(now), Some(then)) => now.saturating_sub(then) as f64 / 1e6,
+            _ => 0.0,
+        };
         if let Err(e) = self.harness(shared)?.send(&check, &harness_deadline) {
             return self.harness_failed(&mut run, e, spec.budget);
         }
@@ -751,6 +784,7 @@ impl Slot {
             load: Ok(0.0),
             outcome: Some(outcome),
             ms,
+            test_ms: test_ms(),
             calls,
         })
     }
@@ -791,6 +825,7 @@ impl Slot {
                 load: Ok(0.0),
                 outcome: Some(CheckOutcome::Timeout { budget }),
                 ms: 0.0,
+                test_ms: 0.0,
                 calls: Vec::new(),
             }),
             other => Err(SandboxError::TestProcess(other.to_string())),
@@ -874,6 +909,7 @@ struct CheckSpec<'t> {
     bind: &'t [String],
     call_check: bool,
     budget: Duration,
+    test_budget: Duration,
     record_calls: bool,
 }
 

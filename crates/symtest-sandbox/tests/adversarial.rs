@@ -11,7 +11,9 @@ use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
 
 use common::*;
-use symtest_sandbox::{CallResult, CheckOutcome, JobResult, LoadError, PyValue, StdioResult};
+use symtest_sandbox::{
+    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, PyValue, StdioResult, Task,
+};
 
 fn calls(source: &str, load_budget_ms: u64, budget_ms: u64) -> JobResult {
     pool()
@@ -639,5 +641,71 @@ fn keys_built_to_collide_in_python_never_reach_the_test_process() {
             started.elapsed()
         );
     }
+    assert_healthy();
+}
+
+#[test]
+fn a_program_never_sees_a_call_before_it_starts() {
+    // A program that found the tests' arguments at import could answer
+    // every test on the load's budget (seconds, when it is not measured)
+    // instead of each test on its own. It searches every frame above it.
+    let spy = r#"import sys
+def _seen():
+    found = []
+    f = sys._getframe(0)
+    while f is not None:
+        for v in list(f.f_locals.values()):
+            if isinstance(v, dict) and ("calls" in v or "args" in v):
+                found.append(sorted(v))
+        f = f.f_back
+    return found
+AT_IMPORT = _seen()
+def f(*args):
+    return [AT_IMPORT, list(args)]
+"#;
+    let job = Job {
+        source: spy.into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: (0..3)
+                .map(|i| Call {
+                    args: vec![PyValue::from(i * 7 + 5)],
+                    budget: Duration::from_millis(1000),
+                })
+                .collect(),
+            want_args: false,
+            load_budget: Duration::from_millis(1000),
+        },
+    };
+    let r = pool().run(&job).unwrap_or_else(|e| panic!("{e}"));
+    for (i, c) in call_results(&r).iter().enumerate() {
+        let want = PyValue::List(vec![
+            PyValue::List(vec![]),
+            PyValue::List(vec![PyValue::from(i as i64 * 7 + 5)]),
+        ]);
+        assert_eq!(returned(c), &want, "call {i}");
+    }
+    assert_healthy();
+}
+
+#[test]
+fn the_test_codes_work_on_a_candidates_values_is_charged() {
+    // The test code's own process works on what the candidate returned: a
+    // value chosen to make that work slow (here a loop bound; elsewhere a
+    // dict whose keys CPython files slowly) is the sample's timeout once
+    // that process has spent its CPU budget, not free work until the job's
+    // wall-clock limit (3 x 3 s + 0.5 s here).
+    let test = "def check(candidate):\n    n = candidate()\n    total = 0\n    for i in range(n):\n        total += i\n    assert total == -1\n";
+    let started = Instant::now();
+    let o = check_budgets("def f():\n    return 10 ** 12\n", test, 3000, 100);
+    assert!(matches!(o, CheckOutcome::Timeout { .. }), "{o:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    // The same test on a small value passes through as a failure.
+    let o = check_budgets("def f():\n    return 10\n", test, 3000, 100);
+    assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");
     assert_healthy();
 }

@@ -134,6 +134,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/get_reward", post(get_reward))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), bounded_body))
         .with_state(state)
@@ -147,7 +148,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
 async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next: Next) -> Response {
     use http_body_util::BodyExt;
 
-    let endpoint = req.uri().path().to_string();
+    let endpoint = endpoint_label(req.uri().path());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -155,7 +156,7 @@ async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next:
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         let code = StatusCode::PAYLOAD_TOO_LARGE;
-        state.count(&endpoint, code);
+        state.count(endpoint, code);
         return closing(error(
             code,
             format!("the body is over {} MiB", MAX_BODY >> 20),
@@ -163,21 +164,16 @@ async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next:
     }
     let (parts, mut body) = req.into_parts();
     let mut held: Option<tokio::sync::OwnedSemaphorePermit> = None;
-    let mut data: Vec<u8> = Vec::new();
-    if let Some(n) = declared {
-        // A declared length is reserved at once (and only then allocated).
-        let n = usize::try_from(n).unwrap_or(MAX_BODY);
-        if !reserve(&state, &mut held, n.div_ceil(BODY_UNIT)) {
-            return body_memory_full(&state, &endpoint);
-        }
-        data.reserve_exact(n);
-    }
+    // The chunks as they came (memory is what was received, no more); one
+    // copy at the end.
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut received = 0usize;
     let deadline = tokio::time::Instant::now() + state.body_timeout;
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
             Err(_) => {
                 let code = StatusCode::REQUEST_TIMEOUT;
-                state.count(&endpoint, code);
+                state.count(endpoint, code);
                 return closing(error(
                     code,
                     format!(
@@ -189,7 +185,7 @@ async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next:
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 let code = StatusCode::BAD_REQUEST;
-                state.count(&endpoint, code);
+                state.count(endpoint, code);
                 return closing(error(code, format!("reading the body: {e}")));
             }
             Ok(Some(Ok(frame))) => frame,
@@ -197,24 +193,55 @@ async fn bounded_body(State(state): State<Arc<ServerState>>, req: Request, next:
         let Ok(chunk) = frame.into_data() else {
             continue; // trailers
         };
-        if data.len() + chunk.len() > MAX_BODY {
+        if received + chunk.len() > MAX_BODY {
             let code = StatusCode::PAYLOAD_TOO_LARGE;
-            state.count(&endpoint, code);
+            state.count(endpoint, code);
             return closing(error(
                 code,
                 format!("the body is over {} MiB", MAX_BODY >> 20),
             ));
         }
-        data.reserve(chunk.len());
-        if !reserve(&state, &mut held, data.capacity().div_ceil(BODY_UNIT)) {
-            return body_memory_full(&state, &endpoint);
+        received += chunk.len();
+        if !reserve(&state, &mut held, received.div_ceil(BODY_UNIT)) {
+            return body_memory_full(&state, endpoint);
         }
-        data.extend_from_slice(&chunk);
+        chunks.push(chunk);
     }
-    let req = Request::from_parts(parts, Body::from(Bytes::from(data)));
+    let body = match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.swap_remove(0),
+        _ => {
+            let mut all = Vec::with_capacity(received);
+            for c in chunks {
+                all.extend_from_slice(&c);
+            }
+            Bytes::from(all)
+        }
+    };
+    let req = Request::from_parts(parts, Body::from(body));
     let response = next.run(req).await;
     drop(held);
     response
+}
+
+async fn not_found(State(state): State<Arc<ServerState>>) -> Response {
+    state.count("other", StatusCode::NOT_FOUND);
+    error(
+        StatusCode::NOT_FOUND,
+        "no such endpoint (POST /reward, POST /get_reward, GET /healthz, GET /metrics)",
+    )
+}
+
+/// The endpoint a request is counted under: one of the routes, or "other"
+/// (a client choosing paths must not grow the metrics without bound).
+fn endpoint_label(path: &str) -> &'static str {
+    match path {
+        "/reward" => "/reward",
+        "/get_reward" => "/get_reward",
+        "/healthz" => "/healthz",
+        "/metrics" => "/metrics",
+        _ => "other",
+    }
 }
 
 /// Holds `units` of body memory in all (taking what is missing), or says no.
@@ -280,26 +307,56 @@ fn busy(state: &ServerState, n: usize) -> Response {
     r
 }
 
+/// A task or sample id: a string or a number (as its text). Anything else
+/// is refused as it is met, without being read into memory first.
+struct Id(String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Id, E> {
+                Ok(Id(s.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Id, E> {
+                Ok(Id(Value::from(n).to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
 struct NativeSample {
-    task_id: Value,
+    task_id: Id,
     completion: String,
     #[serde(default)]
-    sample_id: Option<Value>,
+    sample_id: Option<Id>,
 }
 
+/// One sample, or `{"samples": [...]}`. Read field by field (fields it does
+/// not know are skipped unread), never buffered whole as an untagged enum
+/// would be (a 64 MiB body of small values would take a gigabyte).
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum NativeRequest {
-    Batch { samples: Vec<NativeSample> },
-    One(NativeSample),
-}
-
-fn id_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+struct NativeRequest {
+    #[serde(default)]
+    samples: Option<Vec<NativeSample>>,
+    #[serde(default)]
+    task_id: Option<Id>,
+    #[serde(default)]
+    completion: Option<String>,
+    #[serde(default)]
+    sample_id: Option<Id>,
 }
 
 /// Gives back an admitted sample's place in the queue however its grading
@@ -435,15 +492,42 @@ async fn reward(
         }
     };
     let (samples, single) = match req {
-        NativeRequest::Batch { samples } => (samples, false),
-        NativeRequest::One(s) => (vec![s], true),
+        NativeRequest {
+            samples: Some(samples),
+            task_id: None,
+            completion: None,
+            ..
+        } => (samples, false),
+        NativeRequest {
+            samples: None,
+            task_id: Some(task_id),
+            completion: Some(completion),
+            sample_id,
+        } => (
+            vec![NativeSample {
+                task_id,
+                completion,
+                sample_id,
+            }],
+            true,
+        ),
+        _ => {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                error(
+                    StatusCode::BAD_REQUEST,
+                    "expected {\"samples\": [{\"task_id\", \"completion\"}]} or one \
+                     {\"task_id\", \"completion\"}",
+                ),
+            );
+        }
     };
     let items: Vec<(String, String, String)> = samples
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let sid = s.sample_id.as_ref().map_or_else(|| i.to_string(), id_text);
-            (id_text(&s.task_id), sid, s.completion)
+            let sid = s.sample_id.map_or_else(|| i.to_string(), |x| x.0);
+            (s.task_id.0, sid, s.completion)
         })
         .collect();
     if let Some(t) = unknown_tasks(&state, items.iter().map(|x| &x.0)) {
@@ -470,21 +554,48 @@ struct OpenRlhfRequest {
     #[serde(default)]
     prompts: Vec<String>,
     #[serde(default)]
-    labels: Vec<Value>,
+    labels: Vec<Label>,
 }
 
-/// A label names the problem: a task id, or an object with `task_id`.
-fn label_task(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => {
-            if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(s) {
-                return m.get("task_id").map(id_text);
+/// An object naming a task (its other fields skipped unread).
+#[derive(Deserialize)]
+struct TaskRef {
+    task_id: Id,
+}
+
+/// A label names the problem: a task id, an object with `task_id`, or a
+/// string holding such an object as JSON. Anything else is refused as it is
+/// met, without being read into memory first.
+struct Label(String);
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Label, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Label;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a task id, or an object with a task_id")
             }
-            Some(s.clone())
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Label, E> {
+                if s.trim_start().starts_with('{')
+                    && let Ok(t) = serde_json::from_str::<TaskRef>(s)
+                {
+                    return Ok(Label(t.task_id.0));
+                }
+                Ok(Label(s.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Label, E> {
+                Ok(Label(n.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Label, E> {
+                Ok(Label(n.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Label, A::Error> {
+                let t = TaskRef::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Label(t.task_id.0))
+            }
         }
-        Value::Number(n) => Some(n.to_string()),
-        Value::Object(m) => m.get("task_id").map(id_text),
-        _ => None,
+        d.deserialize_any(V)
     }
 }
 
@@ -525,15 +636,7 @@ async fn get_reward(
     }
     let mut items = Vec::with_capacity(req.query.len());
     for (i, (q, label)) in req.query.iter().zip(&req.labels).enumerate() {
-        let Some(task) = label_task(label) else {
-            return respond(
-                StatusCode::BAD_REQUEST,
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!("labels[{i}] names no task"),
-                ),
-            );
-        };
+        let task = label.0.clone();
         // The query is prompt + response; the response is what is graded.
         let completion = match req.prompts.get(i) {
             Some(p) if q.starts_with(p.as_str()) => q[p.len()..].to_string(),

@@ -498,6 +498,70 @@ fn list_outputs_and_nans_are_compared_whole() {
     assert_eq!(status_of(&got, "nan", "none"), "failed");
 }
 
+/// Class 5: APPS integers beyond 64 bits are ints, as Python's json reads
+/// them: an expected Fibonacci number is matched exactly (a float formula
+/// right to 16 digits fails), and a huge argument reaches the program as
+/// an int.
+#[test]
+fn apps_big_integers_are_exact() {
+    let dir = TempDir::new("apps-bigint");
+    let fib = |n: usize| {
+        let (mut a, mut b) = ("0".to_string(), "1".to_string());
+        for _ in 0..n {
+            let c = add_decimal(&a, &b);
+            a = b;
+            b = c;
+        }
+        a
+    };
+    // Raw JSON text, so that the numbers keep every digit.
+    let io = format!(
+        r#"{{"fn_name": "fib", "inputs": [[100], [120]], "outputs": [[{}], [{}]]}}"#,
+        fib(100),
+        fib(120)
+    );
+    let io2 =
+        r#"{"fn_name": "last", "inputs": [[1000000000000000000000000000007]], "outputs": [[7]]}"#;
+    let problems = dir.jsonl(
+        "problems.jsonl",
+        &[
+            json!({"problem_id": "fib", "question": "q", "solutions": "[]", "input_output": io}),
+            json!({"problem_id": "last", "question": "q", "solutions": "[]", "input_output": io2}),
+        ],
+    );
+    let exact = "def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n";
+    let binet = "def fib(n):\n    return round(((1 + 5 ** 0.5) / 2) ** n / 5 ** 0.5)\n";
+    let samples = dir.jsonl(
+        "samples.jsonl",
+        &[
+            json!({"task_id": "fib", "sample_id": "exact", "completion": exact}),
+            json!({"task_id": "fib", "sample_id": "binet", "completion": binet}),
+            json!({"task_id": "last", "sample_id": "mod", "completion": "def last(n):\n    return n % 10\n"}),
+        ],
+    );
+    let got = grade(&dir, &problems, &samples, &["--format", "apps"]);
+    assert_eq!(status_of(&got, "fib", "exact"), "passed");
+    assert_eq!(status_of(&got, "fib", "binet"), "failed");
+    assert_eq!(status_of(&got, "last", "mod"), "passed");
+}
+
+/// The sum of two non-negative decimal numbers, as text.
+fn add_decimal(a: &str, b: &str) -> String {
+    let (a, b): (Vec<u8>, Vec<u8>) = (a.bytes().rev().collect(), b.bytes().rev().collect());
+    let mut out = Vec::new();
+    let mut carry = 0;
+    for i in 0..a.len().max(b.len()) {
+        let d = carry + a.get(i).map_or(0, |c| c - b'0') + b.get(i).map_or(0, |c| c - b'0');
+        out.push(b'0' + d % 10);
+        carry = d / 10;
+    }
+    if carry > 0 {
+        out.push(b'0' + carry);
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn tiny_humaneval(dir: &TempDir) -> std::path::PathBuf {
     dir.jsonl(
         "problems.jsonl",
@@ -881,8 +945,9 @@ fn a_sleeper_cannot_hold_a_slot_for_every_test() {
 }
 
 /// Class 3 (turning a verdict into no verdict): a program padded past what
-/// a job takes is refused as a program that does not compile, never a
-/// grader error (which has no reward, and would fail the server's health).
+/// a job takes, or nested past what a parser takes, is refused as a program
+/// that does not compile, never a grader error (which has no reward, and
+/// would fail the server's health).
 #[test]
 fn a_huge_program_is_a_compile_error_not_a_grader_error() {
     let dir = TempDir::new("huge");
@@ -893,14 +958,20 @@ fn a_huge_program_is_a_compile_error_not_a_grader_error() {
         padded.push_str(&line);
     }
     let fence = format!("```python\n{}```\n", "```\n".repeat(1 << 20));
+    // A million brackets: the grader's parser (which decides whether the
+    // answer is plain Python or fenced) refuses it by its depth, as CPython
+    // does, instead of growing its stack by gigabytes.
+    let deep = format!("```python\nx = {}\n```\n", "(".repeat(1_000_000));
     let samples = dir.jsonl(
         "samples.jsonl",
         &[
             json!({"task_id": "double", "sample_id": "padded", "completion": padded}),
             json!({"task_id": "double", "sample_id": "fences", "completion": fence}),
+            json!({"task_id": "double", "sample_id": "deep", "completion": deep}),
         ],
     );
     let got = grade(&dir, &problems, &samples, &[]);
     assert_eq!(status_of(&got, "double", "padded"), "compile_error");
     assert_ne!(status_of(&got, "double", "fences"), "grader_error");
+    assert_eq!(status_of(&got, "double", "deep"), "compile_error");
 }

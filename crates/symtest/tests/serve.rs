@@ -118,7 +118,8 @@ async fn protocols_health_and_metrics() {
             format!("{prompt}def add(a, b):\n    return 0\n"),
         ],
         "prompts": [prompt, prompt],
-        "labels": ["demo/add", {"task_id": "demo/add"}],
+        "labels": ["demo/add", {"task_id": "demo/add", "ignored": [0, 0, 0]}],
+        "ignored": {"a": [1, 2, 3]},
     });
     let r = http(&s.addr, "POST", "/get_reward", &q.to_string())
         .await
@@ -141,6 +142,18 @@ async fn protocols_health_and_metrics() {
             json!({"query": ["a"], "labels": []}).to_string(),
             "1 queries but 0 labels",
         ),
+        // Ids are strings or numbers: anything else is refused as it is
+        // read, not first built in memory.
+        (
+            "/get_reward",
+            json!({"query": ["a"], "labels": [[0, 0, 0]]}).to_string(),
+            "expected",
+        ),
+        (
+            "/reward",
+            json!({"task_id": [0, 0], "completion": "x"}).to_string(),
+            "expected",
+        ),
     ] {
         let r = http(&s.addr, "POST", path, &body).await.expect("request");
         assert_eq!(r.status, 400, "{path} {body}");
@@ -155,7 +168,21 @@ async fn protocols_health_and_metrics() {
     let r = http(&s.addr, "GET", "/healthz", "").await.expect("healthz");
     assert_eq!(r.status, 200);
     assert_eq!(json_body(&r)["status"], "ok");
+    // Paths a client makes up are counted under one label.
+    for i in 0..3 {
+        let r = http(&s.addr, "POST", &format!("/made-up-{i}"), "{}")
+            .await
+            .expect("request");
+        assert_eq!(r.status, 404);
+    }
     let r = http(&s.addr, "GET", "/metrics", "").await.expect("metrics");
+    assert!(!r.body.contains("made-up"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("symtest_requests_total{endpoint=\"other\",code=\"404\"} 3"),
+        "{}",
+        r.body
+    );
     assert!(r.headers.contains("text/plain"));
     assert!(
         r.body
@@ -165,7 +192,7 @@ async fn protocols_health_and_metrics() {
     );
     assert!(
         r.body
-            .contains("symtest_requests_total{endpoint=\"/reward\",code=\"400\"} 2"),
+            .contains("symtest_requests_total{endpoint=\"/reward\",code=\"400\"} 3"),
         "{}",
         r.body
     );
@@ -433,7 +460,7 @@ async fn silent_stalled_and_oversized_clients_are_cut_off() {
             "--header-timeout",
             "1",
             "--body-timeout",
-            "2",
+            "3",
             "--max-connections",
             "8",
             "--body-memory",
@@ -468,25 +495,29 @@ async fn silent_stalled_and_oversized_clients_are_cut_off() {
         .await
         .expect("an oversized body's connection is still open after 5 s");
     assert!(said.starts_with("HTTP/1.1 413"), "{said}");
-    // A declared 60 MiB body holds most of the 64 MiB of body memory until
-    // it arrives; a second large body meanwhile is told to retry.
-    let first = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 62914560\r\n\r\n{",
-    )
-    .await;
+    // A 60 MiB body, all but its last byte sent, holds 60 of the 64 MiB of
+    // body memory until it ends; a second body past the 4 MiB left is told
+    // to retry.
+    let mut big = b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 62914560\r\n\r\n".to_vec();
+    big.resize(big.len() + 62914559, b' ');
+    let first = opened(&s.addr, &big).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut second = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n{",
-    )
-    .await;
+    let mut second = tokio::net::TcpStream::connect(&s.addr)
+        .await
+        .expect("connect");
+    let mut more = b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n".to_vec();
+    more.resize(more.len() + (5 << 20), b' ');
+    // The server stops reading when it refuses: the write may fail.
+    let _ = second.write_all(&more).await;
     let said = closed_within(&mut second, 5.0)
         .await
         .expect("the second large body's connection is still open after 5 s");
     assert!(said.starts_with("HTTP/1.1 503"), "{said}");
     assert!(said.to_ascii_lowercase().contains("retry-after"), "{said}");
     drop(first);
+    drop(second);
+    // Let the server see both go before counting connections.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     // Past the connection cap, a connection is closed at once; the held
     // ones are cut by the header timeout, and the server serves again.
     let mut held = Vec::new();

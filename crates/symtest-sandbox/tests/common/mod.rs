@@ -107,8 +107,15 @@ pub fn check(source: &str, test: &str) -> CheckOutcome {
     check_with(source, test, 3000)
 }
 
-/// A HumanEval-style check of `f` with a budget.
+/// A HumanEval-style check of `f` with a budget (the test code's process
+/// gets the same).
 pub fn check_with(source: &str, test: &str, budget_ms: u64) -> CheckOutcome {
+    check_budgets(source, test, budget_ms, budget_ms)
+}
+
+/// A HumanEval-style check of `f` with a budget for the job and one for
+/// the test code's process.
+pub fn check_budgets(source: &str, test: &str, budget_ms: u64, test_ms: u64) -> CheckOutcome {
     let job = Job {
         source: source.into(),
         task: Task::Check {
@@ -118,6 +125,7 @@ pub fn check_with(source: &str, test: &str, budget_ms: u64) -> CheckOutcome {
             bind: vec![],
             call_check: true,
             budget: Duration::from_millis(budget_ms),
+            test_budget: Duration::from_millis(test_ms),
             record_calls: false,
         },
     };

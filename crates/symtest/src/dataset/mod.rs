@@ -384,12 +384,18 @@ fn called_function(code: &str, tests: &[String]) -> Option<String> {
 fn apps(row: &Json) -> Result<Problem, String> {
     let task_id = id_field(row, "problem_id").or_else(|_| id_field(row, "task_id"))?;
     let question = field(row, "question")?.to_string();
+    // The text of `input_output`, when it is a string (as APPS publishes
+    // it): call arguments and results are read from it exactly.
+    let mut io_text: Option<&str> = None;
     let io = match row.get("input_output") {
         Some(Json::String(s)) if s.trim().is_empty() => {
             return Err("field 'input_output' is empty".into());
         }
-        Some(Json::String(s)) => serde_json::from_str::<Json>(s)
-            .map_err(|e| format!("field 'input_output' is not JSON: {e}"))?,
+        Some(Json::String(s)) => {
+            io_text = Some(s);
+            serde_json::from_str::<Json>(s)
+                .map_err(|e| format!("field 'input_output' is not JSON: {e}"))?
+        }
         Some(v @ Json::Object(_)) => v.clone(),
         Some(other) => {
             return Err(format!(
@@ -431,6 +437,7 @@ fn apps(row: &Json) -> Result<Problem, String> {
     };
     let tests = match io.get("fn_name").and_then(Json::as_str) {
         Some(name) => {
+            let (inputs, outputs) = exact_calls(io_text, inputs, outputs)?;
             // APPS wraps each return value in a list of one (`[[1, 2]]` for
             // `[1, 2]`), but not in every row. Only where every output is a
             // list of one is it unwrapped (the whole list is accepted too,
@@ -438,16 +445,16 @@ fn apps(row: &Json) -> Result<Problem, String> {
             // (so `1` never passes for an output `[1, 2, 3]`).
             let wrapped = outputs
                 .iter()
-                .all(|o| o.as_array().is_some_and(|xs| xs.len() == 1));
+                .all(|o| matches!(o, PyValue::List(xs) if xs.len() == 1));
             let cases = inputs
-                .iter()
+                .into_iter()
                 .zip(outputs)
                 .map(|(i, o)| {
-                    let args = match json_to_py(i) {
+                    let args = match i {
                         PyValue::List(xs) => xs,
                         other => vec![other],
                     };
-                    let expected = json_to_py(o);
+                    let expected = o;
                     let mut alts = Vec::with_capacity(2);
                     if wrapped
                         && let PyValue::List(xs) = &expected
@@ -495,6 +502,59 @@ fn apps(row: &Json) -> Result<Problem, String> {
         entry_point,
         tests,
     })
+}
+
+/// The inputs and outputs of call tests as Python reads them: from the
+/// field's text when there is one (every integer exact, as `json.loads`
+/// reads it), else from values already read, where an integer beyond 64
+/// bits has become a float and the row is refused rather than judged
+/// within a float tolerance.
+fn exact_calls(
+    text: Option<&str>,
+    inputs: &[Json],
+    outputs: &[Json],
+) -> Result<(Vec<PyValue>, Vec<PyValue>), String> {
+    if let Some(text) = text {
+        let io = symtest_sandbox::pyvalue::from_json(text)
+            .map_err(|e| format!("field 'input_output': {e}"))?;
+        let PyValue::Dict(fields) = io else {
+            return Err("field 'input_output' is not a JSON object".into());
+        };
+        let list = |name: &str| {
+            fields.iter().find_map(|(k, v)| match (k, v) {
+                (PyValue::Str(k), PyValue::List(xs)) if k == name => Some(xs.clone()),
+                _ => None,
+            })
+        };
+        return match (list("inputs"), list("outputs")) {
+            (Some(i), Some(o)) => Ok((i, o)),
+            _ => Err("'input_output' has no 'inputs' or 'outputs' list".into()),
+        };
+    }
+    fn lossy(v: &Json) -> bool {
+        match v {
+            Json::Number(n) => {
+                n.as_i64().is_none() && n.as_u64().is_none() && {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    f.fract() == 0.0 && f.abs() >= 9_007_199_254_740_992.0
+                }
+            }
+            Json::Array(xs) => xs.iter().any(lossy),
+            Json::Object(m) => m.values().any(lossy),
+            _ => false,
+        }
+    }
+    if inputs.iter().chain(outputs).any(lossy) {
+        return Err(
+            "'input_output' holds an integer beyond 64 bits, which JSON read as a \
+                    float: give 'input_output' as a JSON string (as APPS publishes it)"
+                .into(),
+        );
+    }
+    Ok((
+        inputs.iter().map(json_to_py).collect(),
+        outputs.iter().map(json_to_py).collect(),
+    ))
 }
 
 /// APPS stores some inputs and outputs as lists of lines.

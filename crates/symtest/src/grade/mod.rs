@@ -160,6 +160,9 @@ pub struct Calibration {
     pub total_ms: Option<f64>,
     /// Milliseconds to load the program (call tests).
     pub load_ms: Option<f64>,
+    /// CPU milliseconds the test code's own process spent on the whole
+    /// check (HumanEval-style tests).
+    pub test_ms: Option<f64>,
     /// Why the reference could not be used, when it could not.
     pub problem: Option<String>,
 }
@@ -260,6 +263,7 @@ impl Grader {
             &|_| CALIBRATION_BUDGET,
             CALIBRATION_BUDGET,
             CALIBRATION_BUDGET,
+            CALIBRATION_BUDGET,
         );
         let result = self.pool.run(&job)?;
         let v = verdict::verdict(&p.tests, &result, self.opts.tolerance, &self.opts.judge);
@@ -276,6 +280,7 @@ impl Grader {
                     })
                     .collect(),
                 total_ms: None,
+                test_ms: None,
                 problem,
             },
             JobResult::Stdio { results } => Calibration {
@@ -288,14 +293,24 @@ impl Grader {
                     })
                     .collect(),
                 total_ms: None,
+                test_ms: None,
                 problem,
             },
-            JobResult::Check { outcome, ms, .. } => Calibration {
-                load_ms: None,
-                per_test_ms: Vec::new(),
-                total_ms: (outcome == Some(CheckOutcome::Passed)).then_some(ms),
-                problem,
-            },
+            JobResult::Check {
+                outcome,
+                ms,
+                test_ms,
+                ..
+            } => {
+                let passed = outcome == Some(CheckOutcome::Passed);
+                Calibration {
+                    load_ms: None,
+                    per_test_ms: Vec::new(),
+                    total_ms: passed.then_some(ms),
+                    test_ms: passed.then_some(test_ms),
+                    problem,
+                }
+            }
         })
     }
 
@@ -382,6 +397,7 @@ impl Grader {
             &per_test,
             self.budget_from(cal.total_ms),
             self.budget_from(cal.load_ms),
+            self.budget_from(cal.test_ms),
         );
         let v = match self.pool.run(&job) {
             Ok(result) => {
@@ -420,6 +436,7 @@ pub fn build_job(
     per_test: &dyn Fn(usize) -> Duration,
     whole: Duration,
     load: Duration,
+    test_code: Duration,
 ) -> Job {
     let task = match &p.tests {
         Tests::Check {
@@ -434,6 +451,7 @@ pub fn build_job(
             bind: bind.clone(),
             call_check: *call_check,
             budget: whole,
+            test_budget: test_code,
             record_calls: false,
         },
         Tests::Calls { entry, cases } => Task::Calls {

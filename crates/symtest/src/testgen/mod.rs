@@ -618,6 +618,7 @@ fn dataset_calls(
                     bind: bind.clone(),
                     call_check: *call_check,
                     budget: Duration::from_secs(60),
+                    test_budget: Duration::from_secs(60),
                     record_calls: true,
                 },
             };
