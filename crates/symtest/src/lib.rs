@@ -2,12 +2,10 @@
 //! that put them to work. The binary `symtest` is a thin layer over this
 //! library.
 
-pub mod adversarial;
 pub mod dataset;
 pub mod explore;
 pub mod fix;
 pub mod grade;
-pub mod prob;
 pub mod report;
 pub mod samples;
 pub mod serve;

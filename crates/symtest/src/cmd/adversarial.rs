@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use symtest::adversarial::{AttackOptions, Mlp, Query, Verdict, attack, parse_point};
+use symtest_relu::{AttackOptions, Mlp, Query, Verdict, attack, parse_point};
 
 use crate::cli::AdversarialArgs;
 

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
-use symtest::prob::{OrdKey, ProbJob, ProbResult, RegionResult, moments, run_prob};
 use symtest_explore::prob::{Dist, decimal, parse_number, ratio, to_f64};
 use symtest_explore::{ExploreOptions, Strategy};
 use symtest_minic::Config;
+use symtest_prob::{OrdKey, ProbJob, ProbResult, RegionResult, moments, run_prob};
 use symtest_solve::SolverOptions;
 use symtest_term::{BigRational, Value};
 
@@ -84,7 +84,7 @@ pub fn run(args: &ProbArgs) -> Result<ExitCode> {
     };
     let result = match run_prob(&job) {
         Ok(r) => r,
-        Err(symtest::prob::ProbError::Parse(e)) => bail!("{origin}:{e}"),
+        Err(symtest_prob::ProbError::Parse(e)) => bail!("{origin}:{e}"),
         Err(e) => bail!("{origin}: {e}"),
     };
     if let Some(v) = &args.observe

@@ -3,10 +3,10 @@
 //! same program (within a few standard errors).
 
 use proptest::prelude::*;
-use symtest::prob::{ProbJob, run_prob};
 use symtest_explore::prob::{Dist, to_f64};
 use symtest_explore::{ExploreOptions, Outcome, SiteId, Subject, Tracer};
 use symtest_minic::{Config, MiniC, parse};
+use symtest_prob::{ProbJob, run_prob};
 use symtest_solve::SolverOptions;
 use symtest_solve::rng::Rng;
 use symtest_term::fxhash::FxHashMap;
