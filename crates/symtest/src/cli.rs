@@ -425,7 +425,7 @@ pub struct GenArgs {
 
     /// The problems' format (detected by default)
     #[arg(long, value_name = "FORMAT")]
-    pub format: Option<symtest::dataset::Format>,
+    pub format: Option<symtest_formats::dataset::Format>,
 
     /// Only these task ids (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
@@ -510,7 +510,7 @@ pub struct GradedInputs {
     pub outcomes: PathBuf,
     /// The problems' format (detected by default)
     #[arg(long, value_name = "FORMAT")]
-    pub format: Option<symtest::dataset::Format>,
+    pub format: Option<symtest_formats::dataset::Format>,
     /// Output file (JSON Lines)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
@@ -633,7 +633,7 @@ pub struct SandboxArgs {
 pub struct JudgeArgs {
     /// The problems' format: humaneval, mbpp, apps or suite (detected by default)
     #[arg(long, value_name = "FORMAT", help_heading = "Judging")]
-    pub format: Option<symtest::dataset::Format>,
+    pub format: Option<symtest_formats::dataset::Format>,
 
     /// Reward: binary (1 if all tests pass), fraction (tests passed), coderl (-1/-0.6/-0.3/1)
     #[arg(
@@ -642,7 +642,7 @@ pub struct JudgeArgs {
         value_name = "KIND",
         help_heading = "Judging"
     )]
-    pub reward: symtest::grade::RewardKind,
+    pub reward: symtest_grade::RewardKind,
 
     /// A test may take this many times the reference solution's time (CPU
     /// time of the job's processes where cgroups exist, else wall-clock)
@@ -679,7 +679,7 @@ pub struct JudgeArgs {
         value_name = "JUDGE",
         help_heading = "Judging"
     )]
-    pub judge: symtest::grade::JudgeKind,
+    pub judge: symtest_grade::JudgeKind,
 
     /// Absolute or relative error allowed for a real number in standard
     /// output (the tokens judge)

@@ -10,13 +10,13 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use symtest::dataset::{self, Problem, RowError};
-use symtest::grade::outcomes::{Writer, done_digests, latest, read_existing};
-use symtest::grade::summary::{Summary, summarize};
-use symtest::grade::{
+use symtest_formats::dataset::{self, Problem, RowError};
+use symtest_formats::samples::{Sample, read_samples};
+use symtest_grade::outcomes::{Writer, done_digests, latest, read_existing};
+use symtest_grade::summary::{Summary, summarize};
+use symtest_grade::{
     GradeError, GradeOptions, Grader, Judge, JudgeKind, Outcome, Status, graded_digest,
 };
-use symtest::samples::{Sample, read_samples};
 use symtest_sandbox::Tolerance;
 
 use super::common::{interrupt_flag, progress, sandbox};

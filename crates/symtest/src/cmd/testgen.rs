@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
-use symtest::dataset::Problem;
 use symtest::testgen::{GenOptions, Generated, generate, parse_overrides, pytest_file, suite_row};
+use symtest_formats::dataset::Problem;
 use symtest_solve::SolverOptions;
 
 use super::common::{interrupt_flag, progress, sandbox};

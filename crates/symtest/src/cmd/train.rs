@@ -4,18 +4,18 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use symtest::grade::outcomes::read_existing;
-use symtest::samples::read_samples;
-use symtest::train_data::{critic_rows, join, pairs as make_pairs};
+use symtest_formats::samples::read_samples;
+use symtest_grade::outcomes::read_existing;
+use symtest_grade::train_data::{critic_rows, join, pairs as make_pairs};
 
 use super::common::write_atomic;
 use super::grade::load_problems;
 use crate::cli::{CriticArgs, GradedInputs, PairsArgs};
 
 struct Inputs {
-    problems: std::collections::BTreeMap<String, symtest::dataset::Problem>,
-    samples: Vec<symtest::samples::Sample>,
-    outcomes: Vec<symtest::grade::Outcome>,
+    problems: std::collections::BTreeMap<String, symtest_formats::dataset::Problem>,
+    samples: Vec<symtest_formats::samples::Sample>,
+    outcomes: Vec<symtest_grade::Outcome>,
 }
 
 fn read(i: &GradedInputs) -> Result<Inputs> {
@@ -73,10 +73,10 @@ pub fn pairs(args: &PairsArgs) -> Result<ExitCode> {
         for (t, rows) in &joined.by_task {
             let passed = rows
                 .iter()
-                .any(|(_, o)| o.status == symtest::grade::Status::Passed);
+                .any(|(_, o)| o.status == symtest_grade::Status::Passed);
             let failed = rows
                 .iter()
-                .any(|(_, o)| o.status != symtest::grade::Status::Passed);
+                .any(|(_, o)| o.status != symtest_grade::Status::Passed);
             if passed && failed {
                 tasks.push(t);
             }

@@ -9,8 +9,8 @@ use symtest_python::Ty;
 use symtest_python::outline::{Binding, Block, BlockKind, Literal, Param};
 use symtest_sandbox::{Pool, PyValue};
 
-use crate::dataset::{Problem, Tests};
 use crate::testgen::{GenOptions, generate};
+use symtest_formats::dataset::{Problem, Tests};
 
 /// The marker `harness.py` turns into `Class(*args)`.
 const NEW: &str = "__symtest_new__";

@@ -24,9 +24,9 @@ use symtest_solve::{Answer, Solver, SolverOptions};
 use symtest_term::Model;
 use thiserror::Error;
 
-use crate::dataset::{Problem, Tests, args_repr};
 pub use minimise::greedy_cover;
 pub use suite::{pytest_file, suite_row};
+use symtest_formats::dataset::{Problem, Tests, args_repr};
 pub use types::{TypeSource, parse_overrides};
 
 /// Time for a module's top level (imports, definitions) in the sandbox.

@@ -3,7 +3,7 @@
 use serde_json::{Value as Json, json};
 
 use super::{Generated, py_str};
-use crate::dataset::args_repr;
+use symtest_formats::dataset::args_repr;
 
 /// One line of the suites file.
 pub fn suite_row(g: &Generated) -> Json {

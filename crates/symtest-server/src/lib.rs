@@ -26,7 +26,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::grade::{GradeError, Grader, Outcome, Status};
+use symtest_grade::{GradeError, Grader, Outcome, Status};
+
+mod listen;
+pub use listen::{ServeOptions, ServerError, run};
 
 /// The largest request body, in bytes.
 pub const MAX_BODY: usize = 64 << 20;
@@ -409,10 +412,10 @@ fn lost(task: String, sample: String, why: String) -> Outcome {
         passed: 0,
         total: 0,
         reward: None,
-        first_failure: Some(crate::grade::Failure {
+        first_failure: Some(symtest_grade::Failure {
             kind: "grader_error".into(),
             error: Some(why),
-            ..crate::grade::Failure::default()
+            ..symtest_grade::Failure::default()
         }),
         ms: 0.0,
         completion_sha256: None,

@@ -11,7 +11,7 @@ use symtest_sandbox::{
 };
 
 use super::judge::Judge;
-use crate::dataset::{CallCase, StdioCase, Tests};
+use symtest_formats::dataset::{CallCase, StdioCase, Tests};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,7 @@ pub mod judge;
 pub mod outcomes;
 pub mod passk;
 pub mod summary;
+pub mod train_data;
 pub mod verdict;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,9 +20,9 @@ use symtest_sandbox::{
 };
 use thiserror::Error;
 
-use crate::dataset::{Problem, Tests};
-use crate::samples::extract_code;
 pub use judge::{Judge, JudgeKind};
+use symtest_formats::dataset::{Problem, Tests};
+use symtest_formats::samples::extract_code;
 pub use verdict::{Failure, RewardKind, Status, Verdict};
 
 /// One line of an outcomes file.

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use serde_json::Value as Json;
-use symtest_sandbox::PyValue;
+use symtest_pyvalue::PyValue;
 
 pub use read::{RowError, read_rows};
 use read::{field, id_field, kind};
@@ -515,8 +515,8 @@ fn exact_calls(
     outputs: &[Json],
 ) -> Result<(Vec<PyValue>, Vec<PyValue>), String> {
     if let Some(text) = text {
-        let io = symtest_sandbox::pyvalue::from_json(text)
-            .map_err(|e| format!("field 'input_output': {e}"))?;
+        let io =
+            symtest_pyvalue::from_json(text).map_err(|e| format!("field 'input_output': {e}"))?;
         let PyValue::Dict(fields) = io else {
             return Err("field 'input_output' is not a JSON object".into());
         };

@@ -121,7 +121,7 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::Status;
+    use crate::Status;
 
     fn outcome(id: &str) -> Outcome {
         Outcome {

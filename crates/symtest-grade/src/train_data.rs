@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::dataset::Problem;
-use crate::grade::{Outcome, Status};
-use crate::samples::Sample;
+use crate::{Outcome, Status};
+use symtest_formats::dataset::Problem;
+use symtest_formats::samples::Sample;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Pair {
@@ -68,9 +68,9 @@ pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
             None => ungraded += 1,
             Some(o) if !o.status.is_verdict() => grader_errors += 1,
             Some(o)
-                if o.completion_sha256.as_ref().is_some_and(|h| {
-                    *h != crate::grade::sha256_hex(&[s.completion.as_bytes()])
-                }) =>
+                if o.completion_sha256
+                    .as_ref()
+                    .is_some_and(|h| *h != crate::sha256_hex(&[s.completion.as_bytes()])) =>
             {
                 stale += 1
             }
@@ -89,9 +89,7 @@ pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
 /// does not separate them (binary rewards): a compile error is further from
 /// a pass than a wrong answer.
 fn severity(s: Status) -> f64 {
-    crate::grade::RewardKind::Coderl
-        .reward(s, 0, 1)
-        .unwrap_or(0.0)
+    crate::RewardKind::Coderl.reward(s, 0, 1).unwrap_or(0.0)
 }
 
 /// Preference pairs: a passing completion over a failing one of the same
@@ -193,7 +191,7 @@ pub fn critic_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::Tests;
+    use symtest_formats::dataset::Tests;
 
     fn sample(id: &str, text: &str) -> Sample {
         Sample {
@@ -276,7 +274,7 @@ mod tests {
     fn verdicts_on_other_texts_and_grader_errors_make_no_training_data() {
         let samples = vec![sample("a", "new text"), sample("b", "x"), sample("c", "y")];
         let mut stale = outcome("a", Status::Passed, 1.0);
-        stale.completion_sha256 = Some(crate::grade::sha256_hex(&[b"old text"]));
+        stale.completion_sha256 = Some(crate::sha256_hex(&[b"old text"]));
         let mut lost = outcome("b", Status::GraderError, 0.0);
         lost.reward = None;
         let outcomes = vec![stale, lost, outcome("c", Status::Failed, 0.0)];

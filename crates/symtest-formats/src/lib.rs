@@ -1,0 +1,8 @@
+//! The formats symtest reads: published datasets (HumanEval, MBPP, APPS)
+//! and symtest's own test suites as one `Problem`, and samples to grade.
+//! This crate knows nothing of grading, generation or the sandbox: it
+//! turns rows into values and says, with file and line, which rows it could
+//! not read.
+
+pub mod dataset;
+pub mod samples;
