@@ -474,6 +474,22 @@ fn unknown_tasks<'a>(
         .cloned()
 }
 
+/// Grades samples whose tasks all exist, if the queue has room for them;
+/// otherwise the reply that says why not.
+async fn admit_and_grade(
+    state: &Arc<ServerState>,
+    items: Vec<(String, String, String)>,
+) -> Result<Vec<Outcome>, (StatusCode, Response)> {
+    if let Some(t) = unknown_tasks(state, items.iter().map(|x| &x.0)) {
+        let code = StatusCode::BAD_REQUEST;
+        return Err((code, error(code, format!("unknown task '{t}'"))));
+    }
+    if !state.admit(items.len()) {
+        return Err((StatusCode::SERVICE_UNAVAILABLE, busy(state, items.len())));
+    }
+    Ok(grade_all(state, items).await)
+}
+
 async fn reward(
     State(state): State<Arc<ServerState>>,
     body: Result<Json<NativeRequest>, JsonRejection>,
@@ -533,16 +549,10 @@ async fn reward(
             (s.task_id.0, sid, s.completion)
         })
         .collect();
-    if let Some(t) = unknown_tasks(&state, items.iter().map(|x| &x.0)) {
-        return respond(
-            StatusCode::BAD_REQUEST,
-            error(StatusCode::BAD_REQUEST, format!("unknown task '{t}'")),
-        );
-    }
-    if !state.admit(items.len()) {
-        return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
-    }
-    let outcomes = grade_all(&state, items).await;
+    let outcomes = match admit_and_grade(&state, items).await {
+        Ok(o) => o,
+        Err((code, r)) => return respond(code, r),
+    };
     let body = if single {
         json!({"result": outcomes.first()})
     } else {
@@ -647,16 +657,10 @@ async fn get_reward(
         };
         items.push((task, i.to_string(), completion));
     }
-    if let Some(t) = unknown_tasks(&state, items.iter().map(|x| &x.0)) {
-        return respond(
-            StatusCode::BAD_REQUEST,
-            error(StatusCode::BAD_REQUEST, format!("unknown task '{t}'")),
-        );
-    }
-    if !state.admit(items.len()) {
-        return respond(StatusCode::SERVICE_UNAVAILABLE, busy(&state, items.len()));
-    }
-    let outcomes = grade_all(&state, items).await;
+    let outcomes = match admit_and_grade(&state, items).await {
+        Ok(o) => o,
+        Err((code, r)) => return respond(code, r),
+    };
     let lost: Vec<usize> = outcomes
         .iter()
         .enumerate()
