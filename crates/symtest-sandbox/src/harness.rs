@@ -12,7 +12,10 @@ use crate::io::{Deadline, ProcessClock, ReadError, read_frame, set_nonblocking, 
 use crate::wire::Msg;
 use crate::{SandboxError, Shared};
 
-const HARNESS_PY: &str = include_str!("python/harness.py");
+const HARNESS_PY: &str = concat!(
+    include_str!("python/dumps.py"),
+    include_str!("python/harness.py")
+);
 
 /// The address space of the test code's process, in bytes.
 const HARNESS_MEMORY: libc::rlim_t = 3 << 30;

@@ -15,7 +15,10 @@ use crate::pyvalue::PyValue;
 use crate::wire::{self, Msg, int, s};
 use crate::{Limits, SandboxError, Shared};
 
-const WORKER_PY: &str = include_str!("python/worker.py");
+const WORKER_PY: &str = concat!(
+    include_str!("python/dumps.py"),
+    include_str!("python/worker.py")
+);
 
 /// Modules imported once in the worker, so forked jobs start warm.
 const WARM: &[&str] = &[
