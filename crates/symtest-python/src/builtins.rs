@@ -1,7 +1,7 @@
 //! The builtins and module members the interpreter knows, by name.
 //!
-//! Support follows what real solutions use (DESIGN.md lists HumanEval's
-//! counts); a name missing here is a `NameError` / `AttributeError` in the
+//! Support follows what real solutions use (ARCHITECTURE.md, symtest-python,
+//! gives HumanEval's counts); a name missing here is a `NameError` / `AttributeError` in the
 //! run, which stops that path rather than the tool.
 
 use std::fmt;

@@ -1,4 +1,5 @@
-//! The TestSuite row (DESIGN.md, Formats) and the readable pytest file.
+//! The TestSuite row (ARCHITECTURE.md, symtest-formats: one problem a line,
+//! `task_id, entry_point, mode, tests, stats`) and the readable pytest file.
 
 use serde_json::{Value as Json, json};
 
