@@ -105,16 +105,38 @@ pub struct CpuLimit<'a> {
     pub until_ns: u64,
 }
 
+/// A process past its wall-clock limit is computing if it used at least
+/// 1/BUSY of the wall-clock time as CPU time.
+const BUSY: u128 = 20;
+
+/// How far a wall-clock limit stretches for a process that is computing:
+/// the wall limit is meant for programs that sleep or block, and a machine
+/// whose cores are shared many times over slows a computing one down. Past
+/// `wall`, waiting goes on until `until` as long as the process has used
+/// at least a twentieth of the wall-clock time since `from` as CPU time
+/// (on the CPU limit's meter); a sleeper never has.
+#[derive(Clone, Copy)]
+pub struct Stretch {
+    pub from: Instant,
+    pub cpu_from: u64,
+    pub until: Instant,
+}
+
 /// When waiting must stop.
 #[derive(Clone, Copy)]
 pub struct Deadline<'a> {
     pub wall: Instant,
     pub cpu: Option<CpuLimit<'a>>,
+    pub stretch: Option<Stretch>,
 }
 
 impl Deadline<'_> {
     pub fn wall(wall: Instant) -> Deadline<'static> {
-        Deadline { wall, cpu: None }
+        Deadline {
+            wall,
+            cpu: None,
+            stretch: None,
+        }
     }
 
     pub fn after(d: Duration) -> Deadline<'static> {
@@ -123,18 +145,42 @@ impl Deadline<'_> {
 
     /// How long to sleep before looking again, or which limit has passed.
     fn slice(&self) -> Result<Duration, Limit> {
-        let left = self.wall.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(Limit::Wall);
-        }
+        let at = Instant::now();
+        let mut left = self.wall.saturating_duration_since(at);
         let Some(cpu) = self.cpu else {
-            return Ok(left);
+            return if left.is_zero() {
+                Err(Limit::Wall)
+            } else {
+                Ok(left)
+            };
         };
         let Some(now) = cpu.meter.cpu_ns() else {
-            return Ok(left);
+            return if left.is_zero() {
+                Err(Limit::Wall)
+            } else {
+                Ok(left)
+            };
         };
         if now >= cpu.until_ns {
             return Err(Limit::Cpu);
+        }
+        if left.is_zero() {
+            // Past the wall limit: a process still computing may go on
+            // (looked at again every 10 ms), a sleeping one may not.
+            let busy = self.stretch.filter(|s| {
+                let elapsed = at.saturating_duration_since(s.from).as_nanos();
+                let used = u128::from(now.saturating_sub(s.cpu_from));
+                at < s.until && used.saturating_mul(BUSY) >= elapsed
+            });
+            match busy {
+                Some(s) => {
+                    left = s
+                        .until
+                        .saturating_duration_since(at)
+                        .min(Duration::from_millis(10))
+                }
+                None => return Err(Limit::Wall),
+            }
         }
         let cpu_left = Duration::from_nanos((cpu.until_ns - now) / cpu.meter.cores().max(1));
         Ok(left.min(cpu_left.max(Duration::from_millis(1))))
@@ -475,5 +521,63 @@ mod tests {
         unsafe { libc::write(out.as_raw_fd(), data.as_ptr().cast(), data.len()) };
         assert_eq!(read_capped(&out, 100_000).len(), 100_000);
         assert_eq!(read_capped(&out, 1 << 20).len(), 200_000);
+    }
+}
+
+#[cfg(test)]
+mod stretch_tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    struct Fake(Cell<u64>);
+
+    impl CpuMeter for Fake {
+        fn cpu_ns(&self) -> Option<u64> {
+            Some(self.0.get())
+        }
+        fn cores(&self) -> u64 {
+            1
+        }
+    }
+
+    /// Past its wall limit, a process that computes (here: 100 ms of CPU
+    /// in the 1 s since it started, a tenth) may go on until the stretch
+    /// ends; one that does not (1 ms) is stopped.
+    #[test]
+    fn the_wall_limit_stretches_for_computing_only() {
+        let now = Instant::now();
+        let started = now - Duration::from_secs(1);
+        let meter = Fake(Cell::new(100_000_000));
+        let deadline = Deadline {
+            wall: now - Duration::from_millis(1),
+            cpu: Some(CpuLimit {
+                meter: &meter,
+                until_ns: 10_000_000_000,
+            }),
+            stretch: Some(Stretch {
+                from: started,
+                cpu_from: 0,
+                until: now + Duration::from_secs(5),
+            }),
+        };
+        assert!(deadline.slice().is_ok());
+        meter.0.set(1_000_000);
+        assert!(matches!(deadline.slice(), Err(Limit::Wall)));
+        let ended = Deadline {
+            stretch: Some(Stretch {
+                from: started,
+                cpu_from: 0,
+                until: now - Duration::from_millis(1),
+            }),
+            ..deadline
+        };
+        meter.0.set(900_000_000);
+        assert!(matches!(ended.slice(), Err(Limit::Wall)));
+        let unstretched = Deadline {
+            stretch: None,
+            ..deadline
+        };
+        assert!(matches!(unstretched.slice(), Err(Limit::Wall)));
     }
 }

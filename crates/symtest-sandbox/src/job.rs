@@ -6,7 +6,9 @@
 //! hide it; a wall-clock limit of three times that (plus half a second)
 //! stops a program that sleeps, and a job of several tests has three times
 //! their sum (plus a second) in all: the tests it leaves no time for are
-//! timeouts. Without cgroups, budgets are wall-clock time. Times reported
+//! timeouts. A program still computing (a twentieth of the time at least,
+//! as on a crowded machine) may run past them, up to ten times its budget
+//! plus a second. Without cgroups, budgets are wall-clock time. Times reported
 //! back (`ms`) are measured the same way.
 
 use std::time::Duration;

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use crate::cgroup::SlotGroup;
 use crate::harness::Harness;
 use crate::io::{
-    CpuLimit, CpuMeter, Deadline, ReadError, read_capped, read_frame, sealed_input, write_frame,
+    CpuLimit, CpuMeter, Deadline, ReadError, Stretch, read_capped, read_frame, sealed_input,
+    write_frame,
 };
 use crate::job::{
     Call, CallResult, CheckOutcome, JobResult, LastCall, LoadError, StdioResult, StdioRun, Task,
@@ -45,6 +46,22 @@ pub(crate) fn wall_for(cpu: Duration, metered: bool) -> Duration {
     } else {
         cpu
     }
+}
+
+/// How far the wall-clock limit stretches for a program that keeps
+/// computing (a twentieth of the time at least: a machine whose cores are
+/// shared many times over): ten times the budget plus a second.
+pub(crate) fn stretched_wall_for(cpu: Duration) -> Duration {
+    cpu.saturating_mul(10) + Duration::from_secs(1)
+}
+
+/// How far a deadline's wall limit may stretch for a computing program.
+fn stretch(started: Instant, cpu_from: Option<u64>, budget: Duration) -> Option<Stretch> {
+    cpu_from.map(|cpu_from| Stretch {
+        from: started,
+        cpu_from,
+        until: started + stretched_wall_for(budget),
+    })
 }
 
 /// The wall-clock allowance of a whole job of several tests (budgets summing
@@ -88,10 +105,16 @@ fn phase<'a>(
         }),
         _ => None,
     };
+    let now = Instant::now();
     (
         Deadline {
-            wall: (Instant::now() + wall_for(budget, metered)).min(job_end),
+            wall: (now + wall_for(budget, metered)).min(job_end),
             cpu,
+            stretch: if metered {
+                stretch(now, mark, budget)
+            } else {
+                None
+            },
         },
         mark,
     )
@@ -610,7 +633,11 @@ impl Slot {
             }),
             _ => None,
         };
-        let job_deadline = Deadline { wall, cpu };
+        let job_deadline = Deadline {
+            wall,
+            cpu,
+            stretch: stretch(started, first_mark, spec.budget),
+        };
         let calls_seen: Vec<Vec<PyValue>> = Vec::new();
         let reply = {
             let Some(r) = run.as_ref() else {
@@ -686,6 +713,7 @@ impl Slot {
         let test_mark = clock.as_ref().and_then(CpuMeter::cpu_ns);
         let harness_deadline = Deadline {
             wall,
+            stretch: stretch(Instant::now(), test_mark, spec.budget.max(spec.test_budget)),
             cpu: match (&clock, test_mark) {
                 (Some(c), Some(m)) => Some(CpuLimit {
                     meter: c,

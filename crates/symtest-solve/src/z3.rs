@@ -180,16 +180,23 @@ impl Z3Backend {
             Op::StrSuffixOf => Z::B(as_str(&args[0]).suffix(as_str(&args[1]))),
             Op::StrLt => Z::B(as_str(&args[0]).str_lt(as_str(&args[1]))),
             Op::StrLe => Z::B(as_str(&args[0]).str_le(as_str(&args[1]))),
-            Op::StrIndexOf => Z::I(raw3(
-                z3_sys::Z3_mk_seq_index,
-                &as_str(&args[0]),
-                &as_str(&args[1]),
-                &as_int(&args[2]),
-            )),
-            Op::StrToInt => Z::I(raw1(z3_sys::Z3_mk_str_to_int, &as_str(&args[0]))),
-            Op::IntToStr => Z::S(raw1(z3_sys::Z3_mk_int_to_str, &as_int(&args[0]))),
-            Op::StrToCode => Z::I(raw1(z3_sys::Z3_mk_string_to_code, &as_str(&args[0]))),
-            Op::StrFromCode => Z::S(raw1(z3_sys::Z3_mk_string_from_code, &as_int(&args[0]))),
+            // SAFETY (these five): each constructor takes the sorts given
+            // (strings, ints) and returns the sort wrapped; every AST here is
+            // of this thread's context.
+            Op::StrIndexOf => Z::I(unsafe {
+                raw3(
+                    z3_sys::Z3_mk_seq_index,
+                    &as_str(&args[0]),
+                    &as_str(&args[1]),
+                    &as_int(&args[2]),
+                )
+            }),
+            Op::StrToInt => Z::I(unsafe { raw1(z3_sys::Z3_mk_str_to_int, &as_str(&args[0])) }),
+            Op::IntToStr => Z::S(unsafe { raw1(z3_sys::Z3_mk_int_to_str, &as_int(&args[0])) }),
+            Op::StrToCode => Z::I(unsafe { raw1(z3_sys::Z3_mk_string_to_code, &as_str(&args[0])) }),
+            Op::StrFromCode => {
+                Z::S(unsafe { raw1(z3_sys::Z3_mk_string_from_code, &as_int(&args[0])) })
+            }
             Op::StrCharsIn(lo, hi) => {
                 let ch = |c: u32| char::from_u32(c).unwrap_or(' ');
                 let class = Regexp::range(&ch(*lo), &ch(*hi)).star();
@@ -365,9 +372,15 @@ type RawMk3 = unsafe extern "C" fn(
 ) -> Option<z3_sys::Z3_ast>;
 
 /// One of the string functions the `z3` crate has no method for.
-fn raw1<A: Ast, R: Ast>(mk: RawMk1, a: &A) -> R {
+///
+/// # Safety
+///
+/// `mk` must be a Z3 constructor taking one AST of `a`'s sort and returning
+/// an AST of `R`'s sort; `a` must belong to this thread's context.
+unsafe fn raw1<A: Ast, R: Ast>(mk: RawMk1, a: &A) -> R {
     let ctx = z3::Context::thread_local();
-    // SAFETY: `a` is a live AST of this context and of the sort `mk` expects.
+    // SAFETY: the caller's contract: `a` is a live AST of this context, of
+    // the sort `mk` expects, and `mk` builds an AST of `R`'s sort.
     unsafe {
         match mk(ctx.get_z3_context(), a.get_z3_ast()) {
             Some(ast) => R::wrap(&ctx, ast),
@@ -376,9 +389,17 @@ fn raw1<A: Ast, R: Ast>(mk: RawMk1, a: &A) -> R {
     }
 }
 
-fn raw3<A: Ast, B: Ast, C: Ast, R: Ast>(mk: RawMk3, a: &A, b: &B, c: &C) -> R {
+/// As [`raw1`], with three arguments.
+///
+/// # Safety
+///
+/// `mk` must be a Z3 constructor taking ASTs of the sorts of `a`, `b` and
+/// `c` and returning an AST of `R`'s sort; all three must belong to this
+/// thread's context.
+unsafe fn raw3<A: Ast, B: Ast, C: Ast, R: Ast>(mk: RawMk3, a: &A, b: &B, c: &C) -> R {
     let ctx = z3::Context::thread_local();
-    // SAFETY: the arguments are live ASTs of this context, of the sorts `mk` expects.
+    // SAFETY: the caller's contract: live ASTs of this context, of the sorts
+    // `mk` expects, and `mk` builds an AST of `R`'s sort.
     unsafe {
         match mk(
             ctx.get_z3_context(),

@@ -574,7 +574,8 @@ cgroups are missing): --timeout-factor times what the reference solution took
 (measured first, in the same sandbox), never less than --timeout-floor; without a
 reference, --default-timeout. A sample that sleeps is stopped by the wall clock:
 three times its limit plus half a second per test, three times the sum of its
-limits plus a second for all its tests (the tests left are timeouts).
+limits plus a second for all its tests (the tests left are timeouts); a sample
+still computing on a crowded machine may run up to ten times its limit.
 
 Values compare as Python's == (True == 1, 6.0 == 6); an expected NaN wants a
 NaN. An expected exception is matched by its class or a subclass; running out

@@ -1,12 +1,10 @@
 //! `symtest explore` end to end: the output is the contract.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn symtest() -> Command {
-    Command::cargo_bin("symtest").expect("the symtest binary is built")
-}
+mod common;
+use common::symtest;
 
 /// The report without its timing line, which changes from run to run.
 fn stable(stdout: &[u8]) -> String {

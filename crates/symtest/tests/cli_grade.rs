@@ -2,42 +2,18 @@
 //! problem sets (HumanEval, MBPP and APPS formats and a symtest suite).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command as Std, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod common;
+use common::{TempDir, symtest};
+
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn symtest() -> Command {
-    Command::cargo_bin("symtest").expect("the symtest binary is built")
-}
-
 fn example(name: &str) -> String {
     format!("{}/../../examples/grade/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p =
-            std::env::temp_dir().join(format!("symtest-cli-grade-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        TempDir(p)
-    }
-
-    fn path(&self, f: &str) -> PathBuf {
-        self.0.join(f)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn outcomes(path: &Path) -> Vec<Value> {

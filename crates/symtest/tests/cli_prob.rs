@@ -1,12 +1,10 @@
 //! `symtest prob` end to end: exact probabilities through the CLI.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn symtest() -> Command {
-    Command::cargo_bin("symtest").expect("the symtest binary is built")
-}
+mod common;
+use common::symtest;
 
 fn example(name: &str) -> String {
     format!("{}/../../examples/prob/{name}", env!("CARGO_MANIFEST_DIR"))
