@@ -24,6 +24,7 @@ pub mod job;
 pub use symtest_pyvalue as pyvalue;
 mod run;
 mod spawn;
+mod tasks;
 mod view;
 mod wire;
 mod worker;
@@ -43,6 +44,7 @@ pub use job::{
     Task,
 };
 pub use pyvalue::{PyValue, Tolerance, ValueError, py_eq};
+pub use tasks::{CallsAnswer, CheckAnswer, CheckTask};
 pub use worker::signal_name;
 
 #[derive(Debug, Error)]

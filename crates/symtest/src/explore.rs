@@ -68,7 +68,8 @@ pub fn explore_python(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<MinicResult, String> {
     let program = Program::parse(&job.source).map_err(|e| e.to_string())?;
-    let typed = crate::testgen::types::resolve(&program, &job.entry, &job.types, &[])?
+    let typed = symtest_gen::types::resolve(&program, &job.entry, &job.types, &[])
+        .map_err(|e| e.to_string())?
         .into_iter()
         .map(|(name, ty, _)| (name, ty))
         .collect();

@@ -3,7 +3,5 @@
 //! library.
 
 pub mod explore;
-pub mod fix;
 pub mod report;
 pub mod sysinfo;
-pub mod testgen;

@@ -7,8 +7,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use symtest::fix::finding::parse_sarif;
-use symtest::fix::{
+use symtest_fix::finding::parse_sarif;
+use symtest_fix::{
     Analyzer, CheckOptions, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions, output,
 };
 

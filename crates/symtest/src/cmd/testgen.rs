@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
-use symtest::testgen::{GenOptions, Generated, generate, parse_overrides, pytest_file, suite_row};
 use symtest_formats::dataset::Problem;
+use symtest_gen::dataset::generate_problem;
+use symtest_gen::{GenOptions, Generated, parse_overrides, pytest_file, suite_row};
+use symtest_sandbox::{CheckOutcome, Pool};
 use symtest_solve::SolverOptions;
 
 use super::common::{interrupt_flag, progress, sandbox};
@@ -64,10 +66,69 @@ fn seconds(s: f64, what: &str) -> Result<Duration> {
         .map_err(|_| anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}"))
 }
 
+/// One problem's suite.
+struct Suite {
+    task_id: String,
+    /// The code completions continue (HumanEval's prompt).
+    prompt: String,
+    generated: Generated,
+}
+
+impl Suite {
+    fn row(&self) -> Json {
+        suite_row(&self.task_id, &self.prompt, &self.generated)
+    }
+}
+
 /// One problem's result as the report shows it.
 enum Done {
-    Ok(Box<Generated>),
+    Ok(Box<Suite>),
     Failed(String),
+}
+
+/// What a dataset's tests said of a reference that fails them, in a few words.
+fn describe_check(o: &CheckOutcome) -> String {
+    let at = |line: &Option<u32>| line.map(|l| format!(" at line {l}")).unwrap_or_default();
+    match o {
+        CheckOutcome::Passed => "passed".into(),
+        CheckOutcome::Failed { line, .. } => format!("an assertion failed{}", at(line)),
+        CheckOutcome::Raised {
+            type_name, line, ..
+        } => format!("{type_name} raised{}", at(line)),
+        CheckOutcome::Unsupported { type_name, .. } => format!("it returned a {type_name}"),
+        CheckOutcome::Timeout { budget } => format!("over {:.0} s", budget.as_secs_f64()),
+        CheckOutcome::Crashed { why, .. } => format!("crashed: {why}"),
+        CheckOutcome::TestError { message } => format!("the test code is broken: {message}"),
+    }
+}
+
+/// Generates one problem's suite; a panic is reported as a bug, not lost.
+fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Done {
+    match catch_unwind(AssertUnwindSafe(|| generate_problem(p, pool, opts))) {
+        Ok(Ok((seeded, generated))) => {
+            if let Some(o) = &seeded.fails_own_tests {
+                eprintln!(
+                    "note: {}: the reference does not pass its own tests ({}); its calls are seeds all the same",
+                    p.task_id,
+                    describe_check(o)
+                );
+            }
+            Done::Ok(Box::new(Suite {
+                task_id: p.task_id.clone(),
+                prompt: p.prefix.clone(),
+                generated,
+            }))
+        }
+        Ok(Err(e)) => Done::Failed(e.to_string()),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic".into());
+            Done::Failed(format!("internal error (a bug in symtest): {what}"))
+        }
+    }
 }
 
 fn file_name(task_id: &str) -> String {
@@ -156,28 +217,15 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         &todo,
         workers,
         &stop,
-        |p| {
-            let outcome = catch_unwind(AssertUnwindSafe(|| generate(p, &pool, &opts)));
-            match outcome {
-                Ok(Ok(g)) => Done::Ok(Box::new(g)),
-                Ok(Err(e)) => Done::Failed(e.to_string()),
-                Err(panic) => {
-                    let what = panic
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "a panic".into());
-                    Done::Failed(format!("internal error (a bug in symtest): {what}"))
-                }
-            }
-        },
+        |p| generate_one(p, &pool, &opts),
         |d| {
-            if let Done::Ok(g) = d {
+            if let Done::Ok(suite) = d {
                 // Rows are written only when whole; a problem stopped by
                 // Ctrl-C mid-way is generated again on the next run.
-                if !stop.load(std::sync::atomic::Ordering::Relaxed) || g.stats.stop != "interrupted"
+                if !stop.load(std::sync::atomic::Ordering::Relaxed)
+                    || suite.generated.stats.stop != "interrupted"
                 {
-                    let mut line = suite_row(g).to_string();
+                    let mut line = suite.row().to_string();
                     line.push('\n');
                     let res = writer
                         .lock()
@@ -189,8 +237,8 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
                         });
                     let res = res.and_then(|()| match &args.pytest {
                         Some(dir) => {
-                            let path = dir.join(file_name(&g.task_id));
-                            std::fs::write(&path, pytest_file(g))
+                            let path = dir.join(file_name(&suite.task_id));
+                            std::fs::write(&path, pytest_file(&suite.task_id, &suite.generated))
                                 .with_context(|| format!("cannot write {}", path.display()))
                         }
                         None => Ok(()),
@@ -243,10 +291,11 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         let rows: Vec<Json> = report
             .iter()
             .map(|(id, d)| match d {
-                Done::Ok(g) => {
-                    let mut row = suite_row(g);
+                Done::Ok(suite) => {
+                    let mut row = suite.row();
                     let stats = row["stats"].take();
-                    json!({"task_id": id, "ok": true, "tests": g.tests.len(), "stats": stats})
+                    let tests = suite.generated.tests.len();
+                    json!({"task_id": id, "ok": true, "tests": tests, "stats": stats})
                 }
                 Done::Failed(e) => json!({"task_id": id, "ok": false, "error": e}),
             })
@@ -266,7 +315,8 @@ fn totals(report: &BTreeMap<String, &Done>, elapsed: Duration) -> Json {
     let (mut fc, mut fe, mut branches, mut covered) = (0, 0, 0, 0);
     for d in report.values() {
         match d {
-            Done::Ok(g) => {
+            Done::Ok(suite) => {
+                let g = &suite.generated;
                 ok += 1;
                 tests += g.tests.len();
                 gen_tests += g.stats.generated_tests;
@@ -312,8 +362,8 @@ fn print_table(report: &BTreeMap<String, &Done>) {
     );
     for (id, d) in report {
         match d {
-            Done::Ok(g) => {
-                let s = &g.stats;
+            Done::Ok(suite) => {
+                let s = &suite.generated.stats;
                 println!(
                     "{:<18} {:>6} {:>5} {:>5} {:>5} {:>6} {:>6} {:>4}/{:<4} {:>4}/{:<4} {:>6.2}s",
                     id,

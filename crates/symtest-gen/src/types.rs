@@ -4,9 +4,50 @@
 
 use symtest_python::{Program, Ty, join_all};
 use symtest_sandbox::PyValue;
+use thiserror::Error;
+
+/// Why the parameters could not be typed.
+#[derive(Debug, Error, PartialEq)]
+pub enum TypesError {
+    /// An item of `--types` is not `NAME:TYPE`.
+    #[error("'{0}' should be NAME:TYPE (e.g. xs:list[int])")]
+    NotAPair(String),
+    /// The type of a `--types` item does not parse.
+    #[error("type of '{name}': {error}")]
+    BadType {
+        /// The parameter named.
+        name: String,
+        /// What is wrong with the type.
+        error: String,
+    },
+    /// A parameter has no type from anywhere.
+    #[error(
+        "parameter '{name}' of {entry} has no annotation{}: give --types {name}:TYPE",
+        if *.recorded { " and the dataset's calls never pass it" } else { "" }
+    )]
+    Unknown {
+        /// The parameter.
+        name: String,
+        /// The function.
+        entry: String,
+        /// Whether the dataset's calls were looked at.
+        recorded: bool,
+    },
+    /// `--types` names something that is not a parameter.
+    #[error("--types names '{name}', which is not a parameter of {entry}")]
+    NotAParameter {
+        /// The name given.
+        name: String,
+        /// The function.
+        entry: String,
+    },
+    /// The entry point is not a function of the program.
+    #[error("{0}")]
+    Entry(String),
+}
 
 /// `name:type` pairs given on the command line, e.g. `xs:list[int],k:int`.
-pub fn parse_overrides(text: &str) -> Result<Vec<(String, Ty)>, String> {
+pub fn parse_overrides(text: &str) -> Result<Vec<(String, Ty)>, TypesError> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -26,8 +67,11 @@ pub fn parse_overrides(text: &str) -> Result<Vec<(String, Ty)>, String> {
     for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
         let (name, ty) = item
             .split_once(':')
-            .ok_or_else(|| format!("'{item}' should be NAME:TYPE (e.g. xs:list[int])"))?;
-        let ty = Ty::parse(ty.trim()).map_err(|e| format!("type of '{}': {e}", name.trim()))?;
+            .ok_or_else(|| TypesError::NotAPair(item.to_string()))?;
+        let ty = Ty::parse(ty.trim()).map_err(|e| TypesError::BadType {
+            name: name.trim().to_string(),
+            error: e.to_string(),
+        })?;
         out.push((name.trim().to_string(), ty));
     }
     Ok(out)
@@ -36,12 +80,16 @@ pub fn parse_overrides(text: &str) -> Result<Vec<(String, Ty)>, String> {
 /// Where a parameter's type came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TypeSource {
+    /// `--types`.
     Given,
+    /// The parameter's annotation.
     Annotation,
+    /// The types of the values the dataset's calls pass.
     Recorded,
 }
 
 impl TypeSource {
+    /// The name reports use.
     pub fn name(self) -> &'static str {
         match self {
             TypeSource::Given => "given",
@@ -58,8 +106,10 @@ pub fn resolve(
     entry: &str,
     given: &[(String, Ty)],
     recorded: &[Vec<PyValue>],
-) -> Result<Vec<(String, Ty, TypeSource)>, String> {
-    let params = program.annotated_params(entry).map_err(|e| e.to_string())?;
+) -> Result<Vec<(String, Ty, TypeSource)>, TypesError> {
+    let params = program
+        .annotated_params(entry)
+        .map_err(|e| TypesError::Entry(e.to_string()))?;
     let mut out = Vec::new();
     for (i, (name, annotation, has_default)) in params.iter().enumerate() {
         if let Some((_, t)) = given.iter().find(|(n, _)| n == name) {
@@ -87,20 +137,18 @@ pub fn resolve(
         if *has_default {
             break;
         }
-        let calls = if recorded.is_empty() {
-            ""
-        } else {
-            " and the dataset's calls never pass it"
-        };
-        return Err(format!(
-            "parameter '{name}' of {entry} has no annotation{calls}: give --types {name}:TYPE"
-        ));
+        return Err(TypesError::Unknown {
+            name: name.clone(),
+            entry: entry.to_string(),
+            recorded: !recorded.is_empty(),
+        });
     }
     for (n, _) in given {
         if !params.iter().any(|(p, _, _)| p == n) {
-            return Err(format!(
-                "--types names '{n}', which is not a parameter of {entry}"
-            ));
+            return Err(TypesError::NotAParameter {
+                name: n.clone(),
+                entry: entry.to_string(),
+            });
         }
     }
     Ok(out)
@@ -137,7 +185,7 @@ mod tests {
         let r = resolve(&p, "f", &given, &rec).expect("resolves");
         assert_eq!(r[0].2, TypeSource::Given);
         let err = resolve(&p, "f", &[], &[]).expect_err("b has no type");
-        assert!(err.contains("--types b:"), "{err}");
+        assert!(err.to_string().contains("--types b:"), "{err}");
         assert!(resolve(&p, "f", &parse_overrides("zz:int").expect("parses"), &rec).is_err());
     }
 }

@@ -51,7 +51,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::fix::finding::Pos;
+    use crate::finding::Pos;
 
     fn f(rule: &str, message: &str, line: u32) -> Finding {
         Finding {

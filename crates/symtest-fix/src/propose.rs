@@ -264,7 +264,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::fix::finding::Pos;
+    use crate::finding::Pos;
 
     fn finding(line: u32) -> Finding {
         Finding {

@@ -9,8 +9,7 @@ use symtest_python::Ty;
 use symtest_python::outline::{Binding, Block, BlockKind, Literal, Param};
 use symtest_sandbox::{Pool, PyValue};
 
-use crate::testgen::{GenOptions, generate};
-use symtest_formats::dataset::{Problem, Tests};
+use symtest_gen::{GenOptions, Reference, generate};
 
 /// The marker `harness.py` turns into `Class(*args)`.
 const NEW: &str = "__symtest_new__";
@@ -138,16 +137,9 @@ fn explore_inputs(
     if block.is_async {
         return Err("async functions are not explored".into());
     }
-    let problem = Problem {
-        task_id: block.name.clone(),
-        prompt: String::new(),
-        prefix: String::new(),
-        reference: Some(source.to_string()),
-        entry_point: Some(block.name.clone()),
-        tests: Tests::Calls {
-            entry: block.name.clone(),
-            cases: Vec::new(),
-        },
+    let reference = Reference {
+        source: source.to_string(),
+        entry: block.name.clone(),
     };
     // Unannotated parameters with a literal default explore as its type.
     let types = block
@@ -166,7 +158,7 @@ fn explore_inputs(
         timeout: opts.explore_timeout,
         ..GenOptions::default()
     };
-    let generated = generate(&problem, pool, &gen_opts).map_err(|e| e.to_string())?;
+    let generated = generate(&reference, &[], pool, &gen_opts).map_err(|e| e.to_string())?;
     Ok(generated.tests.into_iter().map(|t| t.args).collect())
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use symtest_python::outline::{Block, BlockKind, enclosing, outline};
-use symtest_sandbox::{Call, CallResult, Job, JobResult, Pool, PyValue, Task, Tolerance, py_eq};
+use symtest_sandbox::{Call, CallResult, CallsAnswer, Pool, PyValue, Tolerance, py_eq};
 
 use super::inputs::{Input, InputOptions, InputStats, inputs_for};
 
@@ -136,19 +136,18 @@ pub fn check(
             what.push((k, i));
         }
     }
-    let run = |source: &str| {
-        let job = Job {
-            source: format!("{source}{HARNESS}"),
-            task: Task::Calls {
-                entry: CALL.into(),
-                calls: calls.clone(),
-                want_args: false,
-                load_budget: LOAD_BUDGET,
-            },
-        };
-        pool.run(&job)
-    };
-    let (a, b) = match (run(original), run(candidate)) {
+    let run =
+        |source: &str| pool.run_calls(&format!("{source}{HARNESS}"), CALL, &calls, LOAD_BUDGET);
+    let (
+        CallsAnswer {
+            load: la,
+            results: ra,
+        },
+        CallsAnswer {
+            load: lb,
+            results: rb,
+        },
+    ) = match (run(original), run(candidate)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             return Behaviour::NotChecked {
@@ -156,25 +155,10 @@ pub fn check(
             };
         }
     };
-    let (
-        JobResult::Calls {
-            load: la,
-            results: ra,
-        },
-        JobResult::Calls {
-            load: lb,
-            results: rb,
-        },
-    ) = (a, b)
-    else {
-        return Behaviour::NotChecked {
-            why: "the sandbox gave an unexpected answer".into(),
-        };
-    };
     match (&la, &lb) {
         (Err(e), _) => {
             return Behaviour::NotChecked {
-                why: format!("the original module does not load in the sandbox: {e:?}"),
+                why: format!("the original module does not load in the sandbox: it {e}"),
             };
         }
         (Ok(_), Err(e)) => {
@@ -182,7 +166,7 @@ pub fn check(
                 target: "<module>".into(),
                 call: "import".into(),
                 original: "loads".into(),
-                candidate: format!("does not load: {e:?}"),
+                candidate: format!("does not load: it {e}"),
             });
         }
         _ => {}

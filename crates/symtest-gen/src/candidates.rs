@@ -1,0 +1,267 @@
+//! The first phase: explore the reference with the Python frontend and turn
+//! what was found (paths, boundary inputs, the seed calls, the smallest
+//! input) into candidate inputs, one per distinct input.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use symtest_explore::{
+    Exploration, ExploreOptions, PathConstraint, PathRecord, Strategy, boundary,
+    defaults_meet_assumptions, explore,
+};
+use symtest_formats::dataset::args_repr;
+use symtest_python::{PySubject, Sites};
+use symtest_sandbox::PyValue;
+use symtest_solve::{Answer, Solver};
+use symtest_term::Model;
+
+use crate::{GenError, GenOptions, Origin, Prepared};
+
+/// Time limit of one boundary query: an edge is one more test, not a new
+/// path, so it is not worth the seconds a hard query can take.
+const BOUNDARY_QUERY_TIME: Duration = Duration::from_millis(100);
+
+/// An input to try, before CPython has run it.
+pub(crate) struct Candidate {
+    pub args: Vec<PyValue>,
+    pub origin: Origin,
+    /// The path constraint that led to it, with parameter names.
+    pub path: Option<String>,
+    /// The comparison edges it sits on: `(site, side)`.
+    pub edges: Vec<(u32, bool)>,
+    /// The directions its path took at the interpreter's internal decisions
+    /// (`and`/`or` operands, comparisons used as values), which CPython's
+    /// branch probes do not see.
+    pub conditions: Vec<(u32, bool)>,
+    /// Consecutive decisions of its path: in `if l == 0 or l == 1`, only the
+    /// pair (first operand false, branch taken) tells `l == 1` from `l == 0`.
+    pub pairs: Vec<[(u32, bool); 2]>,
+}
+
+impl Candidate {
+    fn plain(args: Vec<PyValue>, origin: Origin) -> Candidate {
+        Candidate {
+            args,
+            origin,
+            path: None,
+            edges: Vec::new(),
+            conditions: Vec::new(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+/// What the exploration phase found.
+pub(crate) struct Explored {
+    /// One candidate per distinct input, small inputs first (dataset calls
+    /// before generated ones).
+    pub candidates: Vec<Candidate>,
+    /// Feasible paths.
+    pub paths: usize,
+    /// Infeasible branch queries.
+    pub unsat: usize,
+    /// Undecided branch queries.
+    pub unknown: usize,
+    /// Runs that did not follow the predicted path.
+    pub divergences: usize,
+    /// Runs of the reference in the interpreter.
+    pub runs: u64,
+    /// Why exploration stopped.
+    pub stop: String,
+    /// Values the interpreter computed concretely.
+    pub concretisations: u64,
+    /// What ran concretely, most frequent first.
+    pub concretised: Vec<(String, u64)>,
+    /// Boundary inputs found.
+    pub boundary_inputs: usize,
+}
+
+/// Explores the reference from `seeds` within `opts.timeout` (two thirds for
+/// paths, the rest for boundary inputs).
+pub(crate) fn explore_reference(
+    prepared: &Prepared,
+    seeds: &[Vec<PyValue>],
+    opts: &GenOptions,
+) -> Result<Explored, GenError> {
+    let started = Instant::now();
+    let entry = &prepared.reference.entry;
+    let params = prepared
+        .params
+        .iter()
+        .map(|(n, t, _)| (n.clone(), t.clone()))
+        .collect();
+    let mut subject = PySubject::new(&prepared.program, entry, params)
+        .map_err(|e| GenError::Entry(e.to_string()))?;
+    for a in &opts.assume {
+        subject
+            .add_precondition(a)
+            .map_err(|e| GenError::Precondition(e.to_string()))?;
+    }
+    let mut solver = Solver::new(opts.solver.clone());
+    let explore_opts = ExploreOptions {
+        strategy: Strategy::Coverage,
+        max_runs: Some(opts.max_runs),
+        patience: opts.patience,
+        patience_time: opts.patience_time,
+        // A third of the budget is kept for the boundary queries.
+        timeout: Some(opts.timeout.mul_f64(2.0 / 3.0)),
+        interrupt: opts.interrupt.clone(),
+        seeds: seeds.iter().filter_map(|c| subject.seed(c)).collect(),
+        ..ExploreOptions::default()
+    };
+    let ex = explore(&mut subject, &mut solver, &explore_opts, &mut |_| {});
+
+    let mut candidates: Vec<Candidate> = seeds
+        .iter()
+        .map(|args| Candidate::plain(args.clone(), Origin::Dataset))
+        .collect();
+    // The smallest input (zeros, empty strings and lists) is a test on its
+    // own: the explorer may not record it as a path (a pinned input from a
+    // dataset call can make the run inconsistent with the tree).
+    if defaults_meet_assumptions(&mut subject)
+        && let Some(args) = subject.args_of(&ex.inputs, &Model::new())
+    {
+        candidates.push(Candidate::plain(args, Origin::Symbolic));
+    }
+    candidates.extend(path_candidates(&subject, &ex));
+    let deadline = started + opts.timeout;
+    let boundary = boundary_candidates(&subject, &ex, &mut solver, opts.max_boundary, deadline);
+    let boundary_inputs = boundary.len();
+    candidates.extend(boundary);
+
+    let mut concretised: Vec<(String, u64)> = subject
+        .stats
+        .concretised_what
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    concretised.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(Explored {
+        candidates: distinct(candidates),
+        paths: ex.paths.len(),
+        unsat: ex.infeasible.len(),
+        unknown: ex.unknown.len(),
+        divergences: ex.divergences.len(),
+        runs: ex.stats.runs,
+        stop: ex.stop.describe().to_string(),
+        concretisations: subject.stats.concretised,
+        concretised,
+        boundary_inputs,
+    })
+}
+
+/// One candidate per feasible path that kept the preconditions.
+fn path_candidates(subject: &PySubject, ex: &Exploration) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for p in &ex.paths {
+        // A run stopped by a precondition it broke is no test.
+        if p.constraint.breaks_assumption() {
+            continue;
+        }
+        if let Some(args) = subject.args_of(&ex.inputs, &p.input) {
+            out.push(Candidate {
+                args,
+                origin: Origin::Symbolic,
+                path: Some(p.constraint.named().to_string()),
+                edges: Vec::new(),
+                conditions: p
+                    .constraint
+                    .0
+                    .iter()
+                    .filter(|l| !l.assumed && Sites::is_internal(l.site))
+                    .map(|l| (l.site.0, l.taken))
+                    .collect(),
+                pairs: decision_pairs(&p.constraint),
+            });
+        }
+    }
+    out
+}
+
+/// Inputs on the edges of each path's comparisons (at most two an edge),
+/// asked of the solver until `max` queries or `deadline`.
+fn boundary_candidates(
+    subject: &PySubject,
+    ex: &Exploration,
+    solver: &mut Solver,
+    max: usize,
+    deadline: Instant,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut asked = 0;
+    let mut edges_found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
+    // Short paths first: on them an edge decides the outcome more often,
+    // so the boundary input tells `<` from `<=`.
+    let mut by_length: Vec<&PathRecord> = ex.paths.iter().collect();
+    by_length.sort_by_key(|p| p.constraint.0.len());
+    for p in by_length {
+        for (i, query) in boundary::queries(&p.constraint) {
+            let lit = &p.constraint.0[i];
+            let key = (lit.site.0, lit.taken);
+            if edges_found.get(&key).copied().unwrap_or(0) >= 2 {
+                continue;
+            }
+            if asked >= max || Instant::now() > deadline {
+                return out;
+            }
+            asked += 1;
+            let query_deadline = deadline.min(Instant::now() + BOUNDARY_QUERY_TIME);
+            let Answer::Sat(m) = solver.check(&query, &p.input, Some(query_deadline)) else {
+                continue;
+            };
+            let model = p.input.overlaid(&m);
+            if let Some(args) = subject.args_of(&ex.inputs, &model) {
+                *edges_found.entry(key).or_default() += 1;
+                out.push(Candidate {
+                    args,
+                    origin: Origin::Boundary,
+                    path: Some(p.constraint.named().to_string()),
+                    edges: vec![key],
+                    conditions: Vec::new(),
+                    pairs: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One candidate per distinct input, small inputs first. Generated tests
+/// may repeat a dataset input, so that they make a suite on their own. A
+/// duplicate's edges and decisions go to the one kept: a boundary input
+/// equal to a path's input still stands for its edge in the set cover.
+fn distinct(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut seen: HashMap<(bool, String), usize> = HashMap::new();
+    let mut unique: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let key = (c.origin == Origin::Dataset, args_repr(&c.args));
+        match seen.get(&key) {
+            Some(&i) => {
+                let kept = &mut unique[i];
+                kept.edges.extend(c.edges);
+                kept.conditions.extend(c.conditions);
+                kept.pairs.extend(c.pairs);
+            }
+            None => {
+                seen.insert(key, unique.len());
+                unique.push(c);
+            }
+        }
+    }
+    // The sandbox gives up on a job after a few timeouts, and the slow
+    // inputs are the large ones.
+    unique.sort_by_key(|c| (c.origin != Origin::Dataset, args_repr(&c.args).len()));
+    unique
+}
+
+/// The distinct pairs of consecutive decisions (assumptions left out).
+fn decision_pairs(path: &PathConstraint) -> Vec<[(u32, bool); 2]> {
+    let decisions: Vec<(u32, bool)> = path
+        .0
+        .iter()
+        .filter(|l| !l.assumed)
+        .map(|l| (l.site.0, l.taken))
+        .collect();
+    let pairs: BTreeSet<[(u32, bool); 2]> = decisions.windows(2).map(|w| [w[0], w[1]]).collect();
+    pairs.into_iter().collect()
+}

@@ -1,0 +1,81 @@
+//! From a dataset's problem to what [`generate`](crate::generate) takes: the
+//! reference, its entry point and the calls the dataset's own tests make.
+
+use std::time::Duration;
+
+use symtest_formats::dataset::{Problem, Tests};
+use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue};
+
+use crate::{GenError, GenOptions, Generated, Reference, generate};
+
+/// Time the dataset's tests get to run against the reference.
+const CHECK_BUDGET: Duration = Duration::from_secs(60);
+
+/// A problem's reference and its seed calls.
+#[derive(Clone, Debug)]
+pub struct Seeded {
+    /// The reference solution (prompt and solution as one module).
+    pub reference: Reference,
+    /// The arguments of every call the dataset's tests make.
+    pub seeds: Vec<Vec<PyValue>>,
+    /// Set when the reference does not pass its own tests (its calls are
+    /// still seeds): what the tests said.
+    pub fails_own_tests: Option<CheckOutcome>,
+}
+
+/// The reference of `problem` and the calls its tests make. A test written
+/// as code (HumanEval's `check`, MBPP's asserts) runs in the sandbox,
+/// recording each call.
+pub fn seeds_of(problem: &Problem, pool: &Pool) -> Result<Seeded, GenError> {
+    let source = problem.reference.clone().ok_or(GenError::NoReference)?;
+    let entry = problem.entry_point.clone().ok_or(GenError::NoEntry)?;
+    let (seeds, fails_own_tests) = match &problem.tests {
+        Tests::Calls { cases, .. } => (cases.iter().map(|c| c.args.clone()).collect(), None),
+        Tests::Stdio { .. } => return Err(GenError::Stdio),
+        Tests::Check {
+            test,
+            bind,
+            call_check,
+            harness_prompt,
+        } => {
+            let check = CheckTask {
+                entry: entry.clone(),
+                prompt: harness_prompt.clone(),
+                test: test.clone(),
+                bind: bind.clone(),
+                call_check: *call_check,
+                budget: CHECK_BUDGET,
+                test_budget: CHECK_BUDGET,
+                record_calls: true,
+            };
+            let CheckAnswer {
+                load,
+                outcome,
+                calls,
+                ..
+            } = pool.run_check(&source, check)?;
+            load.map_err(GenError::Load)?;
+            // A reference that fails its own tests still gives its calls.
+            (
+                calls,
+                outcome.filter(|o| !matches!(o, CheckOutcome::Passed)),
+            )
+        }
+    };
+    Ok(Seeded {
+        reference: Reference { source, entry },
+        seeds,
+        fails_own_tests,
+    })
+}
+
+/// [`seeds_of`] then [`generate`]: the suite of a dataset's problem.
+pub fn generate_problem(
+    problem: &Problem,
+    pool: &Pool,
+    opts: &GenOptions,
+) -> Result<(Seeded, Generated), GenError> {
+    let seeded = seeds_of(problem, pool)?;
+    let generated = generate(&seeded.reference, &seeded.seeds, pool, opts)?;
+    Ok((seeded, generated))
+}
