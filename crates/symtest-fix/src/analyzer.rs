@@ -10,18 +10,26 @@ use std::sync::Mutex;
 use super::FixError;
 use super::finding::{Finding, parse_ruff, parse_sarif};
 
+/// The static analyzer that reports findings and re-checks candidates.
 pub enum Analyzer {
+    /// ruff, run on the text through stdin.
     Ruff {
+        /// The ruff executable.
         exe: PathBuf,
         /// `--select` passed through.
         select: Option<String>,
+        /// Rule documentation already asked for (`ruff rule`), by code.
         docs: Mutex<HashMap<String, Option<String>>>,
     },
     /// A command printing SARIF for the file named by `{file}`.
-    Sarif { template: String },
+    Sarif {
+        /// The command, with `{file}` where the file's path goes.
+        template: String,
+    },
 }
 
 impl Analyzer {
+    /// ruff at `exe`, checked to run (`--version`).
     pub fn ruff(exe: PathBuf, select: Option<String>) -> Result<Analyzer, FixError> {
         let out = Command::new(&exe).arg("--version").output().map_err(|e| {
             FixError::Analyzer(format!(
@@ -43,6 +51,7 @@ impl Analyzer {
         })
     }
 
+    /// The analyzer's name for reports and prompts.
     pub fn name(&self) -> String {
         match self {
             Analyzer::Ruff { .. } => "ruff".into(),

@@ -21,37 +21,52 @@ pub type Planned = (Vec<Input>, InputStats);
 const HARNESS: &str = include_str!("harness.py");
 const CALL: &str = "__symtest_fix_call__";
 
+/// A function compared on inputs.
 #[derive(Clone, Debug)]
 pub struct Checked {
+    /// Its name (`Class.method` for a method).
     pub target: String,
+    /// How many inputs it was called on.
     pub inputs: usize,
+    /// Where the inputs came from.
     pub stats: InputStats,
 }
 
+/// An input on which the original and the candidate differ.
 #[derive(Clone, Debug)]
 pub struct Witness {
+    /// The function called (`<module>` for loading the module).
     pub target: String,
     /// The call as Python source.
     pub call: String,
+    /// What the original did, readable.
     pub original: String,
+    /// What the candidate did, readable.
     pub candidate: String,
 }
 
+/// The verdict of the behaviour check.
 #[derive(Clone, Debug)]
 pub enum Behaviour {
     /// No input told them apart (the module loads the same way, too).
     Same {
+        /// The functions compared.
         checked: Vec<Checked>,
     },
+    /// An input told them apart.
     Differs(Witness),
     /// Why there was nothing to compare.
     NotChecked {
+        /// Readable.
         why: String,
     },
 }
 
+/// How behaviour is checked.
 pub struct CheckOptions {
+    /// How inputs are found.
     pub inputs: InputOptions,
+    /// Time limit of one call in CPython.
     pub call_timeout: Duration,
 }
 
@@ -88,6 +103,9 @@ pub fn targets(original: &str, candidate: &str, line: u32) -> Result<Vec<Block>,
     Ok(ob.into_iter().filter(|b| names.contains(&b.name)).collect())
 }
 
+/// Compares `original` and `candidate` on inputs for each function the
+/// candidate touched (and the one around `line`). `cache` keeps each
+/// function's inputs across candidates.
 pub fn check(
     pool: &Pool,
     original: &str,

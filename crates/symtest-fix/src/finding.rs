@@ -11,39 +11,85 @@ use super::FixError;
 /// characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column, in characters.
     pub col: u32,
 }
 
 /// Replace `start..end` by `content`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
+    /// First position replaced.
     pub start: Pos,
+    /// Position after the last one replaced.
     pub end: Pos,
+    /// The replacement text.
     pub content: String,
 }
 
+/// How far an analyzer trusts its own fix (ruff's applicability).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// The analyzer says the fix keeps behaviour.
+    Safe,
+    /// The fix may change behaviour (also: an applicability not known).
+    Unsafe,
+    /// Shown, never applied.
+    DisplayOnly,
+}
+
+impl Applicability {
+    /// From ruff's and SARIF's text; anything unknown counts as unsafe.
+    pub fn parse(text: &str) -> Applicability {
+        match text {
+            "safe" => Applicability::Safe,
+            "display-only" | "display_only" => Applicability::DisplayOnly,
+            _ => Applicability::Unsafe,
+        }
+    }
+
+    /// The name ruff uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// A fix the analyzer itself offers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnalyzerFix {
+    /// What the fix does, in the analyzer's words.
     pub message: String,
-    /// `safe`, `unsafe` or `display-only` (ruff's applicability).
-    pub applicability: String,
+    /// How far the analyzer trusts it.
+    pub applicability: Applicability,
+    /// The edits, in the original text's positions.
     pub edits: Vec<Edit>,
 }
 
+/// One finding of a static analyzer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     /// The rule's code (`E711`).
     pub rule: String,
     /// The rule's name (`none-comparison`).
     pub name: String,
+    /// The analyzer's message.
     pub message: String,
+    /// The file it is in.
     pub file: PathBuf,
+    /// Where it starts.
     pub start: Pos,
+    /// Where it ends.
     pub end: Pos,
+    /// The analyzer's own fix, when it offers one.
     pub fix: Option<AnalyzerFix>,
     /// The rule's documentation, when the input carried it (SARIF help).
     pub help: Option<String>,
+    /// The rule's documentation page.
     pub url: Option<String>,
 }
 
@@ -109,7 +155,8 @@ pub fn parse_ruff(text: &str) -> Result<Vec<Finding>, FixError> {
                 }
                 Some(AnalyzerFix {
                     message: string(f, "message").unwrap_or_default(),
-                    applicability: string(f, "applicability").unwrap_or_else(|| "unsafe".into()),
+                    applicability: string(f, "applicability")
+                        .map_or(Applicability::Unsafe, |a| Applicability::parse(&a)),
                     edits,
                 })
             }
@@ -269,7 +316,7 @@ fn sarif_fix(res: &Json) -> Option<AnalyzerFix> {
             .as_str()
             .unwrap_or("")
             .to_string(),
-        applicability: "unsafe".into(),
+        applicability: Applicability::Unsafe,
         edits,
     })
 }

@@ -62,8 +62,11 @@ pub struct InputStats {
     pub no_symbolic: Option<String>,
 }
 
+/// How many inputs, and how long exploration may take, per function.
 pub struct InputOptions {
+    /// Inputs per function, at most.
     pub max_inputs: usize,
+    /// Symbolic exploration budget per function.
     pub explore_timeout: Duration,
 }
 

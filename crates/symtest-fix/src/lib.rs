@@ -7,6 +7,7 @@
 //! LLM's rewrites of the enclosing block), each is verified (it parses; the
 //! analyzer no longer reports the finding and nothing new), checked for
 //! behaviour, and ranked; the best accepted one becomes the current text.
+#![warn(missing_docs)]
 
 pub mod analyzer;
 pub mod behaviour;
@@ -34,18 +35,24 @@ pub use inputs::InputOptions;
 pub use llm::{Llm, LlmError, LlmOptions};
 pub use propose::Source;
 
+/// Why `fix` could not go on.
 #[derive(Debug, Error)]
 pub enum FixError {
+    /// The findings given (ruff JSON, SARIF) cannot be read.
     #[error("findings: {0}")]
     Findings(String),
+    /// The analyzer cannot be run, or its output cannot be read.
     #[error("analyzer: {0}")]
     Analyzer(String),
+    /// The LLM endpoint refused the request for good (key, model).
     #[error("LLM: {0}")]
     Llm(String),
+    /// The sandbox failed.
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
 }
 
+/// What to propose and what to accept.
 pub struct FixOptions {
     /// LLM candidates per finding.
     pub candidates: usize,
@@ -53,7 +60,9 @@ pub struct FixOptions {
     pub analyzer_fixes: bool,
     /// Accept a candidate whose behaviour could not be checked.
     pub accept_unchecked: bool,
+    /// How behaviour is checked.
     pub check: CheckOptions,
+    /// Set to stop after the finding at hand (Ctrl-C).
     pub interrupt: Option<Arc<AtomicBool>>,
 }
 
@@ -75,34 +84,48 @@ impl Default for FixOptions {
     }
 }
 
+/// One candidate fix and what became of it.
 #[derive(Clone, Debug)]
 pub struct CandidateReport {
+    /// Who proposed it.
     pub source: Source,
+    /// The whole file with the candidate applied.
     pub text: String,
+    /// The change as a unified diff.
     pub diff: String,
     /// Why the verifier refused it (`None`: it passed).
     pub verifier: Option<String>,
+    /// The behaviour check (`None`: not run, the verifier refused it).
     pub behaviour: Option<Behaviour>,
+    /// The ranker's score, 1 to 10 (`None`: not ranked).
     pub score: Option<u8>,
+    /// Whether it could be applied.
     pub accepted: bool,
     /// Why it was accepted or rejected, in a line.
     pub why: String,
 }
 
+/// What became of a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The candidate at this index was applied.
     Fixed(usize),
+    /// Every candidate was refused.
     Rejected,
+    /// Not worked on, and why (interrupted, no candidate).
     Skipped(String),
 }
 
+/// One finding and its candidates.
 #[derive(Clone, Debug)]
 pub struct FindingReport {
+    /// The finding, as the analyzer reported it.
     pub finding: Finding,
     /// What the LLM saw (`function f`, `module lines 1-6`).
     pub context: String,
+    /// Every candidate, in the order they were proposed.
     pub candidates: Vec<CandidateReport>,
+    /// What became of the finding.
     pub outcome: Outcome,
     /// Replies that gave no candidate, ranker failures.
     pub notes: Vec<String>,
@@ -110,22 +133,33 @@ pub struct FindingReport {
     pub before: String,
 }
 
+/// One file's findings and its text before and after.
 #[derive(Clone, Debug)]
 pub struct FileReport {
+    /// The file as given.
     pub path: PathBuf,
+    /// Its text before any fix.
     pub original: String,
+    /// Its text with every accepted fix applied.
     pub fixed: String,
+    /// Each finding worked on.
     pub findings: Vec<FindingReport>,
     /// Why the file could not be worked on at all.
     pub error: Option<String>,
 }
 
+/// Works through files' findings with one analyzer, LLM and sandbox.
 pub struct Fixer<'a> {
+    /// The analyzer re-checking candidates (`None`: findings came as SARIF
+    /// with no command to re-run).
     pub analyzer: Option<&'a Analyzer>,
     /// The tool that produced the findings (for the prompts).
     pub tool: String,
+    /// The LLM proposing and ranking rewrites (`None`: analyzer fixes only).
     pub llm: Option<&'a Llm>,
+    /// The sandbox the behaviour checks run in.
     pub pool: &'a Pool,
+    /// What to propose and accept.
     pub opts: &'a FixOptions,
 }
 
@@ -368,7 +402,7 @@ impl Fixer<'_> {
                 Err(LlmError::Failed(m)) => c.why = format!("ranker: {m}; "),
             }
         }
-        let safe = matches!(&c.source, Source::Analyzer(a) if a == "safe");
+        let safe = c.source == Source::Analyzer(finding::Applicability::Safe);
         let (accepted, why) = match &b {
             Behaviour::Differs(w) => (
                 false,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
 
+/// Why an LLM request gave no reply.
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
     /// The endpoint refused the key or does not know the model: asking
@@ -21,16 +22,24 @@ pub enum LlmError {
     Failed(String),
 }
 
+/// An OpenAI-compatible chat completions endpoint.
 pub struct LlmOptions {
+    /// The endpoint's base URL.
     pub url: String,
+    /// The model name sent with each request.
     pub model: String,
+    /// Sent as a bearer token when set.
     pub api_key: Option<String>,
+    /// Time limit of one request.
     pub timeout: Duration,
+    /// Retries of a failed request (timeouts, 429, 5xx).
     pub retries: u32,
     /// First back-off; doubled at each retry.
     pub backoff: Duration,
 }
 
+/// A client of one endpoint and model; every request and reply can be
+/// logged.
 pub struct Llm {
     opts: LlmOptions,
     agent: ureq::Agent,
@@ -38,6 +47,7 @@ pub struct Llm {
 }
 
 impl Llm {
+    /// A client; `log` names a file that every exchange is appended to.
     pub fn new(opts: LlmOptions, log: Option<&Path>) -> std::io::Result<Llm> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(opts.timeout))
@@ -56,6 +66,7 @@ impl Llm {
         Ok(Llm { opts, agent, log })
     }
 
+    /// The model asked.
     pub fn model(&self) -> &str {
         &self.opts.model
     }

@@ -66,6 +66,7 @@ fn candidate_json(c: &CandidateReport) -> Json {
     })
 }
 
+/// `fixed`, `rejected` or `skipped`.
 pub fn outcome_name(o: &Outcome) -> &'static str {
     match o {
         Outcome::Fixed(_) => "fixed",
@@ -88,6 +89,7 @@ pub fn rejection(fr: &FindingReport) -> String {
     }
 }
 
+/// The `--json` report: every file, finding and candidate, and totals.
 pub fn json_report(files: &[FileReport]) -> Json {
     json!({
         "files": files.iter().map(|f| json!({
@@ -113,17 +115,26 @@ pub fn json_report(files: &[FileReport]) -> Json {
     })
 }
 
+/// Counts over a run.
 #[derive(Default)]
 pub struct Totals {
+    /// Findings worked on.
     pub findings: usize,
+    /// Findings fixed.
     pub fixed: usize,
+    /// Findings whose every candidate was refused.
     pub rejected: usize,
+    /// Findings not worked on.
     pub skipped: usize,
+    /// Candidates refused by the analyzer's re-check.
     pub by_verifier: usize,
+    /// Candidates refused because behaviour differed (or was not checked).
     pub by_behaviour: usize,
+    /// Candidates refused by the ranker's score.
     pub by_ranker: usize,
 }
 
+/// Counts over `files`.
 pub fn totals(files: &[FileReport]) -> Totals {
     let mut t = Totals::default();
     for fr in files.iter().flat_map(|f| &f.findings) {

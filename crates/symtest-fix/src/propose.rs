@@ -4,28 +4,32 @@
 
 use symtest_python::outline::{Block, enclosing, outline};
 
-use super::finding::{Finding, apply_edits};
+use super::finding::{Applicability, Finding, apply_edits};
 use super::llm::{Llm, LlmError, code_block};
 
+/// Who proposed a candidate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// The analyzer's fix, with its applicability.
-    Analyzer(String),
+    Analyzer(Applicability),
     /// LLM candidate `n` (0 at temperature 0).
     Llm(usize),
 }
 
 impl Source {
+    /// `analyzer fix (safe)`, `llm #2`.
     pub fn describe(&self) -> String {
         match self {
-            Source::Analyzer(a) => format!("analyzer fix ({a})"),
+            Source::Analyzer(a) => format!("analyzer fix ({})", a.name()),
             Source::Llm(n) => format!("llm #{}", n + 1),
         }
     }
 }
 
+/// A candidate fix.
 #[derive(Clone, Debug)]
 pub struct Proposal {
+    /// Who proposed it.
     pub source: Source,
     /// The whole file with the candidate applied.
     pub text: String,
@@ -35,13 +39,15 @@ pub struct Proposal {
 /// class; at module level, the finding's lines and five on either side.
 #[derive(Clone, Debug)]
 pub struct Context {
-    /// 1-based, inclusive.
+    /// First line, 1-based.
     pub first: u32,
+    /// Last line, inclusive.
     pub last: u32,
     /// `function f`, `method C.m`, `module lines 3-12`.
     pub what: String,
 }
 
+/// The lines around `f` an LLM sees.
 pub fn context(source: &str, f: &Finding) -> Context {
     let blocks: Vec<Block> = outline(source).unwrap_or_default();
     match enclosing(&blocks, f.start.line) {
@@ -88,6 +94,7 @@ fn line_span(source: &str, first: u32, last: u32) -> (usize, usize) {
     (at(first), at(last + 1).max(at(first)))
 }
 
+/// The context's lines numbered, the finding's lines marked.
 pub fn numbered(source: &str, ctx: &Context, f: &Finding) -> String {
     let mut out = String::new();
     for (i, line) in source.lines().enumerate() {
@@ -105,13 +112,15 @@ pub fn numbered(source: &str, ctx: &Context, f: &Finding) -> String {
     out
 }
 
+/// The analyzer's own fix as a candidate (none when it offers none or only
+/// displays it).
 pub fn analyzer_proposal(source: &str, f: &Finding) -> Option<Proposal> {
     let fix = f.fix.as_ref()?;
-    if fix.edits.is_empty() || fix.applicability == "display-only" {
+    if fix.edits.is_empty() || fix.applicability == Applicability::DisplayOnly {
         return None;
     }
     Some(Proposal {
-        source: Source::Analyzer(fix.applicability.clone()),
+        source: Source::Analyzer(fix.applicability),
         text: apply_edits(source, &fix.edits)?,
     })
 }
@@ -119,6 +128,7 @@ pub fn analyzer_proposal(source: &str, f: &Finding) -> Option<Proposal> {
 const PROPOSER_SYSTEM: &str = "You are an expert Python developer. You fix findings of static-analysis tools \
 in Python code without changing what the code does.";
 
+/// CORE's proposer prompt for `f` in `source`.
 pub fn proposer_prompt(source: &str, f: &Finding, doc: Option<&str>, tool: &str) -> String {
     let ctx = context(source, f);
     let doc: String = doc

@@ -110,9 +110,10 @@ pub struct FixArgs {
     #[arg(long)]
     pub write: bool,
 
-    /// diff, json or sarif
-    #[arg(long, default_value = "diff", value_name = "FORMAT")]
-    pub format: String,
+    /// What goes to stdout (or --output): a unified diff, the JSON report, or SARIF 2.1.0
+    /// with the fixes
+    #[arg(long, value_enum, default_value_t = FixFormat::Diff, value_name = "FORMAT")]
+    pub format: FixFormat,
 
     /// Write the output here instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -184,6 +185,17 @@ pub struct FixArgs {
 
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+/// The output of `symtest fix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixFormat {
+    /// A unified diff of every file changed
+    Diff,
+    /// Every file, finding and candidate, and totals
+    Json,
+    /// SARIF 2.1.0: the findings with the accepted fixes
+    Sarif,
 }
 
 const ADVERSARIAL_HELP: &str = "\

@@ -172,8 +172,12 @@ fn bad_input_is_a_clear_error() {
         .args(["x.py", "--format", "yaml"])
         .assert()
         .failure()
+        .code(2)
         .stderr(predicates::str::contains(
-            "--format must be diff, json or sarif",
+            "invalid value 'yaml' for '--format <FORMAT>'",
+        ))
+        .stderr(predicates::str::contains(
+            "[possible values: diff, json, sarif]",
         ));
     symtest(&dir)
         .args(["missing.py"])

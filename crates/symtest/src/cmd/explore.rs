@@ -39,22 +39,9 @@ fn python_target(args: &ExploreArgs) -> Result<Option<(String, String, String)>>
     Ok(Some((source, file.to_string(), func.to_string())))
 }
 
-pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
-    let python = python_target(args)?;
-    if python.is_none() && (args.types.is_some() || !args.assume.is_empty()) {
-        bail!("--types and --assume are for Python functions (symtest explore file.py::function)");
-    }
-    let (source, origin) = match &python {
-        Some((s, f, _)) => (s.clone(), f.clone()),
-        None => read_program(args)?,
-    };
-    if args.init_low > args.init_high {
-        bail!(
-            "--init-low ({}) is above --init-high ({})",
-            args.init_low,
-            args.init_high
-        );
-    }
+/// The exploration the flags ask for (solver, budgets, the C-like
+/// language's settings).
+fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
     let secs = |s: f64, what: &str| -> Result<Duration> {
         Duration::try_from_secs_f64(s).map_err(|_| {
             anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}")
@@ -62,8 +49,8 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
     };
     let timeout = args.timeout.map(|s| secs(s, "--timeout")).transpose()?;
     let query_timeout = secs(args.query_timeout, "--query-timeout")?;
-    let job = MinicJob {
-        source: source.clone(),
+    Ok(MinicJob {
+        source: source.to_string(),
         config: Config {
             reals: args.reals,
             loop_bound: args.loop_bound,
@@ -101,7 +88,26 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
             interrupt: Some(interrupt_flag()?),
             seeds: Vec::new(),
         },
+    })
+}
+
+pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
+    let python = python_target(args)?;
+    if python.is_none() && (args.types.is_some() || !args.assume.is_empty()) {
+        bail!("--types and --assume are for Python functions (symtest explore file.py::function)");
+    }
+    let (source, origin) = match &python {
+        Some((s, f, _)) => (s.clone(), f.clone()),
+        None => read_program(args)?,
     };
+    if args.init_low > args.init_high {
+        bail!(
+            "--init-low ({}) is above --init-high ({})",
+            args.init_low,
+            args.init_high
+        );
+    }
+    let job = minic_job(args, &source)?;
 
     let spinner = (!args.json && args.verbose == 0 && std::io::stderr().is_terminal()).then(|| {
         let pb = ProgressBar::new_spinner();

@@ -9,28 +9,26 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use symtest_fix::finding::parse_sarif;
 use symtest_fix::{
-    Analyzer, CheckOptions, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions, output,
+    Analyzer, CheckOptions, FileReport, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions,
+    output,
 };
 
 use super::common::{interrupt_flag, progress, sandbox, write_atomic};
-use crate::cli::FixArgs;
+use crate::cli::{FixArgs, FixFormat};
 
-pub fn run(args: &FixArgs) -> Result<ExitCode> {
-    if !["diff", "json", "sarif"].contains(&args.format.as_str()) {
-        bail!(
-            "--format must be diff, json or sarif, not '{}'",
-            args.format
-        );
-    }
+/// Findings given in a SARIF log, by file.
+type Given = BTreeMap<PathBuf, Vec<Finding>>;
+
+/// The analyzer that re-checks candidates, its name for the prompts, and
+/// the findings of a SARIF log (empty when the analyzer finds them).
+fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Given)> {
     let ruff_exe = || {
         args.ruff
             .clone()
             .or_else(|| std::env::var_os("SYMTEST_RUFF").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("ruff"))
     };
-
-    // Findings: from a log, or the analyzer on each file.
-    let mut given: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    let mut given = Given::new();
     let (analyzer, tool) = match &args.sarif {
         Some(log) => {
             let text = std::fs::read_to_string(log)
@@ -67,7 +65,13 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
             "ruff".to_string(),
         ),
     };
-    let files: Vec<PathBuf> = if args.sarif.is_some() {
+    Ok((analyzer, tool, given))
+}
+
+/// The files to work on: those of the log (within the paths given, if
+/// any), or every Python file of the paths.
+fn files_to_fix(args: &FixArgs, given: &Given) -> Result<Vec<PathBuf>> {
+    Ok(if args.sarif.is_some() {
         let wanted = python_files(&args.paths)?;
         given
             .keys()
@@ -79,9 +83,12 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
             bail!("give the Python files or folders to fix (or --sarif FILE)");
         }
         python_files(&args.paths)?
-    };
+    })
+}
 
-    let llm = match &args.llm_url {
+/// The LLM client, when `--llm-url` is given.
+fn llm_client(args: &FixArgs) -> Result<Option<Llm>> {
+    Ok(match &args.llm_url {
         Some(url) => {
             let Some(model) = args.model.clone() else {
                 bail!("--llm-url needs --model");
@@ -109,8 +116,13 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
             )
         }
         None => None,
-    };
+    })
+}
 
+pub fn run(args: &FixArgs) -> Result<ExitCode> {
+    let (analyzer, tool, mut given) = analyzer_and_findings(args)?;
+    let files = files_to_fix(args, &given)?;
+    let llm = llm_client(args)?;
     let pool = sandbox(&args.sandbox)?;
     let interrupt = interrupt_flag()?;
     let opts = FixOptions {
@@ -166,13 +178,13 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
     }
     pb.finish_and_clear();
 
-    let out = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(&output::json_report(&reports))? + "\n",
-        "sarif" => {
+    let out = match args.format {
+        FixFormat::Json => serde_json::to_string_pretty(&output::json_report(&reports))? + "\n",
+        FixFormat::Sarif => {
             serde_json::to_string_pretty(&output::sarif(&reports, env!("CARGO_PKG_VERSION")))?
                 + "\n"
         }
-        _ => reports
+        FixFormat::Diff => reports
             .iter()
             .map(|r| output::unified(&r.original, &r.fixed, &r.path.to_string_lossy()))
             .collect(),
@@ -181,7 +193,13 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         Some(p) => write_atomic(p, &out)?,
         None => print!("{out}"),
     }
-    let t = output::totals(&reports);
+    print_totals(args, &reports, interrupt.load(Ordering::Relaxed));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The closing line on stderr.
+fn print_totals(args: &FixArgs, reports: &[FileReport], interrupted: bool) {
+    let t = output::totals(reports);
     eprintln!(
         "{} finding{} in {} file{}: {} fixed, {} rejected, {} skipped (candidates rejected: {} by the analyzer, {} by the behaviour check, {} by the ranker){}{}",
         t.findings,
@@ -199,13 +217,12 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         } else {
             ""
         },
-        if interrupt.load(Ordering::Relaxed) {
+        if interrupted {
             "; interrupted: the rest was not worked on"
         } else {
             ""
         },
     );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

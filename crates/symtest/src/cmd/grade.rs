@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use symtest_formats::dataset::{self, Problem, RowError};
 use symtest_formats::samples::{Sample, read_samples};
-use symtest_grade::outcomes::{Writer, done_digests, latest, read_existing};
+use symtest_grade::outcomes::{Existing, Writer, done_digests, latest, read_existing};
 use symtest_grade::summary::{Summary, summarize};
 use symtest_grade::{
     GradeError, GradeOptions, Grader, Judge, JudgeKind, Outcome, Status, graded_digest,
@@ -94,18 +94,22 @@ pub fn load_problems(
     Ok(loaded.problems)
 }
 
-pub fn run(args: &GradeArgs) -> Result<ExitCode> {
-    let opts = grade_options(&args.judge)?;
-    let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
-    let existing = read_existing(&args.output)
-        .with_context(|| format!("cannot read {}", args.output.display()))?;
-    if let Some(line) = existing.bad_line {
-        bail!(
-            "{}:{line} is not an outcome line; refusing to append to a file symtest did not write",
-            args.output.display()
-        );
-    }
-    let done = done_digests(&existing);
+/// The samples to grade on this run, and how many were left out.
+struct Todo {
+    samples: Vec<Sample>,
+    /// Samples naming no loaded problem.
+    unknown: usize,
+}
+
+/// The samples not yet graded with these problems, settings and
+/// completions; `existing` is what the output already holds.
+fn samples_to_grade(
+    args: &GradeArgs,
+    problems: &BTreeMap<String, Problem>,
+    opts: &GradeOptions,
+    existing: &Existing,
+) -> Result<Todo> {
+    let done = done_digests(existing);
     let (samples, errors) = read_samples(&args.samples)
         .with_context(|| format!("cannot read {}", args.samples.display()))?;
     warn_rows("sample rows", &errors);
@@ -131,7 +135,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
                 return false;
             };
             match done.get(&(s.task_id.clone(), s.sample_id.clone())) {
-                Some(Some(d)) if *d == graded_digest(p, &opts, &s.completion) => false,
+                Some(Some(d)) if *d == graded_digest(p, opts, &s.completion) => false,
                 Some(_) => {
                     stale += 1;
                     true
@@ -155,110 +159,164 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             }
         );
     }
+    Ok(Todo {
+        samples: todo,
+        unknown: unknown.len(),
+    })
+}
+
+/// Measures the reference of every task in `todo`; what was wrong with a
+/// reference, by task. A sandbox failure stops the run.
+fn calibrate_all(
+    grader: &Grader,
+    todo: &[Sample],
+    workers: usize,
+    stop: &AtomicBool,
+    quiet: bool,
+) -> Result<BTreeMap<String, String>> {
+    let tasks: Vec<String> = todo
+        .iter()
+        .map(|s| s.task_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let bar = progress(tasks.len() as u64, "measuring references", quiet);
+    let results = parallel(
+        &tasks,
+        workers,
+        stop,
+        |t| grader.calibrate(t),
+        |_| bar.inc(1),
+    );
+    bar.finish_and_clear();
+    let mut notes = BTreeMap::new();
+    for (t, r) in tasks.iter().zip(results) {
+        match r {
+            Some(Ok(c)) => {
+                if let Some(p) = &c.problem {
+                    notes.insert(t.clone(), p.clone());
+                }
+            }
+            Some(Err(e)) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("measuring the reference of {t}"))
+                );
+            }
+            None => {}
+        }
+    }
+    Ok(notes)
+}
+
+/// What a grading pass did.
+#[derive(Default)]
+struct Pass {
+    graded: usize,
+    grader_errors: usize,
+    /// What stopped it, if anything but the end or Ctrl-C.
+    failure: Option<anyhow::Error>,
+}
+
+/// Grades `todo` on `workers` threads, appending each outcome to `writer`
+/// as it comes; a write or sandbox failure stops the pass.
+fn grade_all(
+    args: &GradeArgs,
+    grader: &Grader,
+    todo: &[Sample],
+    workers: usize,
+    stop: &AtomicBool,
+    writer: &mut Writer,
+) -> Pass {
+    let bar = progress(todo.len() as u64, "grading", args.quiet || args.verbose);
+    let mut pass = Pass::default();
+    let mut passed = 0usize;
+    let (tx, rx) = mpsc::channel::<(usize, Result<Outcome, GradeError>)>();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(s) = todo.get(i) else { break };
+                    let r = grader.grade(&s.task_id, &s.sample_id, &s.completion);
+                    let failed = r.is_err();
+                    if tx.send((i, r)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (_, r) in rx {
+            match r {
+                Ok(o) => {
+                    if let Err(e) = writer.append(&o) {
+                        pass.failure = Some(
+                            anyhow::Error::new(e)
+                                .context(format!("writing {}", args.output.display())),
+                        );
+                        stop.store(true, Ordering::Relaxed);
+                        continue;
+                    }
+                    pass.graded += 1;
+                    passed += usize::from(o.status == Status::Passed);
+                    pass.grader_errors += usize::from(o.status == Status::GraderError);
+                    if args.verbose {
+                        // A closed pipe (`| head`) ends the printing, not the grading.
+                        say(&describe(&o));
+                    }
+                    bar.inc(1);
+                    bar.set_message(format!("{passed} passed"));
+                }
+                Err(e) => {
+                    if pass.failure.is_none() {
+                        pass.failure = Some(anyhow::Error::new(e).context("grading"));
+                    }
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    bar.finish_and_clear();
+    pass
+}
+
+pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+    let opts = grade_options(&args.judge)?;
+    let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
+    let existing = read_existing(&args.output)
+        .with_context(|| format!("cannot read {}", args.output.display()))?;
+    if let Some(line) = existing.bad_line {
+        bail!(
+            "{}:{line} is not an outcome line; refusing to append to a file symtest did not write",
+            args.output.display()
+        );
+    }
+    let todo = samples_to_grade(args, &problems, &opts, &existing)?;
     let mut writer = Writer::open(&args.output, existing.valid_len)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
 
     let started = Instant::now();
     let stop = interrupt_flag()?;
-    let mut graded = 0usize;
-    let mut grader_errors = 0usize;
+    let mut pass = Pass::default();
     let mut reference_notes: BTreeMap<String, String> = BTreeMap::new();
-    let mut failure: Option<anyhow::Error> = None;
-    let workers;
-    if !todo.is_empty() {
+    let mut workers = 0;
+    if !todo.samples.is_empty() {
         let pool = Arc::new(sandbox(&args.sandbox)?);
         workers = pool.size();
-        let grader = Arc::new(Grader::new(pool, problems.clone(), opts.clone()));
-        let tasks: Vec<String> = todo
-            .iter()
-            .map(|s| s.task_id.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let bar = progress(tasks.len() as u64, "measuring references", args.quiet);
-        let results = parallel(
-            &tasks,
-            workers,
-            &stop,
-            |t| grader.calibrate(t),
-            |_| bar.inc(1),
-        );
-        bar.finish_and_clear();
-        for (t, r) in tasks.iter().zip(results) {
-            match r {
-                Some(Ok(c)) => {
-                    if let Some(p) = &c.problem {
-                        reference_notes.insert(t.clone(), p.clone());
-                    }
-                }
-                Some(Err(e)) => {
-                    failure = Some(
-                        anyhow::Error::new(e).context(format!("measuring the reference of {t}")),
-                    );
-                    break;
-                }
-                None => {}
-            }
+        let grader = Grader::new(pool, problems.clone(), opts.clone());
+        match calibrate_all(&grader, &todo.samples, workers, &stop, args.quiet) {
+            Ok(notes) => reference_notes = notes,
+            Err(e) => pass.failure = Some(e),
         }
-        if failure.is_none() && !stop.load(Ordering::Relaxed) {
-            let bar = progress(todo.len() as u64, "grading", args.quiet || args.verbose);
-            let mut passed = 0usize;
-            let (tx, rx) = mpsc::channel::<(usize, Result<Outcome, GradeError>)>();
-            let next = AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for _ in 0..workers {
-                    let tx = tx.clone();
-                    let (grader, todo, next, stop) = (&grader, &todo, &next, &stop);
-                    scope.spawn(move || {
-                        while !stop.load(Ordering::Relaxed) {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(s) = todo.get(i) else { break };
-                            let r = grader.grade(&s.task_id, &s.sample_id, &s.completion);
-                            let failed = r.is_err();
-                            if tx.send((i, r)).is_err() || failed {
-                                break;
-                            }
-                        }
-                    });
-                }
-                drop(tx);
-                for (_, r) in rx {
-                    match r {
-                        Ok(o) => {
-                            if let Err(e) = writer.append(&o) {
-                                failure = Some(
-                                    anyhow::Error::new(e)
-                                        .context(format!("writing {}", args.output.display())),
-                                );
-                                stop.store(true, Ordering::Relaxed);
-                                continue;
-                            }
-                            graded += 1;
-                            passed += usize::from(o.status == Status::Passed);
-                            grader_errors += usize::from(o.status == Status::GraderError);
-                            if args.verbose {
-                                // A closed pipe (`| head`) ends the printing, not the grading.
-                                say(&describe(&o));
-                            }
-                            bar.inc(1);
-                            bar.set_message(format!("{passed} passed"));
-                        }
-                        Err(e) => {
-                            if failure.is_none() {
-                                failure = Some(anyhow::Error::new(e).context("grading"));
-                            }
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                    }
-                }
-            });
-            bar.finish_and_clear();
+        if pass.failure.is_none() && !stop.load(Ordering::Relaxed) {
+            pass = grade_all(args, &grader, &todo.samples, workers, &stop, &mut writer);
         }
-    } else {
-        workers = 0;
     }
     let elapsed = started.elapsed();
-    let interrupted = stop.load(Ordering::Relaxed) && failure.is_none();
+    let interrupted = stop.load(Ordering::Relaxed) && pass.failure.is_none();
 
     // The summary covers the whole file, earlier runs included: the latest
     // outcome of each sample.
@@ -268,6 +326,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         .filter(|o| problems.contains_key(&o.task_id))
         .collect();
     let summary = summarize(&all, &args.ks);
+    let graded = pass.graded;
     if args.json {
         let j = serde_json::json!({
             "summary": summary,
@@ -275,7 +334,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             "seconds": elapsed.as_secs_f64(),
             "samples_per_second": rate(graded, elapsed),
             "workers": workers,
-            "skipped_samples": unknown.len(),
+            "skipped_samples": todo.unknown,
             "reference_problems": reference_notes,
             "interrupted": interrupted,
         });
@@ -294,22 +353,23 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             say(&format!(
                 "interrupted: {} of {} samples graded; run the same command again to finish",
                 graded,
-                todo.len()
+                todo.samples.len()
             ));
         }
     }
-    if grader_errors > 0 {
+    if pass.grader_errors > 0 {
         eprintln!(
-            "warning: the sandbox could not judge {grader_errors} samples (status grader_error, no \
-             reward); run the same command again to retry them"
+            "warning: the sandbox could not judge {} samples (status grader_error, no \
+             reward); run the same command again to retry them",
+            pass.grader_errors
         );
     }
-    if let Some(e) = failure {
+    if let Some(e) = pass.failure {
         return Err(e);
     }
     Ok(if interrupted {
         ExitCode::from(130)
-    } else if grader_errors > 0 {
+    } else if pass.grader_errors > 0 {
         ExitCode::from(GRADER_ERROR_EXIT)
     } else {
         ExitCode::SUCCESS

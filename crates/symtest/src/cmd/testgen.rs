@@ -6,6 +6,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -145,7 +146,8 @@ fn file_name(task_id: &str) -> String {
     format!("test_{safe}.py")
 }
 
-pub fn run(args: &GenArgs) -> Result<ExitCode> {
+/// The problems asked for (`--only` checked against the file).
+fn problems_asked(args: &GenArgs) -> Result<BTreeMap<String, Problem>> {
     let mut problems = load_problems(&args.problems, args.format)?;
     if !args.only.is_empty() {
         for id in &args.only {
@@ -158,12 +160,16 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
         }
         problems.retain(|id, _| args.only.contains(id));
     }
+    Ok(problems)
+}
+
+/// The generation options the flags ask for.
+fn gen_options(args: &GenArgs, stop: Arc<AtomicBool>) -> Result<GenOptions> {
     let types = match &args.types {
         Some(t) => parse_overrides(t).map_err(|e| anyhow::anyhow!("--types: {e}"))?,
         None => Vec::new(),
     };
-    let stop = interrupt_flag()?;
-    let opts = GenOptions {
+    Ok(GenOptions {
         types,
         assume: args.assume.clone(),
         keep_raising: args.keep_raising,
@@ -180,8 +186,14 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
             query_timeout: Some(seconds(args.query_timeout, "--query-timeout")?),
             ..GenOptions::default().solver
         },
-        interrupt: Some(stop.clone()),
-    };
+        interrupt: Some(stop),
+    })
+}
+
+pub fn run(args: &GenArgs) -> Result<ExitCode> {
+    let problems = problems_asked(args)?;
+    let stop = interrupt_flag()?;
+    let opts = gen_options(args, stop.clone())?;
     let (done, valid) = existing_rows(&args.output)?;
     let todo: Vec<&Problem> = problems
         .values()
