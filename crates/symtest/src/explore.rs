@@ -9,17 +9,23 @@ use symtest_solve::{Solver, SolverOptions};
 /// Everything one exploration of a C-like program needs.
 #[derive(Clone, Debug, Default)]
 pub struct MinicJob {
+    /// The program text.
     pub source: String,
+    /// The language's settings (reals, loop bound).
     pub config: Config,
+    /// The solver and its settings.
     pub solver: SolverOptions,
+    /// Strategy and budgets.
     pub explore: ExploreOptions,
 }
 
 /// What came out, with the facts a report needs about the program.
 pub struct MinicResult {
+    /// Paths, infeasible and undecided constraints, coverage, statistics.
     pub exploration: Exploration,
     /// The branch sites coverage counts, described.
     pub sites: Vec<(SiteId, String)>,
+    /// The backend that answered (`z3`, `gd`, `portfolio`).
     pub solver_name: &'static str,
     /// Python: each path's arguments as a call's argument list.
     pub path_args: Vec<String>,
@@ -51,13 +57,17 @@ pub fn explore_minic(
 /// A Python function to explore: `file.py::func` with its types.
 #[derive(Clone, Debug, Default)]
 pub struct PythonJob {
+    /// The module's text.
     pub source: String,
+    /// The function explored.
     pub entry: String,
     /// Types that win over annotations.
     pub types: Vec<(String, Ty)>,
     /// Preconditions (Python expressions over the parameters).
     pub assume: Vec<String>,
+    /// The solver and its settings.
     pub solver: SolverOptions,
+    /// Strategy and budgets.
     pub explore: ExploreOptions,
 }
 

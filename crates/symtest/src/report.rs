@@ -18,7 +18,9 @@ pub struct ReportOptions {
     pub quiet: bool,
     /// JSON without the lists of paths and constraints (for huge explorations).
     pub summary: bool,
+    /// The solver's name, for the header.
     pub solver: String,
+    /// The search strategy's name, for the header.
     pub strategy: String,
     /// The arguments each path's input stands for, in the source language
     /// (Python); empty when the inputs are the variables themselves.

@@ -1,6 +1,7 @@
 //! What the commands share: Ctrl-C handling, progress bars, sandbox options.
 
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -101,7 +102,9 @@ pub fn read_program(
 }
 
 /// Replaces `path` by `text` through a temporary file in the same folder and
-/// a rename: a crash leaves the old file or the new one, never half of one.
+/// a rename: a crash (of symtest or of the machine) leaves the old file or
+/// the new one, never half of one. The data is flushed to disk before the
+/// rename and the folder after it.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let dir = path
         .parent()
@@ -113,10 +116,57 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
         name.unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    let written = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", tmp.display()));
     }
-    std::fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))?;
-    Ok(())
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("replacing {}", path.display()));
+    }
+    // The rename is durable once the folder is; a filesystem that cannot
+    // sync a folder (EINVAL) has nothing more to flush.
+    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Err(e) if e.raw_os_error() != Some(libc::EINVAL) => {
+            Err(e).with_context(|| format!("flushing {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_keeps_the_mode_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("symtest-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("out.txt");
+        std::fs::write(&path, "old").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomic(&path, "new text").expect("replaced");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new text");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        // A folder that does not exist is an error, and nothing is left.
+        assert!(write_atomic(&dir.join("no/such/dir/x"), "x").is_err());
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
 }

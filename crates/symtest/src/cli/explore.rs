@@ -1,0 +1,196 @@
+//! Arguments of `symtest explore`.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args};
+use symtest_explore::Strategy;
+use symtest_solve::SolverKind;
+
+pub(super) const EXPLORE_EXAMPLES: &str = "\
+The language (Gymbo's, extended):
+  statements   expr;  { ... }  if (c) s else s  while (c) s  return e;
+  expressions  = || && == != < <= > >= + - * / % ! unary - and +, numbers, names
+  A name read before it is assigned is a symbolic input (Int, or Real with --reals).
+  Integer / and % truncate toward zero as in C; a divisor that can be zero forks
+  a path that ends in an error.
+
+Examples:
+  symtest explore 'if (a < 3) if (a > 4) return 1;'
+  symtest explore --prefixes 'if (a < 3) if (a > 4) return 1;'
+  symtest explore -f examples/minic/triangle.c --json
+  symtest explore --solver gd --dpll 'if (a < 3 || a > 10) return 1;'
+  symtest explore --reals 'if (x * 4 == 1) return 1;'
+
+Python functions (FILE.py::FUNCTION): parameters typed by their annotations
+(int, float, bool, str, list[...], tuple[...], dict[...], set[...], Optional,
+typing.List ...) or --types; `assert`s at the top and --assume restrict inputs.
+  symtest explore examples/python/parens.py::balanced --strategy coverage
+  symtest explore solution.py::f --types 'xs:list[int],k:int' --assume 'k >= 0'
+
+Output:
+  #SAT counts feasible paths (with --prefixes: every feasible prefix, as Gymbo
+  counts them); each comes with inputs (params) that drive it. #UNSAT lists path
+  constraints proven infeasible; #UNKNOWN lists those the solver could not decide.
+  Every model is checked by exact evaluation before it is reported.";
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["program", "file"]))]
+pub struct ExploreArgs {
+    /// The program text, or a Python function as FILE.py::FUNCTION
+    pub program: Option<String>,
+
+    /// Python: parameter types, winning over annotations: NAME:TYPE,... (e.g. 'xs:list[int],k:int')
+    #[arg(long, value_name = "TYPES")]
+    pub types: Option<String>,
+
+    /// Python: a precondition on the inputs (repeatable), e.g. 'n >= 0'
+    #[arg(long, value_name = "EXPR")]
+    pub assume: Vec<String>,
+
+    /// Read the program from FILE ('-' for standard input)
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Symbolic inputs are Real numbers instead of integers
+    #[arg(long)]
+    pub reals: bool,
+
+    /// Solver: z3 (exact), gd (Gymbo's gradient descent, incomplete) or portfolio (gd, then z3)
+    #[arg(long, default_value = "z3", value_name = "SOLVER")]
+    pub solver: SolverKind,
+
+    /// Order of exploration: dfs, bfs, coverage (uncovered branches first) or random
+    #[arg(long, default_value = "dfs", value_name = "STRATEGY")]
+    pub strategy: Strategy,
+
+    /// Branches recorded per path (Gymbo's -d)
+    #[arg(long, short = 'd', default_value_t = 256, value_name = "N")]
+    pub max_depth: u32,
+
+    /// Iterations of one while loop before its path is cut
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub loop_bound: u32,
+
+    /// Stop after this many concrete runs
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
+
+    /// Stop after this many runs in a row covered no new branch direction
+    /// and no new pair of consecutive decisions
+    #[arg(long, value_name = "N")]
+    pub patience: Option<u64>,
+
+    /// Stop after this many feasible paths
+    #[arg(long, value_name = "N")]
+    pub max_sat: Option<u64>,
+
+    /// Stop after this many infeasible path constraints
+    #[arg(long, value_name = "N")]
+    pub max_unsat: Option<u64>,
+
+    /// Wall-clock budget for the whole exploration, in seconds
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Time limit for one solver query, in seconds
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub query_timeout: f64,
+
+    /// gd: descent steps per start (Gymbo's -i)
+    #[arg(
+        long,
+        short = 'i',
+        default_value_t = 100,
+        value_name = "N",
+        help_heading = "Gradient descent (gd, portfolio)"
+    )]
+    pub iters: u32,
+
+    /// gd: step size (Gymbo's -a); at least 1 for integer inputs
+    #[arg(
+        long,
+        short = 'a',
+        default_value_t = 1.0,
+        value_name = "X",
+        help_heading = "Gradient descent (gd, portfolio)"
+    )]
+    pub step: f64,
+
+    /// gd: the eps of the loss table (Gymbo's -e): a<b costs a-b+eps
+    #[arg(
+        long,
+        short = 'e',
+        default_value_t = 1.0,
+        value_name = "X",
+        help_heading = "Gradient descent (gd, portfolio)"
+    )]
+    pub eps: f64,
+
+    /// gd: starts per query (Gymbo's -t): the first from the current input, the rest random
+    #[arg(
+        long,
+        short = 't',
+        default_value_t = 3,
+        value_name = "N",
+        help_heading = "Gradient descent (gd, portfolio)"
+    )]
+    pub restarts: u32,
+
+    /// gd: lowest random starting value (Gymbo's -l)
+    #[arg(long, short = 'l', default_value_t = -10.0, value_name = "X", allow_hyphen_values = true, help_heading = "Gradient descent (gd, portfolio)")]
+    pub init_low: f64,
+
+    /// gd: highest random starting value (Gymbo's -h)
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Gradient descent (gd, portfolio)"
+    )]
+    pub init_high: f64,
+
+    /// Seed of every random choice (gd starts, the random strategy) (Gymbo's -s)
+    #[arg(long, short = 's', default_value_t = 42, value_name = "N")]
+    pub seed: u64,
+
+    /// gd: step by the gradient instead of its sign
+    #[arg(long, help_heading = "Gradient descent (gd, portfolio)")]
+    pub plain_gradient: bool,
+
+    /// gd: choose the Boolean skeleton with DPLL, descend on the chosen atoms, block failures (Gymbo's -p)
+    #[arg(long, short = 'p', help_heading = "Gradient descent (gd, portfolio)")]
+    pub dpll: bool,
+
+    /// List every feasible prefix, as Gymbo does, instead of complete paths only
+    #[arg(long)]
+    pub prefixes: bool,
+
+    /// Print variables by name (a<3) instead of Gymbo's var_0<3
+    #[arg(long)]
+    pub names: bool,
+
+    /// Machine-readable output on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// With --json: counts and statistics only, without the lists (for millions of paths)
+    #[arg(long, requires = "json")]
+    pub summary: bool,
+
+    /// Counts only
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Trace runs and queries on standard error (-vv: also each query in SMT-LIB)
+    #[arg(long, short = 'v', action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Do not reuse answers and models of earlier queries
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Send whole path constraints to the solver, not only the part that shares variables with the branch
+    #[arg(long)]
+    pub no_slicing: bool,
+}

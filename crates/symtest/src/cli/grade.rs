@@ -1,0 +1,222 @@
+//! Arguments of `symtest grade` and the sandbox and judging flags other commands share.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+pub(super) const GRADE_HELP: &str = "\
+Problem files (jsonl, jsonl.gz or a JSON array; the format is detected):
+  HumanEval  task_id, prompt, canonical_solution, test, entry_point
+             (the program is prompt + completion; `check(candidate)` runs in a
+             trusted harness, each call crossing to the sandbox as plain values)
+  MBPP       task_id, text, code, test_list (asserts run in the harness)
+  APPS       problem_id, question, solutions, input_output, starter_code
+             (calls when input_output has fn_name, else stdin/stdout)
+  suite      symtest's TestSuite rows: task_id, entry_point, mode, tests
+  A problem every sample would pass (no tests, no check function) is refused.
+Samples: one JSON object a line with task_id and completion (sample_id optional;
+  two rows with one task_id and sample_id are refused). A completion that is not
+  valid Python has the code of its fenced blocks graded (chat-style answers),
+  unless --no-extract.
+
+Outcomes (one line per sample): task_id, sample_id, status (passed, failed,
+runtime_error, compile_error, timeout, or grader_error when the sandbox itself
+could not judge the sample: no reward), passed, total, reward, first_failure,
+ms, and SHA-256 digests of the completion and of everything the verdict depends
+on. Rerunning with the same -o grades what is not in it yet or changed (another
+completion, problem or grading setting) and samples with a grader error; Ctrl-C
+stops cleanly and leaves a valid file.
+
+Judging: a returned value equals the expected one as Python's == says, an
+expected float within --rtol/--atol and an expected int exactly; standard output
+by --judge. Time limits are CPU time of the sample's processes (wall-clock where
+cgroups are missing): --timeout-factor times what the reference solution took
+(measured first, in the same sandbox), never less than --timeout-floor; without a
+reference, --default-timeout. A sample that sleeps is stopped by the wall clock:
+three times its limit plus half a second per test, three times the sum of its
+limits plus a second for all its tests (the tests left are timeouts); a sample
+still computing on a crowded machine may run up to ten times its limit.
+
+Values compare as Python's == (True == 1, 6.0 == 6); an expected NaN wants a
+NaN. An expected exception is matched by its class or a subclass; running out
+of stack or memory (RecursionError, MemoryError) matches only itself, and is an
+error where a test catches any Exception. APPS call outputs that are all lists
+of one are unwrapped (APPS' convention); other outputs are the value itself.
+A completion over 16 MiB is a compile_error.
+
+Exit status: 0 when every sample has a verdict, 3 when some got a grader error,
+130 when interrupted, 1 on an error.
+
+Examples:
+  symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl
+  symtest grade problems.jsonl samples.jsonl -o out.jsonl --reward coderl -k 1,5";
+
+/// Where and how untrusted code runs.
+#[derive(Args, Debug, Clone)]
+pub struct SandboxArgs {
+    /// Worker processes (jobs at once); one per core by default
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Sandbox")]
+    pub jobs: Option<usize>,
+
+    /// The Python that runs samples (python3 on PATH by default)
+    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    pub python: Option<PathBuf>,
+
+    /// Address-space limit per job in MiB (0: none)
+    #[arg(
+        long,
+        default_value_t = 2048,
+        value_name = "MIB",
+        help_heading = "Sandbox"
+    )]
+    pub memory_mb: u64,
+
+    /// Largest output (and file) a job may write, in MiB
+    #[arg(
+        long,
+        default_value_t = 16,
+        value_name = "MIB",
+        help_heading = "Sandbox"
+    )]
+    pub output_mb: u64,
+
+    /// Another path jobs may read (e.g. a virtual environment's site-packages); repeatable
+    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    pub sandbox_read: Vec<PathBuf>,
+
+    /// Run even where an isolation mechanism is missing (it is said loudly)
+    #[arg(long, help_heading = "Sandbox")]
+    pub allow_weaker_isolation: bool,
+}
+
+/// How samples are judged.
+#[derive(Args, Debug, Clone)]
+pub struct JudgeArgs {
+    /// The problems' format: humaneval, mbpp, apps or suite (detected by default)
+    #[arg(long, value_name = "FORMAT", help_heading = "Judging")]
+    pub format: Option<symtest_formats::dataset::Format>,
+
+    /// Reward: binary (1 if all tests pass), fraction (tests passed), coderl (-1/-0.6/-0.3/1)
+    #[arg(
+        long,
+        default_value = "binary",
+        value_name = "KIND",
+        help_heading = "Judging"
+    )]
+    pub reward: symtest_grade::RewardKind,
+
+    /// A test may take this many times the reference solution's time (CPU
+    /// time of the job's processes where cgroups exist, else wall-clock)
+    #[arg(
+        long,
+        default_value_t = 4.0,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub timeout_factor: f64,
+
+    /// ...and never less than this many seconds [default: 0.1 of CPU time,
+    /// 1 of wall-clock time without cgroups]
+    #[arg(long, value_name = "SECS", help_heading = "Judging")]
+    pub timeout_floor: Option<f64>,
+
+    /// The limit in seconds when there is no reference to measure
+    #[arg(
+        long,
+        default_value_t = 3.0,
+        value_name = "SECS",
+        help_heading = "Judging"
+    )]
+    pub default_timeout: f64,
+
+    /// How standard output is compared: tokens (whitespace-separated; a
+    /// decimal with a fraction or exponent in the expected output within
+    /// --float-tolerance, every other token exactly), exact (same lines,
+    /// trailing spaces aside) or apps (APPS' lenient judge: any tokens that
+    /// parse as floats within --rtol/--atol)
+    #[arg(
+        long,
+        default_value = "tokens",
+        value_name = "JUDGE",
+        help_heading = "Judging"
+    )]
+    pub judge: symtest_grade::JudgeKind,
+
+    /// Absolute or relative error allowed for a real number in standard
+    /// output (the tokens judge)
+    #[arg(
+        long,
+        default_value_t = 1e-6,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub float_tolerance: f64,
+
+    /// Relative tolerance for an expected float among returned values (an
+    /// expected int is always matched exactly)
+    #[arg(
+        long,
+        default_value_t = 1e-7,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub rtol: f64,
+
+    /// Absolute tolerance for an expected float among returned values
+    #[arg(
+        long,
+        default_value_t = 1e-9,
+        value_name = "X",
+        help_heading = "Judging"
+    )]
+    pub atol: f64,
+
+    /// Grade completions as they are, without taking code out of fenced blocks
+    #[arg(long, help_heading = "Judging")]
+    pub no_extract: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GradeArgs {
+    /// Problem file (HumanEval, MBPP, APPS or a symtest suite)
+    pub problems: PathBuf,
+
+    /// Samples file (task_id, completion[, sample_id])
+    pub samples: PathBuf,
+
+    /// Outcomes file (appended to; resumable)
+    #[arg(short = 'o', long = "output", value_name = "OUTCOMES")]
+    pub output: PathBuf,
+
+    /// pass@k for these k (comma-separated)
+    #[arg(
+        short = 'k',
+        long = "k",
+        default_value = "1,10,100",
+        value_delimiter = ',',
+        value_name = "K"
+    )]
+    pub ks: Vec<usize>,
+
+    /// Print the summary as JSON (with per-problem pass@k) on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also print pass@k for each problem
+    #[arg(long)]
+    pub per_problem: bool,
+
+    /// No progress bar
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print each sample's verdict as it is graded
+    #[arg(long, short = 'v', conflicts_with = "json")]
+    pub verbose: bool,
+
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
