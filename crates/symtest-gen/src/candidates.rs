@@ -15,7 +15,7 @@ use symtest_sandbox::PyValue;
 use symtest_solve::{Answer, Solver};
 use symtest_term::Model;
 
-use crate::{GenError, GenOptions, Origin, Prepared};
+use crate::{ExplorationStats, GenError, GenOptions, Origin, Prepared, ms_since};
 
 /// Time limit of one boundary query: an edge is one more test, not a new
 /// path, so it is not worth the seconds a hard query can take.
@@ -56,24 +56,8 @@ pub(crate) struct Explored {
     /// One candidate per distinct input, small inputs first (dataset calls
     /// before generated ones).
     pub candidates: Vec<Candidate>,
-    /// Feasible paths.
-    pub paths: usize,
-    /// Infeasible branch queries.
-    pub unsat: usize,
-    /// Undecided branch queries.
-    pub unknown: usize,
-    /// Runs that did not follow the predicted path.
-    pub divergences: usize,
-    /// Runs of the reference in the interpreter.
-    pub runs: u64,
-    /// Why exploration stopped.
-    pub stop: String,
-    /// Values the interpreter computed concretely.
-    pub concretisations: u64,
-    /// What ran concretely, most frequent first.
-    pub concretised: Vec<(String, u64)>,
-    /// Boundary inputs found.
-    pub boundary_inputs: usize,
+    /// What it measured.
+    pub stats: ExplorationStats,
 }
 
 /// Explores the reference from `seeds` within `opts.timeout` (two thirds for
@@ -136,17 +120,22 @@ pub(crate) fn explore_reference(
         .map(|(k, v)| (k.clone(), *v))
         .collect();
     concretised.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let candidates = distinct(candidates);
     Ok(Explored {
-        candidates: distinct(candidates),
-        paths: ex.paths.len(),
-        unsat: ex.infeasible.len(),
-        unknown: ex.unknown.len(),
-        divergences: ex.divergences.len(),
-        runs: ex.stats.runs,
-        stop: ex.stop.describe().to_string(),
-        concretisations: subject.stats.concretised,
-        concretised,
-        boundary_inputs,
+        stats: ExplorationStats {
+            paths: ex.paths.len(),
+            unsat: ex.infeasible.len(),
+            unknown: ex.unknown.len(),
+            divergences: ex.divergences.len(),
+            runs: ex.stats.runs,
+            stop: ex.stop.describe().to_string(),
+            concretisations: subject.stats.concretised,
+            concretised,
+            boundary_inputs,
+            candidates: candidates.len(),
+            ms: ms_since(started),
+        },
+        candidates,
     })
 }
 

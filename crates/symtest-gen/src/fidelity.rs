@@ -5,35 +5,25 @@ use symtest_formats::dataset::args_repr;
 use symtest_python::{Limits, RunResult};
 use symtest_sandbox::{CallResult, Tolerance, py_eq};
 
-use crate::Prepared;
 use crate::candidates::Candidate;
+use crate::{FidelityStats, Prepared, ms_since};
 
 /// How many disagreements are kept for the report.
 const MAX_DIFFS: usize = 5;
-
-/// What the comparison found.
-#[derive(Default)]
-pub(crate) struct Fidelity {
-    /// Inputs where both sides gave a comparable answer.
-    pub compared: usize,
-    /// Inputs where the answers agree.
-    pub equal: usize,
-    /// The first disagreements, readable.
-    pub diffs: Vec<String>,
-}
 
 /// Runs the interpreter on each candidate CPython finished and compares.
 pub(crate) fn compare(
     prepared: &Prepared,
     candidates: &[Candidate],
     expected: &[CallResult],
-) -> Fidelity {
+) -> FidelityStats {
+    let started = std::time::Instant::now();
     let entry = &prepared.reference.entry;
     let limits = Limits {
         max_steps: 2_000_000,
         ..Limits::default()
     };
-    let mut out = Fidelity::default();
+    let mut out = FidelityStats::default();
     for (c, r) in candidates.iter().zip(expected) {
         if !matches!(r, CallResult::Returned { .. } | CallResult::Raised { .. }) {
             continue;
@@ -54,6 +44,7 @@ pub(crate) fn compare(
             ));
         }
     }
+    out.ms = ms_since(started);
     out
 }
 

@@ -170,11 +170,9 @@ pub struct TestCase {
     pub ref_ms: f64,
 }
 
-/// What one problem's generation measured.
+/// What exploration found.
 #[derive(Clone, Debug, Default)]
-pub struct GenStats {
-    /// Each parameter's name, type and where the type came from.
-    pub types: Vec<(String, String, &'static str)>,
+pub struct ExplorationStats {
     /// Feasible paths explored.
     pub paths: usize,
     /// Infeasible branch queries.
@@ -193,8 +191,28 @@ pub struct GenStats {
     pub concretised: Vec<(String, u64)>,
     /// Boundary inputs found.
     pub boundary_inputs: usize,
-    /// Distinct candidate inputs run in CPython.
+    /// Distinct candidate inputs, to be run in CPython.
     pub candidates: usize,
+    /// Milliseconds of exploration and boundary queries.
+    pub ms: f64,
+}
+
+/// The interpreter against CPython on the candidates.
+#[derive(Clone, Debug, Default)]
+pub struct FidelityStats {
+    /// Inputs where both sides gave a comparable answer.
+    pub compared: usize,
+    /// Inputs where the answers agree.
+    pub equal: usize,
+    /// The first disagreements, readable.
+    pub diffs: Vec<String>,
+    /// Milliseconds of the interpreter's runs.
+    pub ms: f64,
+}
+
+/// What the suite kept, and what it covers.
+#[derive(Clone, Debug, Default)]
+pub struct SelectionStats {
     /// Candidates dropped because the reference raised on them.
     pub dropped_raising: usize,
     /// Candidates dropped because the reference timed out, crashed or
@@ -212,20 +230,23 @@ pub struct GenStats {
     pub covered_generated: usize,
     /// Branch directions no test takes, as `kind at line:col true|false`.
     pub missed: Vec<String>,
-    /// Inputs on which the interpreter's result was compared with CPython's.
-    pub fidelity_compared: usize,
-    /// Inputs on which they agree.
-    pub fidelity_equal: usize,
-    /// The first disagreements.
-    pub fidelity_diffs: Vec<String>,
-    /// Milliseconds of exploration and boundary queries.
-    pub explore_ms: f64,
-    /// CPython runs of the reference for expected outputs.
+}
+
+/// What one problem's generation measured, phase by phase.
+#[derive(Clone, Debug, Default)]
+pub struct GenStats {
+    /// Each parameter's name, type and where the type came from.
+    pub types: Vec<(String, String, &'static str)>,
+    /// The exploration phase.
+    pub exploration: ExplorationStats,
+    /// Milliseconds of CPython runs of the reference for expected outputs.
     pub reference_ms: f64,
-    /// CPython runs of the probed reference for branch coverage.
+    /// Milliseconds of CPython runs of the probed reference for coverage.
     pub probe_ms: f64,
-    /// The interpreter re-run on every input, for fidelity.
-    pub fidelity_ms: f64,
+    /// The interpreter re-run on every input.
+    pub fidelity: FidelityStats,
+    /// The selection phase.
+    pub selection: SelectionStats,
     /// Milliseconds of the whole generation.
     pub total_ms: f64,
 }
@@ -234,20 +255,22 @@ impl GenStats {
     /// Branch coverage of the suite in CPython, as a fraction; a reference
     /// without branches counts as covered.
     pub fn coverage(&self) -> f64 {
-        if self.branches == 0 {
+        let s = &self.selection;
+        if s.branches == 0 {
             1.0
         } else {
-            self.covered as f64 / self.branches as f64
+            s.covered as f64 / s.branches as f64
         }
     }
 
     /// The fraction of compared inputs on which the interpreter agreed with
     /// CPython (1 when none was compared).
     pub fn fidelity(&self) -> f64 {
-        if self.fidelity_compared == 0 {
+        let f = &self.fidelity;
+        if f.compared == 0 {
             1.0
         } else {
-            self.fidelity_equal as f64 / self.fidelity_compared as f64
+            f.equal as f64 / f.compared as f64
         }
     }
 }
@@ -299,30 +322,13 @@ pub fn generate(
 ) -> Result<Generated, GenError> {
     let started = Instant::now();
     let prepared = prepare(reference, seeds, opts)?;
-    let mut stats = GenStats {
-        types: prepared
-            .params
-            .iter()
-            .map(|(n, t, s)| (n.clone(), t.to_string(), s.name()))
-            .collect(),
-        ..GenStats::default()
-    };
-
-    let phase = Instant::now();
+    let types = prepared
+        .params
+        .iter()
+        .map(|(n, t, s)| (n.clone(), t.to_string(), s.name()))
+        .collect();
     let explored = candidates::explore_reference(&prepared, seeds, opts)?;
-    stats.explore_ms = ms_since(phase);
-    stats.paths = explored.paths;
-    stats.unsat = explored.unsat;
-    stats.unknown = explored.unknown;
-    stats.divergences = explored.divergences;
-    stats.runs = explored.runs;
-    stats.stop = explored.stop;
-    stats.concretisations = explored.concretisations;
-    stats.concretised = explored.concretised;
-    stats.boundary_inputs = explored.boundary_inputs;
     let candidates = explored.candidates;
-    stats.candidates = candidates.len();
-
     let calls: Vec<Call> = candidates
         .iter()
         .map(|c| Call {
@@ -331,16 +337,7 @@ pub fn generate(
         })
         .collect();
     let answers = cpython::answers(&prepared, &calls, pool)?;
-    stats.reference_ms = answers.reference_ms;
-    stats.probe_ms = answers.probe_ms;
-
-    let phase = Instant::now();
     let fidelity = fidelity::compare(&prepared, &candidates, &answers.expected);
-    stats.fidelity_ms = ms_since(phase);
-    stats.fidelity_compared = fidelity.compared;
-    stats.fidelity_equal = fidelity.equal;
-    stats.fidelity_diffs = fidelity.diffs;
-
     let selected = select::select(
         &prepared.program,
         candidates,
@@ -352,19 +349,18 @@ pub fn generate(
             no_minimise: opts.no_minimise,
         },
     );
-    stats.dropped_raising = selected.dropped_raising;
-    stats.dropped_other = selected.dropped_other;
-    stats.dataset_tests = selected.dataset_tests;
-    stats.generated_tests = selected.generated_tests;
-    stats.branches = selected.branches;
-    stats.covered = selected.covered;
-    stats.covered_generated = selected.covered_generated;
-    stats.missed = selected.missed;
-    stats.total_ms = ms_since(started);
     Ok(Generated {
         reference: prepared.reference,
         tests: selected.tests,
-        stats,
+        stats: GenStats {
+            types,
+            exploration: explored.stats,
+            reference_ms: answers.reference_ms,
+            probe_ms: answers.probe_ms,
+            fidelity,
+            selection: selected.stats,
+            total_ms: ms_since(started),
+        },
     })
 }
 

@@ -10,7 +10,7 @@ use symtest_sandbox::CallResult;
 use crate::candidates::Candidate;
 use crate::minimise::greedy_cover;
 use crate::probe::Probed;
-use crate::{Origin, TestCase};
+use crate::{Origin, SelectionStats, TestCase};
 
 /// Branch directions `(site, taken)` a run of the reference took in CPython.
 type Hits = BTreeSet<(u32, bool)>;
@@ -36,23 +36,8 @@ struct Scored {
 pub(crate) struct Selected {
     /// The dataset's tests first, then the generated ones kept.
     pub tests: Vec<TestCase>,
-    /// Candidates dropped because the reference raised on them.
-    pub dropped_raising: usize,
-    /// Candidates dropped because the reference timed out, crashed or
-    /// returned a value that is not plain data.
-    pub dropped_other: usize,
-    /// Tests from the dataset.
-    pub dataset_tests: usize,
-    /// Generated tests kept.
-    pub generated_tests: usize,
-    /// Branch directions of the reference (two per site).
-    pub branches: usize,
-    /// Directions some test takes.
-    pub covered: usize,
-    /// Directions some generated test takes.
-    pub covered_generated: usize,
-    /// Directions no test takes, readable.
-    pub missed: Vec<String>,
+    /// What was kept and dropped, and the coverage.
+    pub stats: SelectionStats,
 }
 
 /// Options of the selection.
@@ -94,16 +79,12 @@ pub(crate) fn select(
         .collect();
     let mut covered = BTreeSet::new();
     let mut covered_generated = BTreeSet::new();
-    let mut out = Selected {
-        tests: Vec::new(),
+    let mut tests = Vec::new();
+    let mut out = SelectionStats {
         dropped_raising,
         dropped_other,
-        dataset_tests: 0,
-        generated_tests: 0,
         branches: branches.len(),
-        covered: 0,
-        covered_generated: 0,
-        missed: Vec::new(),
+        ..SelectionStats::default()
     };
     for (i, s) in scored.into_iter().enumerate() {
         let dataset = s.test.origin == Origin::Dataset;
@@ -117,7 +98,7 @@ pub(crate) fn select(
             covered_generated.extend(s.hits.iter().copied());
             out.generated_tests += 1;
         }
-        out.tests.push(s.test);
+        tests.push(s.test);
     }
     out.covered = branches.intersection(&covered).count();
     out.covered_generated = branches.intersection(&covered_generated).count();
@@ -125,7 +106,7 @@ pub(crate) fn select(
         .difference(&covered)
         .map(|&(s, d)| format!("{} {d}", program.sites().describe(SiteId(s))))
         .collect();
-    out
+    Selected { tests, stats: out }
 }
 
 /// The candidates with a plain result (or, with `keep_raising`, an

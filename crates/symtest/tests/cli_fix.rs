@@ -3,6 +3,9 @@
 //! scripts good, behaviour-changing, malformed, slow, rate-limited and
 //! refusing replies.
 
+mod common;
+use common::succeeded;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -107,14 +110,11 @@ fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejecte
 fn write_replaces_the_file_and_a_second_run_finds_only_the_rejected() {
     let src = "import os\n\n\ndef f(x: int) -> int:\n    if x == None:\n        return 0\n    return x + 1\n";
     let dir = scratch("m.py", src);
-    let out = symtest(&dir)
-        .args(["m.py", "--select", "E711,F401", "--write"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        symtest(&dir)
+            .args(["m.py", "--select", "E711,F401", "--write"])
+            .output()
+            .expect("runs"),
     );
     let diff = String::from_utf8_lossy(&out.stdout);
     assert!(

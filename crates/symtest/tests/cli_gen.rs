@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, symtest};
+use common::{TempDir, succeeded, symtest};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -189,16 +189,13 @@ for path in sys.argv[1:]:
                 ran += 1
 print(ran)
 "#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(driver)
-        .args(&files)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        std::process::Command::new("python3")
+            .arg("-c")
+            .arg(driver)
+            .args(&files)
+            .output()
+            .expect("python3 runs"),
     );
     let ran: usize = String::from_utf8_lossy(&out.stdout)
         .trim()

@@ -47,18 +47,29 @@ fn grade(problems: &str, samples: &str, out: &Path, extra: &[&str]) -> assert_cm
         .assert()
 }
 
+/// Grades one of the bundled sets (`humaneval`, `mbpp`, `suite`, `apps`):
+/// its problems and its samples.
+fn grade_set(set: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let samples = if set == "humaneval" {
+        "samples.jsonl".to_string()
+    } else {
+        format!("{set}_samples.jsonl")
+    };
+    grade(
+        &example(&format!("{set}_mini.jsonl")),
+        &example(&samples),
+        out,
+        extra,
+    )
+}
+
 #[test]
 fn bundled_samples_get_the_right_verdicts() {
     let t = TempDir::new("verdicts");
     let out = t.path("out.jsonl");
-    grade(
-        &example("humaneval_mini.jsonl"),
-        &example("samples.jsonl"),
-        &out,
-        &["-k", "1"],
-    )
-    .success()
-    .stdout(predicate::str::contains("19 samples over 4 problems"));
+    grade_set("humaneval", &out, &["-k", "1"])
+        .success()
+        .stdout(predicate::str::contains("19 samples over 4 problems"));
     let s = statuses(&out);
     let want = [
         ("demo/add", "correct", "passed"),
@@ -130,13 +141,7 @@ fn mbpp_apps_and_suites_are_graded() {
 fn rewards_follow_the_chosen_scheme() {
     let t = TempDir::new("rewards");
     let out = t.path("fraction.jsonl");
-    grade(
-        &example("suite_mini.jsonl"),
-        &example("suite_samples.jsonl"),
-        &out,
-        &["--reward", "fraction"],
-    )
-    .success();
+    grade_set("suite", &out, &["--reward", "fraction"]).success();
     let rows = outcomes(&out);
     let abs = rows
         .iter()
@@ -150,13 +155,7 @@ fn rewards_follow_the_chosen_scheme() {
     assert_eq!(abs["first_failure"]["got"], "10");
 
     let out = t.path("coderl.jsonl");
-    grade(
-        &example("humaneval_mini.jsonl"),
-        &example("samples.jsonl"),
-        &out,
-        &["--reward", "coderl"],
-    )
-    .success();
+    grade_set("humaneval", &out, &["--reward", "coderl"]).success();
     for o in outcomes(&out) {
         let want = match o["status"].as_str() {
             Some("passed") => 1.0,
@@ -185,17 +184,12 @@ fn reruns_grade_only_what_is_missing() {
     )
     .success();
     assert_eq!(outcomes(&out).len(), 2);
-    grade(
-        &example("mbpp_mini.jsonl"),
-        &example("mbpp_samples.jsonl"),
-        &out,
-        &[],
-    )
-    .success()
-    .stderr(predicate::str::contains(
-        "resuming: 2 samples already graded",
-    ))
-    .stdout(predicate::str::contains("graded 2 samples"));
+    grade_set("mbpp", &out, &[])
+        .success()
+        .stderr(predicate::str::contains(
+            "resuming: 2 samples already graded",
+        ))
+        .stdout(predicate::str::contains("graded 2 samples"));
     let rows = outcomes(&out);
     assert_eq!(rows.len(), 4);
     let keys: BTreeSet<String> = rows
@@ -205,14 +199,9 @@ fn reruns_grade_only_what_is_missing() {
     assert_eq!(keys.len(), 4, "no duplicates");
     // Nothing left: a third run grades nothing and changes nothing.
     let before = std::fs::read(&out).expect("read");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        &example("mbpp_samples.jsonl"),
-        &out,
-        &[],
-    )
-    .success()
-    .stdout(predicate::str::contains("graded 0 samples"));
+    grade_set("mbpp", &out, &[])
+        .success()
+        .stdout(predicate::str::contains("graded 0 samples"));
     assert_eq!(std::fs::read(&out).expect("read"), before);
 }
 
@@ -220,26 +209,15 @@ fn reruns_grade_only_what_is_missing() {
 fn a_line_cut_short_by_a_crash_is_dropped_and_redone() {
     let t = TempDir::new("cut");
     let out = t.path("out.jsonl");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        &example("mbpp_samples.jsonl"),
-        &out,
-        &[],
-    )
-    .success();
+    grade_set("mbpp", &out, &[]).success();
     let text = std::fs::read_to_string(&out).expect("read");
     let mut lines: Vec<&str> = text.lines().collect();
     let last = lines.pop().expect("a line");
     let cut = format!("{}\n{}", lines.join("\n"), &last[..last.len() / 2]);
     std::fs::write(&out, cut).expect("write");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        &example("mbpp_samples.jsonl"),
-        &out,
-        &[],
-    )
-    .success()
-    .stdout(predicate::str::contains("graded 1 samples"));
+    grade_set("mbpp", &out, &[])
+        .success()
+        .stdout(predicate::str::contains("graded 1 samples"));
     assert_eq!(outcomes(&out).len(), 4);
 }
 
@@ -248,16 +226,11 @@ fn a_foreign_output_file_is_not_appended_to() {
     let t = TempDir::new("foreign");
     let out = t.path("notes.jsonl");
     std::fs::write(&out, "{\"hello\": 1}\n").expect("write");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        &example("mbpp_samples.jsonl"),
-        &out,
-        &[],
-    )
-    .code(1)
-    .stderr(predicate::str::contains(
-        "notes.jsonl:1 is not an outcome line",
-    ));
+    grade_set("mbpp", &out, &[])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "notes.jsonl:1 is not an outcome line",
+        ));
     assert_eq!(
         std::fs::read_to_string(&out).expect("read"),
         "{\"hello\": 1}\n"
@@ -386,13 +359,7 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
 fn pairs_and_critic_data_from_graded_samples() {
     let t = TempDir::new("train");
     let out = t.path("out.jsonl");
-    grade(
-        &example("humaneval_mini.jsonl"),
-        &example("samples.jsonl"),
-        &out,
-        &[],
-    )
-    .success();
+    grade_set("humaneval", &out, &[]).success();
     let pairs = t.path("pairs.jsonl");
     symtest()
         .args([

@@ -4,23 +4,20 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::symtest;
+use common::{succeeded, symtest};
 
 fn example(name: &str) -> String {
     format!("{}/../../examples/prob/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn json(args: &[&str]) -> Value {
-    let out = symtest()
-        .arg("prob")
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        symtest()
+            .arg("prob")
+            .args(args)
+            .arg("--json")
+            .output()
+            .expect("runs"),
     );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }

@@ -6,7 +6,7 @@
 //! `INSTA_UPDATE=always cargo test` and `git diff`).
 
 mod common;
-use common::{TempDir, symtest};
+use common::{TempDir, succeeded, symtest};
 
 use serde_json::Value;
 
@@ -62,16 +62,13 @@ def clamp(x: int, flag: bool) -> int:
 
 fn fix(dir: &TempDir, format: &str) -> Value {
     std::fs::write(dir.path("m.py"), FIX_SOURCE).expect("write");
-    let out = symtest()
-        .current_dir(&dir.0)
-        .args(["fix", "-q", "m.py", "--select", "E711,E712,F401,F841"])
-        .args(["--format", format])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        symtest()
+            .current_dir(&dir.0)
+            .args(["fix", "-q", "m.py", "--select", "E711,E712,F401,F841"])
+            .args(["--format", format])
+            .output()
+            .expect("runs"),
     );
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
@@ -163,18 +160,15 @@ fn grade_summary() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(dir.path("samples.jsonl"), samples).expect("write");
-    let out = symtest()
-        .args(["grade", "-q", "-k", "1"])
-        .arg(example("grade/humaneval_mini.jsonl"))
-        .arg(dir.path("samples.jsonl"))
-        .arg("-o")
-        .arg(dir.path("out.jsonl"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        symtest()
+            .args(["grade", "-q", "-k", "1"])
+            .arg(example("grade/humaneval_mini.jsonl"))
+            .arg(dir.path("samples.jsonl"))
+            .arg("-o")
+            .arg(dir.path("out.jsonl"))
+            .output()
+            .expect("runs"),
     );
     let text = String::from_utf8_lossy(&out.stdout);
     // The first line says how long it took.

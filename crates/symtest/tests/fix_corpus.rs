@@ -3,6 +3,9 @@
 //! (with no LLM) must conclude: `# expect: RULE fixed|rejected|skipped`.
 //! Rejected cases are fixes ruff offers that change behaviour.
 
+mod common;
+use common::succeeded;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -57,16 +60,13 @@ fn every_corpus_file_gets_its_expected_verdict() {
         std::fs::copy(corpus().join(name), dir.join(name)).expect("copy");
     }
     let select = rules.iter().copied().collect::<Vec<_>>().join(",");
-    let out = Command::cargo_bin("symtest")
-        .expect("binary")
-        .current_dir(&dir)
-        .args(["fix", "-q", ".", "--select", &select, "--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        Command::cargo_bin("symtest")
+            .expect("binary")
+            .current_dir(&dir)
+            .args(["fix", "-q", ".", "--select", &select, "--format", "json"])
+            .output()
+            .expect("runs"),
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let mut wrong = Vec::new();

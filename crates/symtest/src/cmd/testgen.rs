@@ -235,7 +235,7 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
                 // Rows are written only when whole; a problem stopped by
                 // Ctrl-C mid-way is generated again on the next run.
                 if !stop.load(std::sync::atomic::Ordering::Relaxed)
-                    || suite.generated.stats.stop != "interrupted"
+                    || suite.generated.stats.exploration.stop != "interrupted"
                 {
                     let mut line = suite.row().to_string();
                     line.push('\n');
@@ -331,13 +331,14 @@ fn totals(report: &BTreeMap<String, &Done>, elapsed: Duration) -> Json {
                 let g = &suite.generated;
                 ok += 1;
                 tests += g.tests.len();
-                gen_tests += g.stats.generated_tests;
-                ds_tests += g.stats.dataset_tests;
-                full += usize::from(g.stats.covered == g.stats.branches);
-                fc += g.stats.fidelity_compared;
-                fe += g.stats.fidelity_equal;
-                branches += g.stats.branches;
-                covered += g.stats.covered;
+                let (k, f) = (&g.stats.selection, &g.stats.fidelity);
+                gen_tests += k.generated_tests;
+                ds_tests += k.dataset_tests;
+                full += usize::from(k.covered == k.branches);
+                fc += f.compared;
+                fe += f.equal;
+                branches += k.branches;
+                covered += k.covered;
             }
             Done::Failed(_) => failed += 1,
         }
@@ -376,25 +377,26 @@ fn print_table(report: &BTreeMap<String, &Done>) {
         match d {
             Done::Ok(suite) => {
                 let s = &suite.generated.stats;
+                let (e, f, k) = (&s.exploration, &s.fidelity, &s.selection);
                 println!(
                     "{:<18} {:>6} {:>5} {:>5} {:>5} {:>6} {:>6} {:>4}/{:<4} {:>4}/{:<4} {:>6.2}s",
                     id,
-                    s.paths,
-                    s.unsat,
-                    s.unknown,
-                    s.concretisations,
-                    s.generated_tests,
-                    s.dataset_tests,
-                    s.covered,
-                    s.branches,
-                    s.fidelity_equal,
-                    s.fidelity_compared,
+                    e.paths,
+                    e.unsat,
+                    e.unknown,
+                    e.concretisations,
+                    k.generated_tests,
+                    k.dataset_tests,
+                    k.covered,
+                    k.branches,
+                    f.equal,
+                    f.compared,
                     s.total_ms / 1000.0
                 );
-                if !s.missed.is_empty() {
-                    println!("{:<18}   not covered: {}", "", s.missed.join(", "));
+                if !k.missed.is_empty() {
+                    println!("{:<18}   not covered: {}", "", k.missed.join(", "));
                 }
-                for diff in &s.fidelity_diffs {
+                for diff in &f.diffs {
                     println!("{:<18}   fidelity: {diff}", "");
                 }
             }

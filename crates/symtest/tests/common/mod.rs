@@ -16,6 +16,18 @@ pub fn symtest_std() -> std::process::Command {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
 }
 
+/// `out` when the command succeeded; otherwise the test fails showing its
+/// standard error.
+pub fn succeeded(out: std::process::Output) -> std::process::Output {
+    assert!(
+        out.status.success(),
+        "the command failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
