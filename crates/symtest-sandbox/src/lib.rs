@@ -25,7 +25,7 @@ pub use symtest_pyvalue as pyvalue;
 mod run;
 mod spawn;
 mod view;
-mod wire;
+pub mod wire;
 mod worker;
 
 use std::collections::HashMap;
@@ -160,7 +160,7 @@ pub(crate) struct Shared {
     /// Declared before `_pool_groups`: closed before the folders go.
     groups: Vec<cgroup::SlotGroup>,
     _pool_groups: Option<cgroup::PoolGroups>,
-    plans: Mutex<HashMap<u64, Arc<PyValue>>>,
+    plans: Mutex<HashMap<u64, Arc<[wire::PlannedCall]>>>,
     profile: bool,
     /// Per step: total nanoseconds and how many times, in first-seen order.
     steps: Mutex<Vec<(String, u128, u64)>>,
@@ -217,7 +217,7 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    fn plan(&self, key: u64) -> Option<Arc<PyValue>> {
+    fn plan(&self, key: u64) -> Option<Arc<[wire::PlannedCall]>> {
         self.plans
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -225,16 +225,11 @@ impl Shared {
             .cloned()
     }
 
-    /// Adds timed steps (name and nanoseconds) reported by a worker or job.
-    fn record_steps(&self, steps: &[PyValue]) {
+    /// Adds timed steps reported by a worker or job.
+    fn record_steps(&self, steps: &[wire::Step]) {
         let mut all = self.steps.lock().unwrap_or_else(PoisonError::into_inner);
-        for s in steps {
-            let PyValue::List(pair) = s else { continue };
-            let (Some(PyValue::Str(name)), Some(PyValue::Int(ns))) = (pair.first(), pair.get(1))
-            else {
-                continue;
-            };
-            let ns = num_traits::ToPrimitive::to_u128(ns).unwrap_or(0);
+        for wire::Step { name, ns } in steps {
+            let ns = u128::from(*ns);
             match all.iter().position(|(n, _, _)| n == name) {
                 Some(i) => {
                     all[i].1 += ns;
@@ -246,7 +241,7 @@ impl Shared {
         }
     }
 
-    fn keep_plan(&self, key: u64, plan: Arc<PyValue>) {
+    fn keep_plan(&self, key: u64, plan: Arc<[wire::PlannedCall]>) {
         let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
         if plans.len() > 4096 {
             plans.clear();
