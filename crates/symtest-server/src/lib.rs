@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
@@ -152,6 +153,21 @@ async fn not_found(State(state): State<Arc<ServerState>>) -> Response {
         StatusCode::NOT_FOUND,
         "no such endpoint (POST /reward, POST /get_reward, GET /healthz, GET /metrics)",
     )
+}
+
+/// A request's JSON body as `T`, or the 400 (counted under `endpoint`)
+/// saying what was wrong and what was `expected`.
+fn json_request<T>(
+    state: &ServerState,
+    endpoint: &str,
+    body: Result<Json<T>, JsonRejection>,
+    expected: &str,
+) -> Result<T, Box<Response>> {
+    body.map(|Json(r)| r).map_err(|e| {
+        let code = StatusCode::BAD_REQUEST;
+        state.count(endpoint, code);
+        Box::new(error(code, format!("{e}: expected {expected}")))
+    })
 }
 
 fn error(code: StatusCode, message: impl Into<String>) -> Response {

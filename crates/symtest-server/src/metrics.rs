@@ -45,74 +45,119 @@ pub(crate) async fn metrics(State(state): State<Arc<ServerState>>) -> Response {
     state.count("/metrics", StatusCode::OK);
     let m = &state.metrics;
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# HELP symtest_requests_total HTTP requests by endpoint and status code."
+    let requests = m.requests.lock().unwrap_or_else(PoisonError::into_inner);
+    let lines = requests.iter().map(|((ep, code), n)| {
+        (
+            format!("{{endpoint=\"{ep}\",code=\"{code}\"}}"),
+            n.to_string(),
+        )
+    });
+    family(
+        &mut s,
+        "symtest_requests_total",
+        "HTTP requests by endpoint and status code.",
+        "counter",
+        lines,
     );
-    let _ = writeln!(s, "# TYPE symtest_requests_total counter");
-    for ((ep, code), n) in m
-        .requests
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-    {
-        let _ = writeln!(
-            s,
-            "symtest_requests_total{{endpoint=\"{ep}\",code=\"{code}\"}} {n}"
-        );
-    }
-    let _ = writeln!(s, "# HELP symtest_samples_total Samples graded, by status.");
-    let _ = writeln!(s, "# TYPE symtest_samples_total counter");
+    drop(requests);
     let statuses = m.statuses.lock().unwrap_or_else(PoisonError::into_inner);
-    for st in Status::ALL {
-        let _ = writeln!(
-            s,
-            "symtest_samples_total{{status=\"{}\"}} {}",
-            st.name(),
-            statuses.get(&st).copied().unwrap_or(0)
+    let lines = Status::ALL.iter().map(|st| {
+        let n = statuses.get(st).copied().unwrap_or(0);
+        (format!("{{status=\"{}\"}}", st.name()), n.to_string())
+    });
+    family(
+        &mut s,
+        "symtest_samples_total",
+        "Samples graded, by status.",
+        "counter",
+        lines,
+    );
+    drop(statuses);
+    let rejected = m.rejected_samples.load(Ordering::Relaxed);
+    family(
+        &mut s,
+        "symtest_rejected_samples_total",
+        "Samples refused with 503 because the queue was full.",
+        "counter",
+        [(String::new(), rejected.to_string())],
+    );
+    let seconds = m.grade_micros.load(Ordering::Relaxed) as f64 / 1e6;
+    let graded = m.graded.load(Ordering::Relaxed);
+    family(
+        &mut s,
+        "symtest_grade_seconds",
+        "Time to grade one sample.",
+        "summary",
+        [
+            ("_sum".to_string(), seconds.to_string()),
+            ("_count".to_string(), graded.to_string()),
+        ],
+    );
+    let gauges = [
+        (
+            "symtest_queue_depth",
+            "Samples admitted and not yet graded.",
+            state.pending.load(Ordering::Relaxed),
+        ),
+        (
+            "symtest_queue_capacity",
+            "Samples the queue admits at most.",
+            state.capacity,
+        ),
+        (
+            "symtest_workers",
+            "Sandbox worker slots.",
+            state.grader.pool().size(),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        family(
+            &mut s,
+            name,
+            help,
+            "gauge",
+            [(String::new(), value.to_string())],
         );
     }
-    drop(statuses);
-    let _ = writeln!(
-        s,
-        "# HELP symtest_rejected_samples_total Samples refused with 503 because the queue was full."
-    );
-    let _ = writeln!(s, "# TYPE symtest_rejected_samples_total counter");
-    let _ = writeln!(
-        s,
-        "symtest_rejected_samples_total {}",
-        m.rejected_samples.load(Ordering::Relaxed)
-    );
-    let _ = writeln!(s, "# HELP symtest_grade_seconds Time to grade one sample.");
-    let _ = writeln!(s, "# TYPE symtest_grade_seconds summary");
-    let _ = writeln!(
-        s,
-        "symtest_grade_seconds_sum {}",
-        m.grade_micros.load(Ordering::Relaxed) as f64 / 1e6
-    );
-    let _ = writeln!(
-        s,
-        "symtest_grade_seconds_count {}",
-        m.graded.load(Ordering::Relaxed)
-    );
-    let _ = writeln!(
-        s,
-        "# HELP symtest_queue_depth Samples admitted and not yet graded."
-    );
-    let _ = writeln!(s, "# TYPE symtest_queue_depth gauge");
-    let _ = writeln!(
-        s,
-        "symtest_queue_depth {}",
-        state.pending.load(Ordering::Relaxed)
-    );
-    let _ = writeln!(
-        s,
-        "# HELP symtest_queue_capacity Samples the queue admits at most."
-    );
-    let _ = writeln!(s, "# TYPE symtest_queue_capacity gauge");
-    let _ = writeln!(s, "symtest_queue_capacity {}", state.capacity);
-    let _ = writeln!(s, "# HELP symtest_workers Sandbox worker slots.");
-    let _ = writeln!(s, "# TYPE symtest_workers gauge");
-    let _ = writeln!(s, "symtest_workers {}", state.grader.pool().size());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s).into_response()
+}
+
+/// One metric family: its help and type lines, then a line per sample
+/// (what follows the name, labels or suffix, and the value).
+fn family(
+    s: &mut String,
+    name: &str,
+    help: &str,
+    kind: &str,
+    samples: impl IntoIterator<Item = (String, String)>,
+) {
+    let _ = writeln!(s, "# HELP {name} {help}");
+    let _ = writeln!(s, "# TYPE {name} {kind}");
+    for (after, value) in samples {
+        let _ = writeln!(s, "{name}{after} {value}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_family_is_help_type_then_one_line_per_sample() {
+        let mut s = String::new();
+        family(
+            &mut s,
+            "x_total",
+            "Things.",
+            "counter",
+            [
+                ("{a=\"1\"}".to_string(), "2".to_string()),
+                (String::new(), "3".to_string()),
+            ],
+        );
+        assert_eq!(
+            s,
+            "# HELP x_total Things.\n# TYPE x_total counter\nx_total{a=\"1\"} 2\nx_total 3\n"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Id, ServerState, admit_and_grade, error};
+use crate::{Id, ServerState, admit_and_grade, error, json_request};
 
 #[derive(Deserialize)]
 struct NativeSample {
@@ -48,17 +48,10 @@ pub(crate) async fn reward(
         state.count("/reward", code);
         r
     };
-    let req = match body {
-        Ok(Json(r)) => r,
-        Err(e) => {
-            return respond(
-                StatusCode::BAD_REQUEST,
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!("{e}: expected {{\"samples\": [{{\"task_id\", \"completion\"}}]}}"),
-                ),
-            );
-        }
+    let expected = r#"{"samples": [{"task_id", "completion"}]}"#;
+    let req = match json_request(&state, "/reward", body, expected) {
+        Ok(r) => r,
+        Err(r) => return *r,
     };
     let (samples, single) = match req {
         NativeRequest {

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Id, ServerState, admit_and_grade, error};
+use crate::{Id, ServerState, admit_and_grade, error, json_request};
 
 /// A request of OpenRLHF's protocol (fields it does not know are skipped
 /// unread).
@@ -77,19 +77,10 @@ pub(crate) async fn get_reward(
         state.count("/get_reward", code);
         r
     };
-    let req = match body {
-        Ok(Json(r)) => r,
-        Err(e) => {
-            return respond(
-                StatusCode::BAD_REQUEST,
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "{e}: expected {{\"query\": [...], \"prompts\": [...], \"labels\": [...]}}"
-                    ),
-                ),
-            );
-        }
+    let expected = r#"{"query": [...], "prompts": [...], "labels": [...]}"#;
+    let req = match json_request(&state, "/get_reward", body, expected) {
+        Ok(r) => r,
+        Err(r) => return *r,
     };
     if req.labels.len() != req.query.len() {
         return respond(
