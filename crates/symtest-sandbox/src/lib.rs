@@ -16,6 +16,8 @@
 //! Results are decoded into [`PyValue`]s by a total, bounded decoder and
 //! compared with [`py_eq`] here, never with anything the candidate defined.
 
+#![warn(missing_docs)]
+
 mod cgroup;
 mod harness;
 mod io;
@@ -45,6 +47,8 @@ pub use job::{
 pub use pyvalue::{PyValue, Tolerance, ValueError, py_eq};
 pub use worker::signal_name;
 
+/// A failure of the sandbox itself, never of the program it runs (whatever
+/// a program does is its [`JobResult`]).
 #[derive(Debug, Error)]
 pub enum SandboxError {
     /// The sandbox cannot be built here (a missing Python, a failed system call).
@@ -72,8 +76,11 @@ pub enum SandboxError {
     /// the program's (the job is retried on a fresh worker).
     #[error("a job process could not confine itself at '{step}' (errno {errno}): {detail}")]
     Confine {
+        /// The confinement step that failed.
         step: String,
+        /// Its errno (0 when it had none).
         errno: i32,
+        /// The job's own words, or why it never said.
         detail: String,
     },
 }
@@ -88,6 +95,7 @@ pub struct Limits {
     pub output_bytes: u64,
     /// Processes the job may have at once.
     pub processes: u64,
+    /// Descriptors each process may have open.
     pub open_files: u64,
     /// Size of the job's writable folder (a tmpfs; its files count against
     /// the memory limit too).
@@ -106,12 +114,14 @@ impl Default for Limits {
     }
 }
 
+/// How a [`Pool`] is built.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// Worker slots (jobs run at once).
     pub jobs: usize,
     /// The Python to run; `python3` on `PATH` by default.
     pub python: Option<PathBuf>,
+    /// The limits of every job.
     pub limits: Limits,
     /// Run even when a mechanism is missing (said loudly, once).
     pub allow_weaker_isolation: bool,
@@ -138,8 +148,11 @@ impl Default for SandboxConfig {
 /// The mean time of one isolation step, over the jobs (or workers) that took it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepCost {
+    /// What the step does.
     pub step: String,
+    /// Its mean duration.
     pub mean: std::time::Duration,
+    /// How many times it was timed.
     pub count: u64,
 }
 
@@ -548,10 +561,12 @@ impl Pool {
         })
     }
 
+    /// Its slots: jobs it runs at once.
     pub fn size(&self) -> usize {
         self.size
     }
 
+    /// What isolation this machine offered when the pool was built.
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
     }
@@ -585,6 +600,7 @@ impl Pool {
             .map(|first| (first, first + self.size as u32 - 1))
     }
 
+    /// The version of the Python jobs run on (`3.12.3`).
     pub fn python_version(&self) -> &str {
         &self.python_version
     }
