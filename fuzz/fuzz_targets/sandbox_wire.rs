@@ -8,7 +8,11 @@ use symtest_sandbox::wire::{
     HarnessReply, HarnessRequest, JobReply, JobRequest, WireError, WorkerReply, WorkerRequest,
 };
 
-fn round_trip<T>(data: &[u8], decode: fn(&[u8]) -> Result<T, WireError>, encode: fn(&T) -> Vec<u8>) {
+fn round_trip<T>(
+    data: &[u8],
+    decode: fn(&[u8]) -> Result<T, WireError>,
+    encode: fn(&T) -> Vec<u8>,
+) {
     if let Ok(m) = decode(data) {
         let bytes = encode(&m);
         let again = decode(&bytes).expect("a message we wrote reads back");
