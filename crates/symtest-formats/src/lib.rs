@@ -4,5 +4,7 @@
 //! turns rows into values and says, with file and line, which rows it could
 //! not read.
 
+#![warn(missing_docs)]
+
 pub mod dataset;
 pub mod samples;

@@ -8,15 +8,22 @@ use serde_json::Value as Json;
 
 use crate::dataset::{RowError, read_rows};
 
+/// One model sample to grade.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sample {
+    /// The problem it answers.
     pub task_id: String,
     /// Given, or the sample's position among its task's samples in the file.
     pub sample_id: String,
+    /// The model's text, as written (a continuation of the prompt, or a
+    /// chat answer).
     pub completion: String,
+    /// The 1-based line of its row in the samples file.
     pub line: usize,
 }
 
+/// Every sample of a file, and the rows that could not be read (a row
+/// without `task_id` or `completion`, a repeated `(task_id, sample_id)`).
 pub fn read_samples(path: &Path) -> std::io::Result<(Vec<Sample>, Vec<RowError>)> {
     let (rows, mut errors) = read_rows(path)?;
     let file = path.display().to_string();

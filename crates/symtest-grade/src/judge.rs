@@ -17,11 +17,24 @@ use std::str::FromStr;
 
 use symtest_sandbox::{PyValue, Tolerance, py_eq};
 
+/// How standard output is compared with the expected output.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Judge {
+    /// The same lines, trailing spaces and blank lines at the end aside.
     Exact,
-    Tokens { float_tolerance: f64 },
-    Apps { tolerance: Tolerance },
+    /// The same whitespace-separated tokens; an expected real number may be
+    /// matched by a decimal number within the tolerance.
+    Tokens {
+        /// The largest difference accepted, absolute or relative to the
+        /// expected number (whichever is larger).
+        float_tolerance: f64,
+    },
+    /// APPS' own lenient judge: tokens that both parse as floats compared
+    /// as floats.
+    Apps {
+        /// How close two floats must be.
+        tolerance: Tolerance,
+    },
 }
 
 impl Default for Judge {
@@ -35,13 +48,17 @@ impl Default for Judge {
 /// The judge's name as the command line takes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum JudgeKind {
+    /// [`Judge::Exact`].
     Exact,
+    /// [`Judge::Tokens`], the default.
     #[default]
     Tokens,
+    /// [`Judge::Apps`].
     Apps,
 }
 
 impl JudgeKind {
+    /// The name `--judge` takes.
     pub fn name(self) -> &'static str {
         match self {
             JudgeKind::Exact => "exact",
@@ -143,6 +160,7 @@ fn token_matches(got: &str, expected: &str, tol: f64) -> bool {
 }
 
 impl Judge {
+    /// The judge's name, as `--judge` takes it.
     pub fn name(&self) -> &'static str {
         match self {
             Judge::Exact => "exact",

@@ -2,6 +2,8 @@
 //! reference solution, one sandboxed job per sample, a verdict, a reward.
 //! Shared by `symtest grade` and `symtest serve`.
 
+#![warn(missing_docs)]
+
 pub mod judge;
 pub mod outcomes;
 pub mod passk;
@@ -28,14 +30,20 @@ pub use verdict::{Failure, RewardKind, Status, Verdict};
 /// One line of an outcomes file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
+    /// The problem graded against.
     pub task_id: String,
+    /// The sample, among its problem's samples.
     pub sample_id: String,
+    /// The verdict's kind.
     pub status: Status,
+    /// Tests passed (a check's test code counts as one test).
     pub passed: usize,
+    /// Tests in all.
     pub total: usize,
     /// `null` for a grader error: there is no verdict to reward.
     #[serde(default)]
     pub reward: Option<f64>,
+    /// What went wrong first, for a person to read; `None` when it passed.
     pub first_failure: Option<Failure>,
     /// Wall time of grading this sample, milliseconds.
     #[serde(default)]
@@ -51,10 +59,14 @@ pub struct Outcome {
     pub graded_sha256: Option<String>,
 }
 
+/// Why a sample could not be graded at all (a sandbox failure while
+/// grading is the sample's `grader_error` outcome instead).
 #[derive(Debug, Error)]
 pub enum GradeError {
+    /// The sample names a task id no loaded problem has.
     #[error("no problem '{0}' among the loaded problems")]
     UnknownTask(String),
+    /// The sandbox failed outside a sample's grading.
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
 }
@@ -70,8 +82,10 @@ pub const CPU_FLOOR: Duration = Duration::from_millis(100);
 /// The floor of a wall-clock limit (no cgroups): it must also absorb load.
 pub const WALL_FLOOR: Duration = Duration::from_secs(1);
 
+/// How samples are graded: rewards, time limits, comparisons.
 #[derive(Clone, Debug)]
 pub struct GradeOptions {
+    /// The reward a verdict earns.
     pub reward: RewardKind,
     /// A test may take this many times the reference's time...
     pub timeout_factor: f64,
@@ -171,6 +185,9 @@ pub struct Calibration {
 /// How long the reference may run while it is measured.
 const CALIBRATION_BUDGET: Duration = Duration::from_secs(30);
 
+/// Grades samples of a set of problems on a sandbox pool, measuring each
+/// problem's reference once (cached) for its time limits. Shared between
+/// threads.
 pub struct Grader {
     pool: Arc<Pool>,
     problems: Arc<BTreeMap<String, Problem>>,
@@ -179,6 +196,7 @@ pub struct Grader {
 }
 
 impl Grader {
+    /// A grader of `problems` on `pool`; nothing runs until the first sample.
     pub fn new(
         pool: Arc<Pool>,
         problems: Arc<BTreeMap<String, Problem>>,
@@ -192,14 +210,17 @@ impl Grader {
         }
     }
 
+    /// The problems, by task id.
     pub fn problems(&self) -> &BTreeMap<String, Problem> {
         &self.problems
     }
 
+    /// The grading settings.
     pub fn options(&self) -> &GradeOptions {
         &self.opts
     }
 
+    /// The sandbox pool jobs run on.
     pub fn pool(&self) -> &Pool {
         &self.pool
     }

@@ -10,6 +10,8 @@ use super::Outcome;
 
 /// What an existing outcomes file holds.
 pub struct Existing {
+    /// Every outcome read, in file order (a sample graded again appears
+    /// again: [`latest`] keeps its last).
     pub outcomes: Vec<Outcome>,
     /// Bytes of whole, valid lines: anything after is a line cut short by a
     /// crash and is dropped on resume.
@@ -18,6 +20,8 @@ pub struct Existing {
     pub bad_line: Option<usize>,
 }
 
+/// Reads an outcomes file, stopping at a line cut short or one that is not
+/// an outcome; a missing file holds nothing.
 pub fn read_existing(path: &Path) -> io::Result<Existing> {
     let mut out = Existing {
         outcomes: Vec::new(),
@@ -110,6 +114,7 @@ impl Writer {
         Ok(Writer { file })
     }
 
+    /// Writes one outcome as one line, flushed at once.
     pub fn append(&mut self, o: &Outcome) -> io::Result<()> {
         let mut line = serde_json::to_vec(o).map_err(io::Error::other)?;
         line.push(b'\n');

@@ -2,7 +2,8 @@
 //! least one of k samples drawn without replacement from n, of which c are
 //! correct, passes.
 
-/// `None` when fewer than `k` samples exist.
+/// pass@k from `n` samples of which `c` passed; `None` when `k` is 0 or
+/// over `n`.
 pub fn pass_at_k(n: usize, c: usize, k: usize) -> Option<f64> {
     if k == 0 || k > n {
         return None;

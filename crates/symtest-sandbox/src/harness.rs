@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::io::{Deadline, ProcessClock, ReadError, read_frame, set_nonblocking, write_frame};
-use crate::wire::Msg;
+use crate::wire::{HarnessReply, HarnessRequest};
 use crate::{SandboxError, Shared};
 
 const HARNESS_PY: &str = concat!(
@@ -77,16 +77,14 @@ impl Harness {
         set_nonblocking(&to).map_err(|e| SandboxError::Worker(format!("harness: {e}")))?;
         set_nonblocking(&from).map_err(|e| SandboxError::Worker(format!("harness: {e}")))?;
         let h = Harness { child, to, from };
-        let ready = h
-            .recv(&Deadline::after(Duration::from_secs(10)))
-            .map_err(|e| SandboxError::Worker(format!("harness start: {e}")))?;
-        if ready.op() != "ready" {
-            return Err(SandboxError::Worker(format!(
+        match h.recv(&Deadline::after(Duration::from_secs(10))) {
+            Ok(HarnessReply::Ready { .. }) => Ok(h),
+            Ok(other) => Err(SandboxError::Worker(format!(
                 "harness start: unexpected '{}'",
-                ready.op()
-            )));
+                other.op()
+            ))),
+            Err(e) => Err(SandboxError::Worker(format!("harness start: {e}"))),
         }
-        Ok(h)
     }
 
     /// The CPU clock of the test code's process.
@@ -94,12 +92,16 @@ impl Harness {
         ProcessClock::of(self.child.id())
     }
 
-    pub(crate) fn send(&self, body: &[u8], deadline: &Deadline<'_>) -> Result<(), ReadError> {
-        write_frame(&self.to, body, deadline)
+    pub(crate) fn send(
+        &self,
+        msg: &HarnessRequest,
+        deadline: &Deadline<'_>,
+    ) -> Result<(), ReadError> {
+        write_frame(&self.to, &msg.encode(), deadline)
     }
 
-    pub(crate) fn recv(&self, deadline: &Deadline<'_>) -> Result<Msg, ReadError> {
-        Msg::decode(&read_frame(&self.from, deadline)?)
+    pub(crate) fn recv(&self, deadline: &Deadline<'_>) -> Result<HarnessReply, ReadError> {
+        Ok(HarnessReply::decode(&read_frame(&self.from, deadline)?)?)
     }
 }
 

@@ -12,6 +12,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 use crate::cgroup::SlotGroup;
+use crate::wire::WireError;
 
 /// Frames larger than this are a protocol violation.
 pub const MAX_FRAME: usize = 32 << 20;
@@ -31,10 +32,22 @@ pub enum ReadError {
     Timeout(Limit),
     /// Garbage where a frame was expected.
     Protocol(String),
+    /// A frame that is not a message of the protocol (the field at fault
+    /// named).
+    Wire(WireError),
     /// A well-formed message holding more than a message may (a value of
     /// millions of elements): the value is not judged, the process is fine.
     TooLarge(String),
     Io(io::Error),
+}
+
+impl From<WireError> for ReadError {
+    fn from(e: WireError) -> ReadError {
+        match e {
+            WireError::TooLarge(_) => ReadError::TooLarge(e.to_string()),
+            other => ReadError::Wire(other),
+        }
+    }
 }
 
 impl std::fmt::Display for ReadError {
@@ -44,6 +57,7 @@ impl std::fmt::Display for ReadError {
             ReadError::Timeout(Limit::Wall) => f.write_str("timed out"),
             ReadError::Timeout(Limit::Cpu) => f.write_str("CPU time limit reached"),
             ReadError::Protocol(m) => write!(f, "protocol violation: {m}"),
+            ReadError::Wire(e) => write!(f, "protocol violation: {e}"),
             ReadError::TooLarge(m) => write!(f, "{m}"),
             ReadError::Io(e) => write!(f, "{e}"),
         }

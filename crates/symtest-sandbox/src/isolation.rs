@@ -28,6 +28,7 @@ pub struct Capabilities {
     pub network_namespace: bool,
     /// Landlock's ABI version, 0 when unavailable.
     pub landlock_abi: i32,
+    /// The kernel takes seccomp filters.
     pub seccomp: bool,
     /// cgroups we may use, for limits on a job's whole process tree.
     pub cgroups: Option<cgroup::Kind>,
@@ -38,6 +39,8 @@ pub struct Capabilities {
 const LANDLOCK_NET_ABI: i32 = 4;
 
 impl Capabilities {
+    /// Asks the kernel what this process may use (one short-lived child
+    /// tries the namespaces).
     pub fn probe() -> Capabilities {
         // SAFETY: geteuid never fails.
         let root = unsafe { libc::geteuid() } == 0;
@@ -342,24 +345,32 @@ struct PathBeneath {
 pub struct ChildSetup {
     /// The grader's pid: the child stops at once if its parent is gone.
     pub parent_pid: libc::pid_t,
+    /// The worker's end of the control socket, moved to descriptor 3.
     pub control_fd: RawFd,
+    /// The `CLONE_NEW*` flags to unshare (0 for none).
     pub namespaces: libc::c_int,
+    /// Maps for a user namespace made first (without root).
     pub user_namespace: Option<UserMaps>,
     /// The private view (only with a mount namespace).
     pub view: Option<Prepared>,
     /// Mount options of the jobs' tmpfs at `/work`.
     pub work_options: CString,
+    /// Landlock's ABI version to build the domain for (0: none).
     pub landlock_abi: i32,
+    /// The seccomp filters to install, in order, last of all.
     pub seccomp: Vec<BpfProgram>,
 }
 
 /// The files written to map our uid and gid into a new user namespace.
 pub struct UserMaps {
+    /// `/proc/self/uid_map`'s line.
     pub uid_map: CString,
+    /// `/proc/self/gid_map`'s line.
     pub gid_map: CString,
 }
 
 impl UserMaps {
+    /// Maps root inside to this process's uid and gid outside.
     pub fn for_current_user() -> UserMaps {
         // SAFETY: getuid/getgid never fail.
         let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };

@@ -16,6 +16,8 @@
 //! Results are decoded into [`PyValue`]s by a total, bounded decoder and
 //! compared with [`py_eq`] here, never with anything the candidate defined.
 
+#![warn(missing_docs)]
+
 mod cgroup;
 mod harness;
 mod io;
@@ -26,7 +28,7 @@ mod run;
 mod spawn;
 mod tasks;
 mod view;
-mod wire;
+pub mod wire;
 mod worker;
 
 use std::collections::HashMap;
@@ -47,6 +49,8 @@ pub use pyvalue::{PyValue, Tolerance, ValueError, py_eq};
 pub use tasks::{CallsAnswer, CheckAnswer, CheckTask};
 pub use worker::signal_name;
 
+/// A failure of the sandbox itself, never of the program it runs (whatever
+/// a program does is its [`JobResult`]).
 #[derive(Debug, Error)]
 pub enum SandboxError {
     /// The sandbox cannot be built here (a missing Python, a failed system call).
@@ -74,8 +78,11 @@ pub enum SandboxError {
     /// the program's (the job is retried on a fresh worker).
     #[error("a job process could not confine itself at '{step}' (errno {errno}): {detail}")]
     Confine {
+        /// The confinement step that failed.
         step: String,
+        /// Its errno (0 when it had none).
         errno: i32,
+        /// The job's own words, or why it never said.
         detail: String,
     },
 }
@@ -90,6 +97,7 @@ pub struct Limits {
     pub output_bytes: u64,
     /// Processes the job may have at once.
     pub processes: u64,
+    /// Descriptors each process may have open.
     pub open_files: u64,
     /// Size of the job's writable folder (a tmpfs; its files count against
     /// the memory limit too).
@@ -108,12 +116,14 @@ impl Default for Limits {
     }
 }
 
+/// How a [`Pool`] is built.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// Worker slots (jobs run at once).
     pub jobs: usize,
     /// The Python to run; `python3` on `PATH` by default.
     pub python: Option<PathBuf>,
+    /// The limits of every job.
     pub limits: Limits,
     /// Run even when a mechanism is missing (said loudly, once).
     pub allow_weaker_isolation: bool,
@@ -140,8 +150,11 @@ impl Default for SandboxConfig {
 /// The mean time of one isolation step, over the jobs (or workers) that took it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepCost {
+    /// What the step does.
     pub step: String,
+    /// Its mean duration.
     pub mean: std::time::Duration,
+    /// How many times it was timed.
     pub count: u64,
 }
 
@@ -162,7 +175,7 @@ pub(crate) struct Shared {
     /// Declared before `_pool_groups`: closed before the folders go.
     groups: Vec<cgroup::SlotGroup>,
     _pool_groups: Option<cgroup::PoolGroups>,
-    plans: Mutex<HashMap<u64, Arc<PyValue>>>,
+    plans: Mutex<HashMap<u64, Arc<[wire::PlannedCall]>>>,
     profile: bool,
     /// Per step: total nanoseconds and how many times, in first-seen order.
     steps: Mutex<Vec<(String, u128, u64)>>,
@@ -219,7 +232,7 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    fn plan(&self, key: u64) -> Option<Arc<PyValue>> {
+    fn plan(&self, key: u64) -> Option<Arc<[wire::PlannedCall]>> {
         self.plans
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -227,16 +240,11 @@ impl Shared {
             .cloned()
     }
 
-    /// Adds timed steps (name and nanoseconds) reported by a worker or job.
-    fn record_steps(&self, steps: &[PyValue]) {
+    /// Adds timed steps reported by a worker or job.
+    fn record_steps(&self, steps: &[wire::Step]) {
         let mut all = self.steps.lock().unwrap_or_else(PoisonError::into_inner);
-        for s in steps {
-            let PyValue::List(pair) = s else { continue };
-            let (Some(PyValue::Str(name)), Some(PyValue::Int(ns))) = (pair.first(), pair.get(1))
-            else {
-                continue;
-            };
-            let ns = num_traits::ToPrimitive::to_u128(ns).unwrap_or(0);
+        for wire::Step { name, ns } in steps {
+            let ns = u128::from(*ns);
             match all.iter().position(|(n, _, _)| n == name) {
                 Some(i) => {
                     all[i].1 += ns;
@@ -248,7 +256,7 @@ impl Shared {
         }
     }
 
-    fn keep_plan(&self, key: u64, plan: Arc<PyValue>) {
+    fn keep_plan(&self, key: u64, plan: Arc<[wire::PlannedCall]>) {
         let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
         if plans.len() > 4096 {
             plans.clear();
@@ -555,10 +563,12 @@ impl Pool {
         })
     }
 
+    /// Its slots: jobs it runs at once.
     pub fn size(&self) -> usize {
         self.size
     }
 
+    /// What isolation this machine offered when the pool was built.
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
     }
@@ -592,6 +602,7 @@ impl Pool {
             .map(|first| (first, first + self.size as u32 - 1))
     }
 
+    /// The version of the Python jobs run on (`3.12.3`).
     pub fn python_version(&self) -> &str {
         &self.python_version
     }

@@ -11,8 +11,7 @@ use crate::io::{
     Deadline, ReadError, pipe, recv_message, send_message, seqpacket_pair, set_nonblocking,
 };
 use crate::isolation::ChildSetup;
-use crate::pyvalue::PyValue;
-use crate::wire::{self, Msg, int, s};
+use crate::wire::{Exit, Rlimits, Step, WorkerReply, WorkerRequest};
 use crate::{Limits, SandboxError, Shared};
 
 const WORKER_PY: &str = concat!(
@@ -79,22 +78,8 @@ pub(crate) struct JobProcess {
     pub stdout: Option<OwnedFd>,
 }
 
-/// How a job's first process ended, as the worker saw it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exit {
-    Code(i32),
-    Signal(i32),
-}
-
-impl Exit {
-    pub fn describe(&self) -> String {
-        match self {
-            Exit::Code(c) => format!("exited with code {c}"),
-            Exit::Signal(s) => format!("killed by {}", signal_name(*s)),
-        }
-    }
-}
-
+/// A signal's name, with what it usually means for a job (`SIGSEGV (a
+/// crash, e.g. a stack overflow)`).
 pub fn signal_name(s: i32) -> String {
     match s {
         libc::SIGSEGV => "SIGSEGV (a crash, e.g. a stack overflow)".into(),
@@ -112,6 +97,10 @@ pub fn signal_name(s: i32) -> String {
 
 fn control_err(what: &str, e: impl std::fmt::Display) -> SandboxError {
     SandboxError::Worker(format!("{what}: {e}"))
+}
+
+fn unexpected(what: &str, reply: &WorkerReply) -> SandboxError {
+    control_err(what, format!("unexpected reply '{}'", reply.op()))
 }
 
 /// What the worker said at the end of a job.
@@ -169,30 +158,26 @@ impl Worker {
             slot,
             pending_done: false,
         };
-        let uid = w.shared.job_uid(slot).map(i64::from);
-        let init = wire::encode(vec![
-            ("op", s("init")),
-            ("uid", wire::opt_int(uid)),
-            ("gid", wire::opt_int(uid)),
-            ("job_filter", PyValue::Bytes(w.shared.job_filter.clone())),
-            ("warm", wire::list(WARM.iter().map(|m| s(m)).collect())),
-            ("limits", JobLimits::common(&w.shared.limits, w.shared.root)),
-            ("profile", PyValue::Bool(w.shared.profile)),
-        ]);
+        let uid = w.shared.job_uid(slot);
+        let init = WorkerRequest::Init {
+            uid,
+            gid: uid,
+            job_filter: w.shared.job_filter.clone(),
+            warm: WARM.iter().map(|m| m.to_string()).collect(),
+            limits: JobLimits::common(&w.shared.limits, w.shared.root),
+            profile: w.shared.profile,
+        };
         let fds = w.shared.cgroup_fds(slot);
-        send_message(&w.control, &init, &fds).map_err(|e| control_err("init", e))?;
-        let ready = w.recv("start")?;
-        if ready.op() != "ready" {
-            return Err(control_err(
-                "start",
-                format!("unexpected reply '{}'", ready.op()),
-            ));
+        send_message(&w.control, &init.encode(), &fds).map_err(|e| control_err("init", e))?;
+        match w.recv("start")? {
+            WorkerReply::Ready { .. } => {}
+            other => return Err(unexpected("start", &other)),
         }
         if w.shared.profile {
-            w.shared.record_steps(&[PyValue::List(vec![
-                s("start a worker (namespaces, root, Landlock, seccomp, CPython)"),
-                PyValue::from(started.elapsed().as_nanos() as i64),
-            ])]);
+            w.shared.record_steps(&[Step {
+                name: "start a worker (namespaces, root, Landlock, seccomp, CPython)".into(),
+                ns: u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX),
+            }]);
         }
         Ok(w)
     }
@@ -208,9 +193,9 @@ impl Worker {
         lines[lines.len().saturating_sub(5)..].join("\n")
     }
 
-    fn recv(&self, what: &str) -> Result<Msg, SandboxError> {
+    fn recv(&self, what: &str) -> Result<WorkerReply, SandboxError> {
         let got = recv_message(&self.control, &Deadline::after(CONTROL_TIMEOUT))
-            .and_then(|b| Msg::decode(&b));
+            .and_then(|b| Ok(WorkerReply::decode(&b)?));
         got.map_err(|e| {
             let tail = self.log_tail();
             match e {
@@ -255,13 +240,12 @@ impl Worker {
         let mut fds = vec![job_in_r.as_raw_fd(), job_out_w.as_raw_fd()];
         fds.extend(stdin.map(AsRawFd::as_raw_fd));
         fds.extend(stdout.as_ref().map(AsRawFd::as_raw_fd));
-        let msg = wire::encode(vec![
-            ("op", s("job")),
-            ("stdin", PyValue::Bool(stdin.is_some())),
-            ("stdout", PyValue::Bool(keep_stdout)),
-            ("cpu_s", int(limits.cpu_seconds as i64)),
-        ]);
-        send_message(&self.control, &msg, &fds).map_err(|e| control_err("job", e))?;
+        let msg = WorkerRequest::Job {
+            stdin: stdin.is_some(),
+            stdout: keep_stdout,
+            cpu_s: limits.cpu_seconds,
+        };
+        send_message(&self.control, &msg.encode(), &fds).map_err(|e| control_err("job", e))?;
         drop(job_in_r);
         drop(job_out_w);
         Ok(JobProcess {
@@ -274,9 +258,10 @@ impl Worker {
     /// Why the worker did not start a job (its message, if it sent one).
     pub(crate) fn start_failure(&self) -> String {
         match recv_message(&self.control, &Deadline::after(Duration::from_millis(200)))
-            .and_then(|b| Msg::decode(&b))
+            .and_then(|b| Ok(WorkerReply::decode(&b)?))
         {
-            Ok(m) => m.text("message", wire::MAX_TEXT),
+            Ok(WorkerReply::Error { message }) => message,
+            Ok(other) => format!("it answered '{}'", other.op()),
             Err(e) => format!("{e}; {}", self.log_tail()),
         }
     }
@@ -298,7 +283,7 @@ impl Worker {
     pub(crate) fn release(&mut self, job: JobProcess) -> Result<Option<OwnedFd>, SandboxError> {
         drop(job.to_job);
         drop(job.from_job);
-        send_message(&self.control, &wire::encode(vec![("op", s("kill"))]), &[]).map_err(|e| {
+        send_message(&self.control, &WorkerRequest::Kill.encode(), &[]).map_err(|e| {
             if matches!(
                 e.kind(),
                 std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
@@ -313,26 +298,15 @@ impl Worker {
     }
 
     fn done(&mut self) -> Result<Done, SandboxError> {
-        let done = self.recv("job end")?;
-        if done.op() != "done" {
-            return Err(control_err(
-                "job end",
-                format!("unexpected reply '{}'", done.op()),
-            ));
+        match self.recv("job end")? {
+            WorkerReply::Done { exit, clean, steps } => {
+                if self.shared.profile {
+                    self.shared.record_steps(&steps);
+                }
+                Ok(Done { exit, clean })
+            }
+            other => Err(unexpected("job end", &other)),
         }
-        if self.shared.profile {
-            self.shared
-                .record_steps(done.list("steps").unwrap_or_default());
-        }
-        let status = done.int("status").unwrap_or(-1) as i32;
-        let exit = match done.text("how", 10).as_str() {
-            "exited" => Exit::Code(status),
-            _ => Exit::Signal(status),
-        };
-        Ok(Done {
-            exit,
-            clean: done.bool("clean"),
-        })
     }
 }
 
@@ -361,14 +335,13 @@ impl JobLimits {
     }
 
     /// The rlimits every job of a pool has (set on the worker once).
-    fn common(limits: &Limits, root: bool) -> PyValue {
-        let opt = |v: Option<u64>| v.map_or(PyValue::None, |x| PyValue::from(x as i64));
-        PyValue::Dict(vec![
-            (s("as_bytes"), opt(limits.memory_bytes)),
-            (s("fsize"), int(limits.output_bytes as i64)),
+    fn common(limits: &Limits, root: bool) -> Rlimits {
+        Rlimits {
+            as_bytes: limits.memory_bytes,
+            fsize: limits.output_bytes,
             // Counted per uid: only meaningful when each slot has its own.
-            (s("nproc"), opt(root.then_some(limits.processes))),
-            (s("nofile"), int(limits.open_files as i64)),
-        ])
+            nproc: root.then_some(limits.processes),
+            nofile: limits.open_files,
+        }
     }
 }

@@ -84,10 +84,23 @@ fn forged_replies_never_pass_and_never_break_the_grader() {
             "deep nesting",
         ),
         (
-            m("{'op': 'raised', 'type': '\\ud800' * 5_000_000, 'mro': [], 'message': 'x'}"),
+            m(
+                "{'op': 'raised', 'type': '\\ud800' * 5_000_000, 'mro': [], 'message': 'x', 'ms': 0.0}",
+            ),
             "a 15 MB type name of surrogates",
         ),
         (m("[1, 2, 3]"), "a message that is not a dict"),
+        // Replies of the protocol's shape, but not of its types.
+        (
+            m("{'op': 'returned', 'value': 5}"),
+            "a reply missing a field",
+        ),
+        (
+            m("{'op': 'returned', 'value': 5, 'ms': 'fast'}"),
+            "a field of the wrong type",
+        ),
+        (m("{'op': 'loaded', 'ms': 1.0}"), "a reply out of turn"),
+        (m("{'op': 'passed', 'value': 5}"), "an op of no reply"),
     ];
     for (payload, what) in payloads {
         let started = Instant::now();
@@ -563,7 +576,7 @@ fn keys_of_huge_or_deep_values_cost_the_grader_linear_time() {
         format!("{r:?}")
     );
     let nested = forger(
-        "b'{' + marshal.dumps('op', 2) + marshal.dumps('returned', 2) + marshal.dumps('value', 2) + b'>\\x01\\x00\\x00\\x00' * 1990 + marshal.dumps(1 << (1 << 26), 2) + b'0'",
+        "b'{' + marshal.dumps('op', 2) + marshal.dumps('returned', 2) + marshal.dumps('value', 2) + b'>\\x01\\x00\\x00\\x00' * 1990 + marshal.dumps(1 << (1 << 26), 2) + marshal.dumps('ms', 2) + marshal.dumps(0.0, 2) + b'0'",
     );
     let r = calls(&nested, 2000, 10_000);
     assert!(

@@ -10,15 +10,21 @@ use crate::{ServerState, router};
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// tokio's runtime could not start.
     #[error("starting the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
+    /// The host did not resolve, or no address of it could be bound.
     #[error("cannot listen on {host}:{port}: {source}")]
     Listen {
+        /// The host asked for.
         host: String,
+        /// The port asked for.
         port: u16,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// SIGINT or SIGTERM could not be caught.
     #[error("installing the signal handlers: {0}")]
     Signals(#[source] std::io::Error),
 }
@@ -26,7 +32,9 @@ pub enum ServerError {
 /// Where and how to serve.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
+    /// The host name or address to listen on.
     pub host: String,
+    /// The TCP port; 0 lets the system choose.
     pub port: u16,
     /// The time a connection has to send a request's headers, from its
     /// start or its last response.

@@ -16,8 +16,11 @@ use symtest_pyvalue::PyValue;
 pub use read::{RowError, read_rows};
 use read::{field, id_field, kind};
 
+/// One problem of a dataset, whatever its format: what a completion
+/// becomes a program with, a reference, and the tests that judge it.
 #[derive(Clone, Debug)]
 pub struct Problem {
+    /// The dataset's id of the problem (a number is read as its text).
     pub task_id: String,
     /// What a model is shown (HumanEval's prompt, MBPP's text, APPS' question).
     pub prompt: String,
@@ -26,14 +29,19 @@ pub struct Problem {
     pub prefix: String,
     /// A program known to be right, for calibrating time limits.
     pub reference: Option<String>,
+    /// The function the tests call; `None` for programs judged on their
+    /// standard output.
     pub entry_point: Option<String>,
+    /// How a sample is judged.
     pub tests: Tests,
 }
 
+/// The tests of a problem, in one of three forms.
 #[derive(Clone, Debug)]
 pub enum Tests {
     /// Trusted test code run in the harness (HumanEval's `check`, MBPP's asserts).
     Check {
+        /// The dataset's test code (for MBPP, its setup and asserts).
         test: String,
         /// Names bound to the candidate in the test's namespace.
         bind: Vec<String>,
@@ -42,16 +50,24 @@ pub enum Tests {
         /// Run in the harness before the test (helpers the test calls).
         harness_prompt: String,
     },
+    /// Calls of `entry` on argument tuples, each with its expected result
+    /// (APPS with `fn_name`, symtest suites in `call` mode).
     Calls {
+        /// The function called (or a method of a class `Solution`).
         entry: String,
+        /// One case per call.
         cases: Vec<CallCase>,
     },
+    /// Runs of the whole program on a standard input, judged on its
+    /// standard output (APPS without `fn_name`, suites in `stdio` mode).
     Stdio {
+        /// One case per run.
         cases: Vec<StdioCase>,
     },
 }
 
 impl Tests {
+    /// How many tests there are: one for test code, one per case otherwise.
     pub fn count(&self) -> usize {
         match self {
             Tests::Check { .. } => 1,
@@ -60,6 +76,7 @@ impl Tests {
         }
     }
 
+    /// The form's name: `check`, `call` or `stdio`.
     pub fn mode(&self) -> &'static str {
         match self {
             Tests::Check { .. } => "check",
@@ -74,14 +91,17 @@ pub fn args_repr(args: &[PyValue]) -> String {
     PyValue::Tuple(args.to_vec()).repr()
 }
 
+/// One call test.
 #[derive(Clone, Debug)]
 pub struct CallCase {
+    /// The positional arguments.
     pub args: Vec<PyValue>,
     /// The result must equal one of these (APPS also accepts a list's first item).
     pub expected: Vec<PyValue>,
     /// Compare a returned tuple as a list (APPS' convention).
     pub tuple_as_list: bool,
-    /// `symbolic` or `dataset`, when the suite says.
+    /// Where the case comes from (`dataset`, `symbolic` or `boundary`), when
+    /// the row says.
     pub origin: Option<String>,
     /// The reference's own time on this case, when a suite recorded it.
     pub reference_ms: Option<f64>,
@@ -89,22 +109,33 @@ pub struct CallCase {
     pub raises: Option<String>,
 }
 
+/// One run of a program on a standard input.
 #[derive(Clone, Debug)]
 pub struct StdioCase {
+    /// The whole standard input.
     pub stdin: String,
+    /// The standard output a right program writes (compared by the judge's
+    /// rules, not byte for byte).
     pub expected: String,
+    /// The reference's own time on this case, when a suite recorded it.
     pub reference_ms: Option<f64>,
 }
 
+/// A problem file's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// HumanEval: `task_id, prompt, canonical_solution, test, entry_point`.
     HumanEval,
+    /// MBPP: `task_id, text, code, test_list`.
     Mbpp,
+    /// APPS: `problem_id, question, solutions, input_output, starter_code`.
     Apps,
+    /// symtest's TestSuite rows, as `symtest gen` writes them.
     Suite,
 }
 
 impl Format {
+    /// The names `--format` takes, as [`Format`]'s `FromStr` reads them.
     pub const NAMES: [&'static str; 4] = ["humaneval", "mbpp", "apps", "suite"];
 
     fn detect(row: &Json) -> Option<Format> {
@@ -154,8 +185,11 @@ impl fmt::Display for Format {
 
 /// The problems of a file, by task id, and the rows that could not be used.
 pub struct Loaded {
+    /// The problems read, by task id (a repeated id keeps its first row).
     pub problems: BTreeMap<String, Problem>,
+    /// Every row that could not be used, with its file and line.
     pub errors: Vec<RowError>,
+    /// The format read, given or detected; `None` when no row told.
     pub format: Option<Format>,
 }
 

@@ -10,8 +10,12 @@ use serde_json::Value as Json;
 /// A row problem: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
+    /// The file, as its path was given.
     pub file: String,
+    /// The 1-based line of the row (its 1-based position in a JSON array
+    /// or object).
     pub line: usize,
+    /// What is wrong with it.
     pub message: String,
 }
 
