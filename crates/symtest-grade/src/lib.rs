@@ -25,7 +25,7 @@ use thiserror::Error;
 pub use judge::{Judge, JudgeKind};
 use symtest_formats::dataset::{Problem, Tests};
 use symtest_formats::samples::extract_code;
-pub use verdict::{Failure, RewardKind, Status, Verdict};
+pub use verdict::{Failure, FailureKind, RewardKind, Status, Verdict};
 
 /// One line of an outcomes file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -430,9 +430,8 @@ impl Grader {
                 passed: 0,
                 total: p.tests.count(),
                 first_failure: Some(Failure {
-                    kind: "grader_error".into(),
                     error: Some(e.to_string()),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::GraderError)
                 }),
             },
         };

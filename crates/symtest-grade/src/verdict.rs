@@ -143,12 +143,52 @@ impl fmt::Display for RewardKind {
     }
 }
 
+/// What kind of thing went wrong first (`first_failure.kind` in outcomes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// A test's expected value or output differs from what the sample gave.
+    WrongAnswer,
+    /// The sample raised (or the test raised on what it returned).
+    Exception,
+    /// A time limit was reached.
+    Timeout,
+    /// The process died (a signal, a memory limit, an exit).
+    Crash,
+    /// The sample does not compile.
+    CompileError,
+    /// The sample returned a value that is not plain data.
+    Unsupported,
+    /// The sandbox could not judge the sample.
+    GraderError,
+}
+
+impl FailureKind {
+    /// The name outcomes use.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::WrongAnswer => "wrong_answer",
+            FailureKind::Exception => "exception",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Crash => "crash",
+            FailureKind::CompileError => "compile_error",
+            FailureKind::Unsupported => "unsupported",
+            FailureKind::GraderError => "grader_error",
+        }
+    }
+}
+
+impl fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The first thing that went wrong, for a person to read.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
-    /// `wrong_answer`, `exception`, `timeout`, `crash`, `compile_error`,
-    /// `unsupported` or `grader_error`.
-    pub kind: String,
+    /// What kind of thing it was.
+    pub kind: FailureKind,
     /// The test's input: the argument tuple as Python shows it, or the
     /// standard input, cut short.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -165,6 +205,20 @@ pub struct Failure {
     /// The line of the failing test (HumanEval's `check`) or of the syntax error.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<u32>,
+}
+
+impl Failure {
+    /// A failure of `kind` with nothing more said yet.
+    pub fn of(kind: FailureKind) -> Failure {
+        Failure {
+            kind,
+            input: None,
+            expected: None,
+            got: None,
+            error: None,
+            line: None,
+        }
+    }
 }
 
 /// The verdict on one sample, before ids and reward are attached.
@@ -186,36 +240,32 @@ fn load_verdict(e: &LoadError, total: usize) -> Verdict {
         LoadError::Compile { message, line } => (
             Status::CompileError,
             Failure {
-                kind: "compile_error".into(),
                 error: Some(message.clone()),
                 line: *line,
-                ..Failure::default()
+                ..Failure::of(FailureKind::CompileError)
             },
         ),
         LoadError::Raised { type_name, message } => (
             Status::RuntimeError,
             Failure {
-                kind: "exception".into(),
                 error: Some(format!(
                     "{type_name}: {message} (while loading the program)"
                 )),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Exception)
             },
         ),
         LoadError::Timeout { budget } => (
             Status::Timeout,
             Failure {
-                kind: "timeout".into(),
                 error: Some(format!("loading took over {:.2} s", budget.as_secs_f64())),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Timeout)
             },
         ),
         LoadError::Crashed { why } => (
             Status::RuntimeError,
             Failure {
-                kind: "crash".into(),
                 error: Some(format!("the program {why} while loading")),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Crash)
             },
         ),
     };
@@ -326,9 +376,8 @@ fn calls_verdict(
             CallResult::Returned { value, .. } if case.raises.is_some() => (
                 Status::Failed,
                 Failure {
-                    kind: "wrong_answer".into(),
                     got: Some(shown(value, 500)),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::WrongAnswer)
                 },
             ),
             CallResult::Returned { value, .. } if call_matches(case, value, tol) => {
@@ -338,17 +387,15 @@ fn calls_verdict(
             CallResult::Returned { value, .. } => (
                 Status::Failed,
                 Failure {
-                    kind: "wrong_answer".into(),
                     got: Some(shown(value, 500)),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::WrongAnswer)
                 },
             ),
             CallResult::Unsupported { type_name } => (
                 Status::Failed,
                 Failure {
-                    kind: "unsupported".into(),
                     got: Some(format!("an object of type {type_name}, not a plain value")),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Unsupported)
                 },
             ),
             CallResult::Raised {
@@ -356,25 +403,22 @@ fn calls_verdict(
             } => (
                 Status::RuntimeError,
                 Failure {
-                    kind: "exception".into(),
                     error: Some(short(&format!("{type_name}: {message}"), 500)),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Exception)
                 },
             ),
             CallResult::Timeout { budget } => (
                 Status::Timeout,
                 Failure {
-                    kind: "timeout".into(),
                     error: Some(format!("no answer within {:.2} s", budget.as_secs_f64())),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Timeout)
                 },
             ),
             CallResult::Crashed { why } => (
                 Status::RuntimeError,
                 Failure {
-                    kind: "crash".into(),
                     error: Some(format!("the program {why}")),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Crash)
                 },
             ),
         };
@@ -408,14 +452,13 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) ->
             StdioResult::Finished { stdout, .. } => (
                 Status::Failed,
                 Failure {
-                    kind: "wrong_answer".into(),
                     got: Some(short(stdout, 500)),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::WrongAnswer)
                 },
             ),
             StdioResult::Failed(e) => {
                 let v = load_verdict(e, 1);
-                (v.status, v.first_failure.unwrap_or_default())
+                (v.status, v.first_failure.unwrap_or_else(|| Failure::of(FailureKind::Crash)))
             }
         };
         failure.input = Some(short(&case.stdin, 500));
@@ -472,10 +515,9 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
             Status::Failed,
             with_last(
                 Failure {
-                    kind: "wrong_answer".into(),
                     error: (!message.is_empty()).then(|| short(message, 500)),
                     line: *line,
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::WrongAnswer)
                 },
                 last,
             ),
@@ -494,10 +536,9 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
                     Status::RuntimeError,
                     with_last(
                         Failure {
-                            kind: "exception".into(),
                             error: Some(short(&format!("{t}: {m}"), 500)),
                             line: *line,
-                            ..Failure::default()
+                            ..Failure::of(FailureKind::Exception)
                         },
                         last,
                     ),
@@ -506,13 +547,12 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
                     Status::Failed,
                     with_last(
                         Failure {
-                            kind: "wrong_answer".into(),
                             error: Some(short(
                                 &format!("the test raised {type_name}: {message}"),
                                 500,
                             )),
                             line: *line,
-                            ..Failure::default()
+                            ..Failure::of(FailureKind::WrongAnswer)
                         },
                         last,
                     ),
@@ -523,9 +563,8 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
             Status::Failed,
             with_last(
                 Failure {
-                    kind: "unsupported".into(),
                     got: Some(format!("an object of type {type_name}, not a plain value")),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Unsupported)
                 },
                 last,
             ),
@@ -533,21 +572,19 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
         CheckOutcome::Timeout { budget } => (
             Status::Timeout,
             Failure {
-                kind: "timeout".into(),
                 error: Some(format!(
                     "the tests did not finish within {:.2} s",
                     budget.as_secs_f64()
                 )),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Timeout)
             },
         ),
         CheckOutcome::Crashed { why, last } => (
             Status::RuntimeError,
             with_last(
                 Failure {
-                    kind: "crash".into(),
                     error: Some(format!("the program {why} before the tests finished")),
-                    ..Failure::default()
+                    ..Failure::of(FailureKind::Crash)
                 },
                 last,
             ),
@@ -555,9 +592,8 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
         CheckOutcome::TestError { message } => (
             Status::RuntimeError,
             Failure {
-                kind: "exception".into(),
                 error: Some(format!("the dataset's test code is broken: {message}")),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Exception)
             },
         ),
     };
@@ -587,9 +623,8 @@ pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance, judge: &Judge)
             passed: 0,
             total: tests.count(),
             first_failure: Some(Failure {
-                kind: "crash".into(),
                 error: Some("the sandbox answered a different kind of job".into()),
-                ..Failure::default()
+                ..Failure::of(FailureKind::Crash)
             }),
         },
     }

@@ -268,9 +268,8 @@ fn lost(task: String, sample: String, why: String) -> Outcome {
         total: 0,
         reward: None,
         first_failure: Some(symtest_grade::Failure {
-            kind: "grader_error".into(),
             error: Some(why),
-            ..symtest_grade::Failure::default()
+            ..symtest_grade::Failure::of(symtest_grade::FailureKind::GraderError)
         }),
         ms: 0.0,
         completion_sha256: None,

@@ -72,7 +72,7 @@ impl Slot {
                             budget: remaining[0].budget,
                         },
                         other => CallResult::Crashed {
-                            why: format!("could not be restarted: {}", describe_load(&other)),
+                            why: format!("could not be restarted: it {other}"),
                         },
                     });
                     true
@@ -235,15 +235,6 @@ fn call_result(reply: JobReply, ms: f64) -> Result<CallResult, ReadError> {
         }),
         JobReply::Unencodable { type_name } => Ok(CallResult::Unsupported { type_name }),
         other => Err(out_of_turn(other.op(), "a call's outcome")),
-    }
-}
-
-fn describe_load(e: &LoadError) -> String {
-    match e {
-        LoadError::Compile { message, .. } => format!("does not compile ({message})"),
-        LoadError::Raised { type_name, message } => format!("raised {type_name}: {message}"),
-        LoadError::Timeout { budget } => format!("took over {:.2} s to load", budget.as_secs_f64()),
-        LoadError::Crashed { why } => why.clone(),
     }
 }
 

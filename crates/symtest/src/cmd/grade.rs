@@ -399,7 +399,7 @@ fn describe(o: &Outcome) -> String {
         o.status.name()
     );
     if let Some(f) = &o.first_failure {
-        let mut parts = vec![f.kind.clone()];
+        let mut parts = vec![f.kind.to_string()];
         if let Some(i) = &f.input {
             parts.push(format!("input {i}"));
         }
