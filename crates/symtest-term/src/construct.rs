@@ -15,27 +15,33 @@ use crate::term::{Op, Term, Var};
 use crate::value::{Rounding, Sort, Value, int_div, int_rem, strings};
 
 impl Term {
+    /// The constant term of `v`, of `v`'s sort.
     pub fn constant(v: Value) -> Term {
         let sort = v.sort();
         Term::intern(Op::Const(v), Vec::new(), sort)
     }
 
+    /// The Bool constant `b`.
     pub fn bool(b: bool) -> Term {
         Term::constant(Value::Bool(b))
     }
 
+    /// An Int constant.
     pub fn int(i: impl Into<BigInt>) -> Term {
         Term::constant(Value::Int(i.into()))
     }
 
+    /// A Real constant (a whole number stays a Real).
     pub fn real(r: BigRational) -> Term {
         Term::constant(Value::Real(r))
     }
 
+    /// The default value of `sort` as a constant: `false`, `0`, `0.0` or `""`.
     pub fn zero(sort: Sort) -> Term {
         Term::constant(sort.default_value())
     }
 
+    /// The term of a symbolic input, of the variable's sort.
     pub fn var(v: Var) -> Term {
         let sort = v.sort;
         Term::intern(Op::Var(v), Vec::new(), sort)
@@ -100,6 +106,8 @@ impl Term {
         }
     }
 
+    /// `self == other`. Bools meet numbers as 0/1 and Int meets Real as Real; a
+    /// string never equals a non-string, so that comparison folds to `false`.
     pub fn equal(&self, other: &Term) -> Term {
         if (self.sort() == Sort::Str) != (other.sort() == Sort::Str) {
             // A string never equals a number or a truth value.
@@ -130,14 +138,17 @@ impl Term {
         Term::intern(Op::Eq, vec![a, b], Sort::Bool)
     }
 
+    /// `self != other`, as the negation of [`Term::equal`].
     pub fn distinct(&self, other: &Term) -> Term {
         !&self.equal(other)
     }
 
+    /// `self < other` on numbers (Bools read as 0/1).
     pub fn less(&self, other: &Term) -> Term {
         compare(self, other, false)
     }
 
+    /// `self <= other` on numbers (Bools read as 0/1).
     pub fn less_eq(&self, other: &Term) -> Term {
         compare(self, other, true)
     }
@@ -147,14 +158,17 @@ impl Term {
         compare(other, self, false)
     }
 
+    /// `self >= other`, stored as `other <= self`.
     pub fn greater_eq(&self, other: &Term) -> Term {
         compare(other, self, true)
     }
 
+    /// `self + other`, through [`sum`] (flattened, constants combined).
     pub fn plus(&self, other: &Term) -> Term {
         sum([self.clone(), other.clone()])
     }
 
+    /// `self - other`; the result is Real when either side is.
     pub fn minus(&self, other: &Term) -> Term {
         let (a, b) = unify_numeric(self, other);
         if let (Some(x), Some(y)) = (rational(&a), rational(&b)) {
@@ -170,10 +184,12 @@ impl Term {
         Term::intern(Op::Sub, vec![a, b], sort)
     }
 
+    /// `self * other`, through [`product`] (flattened, constants combined).
     pub fn times(&self, other: &Term) -> Term {
         product([self.clone(), other.clone()])
     }
 
+    /// Arithmetic negation `-self` (a Bool is read as 0/1; `--x` is `x`).
     pub fn negated(&self) -> Term {
         let a = self.numeric();
         if let Some(x) = rational(&a) {
@@ -251,6 +267,7 @@ impl Term {
         }
     }
 
+    /// The number as a Real (an Int converts exactly, a Bool as 0/1).
     pub fn to_real(&self) -> Term {
         let a = self.numeric();
         match (a.sort(), a.as_const()) {
@@ -271,10 +288,12 @@ fn int_const(t: &Term) -> Option<&BigInt> {
 
 /// String operations (SMT-LIB semantics; see [`crate::value::strings`]).
 impl Term {
+    /// A Str constant.
     pub fn string(s: &str) -> Term {
         Term::constant(Value::str(s))
     }
 
+    /// `str.len`: the number of code points, as an Int.
     pub fn str_len(&self) -> Term {
         if let Some(s) = str_const(self) {
             return Term::int(strings::len(s));
@@ -297,6 +316,8 @@ impl Term {
         Term::intern(Op::StrLen, vec![self.clone()], Sort::Int)
     }
 
+    /// `str.at(self, i)`: the one-character string at code point `i`, `""` out
+    /// of range.
     pub fn str_at(&self, i: &Term) -> Term {
         if let (Some(s), Some(i)) = (str_const(self), int_const(i)) {
             return Term::string(&strings::at(s, i));
@@ -307,6 +328,8 @@ impl Term {
         Term::intern(Op::StrAt, vec![self.clone(), i.clone()], Sort::Str)
     }
 
+    /// `str.substr(self, offset, len)`: up to `len` code points from `offset`,
+    /// `""` when `offset` is out of range or `len` is not positive.
     pub fn str_substr(&self, offset: &Term, len: &Term) -> Term {
         if let (Some(s), Some(o), Some(l)) = (str_const(self), int_const(offset), int_const(len)) {
             return Term::string(&strings::substr(s, o, l));
@@ -351,6 +374,8 @@ impl Term {
         Term::intern(Op::StrSuffixOf, vec![x.clone(), self.clone()], Sort::Bool)
     }
 
+    /// `str.indexof(self, t, start)`: the first position at or after `start`
+    /// where `t` occurs, -1 when there is none or `start` is out of range.
     pub fn str_index_of(&self, t: &Term, start: &Term) -> Term {
         if let (Some(s), Some(x), Some(i)) = (str_const(self), str_const(t), int_const(start)) {
             return Term::int(strings::index_of(s, x, i));
@@ -362,6 +387,7 @@ impl Term {
         )
     }
 
+    /// `self < other` in lexicographic order of code points.
     pub fn str_less(&self, other: &Term) -> Term {
         if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
             return Term::bool(a < b);
@@ -372,6 +398,7 @@ impl Term {
         Term::intern(Op::StrLt, vec![self.clone(), other.clone()], Sort::Bool)
     }
 
+    /// `self <= other` in lexicographic order of code points.
     pub fn str_less_eq(&self, other: &Term) -> Term {
         if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
             return Term::bool(a <= b);
@@ -382,6 +409,8 @@ impl Term {
         Term::intern(Op::StrLe, vec![self.clone(), other.clone()], Sort::Bool)
     }
 
+    /// `str.to_int`: the decimal value of a non-empty string of ASCII digits,
+    /// -1 for any other string.
     pub fn str_to_int(&self) -> Term {
         if let Some(s) = str_const(self) {
             return Term::int(strings::to_int(s));
@@ -392,6 +421,8 @@ impl Term {
         Term::intern(Op::StrToInt, vec![self.clone()], Sort::Int)
     }
 
+    /// `str.from_int`: the decimal digits of a non-negative Int, `""` for a
+    /// negative one (not Python's `str`, which keeps the sign).
     pub fn int_to_str(&self) -> Term {
         let n = self.numeric();
         if let Some(i) = int_const(&n) {
@@ -413,6 +444,7 @@ impl Term {
         )
     }
 
+    /// `str.to_code`: the code point of a one-character string, -1 for any other.
     pub fn str_to_code(&self) -> Term {
         if let Some(s) = str_const(self) {
             return Term::int(strings::to_code(s));
@@ -436,6 +468,8 @@ impl Term {
         Term::intern(Op::StrCharsIn(lo, hi), vec![self.clone()], Sort::Bool)
     }
 
+    /// `str.from_code`: the one-character string of a code point up to
+    /// [`strings::MAX_CODE`], `""` outside that range.
     pub fn str_from_code(&self) -> Term {
         let n = self.numeric();
         if let Some(i) = int_const(&n) {
