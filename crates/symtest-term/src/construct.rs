@@ -317,28 +317,28 @@ impl Term {
     }
 
     /// `str.at(self, i)`: the one-character string at code point `i`, `""` out
-    /// of range.
+    /// of range. A Bool index is read as 0 or 1, as Python's `s[True]` is.
     pub fn str_at(&self, i: &Term) -> Term {
-        if let (Some(s), Some(i)) = (str_const(self), int_const(i)) {
+        let i = i.numeric();
+        if let (Some(s), Some(i)) = (str_const(self), int_const(&i)) {
             return Term::string(&strings::at(s, i));
         }
-        if let Some(t) = crate::digits::at(self, i) {
+        if let Some(t) = crate::digits::at(self, &i) {
             return t;
         }
-        Term::intern(Op::StrAt, vec![self.clone(), i.clone()], Sort::Str)
+        Term::intern(Op::StrAt, vec![self.clone(), i], Sort::Str)
     }
 
     /// `str.substr(self, offset, len)`: up to `len` code points from `offset`,
-    /// `""` when `offset` is out of range or `len` is not positive.
+    /// `""` when `offset` is out of range or `len` is not positive (Bools read
+    /// as 0 or 1).
     pub fn str_substr(&self, offset: &Term, len: &Term) -> Term {
-        if let (Some(s), Some(o), Some(l)) = (str_const(self), int_const(offset), int_const(len)) {
+        let (offset, len) = (offset.numeric(), len.numeric());
+        if let (Some(s), Some(o), Some(l)) = (str_const(self), int_const(&offset), int_const(&len))
+        {
             return Term::string(&strings::substr(s, o, l));
         }
-        Term::intern(
-            Op::StrSubstr,
-            vec![self.clone(), offset.clone(), len.clone()],
-            Sort::Str,
-        )
+        Term::intern(Op::StrSubstr, vec![self.clone(), offset, len], Sort::Str)
     }
 
     /// `t` occurs in `self`.
@@ -375,14 +375,16 @@ impl Term {
     }
 
     /// `str.indexof(self, t, start)`: the first position at or after `start`
-    /// where `t` occurs, -1 when there is none or `start` is out of range.
+    /// where `t` occurs, -1 when there is none or `start` is out of range (a
+    /// Bool `start` read as 0 or 1).
     pub fn str_index_of(&self, t: &Term, start: &Term) -> Term {
-        if let (Some(s), Some(x), Some(i)) = (str_const(self), str_const(t), int_const(start)) {
+        let start = start.numeric();
+        if let (Some(s), Some(x), Some(i)) = (str_const(self), str_const(t), int_const(&start)) {
             return Term::int(strings::index_of(s, x, i));
         }
         Term::intern(
             Op::StrIndexOf,
-            vec![self.clone(), t.clone(), start.clone()],
+            vec![self.clone(), t.clone(), start],
             Sort::Int,
         )
     }
@@ -808,6 +810,26 @@ mod tests {
         );
         let c = Term::var(Var::new(1, "c", Sort::Int));
         assert_eq!(c.str_from_code().str_to_code().op(), &Op::Ite);
+    }
+
+    /// Found by `tests/rewrites.rs`: a truth value as a string index made an
+    /// ill-sorted term, which evaluation refused.
+    #[test]
+    fn string_indices_read_truth_values_as_numbers() {
+        let p = Var::new(0, "p", Sort::Bool);
+        let s = Term::string("ab");
+        let at = s.str_at(&Term::var(p.clone()));
+        let sub = s.str_substr(&Term::var(p.clone()), &Term::bool(true));
+        let find = s.str_index_of(&Term::string(""), &Term::var(p.clone()));
+        let mut m = crate::eval::Model::new();
+        m.insert(&p, Value::Bool(true));
+        assert_eq!(at.eval(&m), Ok(Value::str("b")));
+        assert_eq!(sub.eval(&m), Ok(Value::str("b")));
+        assert_eq!(find.eval(&m), Ok(Value::int(1)));
+        assert_eq!(
+            s.str_at(&Term::bool(false)).as_const(),
+            Some(&Value::str("a"))
+        );
     }
 
     #[test]
