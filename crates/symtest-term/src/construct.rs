@@ -65,13 +65,15 @@ impl Term {
     /// If-then-else. Branches of different numeric sorts meet at Real.
     pub fn ite(cond: &Term, then: &Term, other: &Term) -> Term {
         let cond = cond.truthy();
+        // Branches meet at one sort before a constant condition picks one, so
+        // that the sort never depends on whether the condition folded.
+        let (a, b) = unify(then, other);
         if cond.is_true() {
-            return then.clone();
+            return a;
         }
         if cond.is_false() {
-            return other.clone();
+            return b;
         }
-        let (a, b) = unify(then, other);
         if a == b {
             return a;
         }
@@ -830,6 +832,19 @@ mod tests {
             s.str_at(&Term::bool(false)).as_const(),
             Some(&Value::str("a"))
         );
+    }
+
+    /// Found by `tests/rewrites.rs`: `ite(false, 1.5, x)` was the Int `x`,
+    /// while `ite(c, 1.5, x)` is a Real.
+    #[test]
+    fn a_constant_condition_keeps_the_sort_of_the_ite() {
+        let x = int_var(0, "x");
+        let half = Term::int(1) / Term::int(2);
+        let c = Term::var(Var::new(1, "c", Sort::Bool));
+        assert_eq!(Term::ite(&c, &half, &x).sort(), Sort::Real);
+        assert_eq!(Term::ite(&Term::bool(false), &half, &x), x.to_real());
+        assert_eq!(Term::ite(&Term::bool(true), &x, &half), x.to_real());
+        assert_eq!(Term::ite(&Term::bool(true), &x, &Term::int(3)), x);
     }
 
     #[test]
