@@ -280,6 +280,14 @@ impl Term {
     }
 }
 
+/// `0 <= c <= MAX_CODE`: `str.from_code(c)` is one character.
+fn code_in_range(c: &Term) -> Term {
+    Term::and([
+        c.greater_eq(&Term::int(0)),
+        c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
+    ])
+}
+
 fn str_const(t: &Term) -> Option<&str> {
     t.as_const().and_then(Value::as_str)
 }
@@ -308,11 +316,7 @@ impl Term {
         }
         if *self.op() == Op::StrFromCode {
             // One character when the code is in range, else none.
-            let c = &self.args()[0];
-            let ok = Term::and([
-                c.greater_eq(&Term::int(0)),
-                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
-            ]);
+            let ok = code_in_range(&self.args()[0]);
             return Term::ite(&ok, &Term::int(1), &Term::int(0));
         }
         Term::intern(Op::StrLen, vec![self.clone()], Sort::Int)
@@ -449,17 +453,21 @@ impl Term {
     }
 
     /// `str.to_code`: the code point of a one-character string, -1 for any other.
+    /// Of `str.from_code(c)` it is `c` for a code in range (U+FFFD's for a
+    /// surrogate, as [`strings::from_code`] has it) and -1 outside.
     pub fn str_to_code(&self) -> Term {
         if let Some(s) = str_const(self) {
             return Term::int(strings::to_code(s));
         }
         if *self.op() == Op::StrFromCode {
             let c = &self.args()[0];
-            let ok = Term::and([
-                c.greater_eq(&Term::int(0)),
-                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
+            // A surrogate has no `char`: `from_code` gives U+FFFD for it.
+            let surrogate = Term::and([
+                c.greater_eq(&Term::int(0xd800)),
+                c.less_eq(&Term::int(0xdfff)),
             ]);
-            return Term::ite(&ok, c, &Term::int(-1));
+            let code = Term::ite(&surrogate, &Term::int(0xfffd), c);
+            return Term::ite(&code_in_range(c), &code, &Term::int(-1));
         }
         Term::intern(Op::StrToCode, vec![self.clone()], Sort::Int)
     }
@@ -845,6 +853,20 @@ mod tests {
         assert_eq!(Term::ite(&Term::bool(false), &half, &x), x.to_real());
         assert_eq!(Term::ite(&Term::bool(true), &x, &half), x.to_real());
         assert_eq!(Term::ite(&Term::bool(true), &x, &Term::int(3)), x);
+    }
+
+    /// Found by `tests/rewrites.rs`: `to_code(from_code(c))` was `c` for a
+    /// surrogate `c`, where folding the constant gives U+FFFD's code.
+    #[test]
+    fn the_code_of_a_surrogate_is_the_replacement_character() {
+        let c = Var::new(0, "c", Sort::Int);
+        let round = Term::var(c.clone()).str_from_code().str_to_code();
+        for code in [0xd7ff, 0xd800, 0xdfff, 0xe000, -1, 0x2ffff, 0x30000] {
+            let mut m = crate::eval::Model::new();
+            m.insert(&c, Value::int(code));
+            let folded = Term::int(code).str_from_code().str_to_code();
+            assert_eq!(round.eval(&m).ok().as_ref(), folded.as_const(), "{code:#x}");
+        }
     }
 
     #[test]
