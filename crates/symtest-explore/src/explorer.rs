@@ -18,8 +18,11 @@ use crate::path::{
 use crate::subject::{Outcome, SiteId, Subject, Tracer};
 use crate::tree::{Edge, NodeId, Tree};
 
+/// How an exploration searches and when it stops; every budget is off by
+/// default but the depth bound.
 #[derive(Clone, Debug)]
 pub struct ExploreOptions {
+    /// The order in which open branch directions are tried.
     pub strategy: Strategy,
     /// Branches recorded per path; later branches of a longer path are not explored.
     pub max_depth: u32,
@@ -73,23 +76,36 @@ impl Default for ExploreOptions {
 
 /// Progress reports, for verbose output.
 pub enum Event<'a> {
+    /// A concrete run of the subject ended.
     Run {
+        /// How many runs there have been, this one included (1 for the first).
         index: u64,
+        /// The decisions the run made.
         constraint: &'a PathConstraint,
+        /// The input values the run used.
         input: &'a Model,
+        /// How the run ended.
         outcome: &'a Outcome,
+        /// The run took a path no earlier run took (it becomes a [`PathRecord`]).
         new_path: bool,
     },
+    /// The solver answered a query for an open direction.
     Query {
+        /// The path to the direction, the negated decision last.
         constraint: &'a PathConstraint,
+        /// The solver's answer.
         answer: &'a Answer,
     },
 }
 
+/// Counts of what an exploration did.
 #[derive(Clone, Debug, Default)]
 pub struct ExploreStats {
+    /// Concrete runs of the subject, seeds included.
     pub runs: u64,
+    /// Wall-clock time of the whole exploration.
     pub elapsed: Duration,
+    /// The solver's counts when the exploration stopped.
     pub solver: SolverStats,
     /// Paths longer than the depth bound.
     pub depth_cut_paths: u64,
@@ -102,19 +118,27 @@ pub struct ExploreStats {
     pub frontier_left: u64,
 }
 
+/// Everything an exploration found.
 pub struct Exploration {
     /// Symbolic inputs in the order they were first read (`var_0`, `var_1`, ...).
     pub inputs: Vec<Var>,
+    /// Every feasible path some run took, in the order they were found.
     pub paths: Vec<PathRecord>,
     /// Every feasible prefix, when asked for.
     pub prefixes: Vec<PrefixRecord>,
+    /// Every path constraint the solver proved unsatisfiable.
     pub infeasible: Vec<PathConstraint>,
+    /// Every path constraint the solver could not decide, with its reason.
     pub unknown: Vec<UnknownRecord>,
+    /// Every run that did not follow the path its input was solved for.
     pub divergences: Vec<Divergence>,
     /// Branch directions some run took: `(site, direction)`.
     pub coverage: BTreeSet<(SiteId, bool)>,
+    /// The subject's number of branch sites, when it knows it ([`Subject::site_count`]).
     pub site_count: Option<usize>,
+    /// Why the exploration stopped.
     pub stop: StopReason,
+    /// Counts of runs, time and solver work.
     pub stats: ExploreStats,
 }
 

@@ -9,6 +9,7 @@ use symtest_solve::rng::Rng;
 use crate::subject::SiteId;
 use crate::tree::NodeId;
 
+/// The order in which open branch directions are tried (`--strategy`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strategy {
     /// Deepest newest branch first (best prefix sharing for the solver).
@@ -22,6 +23,7 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// Every strategy, in the order help texts list them.
     pub const ALL: [Strategy; 4] = [
         Strategy::Dfs,
         Strategy::Bfs,
@@ -29,6 +31,7 @@ impl Strategy {
         Strategy::Random,
     ];
 
+    /// The name `--strategy` takes: `dfs`, `bfs`, `coverage` or `random`.
     pub fn name(self) -> &'static str {
         match self {
             Strategy::Dfs => "dfs",

@@ -6,6 +6,8 @@
 //! path with an input that drives it, every infeasible path constraint, every
 //! undecided one, and any divergence between prediction and execution.
 
+#![warn(missing_docs)]
+
 pub mod boundary;
 mod explorer;
 mod frontier;

@@ -9,8 +9,11 @@ use crate::subject::{Outcome, SiteId};
 /// One branch decision: the condition at `site` was `taken` (true) or not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Literal {
+    /// Where the branch is in the subject.
     pub site: SiteId,
+    /// The branch condition, a Bool term over the inputs.
     pub cond: Term,
+    /// Whether the run went the way `cond` holds.
     pub taken: bool,
     /// An assumption (see `Tracer::assume`): part of the path, never negated.
     pub assumed: bool,
@@ -33,14 +36,17 @@ impl Literal {
 pub struct PathConstraint(pub Vec<Literal>);
 
 impl PathConstraint {
+    /// Each decision's constraint ([`Literal::term`]), in path order.
     pub fn terms(&self) -> Vec<Term> {
         self.0.iter().map(Literal::term).collect()
     }
 
+    /// The number of decisions.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// True for the path with no decisions (it prints as `true`).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -83,6 +89,8 @@ impl fmt::Display for PathConstraint {
     }
 }
 
+/// A path constraint printed with the inputs' source names
+/// ([`PathConstraint::named`]).
 pub struct NamedPath<'a>(&'a PathConstraint);
 
 impl fmt::Display for NamedPath<'_> {
@@ -95,8 +103,11 @@ impl fmt::Display for NamedPath<'_> {
 /// the run on that input ended.
 #[derive(Clone, Debug)]
 pub struct PathRecord {
+    /// The decisions along the path.
     pub constraint: PathConstraint,
+    /// Input values that drive a run down this path.
     pub input: Model,
+    /// How the run on `input` ended.
     pub outcome: Outcome,
     /// The path had more branches than the depth bound; later ones were not recorded.
     pub depth_cut: bool,
@@ -107,14 +118,18 @@ pub struct PathRecord {
 /// A feasible prefix of some path (Gymbo lists these), with an input that reaches it.
 #[derive(Clone, Debug)]
 pub struct PrefixRecord {
+    /// The decisions of the prefix.
     pub constraint: PathConstraint,
+    /// Input values of a run that went through the prefix.
     pub input: Model,
 }
 
 /// A branch the solver could not decide.
 #[derive(Clone, Debug)]
 pub struct UnknownRecord {
+    /// The path to the undecided direction, its negated decision last.
     pub constraint: PathConstraint,
+    /// What the solver said (a timeout, a rejected model, ...).
     pub reason: String,
 }
 
@@ -123,8 +138,11 @@ pub struct UnknownRecord {
 /// concretisation).
 #[derive(Clone, Debug)]
 pub struct Divergence {
+    /// The path the input was solved for.
     pub expected: PathConstraint,
+    /// The path the run took.
     pub actual: PathConstraint,
+    /// The input of that run.
     pub input: Model,
 }
 
@@ -133,16 +151,22 @@ pub struct Divergence {
 pub enum StopReason {
     /// Every branch was explored, proven infeasible, or left undecided.
     Exhausted,
+    /// The run budget ([`crate::ExploreOptions::max_runs`]) was spent.
     MaxRuns,
+    /// As many feasible paths as [`crate::ExploreOptions::max_sat`] were found.
     MaxSat,
+    /// As many infeasible constraints as [`crate::ExploreOptions::max_unsat`] were found.
     MaxUnsat,
+    /// The wall-clock budget ([`crate::ExploreOptions::timeout`]) ran out.
     Timeout,
     /// Runs stopped covering anything new (see `ExploreOptions::patience`).
     Plateau,
+    /// The interrupt flag ([`crate::ExploreOptions::interrupt`]) was set.
     Interrupted,
 }
 
 impl StopReason {
+    /// A short phrase for reports (`run budget reached`).
     pub fn describe(self) -> &'static str {
         match self {
             StopReason::Exhausted => "all branches explored",
@@ -155,6 +179,8 @@ impl StopReason {
         }
     }
 
+    /// True when every direction was decided, so the paths found are all there are
+    /// (within the depth bound).
     pub fn is_complete(self) -> bool {
         self == StopReason::Exhausted
     }

@@ -21,6 +21,8 @@ impl SiteId {
     pub const DOMAIN: SiteId = SiteId(u32::MAX - 1);
 }
 
+/// What a [`Subject`] reports to during a run: it hands out the inputs and
+/// records branches, assumptions and dropped shadows.
 pub trait Tracer {
     /// The value of the symbolic input `name` in this run, and its shadow.
     /// Inputs are declared by asking for them; the first request fixes the
@@ -70,6 +72,8 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// A program in some language that the explorer can run concretely with
+/// shadows (what a frontend implements).
 pub trait Subject {
     /// Runs once, asking `tracer` for inputs and reporting branches.
     fn run(&mut self, tracer: &mut dyn Tracer) -> Outcome;

@@ -7,7 +7,9 @@ use thiserror::Error;
 /// A 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
+    /// The line, from 1.
     pub line: u32,
+    /// The column, from 1, in characters.
     pub col: u32,
 }
 
@@ -21,11 +23,14 @@ impl fmt::Display for Pos {
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 #[error("{pos}: {message}")]
 pub struct ParseError {
+    /// Where the error is.
     pub pos: Pos,
+    /// What was expected there and what was found.
     pub message: String,
 }
 
 impl ParseError {
+    /// An error at `pos` saying `message`.
     pub fn new(pos: Pos, message: impl Into<String>) -> ParseError {
         ParseError {
             pos,

@@ -60,6 +60,7 @@ pub struct Ending {
 }
 
 impl MiniC {
+    /// A program ready to explore under `config`.
     pub fn new(program: Program, config: Config) -> MiniC {
         MiniC {
             program,
@@ -68,6 +69,7 @@ impl MiniC {
         }
     }
 
+    /// The parsed program.
     pub fn program(&self) -> &Program {
         &self.program
     }

@@ -2,20 +2,29 @@
 
 use crate::error::{ParseError, Pos};
 
+/// A token's kind and text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok {
     /// A number as written; `real` when it has a decimal point.
     Num {
+        /// The digits as written.
         text: String,
+        /// The number has a decimal point.
         real: bool,
     },
+    /// A name.
     Ident(String),
+    /// The keyword `if`.
     If,
+    /// The keyword `else`.
     Else,
+    /// The keyword `while`.
     While,
+    /// The keyword `return`.
     Return,
     /// Punctuation and operators, as written.
     Punct(&'static str),
+    /// The end of the source.
     Eof,
 }
 
@@ -35,9 +44,12 @@ impl Tok {
     }
 }
 
+/// A token and where it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
+    /// The token.
     pub tok: Tok,
+    /// Where its first character is.
     pub pos: Pos,
 }
 
@@ -47,6 +59,9 @@ const PUNCT: [&str; 23] = [
     "}", ";", "~", ",", ":",
 ];
 
+/// Splits source into tokens, skipping white space and comments; the last
+/// token is [`Tok::Eof`]. An error points at what cannot be read (an
+/// unexpected character, an unterminated comment).
 pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();

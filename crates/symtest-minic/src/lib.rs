@@ -8,6 +8,8 @@
 //! assert_eq!(subject.program().sites.len(), 2);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod ast;
 mod error;
 mod interp;

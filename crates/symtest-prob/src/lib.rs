@@ -7,33 +7,47 @@
 //! are neither random nor fixed stay symbolic: the path constraints that
 //! mention only them split the results into input regions.
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use num_traits::Zero;
 use symtest_explore::prob::{CountError, Dist, path_mass};
-use symtest_explore::{ExploreOptions, Outcome, SiteId, StopReason, Tracer, explore};
+use symtest_explore::{Exploration, ExploreOptions, Outcome, SiteId, StopReason, Tracer, explore};
 use symtest_minic::{Config, MiniC, ParseError, parse};
 use symtest_solve::{Solver, SolverOptions};
 use symtest_term::fxhash::FxHashMap;
 use symtest_term::{BigRational, Model, Sort, Term, Value, Var};
 
+/// Why a probabilistic program could not be weighed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProbError {
+    /// The program does not parse.
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// A path could not be weighed exactly.
     #[error("path {path}: {source}")]
-    Count { path: usize, source: CountError },
+    Count {
+        /// The path's number, from 1, in the order of [`ProbResult::paths`].
+        path: usize,
+        /// Why it could not be weighed.
+        source: CountError,
+    },
 }
 
+/// A program to explore and weigh, and how.
 #[derive(Clone, Debug)]
 pub struct ProbJob {
+    /// The program's source in the C-like language.
     pub source: String,
     /// Loop bound, `--dist` and `--input`.
     pub config: Config,
     /// A variable whose value at the end of each run is also weighed.
     pub observe: Option<String>,
+    /// The solver the exploration asks.
     pub solver: SolverOptions,
+    /// The exploration's strategy and budgets.
     pub explore: ExploreOptions,
     /// Partial assignments kept at once while weighing one path.
     pub max_states: usize,
@@ -42,8 +56,12 @@ pub struct ProbJob {
 /// One feasible path and its weight.
 #[derive(Clone, Debug)]
 pub struct ProbPath {
+    /// The path's decisions, with source names (domain assumptions left out).
     pub constraint: String,
+    /// How the run that found the path ended.
     pub outcome: Outcome,
+    /// The exact probability that the random inputs take this path (at the
+    /// path's own input point when the path ties them to symbolic inputs).
     pub probability: BigRational,
     /// The input region the probability holds in (`None`: every input).
     pub region: Option<String>,
@@ -52,6 +70,7 @@ pub struct ProbPath {
     pub returns: Vec<(OrdKey, BigRational)>,
     /// The observed variable's distribution on this path.
     pub observed: Vec<(OrdKey, BigRational)>,
+    /// The most partial assignments weighing it kept at once: the work it took.
     pub peak_states: usize,
 }
 
@@ -59,19 +78,26 @@ pub struct ProbPath {
 /// or fixed).
 #[derive(Clone, Debug, Default)]
 pub struct RegionResult {
+    /// The region's constraint on the symbolic inputs, or `at a=2, b=0` for an
+    /// input point; `None` when every input is random or fixed.
     pub region: Option<String>,
     /// Probability mass of the explored paths in this region.
     pub mass: BigRational,
     /// Distribution of how runs end: a returned value, or a description.
     pub returns: BTreeMap<OrdKey, BigRational>,
+    /// The observed variable's distribution over the region's paths.
     pub observed: BTreeMap<OrdKey, BigRational>,
+    /// How many paths contributed.
     pub paths: usize,
 }
 
 /// A value as shown, ordered numerically when it is a number.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OrdKey {
+    /// The value as a number (a truth value as 0 or 1); `None` for anything else,
+    /// which sorts first.
     pub number: Option<BigRational>,
+    /// The value as printed; it breaks ties between equal numbers.
     pub text: String,
 }
 
@@ -96,22 +122,31 @@ pub fn moments(d: &BTreeMap<OrdKey, BigRational>) -> Option<(BigRational, BigRat
     Some((mean, var))
 }
 
+/// Everything `symtest prob` reports: each path, each region, and the costs.
 pub struct ProbResult {
+    /// Every feasible path that keeps the random inputs in their supports, in the
+    /// order exploration found them.
     pub paths: Vec<ProbPath>,
+    /// The results by input region; at least one.
     pub regions: Vec<RegionResult>,
     /// Random inputs by name, with their distributions.
     pub random: Vec<(String, Dist)>,
     /// Inputs left symbolic (neither random nor fixed).
     pub symbolic: Vec<String>,
+    /// Why the exploration stopped.
     pub stop: StopReason,
     /// Directions the solver could not decide: their mass is missing.
     pub unknown: usize,
     /// Paths cut by a bound (loop unrolling): their mass is counted, but
     /// the run did not finish.
     pub cut: usize,
+    /// Queries that reached the solver's backend.
     pub solver_calls: u64,
+    /// Concrete runs of the program during exploration.
     pub runs: u64,
+    /// Wall-clock time of the exploration.
     pub explore_time: Duration,
+    /// Wall-clock time of the weighing after it.
     pub weigh_time: Duration,
 }
 
@@ -228,6 +263,7 @@ fn weigh(
     })
 }
 
+/// The key a value is shown and ordered by (a truth value shows as 0 or 1).
 pub fn key_of(v: &Value) -> OrdKey {
     let text = match v {
         Value::Bool(b) => u8::from(*b).to_string(),
@@ -279,6 +315,9 @@ impl Tracer for Replay<'_> {
     fn concretised(&mut self, _: &str) {}
 }
 
+/// Explores `job`'s program, then weighs every feasible path exactly and sums
+/// the paths of each input region. An error is a program that does not parse
+/// or a path that cannot be weighed.
 pub fn run_prob(job: &ProbJob) -> Result<ProbResult, ProbError> {
     let program = parse(&job.source)?;
     let mut subject = MiniC::new(program, job.config.clone());
@@ -302,7 +341,37 @@ pub fn run_prob(job: &ProbJob) -> Result<ProbResult, ProbError> {
     let mut random: Vec<(String, Dist)> = random_names.into_iter().collect();
     random.sort_by(|a, b| a.0.cmp(&b.0));
 
-    // Each feasible path split into what the weighing needs.
+    let (parts, cut) = split_paths(&mut subject, &ex, &dists, job.observe.as_deref());
+    let scale = Scale {
+        inputs: &ex.inputs,
+        dists: &dists,
+        max_states: job.max_states,
+    };
+    let paths = scale.paths(&parts)?;
+    let regions = scale.regions(&parts, &paths)?;
+    Ok(ProbResult {
+        paths,
+        regions,
+        random,
+        symbolic,
+        stop: ex.stop,
+        unknown: ex.unknown.len(),
+        cut,
+        solver_calls: ex.stats.solver.backend_calls,
+        runs: ex.stats.runs,
+        explore_time,
+        weigh_time: weighing.elapsed(),
+    })
+}
+
+/// Each feasible path split into what the weighing needs (its result's terms
+/// read by a replay of its input), and how many of them a bound cut short.
+fn split_paths(
+    subject: &mut MiniC,
+    ex: &Exploration,
+    dists: &FxHashMap<u32, Dist>,
+    observe: Option<&str>,
+) -> (Vec<Parts>, usize) {
     let mut parts: Vec<Parts> = Vec::new();
     let mut cut = 0;
     for p in &ex.paths {
@@ -320,10 +389,7 @@ pub fn run_prob(job: &ProbJob) -> Result<ProbResult, ProbError> {
             random: Vec::new(),
             mixed: false,
             returned: ending.returned.clone(),
-            observed: job
-                .observe
-                .as_ref()
-                .and_then(|name| ending.vars.get(name).cloned()),
+            observed: observe.and_then(|name| ending.vars.get(name).cloned()),
             outcome: p.outcome.clone(),
             input: p.input.clone(),
         };
@@ -351,102 +417,110 @@ pub fn run_prob(job: &ProbJob) -> Result<ProbResult, ProbError> {
         }
         parts.push(part);
     }
-    let weigh_at = |i: usize, part: &Parts, point: &Model| -> Result<Weighed, ProbError> {
-        weigh(part, point, &dists, job.max_states).map_err(|e| ProbError::Count {
+    (parts, cut)
+}
+
+/// What weighing needs besides the paths: the inputs, which of them are
+/// random, and the bound on partial assignments.
+struct Scale<'a> {
+    inputs: &'a [Var],
+    dists: &'a FxHashMap<u32, Dist>,
+    max_states: usize,
+}
+
+impl Scale<'_> {
+    /// The weight of path `i` (0-based) at `point`, an error naming the path.
+    fn weigh_at(&self, i: usize, part: &Parts, point: &Model) -> Result<Weighed, ProbError> {
+        weigh(part, point, self.dists, self.max_states).map_err(|e| ProbError::Count {
             path: i + 1,
             source: e,
         })
-    };
+    }
 
-    let mut paths = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
-        let w = weigh_at(i, part, &part.input)?;
-        let mut region = (!part.region.is_empty()).then(|| {
-            part.region
-                .iter()
-                .map(|t| t.named().to_string())
-                .collect::<Vec<_>>()
-                .join(" && ")
-        });
-        if part.mixed {
-            let at = format!("at {}", point_name(&ex.inputs, &dists, &part.input));
-            region = Some(match region {
-                Some(r) => format!("{r} ({at})"),
-                None => at,
+    /// Every path weighed at its own input, with its region in words.
+    fn paths(&self, parts: &[Parts]) -> Result<Vec<ProbPath>, ProbError> {
+        let mut paths = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let w = self.weigh_at(i, part, &part.input)?;
+            let mut region = (!part.region.is_empty()).then(|| {
+                part.region
+                    .iter()
+                    .map(|t| t.named().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" && ")
+            });
+            if part.mixed {
+                let at = format!("at {}", point_name(self.inputs, self.dists, &part.input));
+                region = Some(match region {
+                    Some(r) => format!("{r} ({at})"),
+                    None => at,
+                });
+            }
+            paths.push(ProbPath {
+                constraint: symtest_explore::PathConstraint(part.shown.clone())
+                    .named()
+                    .to_string(),
+                outcome: part.outcome.clone(),
+                probability: w.probability,
+                region,
+                returns: w.returns.into_iter().collect(),
+                observed: w.observed.into_iter().collect(),
+                peak_states: w.peak_states,
             });
         }
-        paths.push(ProbPath {
-            constraint: symtest_explore::PathConstraint(part.shown.clone())
-                .named()
-                .to_string(),
-            outcome: part.outcome.clone(),
-            probability: w.probability,
-            region,
-            returns: w.returns.into_iter().collect(),
-            observed: w.observed.into_iter().collect(),
-            peak_states: w.peak_states,
-        });
+        Ok(paths)
     }
 
-    // Regions. When some path ties random values to symbolic inputs, its
-    // probability depends on their values: results are then given at each
-    // input point a run used, weighing every path that applies there.
-    let mut regions: Vec<RegionResult> = Vec::new();
-    if parts.iter().any(|p| p.mixed) {
-        let mut points: Vec<(String, Model)> = Vec::new();
-        for part in &parts {
-            let name = point_name(&ex.inputs, &dists, &part.input);
-            if !points.iter().any(|(n, _)| *n == name) {
-                points.push((name, part.input.clone()));
+    /// The paths summed by input region. When some path ties random values to
+    /// symbolic inputs, its probability depends on their values: results are
+    /// then given at each input point a run used, weighing every path that
+    /// applies there.
+    fn regions(&self, parts: &[Parts], paths: &[ProbPath]) -> Result<Vec<RegionResult>, ProbError> {
+        let mut regions: Vec<RegionResult> = Vec::new();
+        if parts.iter().any(|p| p.mixed) {
+            let mut points: Vec<(String, Model)> = Vec::new();
+            for part in parts {
+                let name = point_name(self.inputs, self.dists, &part.input);
+                if !points.iter().any(|(n, _)| *n == name) {
+                    points.push((name, part.input.clone()));
+                }
+            }
+            for (name, point) in points {
+                let mut r = RegionResult {
+                    region: Some(format!("at {name}")),
+                    ..RegionResult::default()
+                };
+                for (i, part) in parts.iter().enumerate() {
+                    if !part.region.iter().all(|t| t.holds(&point)) {
+                        continue;
+                    }
+                    let w = self.weigh_at(i, part, &point)?;
+                    if w.probability.is_zero() {
+                        continue;
+                    }
+                    r.add(w);
+                }
+                regions.push(r);
+            }
+        } else {
+            for (part, path) in parts.iter().zip(paths) {
+                let w = self.weigh_at(0, part, &part.input)?;
+                let i = match regions.iter().position(|r| r.region == path.region) {
+                    Some(i) => i,
+                    None => {
+                        regions.push(RegionResult {
+                            region: path.region.clone(),
+                            ..RegionResult::default()
+                        });
+                        regions.len() - 1
+                    }
+                };
+                regions[i].add(w);
             }
         }
-        for (name, point) in points {
-            let mut r = RegionResult {
-                region: Some(format!("at {name}")),
-                ..RegionResult::default()
-            };
-            for (i, part) in parts.iter().enumerate() {
-                if !part.region.iter().all(|t| t.holds(&point)) {
-                    continue;
-                }
-                let w = weigh_at(i, part, &point)?;
-                if w.probability.is_zero() {
-                    continue;
-                }
-                r.add(w);
-            }
-            regions.push(r);
+        if regions.is_empty() {
+            regions.push(RegionResult::default());
         }
-    } else {
-        for (part, path) in parts.iter().zip(&paths) {
-            let w = weigh_at(0, part, &part.input)?;
-            let i = match regions.iter().position(|r| r.region == path.region) {
-                Some(i) => i,
-                None => {
-                    regions.push(RegionResult {
-                        region: path.region.clone(),
-                        ..RegionResult::default()
-                    });
-                    regions.len() - 1
-                }
-            };
-            regions[i].add(w);
-        }
+        Ok(regions)
     }
-    if regions.is_empty() {
-        regions.push(RegionResult::default());
-    }
-    Ok(ProbResult {
-        paths,
-        regions,
-        random,
-        symbolic,
-        stop: ex.stop,
-        unknown: ex.unknown.len(),
-        cut,
-        solver_calls: ex.stats.solver.backend_calls,
-        runs: ex.stats.runs,
-        explore_time,
-        weigh_time: weighing.elapsed(),
-    })
 }

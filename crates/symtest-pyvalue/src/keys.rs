@@ -59,6 +59,7 @@ fn hash_float<H: Hasher>(f: f64, h: &mut H) {
 }
 
 impl Keys {
+    /// A comparer with fresh random hash keys and nothing remembered.
     pub fn new() -> Keys {
         Keys {
             state: RandomState::new(),

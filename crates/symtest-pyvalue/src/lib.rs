@@ -8,6 +8,8 @@
 //! the candidate's own `__eq__` never takes part. The decoder of untrusted
 //! bytes ([`marshal::decode`]) is total and bounded in depth and size.
 
+#![warn(missing_docs)]
+
 pub mod json;
 pub mod keys;
 mod literal;
@@ -22,39 +24,70 @@ use thiserror::Error;
 pub use json::from_json;
 pub use repr::float_repr;
 
+/// A value of one of Python's builtin plain-data types. Equality of this type
+/// (`==` in Rust) is structural; Python's `==` is [`py_eq`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum PyValue {
+    /// `None`.
     None,
+    /// `True` or `False`: equal to 1 and 0 under [`py_eq`], but a type of its own.
     Bool(bool),
+    /// An `int` of any size.
     Int(BigInt),
+    /// A `float`: an IEEE double, NaN, infinities and -0.0 included.
     Float(f64),
+    /// A `complex`: the real part, then the imaginary part.
     Complex(f64, f64),
+    /// A `str` without lone surrogates (one with them is a [`PyValue::SurrogateStr`]).
     Str(String),
     /// A `str` holding lone surrogates (code points U+D800..U+DFFF), which
     /// Rust's `String` cannot: its code points, in order. Never built for a
     /// string without one (that is a [`PyValue::Str`]).
     SurrogateStr(Vec<u32>),
+    /// A `bytes`.
     Bytes(Vec<u8>),
+    /// A `list`.
     List(Vec<PyValue>),
+    /// A `tuple`.
     Tuple(Vec<PyValue>),
     /// Insertion order kept, as in Python. Keys are distinct (as Python's
     /// equality of keys says) in every value the decoders build.
     Dict(Vec<(PyValue, PyValue)>),
+    /// A `set`, its elements in the order they were listed. They are distinct (as
+    /// Python's equality of keys says) in every value the decoders build.
     Set(Vec<PyValue>),
+    /// A `frozenset`, as [`PyValue::Set`] otherwise.
     FrozenSet(Vec<PyValue>),
 }
 
+/// Why text or bytes do not make a value.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum ValueError {
+    /// Text that is not a Python literal (or, from [`from_json`], not JSON).
     #[error("at offset {offset}: {message}")]
-    Literal { offset: usize, message: String },
+    Literal {
+        /// The byte offset in the text where reading stopped.
+        offset: usize,
+        /// What was wrong there.
+        message: String,
+    },
+    /// Bytes that are not a marshal message of a plain value, or one that Python
+    /// could not have written (a repeated key, an unhashable element).
     #[error("malformed value at byte {offset}: {message}")]
-    Wire { offset: usize, message: String },
+    Wire {
+        /// The offset of the byte where reading stopped.
+        offset: usize,
+        /// What was wrong there.
+        message: String,
+    },
+    /// A message holding more values than [`marshal::Bounds::max_nodes`], or a
+    /// set or dict built to make CPython's hash table quadratic; holds which.
     #[error("value too large: {0}")]
     TooLarge(String),
 }
 
 impl PyValue {
+    /// The name of the value's Python type, as `type(v).__name__` gives it.
     pub fn type_name(&self) -> &'static str {
         match self {
             PyValue::None => "NoneType",
@@ -137,11 +170,14 @@ pub fn has_duplicate_keys<'a>(keys: impl Iterator<Item = &'a PyValue>) -> bool {
 /// within it: an expected int is matched exactly.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tolerance {
+    /// Relative tolerance: a fraction of `|expected|`.
     pub rtol: f64,
+    /// Absolute tolerance, in the expected value's units.
     pub atol: f64,
 }
 
 impl Tolerance {
+    /// No tolerance: Python's `==`, but for an expected NaN, which a NaN matches.
     pub const EXACT: Tolerance = Tolerance {
         rtol: 0.0,
         atol: 0.0,

@@ -136,6 +136,7 @@ pub fn frozenset_hash(elements: impl ExactSizeIterator<Item = u64>) -> u64 {
 }
 
 impl PyHasher {
+    /// A hasher with a fresh random key for the hashes CPython keys per process.
     pub fn new() -> PyHasher {
         PyHasher {
             state: RandomState::new(),

@@ -1,5 +1,7 @@
 //! Adversarial inputs for dense ReLU networks (`symtest adversarial`).
 
+#![warn(missing_docs)]
+
 pub mod model;
 pub mod search;
 

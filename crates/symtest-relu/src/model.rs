@@ -17,12 +17,24 @@ use num_traits::Zero;
 use serde::Deserialize;
 use symtest_term::BigRational;
 
+/// Why a network file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
+    /// The text is not JSON of the format's shape (a missing or unknown field, a
+    /// wrong type).
     #[error("not a network in symtest's format: {0}")]
     Json(#[from] serde_json::Error),
+    /// One layer is malformed: shapes that do not fit, a weight that is not
+    /// finite, an unknown activation.
     #[error("layer {layer}: {why}")]
-    Layer { layer: usize, why: String },
+    Layer {
+        /// The layer's index, from 0 at the input side.
+        layer: usize,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The network as a whole is malformed: another format, no layers, fewer than
+    /// two outputs, class names that do not match the outputs.
     #[error("{0}")]
     Shape(String),
 }
@@ -46,23 +58,35 @@ struct LayerFile {
     activation: Option<String>,
 }
 
+/// What a layer applies to each of its outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activation {
+    /// `max(0, z)`; the default but for the last layer.
     Relu,
+    /// `z` unchanged; the default of the last layer.
     Linear,
 }
 
+/// One dense layer, in floats and in the exact rationals they denote.
 #[derive(Clone, Debug)]
 pub struct Layer {
+    /// One row per output; `weights[j][i]` multiplies input `i` into output `j`.
     pub weights: Vec<Vec<f64>>,
+    /// One bias per output.
     pub bias: Vec<f64>,
+    /// The activation of every output.
     pub activation: Activation,
+    /// `weights`, each float read as the exact rational it denotes.
     pub exact_weights: Vec<Vec<BigRational>>,
+    /// `bias`, each float read as the exact rational it denotes.
     pub exact_bias: Vec<BigRational>,
 }
 
+/// A dense network whose class is the index of its largest output.
 #[derive(Clone, Debug)]
 pub struct Mlp {
+    /// The layers, input side first; each takes as many inputs as the one before
+    /// has outputs.
     pub layers: Vec<Layer>,
     /// Class names, by output index.
     pub classes: Vec<String>,
@@ -74,6 +98,8 @@ pub(crate) fn exact(x: f64) -> BigRational {
 }
 
 impl Mlp {
+    /// Reads a network in symtest's format, checking every shape (an error names
+    /// the layer).
     pub fn from_json(text: &str) -> Result<Mlp, ModelError> {
         let file: ModelFile = serde_json::from_str(text)?;
         if let Some(f) = &file.format
@@ -172,14 +198,17 @@ impl Mlp {
         Ok(Mlp { layers, classes })
     }
 
+    /// How many features an input has.
     pub fn inputs(&self) -> usize {
         self.layers[0].weights[0].len()
     }
 
+    /// How many outputs (classes) there are; at least 2.
     pub fn outputs(&self) -> usize {
         self.classes.len()
     }
 
+    /// The outputs of the network on `x`, computed in floats.
     pub fn forward(&self, x: &[f64]) -> Vec<f64> {
         self.forward_traced(x).1
     }
@@ -205,6 +234,7 @@ impl Mlp {
         (pre, v)
     }
 
+    /// The outputs of the network on `x`, computed exactly on the exact weights.
     pub fn forward_exact(&self, x: &[BigRational]) -> Vec<BigRational> {
         let mut v = x.to_vec();
         for l in &self.layers {

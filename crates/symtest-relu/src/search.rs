@@ -16,34 +16,55 @@ use symtest_term::{BigRational, Model, Sort, Term, Var, sum};
 
 use super::model::{Activation, Mlp, argmax, exact};
 
+/// Why an attack could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum AttackError {
+    /// The input point has another number of features than the network takes.
     #[error("the input has {got} features, the network takes {want}")]
-    Width { got: usize, want: usize },
+    Width {
+        /// The point's number of features.
+        got: usize,
+        /// The network's number of inputs.
+        want: usize,
+    },
+    /// A feature index asked to change is out of range: the index and how many
+    /// features there are.
     #[error("feature {0} does not exist (the network takes {1}, numbered from 0)")]
     Feature(usize, usize),
+    /// The radius is negative, infinite or NaN.
     #[error("--eps must be a finite number >= 0, got {0}")]
     Eps(f64),
+    /// The target class is out of range: the target and how many classes there are.
     #[error("class {0} does not exist (the network has {1})")]
     Target(usize, usize),
+    /// The input is already of the target class; holds the class's name.
     #[error("the input is already of class {0}")]
     AlreadyTarget(String),
+    /// A feature of the input point is infinite or NaN.
     #[error("the input has a value that is not a finite number")]
     Input,
 }
 
+/// What to look for: an input within `eps` of `x` in each free feature, whose
+/// class differs from `x`'s (or is `target`).
 #[derive(Clone, Debug)]
 pub struct Query {
+    /// The input point.
     pub x: Vec<f64>,
+    /// How far each free feature may move, in the feature's own units (an L∞ ball).
     pub eps: f64,
     /// Features that may change (all when empty).
     pub features: Vec<usize>,
+    /// The class the example must have; any class but `x`'s when `None`.
     pub target: Option<usize>,
 }
 
+/// Budget and knobs of a search.
 #[derive(Clone, Debug)]
 pub struct AttackOptions {
+    /// Wall-clock budget of the whole search.
     pub timeout: Duration,
+    /// Seed of gd's random restarts.
     pub seed: u64,
     /// Margin by which the new class must win in the search (a point that
     /// only ties could round to the other side once written as floats).
@@ -60,29 +81,45 @@ impl Default for AttackOptions {
     }
 }
 
+/// What a search concluded.
 #[derive(Clone, Debug)]
 pub enum Verdict {
     /// An example, checked by an exact forward pass of these very floats.
     Found {
+        /// The example.
         x: Vec<f64>,
+        /// Its class, by the exact forward pass.
         class: usize,
+        /// The network's outputs on it, in floats.
         outputs: Vec<f64>,
+        /// Which search found it: `gd` or `z3`.
         by: &'static str,
     },
     /// No input in the box has another class (resp. the target): Z3's UNSAT.
     Robust,
+    /// Neither found nor proved; holds why (a timeout, Z3's unknown, gd's
+    /// restarts spent).
     Unknown(String),
 }
 
+/// The verdict of an attack with the original point's class and the costs.
 #[derive(Clone, Debug)]
 pub struct AttackResult {
+    /// The class of the input point, by the exact forward pass.
     pub original: usize,
+    /// The network's outputs on the input point, in floats.
     pub original_outputs: Vec<f64>,
+    /// What the search concluded.
     pub verdict: Verdict,
+    /// Wall-clock time of the attack.
     pub elapsed: Duration,
+    /// How many times Z3 was asked (0 when gd alone ran or found the example).
     pub solver_calls: u64,
 }
 
+/// Searches for an example with `kind` (`Z3` can also prove robustness; `Gd`
+/// never can; `Portfolio` runs gd on a fifth of the budget, then Z3). Errors
+/// are for queries that do not fit the network.
 pub fn attack(
     mlp: &Mlp,
     q: &Query,

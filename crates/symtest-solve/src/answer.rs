@@ -8,20 +8,27 @@ use symtest_term::{Model, Term};
 /// UNSAT, and it always says why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
+    /// Satisfiable, with a model (from the front: one that passed exact evaluation).
     Sat(Model),
+    /// Unsatisfiable, with a proof behind it: no backend guesses this.
     Unsat,
+    /// Not decided; holds the reason (a timeout, an irrational model, a model
+    /// that failed the re-check, a descent that found nothing).
     Unknown(String),
 }
 
 impl Answer {
+    /// True for [`Answer::Sat`].
     pub fn is_sat(&self) -> bool {
         matches!(self, Answer::Sat(_))
     }
 
+    /// True for [`Answer::Unsat`] (never for `Unknown`).
     pub fn is_unsat(&self) -> bool {
         matches!(self, Answer::Unsat)
     }
 
+    /// `"sat"`, `"unsat"` or `"unknown"`, as reports print it.
     pub fn kind(&self) -> &'static str {
         match self {
             Answer::Sat(_) => "sat",
@@ -34,6 +41,7 @@ impl Answer {
 /// One satisfiability question: is the conjunction of `constraints`
 /// satisfiable?
 pub struct Query<'a> {
+    /// The constraints, all of which must hold.
     pub constraints: &'a [Term],
     /// Values known to be close to a solution (the input of the run that
     /// reached this branch); backends may start from them or ignore them.
@@ -45,6 +53,7 @@ pub struct Query<'a> {
 /// A decision procedure. Backends are not trusted: the [`crate::Solver`]
 /// front re-checks every model they return by exact evaluation.
 pub trait Backend {
+    /// The backend's name in reports and on the command line (`z3`, `gd`, ...).
     fn name(&self) -> &'static str;
 
     /// Decides the query. A `Sat` model should give a value to every variable

@@ -6,6 +6,8 @@
 //! does not satisfy its query under exact arithmetic is reported as
 //! `Unknown`, never as SAT.
 
+#![warn(missing_docs)]
+
 mod answer;
 pub mod gd;
 mod portfolio;

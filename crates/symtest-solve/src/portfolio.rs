@@ -7,6 +7,8 @@ use crate::answer::{Answer, Backend, Query};
 use crate::gd::{GdBackend, GdOptions};
 use crate::z3::Z3Backend;
 
+/// Gradient descent first, Z3 for every query gd does not answer with a
+/// model that checks; counts which of the two answered.
 pub struct Portfolio {
     gd: GdBackend,
     z3: Z3Backend,
@@ -15,6 +17,7 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
+    /// A portfolio whose gd part has the given knobs (Z3 has its own defaults).
     pub fn new(gd: GdOptions) -> Portfolio {
         Portfolio {
             gd: GdBackend::new(gd),

@@ -1,12 +1,14 @@
 //! A small seeded generator (xoshiro256**), so that every random choice in
 //! symtest is reproducible from `--seed` across platforms and versions.
 
+/// A xoshiro256** generator: 256 bits of state, not for cryptography.
 #[derive(Clone, Debug)]
 pub struct Rng {
     s: [u64; 4],
 }
 
 impl Rng {
+    /// A generator whose whole state comes from `seed` (through SplitMix64).
     pub fn new(seed: u64) -> Rng {
         // SplitMix64 spreads any seed (0 included) over the whole state.
         let mut x = seed;
@@ -22,6 +24,7 @@ impl Rng {
         }
     }
 
+    /// The next 64 uniformly distributed bits.
     pub fn next_u64(&mut self) -> u64 {
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = self.s[1] << 17;

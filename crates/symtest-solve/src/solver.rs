@@ -16,16 +16,22 @@ use crate::gd::{GdBackend, GdOptions};
 use crate::portfolio::Portfolio;
 use crate::z3::Z3Backend;
 
+/// Which backend a [`Solver`] runs (`--solver`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SolverKind {
+    /// Z3, exact and incremental.
     Z3,
+    /// Gymbo's gradient descent; never proves UNSAT but from the Boolean skeleton.
     Gd,
+    /// Gradient descent first, then Z3.
     Portfolio,
 }
 
 impl SolverKind {
+    /// Every kind, in the order help texts list them.
     pub const ALL: [SolverKind; 3] = [SolverKind::Z3, SolverKind::Gd, SolverKind::Portfolio];
 
+    /// The name `--solver` takes: `z3`, `gd` or `portfolio`.
     pub fn name(self) -> &'static str {
         match self {
             SolverKind::Z3 => "z3",
@@ -52,9 +58,12 @@ impl FromStr for SolverKind {
     }
 }
 
+/// How a [`Solver`] is built: the backend, its knobs and the front's features.
 #[derive(Clone, Debug)]
 pub struct SolverOptions {
+    /// The backend.
     pub kind: SolverKind,
+    /// Knobs of gradient descent (used by `Gd` and `Portfolio`).
     pub gd: GdOptions,
     /// Time limit for one backend call.
     pub query_timeout: Option<Duration>,
@@ -76,6 +85,7 @@ impl Default for SolverOptions {
     }
 }
 
+/// Counts of what a [`Solver`] did since it was built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SolverStats {
     /// Questions asked of the front.
@@ -86,14 +96,20 @@ pub struct SolverStats {
     pub model_reuse: u64,
     /// Questions that reached the backend.
     pub backend_calls: u64,
+    /// Questions answered SAT (from any source: cache, reused model or backend).
     pub sat: u64,
+    /// Questions answered UNSAT (from the cache or the backend).
     pub unsat: u64,
+    /// Questions left undecided, rejected models included.
     pub unknown: u64,
     /// Models a backend returned that failed the exact re-check (reported as UNKNOWN).
     pub rejected_models: u64,
     /// Prefix constraints left out of queries by slicing.
     pub sliced_away: u64,
+    /// Wall-clock time spent inside the backend.
     pub backend_time: Duration,
+    /// The backend's own counters ([`crate::Backend::counters`]), read when
+    /// the stats were taken.
     pub backend_counters: Vec<(&'static str, u64)>,
 }
 
@@ -102,6 +118,8 @@ const RECENT_MODELS: usize = 8;
 /// Caches are dropped past this many entries; they only save work.
 const CACHE_LIMIT: usize = 100_000;
 
+/// The front every query goes through: slicing, the cache, model reuse, the
+/// backend, and the exact re-check of every model.
 pub struct Solver {
     backend: Box<dyn Backend>,
     opts: SolverOptions,
@@ -114,6 +132,7 @@ pub struct Solver {
 }
 
 impl Solver {
+    /// A front over the backend `opts.kind` names.
     pub fn new(opts: SolverOptions) -> Solver {
         let backend: Box<dyn Backend> = match opts.kind {
             SolverKind::Z3 => Box::new(Z3Backend::new()),
@@ -135,10 +154,12 @@ impl Solver {
         }
     }
 
+    /// The backend's name, as [`crate::Backend::name`] gives it.
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
     }
 
+    /// The counts so far, with the backend's own counters.
     pub fn stats(&self) -> SolverStats {
         let mut s = self.stats.clone();
         s.backend_counters = self.backend.counters();

@@ -28,6 +28,8 @@ enum Z {
 /// Drops translation caches past this many entries; they only save work.
 const CACHE_LIMIT: usize = 200_000;
 
+/// The Z3 backend: keeps one Z3 solver whose assertion stack follows the
+/// queries, and caches the translation of every term it has seen.
 pub struct Z3Backend {
     solver: z3::Solver,
     /// Ids of the constraints currently asserted, one Z3 scope each.
@@ -45,6 +47,7 @@ impl Default for Z3Backend {
 }
 
 impl Z3Backend {
+    /// A backend with an empty assertion stack and no time limit set yet.
     pub fn new() -> Z3Backend {
         Z3Backend {
             solver: z3::Solver::new(),

@@ -12,30 +12,40 @@ use num_traits::{One, Zero};
 
 use crate::fxhash::FxHashSet;
 use crate::term::{Op, Term, Var};
-use crate::value::{Rounding, Sort, Value, int_div, int_rem, strings};
+use crate::value::{Rounding, Sort, Value, int_div, int_rem};
+
+mod strings;
+
+pub use strings::concat;
 
 impl Term {
+    /// The constant term of `v`, of `v`'s sort.
     pub fn constant(v: Value) -> Term {
         let sort = v.sort();
         Term::intern(Op::Const(v), Vec::new(), sort)
     }
 
+    /// The Bool constant `b`.
     pub fn bool(b: bool) -> Term {
         Term::constant(Value::Bool(b))
     }
 
+    /// An Int constant.
     pub fn int(i: impl Into<BigInt>) -> Term {
         Term::constant(Value::Int(i.into()))
     }
 
+    /// A Real constant (a whole number stays a Real).
     pub fn real(r: BigRational) -> Term {
         Term::constant(Value::Real(r))
     }
 
+    /// The default value of `sort` as a constant: `false`, `0`, `0.0` or `""`.
     pub fn zero(sort: Sort) -> Term {
         Term::constant(sort.default_value())
     }
 
+    /// The term of a symbolic input, of the variable's sort.
     pub fn var(v: Var) -> Term {
         let sort = v.sort;
         Term::intern(Op::Var(v), Vec::new(), sort)
@@ -59,13 +69,15 @@ impl Term {
     /// If-then-else. Branches of different numeric sorts meet at Real.
     pub fn ite(cond: &Term, then: &Term, other: &Term) -> Term {
         let cond = cond.truthy();
+        // Branches meet at one sort before a constant condition picks one, so
+        // that the sort never depends on whether the condition folded.
+        let (a, b) = unify(then, other);
         if cond.is_true() {
-            return then.clone();
+            return a;
         }
         if cond.is_false() {
-            return other.clone();
+            return b;
         }
-        let (a, b) = unify(then, other);
         if a == b {
             return a;
         }
@@ -100,6 +112,8 @@ impl Term {
         }
     }
 
+    /// `self == other`. Bools meet numbers as 0/1 and Int meets Real as Real; a
+    /// string never equals a non-string, so that comparison folds to `false`.
     pub fn equal(&self, other: &Term) -> Term {
         if (self.sort() == Sort::Str) != (other.sort() == Sort::Str) {
             // A string never equals a number or a truth value.
@@ -130,14 +144,17 @@ impl Term {
         Term::intern(Op::Eq, vec![a, b], Sort::Bool)
     }
 
+    /// `self != other`, as the negation of [`Term::equal`].
     pub fn distinct(&self, other: &Term) -> Term {
         !&self.equal(other)
     }
 
+    /// `self < other` on numbers (Bools read as 0/1).
     pub fn less(&self, other: &Term) -> Term {
         compare(self, other, false)
     }
 
+    /// `self <= other` on numbers (Bools read as 0/1).
     pub fn less_eq(&self, other: &Term) -> Term {
         compare(self, other, true)
     }
@@ -147,14 +164,17 @@ impl Term {
         compare(other, self, false)
     }
 
+    /// `self >= other`, stored as `other <= self`.
     pub fn greater_eq(&self, other: &Term) -> Term {
         compare(other, self, true)
     }
 
+    /// `self + other`, through [`sum`] (flattened, constants combined).
     pub fn plus(&self, other: &Term) -> Term {
         sum([self.clone(), other.clone()])
     }
 
+    /// `self - other`; the result is Real when either side is.
     pub fn minus(&self, other: &Term) -> Term {
         let (a, b) = unify_numeric(self, other);
         if let (Some(x), Some(y)) = (rational(&a), rational(&b)) {
@@ -170,10 +190,12 @@ impl Term {
         Term::intern(Op::Sub, vec![a, b], sort)
     }
 
+    /// `self * other`, through [`product`] (flattened, constants combined).
     pub fn times(&self, other: &Term) -> Term {
         product([self.clone(), other.clone()])
     }
 
+    /// Arithmetic negation `-self` (a Bool is read as 0/1; `--x` is `x`).
     pub fn negated(&self) -> Term {
         let a = self.numeric();
         if let Some(x) = rational(&a) {
@@ -251,6 +273,7 @@ impl Term {
         }
     }
 
+    /// The number as a Real (an Int converts exactly, a Bool as 0/1).
     pub fn to_real(&self) -> Term {
         let a = self.numeric();
         match (a.sort(), a.as_const()) {
@@ -258,217 +281,6 @@ impl Term {
             (_, Some(Value::Int(i))) => Term::real(BigRational::from_integer(i.clone())),
             _ => Term::intern(Op::ToReal, vec![a], Sort::Real),
         }
-    }
-}
-
-fn str_const(t: &Term) -> Option<&str> {
-    t.as_const().and_then(Value::as_str)
-}
-
-fn int_const(t: &Term) -> Option<&BigInt> {
-    t.as_const().and_then(Value::as_int)
-}
-
-/// String operations (SMT-LIB semantics; see [`crate::value::strings`]).
-impl Term {
-    pub fn string(s: &str) -> Term {
-        Term::constant(Value::str(s))
-    }
-
-    pub fn str_len(&self) -> Term {
-        if let Some(s) = str_const(self) {
-            return Term::int(strings::len(s));
-        }
-        if *self.op() == Op::StrConcat {
-            return sum(self.args().iter().map(Term::str_len));
-        }
-        if let Some(t) = crate::digits::len(self) {
-            return t;
-        }
-        if *self.op() == Op::StrFromCode {
-            // One character when the code is in range, else none.
-            let c = &self.args()[0];
-            let ok = Term::and([
-                c.greater_eq(&Term::int(0)),
-                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
-            ]);
-            return Term::ite(&ok, &Term::int(1), &Term::int(0));
-        }
-        Term::intern(Op::StrLen, vec![self.clone()], Sort::Int)
-    }
-
-    pub fn str_at(&self, i: &Term) -> Term {
-        if let (Some(s), Some(i)) = (str_const(self), int_const(i)) {
-            return Term::string(&strings::at(s, i));
-        }
-        if let Some(t) = crate::digits::at(self, i) {
-            return t;
-        }
-        Term::intern(Op::StrAt, vec![self.clone(), i.clone()], Sort::Str)
-    }
-
-    pub fn str_substr(&self, offset: &Term, len: &Term) -> Term {
-        if let (Some(s), Some(o), Some(l)) = (str_const(self), int_const(offset), int_const(len)) {
-            return Term::string(&strings::substr(s, o, l));
-        }
-        Term::intern(
-            Op::StrSubstr,
-            vec![self.clone(), offset.clone(), len.clone()],
-            Sort::Str,
-        )
-    }
-
-    /// `t` occurs in `self`.
-    pub fn str_contains(&self, t: &Term) -> Term {
-        if let (Some(s), Some(x)) = (str_const(self), str_const(t)) {
-            return Term::bool(s.contains(x));
-        }
-        if str_const(t).is_some_and(str::is_empty) || self == t {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrContains, vec![self.clone(), t.clone()], Sort::Bool)
-    }
-
-    /// `self` starts with `p`.
-    pub fn str_starts_with(&self, p: &Term) -> Term {
-        if let (Some(s), Some(x)) = (str_const(self), str_const(p)) {
-            return Term::bool(s.starts_with(x));
-        }
-        if str_const(p).is_some_and(str::is_empty) || self == p {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrPrefixOf, vec![p.clone(), self.clone()], Sort::Bool)
-    }
-
-    /// `self` ends with `x`.
-    pub fn str_ends_with(&self, x: &Term) -> Term {
-        if let (Some(s), Some(t)) = (str_const(self), str_const(x)) {
-            return Term::bool(s.ends_with(t));
-        }
-        if str_const(x).is_some_and(str::is_empty) || self == x {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrSuffixOf, vec![x.clone(), self.clone()], Sort::Bool)
-    }
-
-    pub fn str_index_of(&self, t: &Term, start: &Term) -> Term {
-        if let (Some(s), Some(x), Some(i)) = (str_const(self), str_const(t), int_const(start)) {
-            return Term::int(strings::index_of(s, x, i));
-        }
-        Term::intern(
-            Op::StrIndexOf,
-            vec![self.clone(), t.clone(), start.clone()],
-            Sort::Int,
-        )
-    }
-
-    pub fn str_less(&self, other: &Term) -> Term {
-        if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
-            return Term::bool(a < b);
-        }
-        if self == other {
-            return Term::bool(false);
-        }
-        Term::intern(Op::StrLt, vec![self.clone(), other.clone()], Sort::Bool)
-    }
-
-    pub fn str_less_eq(&self, other: &Term) -> Term {
-        if let (Some(a), Some(b)) = (str_const(self), str_const(other)) {
-            return Term::bool(a <= b);
-        }
-        if self == other {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrLe, vec![self.clone(), other.clone()], Sort::Bool)
-    }
-
-    pub fn str_to_int(&self) -> Term {
-        if let Some(s) = str_const(self) {
-            return Term::int(strings::to_int(s));
-        }
-        if let Some(t) = crate::digits::to_int(self) {
-            return t;
-        }
-        Term::intern(Op::StrToInt, vec![self.clone()], Sort::Int)
-    }
-
-    pub fn int_to_str(&self) -> Term {
-        let n = self.numeric();
-        if let Some(i) = int_const(&n) {
-            return Term::string(&strings::from_int(i));
-        }
-        Term::intern(Op::IntToStr, vec![n], Sort::Str)
-    }
-
-    /// `str(n)` for a number of at most [`crate::digits::CASES`] digits, `""`
-    /// for a longer one: what a frontend uses under the path assumption that
-    /// `n` is that short. Its length, characters and value are arithmetic on
-    /// `n`, which solvers decide far faster than `str.from_int`.
-    pub fn short_int_to_str(n: &Term) -> Term {
-        let n = n.numeric();
-        Term::ite(
-            &crate::digits::short_enough(&n),
-            &n.int_to_str(),
-            &Term::string(""),
-        )
-    }
-
-    pub fn str_to_code(&self) -> Term {
-        if let Some(s) = str_const(self) {
-            return Term::int(strings::to_code(s));
-        }
-        if *self.op() == Op::StrFromCode {
-            let c = &self.args()[0];
-            let ok = Term::and([
-                c.greater_eq(&Term::int(0)),
-                c.less_eq(&Term::int(i64::from(strings::MAX_CODE))),
-            ]);
-            return Term::ite(&ok, c, &Term::int(-1));
-        }
-        Term::intern(Op::StrToCode, vec![self.clone()], Sort::Int)
-    }
-
-    /// Every character of `self` has a code in `lo..=hi`.
-    pub fn str_chars_in(&self, lo: u32, hi: u32) -> Term {
-        if let Some(s) = str_const(self) {
-            return Term::bool(s.chars().all(|c| (lo..=hi).contains(&u32::from(c))));
-        }
-        Term::intern(Op::StrCharsIn(lo, hi), vec![self.clone()], Sort::Bool)
-    }
-
-    pub fn str_from_code(&self) -> Term {
-        let n = self.numeric();
-        if let Some(i) = int_const(&n) {
-            return Term::string(&strings::from_code(i));
-        }
-        Term::intern(Op::StrFromCode, vec![n], Sort::Str)
-    }
-}
-
-/// N-ary concatenation: flattened, adjacent constants merged, empties dropped.
-pub fn concat(items: impl IntoIterator<Item = Term>) -> Term {
-    let mut out: Vec<Term> = Vec::new();
-    let mut pending: Vec<Term> = items.into_iter().collect();
-    pending.reverse();
-    while let Some(t) = pending.pop() {
-        if *t.op() == Op::StrConcat {
-            pending.extend(t.args().iter().rev().cloned());
-            continue;
-        }
-        match (str_const(&t), out.last().and_then(str_const)) {
-            (Some(""), _) => {}
-            (Some(b), Some(a)) => {
-                let merged = Term::string(&format!("{a}{b}"));
-                out.pop();
-                out.push(merged);
-            }
-            _ => out.push(t),
-        }
-    }
-    match out.len() {
-        0 => Term::string(""),
-        1 => out.remove(0),
-        _ => Term::intern(Op::StrConcat, out, Sort::Str),
     }
 }
 
@@ -745,35 +557,17 @@ mod tests {
         assert_eq!(a.greater(&Term::int(4)), Term::int(4).less(&a));
     }
 
+    /// Found by `tests/rewrites/`: `ite(false, 1.5, x)` was the Int `x`,
+    /// while `ite(c, 1.5, x)` is a Real.
     #[test]
-    fn strings_fold_and_simplify() {
-        let s = Term::var(Var::new(0, "s", Sort::Str));
-        let t = concat([
-            Term::string("ab"),
-            Term::string(""),
-            Term::string("c"),
-            s.clone(),
-        ]);
-        assert_eq!(t.args().len(), 2);
-        assert_eq!(t.args()[0].as_const(), Some(&Value::str("abc")));
-        assert_eq!(
-            concat([Term::string("a"), Term::string("b")]).as_const(),
-            Some(&Value::str("ab"))
-        );
-        // len(s + "abc") is len(s) + 3.
-        assert_eq!(t.str_len(), &s.str_len() + &Term::int(3));
-        assert!(s.str_contains(&Term::string("")).is_true());
-        assert_eq!(
-            Term::string("x").str_at(&Term::int(0)).as_const(),
-            Some(&Value::str("x"))
-        );
-        assert!(s.equal(&Term::int(3)).is_false());
-        assert_eq!(
-            Term::int(97).str_from_code().as_const(),
-            Some(&Value::str("a"))
-        );
-        let c = Term::var(Var::new(1, "c", Sort::Int));
-        assert_eq!(c.str_from_code().str_to_code().op(), &Op::Ite);
+    fn a_constant_condition_keeps_the_sort_of_the_ite() {
+        let x = int_var(0, "x");
+        let half = Term::int(1) / Term::int(2);
+        let c = Term::var(Var::new(1, "c", Sort::Bool));
+        assert_eq!(Term::ite(&c, &half, &x).sort(), Sort::Real);
+        assert_eq!(Term::ite(&Term::bool(false), &half, &x), x.to_real());
+        assert_eq!(Term::ite(&Term::bool(true), &x, &half), x.to_real());
+        assert_eq!(Term::ite(&Term::bool(true), &x, &Term::int(3)), x);
     }
 
     #[test]

@@ -18,14 +18,17 @@ pub struct Model {
 }
 
 impl Model {
+    /// An empty model: no variable has a value.
     pub fn new() -> Model {
         Model::default()
     }
 
+    /// Gives `var` the value `value`, replacing any it had.
     pub fn insert(&mut self, var: &Var, value: Value) {
         self.insert_index(var.index, value);
     }
 
+    /// Gives the variable with index `index` the value `value`, replacing any it had.
     pub fn insert_index(&mut self, index: u32, value: Value) {
         let i = index as usize;
         if self.values.len() <= i {
@@ -34,10 +37,12 @@ impl Model {
         self.values[i] = Some(value);
     }
 
+    /// The value of `var`, if the model gives it one.
     pub fn get(&self, var: &Var) -> Option<&Value> {
         self.get_index(var.index)
     }
 
+    /// The value of the variable with index `index`, if the model gives it one.
     pub fn get_index(&self, index: u32) -> Option<&Value> {
         self.values.get(index as usize).and_then(Option::as_ref)
     }
@@ -47,6 +52,7 @@ impl Model {
         self.values.iter().filter(|v| v.is_some()).count()
     }
 
+    /// True when no variable has a value.
     pub fn is_empty(&self) -> bool {
         self.values.iter().all(Option::is_none)
     }
@@ -69,12 +75,17 @@ impl Model {
     }
 }
 
+/// Why a term has no value under a model.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum EvalError {
+    /// A variable the evaluation needed has no value; holds its name.
     #[error("variable {0} has no value in the model")]
     Unassigned(String),
+    /// A real division, integer division or remainder met a zero divisor.
     #[error("division by zero")]
     DivisionByZero,
+    /// An operand evaluated to a value of the wrong sort (a model that gives a
+    /// variable a value of another sort); holds the term and the value.
     #[error("ill-sorted term: {0}")]
     IllSorted(String),
 }
@@ -160,9 +171,40 @@ impl Evaluator<'_> {
     }
 
     fn eval_node(&mut self, t: &Term) -> Result<Value, EvalError> {
+        match t.op() {
+            Op::Const(_) | Op::Var(_) => unreachable!("leaves are handled by eval"),
+            Op::Not | Op::And | Op::Or | Op::Ite | Op::Eq | Op::Lt | Op::Le => self.logic(t),
+            Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Neg
+            | Op::Div
+            | Op::IntDiv(_)
+            | Op::IntMod(_)
+            | Op::ToReal
+            | Op::ToInt => self.arithmetic(t),
+            Op::StrLen
+            | Op::StrAt
+            | Op::StrConcat
+            | Op::StrSubstr
+            | Op::StrContains
+            | Op::StrPrefixOf
+            | Op::StrSuffixOf
+            | Op::StrIndexOf
+            | Op::StrLt
+            | Op::StrLe
+            | Op::StrToInt
+            | Op::IntToStr
+            | Op::StrToCode
+            | Op::StrFromCode
+            | Op::StrCharsIn(..) => self.string_op(t),
+        }
+    }
+
+    /// Connectives, `ite`, equality and order.
+    fn logic(&mut self, t: &Term) -> Result<Value, EvalError> {
         let args = t.args();
         Ok(match t.op() {
-            Op::Const(_) | Op::Var(_) => unreachable!("leaves are handled by eval"),
             Op::Not => Value::Bool(!self.boolean(&args[0])?),
             // Short-circuit, so an undefined operand behind a false guard is not evaluated.
             Op::And => {
@@ -212,6 +254,14 @@ impl Evaluator<'_> {
                     ord.is_le()
                 })
             }
+            _ => unreachable!("logic: dispatched by eval_node"),
+        })
+    }
+
+    /// Sums, products, divisions and conversions between Int and Real.
+    fn arithmetic(&mut self, t: &Term) -> Result<Value, EvalError> {
+        let args = t.args();
+        Ok(match t.op() {
             Op::Add | Op::Mul | Op::Sub if t.sort() == crate::value::Sort::Int => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
@@ -273,6 +323,14 @@ impl Evaluator<'_> {
             }
             Op::ToReal => Value::Real(self.rational(&args[0])?),
             Op::ToInt => Value::Int(self.rational(&args[0])?.floor().to_integer()),
+            _ => unreachable!("arithmetic: dispatched by eval_node"),
+        })
+    }
+
+    /// The string operations, with the semantics of [`strings`].
+    fn string_op(&mut self, t: &Term) -> Result<Value, EvalError> {
+        let args = t.args();
+        Ok(match t.op() {
             Op::StrLen => Value::Int(strings::len(&self.string(&args[0])?)),
             Op::StrAt => Value::str(&strings::at(
                 &self.string(&args[0])?,
@@ -315,6 +373,7 @@ impl Evaluator<'_> {
                     .chars()
                     .all(|c| (*lo..=*hi).contains(&u32::from(c))),
             ),
+            _ => unreachable!("strings: dispatched by eval_node"),
         })
     }
 }

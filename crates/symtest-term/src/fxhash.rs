@@ -7,6 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// The Fx hash (rotate, xor, multiply per word) with a final avalanche: a few
+/// cycles per integer key, and no defence against chosen collisions.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher {
     hash: u64,
@@ -67,6 +69,9 @@ impl Hasher for FxHasher {
     }
 }
 
+/// Builds [`FxHasher`]s for `HashMap` and `HashSet`.
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
+/// A `HashMap` hashed with [`FxHasher`], for keys no adversary chooses.
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuildHasher>;
+/// A `HashSet` hashed with [`FxHasher`], for keys no adversary chooses.
 pub type FxHashSet<K> = std::collections::HashSet<K, FxBuildHasher>;

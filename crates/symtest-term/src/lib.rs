@@ -14,6 +14,8 @@
 //! assert!(c.holds(&m));
 //! ```
 
+#![warn(missing_docs)]
+
 mod construct;
 mod digits;
 mod eval;

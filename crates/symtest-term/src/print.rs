@@ -34,6 +34,7 @@ impl fmt::Display for Named<'_> {
 }
 
 impl Term {
+    /// This term for printing with its variables' source names instead of `var_<index>`.
     pub fn named(&self) -> Named<'_> {
         Named(self)
     }

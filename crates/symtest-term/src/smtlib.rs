@@ -65,6 +65,7 @@ pub fn script(constraints: &[Term]) -> String {
     out
 }
 
+/// The SMT-LIB name of a sort (`Str` is `String`).
 pub fn sort_name(s: Sort) -> &'static str {
     match s {
         Sort::Bool => "Bool",

@@ -17,12 +17,17 @@ use crate::value::{Rounding, Sort, Value};
 /// the name is what the program called it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Var {
+    /// The variable's number: it prints as `var_<index>` and keys it in a
+    /// [`crate::Model`]. Two variables with one index are one input.
     pub index: u32,
+    /// The name the program gave the input (for messages and [`Term::named`]).
     pub name: Arc<str>,
+    /// The sort of the values the input takes.
     pub sort: Sort,
 }
 
 impl Var {
+    /// A variable with the given index, source name and sort.
     pub fn new(index: u32, name: impl Into<Arc<str>>, sort: Sort) -> Var {
         Var {
             index,
@@ -35,19 +40,33 @@ impl Var {
 /// The operator at a node. Children live in [`Term::args`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
+    /// A constant; no children.
     Const(Value),
+    /// A symbolic input; no children.
     Var(Var),
+    /// Negation of one Bool child.
     Not,
+    /// Conjunction of two or more Bool children (flattened, no duplicates).
     And,
+    /// Disjunction of two or more Bool children (flattened, no duplicates).
     Or,
     /// `Ite(c, a, b)`: `a` if `c` else `b`.
     Ite,
+    /// Equality of two children of one sort.
     Eq,
+    /// `a < b` on numbers; `a > b` is stored as `b < a`.
     Lt,
+    /// `a <= b` on numbers; `a >= b` is stored as `b <= a`.
     Le,
+    /// Sum of two or more children of the node's sort (flattened, constants
+    /// combined into one, last).
     Add,
+    /// `a - b`.
     Sub,
+    /// Product of two or more children of the node's sort (flattened, constants
+    /// combined into one, first).
     Mul,
+    /// Arithmetic negation of one child.
     Neg,
     /// Real division.
     Div,
@@ -77,6 +96,7 @@ pub enum Op {
     StrIndexOf,
     /// Lexicographic order by code point.
     StrLt,
+    /// Lexicographic order by code point, or equal.
     StrLe,
     /// `str.to_int`: -1 unless the string is all digits.
     StrToInt,
@@ -104,14 +124,17 @@ pub(crate) struct Node {
 pub struct Term(Arc<Node>);
 
 impl Term {
+    /// The operator at this node.
     pub fn op(&self) -> &Op {
         &self.0.op
     }
 
+    /// The children, in the operator's order.
     pub fn args(&self) -> &[Term] {
         &self.0.args
     }
 
+    /// The sort of the term's value.
     pub fn sort(&self) -> Sort {
         self.0.sort
     }
@@ -121,6 +144,7 @@ impl Term {
         self.0.id
     }
 
+    /// The value, when this node is a constant.
     pub fn as_const(&self) -> Option<&Value> {
         match &self.0.op {
             Op::Const(v) => Some(v),
@@ -128,6 +152,7 @@ impl Term {
         }
     }
 
+    /// The variable, when this node is a symbolic input.
     pub fn as_var(&self) -> Option<&Var> {
         match &self.0.op {
             Op::Var(v) => Some(v),
@@ -135,14 +160,18 @@ impl Term {
         }
     }
 
+    /// True when this node is a constant.
     pub fn is_const(&self) -> bool {
         matches!(self.0.op, Op::Const(_))
     }
 
+    /// True when this node is the constant `true` (a term that merely holds in
+    /// every model is not).
     pub fn is_true(&self) -> bool {
         matches!(self.0.op, Op::Const(Value::Bool(true)))
     }
 
+    /// True when this node is the constant `false`.
     pub fn is_false(&self) -> bool {
         matches!(self.0.op, Op::Const(Value::Bool(false)))
     }

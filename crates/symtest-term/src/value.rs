@@ -11,18 +11,23 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// The sort (type) of a term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sort {
+    /// Truth values.
     Bool,
+    /// Unbounded integers.
     Int,
+    /// Exact rationals.
     Real,
     /// Sequences of Unicode code points (Python's `str`, SMT-LIB's `String`).
     Str,
 }
 
 impl Sort {
+    /// True for Int and Real.
     pub fn is_numeric(self) -> bool {
         matches!(self, Sort::Int | Sort::Real)
     }
 
+    /// The name messages use: `Bool`, `Int`, `Real` or `Str`.
     pub fn name(self) -> &'static str {
         match self {
             Sort::Bool => "Bool",
@@ -57,21 +62,30 @@ impl fmt::Display for Sort {
 /// operator; backends that only know Euclid get the others lowered to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rounding {
+    /// Toward zero: C's `/`; the remainder takes the dividend's sign.
     Trunc,
+    /// Toward negative infinity: Python's `//`; the remainder takes the divisor's sign.
     Floor,
+    /// SMT-LIB's `div` and `mod`: the remainder is never negative.
     Euclid,
 }
 
 /// A constant: a truth value, an unbounded integer or an exact rational.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
+    /// A truth value.
     Bool(bool),
+    /// An unbounded integer.
     Int(BigInt),
+    /// An exact rational; a whole one is still a Real, never equal to an `Int`
+    /// as a `Value`.
     Real(BigRational),
+    /// A string of Unicode code points.
     Str(Arc<str>),
 }
 
 impl Value {
+    /// An Int value.
     pub fn int(i: impl Into<BigInt>) -> Value {
         Value::Int(i.into())
     }
@@ -85,6 +99,7 @@ impl Value {
         Some(Value::Real(BigRational::new(num.into(), den)))
     }
 
+    /// The sort this value belongs to.
     pub fn sort(&self) -> Sort {
         match self {
             Value::Bool(_) => Sort::Bool,
@@ -94,10 +109,12 @@ impl Value {
         }
     }
 
+    /// A Str value.
     pub fn str(s: &str) -> Value {
         Value::Str(Arc::from(s))
     }
 
+    /// The text, when this is a Str.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
@@ -105,6 +122,7 @@ impl Value {
         }
     }
 
+    /// The truth value, when this is a Bool.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -112,6 +130,7 @@ impl Value {
         }
     }
 
+    /// The integer, when this is an Int (a whole Real is not one).
     pub fn as_int(&self) -> Option<&BigInt> {
         match self {
             Value::Int(i) => Some(i),
@@ -290,6 +309,7 @@ pub mod strings {
     /// The highest code point SMT-LIB strings hold.
     pub const MAX_CODE: u32 = 0x2FFFF;
 
+    /// `str.len`: the number of code points.
     pub fn len(s: &str) -> BigInt {
         BigInt::from(s.chars().count())
     }

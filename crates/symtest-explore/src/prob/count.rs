@@ -16,16 +16,21 @@ use symtest_term::{BigRational, Model, Term, Value};
 
 use super::dist::Dist;
 
+/// Why a path could not be weighed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CountError {
     #[error(
         "'{0}' has no distribution: only random inputs may remain in a path weighed by probability"
     )]
+    /// A variable of the path has no distribution; holds its name.
     NotRandom(String),
     #[error(
         "weighing this path needs more than {0} partial assignments at once (constraints that tie many random variables together non-linearly)"
     )]
+    /// The elimination needed more partial assignments than the limit it holds.
     TooLarge(usize),
+    /// A term still had no value with every random variable fixed (a division by
+    /// zero, an ill-sorted term); holds the term.
     #[error("cannot evaluate '{0}' once every random variable is fixed")]
     Eval(String),
 }

@@ -10,26 +10,43 @@ use super::ratio as fmt_rational;
 /// What a distribution written in a program or on the command line got wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DistError {
+    /// A name that is none of the distributions; holds it.
     #[error("unknown distribution '{0}' (expected bernoulli, uniform, binomial or categorical)")]
     Unknown(String),
+    /// The wrong number or kind of arguments for the distribution.
     #[error("{name} takes {expected}, found {found}")]
     Arity {
+        /// The distribution's name.
         name: &'static str,
+        /// What it takes, in words.
         expected: &'static str,
+        /// The arguments as given.
         found: String,
     },
+    /// A probability below 0 or above 1; holds it.
     #[error("probability {0} is outside [0, 1]")]
     Probability(String),
+    /// Arguments of the right shape with no distribution behind them (an empty
+    /// range, a non-integer bound, categorical weights not summing to 1, a support
+    /// too large); holds the explanation.
     #[error("{0}")]
     Invalid(String),
+    /// Text that does not read as `name(arguments)` with numbers as arguments.
     #[error("cannot read '{text}' as a distribution: {why}")]
-    Syntax { text: String, why: String },
+    Syntax {
+        /// The text as given.
+        text: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 /// One argument as written: `p`, or `value: p` in a categorical.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DistArg {
+    /// The value before `:`, in a categorical's `value: p`.
     pub key: Option<BigRational>,
+    /// The number (after `:` when there is a key).
     pub value: BigRational,
 }
 
@@ -264,6 +281,7 @@ impl Dist {
         }
     }
 
+    /// True when `v` has a positive probability.
     pub fn contains(&self, v: &BigInt) -> bool {
         self.support.iter().any(|(x, _)| x == v)
     }

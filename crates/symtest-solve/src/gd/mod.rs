@@ -29,9 +29,12 @@ pub struct GdOptions {
     pub eps: f64,
     /// Starts per query (Gymbo `-t`): the first from the hint, the rest random.
     pub restarts: u32,
-    /// Range of random starting values (Gymbo `-l`, `-h`).
+    /// Lower end of the random starting values (Gymbo `-l`).
     pub init_low: f64,
+    /// Upper end of the random starting values (Gymbo `-h`).
     pub init_high: f64,
+    /// Seed of the random starts; every query starts from it again, so one
+    /// query always gets one answer.
     pub seed: u64,
     /// Step by the sign of the gradient (Gymbo's default) or by the gradient itself.
     pub sign_gradient: bool,
@@ -58,11 +61,14 @@ impl Default for GdOptions {
     }
 }
 
+/// Gymbo's gradient-descent backend: finds models of numeric constraints
+/// without proofs, so it answers UNSAT only on a contradictory Boolean skeleton.
 pub struct GdBackend {
     opts: GdOptions,
 }
 
 impl GdBackend {
+    /// A backend with the given knobs.
     pub fn new(opts: GdOptions) -> GdBackend {
         GdBackend { opts }
     }
