@@ -458,7 +458,11 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) ->
             ),
             StdioResult::Failed(e) => {
                 let v = load_verdict(e, 1);
-                (v.status, v.first_failure.unwrap_or_else(|| Failure::of(FailureKind::Crash)))
+                (
+                    v.status,
+                    v.first_failure
+                        .unwrap_or_else(|| Failure::of(FailureKind::Crash)),
+                )
             }
         };
         failure.input = Some(short(&case.stdin, 500));
