@@ -27,18 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from mutation import COMPARISON_SWAPS  # noqa: E402
 from results import write_section  # noqa: E402
 VENV = ROOT / ".deps" / "bench-venv"
 OUT = ROOT / "bench" / "out" / "grade"
 
 # Text mutations of a canonical solution, tried in order; each applies once.
-MUTATIONS = [
-    (r"<=", "<"),
-    (r"(?<![<>=!])<(?![<=])", "<="),
-    (r">=", ">"),
-    (r"(?<![<>=-])>(?![>=])", ">="),
-    (r"==", "!="),
-    (r"!=", "=="),
+MUTATIONS = COMPARISON_SWAPS + [
     (r"\+ 1\b", "+ 2"),
     (r"- 1\b", "- 2"),
     (r"\bTrue\b", "False"),

