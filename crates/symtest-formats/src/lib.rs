@@ -6,5 +6,6 @@
 
 #![warn(missing_docs)]
 
+pub mod chat;
 pub mod dataset;
 pub mod samples;

@@ -1,6 +1,8 @@
-//! `POST /get_reward`, OpenRLHF's remote reward protocol: `query` (prompt and
-//! response), `prompts`, and `labels` naming each query's problem; answered
-//! with `rewards` (and `scores`) in query order.
+//! `POST /get_reward`, OpenRLHF's remote reward protocol (`--reward.remote_url`):
+//! `query` (prompt and response, decoded with the chat template's special
+//! tokens), `prompts`, and `labels` naming each query's problem; answered
+//! with `rewards`, `scores` and `extra_logs` in query order. Every value in
+//! `extra_logs` is a number per query: the trainer turns each into a tensor.
 
 use std::sync::Arc;
 
@@ -11,6 +13,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
+
+use symtest_formats::chat::response_in_query;
+use symtest_grade::{Outcome, Status};
 
 use crate::{Id, ServerState, admit_and_grade, error, json_request};
 
@@ -98,11 +103,10 @@ pub(crate) async fn get_reward(
     let mut items = Vec::with_capacity(req.query.len());
     for (i, (q, label)) in req.query.iter().zip(&req.labels).enumerate() {
         let task = label.0.clone();
-        // The query is prompt + response; the response is what is graded.
-        let completion = match req.prompts.get(i) {
-            Some(p) if q.starts_with(p.as_str()) => q[p.len()..].to_string(),
-            _ => q.clone(),
-        };
+        // The query is prompt + response; the response, without the chat
+        // template's end-of-turn token, is what is graded.
+        let prompt = req.prompts.get(i).map(String::as_str);
+        let completion = response_in_query(q, prompt).to_string();
         items.push((task, i.to_string(), completion));
     }
     let outcomes = match admit_and_grade(&state, items).await {
@@ -134,12 +138,17 @@ pub(crate) async fn get_reward(
         return respond(StatusCode::SERVICE_UNAVAILABLE, r);
     }
     let rewards: Vec<f64> = outcomes.iter().map(|o| o.reward.unwrap_or(0.0)).collect();
+    let share = |f: &dyn Fn(&Outcome) -> f64| outcomes.iter().map(f).collect::<Vec<f64>>();
+    let is = |s: Status| move |o: &Outcome| f64::from(u8::from(o.status == s));
     let body = json!({
         "rewards": rewards,
         "scores": rewards,
         "extra_logs": {
-            "pass_rate": outcomes.iter().map(|o| if o.total > 0 { o.passed as f64 / o.total as f64 } else { 0.0 }).collect::<Vec<_>>(),
-            "status": outcomes.iter().map(|o| o.status.name()).collect::<Vec<_>>(),
+            "pass_rate": share(&|o| if o.total > 0 { o.passed as f64 / o.total as f64 } else { 0.0 }),
+            "solved": share(&is(Status::Passed)),
+            "compile_error": share(&is(Status::CompileError)),
+            "runtime_error": share(&is(Status::RuntimeError)),
+            "timeout": share(&is(Status::Timeout)),
         },
     });
     respond(StatusCode::OK, Json(body).into_response())

@@ -110,15 +110,23 @@ async fn protocols_health_and_metrics() {
     assert_eq!(j["results"][1]["status"], "failed");
     assert_eq!(j["results"][1]["first_failure"]["got"], "-1");
 
-    // OpenRLHF: query = prompt + response; the label names the task.
-    let prompt = "<|user|>write add<|assistant|>";
+    // OpenRLHF: query = prompt + response, decoded with the chat template's
+    // special tokens; the label names the task. Every query is graded as its
+    // bare code would be.
+    let qwen = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nwrite add<|im_end|>\n<|im_start|>assistant\n";
+    let llama = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nwrite add<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
+    let base = "def add(a: int, b: int) -> int:\n    \"\"\"Return the sum of a and b.\n    >>> add(2, 3)\n    5\n    \"\"\"\n";
     let q = json!({
         "query": [
-            format!("{prompt}```python\ndef add(a, b):\n    return a + b\n```"),
-            format!("{prompt}def add(a, b):\n    return 0\n"),
+            format!("{qwen}```python\ndef add(a, b):\n    return a + b\n```<|im_end|>\n<|endoftext|>"),
+            format!("{llama}def add(a, b):\n    return a + b\n<|eot_id|>"),
+            format!("{base}    return a + b\n<|endoftext|>"),
+            format!("{qwen}def add(a, b):\n    return 0\n<|im_end|>"),
+            // A prompt the trainer cut: the assistant's turn is found.
+            format!("{llama}def add(a, b):\n    return b + a\n<|eot_id|>"),
         ],
-        "prompts": [prompt, prompt],
-        "labels": ["demo/add", {"task_id": "demo/add", "ignored": [0, 0, 0]}],
+        "prompts": [qwen, llama, base, qwen, "<|begin_of_text|>cut"],
+        "labels": ["demo/add", {"task_id": "demo/add", "ignored": [0, 0, 0]}, "demo/add", "demo/add", "demo/add"],
         "ignored": {"a": [1, 2, 3]},
     });
     let r = http(&s.addr, "POST", "/get_reward", &q.to_string())
@@ -126,9 +134,16 @@ async fn protocols_health_and_metrics() {
         .expect("get_reward");
     assert_eq!(r.status, 200, "{}", r.body);
     let j = json_body(&r);
-    assert_eq!(j["rewards"], json!([1.0, 0.0]));
-    assert_eq!(j["scores"], json!([1.0, 0.0]));
-    assert_eq!(j["extra_logs"]["status"], json!(["passed", "failed"]));
+    assert_eq!(j["rewards"], json!([1.0, 1.0, 1.0, 0.0, 1.0]), "{j}");
+    assert_eq!(j["scores"], j["rewards"]);
+    assert_eq!(j["extra_logs"]["solved"], json!([1.0, 1.0, 1.0, 0.0, 1.0]));
+    // The trainer makes a tensor of every extra log: numbers only.
+    for (key, v) in j["extra_logs"].as_object().expect("extra_logs") {
+        let all_numbers = v
+            .as_array()
+            .is_some_and(|a| a.len() == 5 && a.iter().all(Value::is_number));
+        assert!(all_numbers, "{key}: {v}");
+    }
 
     for (path, body, want) in [
         ("/reward", "not json".to_string(), "expected"),
@@ -186,7 +201,7 @@ async fn protocols_health_and_metrics() {
     assert!(r.headers.contains("text/plain"));
     assert!(
         r.body
-            .contains("symtest_samples_total{status=\"passed\"} 2"),
+            .contains("symtest_samples_total{status=\"passed\"} 5"),
         "{}",
         r.body
     );
