@@ -33,7 +33,7 @@ mod value;
 pub use error::{PythonError, SyntaxError};
 pub use inputs::{INPUT_SITE, InputOptions, seed_values};
 pub use interp::Limits;
-pub use program::{Program, RunResult};
+pub use program::{Program, PyException, RunResult};
 pub use sites::{SiteKind, Sites, UserSite};
 pub use subject::{PySubject, SubjectStats};
 pub use ty::{Ty, join_all};

@@ -14,7 +14,7 @@ use crate::error::SyntaxError;
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ir::*;
 use crate::scope::{self, Bindings};
-use crate::sites::{SiteId, SiteKind, Sites};
+use crate::sites::{Pos, SiteId, SiteKind, Sites};
 
 /// A parsed and lowered program.
 #[derive(Debug)]

@@ -10,11 +10,10 @@ use symtest_term::{Sort, Term, Value};
 
 use crate::error::{PythonError, SyntaxError};
 use crate::fxhash::FxHashSet;
-use crate::interp::{Flow, Interp, Limits, from_pyvalue, to_pyvalue};
+use crate::interp::{Flow, Interp, Limits, describe, exception_message, from_pyvalue, to_pyvalue};
 use crate::ir::{FuncDef, Module, Place, Stmt};
 use crate::lower::{Lowered, lower_source};
 use crate::sites::Sites;
-use crate::subject::describe;
 use crate::ty::Ty;
 
 pub struct Program {
@@ -28,10 +27,31 @@ pub enum RunResult {
     Returned(PyValue),
     /// A value that is not plain data (a function, an iterator): its repr.
     ReturnedOther(String),
-    /// An uncaught exception, as `Type: message`.
-    Raised(String),
+    /// An exception the run did not catch.
+    Raised(PyException),
     /// A bound or an unsupported construct.
     Stopped(String),
+}
+
+/// A Python exception as CPython reports an uncaught one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyException {
+    /// The exception's class (`ValueError`).
+    pub type_name: String,
+    /// What `str()` of the exception gives; empty when it was raised without one.
+    pub message: String,
+}
+
+impl std::fmt::Display for PyException {
+    /// `ValueError: message`, or the class alone when there is no message
+    /// (the last line of CPython's traceback).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.type_name)
+        } else {
+            write!(f, "{}: {}", self.type_name, self.message)
+        }
+    }
 }
 
 /// Ignores everything: for concrete runs.
@@ -183,7 +203,10 @@ impl Program {
                 Some(p) => RunResult::Returned(p),
                 None => RunResult::ReturnedOther(crate::interp::repr(&v)),
             },
-            Err(e @ Flow::Exc(_)) => RunResult::Raised(describe(&e)),
+            Err(Flow::Exc(e)) => RunResult::Raised(PyException {
+                type_name: e.kind.name().to_string(),
+                message: exception_message(&e),
+            }),
             Err(Flow::Stop(s)) => RunResult::Stopped(s),
         }
     }

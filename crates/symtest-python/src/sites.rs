@@ -9,7 +9,16 @@
 
 pub use symtest_explore::SiteId;
 
-use crate::ir::Pos;
+/// A place in the source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// Byte offset in the source.
+    pub offset: u32,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub col: u32,
+}
 
 pub const INTERNAL_BASE: u32 = 1 << 24;
 

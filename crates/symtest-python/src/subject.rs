@@ -11,7 +11,7 @@ use symtest_term::{Model, Value, Var};
 use crate::error::PythonError;
 use crate::fxhash::FxHashMap;
 use crate::inputs::{Builder, InputOptions, ModelSource, TracerSource, seed_values};
-use crate::interp::{Flow, Interp, Limits, repr, to_pyvalue};
+use crate::interp::{Flow, Interp, Limits, describe, repr, to_pyvalue};
 use crate::ir::{Expr, FuncDef};
 use crate::program::Program;
 use crate::sites::Sites;
@@ -201,25 +201,5 @@ impl Subject for PySubject<'_> {
 
     fn site_count(&self) -> Option<usize> {
         Some(self.sites.user.len())
-    }
-}
-
-/// `ValueError: message`, as CPython's last traceback line reads.
-pub(crate) fn describe(f: &Flow) -> String {
-    match f {
-        Flow::Exc(e) => {
-            let msg = match e.args.as_slice() {
-                [] => String::new(),
-                [Val::Str(s, _)] if e.kind != crate::builtins::ExcType::KeyError => s.to_string(),
-                [one] => repr(one),
-                many => repr(&Val::tuple(many.to_vec())),
-            };
-            if msg.is_empty() {
-                e.kind.name().to_string()
-            } else {
-                format!("{}: {msg}", e.kind.name())
-            }
-        }
-        Flow::Stop(s) => s.clone(),
     }
 }

@@ -34,7 +34,7 @@ use crate::ir::{Module, Name, Place};
 use crate::sites::{SiteId, Sites};
 use crate::value::{Env, ExcObj, Val};
 
-pub(crate) use repr::strip_shadows;
+pub(crate) use repr::{describe, exception_message, strip_shadows};
 pub use repr::{from_pyvalue, repr, to_pyvalue};
 
 /// Why a run ended early, or how an exception travels.

@@ -5,9 +5,10 @@ use std::rc::Rc;
 use symtest_pyvalue::{PyValue, float_repr};
 use symtest_term::Term;
 
-use super::{Interp, R};
+use super::{Flow, Interp, R};
+use crate::builtins::ExcType;
 use crate::sites::{PIN_SITE, SiteId};
-use crate::value::{DictFlavor, ListObj, Opaque, Val};
+use crate::value::{DictFlavor, ExcObj, ListObj, Opaque, Val};
 
 const MAX_DEPTH: usize = 200;
 
@@ -250,6 +251,34 @@ pub fn from_pyvalue(p: &PyValue) -> Val {
     }
 }
 
+/// An exception's message as CPython's last traceback line shows it: its one
+/// argument as text (a `KeyError`'s key as a repr), several as a tuple, none
+/// as nothing.
+pub(crate) fn exception_message(e: &ExcObj) -> String {
+    match e.args.as_slice() {
+        [] => String::new(),
+        [Val::Str(s, _)] if e.kind != ExcType::KeyError => s.to_string(),
+        [one] => repr(one),
+        many => repr(&Val::tuple(many.to_vec())),
+    }
+}
+
+/// `ValueError: message` (the class alone when there is no message), as
+/// CPython's last traceback line reads; a stopped run's reason.
+pub(crate) fn describe(f: &Flow) -> String {
+    match f {
+        Flow::Exc(e) => {
+            let msg = exception_message(e);
+            if msg.is_empty() {
+                e.kind.name().to_string()
+            } else {
+                format!("{}: {msg}", e.kind.name())
+            }
+        }
+        Flow::Stop(s) => s.clone(),
+    }
+}
+
 /// A deep copy without shadows (results of concretised computations).
 pub(crate) fn strip_shadows(v: &Val) -> Val {
     match to_pyvalue(v) {
@@ -306,7 +335,7 @@ impl Interp<'_> {
             Val::Exc(e) => match e.args.as_slice() {
                 [] => Val::str(""),
                 [one] => {
-                    if e.kind == crate::builtins::ExcType::KeyError {
+                    if e.kind == ExcType::KeyError {
                         Val::str(&repr(one))
                     } else {
                         self.str_of_at(one, site)?
