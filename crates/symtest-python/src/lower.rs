@@ -3,8 +3,6 @@
 
 use std::rc::Rc;
 
-use num_bigint::BigInt;
-use num_traits::Num as _;
 use ruff_python_ast::{self as ast, Expr as PExpr, Stmt as PStmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextSize};
@@ -821,7 +819,7 @@ impl<'s> Lowerer<'s> {
                 ExprKind::Const(Const::Bytes(b.value.bytes().collect::<Vec<u8>>().into()))
             }
             PExpr::NumberLiteral(n) => match &n.value {
-                ast::Number::Int(i) => match parse_int(&i.to_string()) {
+                ast::Number::Int(i) => match symtest_pyvalue::parse_int(&i.to_string(), 0) {
                     Some(v) => ExprKind::Const(Const::Int(v)),
                     None => ExprKind::Unsupported(format!("integer literal {i}")),
                 },
@@ -968,21 +966,6 @@ fn constant_truth(e: &PExpr) -> Option<bool> {
         },
         _ => None,
     }
-}
-
-fn parse_int(text: &str) -> Option<BigInt> {
-    let t: String = text.chars().filter(|c| *c != '_').collect();
-    let lower = t.to_ascii_lowercase();
-    let (digits, radix) = if let Some(r) = lower.strip_prefix("0x") {
-        (r.to_string(), 16)
-    } else if let Some(r) = lower.strip_prefix("0o") {
-        (r.to_string(), 8)
-    } else if let Some(r) = lower.strip_prefix("0b") {
-        (r.to_string(), 2)
-    } else {
-        (lower, 10)
-    };
-    BigInt::from_str_radix(&digits, radix).ok()
 }
 
 fn binop(op: ast::Operator) -> BinOp {

@@ -20,7 +20,8 @@ use num_traits::ToPrimitive;
 use thiserror::Error;
 
 pub use json::from_json;
-pub use repr::float_repr;
+pub use literal::parse_int;
+pub use repr::{float_repr, str_repr};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PyValue {

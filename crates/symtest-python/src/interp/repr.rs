@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use symtest_pyvalue::{PyValue, float_repr};
+use symtest_pyvalue::{PyValue, float_repr, str_repr};
 use symtest_term::Term;
 
 use super::{Flow, Interp, R};
@@ -41,7 +41,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         Val::Bool(b, _) => out.push_str(if *b { "True" } else { "False" }),
         Val::Int(i, _) => out.push_str(&i.to_string()),
         Val::Float(f, _) => out.push_str(&float_repr(*f)),
-        Val::Str(s, _) => out.push_str(&PyValue::Str(s.to_string()).repr()),
+        Val::Str(s, _) => out.push_str(&str_repr(s)),
         Val::Bytes(b) => out.push_str(&PyValue::Bytes(b.to_vec()).repr()),
         Val::List(l) => {
             let l = l.borrow();
@@ -132,7 +132,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
                 "<re.Match object; span=({}, {}), match={}>",
                 span.0,
                 span.1,
-                PyValue::Str(text.to_string()).repr()
+                str_repr(text)
             )),
             _ => out.push_str("<object>"),
         },
