@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
-use symtest_explore::{SiteId, Tracer};
+use symtest_explore::SiteId;
 use symtest_pyvalue::PyValue;
-use symtest_term::{Sort, Term, Value};
 
 use crate::error::{PythonError, SyntaxError};
 use crate::fxhash::FxHashSet;
-use crate::interp::{Flow, Interp, Limits, describe, exception_message, from_pyvalue, to_pyvalue};
+use crate::interp::{
+    Flow, Interp, Limits, Silent, describe, exception_message, from_pyvalue, to_pyvalue,
+};
 use crate::ir::{FuncDef, Module, Place, Stmt};
 use crate::lower::{Lowered, lower_source};
 use crate::sites::Sites;
@@ -52,19 +53,6 @@ impl std::fmt::Display for PyException {
             write!(f, "{}: {}", self.type_name, self.message)
         }
     }
-}
-
-/// Ignores everything: for concrete runs.
-struct Silent;
-
-impl Tracer for Silent {
-    fn input(&mut self, _name: &str, sort: Sort) -> (Value, Term) {
-        (sort.default_value(), Term::constant(sort.default_value()))
-    }
-    fn branch(&mut self, _site: SiteId, _cond: &Term, _taken: bool) {}
-    fn branch_concrete(&mut self, _site: SiteId, _taken: bool) {}
-    fn assume(&mut self, _site: SiteId, _cond: &Term, _holds: bool) {}
-    fn concretised(&mut self, _why: &str) {}
 }
 
 impl Program {

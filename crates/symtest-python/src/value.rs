@@ -226,6 +226,24 @@ impl Val {
         })))
     }
 
+    /// A list whose length has the shadow `len` (while it is symbolic).
+    pub fn list_with_len(items: Vec<Val>, len: Option<Term>) -> Val {
+        Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len,
+            deque: false,
+        })))
+    }
+
+    /// A `collections.deque` of `items`.
+    pub fn deque(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len: None,
+            deque: true,
+        })))
+    }
+
     pub fn tuple(items: Vec<Val>) -> Val {
         Val::Tuple(Rc::new(TupleObj { items, len: None }))
     }
@@ -442,6 +460,9 @@ pub fn key_of(v: &Val) -> Option<Key> {
             Key::FrozenSet(keys.into())
         }
         Val::Ellipsis => Key::Ellipsis,
+        Val::Builtin(Builtin::Stdlib { module, name }) => {
+            Key::Tuple(vec![Key::Named(module.name()), Key::Named(name)].into())
+        }
         Val::Builtin(b) => Key::Named(b.name()),
         Val::Module(m) => Key::Named(m.name()),
         Val::Func(f) => Key::Ptr(Rc::as_ptr(f) as *const () as usize),

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use symtest_term::Term;
 
-use super::{Flow, Interp, R, type_error};
+use super::state::{Flow, Interp, R, type_error};
 use crate::int::PyInt;
 use crate::sites::{LENGTH_SITE, SiteId};
 use crate::value::{IterObj, RangeObj, Val};

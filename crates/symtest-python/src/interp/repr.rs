@@ -5,10 +5,10 @@ use std::rc::Rc;
 use symtest_pyvalue::{PyValue, float_repr, str_repr};
 use symtest_term::Term;
 
-use super::{Flow, Interp, R};
+use super::state::{Flow, Interp, R};
 use crate::builtins::ExcType;
 use crate::sites::{PIN_SITE, SiteId};
-use crate::value::{DictFlavor, ExcObj, ListObj, Opaque, Val};
+use crate::value::{DictFlavor, ExcObj, Opaque, Val};
 
 const MAX_DEPTH: usize = 200;
 
@@ -106,11 +106,10 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         }
         Val::Func(c) => out.push_str(&format!("<function {}>", c.def.name)),
         Val::Builtin(b) => {
-            let name = b.name();
             if is_type(*b) {
-                out.push_str(&format!("<class '{name}'>"));
+                out.push_str(&format!("<class '{b}'>"));
             } else {
-                out.push_str(&format!("<built-in function {name}>"));
+                out.push_str(&format!("<built-in function {b}>"));
             }
         }
         Val::Method(m) => out.push_str(&format!("<built-in method {}>", m.1)),
@@ -346,13 +345,4 @@ impl Interp<'_> {
             other => Val::str(&repr(other)),
         })
     }
-}
-
-/// A list value owning `items`, with an optional length shadow.
-pub(crate) fn new_list(items: Vec<Val>, len: Option<Term>) -> Val {
-    Val::List(Rc::new(std::cell::RefCell::new(ListObj {
-        items,
-        len,
-        deque: false,
-    })))
 }

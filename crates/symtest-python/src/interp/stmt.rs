@@ -1,19 +1,12 @@
 //! Statements.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{Flow, Interp, R, exc, type_error, unsupported, value_error};
-use crate::builtins::{Builtin, ExcType, ModuleId, module_function};
+use super::modules;
+use super::state::{Ctrl, Flow, Interp, R, exc, type_error, unsupported, value_error};
+use crate::builtins::{Builtin, ExcType, ModuleId};
 use crate::ir::{Handler, Stmt, Target};
 use crate::value::{Closure, Env, ExcObj, Opaque, Val};
-
-pub(crate) enum Ctrl {
-    Normal,
-    Return(Val),
-    Break,
-    Continue,
-}
 
 impl Interp<'_> {
     pub(crate) fn exec_block(&mut self, body: &[Stmt], env: &Rc<Env>) -> R<Ctrl> {
@@ -178,7 +171,7 @@ impl Interp<'_> {
                 let m = ModuleId::by_name(module);
                 for (name, place) in names {
                     let v = match m {
-                        Some(m) => self.module_attr(m, name)?,
+                        Some(m) => modules::attr(m, name)?,
                         None => {
                             Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}"))))
                         }
@@ -196,21 +189,9 @@ impl Interp<'_> {
         Ok(Ctrl::Normal)
     }
 
+    /// `@dec` applied to `f` (`functools.cache` and `lru_cache` memoise it
+    /// when called).
     fn decorate(&mut self, dec: Val, f: Val) -> R<Val> {
-        let cache = match &dec {
-            Val::Builtin(Builtin::Cache | Builtin::LruCache) => true,
-            Val::Opaque(o) => matches!(**o, Opaque::CacheDecorator),
-            _ => false,
-        };
-        if cache && let Val::Func(c) = &f {
-            return Ok(Val::Func(Rc::new(Closure {
-                def: c.def.clone(),
-                env: c.env.clone(),
-                defaults: c.defaults.clone(),
-                kw_defaults: c.kw_defaults.clone(),
-                memo: Some(RefCell::new(Default::default())),
-            })));
-        }
         self.call(&dec, vec![f], Vec::new(), None)
     }
 
@@ -467,40 +448,5 @@ impl Interp<'_> {
             return Ok(cur);
         }
         self.binop(op, cur, rhs, site)
-    }
-
-    pub(crate) fn module_attr(&mut self, m: ModuleId, name: &str) -> R<Val> {
-        if let Some(b) = module_function(m, name) {
-            return Ok(Val::Builtin(b));
-        }
-        let v = match (m, name) {
-            (ModuleId::Math, "pi") => Val::Float(std::f64::consts::PI, None),
-            (ModuleId::Math, "e") => Val::Float(std::f64::consts::E, None),
-            (ModuleId::Math, "tau") => Val::Float(std::f64::consts::TAU, None),
-            (ModuleId::Math, "inf") => Val::Float(f64::INFINITY, None),
-            (ModuleId::Math, "nan") => Val::Float(f64::NAN, None),
-            (ModuleId::String, "ascii_lowercase") => Val::str("abcdefghijklmnopqrstuvwxyz"),
-            (ModuleId::String, "ascii_uppercase") => Val::str("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-            (ModuleId::String, "ascii_letters") => {
-                Val::str("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            }
-            (ModuleId::String, "digits") => Val::str("0123456789"),
-            (ModuleId::String, "hexdigits") => Val::str("0123456789abcdefABCDEF"),
-            (ModuleId::String, "octdigits") => Val::str("01234567"),
-            (ModuleId::String, "punctuation") => Val::str("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
-            (ModuleId::String, "whitespace") => Val::str(" \t\n\r\x0b\x0c"),
-            (ModuleId::Sys, "maxsize") => Val::int(i64::MAX),
-            (ModuleId::Typing, _) => Val::Builtin(Builtin::Object),
-            (ModuleId::Math, _) | (ModuleId::Collections, _) | (ModuleId::Itertools, _) => {
-                return Err(unsupported(format!("{}.{name}", m.name())));
-            }
-            _ => {
-                return Err(exc(
-                    ExcType::AttributeError,
-                    format!("module '{}' has no attribute '{name}'", m.name()),
-                ));
-            }
-        };
-        Ok(v)
     }
 }
