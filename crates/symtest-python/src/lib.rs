@@ -13,6 +13,9 @@
 //! assert_eq!(subject.params().len(), 1);
 //! ```
 
+// No function over the threshold in `clippy.toml` (150 lines).
+#![warn(clippy::too_many_lines)]
+
 mod builtins;
 mod error;
 mod fxhash;

@@ -143,15 +143,7 @@ pub enum IterObj {
     },
     /// Values computed ahead (dict views, sets, eager generators).
     Items(VecDeque<Val>),
-    Range {
-        next: PyInt,
-        stop: PyInt,
-        step: PyInt,
-        /// `start` shadow and steps taken, for the value's shadow.
-        start_t: Option<Term>,
-        stop_t: Option<Term>,
-        k: u64,
-    },
+    Range(RangeIter),
     Enumerate {
         inner: Val,
         count: PyInt,
@@ -171,6 +163,20 @@ pub enum IterObj {
         left: usize,
     },
     Done,
+}
+
+/// A range being iterated.
+#[derive(Debug)]
+pub struct RangeIter {
+    /// The next value.
+    pub next: PyInt,
+    pub stop: PyInt,
+    pub step: PyInt,
+    /// The start's shadow; with the steps taken, `k`, it gives the shadow of
+    /// the value (`start + k * step`).
+    pub start_t: Option<Term>,
+    pub stop_t: Option<Term>,
+    pub k: u64,
 }
 
 /// A hashable value's identity for dict and set lookup: values Python

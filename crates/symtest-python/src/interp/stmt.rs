@@ -5,7 +5,8 @@ use std::rc::Rc;
 use super::modules;
 use super::state::{Ctrl, Flow, Interp, R, exc, type_error, unsupported, value_error};
 use crate::builtins::{Builtin, ExcType, ModuleId};
-use crate::ir::{Handler, Stmt, Target};
+use crate::ir::{Expr, FuncDef, Handler, Name, Place, Stmt, Target};
+use crate::sites::SiteId;
 use crate::value::{Closure, Env, ExcObj, Opaque, Val};
 
 impl Interp<'_> {
@@ -52,40 +53,14 @@ impl Interp<'_> {
                 site,
                 body,
                 orelse,
-            } => loop {
-                let v = self.eval_test(test, env)?;
-                if !self.test(&v, *site)? {
-                    return self.exec_block(orelse, env);
-                }
-                match self.exec_block(body, env)? {
-                    Ctrl::Break => return Ok(Ctrl::Normal),
-                    Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                    Ctrl::Normal | Ctrl::Continue => {}
-                }
-                self.step()?;
-            },
+            } => return self.exec_while(test, *site, body, orelse, env),
             Stmt::For {
                 target,
                 iter,
                 site,
                 body,
                 orelse,
-            } => {
-                let it = self.eval(iter, env)?;
-                let it = self.iter_of(&it)?;
-                loop {
-                    let Some(item) = self.next(&it, *site)? else {
-                        return self.exec_block(orelse, env);
-                    };
-                    self.assign(target, item, env)?;
-                    match self.exec_block(body, env)? {
-                        Ctrl::Break => return Ok(Ctrl::Normal),
-                        Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                        Ctrl::Normal | Ctrl::Continue => {}
-                    }
-                    self.step()?;
-                }
-            }
+            } => return self.exec_for(target, iter, *site, body, orelse, env),
             Stmt::Return(v) => {
                 let v = match v {
                     Some(e) => self.eval(e, env)?,
@@ -131,54 +106,9 @@ impl Interp<'_> {
                 kw_defaults,
                 decorators,
                 target,
-            } => {
-                let mut decs = Vec::with_capacity(decorators.len());
-                for d in decorators {
-                    decs.push(self.eval(d, env)?);
-                }
-                let mut dvals = Vec::with_capacity(defaults.len());
-                for d in defaults {
-                    dvals.push(self.eval(d, env)?);
-                }
-                let mut kvals = Vec::with_capacity(kw_defaults.len());
-                for d in kw_defaults {
-                    kvals.push(self.eval(d, env)?);
-                }
-                let mut f = Val::Func(Rc::new(Closure {
-                    def: func.clone(),
-                    env: if env.slots.borrow().is_empty() && env.parent.is_none() {
-                        None
-                    } else {
-                        Some(env.clone())
-                    },
-                    defaults: dvals,
-                    kw_defaults: kvals,
-                    memo: None,
-                }));
-                for d in decs.into_iter().rev() {
-                    f = self.decorate(d, f)?;
-                }
-                self.store(target, f, env)?;
-            }
-            Stmt::Import { module, target } => {
-                let v = match ModuleId::by_name(module) {
-                    Some(m) => Val::Module(m),
-                    None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("module {module}")))),
-                };
-                self.store(target, v, env)?;
-            }
-            Stmt::ImportFrom { module, names } => {
-                let m = ModuleId::by_name(module);
-                for (name, place) in names {
-                    let v = match m {
-                        Some(m) => modules::attr(m, name)?,
-                        None => {
-                            Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}"))))
-                        }
-                    };
-                    self.store(place, v, env)?;
-                }
-            }
+            } => self.exec_def(func, defaults, kw_defaults, decorators, target, env)?,
+            Stmt::Import { module, target } => self.exec_import(module, target, env)?,
+            Stmt::ImportFrom { module, names } => self.exec_import_from(module, names, env)?,
             Stmt::Delete(targets) => {
                 for t in targets {
                     self.delete_target(t, env)?;
@@ -187,6 +117,120 @@ impl Interp<'_> {
             Stmt::Unsupported { what, .. } => return Err(unsupported(what)),
         }
         Ok(Ctrl::Normal)
+    }
+
+    /// `while test: body else: orelse`: each test a decision at `site`.
+    fn exec_while(
+        &mut self,
+        test: &Expr,
+        site: SiteId,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        env: &Rc<Env>,
+    ) -> R<Ctrl> {
+        loop {
+            let v = self.eval_test(test, env)?;
+            if !self.test(&v, site)? {
+                return self.exec_block(orelse, env);
+            }
+            match self.exec_block(body, env)? {
+                Ctrl::Break => return Ok(Ctrl::Normal),
+                Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
+                Ctrl::Normal | Ctrl::Continue => {}
+            }
+            self.step()?;
+        }
+    }
+
+    /// `for target in iter: body else: orelse`: each step a decision at
+    /// `site` (see `iter.rs`).
+    fn exec_for(
+        &mut self,
+        target: &Target,
+        iter: &Expr,
+        site: SiteId,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        env: &Rc<Env>,
+    ) -> R<Ctrl> {
+        let it = self.eval(iter, env)?;
+        let it = self.iter_of(&it)?;
+        loop {
+            let Some(item) = self.next(&it, site)? else {
+                return self.exec_block(orelse, env);
+            };
+            self.assign(target, item, env)?;
+            match self.exec_block(body, env)? {
+                Ctrl::Break => return Ok(Ctrl::Normal),
+                Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
+                Ctrl::Normal | Ctrl::Continue => {}
+            }
+            self.step()?;
+        }
+    }
+
+    /// `def`: the defaults and decorators evaluated now, the function closed
+    /// over `env` (unless at module level), decorated, and bound.
+    fn exec_def(
+        &mut self,
+        func: &Rc<FuncDef>,
+        defaults: &[Expr],
+        kw_defaults: &[Expr],
+        decorators: &[Expr],
+        target: &Place,
+        env: &Rc<Env>,
+    ) -> R<()> {
+        let mut decs = Vec::with_capacity(decorators.len());
+        for d in decorators {
+            decs.push(self.eval(d, env)?);
+        }
+        let mut dvals = Vec::with_capacity(defaults.len());
+        for d in defaults {
+            dvals.push(self.eval(d, env)?);
+        }
+        let mut kvals = Vec::with_capacity(kw_defaults.len());
+        for d in kw_defaults {
+            kvals.push(self.eval(d, env)?);
+        }
+        let mut f = Val::Func(Rc::new(Closure {
+            def: func.clone(),
+            env: if env.slots.borrow().is_empty() && env.parent.is_none() {
+                None
+            } else {
+                Some(env.clone())
+            },
+            defaults: dvals,
+            kw_defaults: kvals,
+            memo: None,
+        }));
+        for d in decs.into_iter().rev() {
+            f = self.decorate(d, f)?;
+        }
+        self.store(target, f, env)?;
+        Ok(())
+    }
+
+    /// `import m`: a module the interpreter models, or an opaque value that
+    /// stops the run when used.
+    fn exec_import(&mut self, module: &str, target: &Place, env: &Rc<Env>) -> R<()> {
+        let v = match ModuleId::by_name(module) {
+            Some(m) => Val::Module(m),
+            None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("module {module}")))),
+        };
+        self.store(target, v, env)
+    }
+
+    /// `from m import a, b`: each name from the module's table.
+    fn exec_import_from(&mut self, module: &str, names: &[(Name, Place)], env: &Rc<Env>) -> R<()> {
+        let m = ModuleId::by_name(module);
+        for (name, place) in names {
+            let v = match m {
+                Some(m) => modules::attr(m, name)?,
+                None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}")))),
+            };
+            self.store(place, v, env)?;
+        }
+        Ok(())
     }
 
     /// `@dec` applied to `f` (`functools.cache` and `lru_cache` memoise it
