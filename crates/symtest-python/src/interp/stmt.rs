@@ -133,12 +133,9 @@ impl Interp<'_> {
             if !self.test(&v, site)? {
                 return self.exec_block(orelse, env);
             }
-            match self.exec_block(body, env)? {
-                Ctrl::Break => return Ok(Ctrl::Normal),
-                Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                Ctrl::Normal | Ctrl::Continue => {}
+            if let Some(end) = self.loop_body(body, env)? {
+                return Ok(end);
             }
-            self.step()?;
         }
     }
 
@@ -160,12 +157,22 @@ impl Interp<'_> {
                 return self.exec_block(orelse, env);
             };
             self.assign(target, item, env)?;
-            match self.exec_block(body, env)? {
-                Ctrl::Break => return Ok(Ctrl::Normal),
-                Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                Ctrl::Normal | Ctrl::Continue => {}
+            if let Some(end) = self.loop_body(body, env)? {
+                return Ok(end);
             }
-            self.step()?;
+        }
+    }
+
+    /// Runs a loop's body once: `Some` of how the statement ends when the
+    /// loop stops here (a `break` ends it normally, a `return` passes on).
+    fn loop_body(&mut self, body: &[Stmt], env: &Rc<Env>) -> R<Option<Ctrl>> {
+        match self.exec_block(body, env)? {
+            Ctrl::Break => Ok(Some(Ctrl::Normal)),
+            Ctrl::Return(v) => Ok(Some(Ctrl::Return(v))),
+            Ctrl::Normal | Ctrl::Continue => {
+                self.step()?;
+                Ok(None)
+            }
         }
     }
 

@@ -22,20 +22,23 @@ pub struct Lowered {
     pub sites: Sites,
 }
 
+/// A parse error of ruff's with its 1-based line and column in `source`.
+fn syntax_error(source: &str, e: &ruff_python_parser::ParseError) -> SyntaxError {
+    let index = LineIndex::from_source_text(source);
+    let lc = index.line_column(e.location.start(), source);
+    SyntaxError {
+        line: lc.line.get() as u32,
+        col: lc.column.get() as u32,
+        message: e.error.to_string(),
+    }
+}
+
 /// ruff's parse of a module, its error with a line and column.
 pub(crate) fn parse_module(
     source: &str,
 ) -> Result<ruff_python_parser::Parsed<ast::ModModule>, SyntaxError> {
     crate::nesting::check(source)?;
-    ruff_python_parser::parse_module(source).map_err(|e| {
-        let index = LineIndex::from_source_text(source);
-        let lc = index.line_column(e.location.start(), source);
-        SyntaxError {
-            line: lc.line.get() as u32,
-            col: lc.column.get() as u32,
-            message: e.error.to_string(),
-        }
-    })
+    ruff_python_parser::parse_module(source).map_err(|e| syntax_error(source, &e))
 }
 
 pub fn lower_source(source: &str) -> Result<Lowered, SyntaxError> {
@@ -73,15 +76,8 @@ pub fn lower_expression_in(
     module: &Module,
     sites: &mut Sites,
 ) -> Result<Expr, SyntaxError> {
-    let parsed = ruff_python_parser::parse_expression(source).map_err(|e| {
-        let index = LineIndex::from_source_text(source);
-        let lc = index.line_column(e.location.start(), source);
-        SyntaxError {
-            line: lc.line.get() as u32,
-            col: lc.column.get() as u32,
-            message: e.error.to_string(),
-        }
-    })?;
+    let parsed =
+        ruff_python_parser::parse_expression(source).map_err(|e| syntax_error(source, &e))?;
     let expr = parsed.into_expr();
     let mut l = Lowerer::new(source);
     for (i, n) in module.global_names.iter().enumerate() {
