@@ -25,9 +25,6 @@ import os
 import re
 import sys
 
-KEYWORD_ROOTS = ("crate", "super", "self")
-
-
 def strip_code(text):
     """The text with comments, strings and char literals blanked out (newlines
     kept, so line numbers stay right)."""
@@ -55,7 +52,7 @@ def strip_code(text):
                     j += 1
             out.append(blank(text[i:j]))
             i = j
-        elif c == "r" and re.match(r'r#*"', text[i:]) and not _ident_char(text, i - 1):
+        elif c == "r" and re.match(r'r#*"', text[i:]) and _raw_prefix_starts(text, i):
             m = re.match(r'r(#*)"', text[i:])
             end = '"' + m.group(1)
             j = text.find(end, i + m.end())
@@ -83,6 +80,14 @@ def strip_code(text):
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def _raw_prefix_starts(text, i):
+    """Whether the `r` at `i` begins a raw string (`r"..."` or `br"..."`),
+    not the end of an identifier."""
+    if text[i - 1 : i] == "b":
+        return not _ident_char(text, i - 2)
+    return not _ident_char(text, i - 1)
 
 
 def _ident_char(text, i):
