@@ -2,7 +2,7 @@
 //! HumanEval / MBPP / APPS solutions use.
 //!
 //! The source is parsed with ruff's parser and lowered to a small tree whose
-//! names are resolved to slots ([`ir`]); the interpreter runs it on concrete
+//! names are resolved to slots (the `ir` module); the interpreter runs it on concrete
 //! values that carry symbolic shadows, and reports decisions to the
 //! explorer through [`symtest_explore::Tracer`].
 //!
@@ -13,6 +13,7 @@
 //! assert_eq!(subject.params().len(), 1);
 //! ```
 
+#![warn(missing_docs)]
 // No function over the threshold in `clippy.toml` (150 lines).
 #![warn(clippy::too_many_lines)]
 

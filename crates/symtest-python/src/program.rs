@@ -17,6 +17,7 @@ use crate::lower::{Lowered, lower_source};
 use crate::sites::Sites;
 use crate::ty::Ty;
 
+/// A Python module, parsed and lowered once, to explore or run.
 pub struct Program {
     source: String,
     lowered: Lowered,
@@ -25,6 +26,7 @@ pub struct Program {
 /// How a concrete run ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunResult {
+    /// The function returned this plain value.
     Returned(PyValue),
     /// A value that is not plain data (a function, an iterator): its repr.
     ReturnedOther(String),
@@ -56,6 +58,7 @@ impl std::fmt::Display for PyException {
 }
 
 impl Program {
+    /// Parses and lowers `source` (nothing runs yet).
     pub fn parse(source: &str) -> Result<Program, SyntaxError> {
         Ok(Program {
             source: source.to_string(),
@@ -63,14 +66,17 @@ impl Program {
         })
     }
 
+    /// The source text it was parsed from.
     pub fn source(&self) -> &str {
         &self.source
     }
 
-    pub fn module(&self) -> &Module {
+    /// The lowered module.
+    pub(crate) fn module(&self) -> &Module {
         &self.lowered.module
     }
 
+    /// The program's decision points.
     pub fn sites(&self) -> &Sites {
         &self.lowered.sites
     }

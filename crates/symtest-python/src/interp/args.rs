@@ -10,7 +10,10 @@ use crate::value::Val;
 
 /// Arguments as a call site passed them.
 pub(crate) struct Args {
+    /// Positional arguments, `*args` spread.
     pub pos: Vec<Val>,
+    /// Keyword arguments in order, `**kwargs` spread; a callee takes out the
+    /// ones it knows (`kw`) before `check` refuses the rest.
     pub kw: Vec<(Name, Val)>,
     /// What error messages call the callee (`len`, `str method`).
     pub name: &'static str,
@@ -20,6 +23,7 @@ pub(crate) struct Args {
 }
 
 impl Args {
+    /// Arguments for a callee messages call `name`.
     pub(crate) fn new(pos: Vec<Val>, kw: Vec<(Name, Val)>, name: &'static str) -> Args {
         Args {
             pos,
@@ -68,10 +72,12 @@ impl Args {
         Ok(())
     }
 
+    /// Positional argument `i`, if given.
     pub(crate) fn get(&self, i: usize) -> Option<&Val> {
         self.pos.get(i)
     }
 
+    /// Positional argument `i`; `TypeError` when missing.
     pub(crate) fn arg(&self, i: usize) -> R<&Val> {
         self.pos
             .get(i)

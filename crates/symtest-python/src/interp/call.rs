@@ -14,6 +14,9 @@ use crate::sites::{PIN_SITE, SiteId};
 use crate::value::{Closure, DictFlavor, DictObj, Env, Opaque, Val, key_of};
 
 impl Interp<'_> {
+    /// Calls `f`: a user function, a builtin, a bound method or a callable
+    /// object (`functools` wrappers). `site` is where decisions inside
+    /// builtins are reported (the call's own site when it has one).
     pub(crate) fn call(
         &mut self,
         f: &Val,
@@ -56,6 +59,9 @@ impl Interp<'_> {
         }
     }
 
+    /// Calls a user function: binds the arguments, runs the body in a new
+    /// frame (the entry call's leading asserts as preconditions), and keeps
+    /// the result of a memoised function.
     fn call_closure(
         &mut self,
         c: &Rc<Closure>,
@@ -125,6 +131,7 @@ impl Interp<'_> {
         Ok(i)
     }
 
+    /// Assumes `v` is true at `site`; a run where it is not stops.
     fn assume_truth(&mut self, v: &Val, site: SiteId) -> R<()> {
         let (t, cond) = self.truth(v)?;
         if let Some(c) = cond {
@@ -136,6 +143,8 @@ impl Interp<'_> {
         Ok(())
     }
 
+    /// The frame slots of a call: positional and keyword arguments,
+    /// defaults, `*args` and `**kwargs`, with CPython's `TypeError`s.
     fn bind(
         &mut self,
         c: &Closure,

@@ -31,18 +31,25 @@ impl Tracer for Silent {
 /// Why a run ended early, or how an exception travels.
 #[derive(Clone, Debug)]
 pub enum Flow {
+    /// A Python exception, raised and caught by Python's rules.
     Exc(Rc<ExcObj>),
+    /// The run ends (a bound, an unsupported construct): the reason.
     Stop(String),
 }
 
+/// The result of anything that runs Python: a value, or a [`Flow`].
 pub type R<T> = Result<T, Flow>;
 
 /// How a statement ends: normally, or by a jump its enclosing block or
 /// function handles.
 pub(crate) enum Ctrl {
+    /// On to the next statement.
     Normal,
+    /// `return`, with the value.
     Return(Val),
+    /// `break`.
     Break,
+    /// `continue`.
     Continue,
 }
 
@@ -71,25 +78,37 @@ impl Default for Limits {
     }
 }
 
+/// One run of a module: its globals, the tracer decisions go to, and the
+/// budget spent so far. Every file of `interp/` adds methods to it.
 pub struct Interp<'a> {
+    /// The lowered module being run.
     pub(crate) module: &'a Module,
+    /// The module's globals, by slot (`None`: not bound yet).
     pub(crate) globals: Vec<Option<Val>>,
+    /// Where decisions, assumptions and concretisations are reported.
     pub(crate) tracer: &'a mut dyn Tracer,
+    /// The run's bounds.
     pub(crate) limits: Limits,
+    /// Steps taken (statements, loop rounds, builtin iterations).
     steps: u64,
+    /// When the run's time is up.
     deadline: std::time::Instant,
+    /// Calls in progress.
     depth: u32,
     /// Exceptions being handled (for a bare `raise`).
     pub(super) handling: Vec<Rc<ExcObj>>,
     /// The next call is the entry call: its leading asserts are preconditions.
     pub(crate) entry_pending: bool,
+    /// Operations run concretely on symbolic values so far.
     pub(crate) concretised: u64,
     /// Conditions the entry call's inputs must meet (besides its leading asserts).
     pub(crate) extra_preconditions: &'a [(crate::ir::Expr, SiteId)],
+    /// The frame of the module's top level (no slots).
     empty_env: Rc<Env>,
 }
 
 impl<'a> Interp<'a> {
+    /// An interpreter for `module` that reports to `tracer`; nothing runs yet.
     pub fn new(module: &'a Module, tracer: &'a mut dyn Tracer, limits: Limits) -> Interp<'a> {
         Interp {
             module,
@@ -116,6 +135,7 @@ impl<'a> Interp<'a> {
         self.exec_block(&self.module.body, &env).map(|_| ())
     }
 
+    /// The value of global `name`, if bound.
     pub fn global(&self, name: &str) -> Option<Val> {
         let i = self.module.global_names.iter().position(|n| &**n == name)?;
         self.globals[i].clone()
@@ -129,14 +149,17 @@ impl<'a> Interp<'a> {
         r
     }
 
+    /// The top level's frame.
     pub(crate) fn empty_env(&self) -> Rc<Env> {
         self.empty_env.clone()
     }
 
+    /// Steps taken so far.
     pub(crate) fn steps_taken(&self) -> u64 {
         self.steps
     }
 
+    /// Counts a step; stops the run past the step or time budget.
     pub(crate) fn step(&mut self) -> R<()> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
@@ -154,6 +177,7 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// Counts a call in progress; stops the run past the depth bound.
     pub(crate) fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > self.limits.max_depth {
@@ -166,6 +190,7 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// A call has returned.
     pub(crate) fn leave(&mut self) {
         self.depth -= 1;
     }
@@ -192,11 +217,14 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Reports that an operation ran concretely on a symbolic value (`why`
+    /// says which).
     pub(crate) fn concretise(&mut self, why: &str) {
         self.concretised += 1;
         self.tracer.concretised(why);
     }
 
+    /// The value of a name; `NameError` / `UnboundLocalError` when unbound.
     pub(crate) fn load(&mut self, place: &Place, name: &Name, env: &Rc<Env>) -> R<Val> {
         match place {
             Place::Local(s) => env.slots.borrow()[*s as usize].clone().ok_or_else(|| {
@@ -246,6 +274,7 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Binds a name.
     pub(crate) fn store(&mut self, place: &Place, v: Val, env: &Rc<Env>) -> R<()> {
         match place {
             Place::Local(s) => {
@@ -269,6 +298,7 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// `del name`; `NameError` when unbound.
     pub(crate) fn delete(&mut self, place: &Place, name: &Name, env: &Rc<Env>) -> R<()> {
         let gone = match place {
             Place::Local(s) => env.slots.borrow_mut()[*s as usize].take().is_none(),
@@ -294,14 +324,17 @@ pub(crate) fn exc(kind: ExcType, msg: impl Into<String>) -> Flow {
     }))
 }
 
+/// Python's `TypeError` with a message.
 pub(crate) fn type_error(msg: impl Into<String>) -> Flow {
     exc(ExcType::TypeError, msg)
 }
 
+/// Python's `ValueError` with a message.
 pub(crate) fn value_error(msg: impl Into<String>) -> Flow {
     exc(ExcType::ValueError, msg)
 }
 
+/// Stops the run: `what` is a construct the interpreter does not model.
 pub(crate) fn unsupported(what: impl std::fmt::Display) -> Flow {
     Flow::Stop(format!("unsupported: {what}"))
 }

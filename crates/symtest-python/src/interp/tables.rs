@@ -79,7 +79,9 @@ pub(crate) enum ModuleMember {
     /// A class: calling it constructs one; `instance` tells its instances
     /// for `isinstance` (`None`: `isinstance` with it is not modelled).
     Class {
+        /// The constructor.
         new: FunctionFn,
+        /// Whether a value is an instance.
         instance: Option<fn(&Val) -> bool>,
     },
     /// A constant (`math.pi`).
