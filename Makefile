@@ -4,6 +4,8 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/release/symtest
+# Crates whose modules must not `use` each other in a circle.
+ACYCLIC := crates/symtest-python
 
 .PHONY: setup build demo test test-all lint bench clean
 
@@ -17,6 +19,7 @@ build: setup
 test: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	python3 scripts/check_module_cycles.py $(ACYCLIC)
 	$(CARGO) test --workspace --locked
 
 # Also the slow suites kept out of `make test`.
@@ -26,6 +29,7 @@ test-all: test
 lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	python3 scripts/check_module_cycles.py $(ACYCLIC)
 
 demo: build
 	@./scripts/demo.sh $(BIN)

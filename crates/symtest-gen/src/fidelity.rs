@@ -55,8 +55,8 @@ fn agrees(ours: &RunResult, theirs: &CallResult) -> Option<bool> {
         (RunResult::Returned(v), CallResult::Returned { value, .. }) => {
             Some(py_eq(v, value, Tolerance::EXACT))
         }
-        (RunResult::Raised(m), CallResult::Raised { type_name, .. }) => {
-            Some(m.split(':').next() == Some(type_name.as_str()))
+        (RunResult::Raised(e), CallResult::Raised { type_name, .. }) => {
+            Some(e.type_name == *type_name)
         }
         (RunResult::Stopped(_), _) | (_, CallResult::Timeout { .. }) => None,
         (_, CallResult::Crashed { .. } | CallResult::Unsupported { .. }) => None,

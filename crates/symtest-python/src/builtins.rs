@@ -1,4 +1,6 @@
-//! The builtins and module members the interpreter knows, by name.
+//! The builtins the interpreter knows, by name, the builtin exception
+//! classes, and the modules `import` can bring in (whose members are in the
+//! modules' tables, `interp/modules/`).
 //!
 //! Support follows what real solutions use (ARCHITECTURE.md, symtest-python,
 //! gives HumanEval's counts); a name missing here is a `NameError` / `AttributeError` in the
@@ -114,6 +116,9 @@ macro_rules! builtins {
         pub enum Builtin {
             $($variant,)*
             Exc(ExcType),
+            /// A function or class of a standard-library module; its code
+            /// and its name's one entry are in the module's table.
+            Stdlib { module: ModuleId, name: &'static str },
         }
 
         impl Builtin {
@@ -121,6 +126,7 @@ macro_rules! builtins {
                 match self {
                     $(Builtin::$variant => $name,)*
                     Builtin::Exc(e) => e.name(),
+                    Builtin::Stdlib { name, .. } => name,
                 }
             }
 
@@ -145,6 +151,7 @@ builtins! {
     Float => "float",
     Format => "format",
     FrozenSet => "frozenset",
+    Hasattr => "hasattr",
     Hash => "hash",
     Hex => "hex",
     Int => "int",
@@ -174,62 +181,15 @@ builtins! {
     Zip => "zip",
     NoneType => "NoneType",
     Bytes => "bytes",
-    // math
-    MathSqrt => "math.sqrt",
-    MathIsqrt => "math.isqrt",
-    MathFloor => "math.floor",
-    MathCeil => "math.ceil",
-    MathTrunc => "math.trunc",
-    MathPow => "math.pow",
-    MathFabs => "math.fabs",
-    MathFactorial => "math.factorial",
-    MathGcd => "math.gcd",
-    MathLcm => "math.lcm",
-    MathLog => "math.log",
-    MathLog2 => "math.log2",
-    MathLog10 => "math.log10",
-    MathExp => "math.exp",
-    MathProd => "math.prod",
-    MathComb => "math.comb",
-    MathPerm => "math.perm",
-    MathIsclose => "math.isclose",
-    MathIsnan => "math.isnan",
-    MathIsinf => "math.isinf",
-    MathSin => "math.sin",
-    MathCos => "math.cos",
-    MathTan => "math.tan",
-    MathAtan => "math.atan",
-    MathHypot => "math.hypot",
-    // collections
-    Counter => "collections.Counter",
-    DefaultDict => "collections.defaultdict",
-    OrderedDict => "collections.OrderedDict",
-    Deque => "collections.deque",
-    // functools
-    Reduce => "functools.reduce",
-    LruCache => "functools.lru_cache",
-    Cache => "functools.cache",
-    CmpToKey => "functools.cmp_to_key",
-    // itertools
-    Permutations => "itertools.permutations",
-    Combinations => "itertools.combinations",
-    Product => "itertools.product",
-    Accumulate => "itertools.accumulate",
-    Chain => "itertools.chain",
-    // re
-    ReSplit => "re.split",
-    ReFindall => "re.findall",
-    ReSub => "re.sub",
-    ReMatch => "re.match",
-    ReSearch => "re.search",
-    ReFullmatch => "re.fullmatch",
-    // hashlib
-    Md5 => "hashlib.md5",
 }
 
 impl fmt::Display for Builtin {
+    /// The name as Python code reaches it: `len`, `math.sqrt`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            Builtin::Stdlib { module, name } => write!(f, "{}.{name}", module.name()),
+            other => f.write_str(other.name()),
+        }
     }
 }
 
@@ -248,6 +208,19 @@ pub enum ModuleId {
 }
 
 impl ModuleId {
+    /// Every module.
+    pub const ALL: [ModuleId; 9] = [
+        ModuleId::Math,
+        ModuleId::Collections,
+        ModuleId::Functools,
+        ModuleId::Itertools,
+        ModuleId::Re,
+        ModuleId::Hashlib,
+        ModuleId::String,
+        ModuleId::Typing,
+        ModuleId::Sys,
+    ];
+
     pub fn by_name(name: &str) -> Option<ModuleId> {
         Some(match name {
             "math" => ModuleId::Math,
@@ -283,21 +256,9 @@ pub fn lookup(name: &str) -> Option<Builtin> {
     if let Some(e) = ExcType::ALL.iter().find(|e| e.name() == name) {
         return Some(Builtin::Exc(*e));
     }
-    if name.contains('.') {
-        return None;
-    }
     Builtin::TABLE
         .iter()
         .find(|(n, _)| *n == name)
-        .map(|(_, b)| *b)
-}
-
-/// A module member that is a callable (`math.sqrt`).
-pub fn module_function(module: ModuleId, attr: &str) -> Option<Builtin> {
-    let full = format!("{}.{attr}", module.name());
-    Builtin::TABLE
-        .iter()
-        .find(|(n, _)| *n == full)
         .map(|(_, b)| *b)
 }
 
@@ -311,8 +272,12 @@ mod tests {
         assert_eq!(lookup("KeyError"), Some(Builtin::Exc(ExcType::KeyError)));
         assert_eq!(lookup("math.sqrt"), None);
         assert_eq!(
-            module_function(ModuleId::Math, "sqrt"),
-            Some(Builtin::MathSqrt)
+            Builtin::Stdlib {
+                module: ModuleId::Math,
+                name: "sqrt"
+            }
+            .to_string(),
+            "math.sqrt"
         );
         assert!(ExcType::KeyError.is_a(ExcType::LookupError));
         assert!(ExcType::ZeroDivisionError.is_a(ExcType::Exception));

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use crate::builtins::Builtin;
-use crate::sites::SiteId;
+use crate::sites::{Pos, SiteId};
 
 pub type Name = Rc<str>;
 
@@ -25,15 +25,6 @@ pub enum Place {
     Builtin(Builtin),
     /// Bound nowhere: a `NameError` when read.
     Missing,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Pos {
-    /// Byte offset in the source.
-    pub offset: u32,
-    /// 1-based line and column (columns count characters).
-    pub line: u32,
-    pub col: u32,
 }
 
 #[derive(Debug)]

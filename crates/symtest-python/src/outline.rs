@@ -8,58 +8,79 @@ use ruff_text_size::Ranged;
 
 use crate::error::SyntaxError;
 
+/// What a block defines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
+    /// A top-level function.
     Function,
+    /// A top-level class.
     Class,
+    /// A function defined in a top-level class.
     Method,
 }
 
-/// How a method is bound.
+/// How a function is bound, which decides whether its first parameter is
+/// passed by the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Binding {
+    /// A plain method: the first parameter is the instance.
     Instance,
+    /// A `@classmethod`: the first parameter is the class.
     Class,
+    /// A `@staticmethod` or a top-level function: every parameter is passed.
     Static,
 }
 
+/// A parameter of a block's signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Param {
+    /// The parameter's name.
     pub name: String,
     /// The annotation's source text.
     pub annotation: Option<String>,
     /// The default's source text.
     pub default: Option<String>,
-    /// `*args`, `**kwargs` or keyword-only: never passed positionally.
+    /// Whether a call can pass it by position: false for `*args`, `**kwargs`
+    /// and keyword-only parameters.
     pub positional: bool,
 }
 
+/// A function, class or method of a module, where it is and how to call it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
+    /// What it defines.
     pub kind: BlockKind,
     /// `f`, `C`, or `C.m`.
     pub name: String,
     /// The class of a method.
     pub class: Option<String>,
-    /// Byte range of the whole definition, decorators included.
+    /// Byte offset where the definition starts, decorators included.
     pub start: usize,
+    /// Byte offset just past the definition's end.
     pub end: usize,
-    /// 1-based lines of `start` and `end`.
+    /// 1-based line of `start`.
     pub first_line: u32,
+    /// 1-based line of the definition's last byte.
     pub last_line: u32,
     /// Parameters (for a method, `self`/`cls` left out).
     pub params: Vec<Param>,
+    /// How it is bound (`Static` for top-level functions).
     pub binding: Binding,
+    /// An `async def`.
     pub is_async: bool,
+    /// Its body yields.
     pub is_generator: bool,
     /// String and integer constants of the body, in order, each once: the
     /// values a comparison in it is likely to need.
     pub literals: Vec<Literal>,
 }
 
+/// A constant in a block's body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Literal {
+    /// A string constant.
     Str(String),
+    /// An integer constant that fits in 64 bits.
     Int(i64),
 }
 

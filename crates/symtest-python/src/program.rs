@@ -4,19 +4,20 @@
 
 use std::rc::Rc;
 
-use symtest_explore::{SiteId, Tracer};
+use symtest_explore::SiteId;
 use symtest_pyvalue::PyValue;
-use symtest_term::{Sort, Term, Value};
 
 use crate::error::{PythonError, SyntaxError};
 use crate::fxhash::FxHashSet;
-use crate::interp::{Flow, Interp, Limits, from_pyvalue, to_pyvalue};
+use crate::interp::{
+    Flow, Interp, Limits, Silent, describe, exception_message, from_pyvalue, to_pyvalue,
+};
 use crate::ir::{FuncDef, Module, Place, Stmt};
 use crate::lower::{Lowered, lower_source};
 use crate::sites::Sites;
-use crate::subject::describe;
 use crate::ty::Ty;
 
+/// A Python module, parsed and lowered once, to explore or run.
 pub struct Program {
     source: String,
     lowered: Lowered,
@@ -25,29 +26,39 @@ pub struct Program {
 /// How a concrete run ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunResult {
+    /// The function returned this plain value.
     Returned(PyValue),
     /// A value that is not plain data (a function, an iterator): its repr.
     ReturnedOther(String),
-    /// An uncaught exception, as `Type: message`.
-    Raised(String),
+    /// An exception the run did not catch.
+    Raised(PyException),
     /// A bound or an unsupported construct.
     Stopped(String),
 }
 
-/// Ignores everything: for concrete runs.
-struct Silent;
+/// A Python exception as CPython reports an uncaught one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyException {
+    /// The exception's class (`ValueError`).
+    pub type_name: String,
+    /// What `str()` of the exception gives; empty when it was raised without one.
+    pub message: String,
+}
 
-impl Tracer for Silent {
-    fn input(&mut self, _name: &str, sort: Sort) -> (Value, Term) {
-        (sort.default_value(), Term::constant(sort.default_value()))
+impl std::fmt::Display for PyException {
+    /// `ValueError: message`, or the class alone when there is no message
+    /// (the last line of CPython's traceback).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.type_name)
+        } else {
+            write!(f, "{}: {}", self.type_name, self.message)
+        }
     }
-    fn branch(&mut self, _site: SiteId, _cond: &Term, _taken: bool) {}
-    fn branch_concrete(&mut self, _site: SiteId, _taken: bool) {}
-    fn assume(&mut self, _site: SiteId, _cond: &Term, _holds: bool) {}
-    fn concretised(&mut self, _why: &str) {}
 }
 
 impl Program {
+    /// Parses and lowers `source` (nothing runs yet).
     pub fn parse(source: &str) -> Result<Program, SyntaxError> {
         Ok(Program {
             source: source.to_string(),
@@ -55,14 +66,17 @@ impl Program {
         })
     }
 
+    /// The source text it was parsed from.
     pub fn source(&self) -> &str {
         &self.source
     }
 
-    pub fn module(&self) -> &Module {
+    /// The lowered module.
+    pub(crate) fn module(&self) -> &Module {
         &self.lowered.module
     }
 
+    /// The program's decision points.
     pub fn sites(&self) -> &Sites {
         &self.lowered.sites
     }
@@ -183,7 +197,10 @@ impl Program {
                 Some(p) => RunResult::Returned(p),
                 None => RunResult::ReturnedOther(crate::interp::repr(&v)),
             },
-            Err(e @ Flow::Exc(_)) => RunResult::Raised(describe(&e)),
+            Err(Flow::Exc(e)) => RunResult::Raised(PyException {
+                type_name: e.kind.name().to_string(),
+                message: exception_message(&e),
+            }),
             Err(Flow::Stop(s)) => RunResult::Stopped(s),
         }
     }

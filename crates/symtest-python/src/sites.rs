@@ -9,8 +9,18 @@
 
 pub use symtest_explore::SiteId;
 
-use crate::ir::Pos;
+/// A place in the source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// Byte offset in the source.
+    pub offset: u32,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub col: u32,
+}
 
+/// The first internal site's number: user sites are numbered below it.
 pub const INTERNAL_BASE: u32 = 1 << 24;
 
 /// The site of pinned values that have no decision point of their own
@@ -18,13 +28,20 @@ pub const INTERNAL_BASE: u32 = 1 << 24;
 /// only names them.
 pub const PIN_SITE: SiteId = SiteId(u32::MAX);
 
+/// The statement or expression a user site is the decision of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SiteKind {
+    /// An `if` or `elif` test.
     If,
+    /// A `while` test.
     While,
+    /// A `for` loop going round once more.
     For,
+    /// The test of a conditional expression (`a if t else b`).
     IfExp,
+    /// An `if` clause of a comprehension.
     CompIf,
+    /// A `for` clause of a comprehension going round once more.
     CompFor,
 }
 
@@ -42,12 +59,15 @@ impl SiteKind {
     }
 }
 
+/// A decision point in the program's own code (what coverage counts).
 #[derive(Clone, Debug)]
 pub struct UserSite {
+    /// What decides there.
     pub kind: SiteKind,
     /// Byte offset of the condition (or the loop's iterable): the key the
     /// CPython probe finds the site by.
     pub key: u32,
+    /// Where the statement or expression deciding is.
     pub pos: Pos,
     /// Index of the function it is in (into `Module::functions`), if any.
     pub function: Option<usize>,
@@ -61,9 +81,13 @@ pub const LENGTH_SITE: SiteId = SiteId(INTERNAL_BASE);
 /// Where a parameter's variant is decided (`int | float`, `Optional`).
 pub const VARIANT_SITE: SiteId = SiteId(INTERNAL_BASE + 1);
 
+/// A program's decision points, numbered as the lowering met them.
 #[derive(Clone, Debug)]
 pub struct Sites {
+    /// User sites; site `i` is `SiteId(i)`.
     pub user: Vec<UserSite>,
+    /// Internal sites, what each decides and where; site `i` is
+    /// `SiteId(INTERNAL_BASE + i)`.
     pub internal: Vec<(&'static str, Pos)>,
 }
 
@@ -80,6 +104,7 @@ impl Default for Sites {
 }
 
 impl Sites {
+    /// Numbers a new user site.
     pub fn add_user(
         &mut self,
         kind: SiteKind,
@@ -97,12 +122,14 @@ impl Sites {
         id
     }
 
+    /// Numbers a new internal site deciding `what`.
     pub fn add_internal(&mut self, what: &'static str, pos: Pos) -> SiteId {
         let id = SiteId(INTERNAL_BASE + self.internal.len() as u32);
         self.internal.push((what, pos));
         id
     }
 
+    /// A user site (coverage counts it).
     pub fn is_user(site: SiteId) -> bool {
         site.0 < INTERNAL_BASE
     }
@@ -112,6 +139,7 @@ impl Sites {
         site.0 >= INTERNAL_BASE && site != PIN_SITE && site != SiteId::DOMAIN
     }
 
+    /// What decides at `site` and where (`if at 3:5`), for messages.
     pub fn describe(&self, site: SiteId) -> String {
         if Sites::is_user(site) {
             match self.user.get(site.0 as usize) {

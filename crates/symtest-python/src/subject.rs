@@ -11,7 +11,7 @@ use symtest_term::{Model, Value, Var};
 use crate::error::PythonError;
 use crate::fxhash::FxHashMap;
 use crate::inputs::{Builder, InputOptions, ModelSource, TracerSource, seed_values};
-use crate::interp::{Flow, Interp, Limits, repr, to_pyvalue};
+use crate::interp::{Flow, Interp, Limits, describe, repr, to_pyvalue};
 use crate::ir::{Expr, FuncDef};
 use crate::program::Program;
 use crate::sites::Sites;
@@ -21,6 +21,7 @@ use crate::value::Val;
 /// Counts over all runs of a subject.
 #[derive(Clone, Debug, Default)]
 pub struct SubjectStats {
+    /// Runs of the function.
     pub runs: u64,
     /// Shadows dropped (operations run concretely).
     pub concretised: u64,
@@ -32,15 +33,20 @@ pub struct SubjectStats {
     pub concretised_what: FxHashMap<String, u64>,
 }
 
+/// One function of a program with typed parameters, as the explorer's
+/// subject: its inputs are the parameters' values.
 pub struct PySubject<'p> {
     program: &'p Program,
     func: Rc<FuncDef>,
     entry: String,
     params: Vec<(String, Ty)>,
+    /// How inputs are built from the types.
     pub options: InputOptions,
+    /// The bounds of each run.
     pub limits: Limits,
     preconditions: Vec<(Expr, SiteId)>,
     sites: Sites,
+    /// Counts over the runs so far.
     pub stats: SubjectStats,
 }
 
@@ -97,6 +103,7 @@ impl<'p> PySubject<'p> {
         })
     }
 
+    /// The explored parameters and their types, in order.
     pub fn params(&self) -> &[(String, Ty)] {
         &self.params
     }
@@ -144,6 +151,7 @@ impl<'p> PySubject<'p> {
             .collect()
     }
 
+    /// The program's sites and the subject's own (its preconditions').
     pub fn sites(&self) -> &Sites {
         &self.sites
     }
@@ -201,25 +209,5 @@ impl Subject for PySubject<'_> {
 
     fn site_count(&self) -> Option<usize> {
         Some(self.sites.user.len())
-    }
-}
-
-/// `ValueError: message`, as CPython's last traceback line reads.
-pub(crate) fn describe(f: &Flow) -> String {
-    match f {
-        Flow::Exc(e) => {
-            let msg = match e.args.as_slice() {
-                [] => String::new(),
-                [Val::Str(s, _)] if e.kind != crate::builtins::ExcType::KeyError => s.to_string(),
-                [one] => repr(one),
-                many => repr(&Val::tuple(many.to_vec())),
-            };
-            if msg.is_empty() {
-                e.kind.name().to_string()
-            } else {
-                format!("{}: {msg}", e.kind.name())
-            }
-        }
-        Flow::Stop(s) => s.clone(),
     }
 }

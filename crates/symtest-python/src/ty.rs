@@ -7,21 +7,32 @@ use std::fmt;
 use ruff_python_ast::{self as ast, Expr};
 use symtest_pyvalue::PyValue;
 
+/// The type of a parameter: what inputs are built from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
+    /// `int`.
     Int,
+    /// `float`.
     Float,
+    /// `bool`.
     Bool,
+    /// `str`.
     Str,
+    /// `None` (the type of the value `None`).
     None,
+    /// `list[T]`.
     List(Box<Ty>),
     /// A fixed-length tuple.
     Tuple(Vec<Ty>),
     /// `tuple[T, ...]`.
     TupleOf(Box<Ty>),
+    /// `dict[K, V]`.
     Dict(Box<Ty>, Box<Ty>),
+    /// `set[T]`.
     Set(Box<Ty>),
+    /// `T | None` (`Optional[T]`).
     Optional(Box<Ty>),
+    /// `A | B | ...` (one of the variants, chosen at `VARIANT_SITE`).
     Union(Vec<Ty>),
     /// Nothing known (an empty container's elements): generated as `int`.
     Any,
@@ -184,6 +195,8 @@ fn add_variant(out: &mut Vec<Ty>, t: Ty) {
     out.push(t);
 }
 
+/// The join of all the types (`Any` for none): the type of several
+/// examples' values.
 pub fn join_all(tys: impl IntoIterator<Item = Ty>) -> Ty {
     tys.into_iter().fold(Ty::Any, |acc, t| acc.join(&t))
 }

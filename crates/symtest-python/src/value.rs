@@ -143,15 +143,7 @@ pub enum IterObj {
     },
     /// Values computed ahead (dict views, sets, eager generators).
     Items(VecDeque<Val>),
-    Range {
-        next: PyInt,
-        stop: PyInt,
-        step: PyInt,
-        /// `start` shadow and steps taken, for the value's shadow.
-        start_t: Option<Term>,
-        stop_t: Option<Term>,
-        k: u64,
-    },
+    Range(RangeIter),
     Enumerate {
         inner: Val,
         count: PyInt,
@@ -171,6 +163,20 @@ pub enum IterObj {
         left: usize,
     },
     Done,
+}
+
+/// A range being iterated.
+#[derive(Debug)]
+pub struct RangeIter {
+    /// The next value.
+    pub next: PyInt,
+    pub stop: PyInt,
+    pub step: PyInt,
+    /// The start's shadow; with the steps taken, `k`, it gives the shadow of
+    /// the value (`start + k * step`).
+    pub start_t: Option<Term>,
+    pub stop_t: Option<Term>,
+    pub k: u64,
 }
 
 /// A hashable value's identity for dict and set lookup: values Python
@@ -223,6 +229,24 @@ impl Val {
             items,
             len: None,
             deque: false,
+        })))
+    }
+
+    /// A list whose length has the shadow `len` (while it is symbolic).
+    pub fn list_with_len(items: Vec<Val>, len: Option<Term>) -> Val {
+        Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len,
+            deque: false,
+        })))
+    }
+
+    /// A `collections.deque` of `items`.
+    pub fn deque(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len: None,
+            deque: true,
         })))
     }
 
@@ -442,6 +466,9 @@ pub fn key_of(v: &Val) -> Option<Key> {
             Key::FrozenSet(keys.into())
         }
         Val::Ellipsis => Key::Ellipsis,
+        Val::Builtin(Builtin::Stdlib { module, name }) => {
+            Key::Tuple(vec![Key::Named(module.name()), Key::Named(name)].into())
+        }
         Val::Builtin(b) => Key::Named(b.name()),
         Val::Module(m) => Key::Named(m.name()),
         Val::Func(f) => Key::Ptr(Rc::as_ptr(f) as *const () as usize),

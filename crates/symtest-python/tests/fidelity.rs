@@ -141,7 +141,7 @@ fn agrees(ours: &RunResult, kind: &str, theirs: &str) -> bool {
             PyValue::parse(theirs).is_ok_and(|t| py_eq(v, &t, Tolerance::EXACT))
         }
         (RunResult::ReturnedOther(_), "R") => true,
-        (RunResult::Raised(m), "E") => m.split(':').next() == Some(theirs),
+        (RunResult::Raised(e), "E") => e.type_name == theirs,
         _ => false,
     }
 }

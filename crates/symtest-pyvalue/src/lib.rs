@@ -22,7 +22,8 @@ use num_traits::ToPrimitive;
 use thiserror::Error;
 
 pub use json::from_json;
-pub use repr::float_repr;
+pub use literal::parse_int;
+pub use repr::{float_repr, str_repr};
 
 /// A value of one of Python's builtin plain-data types. Equality of this type
 /// (`==` in Rust) is structural; Python's `==` is [`py_eq`].

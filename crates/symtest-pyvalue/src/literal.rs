@@ -28,6 +28,55 @@ pub(crate) fn parse(text: &str) -> Result<PyValue, ValueError> {
     Ok(v)
 }
 
+/// Python's `int(text, base)`: surrounding white space, a sign, for bases 2,
+/// 8 and 16 (and 0, which reads the base from it) a `0b`/`0o`/`0x` prefix,
+/// and underscores between digits or after a prefix (`1_000`, `0x_1F`). Base
+/// 0 reads `text` as an integer literal in source: no leading zeros but for
+/// zero itself. `None` when `text` is not such a number or `base` is not 0 or
+/// in 2..=36.
+pub fn parse_int(text: &str, base: u32) -> Option<BigInt> {
+    if base == 1 || base > 36 {
+        return None;
+    }
+    let t = text.trim_matches(char::is_whitespace);
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let prefix_radix = match body.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => Some(16),
+        Some("0o") => Some(8),
+        Some("0b") => Some(2),
+        _ => None,
+    };
+    let (digits, radix) = match (base, prefix_radix) {
+        (0, Some(r)) => (body[2..].strip_prefix('_').unwrap_or(&body[2..]), r),
+        (0, None) => {
+            let zeros_only = body.chars().all(|c| c == '0' || c == '_');
+            if body.starts_with('0') && !zeros_only {
+                return None;
+            }
+            (body, 10)
+        }
+        (b, Some(r)) if b == r => (body[2..].strip_prefix('_').unwrap_or(&body[2..]), r),
+        (b, _) => (body, b),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if !clean.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = BigInt::from_str_radix(&clean, radix).ok()?;
+    Some(if negative { -v } else { v })
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     match s {
         "nan" | "-nan" | "+nan" => Some(f64::NAN),
@@ -323,23 +372,13 @@ impl LiteralParser<'_> {
                 Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')
             )
         {
-            let radix = match s[self.at + 1] {
-                b'x' | b'X' => 16,
-                b'o' | b'O' => 8,
-                _ => 2,
-            };
             self.at += 2;
-            let ds = self.at;
             while self.at < s.len() && (s[self.at].is_ascii_alphanumeric() || s[self.at] == b'_') {
                 self.at += 1;
             }
-            let digits: String = self.text[ds..self.at]
-                .chars()
-                .filter(|c| *c != '_')
-                .collect();
-            return BigInt::from_str_radix(&digits, radix)
+            return parse_int(&self.text[start..self.at], 0)
                 .map(PyValue::Int)
-                .map_err(|_| self.err("malformed integer"));
+                .ok_or_else(|| self.err("malformed integer"));
         }
         let mut is_float = false;
         while self.at < s.len() {
@@ -373,9 +412,9 @@ impl LiteralParser<'_> {
                 .map(PyValue::Float)
                 .map_err(|_| self.err("malformed float"))
         } else {
-            raw.parse::<BigInt>()
+            parse_int(&self.text[start..self.at], 10)
                 .map(PyValue::Int)
-                .map_err(|_| self.err("malformed integer"))
+                .ok_or_else(|| self.err("malformed integer"))
         }
     }
 
@@ -633,6 +672,33 @@ mod tests {
         assert!(parse("os.system('x')").is_err());
         assert!(parse(&"[".repeat(5000)).is_err());
         assert!(parse("'\\U00110000'").is_err());
+    }
+
+    #[test]
+    fn ints_parse_as_python_reads_them() {
+        let p = |s: &str, b: u32| parse_int(s, b).map(|i| i.to_string());
+        assert_eq!(p(" 42 ", 10), Some("42".into()));
+        assert_eq!(p("-1_000", 10), Some("-1000".into()));
+        assert_eq!(p("1__0", 10), None);
+        assert_eq!(p("1_", 10), None);
+        assert_eq!(p("_1", 10), None);
+        assert_eq!(p("0x1f", 16), Some("31".into()));
+        assert_eq!(p("0x_1F", 0), Some("31".into()));
+        assert_eq!(p("0x__1F", 0), None);
+        assert_eq!(p("+0b101", 0), Some("5".into()));
+        assert_eq!(p("0o17", 8), Some("15".into()));
+        assert_eq!(p("z", 36), Some("35".into()));
+        assert_eq!(p("010", 0), None);
+        assert_eq!(p("0_0", 0), Some("0".into()));
+        assert_eq!(p("010", 10), Some("10".into()));
+        assert_eq!(p("0x", 0), None);
+        assert_eq!(p("", 10), None);
+        assert_eq!(p("4.5", 10), None);
+        assert_eq!(p("12", 2), None);
+        assert_eq!(p("1", 37), None);
+        assert_eq!(p("0x1_f", 0), Some("31".into()));
+        assert_eq!(super::parse("0x_1F").ok(), Some(PyValue::Int(31.into())));
+        assert!(super::parse("1__0").is_err());
     }
 
     #[test]

@@ -120,9 +120,18 @@ fn float_literal(x: f64) -> String {
     }
 }
 
+/// Python's `repr(str)`: the text in quotes (double quotes when it holds a
+/// single quote and no double quote) with backslashes, quotes and control
+/// characters escaped.
+pub fn str_repr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    let _ = write_str_repr(s.chars().map(u32::from), &mut out);
+    out
+}
+
 /// A string's repr from its code points (lone surrogates as `\udXXX`, as
 /// CPython writes them).
-fn str_repr<W: Write>(cps: impl Iterator<Item = u32> + Clone, out: &mut W) -> fmt::Result {
+fn write_str_repr<W: Write>(cps: impl Iterator<Item = u32> + Clone, out: &mut W) -> fmt::Result {
     let has = |c: u32| cps.clone().any(|x| x == c);
     let quote = if has(u32::from(b'\'')) && !has(u32::from(b'"')) {
         '"'
@@ -214,8 +223,8 @@ fn write_repr<W: Write>(v: &PyValue, out: &mut W, short: bool) -> fmt::Result {
                 write!(out, "({real}{sign}{imag}j)")?;
             }
         }
-        PyValue::Str(s) => str_repr(s.chars().map(u32::from), out)?,
-        PyValue::SurrogateStr(cps) => str_repr(cps.iter().copied(), out)?,
+        PyValue::Str(s) => write_str_repr(s.chars().map(u32::from), out)?,
+        PyValue::SurrogateStr(cps) => write_str_repr(cps.iter().copied(), out)?,
         PyValue::Bytes(b) => bytes_repr(b, out)?,
         PyValue::List(xs) => seq_repr(xs, "[", "]", out, short)?,
         PyValue::Tuple(xs) if xs.len() == 1 => {

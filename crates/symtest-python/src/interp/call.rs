@@ -1,77 +1,22 @@
 //! Calls: user functions (argument binding, defaults, closures, memoised
-//! functions), builtins and methods.
+//! functions), builtins, methods and attribute reads. Methods and
+//! attributes are looked up in the types' and modules' tables.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::stmt::Ctrl;
-use super::{Flow, Interp, R, type_error, unsupported};
-use crate::builtins::Builtin;
-use crate::fxhash::FxHashMap;
+use super::modules::{self, memoised};
+use super::state::{Ctrl, Flow, Interp, R, type_error, unsupported};
+use super::tables::Member;
+use super::types::{self, no_attribute};
 use crate::ir::{FuncBody, Name, Stmt};
 use crate::sites::{PIN_SITE, SiteId};
 use crate::value::{Closure, DictFlavor, DictObj, Env, Opaque, Val, key_of};
 
-/// Arguments as a call site passed them.
-pub(crate) struct Args {
-    pub pos: Vec<Val>,
-    pub kw: Vec<(Name, Val)>,
-    pub name: &'static str,
-}
-
-impl Args {
-    pub(crate) fn new(pos: Vec<Val>, kw: Vec<(Name, Val)>, name: &'static str) -> Args {
-        Args { pos, kw, name }
-    }
-
-    /// Removes keyword `k`, if given.
-    pub(crate) fn kw(&mut self, k: &str) -> Option<Val> {
-        let i = self.kw.iter().position(|(n, _)| &**n == k)?;
-        Some(self.kw.remove(i).1)
-    }
-
-    /// Positional arguments between `min` and `max`, no keywords left over.
-    pub(crate) fn check(&self, min: usize, max: usize) -> R<()> {
-        if let Some((k, _)) = self.kw.first() {
-            return Err(type_error(format!(
-                "{}() got an unexpected keyword argument '{k}'",
-                self.name
-            )));
-        }
-        let n = self.pos.len();
-        if n < min || n > max {
-            return Err(type_error(if min == max {
-                format!(
-                    "{}() takes exactly {min} argument(s) ({n} given)",
-                    self.name
-                )
-            } else if n < min {
-                format!(
-                    "{}() takes at least {min} argument(s) ({n} given)",
-                    self.name
-                )
-            } else {
-                format!(
-                    "{}() takes at most {max} argument(s) ({n} given)",
-                    self.name
-                )
-            }));
-        }
-        Ok(())
-    }
-
-    pub(crate) fn get(&self, i: usize) -> Option<&Val> {
-        self.pos.get(i)
-    }
-
-    pub(crate) fn arg(&self, i: usize) -> R<&Val> {
-        self.pos
-            .get(i)
-            .ok_or_else(|| type_error(format!("{}() missing argument {}", self.name, i + 1)))
-    }
-}
-
 impl Interp<'_> {
+    /// Calls `f`: a user function, a builtin, a bound method or a callable
+    /// object (`functools` wrappers). `site` is where decisions inside
+    /// builtins are reported (the call's own site when it has one).
     pub(crate) fn call(
         &mut self,
         f: &Val,
@@ -114,6 +59,9 @@ impl Interp<'_> {
         }
     }
 
+    /// Calls a user function: binds the arguments, runs the body in a new
+    /// frame (the entry call's leading asserts as preconditions), and keeps
+    /// the result of a memoised function.
     fn call_closure(
         &mut self,
         c: &Rc<Closure>,
@@ -183,6 +131,7 @@ impl Interp<'_> {
         Ok(i)
     }
 
+    /// Assumes `v` is true at `site`; a run where it is not stops.
     fn assume_truth(&mut self, v: &Val, site: SiteId) -> R<()> {
         let (t, cond) = self.truth(v)?;
         if let Some(c) = cond {
@@ -194,6 +143,8 @@ impl Interp<'_> {
         Ok(())
     }
 
+    /// The frame slots of a call: positional and keyword arguments,
+    /// defaults, `*args` and `**kwargs`, with CPython's `TypeError`s.
     fn bind(
         &mut self,
         c: &Closure,
@@ -288,6 +239,8 @@ impl Interp<'_> {
         Ok(slots)
     }
 
+    /// `recv.name(...)`: a module's function, or a method from the table of
+    /// `recv`'s type.
     pub(crate) fn call_method(
         &mut self,
         recv: Val,
@@ -296,75 +249,35 @@ impl Interp<'_> {
         kw: Vec<(Name, Val)>,
         site: SiteId,
     ) -> R<Val> {
+        if let Val::Opaque(o) = &recv
+            && let Opaque::Unsupported(what) = &**o
+        {
+            return Err(unsupported(format!("{what}.{name}")));
+        }
         match &recv {
-            Val::Str(..) => self.str_method(&recv, name, pos, kw, site),
-            Val::List(_) => self.list_method(&recv, name, pos, kw, site),
-            Val::Tuple(_) => self.tuple_method(&recv, name, pos, kw, site),
-            Val::Dict(_) => self.dict_method(&recv, name, pos, kw, site),
-            Val::Set(_) => self.set_method(&recv, name, pos, kw, site),
-            Val::Int(..) | Val::Bool(..) | Val::Float(..) => {
-                self.number_method(&recv, name, pos, kw, site)
-            }
-            Val::Bytes(_) | Val::Opaque(_) => self.object_method(&recv, name, pos, kw, site),
             Val::Module(m) => {
-                let f = self.module_attr(*m, name)?;
+                let f = modules::attr(*m, name)?;
                 self.call(&f, pos, kw, Some(site))
             }
-            _ => {
-                let f = self.get_attr(recv, name)?;
-                self.call(&f, pos, kw, Some(site))
-            }
+            _ => self.call_type_method(&recv, name, pos, kw, site),
         }
     }
-}
 
-/// The same function with a result cache (`functools.cache`).
-pub(crate) fn memoised(c: &Closure) -> Val {
-    Val::Func(Rc::new(Closure {
-        def: c.def.clone(),
-        env: c.env.clone(),
-        defaults: c.defaults.clone(),
-        kw_defaults: c.kw_defaults.clone(),
-        memo: Some(RefCell::new(FxHashMap::default())),
-    }))
-}
-
-/// Whether values of this kind have a method of this name (for `x.name` without a call).
-pub(crate) fn has_method(v: &Val, name: &str) -> bool {
-    let names: &[&str] = match v {
-        Val::Str(..) => super::str_methods::METHODS,
-        Val::List(_) => super::list_methods::LIST_METHODS,
-        Val::Tuple(_) => &["count", "index"],
-        Val::Dict(_) => super::dict_methods::DICT_METHODS,
-        Val::Set(_) => super::dict_methods::SET_METHODS,
-        Val::Int(..) | Val::Bool(..) => &["bit_length", "bit_count", "conjugate", "to_bytes"],
-        Val::Float(..) => &["is_integer", "conjugate", "hex"],
-        Val::Bytes(_) => &["decode", "hex"],
-        _ => &[],
-    };
-    names.contains(&name)
-}
-
-/// The builtin a `type(x)` call returns for `x`, when it is a plain type.
-pub(crate) fn type_of(v: &Val) -> Option<Builtin> {
-    Some(match v {
-        Val::None => Builtin::NoneType,
-        Val::Bool(..) => Builtin::Bool,
-        Val::Int(..) => Builtin::Int,
-        Val::Float(..) => Builtin::Float,
-        Val::Str(..) => Builtin::Str,
-        Val::List(_) => Builtin::List,
-        Val::Tuple(_) => Builtin::Tuple,
-        Val::Dict(_) => Builtin::Dict,
-        Val::Set(s) => {
-            if s.borrow().frozen {
-                Builtin::FrozenSet
-            } else {
-                Builtin::Set
-            }
+    /// `v.attr`: a module's member, a bound method or a data attribute from
+    /// the table of `v`'s type; `AttributeError` for a name the table lacks.
+    pub(crate) fn get_attr(&mut self, v: Val, attr: &str) -> R<Val> {
+        if let Val::Opaque(o) = &v
+            && let Opaque::Unsupported(what) = &**o
+        {
+            return Err(unsupported(format!("{what}.{attr}")));
         }
-        Val::Range(_) => Builtin::Range,
-        Val::Bytes(_) => Builtin::Bytes,
-        _ => return None,
-    })
+        match &v {
+            Val::Module(m) => modules::attr(*m, attr),
+            _ => match types::member(&v, attr) {
+                Some(Member::Method(_)) => Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr))))),
+                Some(Member::Attr(get)) => Ok(get(&v)),
+                None => Err(no_attribute(&v, attr)),
+            },
+        }
+    }
 }

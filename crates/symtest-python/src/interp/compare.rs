@@ -7,8 +7,9 @@ use std::cmp::Ordering;
 
 use symtest_term::{Term, Value};
 
+use super::iter::range_items;
 use super::numeric::{Num, as_num};
-use super::{Interp, R, term_of, type_error};
+use super::state::{Interp, R, hash_key, term_of, type_error};
 use crate::ir::CmpOp;
 use crate::sites::SiteId;
 use crate::value::{Val, key_of};
@@ -164,8 +165,8 @@ impl Interp<'_> {
                 )
             }
             (Val::Range(x), Val::Range(y)) => {
-                let xs = super::iter::range_items(x, self.limits.max_len)?;
-                let ys = super::iter::range_items(y, self.limits.max_len)?;
+                let xs = range_items(x, self.limits.max_len)?;
+                let ys = range_items(y, self.limits.max_len)?;
                 (xs == ys, None)
             }
             (Val::Bytes(x), Val::Bytes(y)) => (x == y, None),
@@ -370,7 +371,7 @@ impl Interp<'_> {
             }
             Val::Range(r) => {
                 let Some(Num::I(v, vs)) = as_num(x) else {
-                    let items = super::iter::range_items(r, self.limits.max_len)?;
+                    let items = range_items(r, self.limits.max_len)?;
                     let mut found = false;
                     for i in items {
                         found |= self.eq(&Val::Int(i, None), x)?.0;
@@ -460,7 +461,7 @@ impl Interp<'_> {
 
     /// Membership among hashed keys: the concrete answer by hash, the term by equality.
     fn key_scan(&mut self, keys: &[Val], x: &Val) -> R<Answer> {
-        let key = super::expr::hash_key(x)?;
+        let key = hash_key(x)?;
         let symbolic = x.is_symbolic() || keys.iter().any(Val::is_symbolic);
         let concrete = keys.iter().any(|k| key_of(k).as_ref() == Some(&key));
         if !symbolic {

@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use symtest_term::Term;
 
-use super::{Flow, Interp, R, exc, type_error, unsupported};
+use super::state::{Flow, Interp, R, exc, type_error, unsupported};
 use crate::builtins::{Builtin, ExcType};
 use crate::int::PyInt;
 use crate::ir::{Arg, CompKind, Comprehension, Const, Expr, ExprKind, FPart, Name, UnaryOp};
 use crate::sites::SiteId;
-use crate::value::{Closure, DictFlavor, DictObj, Env, IterObj, Opaque, SetObj, Val, key_of};
+use crate::value::{Closure, DictFlavor, DictObj, Env, IterObj, Opaque, SetObj, Val};
 
 /// Keyword arguments of a call, in order.
 pub(crate) type Keywords = Vec<(Name, Val)>;
@@ -354,16 +354,6 @@ impl<'a> Interp<'a> {
         Ok((pos, kw))
     }
 
-    pub(crate) fn dict_pairs(&mut self, v: &Val) -> R<Vec<(Val, Val)>> {
-        match v {
-            Val::Dict(d) => Ok(d.borrow().iter().cloned().collect()),
-            other => Err(type_error(format!(
-                "'{}' object is not a mapping",
-                other.type_name()
-            ))),
-        }
-    }
-
     fn eval_comp(&mut self, c: &Comprehension, env: &Rc<Env>) -> R<Val> {
         match c.kind {
             CompKind::List | CompKind::Generator => {
@@ -457,37 +447,6 @@ impl<'a> Interp<'a> {
         }
         Ok(true)
     }
-
-    pub(crate) fn get_attr(&mut self, v: Val, attr: &str) -> R<Val> {
-        match &v {
-            Val::Module(m) => self.module_attr(*m, attr),
-            Val::Exc(e) if attr == "args" => Ok(Val::tuple(e.args.clone())),
-            Val::Opaque(o) => match &**o {
-                Opaque::Unsupported(what) => Err(unsupported(format!("{what}.{attr}"))),
-                _ => Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr))))),
-            },
-            Val::Int(..) | Val::Bool(..) if attr == "real" => Ok(v.clone()),
-            Val::Int(..) | Val::Bool(..) if attr == "imag" => Ok(Val::int(0)),
-            Val::Int(i, _) if attr == "numerator" => Ok(Val::Int(i.clone(), None)),
-            Val::Int(..) if attr == "denominator" => Ok(Val::int(1)),
-            Val::Float(..) if attr == "real" => Ok(v.clone()),
-            Val::Float(..) if attr == "imag" => Ok(Val::Float(0.0, None)),
-            Val::Range(r) if attr == "start" => Ok(Val::Int(r.start.clone(), r.start_t.clone())),
-            Val::Range(r) if attr == "stop" => Ok(Val::Int(r.stop.clone(), r.stop_t.clone())),
-            Val::Range(r) if attr == "step" => Ok(Val::Int(r.step.clone(), None)),
-            Val::Func(c) if attr == "__name__" => Ok(Val::Str(c.def.name.clone(), None)),
-            _ => {
-                if super::call::has_method(&v, attr) {
-                    Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr)))))
-                } else {
-                    Err(exc(
-                        ExcType::AttributeError,
-                        format!("'{}' object has no attribute '{attr}'", v.type_name()),
-                    ))
-                }
-            }
-        }
-    }
 }
 
 pub(crate) fn const_val(c: &Const) -> Val {
@@ -500,9 +459,4 @@ pub(crate) fn const_val(c: &Const) -> Val {
         Const::Bytes(b) => Val::Bytes(b.clone()),
         Const::Ellipsis => Val::Ellipsis,
     }
-}
-
-/// The key of a value, or Python's `TypeError` for unhashable ones.
-pub(crate) fn hash_key(v: &Val) -> R<crate::value::Key> {
-    key_of(v).ok_or_else(|| type_error(format!("unhashable type: '{}'", v.type_name())))
 }

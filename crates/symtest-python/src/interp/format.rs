@@ -6,8 +6,11 @@ use std::rc::Rc;
 use symtest_pyvalue::float_repr;
 
 use super::numeric::{Num, as_num};
-use super::{Interp, R, type_error, value_error};
+use super::repr::repr;
+use super::state::{Flow, Interp, R, exc, type_error, value_error};
+use crate::builtins::ExcType;
 use crate::int::PyInt;
+use crate::ir::Name;
 use crate::value::Val;
 
 #[derive(Default, Debug)]
@@ -244,7 +247,7 @@ impl Interp<'_> {
                 self.format_float(x, &spec)?
             }
             (None, other) => {
-                let s = super::repr::repr(other);
+                let s = repr(other);
                 pad("", &s, &spec, false)
             }
         };
@@ -417,7 +420,7 @@ impl Interp<'_> {
                     self.format_value(&s, &spec)?
                 }
                 'r' | 'a' => {
-                    let s = Val::str(&super::repr::repr(&v));
+                    let s = Val::str(&repr(&v));
                     self.format_value(&s, &spec)?
                 }
                 'd' | 'i' | 'u' => {
@@ -472,13 +475,82 @@ impl Interp<'_> {
         }
         Ok(out)
     }
+
+    /// `str.format` with `{}`, `{0}`, `{name}`, conversions and specs.
+    pub(crate) fn str_format(&mut self, fmt: &str, pos: &[Val], kw: &[(Name, Val)]) -> R<String> {
+        let mut out = String::new();
+        let chars: Vec<char> = fmt.chars().collect();
+        let mut i = 0;
+        let mut auto = 0usize;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '{' {
+                if chars.get(i + 1) == Some(&'{') {
+                    out.push('{');
+                    i += 2;
+                    continue;
+                }
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| *c == '}')
+                    .ok_or_else(|| value_error("Single '{' encountered in format string"))?;
+                let field: String = chars[i + 1..i + end].iter().collect();
+                i += end + 1;
+                let (name_conv, spec) = match field.split_once(':') {
+                    Some((a, b)) => (a.to_string(), b.to_string()),
+                    None => (field.clone(), String::new()),
+                };
+                let (name, conv) = match name_conv.split_once('!') {
+                    Some((a, b)) => (a.to_string(), b.chars().next()),
+                    None => (name_conv, None),
+                };
+                let v = if name.is_empty() {
+                    let v = pos.get(auto).cloned().ok_or_else(|| {
+                        exc(
+                            ExcType::IndexError,
+                            "Replacement index out of range for positional args tuple",
+                        )
+                    })?;
+                    auto += 1;
+                    v
+                } else if let Ok(k) = name.parse::<usize>() {
+                    pos.get(k).cloned().ok_or_else(|| {
+                        exc(
+                            ExcType::IndexError,
+                            "Replacement index out of range for positional args tuple",
+                        )
+                    })?
+                } else {
+                    kw.iter()
+                        .find(|(n, _)| **n == *name)
+                        .map(|(_, v)| v.clone())
+                        .ok_or_else(|| exc(ExcType::KeyError, format!("'{name}'")))?
+                };
+                let v = match conv {
+                    Some('r') | Some('a') => Val::str(&repr(&v)),
+                    Some('s') => self.str_of(&v)?,
+                    _ => v,
+                };
+                if let Val::Str(x, _) = self.format_value(&v, &spec)? {
+                    out.push_str(&x);
+                }
+            } else if c == '}' {
+                if chars.get(i + 1) == Some(&'}') {
+                    i += 1;
+                }
+                out.push('}');
+                i += 1;
+            } else {
+                out.push(c);
+                i += 1;
+            }
+        }
+        Ok(out)
+    }
 }
 
-fn exc_overflow() -> super::Flow {
-    super::exc(
-        crate::builtins::ExcType::OverflowError,
-        "%c arg not in range(0x110000)",
-    )
+fn exc_overflow() -> Flow {
+    exc(ExcType::OverflowError, "%c arg not in range(0x110000)")
 }
 
 #[cfg(test)]

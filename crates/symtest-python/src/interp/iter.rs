@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use symtest_term::Term;
 
-use super::{Flow, Interp, R, type_error};
+use super::state::{Flow, Interp, R, type_error};
 use crate::int::PyInt;
 use crate::sites::{LENGTH_SITE, SiteId};
-use crate::value::{IterObj, RangeObj, Val};
+use crate::value::{IterObj, RangeIter, RangeObj, Val};
 
 /// How many values a range yields.
 pub(crate) fn range_len(r: &RangeObj) -> u128 {
@@ -77,14 +77,14 @@ impl Interp<'_> {
                 d.borrow().iter().map(|(k, _)| k.clone()).collect(),
             )),
             Val::Set(s) => new_iter(IterObj::Items(s.borrow().iter().cloned().collect())),
-            Val::Range(r) => new_iter(IterObj::Range {
+            Val::Range(r) => new_iter(IterObj::Range(RangeIter {
                 next: r.start.clone(),
                 stop: r.stop.clone(),
                 step: r.step.clone(),
                 start_t: r.start_t.clone(),
                 stop_t: r.stop_t.clone(),
                 k: 0,
-            }),
+            })),
             Val::Iter(_) => v.clone(),
             Val::Bytes(b) => new_iter(IterObj::Items(
                 b.iter().map(|x| Val::int(i64::from(*x))).collect(),
@@ -114,35 +114,7 @@ impl Interp<'_> {
 
     fn advance(&mut self, state: IterObj, site: SiteId) -> R<(IterObj, Option<Val>)> {
         Ok(match state {
-            IterObj::Seq { seq, index } => {
-                let (item, len_t) = match &seq {
-                    Val::List(l) => {
-                        let l = l.borrow();
-                        (l.items.get(index).cloned(), l.len.clone())
-                    }
-                    Val::Tuple(t) => (t.items.get(index).cloned(), t.len.clone()),
-                    Val::Str(s, sh) => (
-                        char_at(s, index).map(|c| {
-                            let shadow = sh.as_ref().map(|t| t.str_at(&Term::int(index as i64)));
-                            Val::Str(Rc::from(c.to_string().as_str()), shadow)
-                        }),
-                        sh.as_ref().map(Term::str_len),
-                    ),
-                    _ => (None, None),
-                };
-                let cond = len_t.map(|t| t.greater(&Term::int(index as i64)));
-                self.decide(site, cond.as_ref(), item.is_some());
-                match item {
-                    Some(v) => (
-                        IterObj::Seq {
-                            seq,
-                            index: index + 1,
-                        },
-                        Some(v),
-                    ),
-                    None => (IterObj::Done, None),
-                }
-            }
+            IterObj::Seq { seq, index } => self.advance_seq(seq, index, site),
             IterObj::Items(mut q) => {
                 let v = q.pop_front();
                 self.decide(site, None, v.is_some());
@@ -151,50 +123,7 @@ impl Interp<'_> {
                     None => (IterObj::Done, None),
                 }
             }
-            IterObj::Range {
-                next,
-                stop,
-                step,
-                start_t,
-                stop_t,
-                k,
-            } => {
-                let more = if step.is_negative() {
-                    next.cmp(&stop) == std::cmp::Ordering::Greater
-                } else {
-                    next.cmp(&stop) == std::cmp::Ordering::Less
-                };
-                let cur_t = start_t
-                    .as_ref()
-                    .map(|s| s.plus(&Term::int(step.to_big() * k)));
-                let cond = if cur_t.is_some() || stop_t.is_some() {
-                    let c = cur_t.clone().unwrap_or_else(|| Term::int(next.to_big()));
-                    let e = stop_t.clone().unwrap_or_else(|| Term::int(stop.to_big()));
-                    Some(if step.is_negative() {
-                        c.greater(&e)
-                    } else {
-                        c.less(&e)
-                    })
-                } else {
-                    None
-                };
-                self.decide(site, cond.as_ref(), more);
-                if !more {
-                    return Ok((IterObj::Done, None));
-                }
-                let value = Val::Int(next.clone(), cur_t);
-                (
-                    IterObj::Range {
-                        next: next.add(&step),
-                        stop,
-                        step,
-                        start_t,
-                        stop_t,
-                        k: k + 1,
-                    },
-                    Some(value),
-                )
-            }
+            IterObj::Range(r) => self.advance_range(r, site),
             IterObj::Enumerate { inner, count } => match self.next(&inner, site)? {
                 Some(v) => {
                     let pair = Val::tuple(vec![Val::Int(count.clone(), None), v]);
@@ -256,51 +185,136 @@ impl Interp<'_> {
                     ));
                 }
             },
-            IterObj::Reversed { seq, left } => {
-                let (item, len_t, total) = match &seq {
-                    Val::List(l) => {
-                        let l = l.borrow();
-                        let item = left.checked_sub(1).and_then(|i| l.items.get(i).cloned());
-                        (item, l.len.clone(), l.items.len())
-                    }
-                    Val::Tuple(t) => (
-                        left.checked_sub(1).and_then(|i| t.items.get(i).cloned()),
-                        t.len.clone(),
-                        t.items.len(),
-                    ),
-                    Val::Str(s, sh) => {
-                        let n = char_len(s);
-                        let item = left.checked_sub(1).and_then(|i| {
-                            char_at(s, i).map(|c| {
-                                let shadow = sh.as_ref().map(|t| {
-                                    t.str_at(&t.str_len().minus(&Term::int((n - i) as i64)))
-                                });
-                                Val::Str(Rc::from(c.to_string().as_str()), shadow)
-                            })
-                        });
-                        (item, sh.as_ref().map(Term::str_len), n)
-                    }
-                    _ => (None, None, 0),
-                };
-                let taken = total.saturating_sub(left);
-                let cond = len_t.map(|t| t.greater(&Term::int(taken as i64)));
-                self.decide(site, cond.as_ref(), item.is_some());
-                match item {
-                    Some(v) => (
-                        IterObj::Reversed {
-                            seq,
-                            left: left - 1,
-                        },
-                        Some(v),
-                    ),
-                    None => (IterObj::Done, None),
-                }
-            }
+            IterObj::Reversed { seq, left } => self.advance_reversed(seq, left, site),
             IterObj::Done => {
                 self.decide(site, None, false);
                 (IterObj::Done, None)
             }
         })
+    }
+
+    /// One step along a list, tuple or string read by position: whether
+    /// there is an item at `index` is a decision on a symbolic length.
+    fn advance_seq(&mut self, seq: Val, index: usize, site: SiteId) -> (IterObj, Option<Val>) {
+        let (item, len_t) = match &seq {
+            Val::List(l) => {
+                let l = l.borrow();
+                (l.items.get(index).cloned(), l.len.clone())
+            }
+            Val::Tuple(t) => (t.items.get(index).cloned(), t.len.clone()),
+            Val::Str(s, sh) => (
+                char_at(s, index).map(|c| {
+                    let shadow = sh.as_ref().map(|t| t.str_at(&Term::int(index as i64)));
+                    Val::Str(Rc::from(c.to_string().as_str()), shadow)
+                }),
+                sh.as_ref().map(Term::str_len),
+            ),
+            _ => (None, None),
+        };
+        let cond = len_t.map(|t| t.greater(&Term::int(index as i64)));
+        self.decide(site, cond.as_ref(), item.is_some());
+        match item {
+            Some(v) => (
+                IterObj::Seq {
+                    seq,
+                    index: index + 1,
+                },
+                Some(v),
+            ),
+            None => (IterObj::Done, None),
+        }
+    }
+
+    /// One step along a range: `next < stop` (or `>` going down) is a
+    /// decision when the start or the stop has a shadow, and the value's
+    /// shadow is `start + k * step`.
+    fn advance_range(&mut self, r: RangeIter, site: SiteId) -> (IterObj, Option<Val>) {
+        let RangeIter {
+            next,
+            stop,
+            step,
+            start_t,
+            stop_t,
+            k,
+        } = r;
+        let more = if step.is_negative() {
+            next.cmp(&stop) == std::cmp::Ordering::Greater
+        } else {
+            next.cmp(&stop) == std::cmp::Ordering::Less
+        };
+        let cur_t = start_t
+            .as_ref()
+            .map(|s| s.plus(&Term::int(step.to_big() * k)));
+        let cond = if cur_t.is_some() || stop_t.is_some() {
+            let c = cur_t.clone().unwrap_or_else(|| Term::int(next.to_big()));
+            let e = stop_t.clone().unwrap_or_else(|| Term::int(stop.to_big()));
+            Some(if step.is_negative() {
+                c.greater(&e)
+            } else {
+                c.less(&e)
+            })
+        } else {
+            None
+        };
+        self.decide(site, cond.as_ref(), more);
+        if !more {
+            return (IterObj::Done, None);
+        }
+        let value = Val::Int(next.clone(), cur_t);
+        (
+            IterObj::Range(RangeIter {
+                next: next.add(&step),
+                stop,
+                step,
+                start_t,
+                stop_t,
+                k: k + 1,
+            }),
+            Some(value),
+        )
+    }
+
+    /// One step back along a list, tuple or string: whether an item is
+    /// left is a decision on a symbolic length.
+    fn advance_reversed(&mut self, seq: Val, left: usize, site: SiteId) -> (IterObj, Option<Val>) {
+        let (item, len_t, total) = match &seq {
+            Val::List(l) => {
+                let l = l.borrow();
+                let item = left.checked_sub(1).and_then(|i| l.items.get(i).cloned());
+                (item, l.len.clone(), l.items.len())
+            }
+            Val::Tuple(t) => (
+                left.checked_sub(1).and_then(|i| t.items.get(i).cloned()),
+                t.len.clone(),
+                t.items.len(),
+            ),
+            Val::Str(s, sh) => {
+                let n = char_len(s);
+                let item = left.checked_sub(1).and_then(|i| {
+                    char_at(s, i).map(|c| {
+                        let shadow = sh
+                            .as_ref()
+                            .map(|t| t.str_at(&t.str_len().minus(&Term::int((n - i) as i64))));
+                        Val::Str(Rc::from(c.to_string().as_str()), shadow)
+                    })
+                });
+                (item, sh.as_ref().map(Term::str_len), n)
+            }
+            _ => (None, None, 0),
+        };
+        let taken = total.saturating_sub(left);
+        let cond = len_t.map(|t| t.greater(&Term::int(taken as i64)));
+        self.decide(site, cond.as_ref(), item.is_some());
+        match item {
+            Some(v) => (
+                IterObj::Reversed {
+                    seq,
+                    left: left - 1,
+                },
+                Some(v),
+            ),
+            None => (IterObj::Done, None),
+        }
     }
 
     /// Decides a symbolic length as a `for` loop over the container would

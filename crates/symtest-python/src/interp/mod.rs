@@ -1,331 +1,37 @@
 //! The concolic interpreter: runs the lowered program on concrete values,
 //! carries symbolic shadows beside them, and reports every decision whose
-//! condition has a shadow to the explorer's [`Tracer`].
+//! condition has a shadow to the explorer's [`Tracer`](symtest_explore::Tracer).
 //!
 //! Python exceptions are values of [`Flow::Exc`] and follow Python's rules;
 //! [`Flow::Stop`] ends the run for reasons outside Python (a budget, a
 //! construct the interpreter does not model) and no `except` catches it.
+//!
+//! Layers, each file `use`-ing only layers below it (`scripts/check_module_cycles.py`
+//! checks there is no cycle): `state` and `args`, then the value operations
+//! (`iter`, `numeric`, `compare`, `subscript`, `repr`, `format`, `sort`),
+//! then the member tables (`tables`) of the Python types (`types/`) and the
+//! stdlib modules (`modules/`) and the builtin functions (`builtin_fns/`),
+//! then calls (`call`), then expressions and statements (`expr`, `stmt`).
+//! All of them add methods to the one [`Interp`]; a lower layer reaches a
+//! higher one only through those methods, never through a `use`.
 
+mod args;
 mod builtin_fns;
 mod call;
 mod compare;
-mod dict_methods;
 mod expr;
 mod format;
-pub(crate) mod iter;
-mod list_methods;
+mod iter;
 mod modules;
 mod numeric;
 mod repr;
+mod sort;
+mod state;
 mod stmt;
-mod str_methods;
 mod subscript;
+mod tables;
+mod types;
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use symtest_explore::Tracer;
-use symtest_term::{Term, Value};
-
-use crate::builtins::{self, ExcType};
-use crate::int::PyInt;
-use crate::ir::{Module, Name, Place};
-
-use crate::sites::{SiteId, Sites};
-use crate::value::{Env, ExcObj, Val};
-
-pub(crate) use repr::strip_shadows;
-pub use repr::{from_pyvalue, repr, to_pyvalue};
-
-/// Why a run ended early, or how an exception travels.
-#[derive(Clone, Debug)]
-pub enum Flow {
-    Exc(Rc<ExcObj>),
-    Stop(String),
-}
-
-pub type R<T> = Result<T, Flow>;
-
-/// Bounds on one run.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    /// Statements and loop iterations.
-    pub max_steps: u64,
-    /// Nested calls (CPython's default recursion limit is 1000).
-    pub max_depth: u32,
-    /// Elements in one list, string or range materialised.
-    pub max_len: usize,
-    /// Wall-clock time of one run: steps differ in cost (a loop that grows
-    /// a string copies more each time), so the step bound alone is not one.
-    pub max_time: std::time::Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_steps: 200_000,
-            max_depth: 400,
-            max_len: 1_000_000,
-            max_time: std::time::Duration::from_secs(2),
-        }
-    }
-}
-
-pub struct Interp<'a> {
-    pub(crate) module: &'a Module,
-    pub(crate) globals: Vec<Option<Val>>,
-    pub(crate) tracer: &'a mut dyn Tracer,
-    pub(crate) limits: Limits,
-    steps: u64,
-    deadline: std::time::Instant,
-    depth: u32,
-    /// Exceptions being handled (for a bare `raise`).
-    handling: Vec<Rc<ExcObj>>,
-    /// The next call is the entry call: its leading asserts are preconditions.
-    pub(crate) entry_pending: bool,
-    pub(crate) concretised: u64,
-    /// Conditions the entry call's inputs must meet (besides its leading asserts).
-    pub(crate) extra_preconditions: &'a [(crate::ir::Expr, SiteId)],
-    empty_env: Rc<Env>,
-}
-
-impl<'a> Interp<'a> {
-    pub fn new(module: &'a Module, tracer: &'a mut dyn Tracer, limits: Limits) -> Interp<'a> {
-        Interp {
-            module,
-            globals: vec![None; module.global_names.len()],
-            tracer,
-            deadline: std::time::Instant::now() + limits.max_time,
-            limits,
-            steps: 0,
-            depth: 0,
-            handling: Vec::new(),
-            entry_pending: false,
-            concretised: 0,
-            extra_preconditions: &[],
-            empty_env: Rc::new(Env {
-                slots: RefCell::new(Vec::new()),
-                parent: None,
-            }),
-        }
-    }
-
-    /// Runs the module's top level (definitions, imports, constants).
-    pub fn run_module(&mut self) -> R<()> {
-        let env = self.empty_env.clone();
-        self.exec_block(&self.module.body, &env).map(|_| ())
-    }
-
-    pub fn global(&self, name: &str) -> Option<Val> {
-        let i = self.module.global_names.iter().position(|n| &**n == name)?;
-        self.globals[i].clone()
-    }
-
-    /// Calls `f` with the inputs; its leading asserts act as preconditions.
-    pub fn call_entry(&mut self, f: &Val, args: Vec<Val>) -> R<Val> {
-        self.entry_pending = true;
-        let r = self.call(f, args, Vec::new(), None);
-        self.entry_pending = false;
-        r
-    }
-
-    pub(crate) fn empty_env(&self) -> Rc<Env> {
-        self.empty_env.clone()
-    }
-
-    pub(crate) fn steps_taken(&self) -> u64 {
-        self.steps
-    }
-
-    pub(crate) fn step(&mut self) -> R<()> {
-        self.steps += 1;
-        if self.steps > self.limits.max_steps {
-            return Err(Flow::Stop(format!(
-                "step budget ({}) exhausted",
-                self.limits.max_steps
-            )));
-        }
-        if self.steps.is_multiple_of(256) && std::time::Instant::now() > self.deadline {
-            return Err(Flow::Stop(format!(
-                "time budget ({:.1} s) exhausted",
-                self.limits.max_time.as_secs_f64()
-            )));
-        }
-        Ok(())
-    }
-
-    pub(crate) fn enter(&mut self) -> R<()> {
-        self.depth += 1;
-        if self.depth > self.limits.max_depth {
-            self.depth -= 1;
-            return Err(Flow::Stop(format!(
-                "recursion deeper than {} calls",
-                self.limits.max_depth
-            )));
-        }
-        Ok(())
-    }
-
-    pub(crate) fn leave(&mut self) {
-        self.depth -= 1;
-    }
-
-    /// Reports a decision: a branch when the condition has a shadow, else
-    /// (at user sites) coverage only.
-    pub(crate) fn decide(&mut self, site: SiteId, cond: Option<&Term>, taken: bool) {
-        match cond {
-            Some(t) if !t.is_const() => self.tracer.branch(site, t, taken),
-            _ => {
-                if Sites::is_user(site) {
-                    self.tracer.branch_concrete(site, taken);
-                }
-            }
-        }
-    }
-
-    /// Keeps the current concrete value of `term`: later models must agree
-    /// with it (an operation that cannot be modelled used it).
-    pub(crate) fn pin(&mut self, site: SiteId, term: &Term, value: Value) {
-        let cond = term.equal(&Term::constant(value));
-        if !cond.is_const() {
-            self.tracer.assume(site, &cond, true);
-        }
-    }
-
-    pub(crate) fn concretise(&mut self, why: &str) {
-        self.concretised += 1;
-        self.tracer.concretised(why);
-    }
-
-    pub(crate) fn load(&mut self, place: &Place, name: &Name, env: &Rc<Env>) -> R<Val> {
-        match place {
-            Place::Local(s) => env.slots.borrow()[*s as usize].clone().ok_or_else(|| {
-                exc(
-                    ExcType::UnboundLocalError,
-                    format!("local variable '{name}' referenced before assignment"),
-                )
-            }),
-            Place::Outer { depth, slot } => {
-                let mut e = env.clone();
-                for _ in 0..*depth {
-                    let Some(p) = e.parent.clone() else {
-                        return Err(exc(
-                            ExcType::NameError,
-                            format!("name '{name}' is not defined"),
-                        ));
-                    };
-                    e = p;
-                }
-                let v = e.slots.borrow().get(*slot as usize).cloned().flatten();
-                v.ok_or_else(|| {
-                    exc(
-                        ExcType::NameError,
-                        format!(
-                            "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
-                        ),
-                    )
-                })
-            }
-            Place::Global(s) => {
-                if let Some(v) = &self.globals[*s as usize] {
-                    return Ok(v.clone());
-                }
-                match builtins::lookup(name) {
-                    Some(b) => Ok(Val::Builtin(b)),
-                    None => Err(exc(
-                        ExcType::NameError,
-                        format!("name '{name}' is not defined"),
-                    )),
-                }
-            }
-            Place::Builtin(b) => Ok(Val::Builtin(*b)),
-            Place::Missing => Err(exc(
-                ExcType::NameError,
-                format!("name '{name}' is not defined"),
-            )),
-        }
-    }
-
-    pub(crate) fn store(&mut self, place: &Place, v: Val, env: &Rc<Env>) -> R<()> {
-        match place {
-            Place::Local(s) => {
-                env.slots.borrow_mut()[*s as usize] = Some(v);
-            }
-            Place::Outer { depth, slot } => {
-                let mut e = env.clone();
-                for _ in 0..*depth {
-                    let Some(p) = e.parent.clone() else {
-                        return Err(Flow::Stop("nonlocal frame missing".into()));
-                    };
-                    e = p;
-                }
-                e.slots.borrow_mut()[*slot as usize] = Some(v);
-            }
-            Place::Global(s) => self.globals[*s as usize] = Some(v),
-            Place::Builtin(_) | Place::Missing => {
-                return Err(Flow::Stop("assignment to an unresolved name".into()));
-            }
-        }
-        Ok(())
-    }
-
-    pub(crate) fn delete(&mut self, place: &Place, name: &Name, env: &Rc<Env>) -> R<()> {
-        let gone = match place {
-            Place::Local(s) => env.slots.borrow_mut()[*s as usize].take().is_none(),
-            Place::Global(s) => self.globals[*s as usize].take().is_none(),
-            _ => return Err(Flow::Stop("del of an outer name".into())),
-        };
-        if gone {
-            return Err(exc(
-                ExcType::NameError,
-                format!("name '{name}' is not defined"),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// A Python exception of a builtin class with one message argument.
-pub(crate) fn exc(kind: ExcType, msg: impl Into<String>) -> Flow {
-    let msg: String = msg.into();
-    Flow::Exc(Rc::new(ExcObj {
-        kind,
-        args: vec![Val::Str(Rc::from(msg.as_str()), None)],
-    }))
-}
-
-pub(crate) fn type_error(msg: impl Into<String>) -> Flow {
-    exc(ExcType::TypeError, msg)
-}
-
-pub(crate) fn value_error(msg: impl Into<String>) -> Flow {
-    exc(ExcType::ValueError, msg)
-}
-
-pub(crate) fn unsupported(what: impl std::fmt::Display) -> Flow {
-    Flow::Stop(format!("unsupported: {what}"))
-}
-
-/// The term of a scalar: its shadow, or its constant.
-pub(crate) fn term_of(v: &Val) -> Option<Term> {
-    match v {
-        Val::Bool(b, s) => Some(s.clone().unwrap_or_else(|| Term::bool(*b))),
-        Val::Int(i, s) => Some(s.clone().unwrap_or_else(|| Term::int(i.to_big()))),
-        Val::Float(f, s) => match s {
-            Some(t) => Some(t.clone()),
-            None => Value::real_from_f64(*f).map(Term::constant),
-        },
-        Val::Str(x, s) => Some(s.clone().unwrap_or_else(|| Term::string(x))),
-        _ => None,
-    }
-}
-
-/// The concrete value of an input of `sort` as an interpreter value.
-pub(crate) fn val_of_value(v: &Value, shadow: Option<Term>) -> Val {
-    match v {
-        Value::Bool(b) => Val::Bool(*b, shadow),
-        Value::Int(i) => Val::Int(PyInt::from_big(i.clone()), shadow),
-        Value::Real(_) => Val::Float(v.to_f64(), shadow),
-        Value::Str(s) => Val::Str(Rc::from(&**s), shadow),
-    }
-}
+pub(crate) use repr::{describe, exception_message, from_pyvalue, repr, to_pyvalue};
+pub use state::{Flow, Interp, Limits};
+pub(crate) use state::{Silent, term_of, val_of_value};

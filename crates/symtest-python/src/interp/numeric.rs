@@ -9,7 +9,8 @@ use num_rational::BigRational;
 use num_traits::{One, ToPrimitive};
 use symtest_term::{Rounding, Term, Value};
 
-use super::{Flow, Interp, R, exc, term_of, type_error, value_error};
+use super::iter::range_len;
+use super::state::{Flow, Interp, R, exc, term_of, type_error, value_error};
 use crate::builtins::ExcType;
 use crate::int::PyInt;
 use crate::ir::BinOp;
@@ -136,7 +137,7 @@ impl Interp<'_> {
             Val::Dict(d) => (d.borrow().live > 0, None),
             Val::Set(s) => (s.borrow().live > 0, None),
             Val::Bytes(b) => (!b.is_empty(), None),
-            Val::Range(r) => (super::iter::range_len(r) > 0, None),
+            Val::Range(r) => (range_len(r) > 0, None),
             _ => (true, None),
         })
     }
@@ -612,6 +613,36 @@ impl OrZero for Option<PyInt> {
     fn unwrap_or_default_zero(self) -> PyInt {
         self.unwrap_or(PyInt::Small(0))
     }
+}
+
+/// The int a float with no fractional part stands for: Python's `ValueError`
+/// for NaN and `OverflowError` for an infinity (what `int()` and `math.floor`
+/// raise).
+pub(crate) fn integral(f: f64) -> R<PyInt> {
+    if f.is_nan() {
+        return Err(value_error("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(exc(
+            ExcType::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    let i = BigRational::from_float(f)
+        .map(|r| r.to_integer())
+        .unwrap_or_default();
+    Ok(PyInt::from_big(i))
+}
+
+/// A real term truncated toward zero: the floor of a non-negative number,
+/// the ceiling of a negative one.
+pub(crate) fn trunc_term(t: &Term) -> Term {
+    let zero = Term::zero(symtest_term::Sort::Real);
+    Term::ite(
+        &t.greater_eq(&zero),
+        &t.to_int(),
+        &t.negated().to_int().negated(),
+    )
 }
 
 /// Builds the scalar term of a value, for callers outside this module.

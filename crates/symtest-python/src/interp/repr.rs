@@ -2,12 +2,13 @@
 
 use std::rc::Rc;
 
-use symtest_pyvalue::{PyValue, float_repr};
+use symtest_pyvalue::{PyValue, float_repr, str_repr};
 use symtest_term::Term;
 
-use super::{Interp, R};
+use super::state::{Flow, Interp, R};
+use crate::builtins::ExcType;
 use crate::sites::{PIN_SITE, SiteId};
-use crate::value::{DictFlavor, ListObj, Opaque, Val};
+use crate::value::{DictFlavor, ExcObj, Opaque, Val};
 
 const MAX_DEPTH: usize = 200;
 
@@ -40,7 +41,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         Val::Bool(b, _) => out.push_str(if *b { "True" } else { "False" }),
         Val::Int(i, _) => out.push_str(&i.to_string()),
         Val::Float(f, _) => out.push_str(&float_repr(*f)),
-        Val::Str(s, _) => out.push_str(&PyValue::Str(s.to_string()).repr()),
+        Val::Str(s, _) => out.push_str(&str_repr(s)),
         Val::Bytes(b) => out.push_str(&PyValue::Bytes(b.to_vec()).repr()),
         Val::List(l) => {
             let l = l.borrow();
@@ -105,11 +106,10 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         }
         Val::Func(c) => out.push_str(&format!("<function {}>", c.def.name)),
         Val::Builtin(b) => {
-            let name = b.name();
             if is_type(*b) {
-                out.push_str(&format!("<class '{name}'>"));
+                out.push_str(&format!("<class '{b}'>"));
             } else {
-                out.push_str(&format!("<built-in function {name}>"));
+                out.push_str(&format!("<built-in function {b}>"));
             }
         }
         Val::Method(m) => out.push_str(&format!("<built-in method {}>", m.1)),
@@ -131,7 +131,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
                 "<re.Match object; span=({}, {}), match={}>",
                 span.0,
                 span.1,
-                PyValue::Str(text.to_string()).repr()
+                str_repr(text)
             )),
             _ => out.push_str("<object>"),
         },
@@ -250,6 +250,34 @@ pub fn from_pyvalue(p: &PyValue) -> Val {
     }
 }
 
+/// An exception's message as CPython's last traceback line shows it: its one
+/// argument as text (a `KeyError`'s key as a repr), several as a tuple, none
+/// as nothing.
+pub(crate) fn exception_message(e: &ExcObj) -> String {
+    match e.args.as_slice() {
+        [] => String::new(),
+        [Val::Str(s, _)] if e.kind != ExcType::KeyError => s.to_string(),
+        [one] => repr(one),
+        many => repr(&Val::tuple(many.to_vec())),
+    }
+}
+
+/// `ValueError: message` (the class alone when there is no message), as
+/// CPython's last traceback line reads; a stopped run's reason.
+pub(crate) fn describe(f: &Flow) -> String {
+    match f {
+        Flow::Exc(e) => {
+            let msg = exception_message(e);
+            if msg.is_empty() {
+                e.kind.name().to_string()
+            } else {
+                format!("{}: {msg}", e.kind.name())
+            }
+        }
+        Flow::Stop(s) => s.clone(),
+    }
+}
+
 /// A deep copy without shadows (results of concretised computations).
 pub(crate) fn strip_shadows(v: &Val) -> Val {
     match to_pyvalue(v) {
@@ -306,7 +334,7 @@ impl Interp<'_> {
             Val::Exc(e) => match e.args.as_slice() {
                 [] => Val::str(""),
                 [one] => {
-                    if e.kind == crate::builtins::ExcType::KeyError {
+                    if e.kind == ExcType::KeyError {
                         Val::str(&repr(one))
                     } else {
                         self.str_of_at(one, site)?
@@ -317,13 +345,4 @@ impl Interp<'_> {
             other => Val::str(&repr(other)),
         })
     }
-}
-
-/// A list value owning `items`, with an optional length shadow.
-pub(crate) fn new_list(items: Vec<Val>, len: Option<Term>) -> Val {
-    Val::List(Rc::new(std::cell::RefCell::new(ListObj {
-        items,
-        len,
-        deque: false,
-    })))
 }

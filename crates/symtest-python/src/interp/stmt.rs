@@ -1,19 +1,13 @@
 //! Statements.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{Flow, Interp, R, exc, type_error, unsupported, value_error};
-use crate::builtins::{Builtin, ExcType, ModuleId, module_function};
-use crate::ir::{Handler, Stmt, Target};
+use super::modules;
+use super::state::{Ctrl, Flow, Interp, R, exc, type_error, unsupported, value_error};
+use crate::builtins::{Builtin, ExcType, ModuleId};
+use crate::ir::{Expr, FuncDef, Handler, Name, Place, Stmt, Target};
+use crate::sites::SiteId;
 use crate::value::{Closure, Env, ExcObj, Opaque, Val};
-
-pub(crate) enum Ctrl {
-    Normal,
-    Return(Val),
-    Break,
-    Continue,
-}
 
 impl Interp<'_> {
     pub(crate) fn exec_block(&mut self, body: &[Stmt], env: &Rc<Env>) -> R<Ctrl> {
@@ -59,40 +53,14 @@ impl Interp<'_> {
                 site,
                 body,
                 orelse,
-            } => loop {
-                let v = self.eval_test(test, env)?;
-                if !self.test(&v, *site)? {
-                    return self.exec_block(orelse, env);
-                }
-                match self.exec_block(body, env)? {
-                    Ctrl::Break => return Ok(Ctrl::Normal),
-                    Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                    Ctrl::Normal | Ctrl::Continue => {}
-                }
-                self.step()?;
-            },
+            } => return self.exec_while(test, *site, body, orelse, env),
             Stmt::For {
                 target,
                 iter,
                 site,
                 body,
                 orelse,
-            } => {
-                let it = self.eval(iter, env)?;
-                let it = self.iter_of(&it)?;
-                loop {
-                    let Some(item) = self.next(&it, *site)? else {
-                        return self.exec_block(orelse, env);
-                    };
-                    self.assign(target, item, env)?;
-                    match self.exec_block(body, env)? {
-                        Ctrl::Break => return Ok(Ctrl::Normal),
-                        Ctrl::Return(v) => return Ok(Ctrl::Return(v)),
-                        Ctrl::Normal | Ctrl::Continue => {}
-                    }
-                    self.step()?;
-                }
-            }
+            } => return self.exec_for(target, iter, *site, body, orelse, env),
             Stmt::Return(v) => {
                 let v = match v {
                     Some(e) => self.eval(e, env)?,
@@ -138,54 +106,9 @@ impl Interp<'_> {
                 kw_defaults,
                 decorators,
                 target,
-            } => {
-                let mut decs = Vec::with_capacity(decorators.len());
-                for d in decorators {
-                    decs.push(self.eval(d, env)?);
-                }
-                let mut dvals = Vec::with_capacity(defaults.len());
-                for d in defaults {
-                    dvals.push(self.eval(d, env)?);
-                }
-                let mut kvals = Vec::with_capacity(kw_defaults.len());
-                for d in kw_defaults {
-                    kvals.push(self.eval(d, env)?);
-                }
-                let mut f = Val::Func(Rc::new(Closure {
-                    def: func.clone(),
-                    env: if env.slots.borrow().is_empty() && env.parent.is_none() {
-                        None
-                    } else {
-                        Some(env.clone())
-                    },
-                    defaults: dvals,
-                    kw_defaults: kvals,
-                    memo: None,
-                }));
-                for d in decs.into_iter().rev() {
-                    f = self.decorate(d, f)?;
-                }
-                self.store(target, f, env)?;
-            }
-            Stmt::Import { module, target } => {
-                let v = match ModuleId::by_name(module) {
-                    Some(m) => Val::Module(m),
-                    None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("module {module}")))),
-                };
-                self.store(target, v, env)?;
-            }
-            Stmt::ImportFrom { module, names } => {
-                let m = ModuleId::by_name(module);
-                for (name, place) in names {
-                    let v = match m {
-                        Some(m) => self.module_attr(m, name)?,
-                        None => {
-                            Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}"))))
-                        }
-                    };
-                    self.store(place, v, env)?;
-                }
-            }
+            } => self.exec_def(func, defaults, kw_defaults, decorators, target, env)?,
+            Stmt::Import { module, target } => self.exec_import(module, target, env)?,
+            Stmt::ImportFrom { module, names } => self.exec_import_from(module, names, env)?,
             Stmt::Delete(targets) => {
                 for t in targets {
                     self.delete_target(t, env)?;
@@ -196,21 +119,130 @@ impl Interp<'_> {
         Ok(Ctrl::Normal)
     }
 
-    fn decorate(&mut self, dec: Val, f: Val) -> R<Val> {
-        let cache = match &dec {
-            Val::Builtin(Builtin::Cache | Builtin::LruCache) => true,
-            Val::Opaque(o) => matches!(**o, Opaque::CacheDecorator),
-            _ => false,
-        };
-        if cache && let Val::Func(c) = &f {
-            return Ok(Val::Func(Rc::new(Closure {
-                def: c.def.clone(),
-                env: c.env.clone(),
-                defaults: c.defaults.clone(),
-                kw_defaults: c.kw_defaults.clone(),
-                memo: Some(RefCell::new(Default::default())),
-            })));
+    /// `while test: body else: orelse`: each test a decision at `site`.
+    fn exec_while(
+        &mut self,
+        test: &Expr,
+        site: SiteId,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        env: &Rc<Env>,
+    ) -> R<Ctrl> {
+        loop {
+            let v = self.eval_test(test, env)?;
+            if !self.test(&v, site)? {
+                return self.exec_block(orelse, env);
+            }
+            if let Some(end) = self.loop_body(body, env)? {
+                return Ok(end);
+            }
         }
+    }
+
+    /// `for target in iter: body else: orelse`: each step a decision at
+    /// `site` (see `iter.rs`).
+    fn exec_for(
+        &mut self,
+        target: &Target,
+        iter: &Expr,
+        site: SiteId,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        env: &Rc<Env>,
+    ) -> R<Ctrl> {
+        let it = self.eval(iter, env)?;
+        let it = self.iter_of(&it)?;
+        loop {
+            let Some(item) = self.next(&it, site)? else {
+                return self.exec_block(orelse, env);
+            };
+            self.assign(target, item, env)?;
+            if let Some(end) = self.loop_body(body, env)? {
+                return Ok(end);
+            }
+        }
+    }
+
+    /// Runs a loop's body once: `Some` of how the statement ends when the
+    /// loop stops here (a `break` ends it normally, a `return` passes on).
+    fn loop_body(&mut self, body: &[Stmt], env: &Rc<Env>) -> R<Option<Ctrl>> {
+        match self.exec_block(body, env)? {
+            Ctrl::Break => Ok(Some(Ctrl::Normal)),
+            Ctrl::Return(v) => Ok(Some(Ctrl::Return(v))),
+            Ctrl::Normal | Ctrl::Continue => {
+                self.step()?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// `def`: the defaults and decorators evaluated now, the function closed
+    /// over `env` (unless at module level), decorated, and bound.
+    fn exec_def(
+        &mut self,
+        func: &Rc<FuncDef>,
+        defaults: &[Expr],
+        kw_defaults: &[Expr],
+        decorators: &[Expr],
+        target: &Place,
+        env: &Rc<Env>,
+    ) -> R<()> {
+        let mut decs = Vec::with_capacity(decorators.len());
+        for d in decorators {
+            decs.push(self.eval(d, env)?);
+        }
+        let mut dvals = Vec::with_capacity(defaults.len());
+        for d in defaults {
+            dvals.push(self.eval(d, env)?);
+        }
+        let mut kvals = Vec::with_capacity(kw_defaults.len());
+        for d in kw_defaults {
+            kvals.push(self.eval(d, env)?);
+        }
+        let mut f = Val::Func(Rc::new(Closure {
+            def: func.clone(),
+            env: if env.slots.borrow().is_empty() && env.parent.is_none() {
+                None
+            } else {
+                Some(env.clone())
+            },
+            defaults: dvals,
+            kw_defaults: kvals,
+            memo: None,
+        }));
+        for d in decs.into_iter().rev() {
+            f = self.decorate(d, f)?;
+        }
+        self.store(target, f, env)?;
+        Ok(())
+    }
+
+    /// `import m`: a module the interpreter models, or an opaque value that
+    /// stops the run when used.
+    fn exec_import(&mut self, module: &str, target: &Place, env: &Rc<Env>) -> R<()> {
+        let v = match ModuleId::by_name(module) {
+            Some(m) => Val::Module(m),
+            None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("module {module}")))),
+        };
+        self.store(target, v, env)
+    }
+
+    /// `from m import a, b`: each name from the module's table.
+    fn exec_import_from(&mut self, module: &str, names: &[(Name, Place)], env: &Rc<Env>) -> R<()> {
+        let m = ModuleId::by_name(module);
+        for (name, place) in names {
+            let v = match m {
+                Some(m) => modules::attr(m, name)?,
+                None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}")))),
+            };
+            self.store(place, v, env)?;
+        }
+        Ok(())
+    }
+
+    /// `@dec` applied to `f` (`functools.cache` and `lru_cache` memoise it
+    /// when called).
+    fn decorate(&mut self, dec: Val, f: Val) -> R<Val> {
         self.call(&dec, vec![f], Vec::new(), None)
     }
 
@@ -467,40 +499,5 @@ impl Interp<'_> {
             return Ok(cur);
         }
         self.binop(op, cur, rhs, site)
-    }
-
-    pub(crate) fn module_attr(&mut self, m: ModuleId, name: &str) -> R<Val> {
-        if let Some(b) = module_function(m, name) {
-            return Ok(Val::Builtin(b));
-        }
-        let v = match (m, name) {
-            (ModuleId::Math, "pi") => Val::Float(std::f64::consts::PI, None),
-            (ModuleId::Math, "e") => Val::Float(std::f64::consts::E, None),
-            (ModuleId::Math, "tau") => Val::Float(std::f64::consts::TAU, None),
-            (ModuleId::Math, "inf") => Val::Float(f64::INFINITY, None),
-            (ModuleId::Math, "nan") => Val::Float(f64::NAN, None),
-            (ModuleId::String, "ascii_lowercase") => Val::str("abcdefghijklmnopqrstuvwxyz"),
-            (ModuleId::String, "ascii_uppercase") => Val::str("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-            (ModuleId::String, "ascii_letters") => {
-                Val::str("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            }
-            (ModuleId::String, "digits") => Val::str("0123456789"),
-            (ModuleId::String, "hexdigits") => Val::str("0123456789abcdefABCDEF"),
-            (ModuleId::String, "octdigits") => Val::str("01234567"),
-            (ModuleId::String, "punctuation") => Val::str("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
-            (ModuleId::String, "whitespace") => Val::str(" \t\n\r\x0b\x0c"),
-            (ModuleId::Sys, "maxsize") => Val::int(i64::MAX),
-            (ModuleId::Typing, _) => Val::Builtin(Builtin::Object),
-            (ModuleId::Math, _) | (ModuleId::Collections, _) | (ModuleId::Itertools, _) => {
-                return Err(unsupported(format!("{}.{name}", m.name())));
-            }
-            _ => {
-                return Err(exc(
-                    ExcType::AttributeError,
-                    format!("module '{}' has no attribute '{name}'", m.name()),
-                ));
-            }
-        };
-        Ok(v)
     }
 }

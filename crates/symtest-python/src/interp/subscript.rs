@@ -9,9 +9,8 @@ use std::rc::Rc;
 
 use symtest_term::{Term, Value};
 
-use super::expr::hash_key;
-use super::iter::{char_at, char_len};
-use super::{Flow, Interp, R, exc, type_error, value_error};
+use super::iter::{char_at, char_len, range_items, range_len};
+use super::state::{Flow, Interp, R, exc, hash_key, type_error, value_error};
 use crate::builtins::ExcType;
 use crate::int::PyInt;
 use crate::sites::SiteId;
@@ -189,7 +188,7 @@ impl Interp<'_> {
                 let Some(b) = bound_of_index(idx, v)? else {
                     return Err(type_error("range indices must be integers"));
                 };
-                let n = super::iter::range_len(r);
+                let n = range_len(r);
                 let shape = SeqShape {
                     n: usize::try_from(n).unwrap_or(usize::MAX),
                     len: None,
@@ -219,7 +218,7 @@ impl Interp<'_> {
     fn get_slice(&mut self, v: &Val, parts: &[Val; 3], site: SiteId) -> R<Val> {
         let Some(shape) = self.shape(v) else {
             if let Val::Range(r) = v {
-                let items: Vec<Val> = super::iter::range_items(r, self.limits.max_len)?
+                let items: Vec<Val> = range_items(r, self.limits.max_len)?
                     .into_iter()
                     .map(|i| Val::Int(i, None))
                     .collect();

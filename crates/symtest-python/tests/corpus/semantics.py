@@ -226,3 +226,46 @@ def int_conversions(s: str):
 
 def bool_arith(a: bool, b: bool, n: int):
     return a + b, a * n, a and n, b or n, sum([a, b, True]), a == 1, -a, ~n
+
+
+def member_tables(xs: List[int], s: str):
+    from collections import Counter, deque, defaultdict
+
+    d = deque(xs)
+    c = Counter(s)
+    out = [
+        hasattr(xs, "popleft"),
+        hasattr(d, "popleft"),
+        hasattr(d, "sort"),
+        hasattr({}, "most_common"),
+        hasattr(c, "most_common"),
+        hasattr(c, "get"),
+        hasattr(defaultdict(int), "most_common"),
+        hasattr(frozenset(xs), "add"),
+        hasattr(set(xs), "add"),
+        hasattr(s, "upper"),
+        hasattr(len(xs), "bit_length"),
+    ]
+    if d:
+        d.rotate(1)
+        out.append(d.popleft())
+    out.append(c.most_common(1))
+    return out
+
+
+def list_popleft(xs: List[int]):
+    return xs.popleft()
+
+
+def deque_sort(xs: List[int]):
+    from collections import deque
+
+    d = deque(xs)
+    d.sort()
+    return list(d)
+
+
+def frozenset_add(xs: List[int], v: int):
+    f = frozenset(xs)
+    f.add(v)
+    return f
