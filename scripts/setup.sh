@@ -100,6 +100,15 @@ if [ ! -x "$ruff_dir/bin/ruff" ]; then
   pip_into "$ruff_dir" --no-deps "ruff==$ruff_version"
 fi
 
+# maturin: builds the Python wheel (`make wheel`, `make test`). Pinned, so
+# that wheels are built the same way everywhere.
+maturin_version="1.16.0"
+maturin_dir="$deps/maturin-$maturin_version"
+if [ ! -x "$maturin_dir/bin/maturin" ]; then
+  say "installing maturin $maturin_version into .deps (for the Python wheel)"
+  pip_into "$maturin_dir" --no-deps "maturin==$maturin_version"
+fi
+
 mkdir -p "$root/.cargo"
 config="$root/.cargo/config.toml"
 want=$(cat <<CONF
