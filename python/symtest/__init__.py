@@ -137,12 +137,6 @@ def load_problems(source: ProblemsLike, format: Optional[str] = None) -> Problem
     return problems
 
 
-def _default_python() -> Optional[str]:
-    """The interpreter the sandbox runs: this one (``python3`` on PATH if unknown)."""
-    exe = sys.executable
-    return exe if exe and os.path.isfile(exe) else None
-
-
 class Grader:
     """Grades samples against problems in symtest's sandbox.
 
@@ -172,7 +166,8 @@ class Grader:
         atol: see ``rtol``.
         extract: grade the code of fenced blocks when a completion is not
             valid Python (chat-style answers).
-        python: the interpreter samples run in (this one by default).
+        python: the interpreter samples run in (``python3`` on PATH by
+            default, as for ``symtest grade``).
         memory_mb: memory of a sample's processes together (0: no limit).
         output_mb: the largest file (or output) a sample may write.
         sandbox_read: more paths samples may read.
@@ -217,7 +212,7 @@ class Grader:
             rtol=rtol,
             atol=atol,
             extract=extract,
-            python=python or _default_python(),
+            python=python,
             memory_mb=memory_mb,
             output_mb=output_mb,
             sandbox_read=[os.fspath(p) for p in sandbox_read],
@@ -338,7 +333,7 @@ def generate(
         types: parameter types that win over annotations (``"n: int, xs: list[int]"``).
         assume: preconditions the inputs must satisfy (Python expressions).
         workers: problems (and sandbox jobs) at once.
-        python: the interpreter references run in (this one by default).
+        python: the interpreter references run in (``python3`` on PATH by default).
         memory_mb: memory of a job's processes together.
         allow_weaker_isolation: run where a sandbox mechanism is missing.
 
@@ -364,7 +359,7 @@ def generate(
         types=types,
         assume=list(assume),
         workers=workers,
-        python=python or _default_python(),
+        python=python,
         memory_mb=memory_mb,
         allow_weaker_isolation=allow_weaker_isolation,
     )

@@ -88,12 +88,13 @@ def test_templated_queries_grade_as_the_bare_code(humaneval_rows, humaneval_grad
     ]
 
 
-def test_one_query_at_a_time_as_openrlhf_sends_them(humaneval_rows, problems_env):
+def test_one_query_at_a_time_as_openrlhf_sends_them(humaneval_rows, humaneval_grader, problems_env):
     reward_func = load_reward_func()
     row = humaneval_rows[0]
-    for query, prompt, label, _ in cases([row]):
+    for query, prompt, label, bare in cases([row]):
         got = reward_func([query], [prompt], [label])
-        assert len(got["rewards"]) == 1
+        want = humaneval_grader.grade({"task_id": label, "completion": bare})[0]["reward"]
+        assert [float(r) for r in got["rewards"]] == [want]
 
 
 def test_inline_tests_as_labels():
