@@ -78,3 +78,19 @@ def test_explore_a_python_function():
     assert len(report["paths"]) == 3
     with pytest.raises(symtest.ExploreError):
         symtest.explore(source, "missing")
+
+
+def test_ctrl_c_stops_a_long_exploration():
+    import _thread
+    import threading
+    import time
+
+    collatz = (REPO / "examples" / "minic" / "collatz.c").read_text()
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        # Minutes of work without the interrupt.
+        symtest.explore(collatz, loop_bound=60)
+    timer.cancel()
+    assert time.monotonic() - started < 30
