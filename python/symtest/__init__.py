@@ -23,6 +23,7 @@ import ctypes
 import functools
 import importlib.util
 import os
+import shutil
 import sys
 import warnings
 from collections.abc import Iterable, Mapping
@@ -137,6 +138,17 @@ def load_problems(source: ProblemsLike, format: Optional[str] = None) -> Problem
     return problems
 
 
+def _sandbox_python(given: Optional[str]) -> Optional[str]:
+    """The interpreter the sandbox runs: the one given, else ``python3`` on
+    PATH (as for the ``symtest`` command), else this one when PATH has none."""
+    if given:
+        return os.fspath(given)
+    if shutil.which("python3", path=os.environ.get("PATH", "")):
+        return None
+    exe = sys.executable
+    return exe if exe and os.path.isfile(exe) else None
+
+
 class Grader:
     """Grades samples against problems in symtest's sandbox.
 
@@ -167,7 +179,7 @@ class Grader:
         extract: grade the code of fenced blocks when a completion is not
             valid Python (chat-style answers).
         python: the interpreter samples run in (``python3`` on PATH by
-            default, as for ``symtest grade``).
+            default, as for ``symtest grade``; this one if PATH has none).
         memory_mb: memory of a sample's processes together (0: no limit).
         output_mb: the largest file (or output) a sample may write.
         sandbox_read: more paths samples may read.
@@ -212,7 +224,7 @@ class Grader:
             rtol=rtol,
             atol=atol,
             extract=extract,
-            python=python,
+            python=_sandbox_python(python),
             memory_mb=memory_mb,
             output_mb=output_mb,
             sandbox_read=[os.fspath(p) for p in sandbox_read],
@@ -333,7 +345,7 @@ def generate(
         types: parameter types that win over annotations (``"n: int, xs: list[int]"``).
         assume: preconditions the inputs must satisfy (Python expressions).
         workers: problems (and sandbox jobs) at once.
-        python: the interpreter references run in (``python3`` on PATH by default).
+        python: the interpreter references run in (as for ``Grader``).
         memory_mb: memory of a job's processes together.
         allow_weaker_isolation: run where a sandbox mechanism is missing.
 
@@ -359,7 +371,7 @@ def generate(
         types=types,
         assume=list(assume),
         workers=workers,
-        python=python,
+        python=_sandbox_python(python),
         memory_mb=memory_mb,
         allow_weaker_isolation=allow_weaker_isolation,
     )

@@ -67,3 +67,16 @@ def test_run_cli_returns_the_status():
     assert symtest._symtest.run_cli(["symtest", "explore"]) == 2
     assert symtest._symtest.run_cli(["symtest", "explore", "-f", "/no/such/file.c"]) == 1
     assert os.path.basename(symtest.__file__) == "__init__.py"
+
+
+def test_grading_needs_no_environment_either():
+    code = (
+        "import symtest\n"
+        "row = {'task_id': 1, 'text': 'add', 'code': 'def add(a, b):\\n    return a + b\\n',\n"
+        "       'test_list': ['assert add(1, 2) == 3']}\n"
+        "with symtest.Grader([row], workers=1) as g:\n"
+        "    print(g.grade({'task_id': 1, 'completion': 'def add(a, b):\\n    return a + b\\n'})[0]['status'])\n"
+    )
+    r = run_bare(sys.executable, "-c", code)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["passed"]

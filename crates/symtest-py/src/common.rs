@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeWarning;
 use pyo3::prelude::*;
-use symtest_sandbox::{Limits, Pool, SandboxConfig, SandboxError};
+use symtest_sandbox::{Limits, Pool, SandboxConfig};
 
 use crate::errors::BindError;
 
@@ -48,10 +48,7 @@ pub fn build_pool(py: Python<'_>, s: Sandboxing) -> PyResult<Pool> {
         extra_read: s.sandbox_read,
         profile: false,
     };
-    let pool = py.detach(|| Pool::new(&cfg)).map_err(|e| match e {
-        e @ SandboxError::Weaker(_) => BindError::Sandbox(e),
-        e => BindError::Sandbox(SandboxError::Setup(format!("building the sandbox: {e}"))),
-    })?;
+    let pool = py.detach(|| Pool::new(&cfg)).map_err(BindError::Sandbox)?;
     let weak = pool.capabilities().weaknesses();
     if !weak.is_empty() {
         let text = format!(
