@@ -6,8 +6,12 @@ CARGO ?= cargo
 BIN := target/release/symtest
 # Crates whose modules must not `use` each other in a circle.
 ACYCLIC := crates/symtest-python
+MATURIN := .deps/maturin-1.16.0/bin/maturin
+WHEELS := target/wheels
+PY_VENV := .deps/py-test-venv
+PYTEST_VERSION := 9.2.0
 
-.PHONY: setup build demo test test-all lint bench clean
+.PHONY: setup build wheel pytest demo test test-all lint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -15,12 +19,27 @@ setup:
 build: setup
 	$(CARGO) build --release --locked -p symtest
 
-# Lints, then every test in the workspace (unit, property, CLI).
+# The Python package (`import symtest` and the `symtest` command) as one wheel.
+wheel: setup
+	rm -f $(WHEELS)/symtest-*.whl
+	$(MATURIN) build --release --locked --out $(WHEELS)
+
+# The Python tests, in a fresh virtual environment holding only the wheel
+# (and z3-solver, its dependency) and pytest.
+pytest: wheel
+	rm -rf $(PY_VENV)
+	python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check $(WHEELS)/symtest-*.whl pytest==$(PYTEST_VERSION)
+	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+# Lints, then every test in the workspace (unit, property, CLI), then the
+# Python package's.
 test: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 	python3 scripts/check_module_cycles.py $(ACYCLIC)
 	$(CARGO) test --workspace --locked
+	$(MAKE) pytest
 
 # Also the slow suites kept out of `make test`.
 test-all: test

@@ -40,6 +40,8 @@ pip_into() {
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+# `make test` tests the Python wheel in a fresh virtual environment.
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -98,6 +100,15 @@ ruff_dir="$deps/ruff-$ruff_version"
 if [ ! -x "$ruff_dir/bin/ruff" ]; then
   say "installing ruff $ruff_version into .deps (for symtest fix)"
   pip_into "$ruff_dir" --no-deps "ruff==$ruff_version"
+fi
+
+# maturin: builds the Python wheel (`make wheel`, `make test`). Pinned, so
+# that wheels are built the same way everywhere.
+maturin_version="1.16.0"
+maturin_dir="$deps/maturin-$maturin_version"
+if [ ! -x "$maturin_dir/bin/maturin" ]; then
+  say "installing maturin $maturin_version into .deps (for the Python wheel)"
+  pip_into "$maturin_dir" --no-deps "maturin==$maturin_version"
 fi
 
 mkdir -p "$root/.cargo"

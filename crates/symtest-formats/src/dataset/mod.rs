@@ -13,7 +13,7 @@ use std::str::FromStr;
 use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
-pub use read::{RowError, read_rows};
+pub use read::{RowError, Rows, read_rows};
 use read::{field, id_field, kind};
 
 /// One problem of a dataset, whatever its format: what a completion
@@ -195,8 +195,21 @@ pub struct Loaded {
 
 /// Loads a problem file; `format` None detects it from the first row.
 pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
-    let (rows, mut errors) = read_rows(path)?;
-    let file = path.display().to_string();
+    let (rows, errors) = read_rows(path)?;
+    Ok(from_rows(rows, errors, &path.display().to_string(), format))
+}
+
+/// The problems of rows already read (`(line, row)`, as [`read_rows`] gives
+/// them), `file` naming where they came from in messages; `errors` holds
+/// the rows' earlier problems and is kept. `format` None detects it from
+/// the first row that tells.
+pub fn from_rows(
+    rows: Rows,
+    mut errors: Vec<RowError>,
+    file: &str,
+    format: Option<Format>,
+) -> Loaded {
+    let file = file.to_string();
     let format = format.or_else(|| rows.iter().find_map(|(_, r)| Format::detect(r)));
     let mut problems = BTreeMap::new();
     let Some(fmt) = format else {
@@ -207,11 +220,11 @@ pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
                 message: "cannot tell the format (HumanEval, MBPP, APPS or a symtest suite); give --format".into(),
             });
         }
-        return Ok(Loaded {
+        return Loaded {
             problems,
             errors,
             format: None,
-        });
+        };
     };
     for (line, row) in rows {
         let parsed = match fmt {
@@ -242,11 +255,11 @@ pub fn load(path: &Path, format: Option<Format>) -> std::io::Result<Loaded> {
             }),
         }
     }
-    Ok(Loaded {
+    Loaded {
         problems,
         errors,
         format,
-    })
+    }
 }
 
 /// A problem every sample would pass is refused: no tests at all, test code

@@ -1,13 +1,12 @@
 //! `symtest explore`: run the C-like language's explorer and report.
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::explore::{MinicJob, PythonJob, explore_minic, explore_python};
+use crate::report::{self, ReportOptions};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use symtest::explore::{MinicJob, PythonJob, explore_minic, explore_python};
-use symtest::report::{self, ReportOptions};
 use symtest_explore::{Event, ExploreOptions};
 use symtest_gen::parse_overrides;
 use symtest_minic::Config;
@@ -91,7 +90,7 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
     })
 }
 
-pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
+pub fn run(args: &ExploreArgs) -> Result<u8> {
     let python = python_target(args)?;
     if python.is_none() && (args.types.is_some() || !args.assume.is_empty()) {
         bail!("--types and --assume are for Python functions (symtest explore file.py::function)");
@@ -184,7 +183,7 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
                 pb.finish_and_clear();
             }
             eprint!("{e}");
-            return Ok(ExitCode::from(1));
+            return Ok(1);
         }
     };
     if let Some(pb) = &spinner {
@@ -207,8 +206,8 @@ pub fn run(args: &ExploreArgs) -> Result<ExitCode> {
         print!("{}", report::text(ex, &result.sites, &opts));
     }
     Ok(if ex.stop == symtest_explore::StopReason::Interrupted {
-        ExitCode::from(130)
+        130
     } else {
-        ExitCode::SUCCESS
+        0
     })
 }

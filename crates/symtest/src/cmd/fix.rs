@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -119,7 +118,7 @@ fn llm_client(args: &FixArgs) -> Result<Option<Llm>> {
     })
 }
 
-pub fn run(args: &FixArgs) -> Result<ExitCode> {
+pub fn run(args: &FixArgs) -> Result<u8> {
     let (analyzer, tool, mut given) = analyzer_and_findings(args)?;
     let files = files_to_fix(args, &given)?;
     let llm = llm_client(args)?;
@@ -194,7 +193,7 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         None => print!("{out}"),
     }
     print_totals(args, &reports, interrupt.load(Ordering::Relaxed));
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// The closing line on stderr.

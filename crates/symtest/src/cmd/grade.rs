@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -283,7 +282,7 @@ fn grade_all(
     pass
 }
 
-pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+pub fn run(args: &GradeArgs) -> Result<u8> {
     let opts = grade_options(&args.judge)?;
     let problems = Arc::new(load_problems(&args.problems, args.judge.format)?);
     let existing = read_existing(&args.output)
@@ -368,11 +367,11 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         return Err(e);
     }
     Ok(if interrupted {
-        ExitCode::from(130)
+        130
     } else if pass.grader_errors > 0 {
-        ExitCode::from(GRADER_ERROR_EXIT)
+        GRADER_ERROR_EXIT
     } else {
-        ExitCode::SUCCESS
+        0
     })
 }
 

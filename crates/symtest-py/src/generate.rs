@@ -1,0 +1,160 @@
+//! `generate`: path-covering test suites for a problem set's references,
+//! the rows `symtest gen` writes.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use serde_json::{Value as Json, json};
+use symtest_formats::dataset::Problem;
+use symtest_gen::dataset::generate_problem;
+use symtest_gen::{GenOptions, parse_overrides, suite_row};
+use symtest_sandbox::Pool;
+use symtest_solve::{SolverKind, SolverOptions};
+
+use crate::common::{Sandboxing, build_pool, interruptible, parallel, seconds};
+use crate::convert::to_py;
+use crate::errors::BindError;
+use crate::problems::Problems;
+
+/// How hard to look, as `symtest gen`'s flags say it.
+struct Search<'a> {
+    timeout: f64,
+    max_runs: u64,
+    patience: u64,
+    patience_time: f64,
+    max_boundary: usize,
+    call_timeout: f64,
+    query_timeout: f64,
+    solver: &'a str,
+    keep_raising: bool,
+    minimise: bool,
+    types: Option<&'a str>,
+    assume: Vec<String>,
+}
+
+fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindError> {
+    let types = match s.types {
+        Some(t) => parse_overrides(t).map_err(|e| BindError::Invalid(format!("types: {e}")))?,
+        None => Vec::new(),
+    };
+    Ok(GenOptions {
+        types,
+        assume: s.assume,
+        keep_raising: s.keep_raising,
+        timeout: seconds(s.timeout, "timeout")?,
+        max_runs: s.max_runs,
+        patience: (s.patience > 0).then_some(s.patience),
+        patience_time: Some(seconds(s.patience_time, "patience_time")?).filter(|d| !d.is_zero()),
+        max_boundary: s.max_boundary,
+        call_timeout: seconds(s.call_timeout, "call_timeout")?,
+        no_minimise: !s.minimise,
+        solver: SolverOptions {
+            kind: SolverKind::from_str(s.solver).map_err(BindError::Invalid)?,
+            query_timeout: Some(seconds(s.query_timeout, "query_timeout")?),
+            ..GenOptions::default().solver
+        },
+        interrupt: Some(stop),
+    })
+}
+
+/// One problem's suite row, or `{"task_id", "error"}`; a panic is reported
+/// as a bug, not lost.
+fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Json {
+    let failed = |why: String| json!({"task_id": p.task_id, "error": why});
+    match catch_unwind(AssertUnwindSafe(|| generate_problem(p, pool, opts))) {
+        Ok(Ok((_, generated))) => suite_row(&p.task_id, &p.prefix, &generated),
+        Ok(Err(e)) => failed(e.to_string()),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic".into());
+            failed(format!("internal error (a bug in symtest): {what}"))
+        }
+    }
+}
+
+/// Generates a suite for each problem (or those in `only`), in parallel;
+/// one row per problem in task-id order. A problem that could not be done
+/// is `{"task_id": ..., "error": ...}`. Ctrl-C stops the work and raises.
+#[pyfunction]
+#[pyo3(signature = (
+    problems, *, only=None, timeout=3.0, max_runs=400, patience=40, patience_time=0.5,
+    max_boundary=120, call_timeout=0.5, query_timeout=0.5, solver="z3", keep_raising=false,
+    minimise=true, types=None, assume=Vec::new(), workers=None, python=None, memory_mb=2048,
+    allow_weaker_isolation=false
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn generate<'py>(
+    py: Python<'py>,
+    problems: PyRef<'py, Problems>,
+    only: Option<Vec<String>>,
+    timeout: f64,
+    max_runs: u64,
+    patience: u64,
+    patience_time: f64,
+    max_boundary: usize,
+    call_timeout: f64,
+    query_timeout: f64,
+    solver: &str,
+    keep_raising: bool,
+    minimise: bool,
+    types: Option<&str>,
+    assume: Vec<String>,
+    workers: Option<usize>,
+    python: Option<PathBuf>,
+    memory_mb: u64,
+    allow_weaker_isolation: bool,
+) -> PyResult<Bound<'py, PyList>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let opts = gen_options(
+        Search {
+            timeout,
+            max_runs,
+            patience,
+            patience_time,
+            max_boundary,
+            call_timeout,
+            query_timeout,
+            solver,
+            keep_raising,
+            minimise,
+            types,
+            assume,
+        },
+        stop.clone(),
+    )?;
+    let mut todo: Vec<&Problem> = problems.map.values().collect();
+    if let Some(only) = &only {
+        if let Some(id) = only.iter().find(|id| !problems.map.contains_key(*id)) {
+            return Err(BindError::UnknownTask(id.clone()).into());
+        }
+        todo.retain(|p| only.contains(&p.task_id));
+    }
+    let pool = build_pool(
+        py,
+        Sandboxing {
+            workers,
+            python,
+            memory_mb,
+            output_mb: 16,
+            sandbox_read: Vec::new(),
+            allow_weaker_isolation,
+        },
+    )?;
+    let threads = pool.size();
+    let rows = interruptible(py, &stop, || {
+        parallel(&todo, threads, |p| generate_one(p, &pool, &opts))
+    })?;
+    let rows = rows
+        .iter()
+        .map(|r| to_py(py, r))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, rows)
+}
