@@ -18,6 +18,8 @@ pub enum Analyzer {
         exe: PathBuf,
         /// `--select` passed through.
         select: Option<String>,
+        /// `--extend-select`: rules to check besides the configured ones.
+        extend: Option<String>,
         /// Rule documentation already asked for (`ruff rule`), by code.
         docs: Mutex<HashMap<String, Option<String>>>,
     },
@@ -29,8 +31,13 @@ pub enum Analyzer {
 }
 
 impl Analyzer {
-    /// ruff at `exe`, checked to run (`--version`).
-    pub fn ruff(exe: PathBuf, select: Option<String>) -> Result<Analyzer, FixError> {
+    /// ruff at `exe`, checked to run (`--version`); `select` replaces the
+    /// configured rules, `extend` adds to them.
+    pub fn ruff(
+        exe: PathBuf,
+        select: Option<String>,
+        extend: Option<String>,
+    ) -> Result<Analyzer, FixError> {
         let out = Command::new(&exe).arg("--version").output().map_err(|e| {
             FixError::Analyzer(format!(
                 "cannot run ruff ({}): {e}; install it (`pip install ruff`) or pass --ruff PATH",
@@ -47,6 +54,7 @@ impl Analyzer {
         Ok(Analyzer::Ruff {
             exe,
             select,
+            extend,
             docs: Mutex::new(HashMap::new()),
         })
     }
@@ -62,7 +70,12 @@ impl Analyzer {
     /// The findings on `text` as the content of `path`.
     pub fn check(&self, path: &Path, text: &str) -> Result<Vec<Finding>, FixError> {
         match self {
-            Analyzer::Ruff { exe, select, .. } => {
+            Analyzer::Ruff {
+                exe,
+                select,
+                extend,
+                ..
+            } => {
                 let mut cmd = Command::new(exe);
                 cmd.args([
                     "check",
@@ -73,6 +86,9 @@ impl Analyzer {
                 ]);
                 if let Some(s) = select {
                     cmd.args(["--select", s]);
+                }
+                if let Some(s) = extend {
+                    cmd.args(["--extend-select", s]);
                 }
                 cmd.arg("--stdin-filename").arg(path).arg("-");
                 let stdout = run_with_stdin(cmd, text, "ruff")?;

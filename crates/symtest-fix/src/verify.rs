@@ -17,7 +17,16 @@ fn counts(fs: &[Finding]) -> BTreeMap<(&str, &str), (usize, u32)> {
     m
 }
 
-pub fn recheck(before: &[Finding], after: &[Finding], fixed: &Finding) -> Result<(), String> {
+/// Why the re-check refuses a candidate.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The analyzer still reports the finding.
+    Still,
+    /// Rule and message of findings reported more often than before.
+    New(Vec<(String, String)>),
+}
+
+pub fn recheck(before: &[Finding], after: &[Finding], fixed: &Finding) -> Result<(), Refusal> {
     let mut b = counts(before);
     let a = counts(after);
     let key = (fixed.rule.as_str(), fixed.message.as_str());
@@ -26,23 +35,17 @@ pub fn recheck(before: &[Finding], after: &[Finding], fixed: &Finding) -> Result
     }
     let left = |k: &(&str, &str)| b.get(k).map_or(0, |e| e.0);
     if a.get(&key).map_or(0, |e| e.0) > left(&key) {
-        return Err(format!(
-            "the analyzer still reports {}: {}",
-            fixed.rule, fixed.message
-        ));
+        return Err(Refusal::Still);
     }
-    let new: Vec<String> = a
+    let new: Vec<(String, String)> = a
         .iter()
         .filter(|(k, e)| e.0 > left(k))
-        .map(|((rule, message), e)| format!("{rule} at line {}: {message}", e.1))
+        .map(|((rule, message), _)| (rule.to_string(), message.to_string()))
         .collect();
     if new.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "the analyzer reports new findings: {}",
-            new.join("; ")
-        ))
+        Err(Refusal::New(new))
     }
 }
 
@@ -76,14 +79,12 @@ mod tests {
         ];
         let fixed = &before[0];
         assert!(recheck(&before, &[f("E711", "none", 9), f("F401", "os", 1)], fixed).is_ok());
-        let still = recheck(&before, &before, fixed).expect_err("still there");
-        assert!(still.contains("still reports E711"), "{still}");
+        assert_eq!(recheck(&before, &before, fixed), Err(Refusal::Still));
         let new = recheck(
             &before,
             &[f("E711", "none", 9), f("F401", "os", 1), f("F841", "x", 4)],
             fixed,
-        )
-        .expect_err("new");
-        assert!(new.contains("F841 at line 4"), "{new}");
+        );
+        assert_eq!(new, Err(Refusal::New(vec![("F841".into(), "x".into())])));
     }
 }

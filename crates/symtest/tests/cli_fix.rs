@@ -79,7 +79,7 @@ fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejecte
     let fs = findings(&report);
 
     // describe(): Money's __eq__ makes Money(0) == None; `is None` differs.
-    let describe = find(&fs, "E711", 20);
+    let describe = find(&fs, "E711", 22);
     assert_eq!(describe["outcome"], "rejected");
     let w = &describe["candidates"][0]["behaviour"]["witness"];
     assert_eq!(w["call"], "describe(Money(0))", "{describe:#}");
@@ -87,18 +87,19 @@ fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejecte
     assert_eq!(w["candidate"], "returns '0.00 EUR'");
 
     // discount(): rate is a float; `is None` is the same there.
-    let discount = find(&fs, "E711", 26);
+    let discount = find(&fs, "E711", 28);
     assert_eq!(discount["outcome"], "fixed", "{discount:#}");
     let checked = &discount["candidates"][0]["behaviour"]["checked"][0];
     assert_eq!(checked["target"], "discount");
     assert!(checked["symbolic"].as_u64().unwrap_or(0) > 0, "{checked}");
 
-    assert_eq!(find(&fs, "F841", 28)["outcome"], "fixed");
-    assert_eq!(find(&fs, "E712", 33)["outcome"], "fixed");
+    assert_eq!(find(&fs, "F841", 30)["outcome"], "fixed");
+    assert_eq!(find(&fs, "E712", 35)["outcome"], "fixed");
     // The shared default: the fix changes what passing None means.
-    assert_eq!(find(&fs, "B006", 38)["outcome"], "rejected");
-    assert_eq!(find(&fs, "E722", 53)["outcome"], "skipped");
+    assert_eq!(find(&fs, "B006", 40)["outcome"], "rejected");
+    assert_eq!(find(&fs, "E722", 55)["outcome"], "skipped");
     assert_eq!(find(&fs, "F401", 3)["outcome"], "fixed");
+    assert_eq!(find(&fs, "F401", 4)["outcome"], "fixed");
     // Without --write the file is left alone.
     assert_eq!(
         std::fs::read_to_string(dir.join("shop.py")).expect("read"),
@@ -162,7 +163,187 @@ fn sarif_in_and_out() {
     assert_eq!(r["properties"]["symtest"]["outcome"], "fixed");
     let rep = &r["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(rep["deletedRegion"]["startLine"], 2);
-    assert_eq!(rep["insertedContent"]["text"], "    if flag:\n");
+    assert_eq!(
+        apply_sarif(src, &s),
+        src.replace("flag == True", "flag"),
+        "{s:#}"
+    );
+}
+
+/// `text` with every replacement of every result's first fix applied
+/// (lines and columns of `text`, columns in characters).
+fn apply_sarif(text: &str, sarif: &Value) -> String {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let at = |line: &Value, col: &Value| -> usize {
+        let l = line.as_u64().expect("line") as usize;
+        let c = col.as_u64().expect("column") as usize;
+        let start = line_starts.get(l - 1).copied().unwrap_or(text.len());
+        text[start..]
+            .char_indices()
+            .nth(c - 1)
+            .map_or(text.len(), |(i, _)| start + i)
+    };
+    let mut reps: Vec<(usize, usize, String)> = Vec::new();
+    for r in sarif["runs"][0]["results"].as_array().expect("results") {
+        for change in r["fixes"][0]["artifactChanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for rep in change["replacements"].as_array().expect("replacements") {
+                let d = &rep["deletedRegion"];
+                reps.push((
+                    at(&d["startLine"], &d["startColumn"]),
+                    at(&d["endLine"], &d["endColumn"]),
+                    rep["insertedContent"]["text"]
+                        .as_str()
+                        .expect("text")
+                        .into(),
+                ));
+            }
+        }
+    }
+    reps.sort();
+    let mut out = String::new();
+    let mut done = 0;
+    for (s, e, t) in reps {
+        assert!(s >= done, "overlapping replacements");
+        out.push_str(&text[done..s]);
+        out.push_str(&t);
+        done = e;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// `(rule, line, column)` of ruff's findings on `file` in `dir`.
+fn ruff_findings(dir: &Path, file: &str, select: &str) -> Vec<(String, u64, u64)> {
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    let out = std::process::Command::new(&ruff)
+        .current_dir(dir)
+        .args(["check", "--isolated", "--select", select])
+        .args(["--output-format", "json", "--exit-zero", file])
+        .output()
+        .expect("ruff runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("ruff's JSON");
+    let mut fs: Vec<(String, u64, u64)> = v
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["location"]["row"].as_u64().unwrap_or(0),
+                f["location"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    fs.sort();
+    fs
+}
+
+const DUPLICATES: &str = "\
+def a(x: int) -> int:
+    if x == None:
+        return 0
+    return x
+
+
+def b(x: int) -> int:
+    if x == None:
+        return 0
+    return x + 1
+
+
+def c(x: int, y: int) -> int:
+    if x == None or y == None:
+        return 0
+    return x + y
+";
+
+/// Findings with the same rule, message and line text are different
+/// findings: each is worked on and reported, and `--write` fixes all.
+#[test]
+fn duplicate_findings_are_each_fixed() {
+    let dir = scratch("dup.py", DUPLICATES);
+    let expected = ruff_findings(&dir, "dup.py", "E711");
+    assert_eq!(expected.len(), 4, "{expected:?}");
+    let out = symtest(&dir)
+        .args(["dup.py", "--select", "E711", "--format", "json", "--write"])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let fs = findings(&report);
+    let got: Vec<(String, u64, u64)> = fs
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "{report:#}");
+    for f in &fs {
+        assert_eq!(f["outcome"], "fixed", "{f:#}");
+    }
+    let written = std::fs::read_to_string(dir.join("dup.py")).expect("read");
+    assert_eq!(written, DUPLICATES.replace("== None", "is None"));
+}
+
+const TWO_FIXES: &str = "\
+import os
+import sys
+
+
+def clamp(x: int, flag: bool) -> int:
+    if flag == True:
+        return 0
+    if x == None:
+        return -1
+    return x
+
+
+def size(xs: list[int]) -> int:
+    unused = len(xs) * 2
+    return len(xs)
+";
+
+/// Every position of the SARIF output is in the original file: results sit
+/// where ruff reported them, and the fixes of all results applied together
+/// to the original give the file `--write` writes.
+#[test]
+fn sarif_fixes_apply_to_the_original() {
+    let dir = scratch("two.py", TWO_FIXES);
+    let select = "E711,E712,F401,F841";
+    let expected = ruff_findings(&dir, "two.py", select);
+    let out = symtest(&dir)
+        .args(["two.py", "--select", select, "--format", "sarif", "--write"])
+        .output()
+        .expect("runs");
+    let s = json_of(&out);
+    let results = s["runs"][0]["results"].as_array().expect("results");
+    let mut got: Vec<(String, u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                region["startLine"].as_u64().unwrap_or(0),
+                region["startColumn"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, expected, "{s:#}");
+    for r in results {
+        assert_eq!(r["properties"]["symtest"]["outcome"], "fixed", "{r:#}");
+    }
+    let written = std::fs::read_to_string(dir.join("two.py")).expect("read");
+    assert_ne!(written, TWO_FIXES);
+    assert_eq!(apply_sarif(TWO_FIXES, &s), written);
 }
 
 #[test]

@@ -44,7 +44,14 @@ fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Gi
                     template: cmd.clone(),
                 })
             } else if tool.eq_ignore_ascii_case("ruff") {
-                Some(Analyzer::ruff(ruff_exe(), args.select.clone())?)
+                // The log's rules are checked again whatever the
+                // configuration selects.
+                let mut rules: Vec<&str> =
+                    given.values().flatten().map(|f| f.rule.as_str()).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                let extend = (args.select.is_none() && !rules.is_empty()).then(|| rules.join(","));
+                Some(Analyzer::ruff(ruff_exe(), args.select.clone(), extend)?)
             } else {
                 eprintln!(
                     "note: candidates are not re-checked by {tool} (give --recheck 'CMD {{file}}' to re-check them)"
@@ -61,7 +68,7 @@ fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Gi
             )
         }
         None => (
-            Some(Analyzer::ruff(ruff_exe(), args.select.clone())?),
+            Some(Analyzer::ruff(ruff_exe(), args.select.clone(), None)?),
             "ruff".to_string(),
         ),
     };
