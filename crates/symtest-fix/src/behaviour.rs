@@ -237,12 +237,12 @@ fn differ(a: &CallResult, b: &CallResult) -> Option<(String, String)> {
                     && !py_eq(u, v, Tolerance::EXACT)
                 {
                     return Some((
-                        format!("{label} {}", u.repr()),
-                        format!("{label} {}", v.repr()),
+                        format!("{label} {}", short(u)),
+                        format!("{label} {}", short(v)),
                     ));
                 }
             }
-            Some((x.repr(), y.repr()))
+            Some((short(x), short(y)))
         }
         (Raised { type_name: x, .. }, Raised { type_name: y, .. }) if x == y => None,
         (Timeout { .. }, Timeout { .. }) => None,
@@ -252,11 +252,16 @@ fn differ(a: &CallResult, b: &CallResult) -> Option<(String, String)> {
     }
 }
 
+/// A value's repr, cut to a readable length.
+fn short(v: &PyValue) -> String {
+    crate::output::cut(&v.repr(), 120)
+}
+
 fn describe(r: &CallResult) -> String {
     match r {
         CallResult::Returned { value, .. } => match value {
-            PyValue::Tuple(p) if p.len() == 4 => format!("returns {}", p[0].repr()),
-            v => format!("returns {}", v.repr()),
+            PyValue::Tuple(p) if p.len() == 4 => format!("returns {}", short(&p[0])),
+            v => format!("returns {}", short(v)),
         },
         CallResult::Raised {
             type_name, message, ..

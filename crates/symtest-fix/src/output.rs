@@ -20,6 +20,26 @@ pub fn unified(a: &str, b: &str, name: &str) -> String {
         .to_string()
 }
 
+/// At most `max` characters of `text`, `…` where it was cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `a, b, c and 9 more`: the first `max` names of a list and how many are
+/// left out.
+pub fn some_of<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
+    let all: Vec<&str> = names.collect();
+    if all.len() <= max {
+        return all.join(", ");
+    }
+    format!("{} and {} more", all[..max].join(", "), all.len() - max)
+}
+
 /// `a/x.py` for a relative path (as git writes it), the path itself for an
 /// absolute one.
 fn side(prefix: &str, name: &str) -> String {
@@ -292,6 +312,17 @@ pub fn describe_finding(path: &str, fr: &FindingReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_and_texts_are_cut() {
+        assert_eq!(some_of(["f", "g"].into_iter(), 3), "f, g");
+        assert_eq!(
+            some_of(["a", "b", "c", "d", "e"].into_iter(), 3),
+            "a, b, c and 2 more"
+        );
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 4), "abc");
+    }
 
     #[test]
     fn diffs_and_replacements() {

@@ -420,9 +420,15 @@ fn verdict(b: &Behaviour, unchecked_ok: bool) -> (bool, String) {
         ),
         Behaviour::NotChecked { why } if !unchecked_ok => (
             false,
-            format!("behaviour not checked ({why}); --accept-unchecked accepts such candidates"),
+            format!(
+                "behaviour not checked ({}); --accept-unchecked accepts such candidates",
+                output::cut(why, 200)
+            ),
         ),
-        Behaviour::NotChecked { why } => (true, format!("behaviour not checked ({why})")),
+        Behaviour::NotChecked { why } => (
+            true,
+            format!("behaviour not checked ({})", output::cut(why, 200)),
+        ),
         Behaviour::Same { checked } => {
             let n: usize = checked.iter().map(|k| k.inputs).sum();
             (
@@ -432,11 +438,7 @@ fn verdict(b: &Behaviour, unchecked_ok: bool) -> (bool, String) {
                 } else {
                     format!(
                         "same behaviour on {n} inputs of {}",
-                        checked
-                            .iter()
-                            .map(|k| k.target.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        output::some_of(checked.iter().map(|k| k.target.as_str()), 3)
                     )
                 },
             )

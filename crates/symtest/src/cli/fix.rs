@@ -22,7 +22,14 @@ How a finding is fixed (CORE's pipeline, with a behaviour check):
   passes is applied, and the next finding is worked on in the fixed text.
 
 Output: a unified diff on stdout (--format json or sarif for machines), a line per finding on
-stderr; --write replaces the files (atomically).
+stderr; --write replaces the files (atomically). Positions are in the files as they were.
+
+Exit status: 0 when every finding was fixed (or there was none), 2 when findings remain
+(rejected, not checked, no candidate) or a file could not be read or parsed (0 with
+--exit-zero), 1 on an error, 130 when interrupted.
+
+ruff: --ruff, else $SYMTEST_RUFF, else the one scripts/setup.sh installs in .deps/ of the
+checkout this binary was built in, else ruff on PATH.
 
 Examples:
   symtest fix src/app.py                          ruff's findings, ruff's fixes, diff on stdout
@@ -50,9 +57,13 @@ pub struct FixArgs {
     #[arg(long, value_name = "CMD")]
     pub recheck: Option<String>,
 
-    /// The ruff executable (default: $SYMTEST_RUFF, else `ruff` on PATH)
+    /// The ruff executable (default: $SYMTEST_RUFF, else the set-up's, else `ruff` on PATH)
     #[arg(long, value_name = "PATH")]
     pub ruff: Option<PathBuf>,
+
+    /// Exit with 0 even when findings remain
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Do not propose the analyzer's own fixes
     #[arg(long)]

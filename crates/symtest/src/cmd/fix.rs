@@ -22,10 +22,15 @@ type Given = BTreeMap<PathBuf, Vec<Finding>>;
 /// The analyzer that re-checks candidates, its name for the prompts, and
 /// the findings of a SARIF log (empty when the analyzer finds them).
 fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Given)> {
+    // --ruff, $SYMTEST_RUFF, the set-up's ruff beside this binary, PATH.
     let ruff_exe = || {
         args.ruff
             .clone()
             .or_else(|| std::env::var_os("SYMTEST_RUFF").map(PathBuf::from))
+            .or_else(|| {
+                let exe = std::env::current_exe().ok()?;
+                symtest_fix::analyzer::ruff_near(exe.parent()?)
+            })
             .unwrap_or_else(|| PathBuf::from("ruff"))
     };
     let mut given = Given::new();
@@ -200,8 +205,18 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         Some(p) => write_atomic(p, &out)?,
         None => print!("{out}"),
     }
-    print_totals(args, &reports, interrupt.load(Ordering::Relaxed));
-    Ok(ExitCode::SUCCESS)
+    let interrupted = interrupt.load(Ordering::Relaxed);
+    print_totals(args, &reports, interrupted);
+    let left = output::totals(&reports);
+    let errors = reports.iter().any(|r| r.error.is_some());
+    Ok(if interrupted {
+        ExitCode::from(130)
+    } else if (left.rejected + left.skipped > 0 || errors) && !args.exit_zero {
+        // As `ruff check`: findings remain.
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The closing line on stderr.
