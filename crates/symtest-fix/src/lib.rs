@@ -15,10 +15,12 @@
 pub mod analyzer;
 pub mod behaviour;
 pub mod changes;
+mod compare;
 pub mod finding;
 mod inputs;
 pub mod llm;
 pub mod output;
+pub mod project;
 pub mod propose;
 mod run;
 mod verify;
@@ -38,6 +40,7 @@ pub use changes::{Change, Changes};
 pub use finding::Finding;
 pub use inputs::InputOptions;
 pub use llm::{Llm, LlmError, LlmOptions};
+pub use project::ModuleSpec;
 pub use propose::Source;
 
 /// Why `fix` could not go on.
@@ -239,7 +242,7 @@ impl Fixer<'_> {
         };
         // A finding is its rule and its place in the original text.
         findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
-        let mut state = run::State::new(&original);
+        let mut state = run::State::new(&original, ModuleSpec::standalone(path));
         for (k, f) in findings.into_iter().enumerate() {
             if self.interrupted() {
                 report.findings.push(FindingReport::unworked(

@@ -53,8 +53,9 @@ fn side(prefix: &str, name: &str) -> String {
 fn behaviour_json(b: &Option<Behaviour>) -> Json {
     match b {
         None => Json::Null,
-        Some(Behaviour::Same { checked }) => json!({
+        Some(Behaviour::Same { checked, varying }) => json!({
             "status": "same",
+            "varying": varying,
             "checked": checked.iter().map(|c| json!({
                 "target": c.target,
                 "inputs": c.inputs,

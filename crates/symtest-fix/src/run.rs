@@ -8,6 +8,7 @@ use symtest_python::outline::outline;
 
 use super::changes::{Changes, apply};
 use super::finding::{Edit, Finding, offset, pos_at};
+use super::project::ModuleSpec;
 use super::verify::Refusal;
 use super::{
     Behaviour, CandidateReport, FindingReport, FixError, Fixer, LlmError, Outcome, Source,
@@ -29,6 +30,8 @@ pub(crate) struct State {
     claimed: HashSet<(String, usize, usize)>,
     /// `E711 at 3:8` of each finding fixed, by index.
     labels: HashMap<usize, String>,
+    /// How the sandbox imports the file.
+    pub module: ModuleSpec,
 }
 
 /// Where a finding of the original is in the current text.
@@ -39,8 +42,9 @@ enum Located {
 }
 
 impl State {
-    pub fn new(original: &str) -> State {
+    pub fn new(original: &str, module: ModuleSpec) -> State {
         State {
+            module,
             original: original.to_string(),
             text: original.to_string(),
             changes: Changes::default(),
@@ -79,7 +83,15 @@ impl State {
         });
         if let Some((g, sp)) = found {
             self.claimed.insert((g.rule.clone(), sp.0, sp.1));
-            return Located::At((*g).clone());
+            let mut g = (*g).clone();
+            // The log's own fix, where the fixes before left its text.
+            if f.fix.is_some() && !touched {
+                let given = self.moved(f, cs, ce).fix;
+                if given.is_some() {
+                    g.fix = given;
+                }
+            }
+            return Located::At(g);
         }
         let seen = self
             .baseline
@@ -332,6 +344,7 @@ impl Fixer<'_> {
         }
         let b = behaviour::check(
             self.pool,
+            &state.module,
             &state.text,
             &c.text,
             f.start.line,
@@ -429,19 +442,22 @@ fn verdict(b: &Behaviour, unchecked_ok: bool) -> (bool, String) {
             true,
             format!("behaviour not checked ({})", output::cut(why, 200)),
         ),
-        Behaviour::Same { checked } => {
+        Behaviour::Same { checked, varying } => {
             let n: usize = checked.iter().map(|k| k.inputs).sum();
-            (
-                true,
-                if checked.is_empty() {
-                    "the module loads the same way; no function changed".to_string()
-                } else {
-                    format!(
-                        "same behaviour on {n} inputs of {}",
-                        output::some_of(checked.iter().map(|k| k.target.as_str()), 3)
-                    )
-                },
-            )
+            let mut why = if checked.is_empty() {
+                "the module loads the same way; no function changed".to_string()
+            } else {
+                format!(
+                    "same behaviour on {n} inputs of {}",
+                    output::some_of(checked.iter().map(|k| k.target.as_str()), 3)
+                )
+            };
+            if *varying > 0 {
+                why.push_str(&format!(
+                    " ({varying} of the original's results vary between two runs of it; what varies was not compared)"
+                ));
+            }
+            (true, why)
         }
     }
 }
