@@ -122,17 +122,16 @@ fn program(source: &str, original: &str, module: &ModuleSpec, pad: usize) -> Str
         out.push('\'');
         out
     };
+    let list = |ps: &mut dyn Iterator<Item = &std::path::PathBuf>| {
+        ps.map(|p| text(p)).collect::<Vec<_>>().join(", ")
+    };
     format!(
-        "__symtest_fix_config__ = {{\"name\": {}, \"path\": {}, \"package\": {}, \"sys_path\": [{}], \"pad\": {pad}, \"source\": {}, \"original\": {}}}\n{HARNESS}",
+        "__symtest_fix_config__ = {{\"name\": {}, \"path\": {}, \"package\": {}, \"sys_path\": [{}], \"site\": [{}], \"pad\": {pad}, \"source\": {}, \"original\": {}}}\n{HARNESS}",
         PyValue::Str(module.name.clone()).repr(),
         text(&module.path),
         if module.package { "True" } else { "False" },
-        module
-            .sys_path
-            .iter()
-            .map(|p| text(p))
-            .collect::<Vec<_>>()
-            .join(", "),
+        list(&mut module.root.iter()),
+        list(&mut module.site.iter()),
         hex(source),
         hex(original),
     )

@@ -73,6 +73,10 @@ def __symtest_fix_start__():
 
     cfg = __symtest_fix_config__
     sys.path[0:0] = cfg["sys_path"]
+    if cfg["site"]:
+        import site
+        for d in cfg["site"]:
+            site.addsitedir(d)
     top = cfg["name"].partition(".")[0]
     if top in sys.modules:
         # A name the interpreter already has (a module named like one of the

@@ -186,8 +186,12 @@ pub struct Fixer<'a> {
     pub tool: String,
     /// The LLM proposing and ranking rewrites (`None`: analyzer fixes only).
     pub llm: Option<&'a Llm>,
-    /// The sandbox the behaviour checks run in.
+    /// The sandbox the behaviour checks run in (it must let jobs read each
+    /// file's import root and `site`: [`ModuleSpec::read_paths`]).
     pub pool: &'a Pool,
+    /// A virtual environment's package folders, for the modules'
+    /// third-party imports ([`project::venv_site_packages`]).
+    pub site: Vec<PathBuf>,
     /// What to propose and accept.
     pub opts: &'a FixOptions,
 }
@@ -242,7 +246,7 @@ impl Fixer<'_> {
         };
         // A finding is its rule and its place in the original text.
         findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
-        let mut state = run::State::new(&original, ModuleSpec::standalone(path));
+        let mut state = run::State::new(&original, ModuleSpec::find(path, &self.site));
         for (k, f) in findings.into_iter().enumerate() {
             if self.interrupted() {
                 report.findings.push(FindingReport::unworked(

@@ -14,9 +14,12 @@ How a finding is fixed (CORE's pipeline, with a behaviour check):
   3. behaviour: the functions the candidate touches run, original and candidate, in the
      sandbox on the same inputs: paths symtest's explorer finds through the original plus typed
      samples (objects of the module's classes built through their __init__; calls leaving
-     defaulted parameters out). Results, exception types, arguments after the call, the
-     object's state and printed output must agree; a difference rejects the candidate and
-     shows the input;
+     defaulted parameters out or passing them explicitly). Results, exception types, arguments
+     after the call, the object's state, printed output and the module's globals after import
+     must agree; a difference rejects the candidate and shows the input. The original runs
+     twice: what differs between its runs is not compared. The module is imported by its
+     dotted name from its project's import root (read-only in the sandbox); with --python
+     naming a virtual environment, third-party imports come from its packages;
   4. ranker (with --llm-url): CORE's 0-3 rubric, accepted above 1.
   The first candidate in the order (behaviour checked, ranker score, smaller diff) that
   passes is applied, and the next finding is worked on in the fixed text.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use symtest_fix::finding::parse_sarif;
 use symtest_fix::{
     Analyzer, CheckOptions, FileReport, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions,
-    output,
+    ModuleSpec, output,
 };
 
 use super::common::{interrupt_flag, progress, sandbox, write_atomic};
@@ -135,7 +135,23 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
     let (analyzer, tool, mut given) = analyzer_and_findings(args)?;
     let files = files_to_fix(args, &given)?;
     let llm = llm_client(args)?;
-    let pool = sandbox(&args.sandbox)?;
+    // Jobs read the files' projects (to import them as the projects do)
+    // and, with --python naming a virtual environment, its packages.
+    let site = match &args.sandbox.python {
+        Some(python) => {
+            symtest_fix::project::venv_site_packages(python).map_err(anyhow::Error::msg)?
+        }
+        None => Vec::new(),
+    };
+    let mut sandbox_args = args.sandbox.clone();
+    for f in &files {
+        for p in ModuleSpec::find(f, &site).read_paths() {
+            if !sandbox_args.sandbox_read.contains(&p) {
+                sandbox_args.sandbox_read.push(p);
+            }
+        }
+    }
+    let pool = sandbox(&sandbox_args)?;
     let interrupt = interrupt_flag()?;
     let opts = FixOptions {
         candidates: args.candidates,
@@ -155,6 +171,7 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         tool,
         llm: llm.as_ref(),
         pool: &pool,
+        site,
         opts: &opts,
     };
 

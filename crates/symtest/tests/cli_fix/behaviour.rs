@@ -227,3 +227,99 @@ fn defaults_passed_explicitly_are_inputs() {
     );
     assert_eq!(w["candidate"], "returns 0");
 }
+
+/// Writes `files` (path, text) under `dir`.
+fn tree(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a folder")).expect("folders");
+        std::fs::write(&p, text).expect("write");
+    }
+}
+
+/// A module of a package (src layout) with relative and absolute imports
+/// of its own project: the sandbox imports it as `pkg.core` with the
+/// project's `src/` on `sys.path` (read-only: the module's attempt to write
+/// beside itself when it loads fails), so it loads and is checked.
+#[test]
+fn a_module_of_a_package_is_imported_by_its_name() {
+    let dir = scratch("README", "");
+    tree(
+        &dir,
+        &[
+            ("proj/pyproject.toml", "[project]\nname = \"pkg\"\n"),
+            ("proj/src/pkg/__init__.py", "from .util import double\n"),
+            ("proj/src/pkg/util.py", "def double(x):\n    return x * 2\n"),
+            (
+                "proj/src/pkg/core.py",
+                "from .util import double\nfrom pkg import util as u\n\n\n\
+                 def quad(x: int):\n    if x == None:\n        return None\n    return double(u.double(x))\n\n\n\
+                 try:\n    with open(__file__ + \".written\", \"w\") as f:\n        f.write(\"x\")\nexcept OSError:\n    pass\n",
+            ),
+        ],
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args([
+                "proj/src/pkg/core.py",
+                "--select",
+                "E711",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let b = &f["candidates"][0]["behaviour"];
+    assert_eq!(b["status"], "same", "{f:#}");
+    assert_eq!(b["checked"][0]["target"], "quad");
+    // The project is read-only to the jobs that import it.
+    assert!(!dir.join("proj/src/pkg/core.py.written").exists());
+}
+
+/// With `--python` naming a virtual environment, the module's third-party
+/// imports come from its packages (read-only in the sandbox); without it,
+/// the module does not load and the fix is not checked.
+#[test]
+fn third_party_imports_come_from_the_virtual_environment() {
+    let dir = scratch(
+        "uses.py",
+        "from fakelib import triple\n\n\ndef f(x: int):\n    if x == None:\n        return 0\n    return triple(x)\n",
+    );
+    let made = std::process::Command::new("python3")
+        .current_dir(&dir)
+        .args(["-m", "venv", "--without-pip", "venv"])
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    let lib = dir.join("venv").join("lib");
+    let version = std::fs::read_dir(&lib)
+        .expect("venv/lib")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("python"))
+        .expect("venv/lib/pythonX.Y");
+    tree(
+        &version.path().join("site-packages"),
+        &[("fakelib/__init__.py", "def triple(x):\n    return 3 * x\n")],
+    );
+    let run = |extra: &[&str]| {
+        json_of(
+            &symtest(&dir)
+                .args(["uses.py", "--select", "E711", "--format", "json"])
+                .args(extra)
+                .output()
+                .expect("runs"),
+        )
+    };
+    let without = run(&[]);
+    let f = &findings(&without)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "not_checked");
+    let python = dir.join("venv").join("bin").join("python");
+    let with = run(&["--python", python.to_str().expect("utf-8 path")]);
+    let f = &findings(&with)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
+}
