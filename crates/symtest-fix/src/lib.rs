@@ -23,7 +23,7 @@ pub mod output;
 pub mod project;
 pub mod propose;
 mod run;
-mod verify;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,6 +68,9 @@ pub struct FixOptions {
     pub analyzer_fixes: bool,
     /// Accept a candidate whose behaviour could not be checked.
     pub accept_unchecked: bool,
+    /// Accept a candidate that brings findings its rule's fix is known to
+    /// bring (`verify::FOLLOW_UPS`: UP031's `str.format` for UP032).
+    pub allow_followups: bool,
     /// How behaviour is checked.
     pub check: CheckOptions,
     /// Set to stop after the finding at hand (Ctrl-C).
@@ -80,6 +83,7 @@ impl Default for FixOptions {
             candidates: 5,
             analyzer_fixes: true,
             accept_unchecked: false,
+            allow_followups: false,
             check: CheckOptions {
                 inputs: InputOptions {
                     max_inputs: 200,

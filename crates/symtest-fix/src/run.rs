@@ -293,6 +293,50 @@ impl Fixer<'_> {
         Ok(fr)
     }
 
+    /// The re-check's refusal in a line (lines of the original); or, when
+    /// every finding the candidate brings is a known follow-up of the rule
+    /// and `--allow-followups` is given, what it lets through.
+    fn refusal(&self, state: &State, f: &Finding, r: Refusal) -> Result<String, String> {
+        let news = match r {
+            Refusal::Still => {
+                return Err(format!(
+                    "the analyzer still reports {}: {}",
+                    f.rule, f.message
+                ));
+            }
+            Refusal::New(news) => news,
+        };
+        let line = |n: &verify::New| pos_at(&state.original, n.at).line;
+        let known: Vec<(&verify::New, &str)> = news
+            .iter()
+            .filter_map(|n| Some((n, verify::follow_up(&f.rule, &n.rule)?)))
+            .collect();
+        if known.len() < news.len() {
+            let parts: Vec<String> = news
+                .iter()
+                .map(|n| format!("{} at line {}: {}", n.rule, line(n), n.message))
+                .collect();
+            return Err(format!(
+                "the analyzer reports new findings: {}",
+                parts.join("; ")
+            ));
+        }
+        let (n, reason) = known[0];
+        let said = format!(
+            "{} at line {}, a known follow-up of {} ({reason})",
+            n.rule,
+            line(n),
+            f.rule
+        );
+        if self.opts.allow_followups {
+            Ok(format!("; it brings {said}, allowed by --allow-followups"))
+        } else {
+            Err(format!(
+                "it brings {said}; --allow-followups accepts such fixes"
+            ))
+        }
+    }
+
     fn judge(
         &self,
         state: &State,
@@ -326,20 +370,31 @@ impl Fixer<'_> {
             c.why = c.verifier.clone().unwrap_or_default();
             return Ok(c);
         }
+        let mut note = String::new();
         if let Some(a) = self.analyzer {
             let after = a.check(path, &c.text)?;
-            if let Err(r) = verify::recheck(current, &after, f) {
-                let why = match r {
-                    Refusal::Still => {
-                        format!("the analyzer still reports {}: {}", f.rule, f.message)
+            let place = |fs: &[Finding], changes: &Changes, text: &str| -> Vec<usize> {
+                fs.iter()
+                    .map(|g| changes.to_original(g.span(text).0))
+                    .collect()
+            };
+            let (pb, pa) = (
+                place(current, &state.changes, &state.text),
+                place(&after, &combined, &c.text),
+            );
+            let before: Vec<verify::Placed> = current.iter().zip(pb).collect();
+            let placed: Vec<verify::Placed> = after.iter().zip(pa).collect();
+            let fixed_at = state.changes.to_original(f.span(&state.text).0);
+            match verify::recheck(&before, &placed, f, fixed_at) {
+                Ok(()) => {}
+                Err(r) => match self.refusal(state, f, r) {
+                    Ok(allowed) => note = allowed,
+                    Err(why) => {
+                        c.verifier = Some(why.clone());
+                        c.why = why;
+                        return Ok(c);
                     }
-                    Refusal::New(keys) => {
-                        describe_new(state, &combined, &c.text, &after, current, keys)
-                    }
-                };
-                c.verifier = Some(why.clone());
-                c.why = why;
-                return Ok(c);
+                },
             }
         }
         let b = behaviour::check(
@@ -364,6 +419,7 @@ impl Fixer<'_> {
         let ranked_out = c.score.is_some_and(|s| s <= 1);
         c.accepted = accepted && !ranked_out;
         c.why.push_str(&why);
+        c.why.push_str(&note);
         if accepted && ranked_out {
             c.why.push_str(&format!(
                 "; the ranker rejects it ({}/3)",
@@ -382,43 +438,6 @@ struct Job<'a> {
     k: usize,
     at: &'a Finding,
     current: &'a [Finding],
-}
-
-/// The findings a candidate brings, in a line, at the lines of the
-/// original they come from.
-fn describe_new(
-    state: &State,
-    combined: &Changes,
-    candidate: &str,
-    after: &[Finding],
-    current: &[Finding],
-    keys: Vec<(String, String)>,
-) -> String {
-    let mut parts = Vec::new();
-    for (rule, message) in keys {
-        let same = |g: &&Finding| g.rule == rule && g.message == message;
-        let was: HashSet<usize> = current
-            .iter()
-            .filter(same)
-            .map(|g| state.changes.to_original(g.span(&state.text).0))
-            .collect();
-        let all: Vec<(bool, usize)> = after
-            .iter()
-            .filter(same)
-            .map(|g| {
-                let at = combined.to_original(g.span(candidate).0);
-                (was.contains(&at), at)
-            })
-            .collect();
-        let at = all
-            .iter()
-            .find(|(old, _)| !old)
-            .or(all.first())
-            .map_or(0, |x| x.1);
-        let line = pos_at(&state.original, at).line;
-        parts.push(format!("{rule} at line {line}: {message}"));
-    }
-    format!("the analyzer reports new findings: {}", parts.join("; "))
 }
 
 /// Whether a behaviour verdict lets a candidate through, and why, in a line.

@@ -10,7 +10,9 @@ How a finding is fixed (CORE's pipeline, with a behaviour check):
   1. candidates: the analyzer's own fix (ruff's fix edits, safe or unsafe), and with --llm-url
      N rewrites of the enclosing function, method or class by an LLM;
   2. verifier: the candidate parses, and the analyzer run again no longer reports the finding
-     and reports nothing new;
+     and reports nothing new (with --allow-followups, findings the rule's fix is known to
+     bring are let through: UP031 and UP030 to UP032, UP035 to I001, UP006, UP007 and UP045 to
+     F401, RET505-RET508 to themselves);
   3. behaviour: the functions the candidate touches run, original and candidate, in the
      sandbox on the same inputs: paths symtest's explorer finds through the original plus typed
      samples (objects of the module's classes built through their __init__; calls leaving
@@ -75,6 +77,11 @@ pub struct FixArgs {
     /// Accept candidates whose behaviour could not be checked (e.g. the module does not load in the sandbox)
     #[arg(long)]
     pub accept_unchecked: bool,
+
+    /// Accept fixes that bring findings their rule's fix is known to bring, which ruff's next
+    /// pass fixes (UP031's str.format calls for UP032; see the long help)
+    #[arg(long)]
+    pub allow_followups: bool,
 
     /// Apply the accepted fixes to the files
     #[arg(long)]

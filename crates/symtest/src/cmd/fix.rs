@@ -157,6 +157,7 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         candidates: args.candidates,
         analyzer_fixes: !args.no_analyzer_fixes,
         accept_unchecked: args.accept_unchecked,
+        allow_followups: args.allow_followups,
         check: CheckOptions {
             inputs: InputOptions {
                 max_inputs: args.max_inputs.max(1),

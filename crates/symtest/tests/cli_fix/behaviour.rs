@@ -323,3 +323,40 @@ fn third_party_imports_come_from_the_virtual_environment() {
     assert_eq!(f["outcome"], "fixed", "{f:#}");
     assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
 }
+
+const PRINTF: &str = "\
+def pair(x: int, y: int) -> str:
+    return \"%s-%s\" % (x, y)
+";
+
+/// ruff's UP031 fix writes a `str.format` call, which UP032 reports: a
+/// known follow-up. Without `--allow-followups` the fix is rejected with
+/// that reason in a line; with it, the fix is checked and applied.
+#[test]
+fn known_follow_ups_are_let_through_only_when_asked() {
+    let dir = scratch("pair.py", PRINTF);
+    let run = |extra: &[&str]| {
+        json_of(
+            &symtest(&dir)
+                .args(["pair.py", "--select", "UP031,UP032", "--format", "json"])
+                .args(extra)
+                .output()
+                .expect("runs"),
+        )
+    };
+    let report = run(&[]);
+    let f = &findings(&report)[0];
+    assert_eq!(f["rule"], "UP031");
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let why = f["candidates"][0]["why"].as_str().unwrap_or("");
+    assert!(
+        why.starts_with("it brings UP032 at line 2, a known follow-up of UP031")
+            && why.ends_with("--allow-followups accepts such fixes")
+            && !why.contains('\n'),
+        "{why}"
+    );
+    let report = run(&["--allow-followups"]);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
+}
