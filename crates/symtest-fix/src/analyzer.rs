@@ -18,6 +18,8 @@ pub enum Analyzer {
         exe: PathBuf,
         /// `--select` passed through.
         select: Option<String>,
+        /// `--extend-select`: rules to check besides the configured ones.
+        extend: Option<String>,
         /// Rule documentation already asked for (`ruff rule`), by code.
         docs: Mutex<HashMap<String, Option<String>>>,
     },
@@ -29,8 +31,13 @@ pub enum Analyzer {
 }
 
 impl Analyzer {
-    /// ruff at `exe`, checked to run (`--version`).
-    pub fn ruff(exe: PathBuf, select: Option<String>) -> Result<Analyzer, FixError> {
+    /// ruff at `exe`, checked to run (`--version`); `select` replaces the
+    /// configured rules, `extend` adds to them.
+    pub fn ruff(
+        exe: PathBuf,
+        select: Option<String>,
+        extend: Option<String>,
+    ) -> Result<Analyzer, FixError> {
         let out = Command::new(&exe).arg("--version").output().map_err(|e| {
             FixError::Analyzer(format!(
                 "cannot run ruff ({}): {e}; install it (`pip install ruff`) or pass --ruff PATH",
@@ -47,6 +54,7 @@ impl Analyzer {
         Ok(Analyzer::Ruff {
             exe,
             select,
+            extend,
             docs: Mutex::new(HashMap::new()),
         })
     }
@@ -62,7 +70,12 @@ impl Analyzer {
     /// The findings on `text` as the content of `path`.
     pub fn check(&self, path: &Path, text: &str) -> Result<Vec<Finding>, FixError> {
         match self {
-            Analyzer::Ruff { exe, select, .. } => {
+            Analyzer::Ruff {
+                exe,
+                select,
+                extend,
+                ..
+            } => {
                 let mut cmd = Command::new(exe);
                 cmd.args([
                     "check",
@@ -73,6 +86,9 @@ impl Analyzer {
                 ]);
                 if let Some(s) = select {
                     cmd.args(["--select", s]);
+                }
+                if let Some(s) = extend {
+                    cmd.args(["--extend-select", s]);
                 }
                 cmd.arg("--stdin-filename").arg(path).arg("-");
                 let stdout = run_with_stdin(cmd, text, "ruff")?;
@@ -122,6 +138,35 @@ impl Analyzer {
     }
 }
 
+/// ruff as the set-up installs it (`.deps/ruff-VERSION/bin/ruff`) in `dir`
+/// or a folder above it (the checkout a binary in `target/release` was built
+/// in); the newest version when there are several.
+pub fn ruff_near(dir: &Path) -> Option<PathBuf> {
+    for d in dir.ancestors() {
+        let Ok(entries) = std::fs::read_dir(d.join(".deps")) else {
+            continue;
+        };
+        let version = |name: &str| -> Option<Vec<u64>> {
+            name.strip_prefix("ruff-")?
+                .split('.')
+                .map(|p| p.parse::<u64>().ok())
+                .collect()
+        };
+        let best = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let v = version(&e.file_name().to_string_lossy())?;
+                let exe = e.path().join("bin").join("ruff");
+                exe.is_file().then_some((v, exe))
+            })
+            .max();
+        if let Some((_, exe)) = best {
+            return Some(exe);
+        }
+    }
+    None
+}
+
 fn run_with_stdin(mut cmd: Command, input: &str, what: &str) -> Result<String, FixError> {
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -161,4 +206,29 @@ fn tempdir() -> Result<PathBuf, FixError> {
 
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_ruff_of_the_set_up_is_found_from_below() {
+        let root = std::env::temp_dir().join(format!("symtest-ruff-near-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let below = root.join("target").join("release");
+        std::fs::create_dir_all(&below).expect("folders");
+        assert_eq!(ruff_near(&below), None);
+        for v in ["0.9.1", "0.17.6", "0.17.x"] {
+            let bin = root.join(".deps").join(format!("ruff-{v}")).join("bin");
+            std::fs::create_dir_all(&bin).expect("folders");
+            std::fs::write(bin.join("ruff"), "").expect("file");
+        }
+        std::fs::create_dir_all(root.join(".deps/ruff-1.0.0/bin")).expect("no executable");
+        assert_eq!(
+            ruff_near(&below),
+            Some(root.join(".deps/ruff-0.17.6/bin/ruff"))
+        );
+        std::fs::remove_dir_all(&root).expect("cleanup");
+    }
 }

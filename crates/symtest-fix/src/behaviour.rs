@@ -7,9 +7,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use symtest_python::outline::{Block, BlockKind, enclosing, outline};
-use symtest_sandbox::{Call, CallResult, CallsAnswer, Pool, PyValue, Tolerance, py_eq};
+use symtest_sandbox::{Call, CallResult, Pool, PyValue};
 
-use super::inputs::{Input, InputOptions, InputStats, inputs_for};
+use super::compare::{self, Cmp};
+use super::inputs::{Input, InputOptions, InputStats, explicit_defaults, inputs_for};
+use super::project::ModuleSpec;
 
 /// Time for a module's top level (imports, definitions) in the sandbox.
 const LOAD_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
@@ -52,6 +54,9 @@ pub enum Behaviour {
     Same {
         /// The functions compared.
         checked: Vec<Checked>,
+        /// Calls whose results differ between two runs of the original:
+        /// those parts were not compared.
+        varying: usize,
     },
     /// An input told them apart.
     Differs(Witness),
@@ -103,43 +108,65 @@ pub fn targets(original: &str, candidate: &str, line: u32) -> Result<Vec<Block>,
     Ok(ob.into_iter().filter(|b| names.contains(&b.name)).collect())
 }
 
+/// The program a job runs: the loader's settings, then the loader and
+/// harness (`harness.py`), which import `source` as `module`.
+fn program(source: &str, original: &str, module: &ModuleSpec, pad: usize) -> String {
+    let text = |p: &std::path::Path| PyValue::Str(p.to_string_lossy().into_owned()).repr();
+    let hex = |s: &str| {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(s.len() * 2 + 2);
+        out.push('\'');
+        for b in s.bytes() {
+            let _ = write!(out, "{b:02x}");
+        }
+        out.push('\'');
+        out
+    };
+    let list = |ps: &mut dyn Iterator<Item = &std::path::PathBuf>| {
+        ps.map(|p| text(p)).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "__symtest_fix_config__ = {{\"name\": {}, \"path\": {}, \"package\": {}, \"sys_path\": [{}], \"site\": [{}], \"pad\": {pad}, \"source\": {}, \"original\": {}}}\n{HARNESS}",
+        PyValue::Str(module.name.clone()).repr(),
+        text(&module.path),
+        if module.package { "True" } else { "False" },
+        list(&mut module.root.iter()),
+        list(&mut module.site.iter()),
+        hex(source),
+        hex(original),
+    )
+}
+
+/// Objects made before the original's second run loads (its addresses
+/// differ from the first run's).
+const PAD: usize = 257;
+
 /// Compares `original` and `candidate` on inputs for each function the
-/// candidate touched (and the one around `line`). `cache` keeps each
-/// function's inputs across candidates.
+/// candidate touched (and the one around `line`), and the module after
+/// import. The original runs twice: what differs between its two runs is
+/// not compared. `cache` keeps each function's inputs across candidates.
 pub fn check(
     pool: &Pool,
+    module: &ModuleSpec,
     original: &str,
     candidate: &str,
     line: u32,
     opts: &CheckOptions,
     cache: &mut HashMap<String, Planned>,
 ) -> Behaviour {
-    let targets = match targets(original, candidate, line) {
-        Ok(t) => t,
-        Err(why) => return Behaviour::NotChecked { why },
+    let plan = match plan(pool, original, candidate, line, opts, cache) {
+        Ok(p) => p,
+        Err(b) => return b,
     };
-    let blocks = outline(original).unwrap_or_default();
-    let cand_blocks = outline(candidate).unwrap_or_default();
-    let mut plan: Vec<(String, Vec<Input>, InputStats)> = Vec::new();
-    for t in &targets {
-        if t.is_async {
-            continue;
-        }
-        if !cand_blocks.iter().any(|c| c.name == t.name) {
-            return Behaviour::Differs(Witness {
-                target: t.name.clone(),
-                call: t.name.clone(),
-                original: "defined".into(),
-                candidate: "no longer defined".into(),
-            });
-        }
-        let (inputs, stats) = cache
-            .entry(t.name.clone())
-            .or_insert_with(|| inputs_for(original, t, &blocks, pool, &opts.inputs))
-            .clone();
-        plan.push((t.name.clone(), inputs, stats));
-    }
-    let mut calls: Vec<Call> = Vec::new();
+    // The module first, then every function's inputs.
+    let mut calls: Vec<Call> = vec![Call {
+        args: vec![
+            PyValue::Str("<module>".into()),
+            PyValue::None,
+            PyValue::Tuple(Vec::new()),
+        ],
+        budget: LOAD_BUDGET * 4,
+    }];
     let mut what: Vec<(usize, usize)> = Vec::new();
     for (k, (target, inputs, _)) in plan.iter().enumerate() {
         for (i, input) in inputs.iter().enumerate() {
@@ -154,54 +181,83 @@ pub fn check(
             what.push((k, i));
         }
     }
-    let run =
-        |source: &str| pool.run_calls(&format!("{source}{HARNESS}"), CALL, &calls, LOAD_BUDGET);
-    let (
-        CallsAnswer {
-            load: la,
-            results: ra,
-        },
-        CallsAnswer {
-            load: lb,
-            results: rb,
-        },
-    ) = match (run(original), run(candidate)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let run = |source: &str, pad: usize| {
+        pool.run_calls(
+            &program(source, original, module, pad),
+            CALL,
+            &calls,
+            LOAD_BUDGET,
+        )
+    };
+    let (a1, a2, b) = match (run(original, 0), run(original, PAD), run(candidate, 0)) {
+        (Ok(a1), Ok(a2), Ok(b)) => (a1, a2, b),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             return Behaviour::NotChecked {
                 why: format!("the sandbox failed: {e}"),
             };
         }
     };
-    match (&la, &lb) {
-        (Err(e), _) => {
+    match (&a1.load, &a2.load, &b.load) {
+        (Err(e), _, _) => {
             return Behaviour::NotChecked {
                 why: format!("the original module does not load in the sandbox: it {e}"),
             };
         }
-        (Ok(_), Err(e)) => {
+        (Ok(_), Err(e), _) => {
+            return Behaviour::NotChecked {
+                why: format!("the original module loads once and not the second time: it {e}"),
+            };
+        }
+        (Ok(_), Ok(_), Err(e)) => {
             return Behaviour::Differs(Witness {
                 target: "<module>".into(),
-                call: "import".into(),
+                call: format!("import {}", module.name),
                 original: "loads".into(),
                 candidate: format!("does not load: it {e}"),
             });
         }
         _ => {}
     }
-    for (j, (x, y)) in ra.iter().zip(rb.iter()).enumerate() {
-        if let Some((o, c)) = differ(x, y) {
-            let (k, i) = what[j];
-            let (target, inputs, _) = &plan[k];
-            return Behaviour::Differs(Witness {
+    let (Some(m1), Some(m2), Some(mc)) =
+        (a1.results.first(), a2.results.first(), b.results.first())
+    else {
+        return Behaviour::NotChecked {
+            why: "the sandbox answered no call".into(),
+        };
+    };
+    if let Some(w) = module_differs(&module.name, m1, m2, mc) {
+        return Behaviour::Differs(w);
+    }
+    let mut varying = 0;
+    for (j, ((x1, x2), y)) in a1.results[1..]
+        .iter()
+        .zip(&a2.results[1..])
+        .zip(&b.results[1..])
+        .enumerate()
+    {
+        let (k, i) = what[j];
+        let (target, inputs, _) = &plan[k];
+        let said = |o: String, c: String| {
+            Behaviour::Differs(Witness {
                 target: target.clone(),
                 call: inputs[i].display(target),
                 original: o,
                 candidate: c,
-            });
+            })
+        };
+        match compare::results(x1, x2, y) {
+            Cmp::Same => {}
+            Cmp::Varies => varying += 1,
+            Cmp::Kind => return said(describe(x1), describe(y)),
+            Cmp::Differs(path, o, c) => {
+                let (label, rest) = part(&path);
+                return said(
+                    format!("{label}{rest} {}", short(&o)),
+                    format!("{label}{rest} {}", short(&c)),
+                );
+            }
         }
     }
-    // With no function to call, the job still loads both modules.
     let checked = plan
         .into_iter()
         .map(|(target, inputs, stats)| Checked {
@@ -210,53 +266,174 @@ pub fn check(
             stats,
         })
         .collect();
-    Behaviour::Same { checked }
+    Behaviour::Same { checked, varying }
 }
 
-/// How two call results differ, said for each side; `None` when they agree.
-fn differ(a: &CallResult, b: &CallResult) -> Option<(String, String)> {
-    use CallResult::*;
-    match (a, b) {
-        (Returned { value: x, .. }, Returned { value: y, .. }) => {
-            if py_eq(x, y, Tolerance::EXACT) {
-                return None;
-            }
-            let parts = |v: &PyValue| match v {
-                PyValue::Tuple(p) if p.len() == 4 => p.clone(),
-                other => vec![other.clone()],
-            };
-            let (px, py) = (parts(x), parts(y));
-            let labels = [
-                "returns",
-                "arguments after the call",
-                "the object after the call",
-                "prints",
-            ];
-            for (i, label) in labels.iter().enumerate() {
-                if let (Some(u), Some(v)) = (px.get(i), py.get(i))
-                    && !py_eq(u, v, Tolerance::EXACT)
-                {
-                    return Some((
-                        format!("{label} {}", u.repr()),
-                        format!("{label} {}", v.repr()),
-                    ));
-                }
-            }
-            Some((x.repr(), y.repr()))
+/// Each target's inputs: the original's (kept in `cache`), and calls
+/// passing a default of the original's or the candidate's signature
+/// explicitly. A target the candidate removed is a difference.
+fn plan(
+    pool: &Pool,
+    original: &str,
+    candidate: &str,
+    line: u32,
+    opts: &CheckOptions,
+    cache: &mut HashMap<String, Planned>,
+) -> Result<Vec<(String, Vec<Input>, InputStats)>, Behaviour> {
+    let targets =
+        targets(original, candidate, line).map_err(|why| Behaviour::NotChecked { why })?;
+    let blocks = outline(original).unwrap_or_default();
+    let cand_blocks = outline(candidate).unwrap_or_default();
+    let mut plan = Vec::new();
+    for t in &targets {
+        if t.is_async {
+            continue;
         }
-        (Raised { type_name: x, .. }, Raised { type_name: y, .. }) if x == y => None,
-        (Timeout { .. }, Timeout { .. }) => None,
-        (Crashed { .. }, Crashed { .. }) => None,
-        (Unsupported { type_name: x }, Unsupported { type_name: y }) if x == y => None,
-        _ => Some((describe(a), describe(b))),
+        let Some(ct) = cand_blocks.iter().find(|c| c.name == t.name) else {
+            return Err(Behaviour::Differs(Witness {
+                target: t.name.clone(),
+                call: t.name.clone(),
+                original: "defined".into(),
+                candidate: "no longer defined".into(),
+            }));
+        };
+        let (mut inputs, stats) = cache
+            .entry(t.name.clone())
+            .or_insert_with(|| inputs_for(original, t, &blocks, pool, &opts.inputs))
+            .clone();
+        let extra = explicit_defaults(t, ct, &inputs);
+        inputs.extend(extra);
+        plan.push((t.name.clone(), inputs, stats));
     }
+    Ok(plan)
+}
+
+/// What a path into a call's result names: `[0][2]` is item 2 of the
+/// value returned.
+fn part(path: &str) -> (&'static str, &str) {
+    const LABELS: [&str; 4] = [
+        "returns",
+        "arguments after the call",
+        "the object after the call",
+        "prints",
+    ];
+    for (i, label) in LABELS.iter().enumerate() {
+        if let Some(rest) = path.strip_prefix(&format!("[{i}]")) {
+            return (label, rest);
+        }
+    }
+    ("returns", path)
+}
+
+/// How the candidate's module after import differs from the original's:
+/// its globals, its globals when a feature probe's import fails, the
+/// probes themselves.
+fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) -> Option<Witness> {
+    let parts = |r: &CallResult| match r {
+        CallResult::Returned {
+            value: PyValue::Tuple(p),
+            ..
+        } if p.len() == 3 => Some(p.clone()),
+        _ => None,
+    };
+    let witness = |call: String, original: String, candidate: String| Witness {
+        target: "<module>".into(),
+        call,
+        original,
+        candidate,
+    };
+    let import = format!("import {name}");
+    // The original's module cannot be described: the calls still say.
+    let (p1, p2) = (parts(o1)?, parts(o2)?);
+    let Some(pc) = parts(c) else {
+        return Some(witness(import, "imports".into(), describe(c)));
+    };
+    let global = |path: &str| {
+        let key = path.strip_prefix('[').unwrap_or(path);
+        let (k, rest) = key.split_once(']').unwrap_or((key, ""));
+        format!("module global {k}{rest}")
+    };
+    let differs = |call: String, cmp: Cmp| match cmp {
+        Cmp::Differs(path, o, c) if path.is_empty() => Some(witness(call, shown(&o), shown(&c))),
+        Cmp::Differs(path, o, c) => {
+            let g = global(&path);
+            Some(witness(
+                call,
+                format!("{g} is {}", shown(&o)),
+                format!("{g} is {}", shown(&c)),
+            ))
+        }
+        _ => None,
+    };
+    if let Some(w) = differs(import.clone(), compare::values(&p1[0], &p2[0], &pc[0], 1)) {
+        return Some(w);
+    }
+    if let (PyValue::Dict(w1), PyValue::Dict(w2), PyValue::Dict(wc)) = (&p1[1], &p2[1], &pc[1]) {
+        for (probe, v1) in w1 {
+            let find =
+                |d: &[(PyValue, PyValue)]| d.iter().find(|(k, _)| k == probe).map(|x| x.1.clone());
+            let (Some(v2), Some(vc)) = (find(w2), find(wc)) else {
+                continue;
+            };
+            let call = format!("{import} where `import {}` fails", text_of(probe));
+            if let Some(w) = differs(call, compare::values(v1, &v2, &vc, 1)) {
+                return Some(w);
+            }
+        }
+    }
+    // An import inside `try`/`except ImportError` is there to find out
+    // whether it works: removing it changes what the module does where it
+    // does not.
+    if let (PyValue::List(before), PyValue::List(after)) = (&p1[2], &pc[2]) {
+        let gone: Vec<String> = before
+            .iter()
+            .filter(|m| !after.contains(m))
+            .map(text_of)
+            .collect();
+        if !gone.is_empty() {
+            return Some(witness(
+                import,
+                format!(
+                    "tries `import {}` and handles its ImportError (a feature probe)",
+                    gone.join("`, `import ")
+                ),
+                "no longer tries it".into(),
+            ));
+        }
+    }
+    None
+}
+
+fn text_of(v: &PyValue) -> String {
+    match v {
+        PyValue::Str(s) => s.clone(),
+        other => other.repr(),
+    }
+}
+
+/// A module global's value, readable; `<definition>` and a raised
+/// exception as words.
+fn shown(v: &PyValue) -> String {
+    match v {
+        PyValue::Str(s) if s == "<definition>" => "a definition".into(),
+        PyValue::Tuple(t) if t.len() == 2 && t[0] == PyValue::Str("<raises>".into()) => {
+            format!("an import that raises {}", text_of(&t[1]))
+        }
+        PyValue::Str(s) if s == "<absent>" => "absent".into(),
+        other => short(other),
+    }
+}
+
+/// A value's repr, cut to a readable length.
+fn short(v: &PyValue) -> String {
+    crate::output::cut(&v.repr(), 120)
 }
 
 fn describe(r: &CallResult) -> String {
     match r {
         CallResult::Returned { value, .. } => match value {
-            PyValue::Tuple(p) if p.len() == 4 => format!("returns {}", p[0].repr()),
-            v => format!("returns {}", v.repr()),
+            PyValue::Tuple(p) if p.len() == 4 => format!("returns {}", short(&p[0])),
+            v => format!("returns {}", short(v)),
         },
         CallResult::Raised {
             type_name, message, ..

@@ -94,16 +94,19 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// What tells this finding from others after edits moved it: the rule,
-    /// the message and the text of the line it points at.
-    pub fn key(&self, source: &str) -> (String, String, String) {
-        let line = source
-            .lines()
-            .nth(self.start.line.saturating_sub(1) as usize)
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        (self.rule.clone(), self.message.clone(), line)
+    /// Its byte range in `source` (the text the analyzer read).
+    pub fn span(&self, source: &str) -> (usize, usize) {
+        let start = offset(source, self.start);
+        (start, offset(source, self.end).max(start))
+    }
+
+    /// The same finding at byte range `start..end` of `source`.
+    pub fn moved(&self, source: &str, start: usize, end: usize) -> Finding {
+        Finding {
+            start: pos_at(source, start),
+            end: pos_at(source, end),
+            ..self.clone()
+        }
     }
 }
 
@@ -340,6 +343,20 @@ pub fn offset(source: &str, p: Pos) -> usize {
         .map_or(line_end, |(i, _)| line_start + i)
 }
 
+/// The position of byte `at` of `source` (the end of the text past it).
+pub fn pos_at(source: &str, at: usize) -> Pos {
+    let mut at = at.min(source.len());
+    while !source.is_char_boundary(at) {
+        at -= 1;
+    }
+    let head = &source[..at];
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    Pos {
+        line: head.matches('\n').count() as u32 + 1,
+        col: head[line_start..].chars().count() as u32 + 1,
+    }
+}
+
 /// The text with the edits applied; `None` when two edits overlap.
 pub fn apply_edits(source: &str, edits: &[Edit]) -> Option<String> {
     let mut spans: Vec<(usize, usize, &str)> = edits
@@ -378,6 +395,16 @@ mod tests {
         assert_eq!(offset(s, Pos { line: 2, col: 99 }), 9);
         assert_eq!(offset(s, Pos { line: 3, col: 1 }), 10);
         assert_eq!(offset(s, Pos { line: 9, col: 1 }), 10);
+    }
+
+    #[test]
+    fn positions_and_offsets_agree() {
+        let s = "ab\né = 1\nz";
+        for at in [0, 1, 3, 5, 9, 10, 11] {
+            assert_eq!(offset(s, pos_at(s, at)), at, "{at}");
+        }
+        assert_eq!(pos_at(s, 5), Pos { line: 2, col: 2 });
+        assert_eq!(pos_at(s, 99), Pos { line: 3, col: 2 });
     }
 
     #[test]

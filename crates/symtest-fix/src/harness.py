@@ -1,7 +1,99 @@
 
+# --- written by symtest fix: loads the module under test by its own name (so
+# --- that its package's relative and absolute imports resolve) and calls one
+# --- of its functions, returning what it did as plain values (result,
+# --- arguments after, object, stdout); or describes the module after import.
+# --- __symtest_fix_config__ comes first: the module's name, file, source (hex
+# --- UTF-8), the original's source, folders to put on sys.path, padding.
 
-# --- appended by symtest fix: calls one function of this module and returns
-# --- what it did as plain values (result, arguments after, object, stdout).
+
+def __symtest_fix_text__(key):
+    return bytes.fromhex(__symtest_fix_config__[key]).decode("utf-8")
+
+
+def __symtest_fix_finder__(blocked):
+    import importlib.abc
+    import importlib.machinery
+    import os
+
+    cfg = __symtest_fix_config__
+    name = cfg["name"]
+
+    class Loader(importlib.abc.Loader):
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            module.__file__ = cfg["path"]
+            code = compile(__symtest_fix_text__("source"), cfg["path"], "exec", dont_inherit=True)
+            exec(code, module.__dict__)
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path=None, target=None):
+            for b in blocked:
+                if fullname == b or fullname.startswith(b + "."):
+                    raise ModuleNotFoundError("No module named %r (blocked by symtest fix)" % fullname, name=fullname)
+            if fullname != name:
+                return None
+            spec = importlib.machinery.ModuleSpec(name, Loader(), origin=cfg["path"], is_package=cfg["package"])
+            if cfg["package"]:
+                spec.submodule_search_locations = [os.path.dirname(cfg["path"])]
+            spec.has_location = True
+            return spec
+
+    return Finder()
+
+
+def __symtest_fix_import__(blocked=()):
+    """The module, imported afresh with `blocked` modules not importable;
+    sys.modules and sys.meta_path as they were afterwards."""
+    import importlib
+    import sys
+
+    name = __symtest_fix_config__["name"]
+    gone = [m for m in sys.modules if m == name or m.startswith(name + ".") or any(m == b or m.startswith(b + ".") for b in blocked)]
+    saved = {m: sys.modules.pop(m) for m in gone}
+    finder = __symtest_fix_finder__(tuple(blocked))
+    sys.meta_path.insert(0, finder)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.meta_path.remove(finder)
+        if saved or blocked:
+            for m in [m for m in sys.modules if m == name or m.startswith(name + ".") or any(m == b or m.startswith(b + ".") for b in blocked)]:
+                del sys.modules[m]
+            sys.modules.update(saved)
+            parent, _, child = name.rpartition(".")
+            if parent in sys.modules and name in saved:
+                setattr(sys.modules[parent], child, saved[name])
+
+
+def __symtest_fix_start__():
+    import sys
+
+    cfg = __symtest_fix_config__
+    sys.path[0:0] = cfg["sys_path"]
+    if cfg["site"]:
+        import site
+        for d in cfg["site"]:
+            site.addsitedir(d)
+    top = cfg["name"].partition(".")[0]
+    if top in sys.modules:
+        # A name the interpreter already has (a module named like one of the
+        # standard library's): a private name instead.
+        cfg["name"] = "__symtest_fix_module__"
+        cfg["package"] = False
+    # The original runs twice, the second time with its objects elsewhere
+    # in memory: what depends on addresses differs between the two.
+    pad = [object() for _ in range(cfg["pad"])]
+    module = __symtest_fix_import__()
+    return module, pad
+
+
+__symtest_fix_module__, __symtest_fix_pad__ = __symtest_fix_start__()
+__symtest_fix_ns__ = __symtest_fix_module__.__dict__
+
+
 def __symtest_fix_plain__(v, depth=0):
     import re
     t = type(v)
@@ -10,16 +102,21 @@ def __symtest_fix_plain__(v, depth=0):
     if v is None or t in (bool, int, float, complex, str, bytes):
         return v
     if t is list or t is tuple:
-        items = [__symtest_fix_plain__(x, depth + 1) for x in v]
+        items = [__symtest_fix_plain__(x, depth + 1) for x in v[:1000]]
+        if len(v) > 1000:
+            items.append(("<more>", len(v) - 1000))
         return items if t is list else tuple(items)
     if t is dict:
         out = {}
-        for k, x in v.items():
+        for i, (k, x) in enumerate(v.items()):
+            if i == 1000:
+                out["<more>"] = len(v) - 1000
+                break
             key = k if type(k) in (bool, int, float, str, bytes, tuple) or k is None else repr(k)
             out[key] = __symtest_fix_plain__(x, depth + 1)
         return out
     if t in (set, frozenset):
-        return ("<set>", sorted((__symtest_fix_plain__(x, depth + 1) for x in v), key=repr))
+        return ("<set>", sorted((__symtest_fix_plain__(x, depth + 1) for x in v), key=repr)[:1000])
     if isinstance(v, BaseException):
         return ("<exception>", t.__name__, __symtest_fix_plain__(v.args, depth + 1))
     fields = getattr(v, "__dict__", None)
@@ -30,14 +127,123 @@ def __symtest_fix_plain__(v, depth=0):
     return ("<object>", t.__qualname__, re.sub(r"0x[0-9a-fA-F]+", "0x?", repr(v)))
 
 
+def __symtest_fix_probes__(source, package):
+    """Modules imported at module level inside a `try` whose handlers catch
+    ImportError: feature probes."""
+    import ast
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    catching = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
+
+    def catches(h):
+        if h.type is None:
+            return True
+        kinds = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        return any(isinstance(k, ast.Name) and k.id in catching for k in kinds)
+
+    def absolute(node):
+        if not node.level:
+            return [node.module] if node.module else []
+        base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+        if node.module:
+            return [base + "." + node.module]
+        return [base + "." + a.name for a in node.names]
+
+    found = []
+
+    def imports(stmts):
+        for s in stmts:
+            if isinstance(s, ast.Import):
+                found.extend(a.name for a in s.names)
+            elif isinstance(s, ast.ImportFrom):
+                found.extend(absolute(s))
+            elif isinstance(s, ast.If):
+                imports(s.body)
+                imports(s.orelse)
+
+    def visit(stmts):
+        for s in stmts:
+            if isinstance(s, ast.Try):
+                if any(catches(h) for h in s.handlers):
+                    imports(s.body)
+                for part in (s.body, s.orelse, s.finalbody):
+                    visit(part)
+                for h in s.handlers:
+                    visit(h.body)
+            elif isinstance(s, ast.If):
+                visit(s.body)
+                visit(s.orelse)
+
+    visit(tree.body)
+    return sorted(set(m for m in found if m))
+
+
+def __symtest_fix_imported__(source):
+    """Names the module binds by import statements at module level."""
+    import ast
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update((a.asname or a.name).partition(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(a.asname or a.name for a in node.names)
+    return names
+
+
+def __symtest_fix_globals__(module, skip):
+    """The module's globals as plain values: definitions by presence only,
+    imported names and modules left out (removing an unused import changes
+    nothing else)."""
+    import types
+    out = {}
+    for k, v in module.__dict__.items():
+        if (k.startswith("__") and k.endswith("__")) or k in skip:
+            continue
+        if isinstance(v, types.ModuleType):
+            continue
+        if isinstance(v, (type, types.FunctionType, types.BuiltinFunctionType)):
+            if getattr(v, "__module__", None) != module.__name__:
+                continue
+            out[k] = "<definition>"
+            continue
+        out[k] = __symtest_fix_plain__(v)
+    return out
+
+
+def __symtest_fix_describe__():
+    """The module after import: its globals; for each feature probe of the
+    original, its globals when that import fails; its own probes."""
+    cfg = __symtest_fix_config__
+    own = __symtest_fix_text__("source")
+    package = cfg["name"] if cfg["package"] else cfg["name"].rpartition(".")[0]
+    skip = __symtest_fix_imported__(own) | __symtest_fix_imported__(__symtest_fix_text__("original"))
+    now = __symtest_fix_globals__(__symtest_fix_module__, skip)
+    without = {}
+    for probe in __symtest_fix_probes__(__symtest_fix_text__("original"), package)[:8]:
+        try:
+            without[probe] = __symtest_fix_globals__(__symtest_fix_import__((probe,)), skip)
+        except BaseException as e:  # noqa: BLE001 - what the module does then is the answer
+            without[probe] = ("<raises>", type(e).__name__)
+    return (now, without, __symtest_fix_probes__(own, package))
+
+
 def __symtest_fix_build__(a):
     if type(a) is tuple and len(a) == 3 and a[0] == "__symtest_new__":
-        return globals()[a[1]](*[__symtest_fix_build__(x) for x in a[2]])
+        return __symtest_fix_ns__[a[1]](*[__symtest_fix_build__(x) for x in a[2]])
     return a
 
 
 def __symtest_fix_call__(target, ctor, args):
     import contextlib, inspect, io, itertools, random
+    if target == "<module>":
+        return __symtest_fix_describe__()
+    ns = __symtest_fix_ns__
     random.seed(0)
     out = io.StringIO()
     obj = None
@@ -45,14 +251,14 @@ def __symtest_fix_call__(target, ctor, args):
         built = [__symtest_fix_build__(a) for a in args]
         owner, _, name = target.rpartition(".")
         if not owner:
-            result = globals()[name](*built)
+            result = ns[name](*built)
         elif name == "__init__":
-            result = obj = globals()[owner](*built)
+            result = obj = ns[owner](*built)
         elif ctor is not None:
-            obj = globals()[owner](*[__symtest_fix_build__(a) for a in ctor])
+            obj = ns[owner](*[__symtest_fix_build__(a) for a in ctor])
             result = getattr(obj, name)(*built)
         else:
-            result = getattr(globals()[owner], name)(*built)
+            result = getattr(ns[owner], name)(*built)
         if inspect.isgenerator(result):
             result = list(itertools.islice(result, 1000))
     return (

@@ -14,7 +14,7 @@ use symtest_gen::{GenOptions, Reference, generate};
 /// The marker `harness.py` turns into `Class(*args)`.
 const NEW: &str = "__symtest_new__";
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Input {
     /// Arguments of the instance's class (`None` for functions, static and
     /// class methods).
@@ -129,6 +129,50 @@ pub fn inputs_for(
     stats.samples = samples.len();
     out.extend(samples);
     (out, stats)
+}
+
+/// Calls passing a defaulted parameter's default explicitly: the
+/// original's and, where it differs, the candidate's (a fix of `xs=[]` to
+/// `xs=None` must keep what `f(None)` does too). A few per default, each
+/// with the first arguments of an input that reaches the parameter.
+pub fn explicit_defaults(original: &Block, candidate: &Block, base: &[Input]) -> Vec<Input> {
+    let positional =
+        |b: &Block| -> Vec<Param> { b.params.iter().filter(|p| p.positional).cloned().collect() };
+    let (ours, theirs) = (positional(original), positional(candidate));
+    let mut out: Vec<Input> = Vec::new();
+    for (i, p) in ours.iter().enumerate() {
+        let other = theirs
+            .get(i)
+            .filter(|q| q.name == p.name)
+            .and_then(|q| q.default.as_deref());
+        let mut values: Vec<PyValue> = Vec::new();
+        for d in [p.default.as_deref(), other].into_iter().flatten() {
+            if let Ok(v) = PyValue::parse(d)
+                && !values.contains(&v)
+            {
+                values.push(v);
+            }
+        }
+        for v in values {
+            let mut added = 0;
+            for input in base.iter().filter(|x| x.args.len() >= i) {
+                let mut args = input.args[..i].to_vec();
+                args.push(v.clone());
+                let call = Input {
+                    ctor: input.ctor.clone(),
+                    args,
+                };
+                if !out.contains(&call) && !base.contains(&call) {
+                    out.push(call);
+                    added += 1;
+                }
+                if added == 4 {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn explore_inputs(
@@ -438,6 +482,32 @@ mod tests {
         }
         assert!(combinations(&[v(2), v(0)], 10).is_empty());
         assert_eq!(combinations(&[], 10), vec![Vec::<PyValue>::new()]);
+    }
+
+    #[test]
+    fn defaults_are_also_passed_explicitly() {
+        let o = symtest_python::outline::outline("def f(x: int, xs=[]):\n    return xs\n")
+            .expect("parses");
+        let c = symtest_python::outline::outline("def f(x: int, xs=None):\n    return xs\n")
+            .expect("parses");
+        let base = vec![
+            Input {
+                ctor: None,
+                args: vec![PyValue::Int(1.into())],
+            },
+            Input {
+                ctor: None,
+                args: vec![PyValue::Int(2.into()), PyValue::List(vec![])],
+            },
+        ];
+        let extra = explicit_defaults(&o[0], &c[0], &base);
+        assert!(extra.contains(&Input {
+            ctor: None,
+            args: vec![PyValue::Int(1.into()), PyValue::None],
+        }));
+        // `f(2, [])` is among the inputs already.
+        assert!(!extra.iter().any(|x| x.args == base[1].args));
+        assert_eq!(extra.len(), 3, "{extra:?}");
     }
 
     #[test]

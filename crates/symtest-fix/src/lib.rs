@@ -2,23 +2,29 @@
 //! findings, with a behaviour check that is not an opinion: the functions a
 //! candidate touches run, original and candidate, on path-covering inputs.
 //!
-//! One file at a time: the analyzer runs on the current text, the first
-//! finding not yet attempted gets its candidates (the analyzer's own fix, an
-//! LLM's rewrites of the enclosing block), each is verified (it parses; the
-//! analyzer no longer reports the finding and nothing new), checked for
-//! behaviour, and ranked; the best accepted one becomes the current text.
+//! One file at a time: the analyzer's findings on the original text are the
+//! work (each one is a finding by rule and byte range, reported whatever
+//! becomes of it); finding by finding, in the text the fixes before it left,
+//! it gets its candidates (the analyzer's own fix, an LLM's rewrites of the
+//! enclosing block), each is verified (it parses; the analyzer no longer
+//! reports the finding and nothing new), checked for behaviour, and ranked;
+//! the best accepted one is kept as changes of the original ([`changes`]),
+//! which the fixed file applies all at once.
 #![warn(missing_docs)]
 
 pub mod analyzer;
 pub mod behaviour;
+pub mod changes;
+mod compare;
 pub mod finding;
 mod inputs;
 pub mod llm;
 pub mod output;
+pub mod project;
 pub mod propose;
-mod verify;
+mod run;
+pub mod verify;
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,9 +36,11 @@ use thiserror::Error;
 
 pub use analyzer::Analyzer;
 pub use behaviour::{Behaviour, CheckOptions, Witness};
+pub use changes::{Change, Changes};
 pub use finding::Finding;
 pub use inputs::InputOptions;
 pub use llm::{Llm, LlmError, LlmOptions};
+pub use project::ModuleSpec;
 pub use propose::Source;
 
 /// Why `fix` could not go on.
@@ -60,6 +68,9 @@ pub struct FixOptions {
     pub analyzer_fixes: bool,
     /// Accept a candidate whose behaviour could not be checked.
     pub accept_unchecked: bool,
+    /// Accept a candidate that brings findings its rule's fix is known to
+    /// bring (`verify::FOLLOW_UPS`: UP031's `str.format` for UP032).
+    pub allow_followups: bool,
     /// How behaviour is checked.
     pub check: CheckOptions,
     /// Set to stop after the finding at hand (Ctrl-C).
@@ -72,6 +83,7 @@ impl Default for FixOptions {
             candidates: 5,
             analyzer_fixes: true,
             accept_unchecked: false,
+            allow_followups: false,
             check: CheckOptions {
                 inputs: InputOptions {
                     max_inputs: 200,
@@ -89,9 +101,13 @@ impl Default for FixOptions {
 pub struct CandidateReport {
     /// Who proposed it.
     pub source: Source,
-    /// The whole file with the candidate applied.
+    /// The whole file with the candidate applied (and the fixes accepted
+    /// before it).
     pub text: String,
-    /// The change as a unified diff.
+    /// Its changes of the original file (with any earlier change they
+    /// touch merged in).
+    pub changes: Vec<Change>,
+    /// Its changes of the original file as a unified diff.
     pub diff: String,
     /// Why the verifier refused it (`None`: it passed).
     pub verifier: Option<String>,
@@ -110,6 +126,9 @@ pub struct CandidateReport {
 pub enum Outcome {
     /// The candidate at this index was applied.
     Fixed(usize),
+    /// An earlier fix in the same file resolved it (the analyzer no longer
+    /// reports it), and how.
+    Resolved(String),
     /// Every candidate was refused.
     Rejected,
     /// Not worked on, and why (interrupted, no candidate).
@@ -119,7 +138,7 @@ pub enum Outcome {
 /// One finding and its candidates.
 #[derive(Clone, Debug)]
 pub struct FindingReport {
-    /// The finding, as the analyzer reported it.
+    /// The finding, as the analyzer reported it on the original file.
     pub finding: Finding,
     /// What the LLM saw (`function f`, `module lines 1-6`).
     pub context: String,
@@ -129,8 +148,22 @@ pub struct FindingReport {
     pub outcome: Outcome,
     /// Replies that gave no candidate, ranker failures.
     pub notes: Vec<String>,
-    /// The file's text before this finding was worked on.
-    pub before: String,
+    /// The changes of the original file its fix made (a change a later fix
+    /// touched belongs to that fix).
+    pub changes: Vec<Change>,
+}
+
+impl FindingReport {
+    fn unworked(finding: Finding, outcome: Outcome) -> FindingReport {
+        FindingReport {
+            finding,
+            context: String::new(),
+            candidates: Vec::new(),
+            outcome,
+            notes: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
 }
 
 /// One file's findings and its text before and after.
@@ -142,7 +175,7 @@ pub struct FileReport {
     pub original: String,
     /// Its text with every accepted fix applied.
     pub fixed: String,
-    /// Each finding worked on.
+    /// Every finding, in the order of their positions.
     pub findings: Vec<FindingReport>,
     /// Why the file could not be worked on at all.
     pub error: Option<String>,
@@ -157,8 +190,12 @@ pub struct Fixer<'a> {
     pub tool: String,
     /// The LLM proposing and ranking rewrites (`None`: analyzer fixes only).
     pub llm: Option<&'a Llm>,
-    /// The sandbox the behaviour checks run in.
+    /// The sandbox the behaviour checks run in (it must let jobs read each
+    /// file's import root and `site`: [`ModuleSpec::read_paths`]).
     pub pool: &'a Pool,
+    /// A virtual environment's package folders, for the modules'
+    /// third-party imports ([`project::venv_site_packages`]).
+    pub site: Vec<PathBuf>,
     /// What to propose and accept.
     pub opts: &'a FixOptions,
 }
@@ -206,247 +243,31 @@ impl Fixer<'_> {
             ));
             return Ok(report);
         }
-        let mut text = original;
-        let mut attempted: BTreeSet<(String, String, String)> = BTreeSet::new();
-        // Findings from a log keep their positions only while the lines
-        // above them are untouched: bottom to top.
-        let mut given = given.map(|mut g| {
-            g.sort_by_key(|f| std::cmp::Reverse((f.start, f.end)));
-            g
-        });
-        let original_lines: Vec<String> = text.lines().map(str::to_string).collect();
-        loop {
+        let mut findings = match (given, self.analyzer) {
+            (Some(g), _) => g,
+            (None, Some(a)) => a.check(path, &original)?,
+            (None, None) => Vec::new(),
+        };
+        // A finding is its rule and its place in the original text.
+        findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        let mut state = run::State::new(&original, ModuleSpec::find(path, &self.site));
+        for (k, f) in findings.into_iter().enumerate() {
             if self.interrupted() {
-                break;
+                report.findings.push(FindingReport::unworked(
+                    f,
+                    Outcome::Skipped("interrupted before it was worked on".into()),
+                ));
+                continue;
             }
-            let (finding, current) = match &mut given {
-                Some(g) => {
-                    let Some(f) = g.first().cloned() else { break };
-                    g.remove(0);
-                    let now = text.lines().nth(f.start.line.saturating_sub(1) as usize);
-                    let then = original_lines.get(f.start.line.saturating_sub(1) as usize);
-                    if now != then.map(String::as_str) {
-                        report.findings.push(FindingReport {
-                            context: String::new(),
-                            candidates: Vec::new(),
-                            outcome: Outcome::Skipped("an earlier fix changed its line".into()),
-                            notes: Vec::new(),
-                            before: text.clone(),
-                            finding: f,
-                        });
-                        continue;
-                    }
-                    let current = match self.analyzer {
-                        Some(a) => a.check(path, &text)?,
-                        None => Vec::new(),
-                    };
-                    (f, current)
-                }
-                None => {
-                    let Some(a) = self.analyzer else { break };
-                    let current = a.check(path, &text)?;
-                    let next = current
-                        .iter()
-                        .find(|f| !attempted.contains(&f.key(&text)))
-                        .cloned();
-                    let Some(f) = next else { break };
-                    (f, current)
-                }
-            };
-            attempted.insert(finding.key(&text));
-            progress(&finding);
-            let fr = self.fix_one(path, &text, finding, &current)?;
-            if let Outcome::Fixed(i) = fr.outcome {
-                text = fr.candidates[i].text.clone();
-            }
+            progress(&f);
+            let fr = self.work_on(path, &mut state, k, f)?;
             report.findings.push(fr);
         }
-        report.fixed = text;
+        for (k, fr) in report.findings.iter_mut().enumerate() {
+            fr.changes = state.changes.of(k);
+        }
+        report.fixed = state.changes.apply(&original);
+        debug_assert_eq!(report.fixed, state.text);
         Ok(report)
-    }
-
-    fn fix_one(
-        &self,
-        path: &Path,
-        text: &str,
-        finding: Finding,
-        current: &[Finding],
-    ) -> Result<FindingReport, FixError> {
-        let ctx = propose::context(text, &finding);
-        let mut fr = FindingReport {
-            context: ctx.what.clone(),
-            candidates: Vec::new(),
-            outcome: Outcome::Rejected,
-            notes: Vec::new(),
-            before: text.to_string(),
-            finding,
-        };
-        let f = &fr.finding;
-        let mut proposals = Vec::new();
-        if self.opts.analyzer_fixes
-            && let Some(p) = propose::analyzer_proposal(text, f)
-        {
-            proposals.push(p);
-        }
-        if let Some(llm) = self.llm {
-            let doc = self.analyzer.and_then(|a| a.rule_doc(&f.rule));
-            match propose::llm_proposals(
-                llm,
-                text,
-                f,
-                doc.as_deref(),
-                &self.tool,
-                self.opts.candidates,
-            ) {
-                Ok((ps, skipped)) => {
-                    fr.notes.extend(skipped);
-                    for p in ps {
-                        if proposals
-                            .iter()
-                            .any(|q: &propose::Proposal| q.text == p.text)
-                        {
-                            fr.notes.push(format!(
-                                "{}: the same change as the analyzer's fix",
-                                p.source.describe()
-                            ));
-                        } else {
-                            proposals.push(p);
-                        }
-                    }
-                }
-                Err(LlmError::Fatal(m)) => return Err(FixError::Llm(m)),
-                Err(LlmError::Failed(m)) => fr.notes.push(m),
-            }
-        }
-        if proposals.is_empty() {
-            fr.outcome = Outcome::Skipped(if self.llm.is_some() {
-                "no candidate: the analyzer has no fix and the LLM gave none".into()
-            } else {
-                "no candidate: the analyzer has no fix (give --llm-url for LLM candidates)".into()
-            });
-            return Ok(fr);
-        }
-        let mut cache = HashMap::new();
-        for p in proposals {
-            let c = self.judge(path, text, f, current, p, &mut cache)?;
-            fr.candidates.push(c);
-        }
-        // CORE's order, behaviour first: checked and equal, then the
-        // ranker's score, then the smaller change.
-        let best = fr
-            .candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.accepted)
-            .min_by_key(|(_, c)| {
-                (
-                    !matches!(c.behaviour, Some(Behaviour::Same { .. })),
-                    std::cmp::Reverse(c.score.unwrap_or(0)),
-                    c.diff.len(),
-                )
-            })
-            .map(|(i, _)| i);
-        fr.outcome = match best {
-            Some(i) => Outcome::Fixed(i),
-            None => Outcome::Rejected,
-        };
-        Ok(fr)
-    }
-
-    fn judge(
-        &self,
-        path: &Path,
-        text: &str,
-        f: &Finding,
-        current: &[Finding],
-        p: propose::Proposal,
-        cache: &mut HashMap<String, behaviour::Planned>,
-    ) -> Result<CandidateReport, FixError> {
-        let name = path.to_string_lossy();
-        let diff = output::unified(text, &p.text, &name);
-        let mut c = CandidateReport {
-            source: p.source,
-            text: p.text,
-            diff,
-            verifier: None,
-            behaviour: None,
-            score: None,
-            accepted: false,
-            why: String::new(),
-        };
-        if let Err(e) = outline(&c.text) {
-            c.verifier = Some(format!("does not parse: line {}: {}", e.line, e.message));
-            c.why = c.verifier.clone().unwrap_or_default();
-            return Ok(c);
-        }
-        if let Some(a) = self.analyzer {
-            let after = a.check(path, &c.text)?;
-            if let Err(why) = verify::recheck(current, &after, f) {
-                c.verifier = Some(why.clone());
-                c.why = why;
-                return Ok(c);
-            }
-        }
-        let b = behaviour::check(
-            self.pool,
-            text,
-            &c.text,
-            f.start.line,
-            &self.opts.check,
-            cache,
-        );
-        if let Some(llm) = self.llm {
-            match propose::rank(llm, f, &self.tool, &c.diff) {
-                Ok(s) => c.score = Some(s),
-                Err(LlmError::Fatal(m)) => return Err(FixError::Llm(m)),
-                Err(LlmError::Failed(m)) => c.why = format!("ranker: {m}; "),
-            }
-        }
-        let safe = c.source == Source::Analyzer(finding::Applicability::Safe);
-        let (accepted, why) = match &b {
-            Behaviour::Differs(w) => (
-                false,
-                format!(
-                    "behaviour differs: {}: original {}, candidate {}",
-                    w.call, w.original, w.candidate
-                ),
-            ),
-            Behaviour::NotChecked { why } if !(self.opts.accept_unchecked || safe) => (
-                false,
-                format!(
-                    "behaviour not checked ({why}); --accept-unchecked accepts such candidates"
-                ),
-            ),
-            Behaviour::NotChecked { why } => (true, format!("behaviour not checked ({why})")),
-            Behaviour::Same { checked } => {
-                let n: usize = checked.iter().map(|k| k.inputs).sum();
-                (
-                    true,
-                    if checked.is_empty() {
-                        "the module loads the same way; no function changed".to_string()
-                    } else {
-                        format!(
-                            "same behaviour on {n} inputs of {}",
-                            checked
-                                .iter()
-                                .map(|k| k.target.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    },
-                )
-            }
-        };
-        c.behaviour = Some(b);
-        let ranked_out = c.score.is_some_and(|s| s <= 1);
-        c.accepted = accepted && !ranked_out;
-        c.why.push_str(&why);
-        if accepted && ranked_out {
-            c.why.push_str(&format!(
-                "; the ranker rejects it ({}/3)",
-                c.score.unwrap_or(0)
-            ));
-        }
-        Ok(c)
     }
 }

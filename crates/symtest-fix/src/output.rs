@@ -4,6 +4,8 @@
 use serde_json::{Value as Json, json};
 
 use super::behaviour::Behaviour;
+use super::changes::Change;
+use super::finding::pos_at;
 use super::{CandidateReport, FileReport, FindingReport, Outcome};
 
 /// A unified diff of `a` to `b`, both named `name` (`a/` and `b/`).
@@ -16,6 +18,26 @@ pub fn unified(a: &str, b: &str, name: &str) -> String {
         .context_radius(3)
         .header(&side("a", name), &side("b", name))
         .to_string()
+}
+
+/// At most `max` characters of `text`, `…` where it was cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `a, b, c and 9 more`: the first `max` names of a list and how many are
+/// left out.
+pub fn some_of<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
+    let all: Vec<&str> = names.collect();
+    if all.len() <= max {
+        return all.join(", ");
+    }
+    format!("{} and {} more", all[..max].join(", "), all.len() - max)
 }
 
 /// `a/x.py` for a relative path (as git writes it), the path itself for an
@@ -31,8 +53,9 @@ fn side(prefix: &str, name: &str) -> String {
 fn behaviour_json(b: &Option<Behaviour>) -> Json {
     match b {
         None => Json::Null,
-        Some(Behaviour::Same { checked }) => json!({
+        Some(Behaviour::Same { checked, varying }) => json!({
             "status": "same",
+            "varying": varying,
             "checked": checked.iter().map(|c| json!({
                 "target": c.target,
                 "inputs": c.inputs,
@@ -66,10 +89,11 @@ fn candidate_json(c: &CandidateReport) -> Json {
     })
 }
 
-/// `fixed`, `rejected` or `skipped`.
+/// `fixed`, `rejected` or `skipped` (a finding an earlier fix resolved is
+/// fixed).
 pub fn outcome_name(o: &Outcome) -> &'static str {
     match o {
-        Outcome::Fixed(_) => "fixed",
+        Outcome::Fixed(_) | Outcome::Resolved(_) => "fixed",
         Outcome::Rejected => "rejected",
         Outcome::Skipped(_) => "skipped",
     }
@@ -79,7 +103,7 @@ pub fn outcome_name(o: &Outcome) -> &'static str {
 pub fn rejection(fr: &FindingReport) -> String {
     match &fr.outcome {
         Outcome::Fixed(_) => String::new(),
-        Outcome::Skipped(why) => why.clone(),
+        Outcome::Skipped(why) | Outcome::Resolved(why) => why.clone(),
         Outcome::Rejected => fr
             .candidates
             .iter()
@@ -140,7 +164,7 @@ pub fn totals(files: &[FileReport]) -> Totals {
     for fr in files.iter().flat_map(|f| &f.findings) {
         t.findings += 1;
         match fr.outcome {
-            Outcome::Fixed(_) => t.fixed += 1,
+            Outcome::Fixed(_) | Outcome::Resolved(_) => t.fixed += 1,
             Outcome::Skipped(_) => t.skipped += 1,
             Outcome::Rejected => {
                 t.rejected += 1;
@@ -172,26 +196,25 @@ fn summary_json(files: &[FileReport]) -> Json {
     })
 }
 
-/// Lines `first..=last` (1-based) of `before` that `after` replaces, and
-/// the replacement: the common lines at both ends left out.
-fn changed_lines(before: &str, after: &str) -> (u32, u32, String) {
-    let a: Vec<&str> = before.split_inclusive('\n').collect();
-    let b: Vec<&str> = after.split_inclusive('\n').collect();
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let first = head as u32 + 1;
-    let last = (a.len() - tail) as u32;
-    (first, last, b[head..b.len() - tail].concat())
+/// A change of `original` as a SARIF replacement (lines and columns of the
+/// original, columns in characters).
+fn replacement(original: &str, c: &Change) -> Json {
+    let (s, e) = (pos_at(original, c.start), pos_at(original, c.end));
+    json!({
+        "deletedRegion": {
+            "startLine": s.line,
+            "startColumn": s.col,
+            "endLine": e.line,
+            "endColumn": e.col,
+        },
+        "insertedContent": {"text": c.content},
+    })
 }
 
 /// SARIF 2.1.0: every finding a result, with symtest's verdict in its
-/// properties; a fixed finding carries its fix, in the lines of the file as
-/// the fixes before it in the same file left it.
+/// properties; a fixed finding carries its fix. Every position is in the
+/// original file: the fixes of all results applied together to it give the
+/// fixed file.
 pub fn sarif(files: &[FileReport], tool_version: &str) -> Json {
     let mut results = Vec::new();
     let mut rules: Vec<String> = Vec::new();
@@ -222,22 +245,17 @@ pub fn sarif(files: &[FileReport], tool_version: &str) -> Json {
                     }
                 },
             });
-            if let Outcome::Fixed(i) = fr.outcome {
+            if let Outcome::Fixed(i) = fr.outcome
+                && !fr.changes.is_empty()
+            {
                 let c = &fr.candidates[i];
-                let (first, last, content) = changed_lines(&fr.before, &c.text);
-                let region = if last >= first {
-                    json!({"startLine": first, "startColumn": 1, "endLine": last + 1, "endColumn": 1})
-                } else {
-                    json!({"startLine": first, "startColumn": 1, "endLine": first, "endColumn": 1})
-                };
                 r["fixes"] = json!([{
                     "description": {"text": format!("{}: {}", c.source.describe(), c.why)},
                     "artifactChanges": [{
                         "artifactLocation": {"uri": uri},
-                        "replacements": [{
-                            "deletedRegion": region,
-                            "insertedContent": {"text": content},
-                        }],
+                        "replacements": fr.changes.iter()
+                            .map(|ch| replacement(&f.original, ch))
+                            .collect::<Vec<_>>(),
                     }],
                 }]);
             }
@@ -254,6 +272,7 @@ pub fn sarif(files: &[FileReport], tool_version: &str) -> Json {
                 "informationUri": "https://github.com/symtest/symtest",
                 "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
             }},
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
@@ -280,6 +299,7 @@ pub fn describe_finding(path: &str, fr: &FindingReport) -> String {
             )
         }
         Outcome::Skipped(why) => format!("{head}\n  skipped: {why}"),
+        Outcome::Resolved(why) => format!("{head}\n  fixed: {why}"),
         Outcome::Rejected => {
             let mut s = format!("{head}\n  rejected:");
             for c in &fr.candidates {
@@ -295,11 +315,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn changed_lines_leave_out_common_ends() {
+    fn long_lists_and_texts_are_cut() {
+        assert_eq!(some_of(["f", "g"].into_iter(), 3), "f, g");
+        assert_eq!(
+            some_of(["a", "b", "c", "d", "e"].into_iter(), 3),
+            "a, b, c and 2 more"
+        );
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 4), "abc");
+    }
+
+    #[test]
+    fn diffs_and_replacements() {
         let (a, b) = ("x\ny\nz\n", "x\nY\nY2\nz\n");
-        assert_eq!(changed_lines(a, b), (2, 2, "Y\nY2\n".into()));
-        assert_eq!(changed_lines("a\nb\n", "b\n"), (1, 1, String::new()));
         assert!(unified(a, b, "f.py").contains("+Y2"));
         assert_eq!(unified(a, a, "f.py"), "");
+        let c = Change {
+            start: 2,
+            end: 4,
+            content: "Y\nY2\n".into(),
+            owner: 0,
+        };
+        let r = replacement(a, &c);
+        assert_eq!(r["deletedRegion"]["startLine"], 2);
+        assert_eq!(r["deletedRegion"]["endLine"], 3);
+        assert_eq!(r["deletedRegion"]["endColumn"], 1);
     }
 }

@@ -1,23 +1,20 @@
 //! `symtest fix` end to end: ruff's findings and fixes on the bundled demo
-//! file, and the LLM path against a local OpenAI-compatible server that
-//! scripts good, behaviour-changing, malformed, slow, rate-limited and
-//! refusing replies.
+//! file, positions and exit status; what the behaviour check must see
+//! (`cli_fix/behaviour.rs`); the LLM path against a scripted server
+//! (`cli_fix/llm.rs`).
 
 mod common;
 use common::succeeded;
 
-use std::collections::VecDeque;
-use std::net::SocketAddr;
+#[path = "cli_fix/behaviour.rs"]
+mod behaviour;
+#[path = "cli_fix/llm.rs"]
+mod llm;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use assert_cmd::Command;
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -44,10 +41,13 @@ fn symtest(dir: &Path) -> Command {
     c
 }
 
+/// The report of a run that worked (exit status 0: every finding fixed;
+/// 2: some remain).
 fn json_of(out: &std::process::Output) -> Value {
     assert!(
-        out.status.success(),
-        "symtest fix failed:\n{}",
+        matches!(out.status.code(), Some(0 | 2)),
+        "symtest fix failed ({}):\n{}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON report")
@@ -77,9 +77,11 @@ fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejecte
         .expect("runs");
     let report = json_of(&out);
     let fs = findings(&report);
+    // Findings remain.
+    assert_eq!(out.status.code(), Some(2));
 
     // describe(): Money's __eq__ makes Money(0) == None; `is None` differs.
-    let describe = find(&fs, "E711", 20);
+    let describe = find(&fs, "E711", 22);
     assert_eq!(describe["outcome"], "rejected");
     let w = &describe["candidates"][0]["behaviour"]["witness"];
     assert_eq!(w["call"], "describe(Money(0))", "{describe:#}");
@@ -87,18 +89,19 @@ fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejecte
     assert_eq!(w["candidate"], "returns '0.00 EUR'");
 
     // discount(): rate is a float; `is None` is the same there.
-    let discount = find(&fs, "E711", 26);
+    let discount = find(&fs, "E711", 28);
     assert_eq!(discount["outcome"], "fixed", "{discount:#}");
     let checked = &discount["candidates"][0]["behaviour"]["checked"][0];
     assert_eq!(checked["target"], "discount");
     assert!(checked["symbolic"].as_u64().unwrap_or(0) > 0, "{checked}");
 
-    assert_eq!(find(&fs, "F841", 28)["outcome"], "fixed");
-    assert_eq!(find(&fs, "E712", 33)["outcome"], "fixed");
+    assert_eq!(find(&fs, "F841", 30)["outcome"], "fixed");
+    assert_eq!(find(&fs, "E712", 35)["outcome"], "fixed");
     // The shared default: the fix changes what passing None means.
-    assert_eq!(find(&fs, "B006", 38)["outcome"], "rejected");
-    assert_eq!(find(&fs, "E722", 53)["outcome"], "skipped");
+    assert_eq!(find(&fs, "B006", 40)["outcome"], "rejected");
+    assert_eq!(find(&fs, "E722", 55)["outcome"], "skipped");
     assert_eq!(find(&fs, "F401", 3)["outcome"], "fixed");
+    assert_eq!(find(&fs, "F401", 4)["outcome"], "fixed");
     // Without --write the file is left alone.
     assert_eq!(
         std::fs::read_to_string(dir.join("shop.py")).expect("read"),
@@ -162,7 +165,187 @@ fn sarif_in_and_out() {
     assert_eq!(r["properties"]["symtest"]["outcome"], "fixed");
     let rep = &r["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(rep["deletedRegion"]["startLine"], 2);
-    assert_eq!(rep["insertedContent"]["text"], "    if flag:\n");
+    assert_eq!(
+        apply_sarif(src, &s),
+        src.replace("flag == True", "flag"),
+        "{s:#}"
+    );
+}
+
+/// `text` with every replacement of every result's first fix applied
+/// (lines and columns of `text`, columns in characters).
+fn apply_sarif(text: &str, sarif: &Value) -> String {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let at = |line: &Value, col: &Value| -> usize {
+        let l = line.as_u64().expect("line") as usize;
+        let c = col.as_u64().expect("column") as usize;
+        let start = line_starts.get(l - 1).copied().unwrap_or(text.len());
+        text[start..]
+            .char_indices()
+            .nth(c - 1)
+            .map_or(text.len(), |(i, _)| start + i)
+    };
+    let mut reps: Vec<(usize, usize, String)> = Vec::new();
+    for r in sarif["runs"][0]["results"].as_array().expect("results") {
+        for change in r["fixes"][0]["artifactChanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for rep in change["replacements"].as_array().expect("replacements") {
+                let d = &rep["deletedRegion"];
+                reps.push((
+                    at(&d["startLine"], &d["startColumn"]),
+                    at(&d["endLine"], &d["endColumn"]),
+                    rep["insertedContent"]["text"]
+                        .as_str()
+                        .expect("text")
+                        .into(),
+                ));
+            }
+        }
+    }
+    reps.sort();
+    let mut out = String::new();
+    let mut done = 0;
+    for (s, e, t) in reps {
+        assert!(s >= done, "overlapping replacements");
+        out.push_str(&text[done..s]);
+        out.push_str(&t);
+        done = e;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// `(rule, line, column)` of ruff's findings on `file` in `dir`.
+fn ruff_findings(dir: &Path, file: &str, select: &str) -> Vec<(String, u64, u64)> {
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    let out = std::process::Command::new(&ruff)
+        .current_dir(dir)
+        .args(["check", "--isolated", "--select", select])
+        .args(["--output-format", "json", "--exit-zero", file])
+        .output()
+        .expect("ruff runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("ruff's JSON");
+    let mut fs: Vec<(String, u64, u64)> = v
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["location"]["row"].as_u64().unwrap_or(0),
+                f["location"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    fs.sort();
+    fs
+}
+
+const DUPLICATES: &str = "\
+def a(x: int) -> int:
+    if x == None:
+        return 0
+    return x
+
+
+def b(x: int) -> int:
+    if x == None:
+        return 0
+    return x + 1
+
+
+def c(x: int, y: int) -> int:
+    if x == None or y == None:
+        return 0
+    return x + y
+";
+
+/// Findings with the same rule, message and line text are different
+/// findings: each is worked on and reported, and `--write` fixes all.
+#[test]
+fn duplicate_findings_are_each_fixed() {
+    let dir = scratch("dup.py", DUPLICATES);
+    let expected = ruff_findings(&dir, "dup.py", "E711");
+    assert_eq!(expected.len(), 4, "{expected:?}");
+    let out = symtest(&dir)
+        .args(["dup.py", "--select", "E711", "--format", "json", "--write"])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let fs = findings(&report);
+    let got: Vec<(String, u64, u64)> = fs
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "{report:#}");
+    for f in &fs {
+        assert_eq!(f["outcome"], "fixed", "{f:#}");
+    }
+    let written = std::fs::read_to_string(dir.join("dup.py")).expect("read");
+    assert_eq!(written, DUPLICATES.replace("== None", "is None"));
+}
+
+const TWO_FIXES: &str = "\
+import os
+import sys
+
+
+def clamp(x: int, flag: bool) -> int:
+    if flag == True:
+        return 0
+    if x == None:
+        return -1
+    return x
+
+
+def size(xs: list[int]) -> int:
+    unused = len(xs) * 2
+    return len(xs)
+";
+
+/// Every position of the SARIF output is in the original file: results sit
+/// where ruff reported them, and the fixes of all results applied together
+/// to the original give the file `--write` writes.
+#[test]
+fn sarif_fixes_apply_to_the_original() {
+    let dir = scratch("two.py", TWO_FIXES);
+    let select = "E711,E712,F401,F841";
+    let expected = ruff_findings(&dir, "two.py", select);
+    let out = symtest(&dir)
+        .args(["two.py", "--select", select, "--format", "sarif", "--write"])
+        .output()
+        .expect("runs");
+    let s = json_of(&out);
+    let results = s["runs"][0]["results"].as_array().expect("results");
+    let mut got: Vec<(String, u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                region["startLine"].as_u64().unwrap_or(0),
+                region["startColumn"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, expected, "{s:#}");
+    for r in results {
+        assert_eq!(r["properties"]["symtest"]["outcome"], "fixed", "{r:#}");
+    }
+    let written = std::fs::read_to_string(dir.join("two.py")).expect("read");
+    assert_ne!(written, TWO_FIXES);
+    assert_eq!(apply_sarif(TWO_FIXES, &s), written);
 }
 
 #[test]
@@ -190,7 +373,7 @@ fn bad_input_is_a_clear_error() {
         .failure()
         .stderr(predicates::str::contains("--llm-url needs --model"));
     let out = symtest(&dir).args(["x.py"]).output().expect("runs");
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("x.py: does not parse: 1:7"),
         "{}",
@@ -198,293 +381,96 @@ fn bad_input_is_a_clear_error() {
     );
 }
 
-// ---- the LLM path -------------------------------------------------------
-
-#[derive(Clone, Debug)]
-enum Reply {
-    Code(&'static str),
-    Text(&'static str),
-    Status(u16),
-    Slow(Duration, &'static str),
-    NotJson,
-}
-
-#[derive(Default)]
-struct Script {
-    proposer: VecDeque<Reply>,
-    ranker: VecDeque<Reply>,
-    seen: Vec<Value>,
-}
-
-type Shared = Arc<Mutex<Script>>;
-
-async fn chat(State(s): State<Shared>, Json(body): Json<Value>) -> Response {
-    let system = body["messages"][0]["content"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    let next = {
-        let mut s = s.lock().expect("script");
-        s.seen.push(body.clone());
-        let q = if system.contains("reviewer") {
-            &mut s.ranker
-        } else {
-            &mut s.proposer
-        };
-        q.pop_front().unwrap_or(Reply::Text("Score: 3"))
-    };
-    let ok = |content: String| {
-        Json(json!({"choices": [{"message": {"role": "assistant", "content": content}}]}))
-            .into_response()
-    };
-    match next {
-        Reply::Code(c) => ok(format!("Here is the fix:\n```python\n{c}```\n")),
-        Reply::Text(t) => ok(t.to_string()),
-        Reply::Status(code) => (
-            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            Json(json!({"error": {"message": format!("scripted {code}")}})),
-        )
-            .into_response(),
-        Reply::Slow(d, c) => {
-            tokio::time::sleep(d).await;
-            ok(format!("```python\n{c}```"))
-        }
-        Reply::NotJson => (StatusCode::OK, "<html>gateway</html>").into_response(),
-    }
-}
-
-/// Starts the scripted server; its address and script.
-fn server(proposer: Vec<Reply>, ranker: Vec<Reply>) -> (SocketAddr, Shared) {
-    let script: Shared = Arc::new(Mutex::new(Script {
-        proposer: proposer.into(),
-        ranker: ranker.into(),
-        seen: Vec::new(),
-    }));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let s = script.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let app = axum::Router::new()
-                .route("/v1/chat/completions", axum::routing::post(chat))
-                .with_state(s);
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            axum::serve(listener, app).await.expect("serve");
-        });
-    });
-    (rx.recv().expect("address"), script)
-}
-
-const LABEL: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except:\n        return \"unknown\"\n";
-const GOOD: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except IndexError:\n        return \"unknown\"\n";
-const BAD: &str = "def label(code: int) -> str:\n    try:\n        return [\"none\", \"low\", \"high\"][code]\n    except ValueError:\n        return \"unknown\"\n";
-
-fn llm_run(dir: &Path, addr: SocketAddr, n: &str, extra: &[&str]) -> std::process::Output {
-    symtest(dir)
-        .args(["label.py", "--select", "E722", "--format", "json"])
-        .args([
-            "--llm-url",
-            &format!("http://{addr}/v1"),
-            "--model",
-            "scripted",
-        ])
-        .args(["--api-key-env", "SYMTEST_TEST_KEY", "--candidates", n])
-        .args(extra)
-        .env("SYMTEST_TEST_KEY", "sk-test")
+/// The exit status says whether findings remain: 0 when every one was
+/// fixed, 2 when one was rejected (0 again with `--exit-zero`).
+#[test]
+fn exit_status_says_whether_findings_remain() {
+    let fixable = "def f(x: int) -> int:\n    if x == None:\n        return 0\n    return x\n";
+    let dir = scratch("ok.py", fixable);
+    let out = symtest(&dir)
+        .args(["ok.py", "--select", "E711"])
         .output()
-        .expect("runs")
-}
-
-#[test]
-fn llm_candidates_are_verified_checked_and_ranked() {
-    let (addr, script) = server(
-        vec![
-            Reply::Status(429),
-            Reply::Code(GOOD),
-            Reply::Code(BAD),
-            Reply::Text("I would rather not."),
-            Reply::NotJson,
-        ],
-        vec![],
-    );
-    let dir = scratch("label.py", LABEL);
-    let log = dir.join("llm.jsonl");
-    let out = llm_run(
-        &dir,
-        addr,
-        "4",
-        &[
-            "--llm-log",
-            log.to_str().expect("utf-8 path"),
-            "--llm-retries",
-            "1",
-        ],
-    );
-    let report = json_of(&out);
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
-    let cands = f["candidates"].as_array().expect("candidates");
-    assert_eq!(cands.len(), 2, "{f:#}");
-    assert_eq!(cands[0]["source"], "llm #1");
-    assert_eq!(cands[0]["accepted"], true);
-    assert_eq!(cands[0]["score"], 3);
-    assert_eq!(f["chosen"], 0);
-    // except ValueError lets the IndexError of label(10) through.
-    assert_eq!(cands[1]["behaviour"]["status"], "differs", "{f:#}");
-    assert!(
-        cands[1]["behaviour"]["witness"]["candidate"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("raises IndexError"),
-        "{f:#}"
-    );
-    let notes = f["notes"].to_string();
-    assert!(
-        notes.contains("llm #3: the reply has no code block"),
-        "{notes}"
-    );
-    assert!(notes.contains("llm #4: the reply is not JSON"), "{notes}");
-    // The bearer key went along; the first request at temperature 0, the rest at 0.7.
-    let seen = &script.lock().expect("script").seen;
-    let temps: Vec<f64> = seen
-        .iter()
-        .filter(|b| {
-            !b["messages"][0]["content"]
-                .as_str()
-                .unwrap_or("")
-                .contains("reviewer")
-        })
-        .map(|b| b["temperature"].as_f64().unwrap_or(-1.0))
-        .collect();
-    assert_eq!(temps, [0.0, 0.0, 0.7, 0.7, 0.7]);
-    let prompt = seen[0]["messages"][1]["content"].as_str().unwrap_or("");
-    assert!(
-        prompt.contains("E722") && prompt.contains("*    4 |     except:"),
-        "{prompt}"
-    );
-    let logged = std::fs::read_to_string(&log).expect("log");
-    assert_eq!(logged.lines().count(), 4 + 2, "{logged}");
+        .expect("runs");
     assert_eq!(
-        std::fs::read_to_string(dir.join("label.py")).expect("read"),
-        LABEL
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-}
-
-#[test]
-fn a_slow_reply_is_retried_and_a_low_score_rejects() {
-    let (addr, _) = server(
-        vec![Reply::Slow(Duration::from_secs(5), GOOD), Reply::Code(GOOD)],
-        vec![Reply::Text("It swallows errors.\nScore: 1")],
-    );
-    let dir = scratch("label.py", LABEL);
-    let out = llm_run(
-        &dir,
-        addr,
-        "1",
-        &["--llm-timeout", "1", "--llm-retries", "2"],
-    );
-    let report = json_of(&out);
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let c = &f["candidates"][0];
-    assert_eq!(c["behaviour"]["status"], "same");
-    assert_eq!(c["score"], 1);
-    assert!(
-        c["why"]
-            .as_str()
-            .unwrap_or("")
-            .contains("the ranker rejects it"),
-        "{c}"
-    );
-}
-
-#[test]
-fn a_repeated_reply_is_one_candidate_and_a_note() {
-    let (addr, _) = server(vec![Reply::Code(GOOD), Reply::Code(GOOD)], vec![]);
-    let dir = scratch("label.py", LABEL);
-    let report = json_of(&llm_run(&dir, addr, "2", &[]));
-    let f = &findings(&report)[0];
-    assert_eq!(f["candidates"].as_array().map(Vec::len), Some(1), "{f:#}");
+    // `count == True` is not `count` for count == 2: rejected.
+    let rejected = "def flagged(count: int) -> str:\n    if count == True:\n        return \"one\"\n    return \"other\"\n";
+    std::fs::write(dir.join("no.py"), rejected).expect("write");
+    let out = symtest(&dir)
+        .args(["no.py", "--select", "E712"])
+        .output()
+        .expect("runs");
     assert_eq!(
-        f["notes"],
-        json!(["llm #2: the same rewrite as an earlier reply"]),
-        "{f:#}"
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let out = symtest(&dir)
+        .args(["no.py", "--select", "E712", "--exit-zero"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
 }
 
+/// The ruff the set-up installs (`.deps/ruff-*/bin/ruff` in the checkout)
+/// is found from where the binary is, with no environment variable and
+/// nothing on PATH; without it, the error says how to give one.
 #[test]
-fn a_refused_key_stops_with_a_clear_error() {
-    let (addr, _) = server(vec![Reply::Status(401)], vec![]);
-    let dir = scratch("label.py", LABEL);
-    let out = llm_run(&dir, addr, "2", &[]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("the endpoint refused the API key (HTTP 401)"),
-        "{err}"
+fn the_set_up_ruff_is_found_beside_the_binary() {
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    let ruff = which(&ruff).expect("ruff (SYMTEST_RUFF or PATH), as the set-up installs it");
+    let python = std::process::Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    let python = String::from_utf8_lossy(&python.stdout).trim().to_string();
+    let checkout = scratch(
+        "m.py",
+        "def f(x: int) -> int:\n    if x == None:\n        return 0\n    return x\n",
     );
-}
-
-/// Against a real endpoint, only when `SYMTEST_LLM_URL` and `SYMTEST_LLM_MODEL`
-/// name one (the key, if any, in `SYMTEST_LLM_KEY`). What a model writes is not
-/// ours to script, so this holds the pipeline to its laws instead: every
-/// requested candidate is accounted for, and nothing is accepted unless the
-/// verifier passed it and it behaved like the original.
-#[test]
-fn a_real_endpoint_when_one_is_named() {
-    let (Ok(url), Ok(model)) = (
-        std::env::var("SYMTEST_LLM_URL"),
-        std::env::var("SYMTEST_LLM_MODEL"),
-    ) else {
-        eprintln!(
-            "skipped: set SYMTEST_LLM_URL and SYMTEST_LLM_MODEL to run against a real endpoint"
-        );
-        return;
+    let bin_dir = checkout.join("target").join("release");
+    std::fs::create_dir_all(&bin_dir).expect("folders");
+    let bin = bin_dir.join("symtest");
+    let built = assert_cmd::cargo::cargo_bin("symtest");
+    if std::fs::hard_link(&built, &bin).is_err() {
+        std::fs::copy(&built, &bin).expect("copy the binary");
+    }
+    let run = || {
+        std::process::Command::new(&bin)
+            .current_dir(&checkout)
+            .args(["fix", "-q", "m.py", "--select", "E711", "--format", "json"])
+            .args(["--python", &python])
+            .env_remove("SYMTEST_RUFF")
+            .env("PATH", "/nonexistent")
+            .output()
+            .expect("runs")
     };
-    let dir = scratch("label.py", LABEL);
-    let log = dir.join("llm.jsonl");
-    let mut cmd = symtest(&dir);
-    cmd.args(["label.py", "--select", "E722", "--format", "json"])
-        .args(["--llm-url", &url, "--model", &model, "--candidates", "3"])
-        .args(["--llm-log", log.to_str().expect("utf-8 path")]);
-    if std::env::var_os("SYMTEST_LLM_KEY").is_some() {
-        cmd.args(["--api-key-env", "SYMTEST_LLM_KEY"]);
-    }
-    let out = cmd.output().expect("runs");
-    let report = json_of(&out);
-    let f = &findings(&report)[0];
-    let cands = f["candidates"].as_array().expect("candidates");
-    // Each reply is a candidate or a note saying why it is not one.
-    let llm_notes = f["notes"].as_array().map_or(0, |n| {
-        n.iter()
-            .filter(|n| n.as_str().unwrap_or("").starts_with("llm #"))
-            .count()
-    });
-    assert_eq!(cands.len() + llm_notes, 3, "{f:#}");
-    for c in cands {
-        if c["accepted"] == true {
-            assert!(c["verifier"].is_null(), "{c:#}");
-            assert_eq!(c["behaviour"]["status"], "same", "{c:#}");
-        }
-    }
-    // A bare except around an index: catching anything narrower than
-    // IndexError lets label(10) raise, which the behaviour check must see.
-    for c in cands {
-        let diff = c["diff"].as_str().unwrap_or("");
-        if diff.contains("+    except ValueError:") {
-            assert_eq!(c["behaviour"]["status"], "differs", "{c:#}");
-        }
-    }
-    let logged = std::fs::read_to_string(&log).expect("log");
-    assert!(logged.lines().count() >= 3, "{logged}");
-    assert_eq!(
-        std::fs::read_to_string(dir.join("label.py")).expect("read"),
-        LABEL
+    let out = run();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot run ruff"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let deps = checkout.join(".deps").join("ruff-0.17.6").join("bin");
+    std::fs::create_dir_all(&deps).expect("folders");
+    std::os::unix::fs::symlink(&ruff, deps.join("ruff")).expect("link ruff");
+    let report = json_of(&run());
+    assert_eq!(report["summary"]["fixed"], 1, "{report:#}");
+    let _ = std::fs::remove_dir_all(&checkout);
+}
+
+/// `name` as the shell finds it (a path is taken as it is).
+fn which(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return Some(PathBuf::from(name));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }

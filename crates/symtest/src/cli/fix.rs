@@ -10,19 +10,31 @@ How a finding is fixed (CORE's pipeline, with a behaviour check):
   1. candidates: the analyzer's own fix (ruff's fix edits, safe or unsafe), and with --llm-url
      N rewrites of the enclosing function, method or class by an LLM;
   2. verifier: the candidate parses, and the analyzer run again no longer reports the finding
-     and reports nothing new;
+     and reports nothing new (with --allow-followups, findings the rule's fix is known to
+     bring are let through: UP031 and UP030 to UP032, UP035 to I001, UP006, UP007 and UP045 to
+     F401, RET505-RET508 to themselves);
   3. behaviour: the functions the candidate touches run, original and candidate, in the
      sandbox on the same inputs: paths symtest's explorer finds through the original plus typed
      samples (objects of the module's classes built through their __init__; calls leaving
-     defaulted parameters out). Results, exception types, arguments after the call, the
-     object's state and printed output must agree; a difference rejects the candidate and
-     shows the input;
+     defaulted parameters out or passing them explicitly). Results, exception types, arguments
+     after the call, the object's state, printed output and the module's globals after import
+     must agree; a difference rejects the candidate and shows the input. The original runs
+     twice: what differs between its runs is not compared. The module is imported by its
+     dotted name from its project's import root (read-only in the sandbox); with --python
+     naming a virtual environment, third-party imports come from its packages;
   4. ranker (with --llm-url): CORE's 0-3 rubric, accepted above 1.
   The first candidate in the order (behaviour checked, ranker score, smaller diff) that
   passes is applied, and the next finding is worked on in the fixed text.
 
 Output: a unified diff on stdout (--format json or sarif for machines), a line per finding on
-stderr; --write replaces the files (atomically).
+stderr; --write replaces the files (atomically). Positions are in the files as they were.
+
+Exit status: 0 when every finding was fixed (or there was none), 2 when findings remain
+(rejected, not checked, no candidate) or a file could not be read or parsed (0 with
+--exit-zero), 1 on an error, 130 when interrupted.
+
+ruff: --ruff, else $SYMTEST_RUFF, else the one scripts/setup.sh installs in .deps/ of the
+checkout this binary was built in, else ruff on PATH.
 
 Examples:
   symtest fix src/app.py                          ruff's findings, ruff's fixes, diff on stdout
@@ -50,9 +62,13 @@ pub struct FixArgs {
     #[arg(long, value_name = "CMD")]
     pub recheck: Option<String>,
 
-    /// The ruff executable (default: $SYMTEST_RUFF, else `ruff` on PATH)
+    /// The ruff executable (default: $SYMTEST_RUFF, else the set-up's, else `ruff` on PATH)
     #[arg(long, value_name = "PATH")]
     pub ruff: Option<PathBuf>,
+
+    /// Exit with 0 even when findings remain
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Do not propose the analyzer's own fixes
     #[arg(long)]
@@ -61,6 +77,11 @@ pub struct FixArgs {
     /// Accept candidates whose behaviour could not be checked (e.g. the module does not load in the sandbox)
     #[arg(long)]
     pub accept_unchecked: bool,
+
+    /// Accept fixes that bring findings their rule's fix is known to bring, which ruff's next
+    /// pass fixes (UP031's str.format calls for UP032; see the long help)
+    #[arg(long)]
+    pub allow_followups: bool,
 
     /// Apply the accepted fixes to the files
     #[arg(long)]

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use symtest_fix::finding::parse_sarif;
 use symtest_fix::{
     Analyzer, CheckOptions, FileReport, Finding, FixOptions, Fixer, InputOptions, Llm, LlmOptions,
-    output,
+    ModuleSpec, output,
 };
 
 use super::common::{interrupt_flag, progress, sandbox, write_atomic};
@@ -21,10 +21,15 @@ type Given = BTreeMap<PathBuf, Vec<Finding>>;
 /// The analyzer that re-checks candidates, its name for the prompts, and
 /// the findings of a SARIF log (empty when the analyzer finds them).
 fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Given)> {
+    // --ruff, $SYMTEST_RUFF, the set-up's ruff beside this binary, PATH.
     let ruff_exe = || {
         args.ruff
             .clone()
             .or_else(|| std::env::var_os("SYMTEST_RUFF").map(PathBuf::from))
+            .or_else(|| {
+                let exe = std::env::current_exe().ok()?;
+                symtest_fix::analyzer::ruff_near(exe.parent()?)
+            })
             .unwrap_or_else(|| PathBuf::from("ruff"))
     };
     let mut given = Given::new();
@@ -43,7 +48,14 @@ fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Gi
                     template: cmd.clone(),
                 })
             } else if tool.eq_ignore_ascii_case("ruff") {
-                Some(Analyzer::ruff(ruff_exe(), args.select.clone())?)
+                // The log's rules are checked again whatever the
+                // configuration selects.
+                let mut rules: Vec<&str> =
+                    given.values().flatten().map(|f| f.rule.as_str()).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                let extend = (args.select.is_none() && !rules.is_empty()).then(|| rules.join(","));
+                Some(Analyzer::ruff(ruff_exe(), args.select.clone(), extend)?)
             } else {
                 eprintln!(
                     "note: candidates are not re-checked by {tool} (give --recheck 'CMD {{file}}' to re-check them)"
@@ -60,7 +72,7 @@ fn analyzer_and_findings(args: &FixArgs) -> Result<(Option<Analyzer>, String, Gi
             )
         }
         None => (
-            Some(Analyzer::ruff(ruff_exe(), args.select.clone())?),
+            Some(Analyzer::ruff(ruff_exe(), args.select.clone(), None)?),
             "ruff".to_string(),
         ),
     };
@@ -122,12 +134,29 @@ pub fn run(args: &FixArgs) -> Result<u8> {
     let (analyzer, tool, mut given) = analyzer_and_findings(args)?;
     let files = files_to_fix(args, &given)?;
     let llm = llm_client(args)?;
-    let pool = sandbox(&args.sandbox)?;
+    // Jobs read the files' projects (to import them as the projects do)
+    // and, with --python naming a virtual environment, its packages.
+    let site = match &args.sandbox.python {
+        Some(python) => {
+            symtest_fix::project::venv_site_packages(python).map_err(anyhow::Error::msg)?
+        }
+        None => Vec::new(),
+    };
+    let mut sandbox_args = args.sandbox.clone();
+    for f in &files {
+        for p in ModuleSpec::find(f, &site).read_paths() {
+            if !sandbox_args.sandbox_read.contains(&p) {
+                sandbox_args.sandbox_read.push(p);
+            }
+        }
+    }
+    let pool = sandbox(&sandbox_args)?;
     let interrupt = interrupt_flag()?;
     let opts = FixOptions {
         candidates: args.candidates,
         analyzer_fixes: !args.no_analyzer_fixes,
         accept_unchecked: args.accept_unchecked,
+        allow_followups: args.allow_followups,
         check: CheckOptions {
             inputs: InputOptions {
                 max_inputs: args.max_inputs.max(1),
@@ -142,6 +171,7 @@ pub fn run(args: &FixArgs) -> Result<u8> {
         tool,
         llm: llm.as_ref(),
         pool: &pool,
+        site,
         opts: &opts,
     };
 
@@ -192,8 +222,18 @@ pub fn run(args: &FixArgs) -> Result<u8> {
         Some(p) => write_atomic(p, &out)?,
         None => print!("{out}"),
     }
-    print_totals(args, &reports, interrupt.load(Ordering::Relaxed));
-    Ok(0)
+    let interrupted = interrupt.load(Ordering::Relaxed);
+    print_totals(args, &reports, interrupted);
+    let left = output::totals(&reports);
+    let errors = reports.iter().any(|r| r.error.is_some());
+    Ok(if interrupted {
+        130
+    } else if (left.rejected + left.skipped > 0 || errors) && !args.exit_zero {
+        // As `ruff check`: findings remain.
+        2
+    } else {
+        0
+    })
 }
 
 /// The closing line on stderr.

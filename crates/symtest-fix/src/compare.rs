@@ -1,0 +1,180 @@
+//! Comparing what the candidate did with what the original did twice: what
+//! differs between the original's two runs (a time, an address, the order
+//! of a set of strings) is not held against the candidate.
+
+use symtest_sandbox::{CallResult, PyValue, Tolerance, py_eq};
+
+/// How a candidate's value compares with the original's two.
+#[derive(Debug, PartialEq)]
+pub enum Cmp {
+    /// Equal to the original's, which is the same in both runs.
+    Same,
+    /// Equal wherever the original's two runs agree; the rest varies.
+    Varies,
+    /// Different where the original's runs agree: where (a path of
+    /// indices and keys, `""` at the top), the original's part and the
+    /// candidate's.
+    Differs(String, PyValue, PyValue),
+    /// A different kind of result (raises where the original returns).
+    Kind,
+}
+
+fn eq(a: &PyValue, b: &PyValue) -> bool {
+    py_eq(a, b, Tolerance::EXACT)
+}
+
+fn join(out: Cmp, next: Cmp) -> Cmp {
+    match (out, next) {
+        (d @ (Cmp::Differs(..) | Cmp::Kind), _) | (_, d @ (Cmp::Differs(..) | Cmp::Kind)) => d,
+        (Cmp::Varies, _) | (_, Cmp::Varies) => Cmp::Varies,
+        _ => Cmp::Same,
+    }
+}
+
+fn at(path: &str, step: &str) -> String {
+    if path.is_empty() {
+        step.to_string()
+    } else {
+        format!("{path}{step}")
+    }
+}
+
+/// A key one dict has and another lacks.
+fn absent() -> PyValue {
+    PyValue::Str("<absent>".into())
+}
+
+/// `c` against the original's `o1` and `o2`, part by part. Where the
+/// original's runs agree, a difference is shown at most `depth` levels
+/// down (the part of a result, the global of a module).
+pub fn values(o1: &PyValue, o2: &PyValue, c: &PyValue, depth: usize) -> Cmp {
+    values_at(o1, o2, c, "", depth)
+}
+
+fn values_at(o1: &PyValue, o2: &PyValue, c: &PyValue, path: &str, depth: usize) -> Cmp {
+    let stable = eq(o1, o2);
+    if stable && eq(o1, c) {
+        return Cmp::Same;
+    }
+    if stable && depth == 0 {
+        return Cmp::Differs(path.to_string(), o1.clone(), c.clone());
+    }
+    let depth = depth.saturating_sub(1);
+    use PyValue::{Dict, List, Tuple};
+    let mut out = Cmp::Same;
+    match (o1, o2, c) {
+        (Tuple(x), Tuple(y), Tuple(z)) | (List(x), List(y), List(z))
+            if x.len() == y.len() && y.len() == z.len() =>
+        {
+            for (i, ((a, b), d)) in x.iter().zip(y).zip(z).enumerate() {
+                out = join(out, values_at(a, b, d, &at(path, &format!("[{i}]")), depth));
+                if matches!(out, Cmp::Differs(..)) {
+                    break;
+                }
+            }
+            out
+        }
+        (Dict(x), Dict(y), Dict(z)) => {
+            let get = |d: &[(PyValue, PyValue)], k: &PyValue| {
+                d.iter()
+                    .find(|(key, _)| eq(key, k))
+                    .map_or_else(absent, |(_, v)| v.clone())
+            };
+            let mut keys: Vec<&PyValue> = Vec::new();
+            for (k, _) in x.iter().chain(z).chain(y) {
+                if !keys.iter().any(|seen| eq(seen, k)) {
+                    keys.push(k);
+                }
+            }
+            for k in keys {
+                let step = format!("[{}]", k.repr());
+                out = join(
+                    out,
+                    values_at(&get(x, k), &get(y, k), &get(z, k), &at(path, &step), depth),
+                );
+                if matches!(out, Cmp::Differs(..)) {
+                    break;
+                }
+            }
+            out
+        }
+        _ if stable => Cmp::Differs(path.to_string(), o1.clone(), c.clone()),
+        _ => Cmp::Varies,
+    }
+}
+
+/// A call's result against the original's two.
+pub fn results(o1: &CallResult, o2: &CallResult, c: &CallResult) -> Cmp {
+    use CallResult::*;
+    let same_kind = |a: &CallResult, b: &CallResult| match (a, b) {
+        (Raised { type_name: x, .. }, Raised { type_name: y, .. }) => x == y,
+        (Timeout { .. }, Timeout { .. }) | (Crashed { .. }, Crashed { .. }) => true,
+        (Unsupported { type_name: x }, Unsupported { type_name: y }) => x == y,
+        _ => false,
+    };
+    match (o1, o2, c) {
+        (Returned { value: x, .. }, Returned { value: y, .. }, Returned { value: z, .. }) => {
+            values(x, y, z, 1)
+        }
+        (Returned { .. }, Returned { .. }, _) => Cmp::Kind,
+        _ if same_kind(o1, o2) && same_kind(o1, c) => Cmp::Same,
+        _ if same_kind(o1, o2) => Cmp::Kind,
+        _ => Cmp::Varies,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(i: i64) -> PyValue {
+        PyValue::Int(i.into())
+    }
+
+    #[test]
+    fn what_varies_between_runs_of_the_original_is_not_compared() {
+        let t = |a: i64, b: f64| PyValue::Tuple(vec![int(a), PyValue::Float(b)]);
+        assert_eq!(values(&t(1, 0.5), &t(1, 0.5), &t(1, 0.5), 1), Cmp::Same);
+        assert_eq!(values(&t(1, 0.5), &t(1, 0.7), &t(1, 0.9), 1), Cmp::Varies);
+        assert_eq!(
+            values(&t(1, 0.5), &t(1, 0.7), &t(2, 0.9), 1),
+            Cmp::Differs("[0]".into(), int(1), int(2))
+        );
+        let d = |t: f64, x: i64| {
+            PyValue::Dict(vec![
+                (PyValue::Str("t".into()), PyValue::Float(t)),
+                (PyValue::Str("x".into()), int(x)),
+            ])
+        };
+        assert_eq!(values(&d(1.0, 3), &d(2.0, 3), &d(3.0, 3), 1), Cmp::Varies);
+        assert!(matches!(
+            values(&d(1.0, 3), &d(2.0, 3), &d(3.0, 4), 1),
+            Cmp::Differs(p, _, _) if p == "['x']"
+        ));
+        // A shape that varies hides what is inside it.
+        let l = |n: usize| PyValue::List(vec![int(0); n]);
+        assert_eq!(values(&l(1), &l(2), &l(3), 1), Cmp::Varies);
+        // Where the original is stable, a difference is shown whole at the
+        // depth asked for; a key the candidate lacks is absent.
+        let g = |v: Option<i64>| {
+            PyValue::Dict(
+                v.map(|v| (PyValue::Str("FLAG".into()), int(v)))
+                    .into_iter()
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            values(&g(Some(1)), &g(Some(1)), &g(None), 1),
+            Cmp::Differs("['FLAG']".into(), int(1), absent())
+        );
+        let nested = |x: i64| PyValue::Tuple(vec![PyValue::List(vec![int(x), int(2)])]);
+        assert_eq!(
+            values(&nested(1), &nested(1), &nested(3), 1),
+            Cmp::Differs(
+                "[0]".into(),
+                PyValue::List(vec![int(1), int(2)]),
+                PyValue::List(vec![int(3), int(2)])
+            )
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! What the behaviour check must see, and what it must not hold against a
+//! fix: results that vary from run to run, defaults passed explicitly, the
+//! module's globals after import, feature probes.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{findings, json_of, scratch, symtest};
+
+const STAMP: &str = "\
+import time
+
+
+def stamp(x: int):
+    if x == None:
+        return None
+    return (x * 2, time.time())
+";
+
+/// `time.time()` differs between any two runs: the original runs twice,
+/// and what differs between its runs is not compared (the verdict says
+/// so), while the rest of the result still is.
+#[test]
+fn what_varies_between_runs_of_the_original_is_not_held_against_the_fix() {
+    let dir = scratch("stamp.py", STAMP);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["stamp.py", "--select", "E711", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let c = &f["candidates"][0];
+    assert!(c["behaviour"]["varying"].as_u64().unwrap_or(0) > 0, "{c:#}");
+    assert!(
+        c["why"]
+            .as_str()
+            .unwrap_or("")
+            .contains("vary between two runs"),
+        "{c:#}"
+    );
+    // The part that does not vary is still compared: a fix that changes it
+    // is rejected, and the witness points at that part.
+    sarif_with_fix(
+        &dir,
+        "stamp.py",
+        "E711",
+        "    if x == None:\n",
+        "    x = x + 1\n    if x is None:\n",
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert!(
+        w["original"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("returns[0] "),
+        "{f:#}"
+    );
+}
+
+/// ruff's SARIF for `select` on `file` in `dir`, with a fix added to its
+/// first result: `line` (a whole line of the file) replaced by `by`.
+/// Written to `dir/in.sarif`.
+fn sarif_with_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) -> Value {
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    let out = std::process::Command::new(&ruff)
+        .current_dir(dir)
+        .args(["check", "--isolated", "--select", select])
+        .args(["--output-format", "sarif", "--exit-zero", file])
+        .output()
+        .expect("ruff runs");
+    let mut log: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    let text = std::fs::read_to_string(dir.join(file)).expect("read");
+    let at = text
+        .split_inclusive('\n')
+        .position(|l| l == line)
+        .expect("the line is in the file")
+        + 1;
+    let result = &mut log["runs"][0]["results"][0];
+    let uri = result["locations"][0]["physicalLocation"]["artifactLocation"].clone();
+    result["fixes"] = json!([{
+        "description": {"text": "a fix"},
+        "artifactChanges": [{
+            "artifactLocation": uri,
+            "replacements": [{
+                "deletedRegion": {"startLine": at, "startColumn": 1, "endLine": at + 1, "endColumn": 1},
+                "insertedContent": {"text": by},
+            }],
+        }],
+    }]);
+    std::fs::write(dir.join("in.sarif"), log.to_string()).expect("write the log");
+    log
+}
+
+const PROBE: &str = "\
+try:
+    import json
+    HAS_JSON = True
+except ImportError:
+    HAS_JSON = False
+
+
+def dumps(x: int) -> str:
+    return str(x)
+";
+
+const BARE_PROBE: &str = "\
+try:
+    import json
+except ImportError:
+    pass
+
+
+def dumps(x: int) -> str:
+    return str(x)
+";
+
+/// An unused import inside `try`/`except ImportError` is a feature probe:
+/// removing it changes what the module does where the import fails (its
+/// flag, here), and is a difference even where nothing shows it.
+#[test]
+fn removing_a_feature_probe_is_a_difference() {
+    // ruff has no fix for it: the fix comes with the log.
+    let dir = scratch("probe.py", PROBE);
+    sarif_with_fix(&dir, "probe.py", "F401", "    import json\n", "");
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["call"], "import probe where `import json` fails", "{f:#}");
+    assert_eq!(w["original"], "module global 'HAS_JSON' is False");
+    assert_eq!(w["candidate"], "module global 'HAS_JSON' is True");
+
+    let dir = scratch("bare.py", BARE_PROBE);
+    sarif_with_fix(&dir, "bare.py", "F401", "    import json\n", "    pass\n");
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert!(
+        w["original"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tries `import json` and handles its ImportError"),
+        "{f:#}"
+    );
+}
+
+const MODULE_LEVEL: &str = "\
+LEVEL = 2
+LOUD = LEVEL == True
+
+
+def volume(x: int) -> int:
+    return x
+";
+
+/// The module's globals after import are behaviour: a fix at module level
+/// that changes one is rejected, though no function changed.
+#[test]
+fn module_globals_after_import_are_compared() {
+    let dir = scratch("level.py", MODULE_LEVEL);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["level.py", "--select", "E712", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["call"], "import level", "{f:#}");
+    assert_eq!(w["original"], "module global 'LOUD' is False");
+    assert_eq!(w["candidate"], "module global 'LOUD' is 2");
+}
+
+const READ_ONLY_DEFAULT: &str = "\
+def count_big(limit: int, values=[]):
+    return len([v for v in values if v > limit])
+";
+
+/// Defaults are also passed explicitly, the original's and the fix's: the
+/// B006 fix (`values=None`, then `values = []` when None) makes an explicit
+/// None do what leaving the argument out does, where the original raised.
+#[test]
+fn defaults_passed_explicitly_are_inputs() {
+    let dir = scratch("big.py", READ_ONLY_DEFAULT);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["big.py", "--select", "B006", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert!(
+        w["call"].as_str().unwrap_or("").ends_with(", None)"),
+        "{f:#}"
+    );
+    assert!(
+        w["original"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("raises TypeError"),
+        "{f:#}"
+    );
+    assert_eq!(w["candidate"], "returns 0");
+}
+
+/// Writes `files` (path, text) under `dir`.
+fn tree(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a folder")).expect("folders");
+        std::fs::write(&p, text).expect("write");
+    }
+}
+
+/// A module of a package (src layout) with relative and absolute imports
+/// of its own project: the sandbox imports it as `pkg.core` with the
+/// project's `src/` on `sys.path` (read-only: the module's attempt to write
+/// beside itself when it loads fails), so it loads and is checked.
+#[test]
+fn a_module_of_a_package_is_imported_by_its_name() {
+    let dir = scratch("README", "");
+    tree(
+        &dir,
+        &[
+            ("proj/pyproject.toml", "[project]\nname = \"pkg\"\n"),
+            ("proj/src/pkg/__init__.py", "from .util import double\n"),
+            ("proj/src/pkg/util.py", "def double(x):\n    return x * 2\n"),
+            (
+                "proj/src/pkg/core.py",
+                "from .util import double\nfrom pkg import util as u\n\n\n\
+                 def quad(x: int):\n    if x == None:\n        return None\n    return double(u.double(x))\n\n\n\
+                 try:\n    with open(__file__ + \".written\", \"w\") as f:\n        f.write(\"x\")\nexcept OSError:\n    pass\n",
+            ),
+        ],
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args([
+                "proj/src/pkg/core.py",
+                "--select",
+                "E711",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let b = &f["candidates"][0]["behaviour"];
+    assert_eq!(b["status"], "same", "{f:#}");
+    assert_eq!(b["checked"][0]["target"], "quad");
+    // The project is read-only to the jobs that import it.
+    assert!(!dir.join("proj/src/pkg/core.py.written").exists());
+}
+
+/// With `--python` naming a virtual environment, the module's third-party
+/// imports come from its packages (read-only in the sandbox); without it,
+/// the module does not load and the fix is not checked.
+#[test]
+fn third_party_imports_come_from_the_virtual_environment() {
+    let dir = scratch(
+        "uses.py",
+        "from fakelib import triple\n\n\ndef f(x: int):\n    if x == None:\n        return 0\n    return triple(x)\n",
+    );
+    let made = std::process::Command::new("python3")
+        .current_dir(&dir)
+        .args(["-m", "venv", "--without-pip", "venv"])
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    let lib = dir.join("venv").join("lib");
+    let version = std::fs::read_dir(&lib)
+        .expect("venv/lib")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("python"))
+        .expect("venv/lib/pythonX.Y");
+    tree(
+        &version.path().join("site-packages"),
+        &[("fakelib/__init__.py", "def triple(x):\n    return 3 * x\n")],
+    );
+    let run = |extra: &[&str]| {
+        json_of(
+            &symtest(&dir)
+                .args(["uses.py", "--select", "E711", "--format", "json"])
+                .args(extra)
+                .output()
+                .expect("runs"),
+        )
+    };
+    let without = run(&[]);
+    let f = &findings(&without)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "not_checked");
+    let python = dir.join("venv").join("bin").join("python");
+    let with = run(&["--python", python.to_str().expect("utf-8 path")]);
+    let f = &findings(&with)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
+}
+
+const PRINTF: &str = "\
+def pair(x: int, y: int) -> str:
+    return \"%s-%s\" % (x, y)
+";
+
+/// ruff's UP031 fix writes a `str.format` call, which UP032 reports: a
+/// known follow-up. Without `--allow-followups` the fix is rejected with
+/// that reason in a line; with it, the fix is checked and applied.
+#[test]
+fn known_follow_ups_are_let_through_only_when_asked() {
+    let dir = scratch("pair.py", PRINTF);
+    let run = |extra: &[&str]| {
+        json_of(
+            &symtest(&dir)
+                .args(["pair.py", "--select", "UP031,UP032", "--format", "json"])
+                .args(extra)
+                .output()
+                .expect("runs"),
+        )
+    };
+    let report = run(&[]);
+    let f = &findings(&report)[0];
+    assert_eq!(f["rule"], "UP031");
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let why = f["candidates"][0]["why"].as_str().unwrap_or("");
+    assert!(
+        why.starts_with("it brings UP032 at line 2, a known follow-up of UP031")
+            && why.ends_with("--allow-followups accepts such fixes")
+            && !why.contains('\n'),
+        "{why}"
+    );
+    let report = run(&["--allow-followups"]);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
+}
