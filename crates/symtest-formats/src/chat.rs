@@ -4,44 +4,70 @@
 //! template's turn markers and the end-of-turn token are not the answer.
 
 /// Markers that open the assistant's turn in the chat templates in use
-/// (ChatML / Qwen, Llama 3, Gemma, Phi-3, Mistral / Llama 2).
-const ASSISTANT_TURN: [&str; 5] = [
+/// (ChatML / Qwen, Llama 3, Gemma, Phi-3, DeepSeek, Mistral / Llama 2).
+const ASSISTANT_TURN: [&str; 7] = [
     "<|im_start|>assistant\n",
     "<|start_header_id|>assistant<|end_header_id|>\n\n",
+    "<|start_header_id|>assistant<|end_header_id|>\n",
     "<start_of_turn>model\n",
     "<|assistant|>\n",
+    "<\u{ff5c}Assistant\u{ff5c}>",
     "[/INST]",
 ];
 
+/// Tokens a decoded sequence may start with before its first text.
+const START: [&str; 4] = ["<|begin_of_text|>", "<s>", "<bos>", "<|startoftext|>"];
+
+/// The shortest end of a prompt that, found in a query, marks where the
+/// prompt (cut from the left by the trainer) ends.
+const MIN_PROMPT_TAIL: usize = 16;
+
 /// Tokens that end a turn or the text, and that no program text holds: the
 /// answer stops at the first one.
-const END_OF_TURN: [&str; 6] = [
+const END_OF_TURN: [&str; 7] = [
     "<|im_end|>",
     "<|endoftext|>",
     "<|eot_id|>",
     "<|eom_id|>",
     "<|end_of_text|>",
     "<|end|>",
+    "<\u{ff5c}end\u{2581}of\u{2581}sentence\u{ff5c}>",
 ];
 
 /// End tokens that a program's strings may hold (`"</s>"` in HTML): they
 /// end the answer only where nothing but whitespace follows them.
 const TRAILING_END: [&str; 3] = ["</s>", "<eos>", "<end_of_turn>"];
 
-/// The response in `query`. When `prompt` starts the query, the response is
-/// what follows it; otherwise (a prompt the trainer cut, or none given) it
-/// is what follows the last assistant-turn marker, or the whole query. The
-/// response ends at its first end-of-turn token.
+/// The response in `query`. When `prompt` starts the query (after any
+/// start-of-text tokens), the response is what follows it; otherwise (a
+/// prompt the trainer cut, re-tokenized, or none given) it is what follows
+/// the last assistant-turn marker, or the end of the longest tail of the
+/// prompt found in the query, or the whole query. The response ends at its
+/// first end-of-turn token ([`answer_text`]).
 pub fn response_in_query<'a>(query: &'a str, prompt: Option<&str>) -> &'a str {
-    let start = match prompt {
-        Some(p) if !p.is_empty() && query.starts_with(p) => p.len(),
-        _ => ASSISTANT_TURN
-            .iter()
-            .filter_map(|m| query.rfind(m).map(|i| i + m.len()))
-            .max()
-            .unwrap_or(0),
-    };
-    let response = &query[start..];
+    let prompt = prompt.filter(|p| !p.is_empty());
+    let after_prompt = prompt.and_then(|p| {
+        [query, drop_start(query)]
+            .into_iter()
+            .find_map(|q| q.strip_prefix(p))
+    });
+    let response = after_prompt
+        .or_else(|| {
+            ASSISTANT_TURN
+                .iter()
+                .filter_map(|m| query.rfind(m).map(|i| i + m.len()))
+                .max()
+                .map(|i| &query[i..])
+        })
+        .or_else(|| prompt.and_then(|p| prompt_tail_end(query, p)).map(|i| &query[i..]))
+        .unwrap_or_else(|| drop_start(query));
+    answer_text(response)
+}
+
+/// A model's answer up to its first end-of-turn token; end tokens a
+/// program's text may hold (`</s>`) end it only where nothing but
+/// whitespace follows.
+pub fn answer_text(response: &str) -> &str {
     let end = END_OF_TURN
         .iter()
         .filter_map(|t| response.find(t))
@@ -56,6 +82,39 @@ pub fn response_in_query<'a>(query: &'a str, prompt: Option<&str>) -> &'a str {
         response = &trimmed[..trimmed.len() - t.len()];
     }
     response
+}
+
+/// `text` without the start-of-text tokens it begins with.
+fn drop_start(mut text: &str) -> &str {
+    while let Some(rest) = START.iter().find_map(|t| text.strip_prefix(t)) {
+        text = rest;
+    }
+    text
+}
+
+/// Where the longest tail of `prompt` (at least [`MIN_PROMPT_TAIL`]
+/// characters) found in `query` ends.
+fn prompt_tail_end(query: &str, prompt: &str) -> Option<usize> {
+    let starts: Vec<usize> = prompt.char_indices().map(|(i, _)| i).collect();
+    let n = starts.len();
+    if n < MIN_PROMPT_TAIL {
+        return None;
+    }
+    // Binary search on the tail's length in characters: a longer tail found
+    // implies every shorter one is found.
+    let (mut lo, mut hi, mut best) = (MIN_PROMPT_TAIL, n, None);
+    while lo <= hi {
+        let mid = (lo + hi) / 2;
+        let tail = &prompt[starts[n - mid]..];
+        match query.find(tail) {
+            Some(at) => {
+                best = Some(at + tail.len());
+                lo = mid + 1;
+            }
+            None => hi = mid - 1,
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -96,6 +155,19 @@ mod tests {
         // A string holding an end token is the program's own text.
         let html = "t = '<s>x</s>'\nprint(t)\n";
         assert_eq!(response_in_query(&format!("{html}</s>"), None), html);
+    }
+
+    #[test]
+    fn start_tokens_and_cut_prompts() {
+        let prompt = "def add(a, b):\n    \"\"\"Sum of a and b.\"\"\"\n";
+        let query = format!("<|begin_of_text|>{prompt}    return a + b\n<|end_of_text|>");
+        assert_eq!(response_in_query(&query, Some(prompt)), "    return a + b\n");
+        // The trainer kept the prompt's end only.
+        let cut = &query["<|begin_of_text|>def add(a, b".len()..];
+        assert_eq!(response_in_query(cut, Some(prompt)), "    return a + b\n");
+        let deepseek = "<\u{ff5c}User\u{ff5c}>q<\u{ff5c}Assistant\u{ff5c}>x = 1\n<\u{ff5c}end\u{2581}of\u{2581}sentence\u{ff5c}>";
+        assert_eq!(response_in_query(deepseek, None), "x = 1\n");
+        assert_eq!(answer_text("y = 2<|im_end|>z"), "y = 2");
     }
 
     #[test]

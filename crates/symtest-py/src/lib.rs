@@ -34,6 +34,21 @@ fn extract_code(answer: &str, entry: Option<&str>) -> String {
     symtest_formats::samples::extract_code(answer, entry)
 }
 
+/// The response in a decoded prompt + response (OpenRLHF's `query`): what
+/// follows the prompt, or the chat template's last assistant turn, up to the
+/// first end-of-turn token. The reward server cuts queries the same way.
+#[pyfunction]
+#[pyo3(signature = (query, prompt=None))]
+fn response_in_query(query: &str, prompt: Option<&str>) -> String {
+    symtest_formats::chat::response_in_query(query, prompt).to_string()
+}
+
+/// A model's answer up to its first end-of-turn token.
+#[pyfunction]
+fn answer_text(text: &str) -> String {
+    symtest_formats::chat::answer_text(text).to_string()
+}
+
 /// The module `symtest._symtest`.
 #[pymodule]
 fn _symtest(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -41,6 +56,8 @@ fn _symtest(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(extract_code, m)?)?;
+    m.add_function(wrap_pyfunction!(response_in_query, m)?)?;
+    m.add_function(wrap_pyfunction!(answer_text, m)?)?;
     m.add_function(wrap_pyfunction!(problems::load_problems_file, m)?)?;
     m.add_function(wrap_pyfunction!(problems::load_problems_rows, m)?)?;
     m.add_function(wrap_pyfunction!(generate::generate, m)?)?;
