@@ -59,7 +59,11 @@ pub fn response_in_query<'a>(query: &'a str, prompt: Option<&str>) -> &'a str {
                 .max()
                 .map(|i| &query[i..])
         })
-        .or_else(|| prompt.and_then(|p| prompt_tail_end(query, p)).map(|i| &query[i..]))
+        .or_else(|| {
+            prompt
+                .and_then(|p| prompt_tail_end(query, p))
+                .map(|i| &query[i..])
+        })
         .unwrap_or_else(|| drop_start(query));
     answer_text(response)
 }
@@ -161,7 +165,10 @@ mod tests {
     fn start_tokens_and_cut_prompts() {
         let prompt = "def add(a, b):\n    \"\"\"Sum of a and b.\"\"\"\n";
         let query = format!("<|begin_of_text|>{prompt}    return a + b\n<|end_of_text|>");
-        assert_eq!(response_in_query(&query, Some(prompt)), "    return a + b\n");
+        assert_eq!(
+            response_in_query(&query, Some(prompt)),
+            "    return a + b\n"
+        );
         // The trainer kept the prompt's end only.
         let cut = &query["<|begin_of_text|>def add(a, b".len()..];
         assert_eq!(response_in_query(cut, Some(prompt)), "    return a + b\n");

@@ -1,9 +1,7 @@
 //! The arguments of a call to something the interpreter implements natively,
 //! checked the way CPython's builtins check theirs.
 
-use super::numeric::{Num, as_num};
-use super::state::{Interp, R, exc, type_error};
-use crate::builtins::ExcType;
+use super::state::{Interp, R, type_error};
 use crate::int::PyInt;
 use crate::ir::Name;
 use crate::value::Val;
@@ -86,21 +84,6 @@ impl Args {
 }
 
 impl Interp<'_> {
-    /// An argument that must be a real number, as a float (`TypeError`
-    /// otherwise; `OverflowError` for an int too large).
-    pub(crate) fn float_of(&mut self, v: &Val) -> R<f64> {
-        match as_num(v) {
-            Some(Num::I(i, _)) => i
-                .to_f64()
-                .ok_or_else(|| exc(ExcType::OverflowError, "int too large to convert to float")),
-            Some(Num::F(f, _)) => Ok(f),
-            None => Err(type_error(format!(
-                "must be real number, not {}",
-                v.type_name()
-            ))),
-        }
-    }
-
     /// Reports that a function runs concretely on symbolic arguments.
     pub(crate) fn note_concrete(&mut self, a: &Args, what: &str) {
         if a.pos.iter().any(Val::is_symbolic) {

@@ -109,6 +109,21 @@ fn int_true_div(a: &PyInt, b: &PyInt) -> f64 {
 }
 
 impl Interp<'_> {
+    /// An argument that must be a real number, as a float (`TypeError`
+    /// otherwise; `OverflowError` for an int too large).
+    pub(crate) fn float_of(&mut self, v: &Val) -> R<f64> {
+        match as_num(v) {
+            Some(Num::I(i, _)) => i
+                .to_f64()
+                .ok_or_else(|| exc(ExcType::OverflowError, "int too large to convert to float")),
+            Some(Num::F(f, _)) => Ok(f),
+            None => Err(type_error(format!(
+                "must be real number, not {}",
+                v.type_name()
+            ))),
+        }
+    }
+
     pub(crate) fn truth(&mut self, v: &Val) -> R<(bool, Option<Term>)> {
         Ok(match v {
             Val::None => (false, None),
