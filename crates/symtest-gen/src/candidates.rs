@@ -15,7 +15,7 @@ use symtest_sandbox::PyValue;
 use symtest_solve::{Answer, Solver};
 use symtest_term::Model;
 
-use crate::{ExplorationStats, GenError, GenOptions, Origin, Prepared, ms_since};
+use crate::model::{ExplorationStats, GenError, GenOptions, Origin, Prepared, ms_since};
 
 /// Time limit of one boundary query: an edge is one more test, not a new
 /// path, so it is not worth the seconds a hard query can take.

@@ -7,8 +7,8 @@ use std::time::Instant;
 use symtest_explore::SiteId;
 use symtest_sandbox::{Call, CallResult, Pool};
 
+use crate::model::{GenError, LOAD_BUDGET, Prepared, ms_since};
 use crate::probe::{self, Probed};
-use crate::{GenError, LOAD_BUDGET, Prepared, ms_since};
 
 /// CPython's answers on the candidates.
 pub(crate) struct Answers {

@@ -6,7 +6,8 @@ use std::time::Duration;
 use symtest_formats::dataset::{Problem, Tests};
 use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue};
 
-use crate::{GenError, GenOptions, Generated, Reference, generate};
+use crate::model::{GenError, GenOptions, Generated, Reference};
+use crate::pipeline::generate;
 
 /// Time the dataset's tests get to run against the reference.
 const CHECK_BUDGET: Duration = Duration::from_secs(60);

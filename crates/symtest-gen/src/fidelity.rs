@@ -6,7 +6,7 @@ use symtest_python::{Limits, RunResult};
 use symtest_sandbox::{CallResult, Tolerance, py_eq};
 
 use crate::candidates::Candidate;
-use crate::{FidelityStats, Prepared, ms_since};
+use crate::model::{FidelityStats, Prepared, ms_since};
 
 /// How many disagreements are kept for the report.
 const MAX_DIFFS: usize = 5;

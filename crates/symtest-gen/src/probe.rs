@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use symtest_explore::SiteId;
 use symtest_python::Program;
 
-use crate::py_str;
+use crate::model::py_str;
 use symtest_sandbox::PyValue;
 
 const PROBES: &str = include_str!("probe.py");

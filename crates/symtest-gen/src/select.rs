@@ -9,8 +9,8 @@ use symtest_sandbox::CallResult;
 
 use crate::candidates::Candidate;
 use crate::minimise::greedy_cover;
+use crate::model::{Origin, SelectionStats, TestCase};
 use crate::probe::Probed;
-use crate::{Origin, SelectionStats, TestCase};
 
 /// Branch directions `(site, taken)` a run of the reference took in CPython.
 type Hits = BTreeSet<(u32, bool)>;

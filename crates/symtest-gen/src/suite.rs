@@ -4,7 +4,7 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::{Generated, py_str};
+use crate::model::{Generated, py_str};
 use symtest_formats::dataset::args_repr;
 
 /// One line of the suites file for the problem `task_id`, whose completions
