@@ -4,7 +4,6 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/release/symtest
-# Crates whose modules must not `use` each other in a circle.
 # Crates whose modules must not `use` each other in a circle (the others still
 # have a crate root and modules that use each other; see ARCHITECTURE.md).
 ACYCLIC := crates/symtest-python crates/symtest-gen crates/symtest-formats crates/symtest-grade \
