@@ -4,7 +4,7 @@
 - :mod:`symtest.integrations.verl`: ``compute_score`` for verl's
   ``reward.custom_reward_function`` (this file's path).
 - :mod:`symtest.integrations.openrlhf`: ``reward_func`` for OpenRLHF's
-  ``--remote_rm_url /path/to/openrlhf.py``.
+  ``--reward.remote_url /path/to/openrlhf.py``.
 
 None of them imports its trainer. A sample the sandbox could not judge
 (``grader_error``) never becomes a reward of 0: TRL gets ``None`` (it skips

@@ -1,7 +1,7 @@
 """symtest as OpenRLHF's reward function file.
 
 Pass this file's path (``python -c "import symtest.integrations.openrlhf as
-m; print(m.__file__)"``) as ``--remote_rm_url``; OpenRLHF loads
+m; print(m.__file__)"``) as ``--reward.remote_url``; OpenRLHF loads
 ``reward_func(queries, prompts, labels)`` from it. Settings come from the
 environment: ``SYMTEST_PROBLEMS`` (the problem file labels name tasks of),
 ``SYMTEST_REWARD`` (coderl by default) and ``SYMTEST_WORKERS``.
