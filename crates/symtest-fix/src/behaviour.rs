@@ -137,9 +137,9 @@ fn program(source: &str, original: &str, module: &ModuleSpec, pad: usize) -> Str
     )
 }
 
-/// Objects made before the original's second run loads (its addresses
-/// differ from the first run's).
-const PAD: usize = 257;
+/// Rounds of objects made before the original's second run loads (its
+/// addresses differ from the first run's).
+const PAD: usize = 1201;
 
 /// Compares `original` and `candidate` on inputs for each function the
 /// candidate touched (and the one around `line`), and the module after
@@ -199,8 +199,17 @@ pub fn check(
     };
     match (&a1.load, &a2.load, &b.load) {
         (Err(e), _, _) => {
+            let hidden = module.hidden_paths();
+            let under = match hidden.first() {
+                Some(p) => format!(
+                    " ({} is under {}, where the sandbox keeps its jobs' folders: jobs cannot read it)",
+                    p.display(),
+                    super::project::SANDBOX_JOBS
+                ),
+                None => String::new(),
+            };
             return Behaviour::NotChecked {
-                why: format!("the original module does not load in the sandbox: it {e}"),
+                why: format!("the original module does not load in the sandbox: it {e}{under}"),
             };
         }
         (Ok(_), Err(e), _) => {

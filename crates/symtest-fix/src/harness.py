@@ -84,8 +84,15 @@ def __symtest_fix_start__():
         cfg["name"] = "__symtest_fix_module__"
         cfg["package"] = False
     # The original runs twice, the second time with its objects elsewhere
-    # in memory: what depends on addresses differs between the two.
-    pad = [object() for _ in range(cfg["pad"])]
+    # in memory (objects of every small size taken first, so that each of
+    # the allocator's size classes starts elsewhere): what depends on
+    # addresses differs between the two.
+    pad = []
+    for n in range(cfg["pad"]):
+        pad.append(bytes(n % 600))
+        pad.append([None] * (n % 40))
+        pad.append(tuple(range(n % 40)))
+        pad.append({n: n for n in range(n % 12)})
     module = __symtest_fix_import__()
     return module, pad
 
