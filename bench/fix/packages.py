@@ -72,7 +72,7 @@ PACKAGES = [
         "2.9.0.post0",
         lib=["src/dateutil"],
         tests=["tests"],
-        deps=["six==1.17.0", "freezegun==1.5.1", "hypothesis==6.100.0"],
+        deps=["six==1.17.0", "freezegun==1.5.1", "hypothesis==6.100.0", "pytest-cov==4.1.0"],
         pythonpath="src",
     ),
     Package("tabulate", "0.9.0", lib=["tabulate"], tests=["test"]),
@@ -216,7 +216,8 @@ def run_package(p, bin_):
             if k == "witness":
                 c = next(c for c in fr["candidates"] if (c.get("behaviour") or {}).get("status") == "differs")
                 w = c["behaviour"]["witness"]
-                witnesses.append(f"{p.name} {rel}:{fr['line']} {fr['rule']}: `{w['call']}`: original {w['original']}, fixed {w['candidate']}")
+                call = f"`` {w['call']} ``" if "`" in w["call"] else f"`{w['call']}`"
+                witnesses.append(f"{p.name} {rel}:{fr['line']} {fr['rule']}: {call}: original {w['original']}, fixed {w['candidate']}")
             elif k == "re-check":
                 refusals[fr["candidates"][0]["why"].split(":")[0][:80]] += 1
     after = tests(p, project, python, "after")
@@ -253,6 +254,7 @@ def main():
             f"{p.name} {p.version}", r["files"], n_ruff, n_ours, dropped, extra,
             *[k[x] for x in KINDS[:-1]],
             f"{100 * checked / max(with_candidate, 1):.0f}%",
+            f"{100 * checked / max(n_ours, 1):.0f}%",
             f"{r['took']:.0f} s",
             f"{pb} passed, {len(fb)} failed",
             f"{pa} passed, {len(fa)} failed",
@@ -272,10 +274,12 @@ def main():
             tot[x] += k[x]
     head = ["package", "files", "ruff findings", "symtest findings", "dropped", "extra",
             "fixed", "fixed by an earlier fix", "fixed unchecked", "rejected: witness", "rejected: re-check",
-            "not checked", "no candidate", "checked", "symtest fix", "tests before", "tests after", "regressions"]
+            "not checked", "no candidate", "checked", "checked (of all)", "symtest fix", "tests before",
+            "tests after", "regressions"]
     rows.append(["**total**", tot["files"], tot["ruff"], tot["ours"], tot["dropped"], tot["extra"],
                  *[tot[x] for x in KINDS[:-1]],
-                 f"{100 * tot['checked'] / max(tot['with_candidate'], 1):.0f}%", f"{tot['took']:.0f} s", "", "",
+                 f"{100 * tot['checked'] / max(tot['with_candidate'], 1):.0f}%",
+                 f"{100 * tot['checked'] / max(tot['ours'], 1):.0f}%", f"{tot['took']:.0f} s", "", "",
                  tot["regressions"]])
     ruff_version = sh([corpus.ruff_exe(), "--version"]).stdout.split()[-1]
     lines = ["<!-- fix-packages:start -->", "## `symtest fix` on real packages (bench/fix/packages.py)", ""]
@@ -290,7 +294,8 @@ def main():
         "(shown below); *re-check*: the analyzer still reports it or reports something new; *not checked*: the "
         "module does not load in the sandbox; *no candidate*: ruff has no fix for it (no LLM here). "
         "*checked*: findings with a candidate that the checks decided (fixed, fixed by an earlier fix, witness, "
-        "re-check). *regressions*: tests that passed before the fixes and fail after."
+        "re-check); *checked (of all)*: the same over every finding, those without a candidate included. "
+        "*regressions*: tests that passed before the fixes and fail after."
     )
     lines += [""] + md_table(head, rows)
     if refusals:

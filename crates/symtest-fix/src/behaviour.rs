@@ -189,7 +189,12 @@ pub fn check(
             LOAD_BUDGET,
         )
     };
-    let (a1, a2, b) = match (run(original, 0), run(original, PAD), run(candidate, 0)) {
+    // The candidate runs between the original's two runs: what depends on
+    // the time differs between those whenever it differs for the candidate.
+    let first = run(original, 0);
+    let cand = run(candidate, 0);
+    let second = run(original, PAD);
+    let (a1, a2, b) = match (first, second, cand) {
         (Ok(a1), Ok(a2), Ok(b)) => (a1, a2, b),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             return Behaviour::NotChecked {

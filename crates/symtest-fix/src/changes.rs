@@ -323,6 +323,19 @@ mod tests {
     }
 
     #[test]
+    fn sorted_lines_are_changes_that_may_not_hold_them() {
+        // Sorting moves a line: the change that removes it is not where it
+        // is now (what `run.rs` finds again by rule and message).
+        let a = "import c\n\nimport b\n\nimport a\n";
+        let b = "import a\nimport b\nimport c\n";
+        let c = Changes::default().then(a, b, 0);
+        assert_eq!(c.apply(a), b);
+        let at = a.find("import b").expect("b");
+        let (s, e) = c.span(at, at + 8);
+        assert!(c.touches(at, at + 8) || b[s..e].contains("import b"));
+    }
+
+    #[test]
     fn positions_outside_changes_move_with_them() {
         let original = "import os\n\ndef f(x):\n    return x == None\n";
         let fixed = "\ndef f(x):\n    return x == None\n";

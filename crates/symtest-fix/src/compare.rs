@@ -39,6 +39,41 @@ fn at(path: &str, step: &str) -> String {
     }
 }
 
+/// How long a value may be to be shown whole in a witness.
+const SHORT: usize = 100;
+
+/// Whether two values are containers a comparison can go into together.
+fn same_shape(a: &PyValue, b: &PyValue) -> bool {
+    use PyValue::{Dict, List, Tuple};
+    match (a, b) {
+        (Tuple(x), Tuple(y)) | (List(x), List(y)) => x.len() == y.len(),
+        (Dict(_), Dict(_)) => true,
+        _ => false,
+    }
+}
+
+/// The fields of an object as the harness gives it
+/// (`("<object>", class, ((name, value), ...))`).
+fn fields(v: &PyValue) -> Option<Vec<(&str, &PyValue)>> {
+    let PyValue::Tuple(t) = v else { return None };
+    let [PyValue::Str(tag), PyValue::Str(_), PyValue::Tuple(pairs)] = t.as_slice() else {
+        return None;
+    };
+    if tag != "<object>" {
+        return None;
+    }
+    pairs
+        .iter()
+        .map(|p| match p {
+            PyValue::Tuple(kv) => match kv.as_slice() {
+                [PyValue::Str(k), v] => Some((k.as_str(), v)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 /// A key one dict has and another lacks.
 fn absent() -> PyValue {
     PyValue::Str("<absent>".into())
@@ -56,12 +91,34 @@ fn values_at(o1: &PyValue, o2: &PyValue, c: &PyValue, path: &str, depth: usize) 
     if stable && eq(o1, c) {
         return Cmp::Same;
     }
-    if stable && depth == 0 {
+    // Shown whole where it reads in a line; a long one is followed down to
+    // the part that differs.
+    if stable && depth == 0 && (o1.repr_capped(SHORT).len() < SHORT || !same_shape(o1, c)) {
         return Cmp::Differs(path.to_string(), o1.clone(), c.clone());
     }
     let depth = depth.saturating_sub(1);
     use PyValue::{Dict, List, Tuple};
     let mut out = Cmp::Same;
+    // An object as the harness gives it: its fields by name.
+    if let (Some(x), Some(y), Some(z)) = (fields(o1), fields(o2), fields(c))
+        && x.len() == y.len()
+        && y.len() == z.len()
+        && x.iter()
+            .zip(&y)
+            .zip(&z)
+            .all(|((a, b), d)| a.0 == b.0 && b.0 == d.0)
+    {
+        for ((a, b), d) in x.iter().zip(&y).zip(&z) {
+            out = join(
+                out,
+                values_at(a.1, b.1, d.1, &at(path, &format!(".{}", a.0)), depth),
+            );
+            if matches!(out, Cmp::Differs(..)) {
+                break;
+            }
+        }
+        return out;
+    }
     match (o1, o2, c) {
         (Tuple(x), Tuple(y), Tuple(z)) | (List(x), List(y), List(z))
             if x.len() == y.len() && y.len() == z.len() =>
@@ -129,6 +186,27 @@ mod tests {
 
     fn int(i: i64) -> PyValue {
         PyValue::Int(i.into())
+    }
+
+    #[test]
+    fn a_long_difference_is_followed_to_the_field_that_differs() {
+        let obj = |x: i64| {
+            PyValue::Tuple(vec![
+                PyValue::Str("<object>".into()),
+                PyValue::Str("C".into()),
+                PyValue::Tuple(vec![
+                    PyValue::Tuple(vec![
+                        PyValue::Str("big".into()),
+                        PyValue::Str("z".repeat(200)),
+                    ]),
+                    PyValue::Tuple(vec![PyValue::Str("n".into()), int(x)]),
+                ]),
+            ])
+        };
+        assert_eq!(
+            values(&obj(1), &obj(1), &obj(2), 0),
+            Cmp::Differs(".n".into(), int(1), int(2))
+        );
     }
 
     #[test]

@@ -251,6 +251,10 @@ impl Fixer<'_> {
         // A finding is its rule and its place in the original text.
         findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
         let mut state = run::State::new(&original, ModuleSpec::find(path, &self.site));
+        state.originals = findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.span(&original)))
+            .collect();
         for (k, f) in findings.into_iter().enumerate() {
             if self.interrupted() {
                 report.findings.push(FindingReport::unworked(

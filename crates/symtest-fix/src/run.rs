@@ -32,6 +32,8 @@ pub(crate) struct State {
     labels: HashMap<usize, String>,
     /// How the sandbox imports the file.
     pub module: ModuleSpec,
+    /// Rule and byte range in the original of every finding of the file.
+    pub originals: Vec<(String, (usize, usize))>,
 }
 
 /// Where a finding of the original is in the current text.
@@ -52,6 +54,7 @@ impl State {
             baseline: None,
             claimed: HashSet::new(),
             labels: HashMap::new(),
+            originals: Vec::new(),
         }
     }
 
@@ -69,6 +72,15 @@ impl State {
             }
             return Located::At(self.moved(f, cs, ce));
         };
+        // Where the findings of the original that no fix touched are now:
+        // those are theirs.
+        let theirs: HashSet<(usize, usize)> = self
+            .originals
+            .iter()
+            .filter(|(rule, sp)| *rule == f.rule && *sp != (s, e))
+            .filter(|(_, sp)| !self.changes.touches(sp.0, sp.1))
+            .map(|(_, sp)| self.changes.span(sp.0, sp.1))
+            .collect();
         let free: Vec<(&Finding, (usize, usize))> = current
             .iter()
             .filter(|g| g.rule == f.rule)
@@ -76,10 +88,20 @@ impl State {
             .filter(|(g, sp)| !self.claimed.contains(&(g.rule.clone(), sp.0, sp.1)))
             .collect();
         let found = free.iter().find(|(_, sp)| *sp == (cs, ce)).or_else(|| {
-            // An earlier fix changed its text: the same rule where the
-            // changed text now is.
+            if !touched {
+                return None;
+            }
+            // An earlier fix changed its text, and may have moved it (a
+            // sorted import): the same rule and message, not another
+            // finding's, nearest to where the changed text is; else the same
+            // rule there.
+            let same = |g: &&(&Finding, (usize, usize))| {
+                g.0.message == f.message && !theirs.contains(&g.1)
+            };
             free.iter()
-                .find(|(_, (gs, ge))| touched && *gs <= ce && cs <= *ge)
+                .filter(same)
+                .min_by_key(|(_, (gs, _))| gs.abs_diff(cs))
+                .or_else(|| free.iter().find(|(_, (gs, ge))| *gs <= ce && cs <= *ge))
         });
         if let Some((g, sp)) = found {
             self.claimed.insert((g.rule.clone(), sp.0, sp.1));

@@ -295,6 +295,38 @@ fn duplicate_findings_are_each_fixed() {
     assert_eq!(written, DUPLICATES.replace("== None", "is None"));
 }
 
+/// A finding whose line an earlier fix moved (sorting imports) is found
+/// again where it went: it is not reported fixed while ruff still reports
+/// it.
+#[test]
+fn a_finding_moved_by_an_earlier_fix_is_still_there() {
+    let dir = scratch("README", "");
+    std::fs::create_dir_all(dir.join("pkg")).expect("folder");
+    std::fs::write(dir.join("pkg/mod.py"), "X = 1\n").expect("write");
+    std::fs::write(
+        dir.join("pkg/__init__.py"),
+        "from .mod import *\n\nfrom functools import partial\n",
+    )
+    .expect("write");
+    let report = json_of(
+        &symtest(&dir)
+            .args([
+                "pkg/__init__.py",
+                "--select",
+                "I001,F401",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    let fs = findings(&report);
+    assert_eq!(find(&fs, "I001", 1)["outcome"], "fixed", "{report:#}");
+    // ruff has no fix for an unused import in an __init__.py.
+    let unused = find(&fs, "F401", 3);
+    assert_eq!(unused["outcome"], "skipped", "{unused:#}");
+}
+
 const TWO_FIXES: &str = "\
 import os
 import sys
