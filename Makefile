@@ -22,16 +22,18 @@ build: setup
 	$(CARGO) build --release --locked -p symtest
 
 # The Python package (`import symtest` and the `symtest` command) as one wheel.
+# Built apart, without the checkout's rustflags (.cargo/config.toml's rpath to
+# its own libz3 must not ship: the wheel finds z3-solver's, beside it).
 wheel: setup
 	rm -f $(WHEELS)/symtest-*.whl
-	$(MATURIN) build --release --locked --out $(WHEELS)
+	RUSTFLAGS= CARGO_TARGET_DIR=target/wheel-build $(MATURIN) build --release --locked --out $(WHEELS)
 
 # The Python tests, in a fresh virtual environment holding only the wheel
-# (and z3-solver, its dependency) and pytest.
+# with its Ray extra (and z3-solver, its dependency) and pytest.
 pytest: wheel
 	rm -rf $(PY_VENV)
 	python3 -m venv $(PY_VENV)
-	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check $(WHEELS)/symtest-*.whl pytest==$(PYTEST_VERSION)
+	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check "$$(ls $(WHEELS)/symtest-*.whl)[ray]" pytest==$(PYTEST_VERSION)
 	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 # Lints, then every test in the workspace (unit, property, CLI), then the

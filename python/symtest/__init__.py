@@ -458,4 +458,7 @@ def _main() -> None:
     # reports what was done, a second ends the process.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
+    # `grade --ray` drives the cluster from the Python this command runs in.
+    if sys.executable:
+        os.environ.setdefault("SYMTEST_RAY_PYTHON", sys.executable)
     sys.exit(_symtest.run_cli(["symtest", *sys.argv[1:]]))

@@ -48,6 +48,27 @@ def test_the_extension_finds_libz3_beside_the_package():
     ).exists()
 
 
+def test_the_extension_looks_for_libraries_only_beside_the_package():
+    """No build machine's folder in the search path (where a library could be
+    planted), and no glibc newer than the wheel's tag promises."""
+    ext = next(Path(symtest.__file__).parent.glob("_symtest*.so"))
+    r = subprocess.run(["readelf", "-d", "--dyn-syms", "-W", str(ext)], capture_output=True, text=True)
+    if r.returncode != 0:
+        import pytest
+
+        pytest.skip("readelf is not installed")
+    paths = [l.split("[", 1)[1].rstrip("]") for l in r.stdout.splitlines() if "(RUNPATH)" in l or "(RPATH)" in l]
+    assert paths == ["$ORIGIN/../z3/lib"], paths
+    import re
+
+    versions = {tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_([0-9.]+)", r.stdout)}
+    wheel_tags = list(Path(symtest.__file__).parent.parent.glob("symtest-*.dist-info/WHEEL"))
+    assert wheel_tags, "the wheel's metadata is missing"
+    tag = re.search(r"manylinux_(\d+)_(\d+)_x86_64", wheel_tags[0].read_text())
+    assert tag, wheel_tags[0].read_text()
+    assert max(versions) <= (int(tag.group(1)), int(tag.group(2))), (max(versions), tag.group(0))
+
+
 def test_the_command_runs_with_no_environment():
     exe = Path(sys.executable).parent / "symtest"
     r = run_bare(str(exe), "--help")

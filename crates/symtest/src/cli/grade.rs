@@ -47,8 +47,13 @@ A completion over 16 MiB is a compile_error.
 Exit status: 0 when every sample has a verdict, 3 when some got a grader error,
 130 when interrupted, 1 on an error.
 
+On a Ray cluster (--ray), each node grades with its own sandbox and cores; the
+outcomes file, resuming and summary are as on one machine, and every outcome is
+checked to be for a sample asked, once, graded with these settings.
+
 Examples:
   symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl
+  symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl --ray auto
   symtest grade problems.jsonl samples.jsonl -o out.jsonl --reward coderl -k 1,5";
 
 /// Where and how untrusted code runs.
@@ -213,6 +218,22 @@ pub struct GradeArgs {
     /// Print each sample's verdict as it is graded
     #[arg(long, short = 'v', conflicts_with = "json")]
     pub verbose: bool,
+
+    /// Grade on a Ray cluster: `auto` (the cluster this machine belongs to),
+    /// an address (`10.0.0.1:6379`, `ray://host:10001`) or `local` (a
+    /// one-machine cluster started for the run). Needs the Python package
+    /// with its Ray extra (pip install 'symtest[ray]')
+    #[arg(long, value_name = "ADDRESS", help_heading = "Ray")]
+    pub ray: Option<String>,
+
+    /// The Python whose symtest and Ray drive the cluster [default: the one
+    /// the `symtest` command was installed with, else python3 on PATH]
+    #[arg(long, value_name = "PATH", requires = "ray", help_heading = "Ray")]
+    pub ray_python: Option<PathBuf>,
+
+    /// Graders on the cluster (one per node by default)
+    #[arg(long, value_name = "N", requires = "ray", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Ray")]
+    pub ray_actors: Option<u32>,
 
     #[command(flatten)]
     pub judge: JudgeArgs,

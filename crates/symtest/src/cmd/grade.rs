@@ -302,7 +302,20 @@ pub fn run(args: &GradeArgs) -> Result<u8> {
     let mut pass = Pass::default();
     let mut reference_notes: BTreeMap<String, String> = BTreeMap::new();
     let mut workers = 0;
-    if !todo.samples.is_empty() {
+    if let (Some(address), false) = (&args.ray, todo.samples.is_empty()) {
+        let ray = super::grade_ray::grade_on_ray(
+            args,
+            address,
+            &problems,
+            &opts,
+            &todo.samples,
+            &stop,
+            &mut writer,
+        );
+        pass.graded = ray.graded;
+        pass.grader_errors = ray.grader_errors;
+        pass.failure = ray.failure;
+    } else if !todo.samples.is_empty() {
         let pool = Arc::new(sandbox(&args.sandbox)?);
         workers = pool.size();
         let grader = Grader::new(pool, problems.clone(), opts.clone());
@@ -333,6 +346,7 @@ pub fn run(args: &GradeArgs) -> Result<u8> {
             "seconds": elapsed.as_secs_f64(),
             "samples_per_second": rate(graded, elapsed),
             "workers": workers,
+            "ray": args.ray,
             "skipped_samples": todo.unknown,
             "reference_problems": reference_notes,
             "interrupted": interrupted,
@@ -343,7 +357,10 @@ pub fn run(args: &GradeArgs) -> Result<u8> {
             &summary,
             graded,
             elapsed,
-            workers,
+            &match &args.ray {
+                Some(address) => format!("on Ray: {address}"),
+                None => format!("{workers} workers"),
+            },
             &reference_notes,
             args.per_problem,
             opts.reward.name(),
@@ -379,7 +396,7 @@ pub fn run(args: &GradeArgs) -> Result<u8> {
 pub const GRADER_ERROR_EXIT: u8 = 3;
 
 /// A line on standard output; a closed pipe is not an error.
-fn say(line: &str) {
+pub(super) fn say(line: &str) {
     say_raw(&format!("{line}\n"));
 }
 
@@ -390,7 +407,7 @@ fn say_raw(text: &str) {
 }
 
 /// One line per verdict: `task  sample  status  what went wrong`.
-fn describe(o: &Outcome) -> String {
+pub(super) fn describe(o: &Outcome) -> String {
     let mut line = format!(
         "{:<22} {:<18} {:<14}",
         o.task_id,
@@ -466,7 +483,7 @@ fn render(
     s: &Summary,
     graded: usize,
     elapsed: Duration,
-    workers: usize,
+    place: &str,
     reference_notes: &BTreeMap<String, String>,
     per_problem: bool,
     reward: &str,
@@ -474,7 +491,7 @@ fn render(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "graded {graded} samples in {:.1} s ({:.1} samples/s, {workers} workers)",
+        "graded {graded} samples in {:.1} s ({:.1} samples/s, {place})",
         elapsed.as_secs_f64(),
         rate(graded, elapsed)
     );

@@ -5,6 +5,7 @@ pub mod common;
 pub mod explore;
 pub mod fix;
 pub mod grade;
+pub mod grade_ray;
 pub mod prob;
 pub mod serve;
 pub mod testgen;
