@@ -8,7 +8,8 @@ BIN := target/release/symtest
 # have a crate root and modules that use each other; see ARCHITECTURE.md).
 ACYCLIC := crates/symtest-python crates/symtest-gen crates/symtest-formats crates/symtest-grade \
 	crates/symtest-minic crates/symtest-solve crates/symtest-relu crates/symtest-prob \
-	crates/symtest-py crates/symtest-term crates/symtest-explore crates/symtest-pyvalue
+	crates/symtest-py crates/symtest-term crates/symtest-explore crates/symtest-pyvalue \
+	crates/symtest-sandbox
 MATURIN := .deps/maturin-1.16.0/bin/maturin
 WHEELS := target/wheels
 PY_VENV := .deps/py-test-venv
