@@ -9,7 +9,7 @@ BIN := target/release/symtest
 ACYCLIC := crates/symtest-python crates/symtest-gen crates/symtest-formats crates/symtest-grade \
 	crates/symtest-minic crates/symtest-solve crates/symtest-relu crates/symtest-prob \
 	crates/symtest-py crates/symtest-term crates/symtest-explore crates/symtest-pyvalue \
-	crates/symtest-sandbox crates/symtest-server
+	crates/symtest-sandbox crates/symtest-server crates/symtest-fix
 MATURIN := .deps/maturin-1.16.0/bin/maturin
 WHEELS := target/wheels
 PY_VENV := .deps/py-test-venv
