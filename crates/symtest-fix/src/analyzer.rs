@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
-use super::FixError;
+use super::error::FixError;
 use super::finding::{Finding, parse_ruff, parse_sarif};
 
 /// The static analyzer that reports findings and re-checks candidates.

@@ -440,7 +440,7 @@ fn shown(v: &PyValue) -> String {
 
 /// A value's repr, cut to a readable length.
 fn short(v: &PyValue) -> String {
-    crate::output::cut(&v.repr(), 120)
+    crate::text::cut(&v.repr(), 120)
 }
 
 fn describe(r: &CallResult) -> String {

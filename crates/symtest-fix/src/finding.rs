@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use super::FixError;
+use super::error::FixError;
 
 /// A position as analyzers give it: 1-based line, 1-based column counted in
 /// characters.

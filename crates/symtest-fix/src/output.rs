@@ -6,7 +6,9 @@ use serde_json::{Value as Json, json};
 use super::behaviour::Behaviour;
 use super::changes::Change;
 use super::finding::pos_at;
-use super::{CandidateReport, FileReport, FindingReport, Outcome};
+use super::report::{CandidateReport, FileReport, FindingReport, Outcome};
+
+pub use super::text::cut;
 
 /// A unified diff of `a` to `b`, both named `name` (`a/` and `b/`).
 pub fn unified(a: &str, b: &str, name: &str) -> String {
@@ -18,16 +20,6 @@ pub fn unified(a: &str, b: &str, name: &str) -> String {
         .context_radius(3)
         .header(&side("a", name), &side("b", name))
         .to_string()
-}
-
-/// At most `max` characters of `text`, `…` where it was cut.
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 /// `a, b, c and 9 more`: the first `max` names of a list and how many are

@@ -6,14 +6,17 @@ use std::path::Path;
 
 use symtest_python::outline::outline;
 
+use super::behaviour::{self, Behaviour};
 use super::changes::{Changes, apply};
+use super::error::FixError;
 use super::finding::{Edit, Finding, offset, pos_at};
+use super::fixer::Fixer;
+use super::llm::LlmError;
 use super::project::ModuleSpec;
+use super::propose::{self, Source};
+use super::report::{CandidateReport, FindingReport, Outcome};
 use super::verify::Refusal;
-use super::{
-    Behaviour, CandidateReport, FindingReport, FixError, Fixer, LlmError, Outcome, Source,
-    behaviour, finding, output, propose, verify,
-};
+use super::{finding, output, verify};
 
 /// A file being worked on.
 pub(crate) struct State {

@@ -7,7 +7,7 @@
 
 use num_bigint::BigInt;
 
-use crate::{PyValue, ValueError};
+use crate::value::{PyValue, ValueError};
 
 /// Containers nested deeper than this are refused.
 const MAX_DEPTH: usize = 1000;

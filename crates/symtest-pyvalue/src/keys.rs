@@ -10,7 +10,8 @@ use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use num_bigint::{BigInt, Sign};
 
-use crate::PyValue;
+use crate::num::{Tolerance, as_num, num_eq};
+use crate::value::PyValue;
 
 /// Hashes and compares keys; remembers the hash of every container it has
 /// seen (by address: the values must not move while it is alive).
@@ -179,8 +180,8 @@ impl Keys {
     /// Whether Python would take `a` and `b` for one key.
     pub fn eq(&mut self, a: &PyValue, b: &PyValue) -> bool {
         self.work += 1;
-        if let (Some(x), Some(y)) = (crate::as_num(a), crate::as_num(b)) {
-            return crate::num_eq(&x, &y, crate::Tolerance::EXACT);
+        if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+            return num_eq(&x, &y, Tolerance::EXACT);
         }
         match (a, b) {
             (PyValue::None, PyValue::None) => true,

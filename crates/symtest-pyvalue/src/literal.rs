@@ -8,7 +8,7 @@ use crate::keys::Keys;
 use num_bigint::BigInt;
 use num_traits::{Num as _, ToPrimitive};
 
-use crate::{PyValue, ValueError};
+use crate::value::{PyValue, ValueError};
 
 /// Nesting deeper than this is refused (Python's own default recursion limit).
 const MAX_DEPTH: usize = 1000;
@@ -713,10 +713,10 @@ mod tests {
         assert!(parse("{(1, [2])}").is_err());
         assert!(parse("frozenset([[1]])").is_err());
         // Signed zeros are one key.
-        assert!(crate::py_eq(
+        assert!(crate::eq::py_eq(
             &p("{(-0-54j)}"),
             &PyValue::Set(vec![PyValue::Complex(0.0, -54.0)]),
-            crate::Tolerance::EXACT
+            crate::num::Tolerance::EXACT
         ));
     }
 

@@ -12,7 +12,7 @@ use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use num_bigint::{BigInt, Sign};
 
-use crate::PyValue;
+use crate::value::PyValue;
 
 const MODULUS: u64 = (1 << 61) - 1;
 const BITS: u32 = 61;

@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::PyValue;
+use crate::value::PyValue;
 
 /// Ints longer than this many bits are abbreviated in [`PyValue::repr_capped`]:
 /// CPython itself refuses `str()` of ints over 4,300 digits, and turning a

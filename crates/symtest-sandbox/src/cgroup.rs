@@ -19,7 +19,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// Which cgroup interface the machine offers us.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -213,7 +213,7 @@ fn sweep_stale(parent: &Path) {
         return;
     };
     for e in entries.flatten() {
-        if crate::left_by_dead_process(&e.file_name().to_string_lossy(), "symtest-") {
+        if crate::leftovers::left_by_dead_process(&e.file_name().to_string_lossy(), "symtest-") {
             remove_tree(&e.path());
         }
     }

@@ -8,9 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::SandboxError;
 use crate::io::{Deadline, ProcessClock, ReadError, read_frame, set_nonblocking, write_frame};
+use crate::shared::Shared;
 use crate::wire::{HarnessReply, HarnessRequest};
-use crate::{SandboxError, Shared};
 
 const HARNESS_PY: &str = concat!(
     include_str!("python/dumps.py"),

@@ -14,8 +14,8 @@ use seccompiler::{
     SeccompRule, TargetArch,
 };
 
-use crate::SandboxError;
 use crate::cgroup;
+use crate::error::SandboxError;
 use crate::view::{Prepared, Step};
 
 /// What the kernel and our privileges allow.

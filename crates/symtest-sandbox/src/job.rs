@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use crate::pyvalue::PyValue;
+use symtest_pyvalue::PyValue;
 
 /// A program and what to do with it.
 #[derive(Clone, Debug)]

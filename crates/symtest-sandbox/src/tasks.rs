@@ -5,9 +5,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use symtest_pyvalue::PyValue;
+
+use crate::error::SandboxError;
 use crate::job::{Call, CallResult, CheckOutcome, Job, JobResult, LoadError, Task};
-use crate::pyvalue::PyValue;
-use crate::{Pool, SandboxError};
+use crate::pool::Pool;
 
 /// The answer to [`Pool::run_calls`].
 #[derive(Clone, Debug, PartialEq)]

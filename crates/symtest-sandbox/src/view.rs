@@ -14,7 +14,7 @@ use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// Where jobs work, inside the view.
 pub const WORK: &str = "/work";

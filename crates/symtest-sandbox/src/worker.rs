@@ -7,12 +7,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::config::Limits;
+use crate::error::SandboxError;
 use crate::io::{
     Deadline, ReadError, pipe, recv_message, send_message, seqpacket_pair, set_nonblocking,
 };
 use crate::isolation::ChildSetup;
+use crate::shared::Shared;
 use crate::wire::{Exit, Rlimits, Step, WorkerReply, WorkerRequest};
-use crate::{Limits, SandboxError, Shared};
 
 const WORKER_PY: &str = concat!(
     include_str!("python/dumps.py"),
@@ -76,23 +78,6 @@ pub(crate) struct JobProcess {
     pub from_job: OwnedFd,
     /// The job's standard output, when it is kept.
     pub stdout: Option<OwnedFd>,
-}
-
-/// A signal's name, with what it usually means for a job (`SIGSEGV (a
-/// crash, e.g. a stack overflow)`).
-pub fn signal_name(s: i32) -> String {
-    match s {
-        libc::SIGSEGV => "SIGSEGV (a crash, e.g. a stack overflow)".into(),
-        libc::SIGKILL => "SIGKILL".into(),
-        libc::SIGXCPU => "SIGXCPU (CPU time limit)".into(),
-        libc::SIGXFSZ => "SIGXFSZ (output limit)".into(),
-        libc::SIGABRT => "SIGABRT".into(),
-        libc::SIGBUS => "SIGBUS".into(),
-        libc::SIGFPE => "SIGFPE".into(),
-        libc::SIGTERM => "SIGTERM".into(),
-        libc::SIGILL => "SIGILL".into(),
-        other => format!("signal {other}"),
-    }
 }
 
 fn control_err(what: &str, e: impl std::fmt::Display) -> SandboxError {

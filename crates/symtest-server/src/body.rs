@@ -1,5 +1,5 @@
 //! The middleware that reads every request body before a handler sees it:
-//! within the body timeout, at most [`MAX_BODY`] bytes, and within the
+//! within the body timeout, at most [`MAX_BODY`](crate::MAX_BODY) bytes, and within the
 //! server's budget of body memory.
 
 use std::sync::Arc;
@@ -11,10 +11,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::metrics::endpoint_label;
-use crate::{MAX_BODY, ServerState, error};
-
-/// Body memory is reserved in pieces of this size, in bytes.
-pub(crate) const BODY_UNIT: usize = 1 << 20;
+use crate::reply::error;
+use crate::state::{BODY_UNIT, MAX_BODY, ServerState};
 
 /// Reads a request's body before any handler sees it, within the body
 /// timeout and the server's body memory: a client that sends a body slowly,

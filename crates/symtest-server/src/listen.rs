@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{ServerState, router};
+use crate::routes::router;
+use crate::state::ServerState;
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]

@@ -1,9 +1,9 @@
-//! The server's Prometheus counters and `GET /metrics`.
+//! `GET /metrics`: the server's counters (kept in its state) in Prometheus'
+//! text format, and the endpoint label each request is counted under.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -11,22 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use symtest_grade::Status;
 
-use crate::ServerState;
-
-/// The server's counters since it started.
-#[derive(Default)]
-pub(crate) struct Metrics {
-    /// Requests answered, by endpoint label and status code.
-    pub(crate) requests: Mutex<BTreeMap<(String, u16), u64>>,
-    /// Samples graded, by status.
-    pub(crate) statuses: Mutex<BTreeMap<Status, u64>>,
-    /// Samples refused because the queue was full.
-    pub(crate) rejected_samples: AtomicU64,
-    /// Samples graded.
-    pub(crate) graded: AtomicU64,
-    /// Time spent grading them, in microseconds.
-    pub(crate) grade_micros: AtomicU64,
-}
+use crate::state::ServerState;
 
 /// The endpoint a request is counted under: one of the routes, or "other"
 /// (a client choosing paths must not grow the metrics without bound).

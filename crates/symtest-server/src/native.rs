@@ -13,7 +13,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Id, ServerState, admit_and_grade, error, json_request};
+use crate::grade::admit_and_grade;
+use crate::reply::error;
+use crate::request::{Id, json_request};
+use crate::state::ServerState;
 
 #[derive(Deserialize)]
 struct NativeSample {

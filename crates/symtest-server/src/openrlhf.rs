@@ -17,7 +17,10 @@ use serde_json::json;
 use symtest_formats::chat::response_in_query;
 use symtest_grade::{Outcome, Status};
 
-use crate::{Id, ServerState, admit_and_grade, error, json_request};
+use crate::grade::admit_and_grade;
+use crate::reply::error;
+use crate::request::{Id, json_request};
+use crate::state::ServerState;
 
 /// A request of OpenRLHF's protocol (fields it does not know are skipped
 /// unread).

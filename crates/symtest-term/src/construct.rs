@@ -14,8 +14,11 @@ use crate::fxhash::FxHashSet;
 use crate::term::{Op, Term, Var};
 use crate::value::{Rounding, Sort, Value, int_div, int_rem};
 
+mod arith;
 mod strings;
 
+use arith::constant_of;
+pub use arith::{product, sum};
 pub use strings::concat;
 
 impl Term {
@@ -284,74 +287,45 @@ impl Term {
     }
 }
 
-/// N-ary sum with constants combined and zeros dropped.
-pub fn sum(items: impl IntoIterator<Item = Term>) -> Term {
-    arith_nary(items, Op::Add)
-}
-
-/// N-ary product with constants combined; a zero factor makes zero.
-pub fn product(items: impl IntoIterator<Item = Term>) -> Term {
-    arith_nary(items, Op::Mul)
-}
-
-fn arith_nary(items: impl IntoIterator<Item = Term>, op: Op) -> Term {
-    let is_add = op == Op::Add;
-    let items: Vec<Term> = items.into_iter().map(|t| t.numeric()).collect();
-    let sort = if items.iter().any(|t| t.sort() == Sort::Real) {
-        Sort::Real
-    } else {
-        Sort::Int
-    };
-    // Integer sums and products stay in integers: rationals normalise by gcd on every step.
-    let mut int_acc = if is_add {
-        BigInt::zero()
-    } else {
-        BigInt::one()
-    };
-    let mut real_acc = if is_add {
-        BigRational::zero()
-    } else {
-        BigRational::one()
-    };
-    let mut rest = Vec::new();
-    let mut pending = items;
-    pending.reverse();
-    while let Some(t) = pending.pop() {
-        let t = if sort == Sort::Real { t.to_real() } else { t };
-        if *t.op() == op {
-            pending.extend(t.args().iter().rev().cloned());
-            continue;
+impl Term {
+    /// This node's operator applied to other arguments, through the smart
+    /// constructors (so the result is simplified again).
+    pub fn with_args(&self, args: Vec<Term>) -> Term {
+        let a = |i: usize| &args[i];
+        match self.op() {
+            Op::Const(_) | Op::Var(_) => self.clone(),
+            Op::Not => !a(0),
+            Op::And => Term::and(args),
+            Op::Or => Term::or(args),
+            Op::Ite => Term::ite(a(0), a(1), a(2)),
+            Op::Eq => a(0).equal(a(1)),
+            Op::Lt => a(0).less(a(1)),
+            Op::Le => a(0).less_eq(a(1)),
+            Op::Add => sum(args),
+            Op::Sub => a(0).minus(a(1)),
+            Op::Mul => product(args),
+            Op::Neg => a(0).negated(),
+            Op::Div => a(0).divided_by(a(1)),
+            Op::IntDiv(r) => a(0).int_div(a(1), *r),
+            Op::IntMod(r) => a(0).int_mod(a(1), *r),
+            Op::ToReal => a(0).to_real(),
+            Op::ToInt => a(0).to_int(),
+            Op::StrLen => a(0).str_len(),
+            Op::StrAt => a(0).str_at(a(1)),
+            Op::StrConcat => concat(args),
+            Op::StrSubstr => a(0).str_substr(a(1), a(2)),
+            Op::StrContains => a(0).str_contains(a(1)),
+            Op::StrPrefixOf => a(1).str_starts_with(a(0)),
+            Op::StrSuffixOf => a(1).str_ends_with(a(0)),
+            Op::StrIndexOf => a(0).str_index_of(a(1), a(2)),
+            Op::StrLt => a(0).str_less(a(1)),
+            Op::StrLe => a(0).str_less_eq(a(1)),
+            Op::StrToInt => a(0).str_to_int(),
+            Op::IntToStr => a(0).int_to_str(),
+            Op::StrToCode => a(0).str_to_code(),
+            Op::StrFromCode => a(0).str_from_code(),
+            Op::StrCharsIn(lo, hi) => a(0).str_chars_in(*lo, *hi),
         }
-        match t.as_const() {
-            Some(Value::Int(x)) if is_add => int_acc += x,
-            Some(Value::Int(x)) => int_acc *= x,
-            Some(Value::Real(x)) if is_add => real_acc += x,
-            Some(Value::Real(x)) => real_acc *= x,
-            _ => rest.push(t),
-        }
-    }
-    let acc = if sort == Sort::Int {
-        BigRational::from_integer(int_acc)
-    } else {
-        real_acc
-    };
-    if !is_add && acc.is_zero() {
-        return Term::zero(sort);
-    }
-    let neutral = if is_add { acc.is_zero() } else { acc.is_one() };
-    if !neutral {
-        let c = constant_of(sort, acc.clone());
-        if is_add {
-            rest.push(c);
-        } else {
-            rest.insert(0, c);
-        }
-    }
-    match rest.len() {
-        // Only reached when the constant part is neutral: 0 for sums, 1 for products.
-        0 => constant_of(sort, acc),
-        1 => rest.remove(0),
-        _ => Term::intern(op, rest, sort),
     }
 }
 
@@ -437,14 +411,6 @@ fn rational(t: &Term) -> Option<BigRational> {
     match t.as_const()? {
         Value::Bool(_) => None,
         v => v.to_rational(),
-    }
-}
-
-fn constant_of(sort: Sort, x: BigRational) -> Term {
-    if sort == Sort::Int && x.is_integer() {
-        Term::int(x.to_integer())
-    } else {
-        Term::real(x)
     }
 }
 

@@ -66,47 +66,6 @@ impl Term {
         done.remove(&self.id()).unwrap_or_else(|| self.clone())
     }
 
-    /// This node's operator applied to other arguments, through the smart
-    /// constructors (so the result is simplified again).
-    pub fn with_args(&self, args: Vec<Term>) -> Term {
-        use crate::term::Op;
-        let a = |i: usize| &args[i];
-        match self.op() {
-            Op::Const(_) | Op::Var(_) => self.clone(),
-            Op::Not => !a(0),
-            Op::And => Term::and(args),
-            Op::Or => Term::or(args),
-            Op::Ite => Term::ite(a(0), a(1), a(2)),
-            Op::Eq => a(0).equal(a(1)),
-            Op::Lt => a(0).less(a(1)),
-            Op::Le => a(0).less_eq(a(1)),
-            Op::Add => crate::construct::sum(args),
-            Op::Sub => a(0).minus(a(1)),
-            Op::Mul => crate::construct::product(args),
-            Op::Neg => a(0).negated(),
-            Op::Div => a(0).divided_by(a(1)),
-            Op::IntDiv(r) => a(0).int_div(a(1), *r),
-            Op::IntMod(r) => a(0).int_mod(a(1), *r),
-            Op::ToReal => a(0).to_real(),
-            Op::ToInt => a(0).to_int(),
-            Op::StrLen => a(0).str_len(),
-            Op::StrAt => a(0).str_at(a(1)),
-            Op::StrConcat => crate::construct::concat(args),
-            Op::StrSubstr => a(0).str_substr(a(1), a(2)),
-            Op::StrContains => a(0).str_contains(a(1)),
-            Op::StrPrefixOf => a(1).str_starts_with(a(0)),
-            Op::StrSuffixOf => a(1).str_ends_with(a(0)),
-            Op::StrIndexOf => a(0).str_index_of(a(1), a(2)),
-            Op::StrLt => a(0).str_less(a(1)),
-            Op::StrLe => a(0).str_less_eq(a(1)),
-            Op::StrToInt => a(0).str_to_int(),
-            Op::IntToStr => a(0).int_to_str(),
-            Op::StrToCode => a(0).str_to_code(),
-            Op::StrFromCode => a(0).str_from_code(),
-            Op::StrCharsIn(lo, hi) => a(0).str_chars_in(*lo, *hi),
-        }
-    }
-
     /// Replaces variables by terms (those not in `map` stay).
     pub fn substitute(&self, map: &FxHashMap<u32, Term>) -> Term {
         self.rewrite(|node, _| node.as_var().and_then(|v| map.get(&v.index).cloned()))

@@ -272,7 +272,7 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prob::parse_number;
+    use crate::prob::dist::parse_number;
     use symtest_term::{Sort, Var, sum};
 
     fn q(s: &str) -> BigRational {

@@ -5,7 +5,7 @@ use std::fmt;
 use num_traits::{One, Signed, Zero};
 use symtest_term::{BigInt, BigRational, Term};
 
-use super::ratio as fmt_rational;
+use super::rational::ratio as fmt_rational;
 
 /// What a distribution written in a program or on the command line got wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

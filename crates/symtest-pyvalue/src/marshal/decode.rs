@@ -4,10 +4,10 @@
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::Zero;
 
-use super::Bounds;
+use super::bounds::Bounds;
 use crate::keys::Keys;
 use crate::pyhash::{self, PyHasher};
-use crate::{PyValue, ValueError};
+use crate::value::{PyValue, ValueError};
 
 const FLAG_REF: u8 = 0x80;
 

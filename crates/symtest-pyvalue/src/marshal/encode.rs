@@ -3,7 +3,7 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
-use crate::PyValue;
+use crate::value::PyValue;
 
 /// Writes `v` as `marshal.dumps(v, 2)` would.
 pub fn encode(v: &PyValue, out: &mut Vec<u8>) {

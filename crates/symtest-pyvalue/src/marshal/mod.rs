@@ -11,28 +11,12 @@
 //! does not need are refused; so are dicts and sets whose keys repeat or
 //! cannot be hashed (Python could never have built them).
 
+mod bounds;
 mod decode;
 mod encode;
 #[cfg(test)]
 mod tests;
 
+pub use bounds::Bounds;
 pub use decode::decode;
 pub use encode::{encode, to_bytes};
-
-/// How much a decoded message may hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bounds {
-    /// Containers nested at most this deep (CPython's marshal stops at 2,000).
-    pub max_depth: usize,
-    /// Values (every element, key and item, to the bottom) at most.
-    pub max_nodes: usize,
-}
-
-impl Default for Bounds {
-    fn default() -> Self {
-        Bounds {
-            max_depth: 2000,
-            max_nodes: 2_000_000,
-        }
-    }
-}

@@ -7,7 +7,7 @@ use super::decode::{COMPARED, decode_with};
 use super::{Bounds, decode, to_bytes};
 use crate::keys::Keys;
 use crate::pyhash;
-use crate::{PyValue, ValueError};
+use crate::value::{PyValue, ValueError};
 
 fn p(s: &str) -> PyValue {
     PyValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))

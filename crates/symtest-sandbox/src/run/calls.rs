@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use super::{Running, Slot, ask, job_wall_for, out_of_turn, phase, used_ms};
 use crate::cgroup::SlotGroup;
+use crate::error::SandboxError;
 use crate::io::ReadError;
 use crate::job::{Call, CallResult, JobResult, LoadError};
+use crate::shared::Shared;
 use crate::wire::{JobReply, JobRequest, LoadAs};
-use crate::{SandboxError, Shared};
 
 /// After this many timeouts or crashes in one job the remaining calls are
 /// not attempted: each restart costs a fresh process and a full budget.
@@ -257,7 +258,7 @@ fn fill_out_of_time(results: &mut Vec<CallResult>, calls: &[Call]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PyValue;
+    use symtest_pyvalue::PyValue;
 
     #[test]
     fn a_call_is_answered_by_its_outcome_only() {

@@ -8,31 +8,23 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use symtest_pyvalue::PyValue;
+
 use super::{
-    Loaded, Running, Slot, cpu_limit, loaded, out_of_turn, read_reply, stretch, used_ms, wall_for,
+    CheckSpec, Loaded, Running, Slot, cpu_limit, loaded, out_of_turn, read_reply, stretch, used_ms,
+    wall_for,
 };
+use crate::error::SandboxError;
 use crate::io::{CpuMeter, Deadline, ReadError, read_frame, write_frame};
 use crate::job::{CheckOutcome, JobResult, LastCall, LoadError};
-use crate::pyvalue::PyValue;
+use crate::shared::Shared;
 use crate::wire::{
     Answer, HarnessReply, HarnessRequest, JobReply, JobRequest, LoadAs, PlannedCall, TestVerdict,
 };
-use crate::{SandboxError, Shared};
 
 /// The planned answers handed to the harness at most, in bytes (a frame
 /// holds 32 MiB).
 const MAX_ANSWERS: usize = 16 << 20;
-
-/// What a `Task::Check` asks for, besides the program.
-pub(super) struct CheckSpec<'t> {
-    pub prompt: &'t str,
-    pub test: &'t str,
-    pub bind: &'t [String],
-    pub call_check: bool,
-    pub budget: Duration,
-    pub test_budget: Duration,
-    pub record_calls: bool,
-}
 
 /// One check in progress: the job (while it runs), the limits of the job
 /// and of the test code, and how the job stopped if it did.

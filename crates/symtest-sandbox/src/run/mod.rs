@@ -16,14 +16,24 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cgroup::SlotGroup;
+use crate::error::SandboxError;
 use crate::harness::Harness;
 use crate::io::{CpuLimit, CpuMeter, Deadline, ReadError, Stretch, read_frame, write_frame};
 use crate::job::{JobResult, LoadError, Task};
+use crate::shared::Shared;
 use crate::wire::{Exit, JobReply, JobRequest};
 use crate::worker::{JobLimits, JobProcess, Worker};
-use crate::{SandboxError, Shared};
 
-use check::CheckSpec;
+/// What a `Task::Check` asks for, besides the program.
+struct CheckSpec<'t> {
+    pub prompt: &'t str,
+    pub test: &'t str,
+    pub bind: &'t [String],
+    pub call_check: bool,
+    pub budget: Duration,
+    pub test_budget: Duration,
+    pub record_calls: bool,
+}
 
 /// A job must say it is confined within this long.
 const CONFINE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -403,7 +413,7 @@ mod tests {
         assert!(matches!(
             loaded(
                 Ok(JobReply::Returned {
-                    value: crate::PyValue::None,
+                    value: symtest_pyvalue::PyValue::None,
                     ms: 0.0,
                     args_after: None
                 }),

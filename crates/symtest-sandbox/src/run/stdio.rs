@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Loaded, Running, Slot, job_wall_for, loaded, phase, read_reply, used_ms};
+use crate::error::SandboxError;
 use crate::io::{read_capped, sealed_input};
 use crate::job::{JobResult, LoadError, StdioResult, StdioRun};
+use crate::shared::Shared;
 use crate::wire::{Exit, JobRequest, LoadAs};
-use crate::{SandboxError, Shared};
 
 impl Slot {
     pub(super) fn run_stdio(

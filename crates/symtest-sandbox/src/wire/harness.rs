@@ -3,10 +3,11 @@
 //! trusted, but the values it reports (the last call, the recorded calls)
 //! came from a job.
 
-use super::{Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, open, unknown_op};
+use symtest_pyvalue::PyValue;
+
+use super::codec::{Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, open, unknown_op};
+use super::job::{JobReply, PlannedCall};
 use crate::job::LastCall;
-use crate::pyvalue::PyValue;
-use crate::wire::{JobReply, PlannedCall};
 
 /// A request to the harness, one frame on its standard input.
 #[derive(Clone, Debug, PartialEq)]
@@ -367,9 +368,9 @@ impl HarnessReply {
                 }
                 if let Some(calls) = calls {
                     d.list("calls", calls, |out, args| {
-                        super::put_list_head(out, args.len());
+                        super::codec::put_list_head(out, args.len());
                         for a in args {
-                            crate::pyvalue::marshal::encode(a, out);
+                            symtest_pyvalue::marshal::encode(a, out);
                         }
                     });
                 }

@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use super::{
+use symtest_pyvalue::{PyValue, marshal};
+
+use super::codec::{
     Dict, MAX_BASES, MAX_NAME, MAX_TEXT, Step, WireError, open, put_list_head, put_opt_dict,
     unknown_op,
 };
-use crate::pyvalue::{PyValue, marshal};
 
 /// A request to a job process, one frame on its request pipe.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use symtest_pyvalue::{PyValue, marshal};
+
 use super::*;
 use crate::job::LastCall;
 
@@ -542,7 +544,7 @@ fn what_is_not_a_message_is_refused() {
     big.pop();
     big.extend_from_slice(&{
         let mut v = Vec::new();
-        super::put_str(&mut v, "value");
+        super::codec::put_str(&mut v, "value");
         v
     });
     big.push(b'[');

@@ -2,8 +2,9 @@
 //! answers (`python/worker.py`, `main`). The worker is sandboxed but runs
 //! no candidate code itself.
 
-use super::{Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, open, unknown_op};
-use crate::pyvalue::PyValue;
+use symtest_pyvalue::PyValue;
+
+use super::codec::{Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, open, unknown_op};
 
 /// A request to a worker, sent as one SEQPACKET message with descriptors
 /// attached.
@@ -97,7 +98,7 @@ impl Exit {
     pub fn describe(&self) -> String {
         match self {
             Exit::Code(c) => format!("exited with code {c}"),
-            Exit::Signal(s) => format!("killed by {}", crate::worker::signal_name(*s)),
+            Exit::Signal(s) => format!("killed by {}", crate::signal::signal_name(*s)),
         }
     }
 }

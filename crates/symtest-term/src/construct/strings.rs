@@ -4,7 +4,7 @@
 
 use num_bigint::BigInt;
 
-use super::sum;
+use super::arith::sum;
 use crate::term::{Op, Term};
 use crate::value::{Sort, Value, strings};
 

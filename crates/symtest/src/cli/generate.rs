@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::SandboxArgs;
+use super::grade::SandboxArgs;
 use clap::Args;
 use symtest_solve::SolverKind;
 

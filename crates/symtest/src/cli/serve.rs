@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{JudgeArgs, SandboxArgs};
+use super::grade::{JudgeArgs, SandboxArgs};
 use clap::Args;
 
 pub(super) const SERVE_HELP: &str = "\

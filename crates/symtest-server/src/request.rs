@@ -1,0 +1,56 @@
+//! What the endpoints read of a request: its JSON body, and ids as clients
+//! give them.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::reply::error;
+use crate::state::ServerState;
+
+/// A request's JSON body as `T`, or the 400 (counted under `endpoint`)
+/// saying what was wrong and what was `expected`.
+pub(crate) fn json_request<T>(
+    state: &ServerState,
+    endpoint: &str,
+    body: Result<Json<T>, JsonRejection>,
+    expected: &str,
+) -> Result<T, Box<Response>> {
+    body.map(|Json(r)| r).map_err(|e| {
+        let code = StatusCode::BAD_REQUEST;
+        state.count(endpoint, code);
+        Box::new(error(code, format!("{e}: expected {expected}")))
+    })
+}
+
+/// A task or sample id: a string or a number (as its text). Anything else
+/// is refused as it is met, without being read into memory first.
+pub(crate) struct Id(pub(crate) String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Id, E> {
+                Ok(Id(s.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Id, E> {
+                Ok(Id(Value::from(n).to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
