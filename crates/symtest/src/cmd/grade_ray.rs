@@ -240,7 +240,7 @@ pub fn grade_on_ray(
                 passed += usize::from(o.status == Status::Passed);
                 pass.grader_errors += usize::from(o.status == Status::GraderError);
                 if args.verbose {
-                    super::grade::say(&super::grade::describe(&o));
+                    super::lines::say(&super::lines::describe(&o));
                 }
                 bar.inc(1);
                 bar.set_message(format!("{passed} passed"));
