@@ -286,6 +286,12 @@ class Grader:
         """Whether ``close`` was called."""
         return self._inner.closed
 
+    def reference_problems(self) -> dict[str, str]:
+        """Why references could not set time limits, by task id, for the
+        tasks graded so far: those tasks were graded with ``default_timeout``
+        (``grade`` also warns, with a ``RuntimeWarning``, the first time)."""
+        return self._inner.reference_problems()
+
     def weaknesses(self) -> list[str]:
         """What is weaker than full isolation on this machine (empty when nothing is)."""
         return self._inner.weaknesses()

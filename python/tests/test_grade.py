@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 
 import pytest
+import warnings
 
 import symtest
 from conftest import humaneval_path
@@ -165,6 +166,25 @@ def test_mbpp_rows_with_integer_ids_and_other_problems_per_call():
             ("passed", 2, 2, 1.0),
             ("failed", 1, 2, 0.5),
         ]
+
+
+def test_a_reference_that_fails_its_tests_is_reported_once():
+    wrong = {
+        "task_id": 5,
+        "text": "Double a number.",
+        "code": "def double(x):\n    return x + 2\n",
+        "test_list": ["assert double(3) == 6", "assert double(5) == 10"],
+    }
+    right = {**wrong, "task_id": 6, "code": "def double(x):\n    return 2 * x\n"}
+    sample = "def double(x):\n    return x * 2\n"
+    with symtest.Grader([wrong, right], workers=1) as g:
+        with pytest.warns(RuntimeWarning, match="reference of 5 could not set time limits"):
+            out = g.grade([{"task_id": 5, "completion": sample}, {"task_id": 6, "completion": sample}])
+        assert [o["status"] for o in out] == ["passed", "passed"]
+        assert list(g.reference_problems()) == ["5"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            g.grade([{"task_id": 5, "completion": sample}])  # said once
 
 
 def test_errors_carry_symtests_messages(tmp_path):

@@ -32,6 +32,9 @@ struct Inner {
     /// kept across calls).
     grader: symtest_grade::Grader,
     opts: GradeOptions,
+    /// Why references could not set time limits, by task, as grading
+    /// found them (the default limit was used for those tasks).
+    reference_notes: Mutex<BTreeMap<String, String>>,
 }
 
 /// Grades samples against problems in the sandbox. Thread-safe: any number
@@ -141,26 +144,70 @@ fn read_samples(samples: &[Bound<'_, PyAny>]) -> PyResult<Vec<SampleIn>> {
 }
 
 /// Measures the reference of every task once, then grades every sample,
-/// each step on `workers` threads.
+/// each step on `workers` threads; the outcomes, and why references could
+/// not set time limits, by task.
 fn grade_all(
     grader: &symtest_grade::Grader,
     samples: &[SampleIn],
     workers: usize,
-) -> Result<Vec<Outcome>, GradeError> {
+) -> Result<(Vec<Outcome>, BTreeMap<String, String>), GradeError> {
     let tasks: Vec<&String> = samples
         .iter()
         .map(|s| &s.task_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    parallel(&tasks, workers, |t| grader.calibrate(t).map(drop))
+    let calibrations = parallel(&tasks, workers, |t| grader.calibrate(t))
         .into_iter()
-        .collect::<Result<(), _>>()?;
-    parallel(samples, workers, |s| {
+        .collect::<Result<Vec<_>, _>>()?;
+    let notes = tasks
+        .iter()
+        .zip(calibrations)
+        .filter_map(|(t, c)| Some(((*t).clone(), c.problem.clone()?)))
+        .collect();
+    let outcomes = parallel(samples, workers, |s| {
         grader.grade(&s.task_id, &s.sample_id, &s.completion)
     })
     .into_iter()
-    .collect()
+    .collect::<Result<_, _>>()?;
+    Ok((outcomes, notes))
+}
+
+/// Records the reference notes of a call and warns (RuntimeWarning) about
+/// the tasks not warned about before.
+fn warn_reference_notes(
+    py: Python<'_>,
+    inner: &Inner,
+    notes: BTreeMap<String, String>,
+) -> PyResult<()> {
+    let new: Vec<(String, String)> = {
+        let mut known = inner
+            .reference_notes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        notes
+            .into_iter()
+            .filter(|(t, why)| known.insert(t.clone(), why.clone()).is_none())
+            .collect()
+    };
+    let Some((task, why)) = new.first() else {
+        return Ok(());
+    };
+    let more = match new.len() {
+        1 => String::new(),
+        n => format!(" (and {} more; see Grader.reference_problems())", n - 1),
+    };
+    let message = std::ffi::CString::new(format!(
+        "the reference of {task} could not set time limits, so the default limit was used: {why}{more}"
+    )
+    .replace('\0', "\\0"))
+    .unwrap_or_default();
+    PyErr::warn(
+        py,
+        &py.get_type::<pyo3::exceptions::PyRuntimeWarning>(),
+        &message,
+        1,
+    )
 }
 
 impl Grader {
@@ -230,7 +277,12 @@ impl Grader {
         };
         let grader = symtest_grade::Grader::new(pool.clone(), map, opts.clone());
         Ok(Grader {
-            inner: Mutex::new(Some(Arc::new(Inner { pool, grader, opts }))),
+            inner: Mutex::new(Some(Arc::new(Inner {
+                pool,
+                grader,
+                opts,
+                reference_notes: Mutex::new(BTreeMap::new()),
+            }))),
             problems,
         })
     }
@@ -266,9 +318,10 @@ impl Grader {
             return Err(BindError::UnknownTask(s.task_id.clone()).into());
         }
         let workers = inner.pool.size();
-        let outcomes = py
+        let (outcomes, notes) = py
             .detach(|| grade_all(grader, &items, workers))
             .map_err(BindError::from)?;
+        warn_reference_notes(py, &inner, notes)?;
         // Through JSON text, so that each dict is the very row `symtest
         // grade` writes, its fields in the same order.
         let loads = py.import("json")?.getattr("loads")?;
@@ -293,6 +346,17 @@ impl Grader {
     #[getter]
     fn workers(&self) -> PyResult<usize> {
         Ok(self.inner()?.pool.size())
+    }
+
+    /// Why references could not set time limits (their tasks were graded
+    /// with the default limit), by task id, for every task graded so far.
+    fn reference_problems(&self) -> PyResult<BTreeMap<String, String>> {
+        Ok(self
+            .inner()?
+            .reference_notes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone())
     }
 
     /// What is weaker than full isolation on this machine (empty when
