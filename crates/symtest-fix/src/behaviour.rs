@@ -204,17 +204,8 @@ pub fn check(
     };
     match (&a1.load, &a2.load, &b.load) {
         (Err(e), _, _) => {
-            let hidden = module.hidden_paths();
-            let under = match hidden.first() {
-                Some(p) => format!(
-                    " ({} is under {}, where the sandbox keeps its jobs' folders: jobs cannot read it)",
-                    p.display(),
-                    super::project::SANDBOX_JOBS
-                ),
-                None => String::new(),
-            };
             return Behaviour::NotChecked {
-                why: format!("the original module does not load in the sandbox: it {e}{under}"),
+                why: format!("the original module does not load in the sandbox: it {e}"),
             };
         }
         (Ok(_), Err(e), _) => {

@@ -47,6 +47,7 @@ pub use job::{
 };
 pub use pyvalue::{PyValue, Tolerance, ValueError, py_eq};
 pub use tasks::{CallsAnswer, CheckAnswer, CheckTask};
+pub use view::{JOBS, jobs_dir};
 pub use worker::signal_name;
 
 /// A failure of the sandbox itself, never of the program it runs (whatever

@@ -279,6 +279,41 @@ fn a_module_of_a_package_is_imported_by_its_name() {
     assert!(!dir.join("proj/src/pkg/core.py.written").exists());
 }
 
+/// A project kept in folders named like the sandbox's own (`work`,
+/// `job-1`) is shown to the jobs where it is, apart from their folders:
+/// its module loads by its name with its relative imports and is checked.
+#[test]
+fn a_project_in_a_folder_named_work_is_checked() {
+    let dir = scratch("README", "");
+    tree(
+        &dir,
+        &[
+            ("work/job-1/proj/pkg/__init__.py", ""),
+            (
+                "work/job-1/proj/pkg/util.py",
+                "def double(x):\n    return x * 2\n",
+            ),
+            (
+                "work/job-1/proj/pkg/core.py",
+                "from .util import double\n\n\ndef quad(x: int):\n    if x == None:\n        return None\n    return double(double(x))\n",
+            ),
+        ],
+    );
+    let out = symtest(&dir)
+        .args(["work/job-1/proj/pkg/core.py", "--select", "E711"])
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let b = &f["candidates"][0]["behaviour"];
+    assert_eq!(b["status"], "same", "{f:#}");
+    assert_eq!(b["checked"][0]["target"], "quad");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("note:"), "{said}");
+}
+
 /// With `--python` naming a virtual environment, the module's third-party
 /// imports come from its packages (read-only in the sandbox); without it,
 /// the module does not load and the fix is not checked.
