@@ -164,6 +164,7 @@ pub fn check(
             PyValue::Str("<module>".into()),
             PyValue::None,
             PyValue::Tuple(Vec::new()),
+            PyValue::Dict(Vec::new()),
         ],
         budget: LOAD_BUDGET * 4,
     }];
@@ -175,6 +176,13 @@ pub fn check(
                     PyValue::Str(target.clone()),
                     input.ctor.clone().map_or(PyValue::None, PyValue::Tuple),
                     PyValue::Tuple(input.args.clone()),
+                    PyValue::Dict(
+                        input
+                            .kwargs
+                            .iter()
+                            .map(|(k, v)| (PyValue::Str(k.clone()), v.clone()))
+                            .collect(),
+                    ),
                 ],
                 budget: opts.call_timeout,
             });

@@ -253,7 +253,7 @@ def __symtest_fix_jitter__():
     return [bytes(k * 7 % 600) for k in range(n % 97 + 64)] if n else None
 
 
-def __symtest_fix_call__(target, ctor, args):
+def __symtest_fix_call__(target, ctor, args, kwargs):
     import contextlib, inspect, io, itertools, random
     if target == "<module>":
         return __symtest_fix_describe__()
@@ -262,28 +262,30 @@ def __symtest_fix_call__(target, ctor, args):
     __symtest_fix_config__["pad"] += 1 if hold else 0
     # The arguments made afresh, after the jitter: their addresses differ
     # between the original's runs too.
-    args, ctor = marshal.loads(marshal.dumps((args, ctor)))
+    args, kwargs, ctor = marshal.loads(marshal.dumps((args, kwargs, ctor)))
     ns = __symtest_fix_ns__
     random.seed(0)
     out = io.StringIO()
     obj = None
     with contextlib.redirect_stdout(out):
         built = [__symtest_fix_build__(a) for a in args]
+        named = {k: __symtest_fix_build__(a) for k, a in kwargs.items()}
         owner, _, name = target.rpartition(".")
         if not owner:
-            result = ns[name](*built)
+            result = ns[name](*built, **named)
         elif name == "__init__":
-            result = obj = ns[owner](*built)
+            result = obj = ns[owner](*built, **named)
         elif ctor is not None:
             obj = ns[owner](*[__symtest_fix_build__(a) for a in ctor])
-            result = getattr(obj, name)(*built)
+            result = getattr(obj, name)(*built, **named)
         else:
-            result = getattr(ns[owner], name)(*built)
+            result = getattr(ns[owner], name)(*built, **named)
         if inspect.isgenerator(result):
             result = list(itertools.islice(result, 1000))
     answer = (
         __symtest_fix_plain__(result),
-        __symtest_fix_plain__(built),
+        # Keyword arguments after the call, by name, after the others.
+        __symtest_fix_plain__(built + [named] if named else built),
         __symtest_fix_plain__(obj),
         out.getvalue(),
     )

@@ -43,6 +43,9 @@ pub struct Param {
     /// Whether a call can pass it by position: false for `*args`, `**kwargs`
     /// and keyword-only parameters.
     pub positional: bool,
+    /// Whether it is keyword-only (after `*` or `*args`): a call passes it
+    /// by name.
+    pub keyword: bool,
 }
 
 /// A function, class or method of a module, where it is and how to call it.
@@ -176,6 +179,7 @@ fn function(
             annotation: a.parameter.annotation.as_deref().map(text),
             default: a.default.as_deref().map(text),
             positional: true,
+            keyword: false,
         })
         .collect();
     let others = p
@@ -187,12 +191,14 @@ fn function(
             annotation: a.annotation.as_deref().map(text),
             default: None,
             positional: false,
+            keyword: false,
         })
         .chain(p.kwonlyargs.iter().map(|a| Param {
             name: a.parameter.name.id.to_string(),
             annotation: a.parameter.annotation.as_deref().map(text),
             default: a.default.as_deref().map(text),
             positional: false,
+            keyword: true,
         }));
     params.extend(others);
     if binding != Binding::Static && !params.is_empty() {
@@ -298,6 +304,10 @@ mod tests {
         assert_eq!(
             b[2].params.iter().map(|p| p.positional).collect::<Vec<_>>(),
             [true, false, false]
+        );
+        assert_eq!(
+            b[2].params.iter().map(|p| p.keyword).collect::<Vec<_>>(),
+            [false, false, true]
         );
         assert_eq!((b[3].first_line, b[3].last_line), (11, 13));
         assert!(b[3].is_generator);

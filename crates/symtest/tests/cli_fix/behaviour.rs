@@ -228,6 +228,40 @@ fn defaults_passed_explicitly_are_inputs() {
     assert_eq!(w["candidate"], "returns 0");
 }
 
+const KEYWORD_DEFAULT: &str = "\
+def count_big(limit: int, *, values=[]):
+    return len([v for v in values if v > limit])
+";
+
+/// A keyword-only parameter's default is passed explicitly too, by name:
+/// ruff's B006 fix makes `values=None` do what leaving it out does, where
+/// the original raised.
+#[test]
+fn keyword_only_defaults_passed_explicitly_are_inputs() {
+    let dir = scratch("kw.py", KEYWORD_DEFAULT);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["kw.py", "--select", "B006", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert!(
+        w["call"].as_str().unwrap_or("").ends_with(", values=None)"),
+        "{f:#}"
+    );
+    assert!(
+        w["original"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("raises TypeError"),
+        "{f:#}"
+    );
+    assert_eq!(w["candidate"], "returns 0");
+}
+
 /// Writes `files` (path, text) under `dir`.
 fn tree(dir: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {
