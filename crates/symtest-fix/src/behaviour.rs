@@ -10,7 +10,9 @@ use symtest_python::outline::{Block, BlockKind, enclosing, outline};
 use symtest_sandbox::{Call, CallResult, Pool, PyValue};
 
 use super::compare::{self, Cmp};
-use super::inputs::{Input, InputOptions, InputStats, explicit_defaults, inputs_for};
+use super::inputs::{
+    Input, InputOptions, InputStats, explicit_defaults, inputs_for, probe_failures,
+};
 use super::project::ModuleSpec;
 
 /// Time for a module's top level (imports, definitions) in the sandbox.
@@ -154,7 +156,7 @@ pub fn check(
     opts: &CheckOptions,
     cache: &mut HashMap<String, Planned>,
 ) -> Behaviour {
-    let plan = match plan(pool, original, candidate, line, opts, cache) {
+    let (plan, lost_probe) = match plan(pool, original, candidate, line, opts, cache) {
         Ok(p) => p,
         Err(b) => return b,
     };
@@ -165,6 +167,7 @@ pub fn check(
             PyValue::None,
             PyValue::Tuple(Vec::new()),
             PyValue::Dict(Vec::new()),
+            PyValue::None,
         ],
         budget: LOAD_BUDGET * 4,
     }];
@@ -183,6 +186,7 @@ pub fn check(
                             .map(|(k, v)| (PyValue::Str(k.clone()), v.clone()))
                             .collect(),
                     ),
+                    input.without.clone().map_or(PyValue::None, PyValue::Str),
                 ],
                 budget: opts.call_timeout,
             });
@@ -271,6 +275,12 @@ pub fn check(
             }
         }
     }
+    // Where no call shows it: a probe is there to find out whether its
+    // import works, so removing it changes what the function does where
+    // it does not.
+    if let Some(w) = lost_probe {
+        return Behaviour::Differs(w);
+    }
     let checked = plan
         .into_iter()
         .map(|(target, inputs, stats)| Checked {
@@ -282,9 +292,14 @@ pub fn check(
     Behaviour::Same { checked, varying }
 }
 
-/// Each target's inputs: the original's (kept in `cache`), and calls
-/// passing a default of the original's or the candidate's signature
-/// explicitly. A target the candidate removed is a difference.
+/// A target's name, its inputs and where they came from.
+type Target = (String, Vec<Input>, InputStats);
+
+/// Each target's inputs: the original's (kept in `cache`), calls passing a
+/// default of the original's or the candidate's signature explicitly, and
+/// calls where a feature probe's import fails. A target the candidate
+/// removed is a difference; so is a probe it removed (returned beside the
+/// plan: a call that shows the difference says more).
 fn plan(
     pool: &Pool,
     original: &str,
@@ -292,17 +307,19 @@ fn plan(
     line: u32,
     opts: &CheckOptions,
     cache: &mut HashMap<String, Planned>,
-) -> Result<Vec<(String, Vec<Input>, InputStats)>, Behaviour> {
+) -> Result<(Vec<Target>, Option<Witness>), Behaviour> {
     let targets =
         targets(original, candidate, line).map_err(|why| Behaviour::NotChecked { why })?;
     let blocks = outline(original).unwrap_or_default();
     let cand_blocks = outline(candidate).unwrap_or_default();
     let mut plan = Vec::new();
+    let mut lost_probe = None;
     for t in &targets {
-        if t.is_async {
+        let found = cand_blocks.iter().find(|c| c.name == t.name);
+        if t.is_async && found.is_none() {
             continue;
         }
-        let Some(ct) = cand_blocks.iter().find(|c| c.name == t.name) else {
+        let Some(ct) = found else {
             return Err(Behaviour::Differs(Witness {
                 target: t.name.clone(),
                 call: t.name.clone(),
@@ -310,15 +327,31 @@ fn plan(
                 candidate: "no longer defined".into(),
             }));
         };
+        if let Some(gone) = t.probes.iter().find(|m| !ct.probes.contains(m)) {
+            lost_probe.get_or_insert_with(|| Witness {
+                target: t.name.clone(),
+                call: t.name.clone(),
+                original: format!(
+                    "tries `{}` and handles its ImportError (a feature probe)",
+                    super::inputs::import_of(gone)
+                ),
+                candidate: "no longer tries it".into(),
+            });
+        }
+        if t.is_async {
+            continue;
+        }
         let (mut inputs, stats) = cache
             .entry(t.name.clone())
             .or_insert_with(|| inputs_for(original, t, &blocks, pool, &opts.inputs))
             .clone();
         let extra = explicit_defaults(t, ct, &inputs);
+        let failing = probe_failures(t, &inputs);
         inputs.extend(extra);
+        inputs.extend(failing);
         plan.push((t.name.clone(), inputs, stats));
     }
-    Ok(plan)
+    Ok((plan, lost_probe))
 }
 
 /// What a path into a call's result names: `[0][2]` is item 2 of the

@@ -240,6 +240,48 @@ def __symtest_fix_describe__():
     return (now, without, __symtest_fix_probes__(own, package))
 
 
+def __symtest_fix_without__(probe):
+    """A context in which importing `probe` (a module name; relative to the
+    module's package when it starts with dots) fails, as where it is not
+    installed; sys.modules and the package's attribute as they were
+    afterwards."""
+    import contextlib
+    import sys
+
+    cfg = __symtest_fix_config__
+    if probe.startswith("."):
+        package = cfg["name"] if cfg["package"] else cfg["name"].rpartition(".")[0]
+        level = len(probe) - len(probe.lstrip("."))
+        base = package.rsplit(".", level - 1)[0] if level > 1 else package
+        probe = base + "." + probe[level:]
+
+    def ours(m):
+        return m == probe or m.startswith(probe + ".")
+
+    @contextlib.contextmanager
+    def blocking():
+        gone = {m: sys.modules.pop(m) for m in [m for m in sys.modules if ours(m)]}
+        # `from pkg import mod` takes an attribute of the package first.
+        parent, _, child = probe.rpartition(".")
+        holder = sys.modules.get(parent) if parent else None
+        held = holder is not None and probe in gone and getattr(holder, child, None) is gone[probe]
+        if held:
+            delattr(holder, child)
+        finder = __symtest_fix_finder__((probe,))
+        sys.meta_path.insert(0, finder)
+        try:
+            yield
+        finally:
+            sys.meta_path.remove(finder)
+            for m in [m for m in sys.modules if ours(m)]:
+                del sys.modules[m]
+            sys.modules.update(gone)
+            if held:
+                setattr(holder, child, gone[probe])
+
+    return blocking()
+
+
 def __symtest_fix_build__(a):
     if type(a) is tuple and len(a) == 3 and a[0] == "__symtest_new__":
         return __symtest_fix_ns__[a[1]](*[__symtest_fix_build__(x) for x in a[2]])
@@ -253,7 +295,7 @@ def __symtest_fix_jitter__():
     return [bytes(k * 7 % 600) for k in range(n % 97 + 64)] if n else None
 
 
-def __symtest_fix_call__(target, ctor, args, kwargs):
+def __symtest_fix_call__(target, ctor, args, kwargs, without):
     import contextlib, inspect, io, itertools, random
     if target == "<module>":
         return __symtest_fix_describe__()
@@ -267,7 +309,8 @@ def __symtest_fix_call__(target, ctor, args, kwargs):
     random.seed(0)
     out = io.StringIO()
     obj = None
-    with contextlib.redirect_stdout(out):
+    blocked = __symtest_fix_without__(without) if without else contextlib.nullcontext()
+    with contextlib.redirect_stdout(out), blocked:
         built = [__symtest_fix_build__(a) for a in args]
         named = {k: __symtest_fix_build__(a) for k, a in kwargs.items()}
         owner, _, name = target.rpartition(".")

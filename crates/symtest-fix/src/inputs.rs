@@ -23,6 +23,9 @@ pub struct Input {
     pub args: Vec<PyValue>,
     /// Keyword-only arguments by name, in the signature's order.
     pub kwargs: Vec<(String, PyValue)>,
+    /// A feature probe of the function (a module it imports inside a
+    /// `try` that handles `ImportError`) whose import fails in this call.
+    pub without: Option<String>,
 }
 
 impl Input {
@@ -41,14 +44,30 @@ impl Input {
             .collect::<Vec<_>>()
             .join(", ");
         let (owner, name) = target.rsplit_once('.').unwrap_or(("", target));
-        match &self.ctor {
+        let call = match &self.ctor {
             Some(c) if name != "__init__" => format!(
                 "{owner}({}).{name}({args})",
                 c.iter().map(display).collect::<Vec<_>>().join(", ")
             ),
             _ if name == "__init__" => format!("{owner}({args})"),
             _ => format!("{target}({args})"),
+        };
+        match &self.without {
+            Some(m) => format!("{call} where `{}` fails", import_of(m)),
+            None => call,
         }
+    }
+}
+
+/// The statement importing a probe's module: `import json`, `from . import
+/// compat` for `.compat`.
+pub fn import_of(module: &str) -> String {
+    let rest = module.trim_start_matches('.');
+    let dots = &module[..module.len() - rest.len()];
+    match (dots.is_empty(), rest.rsplit_once('.')) {
+        (true, _) => format!("import {module}"),
+        (false, Some((head, tail))) => format!("from {dots}{head} import {tail}"),
+        (false, None) => format!("from {dots} import {rest}"),
     }
 }
 
@@ -117,6 +136,7 @@ pub fn inputs_for(
                     ctor: None,
                     args,
                     kwargs: kwargs.clone(),
+                    without: None,
                 }));
             }
             Err(why) => stats.no_symbolic = Some(why),
@@ -194,6 +214,7 @@ fn sample_calls(s: &Samples<'_>, ctors: &[Option<Vec<PyValue>>], max: usize) -> 
                         ctor: c.clone(),
                         args: values.clone(),
                         kwargs: kwargs.clone(),
+                        without: None,
                     });
                 }
             }
@@ -234,6 +255,7 @@ pub fn explicit_defaults(original: &Block, candidate: &Block, base: &[Input]) ->
                     ctor: input.ctor.clone(),
                     args,
                     kwargs: input.kwargs.clone(),
+                    without: input.without.clone(),
                 }
             });
             add(&mut calls, &mut out);
@@ -256,6 +278,33 @@ pub fn explicit_defaults(original: &Block, candidate: &Block, base: &[Input]) ->
                 call
             });
             add(&mut calls, &mut out);
+        }
+    }
+    out
+}
+
+/// Feature probes a function's calls make fail, at most.
+const PROBES: usize = 4;
+
+/// Calls made where a feature probe's import fails (a module the function
+/// imports inside a `try` that handles `ImportError`): what it does where
+/// the module is not installed. The first few inputs, per probe.
+pub fn probe_failures(original: &Block, base: &[Input]) -> Vec<Input> {
+    let mut out: Vec<Input> = Vec::new();
+    for m in original.probes.iter().take(PROBES) {
+        let mut added = 0;
+        for input in base.iter().filter(|x| x.without.is_none()) {
+            let call = Input {
+                without: Some(m.clone()),
+                ..input.clone()
+            };
+            if !out.contains(&call) {
+                out.push(call);
+                added += 1;
+            }
+            if added == 4 {
+                break;
+            }
         }
     }
     out
@@ -601,11 +650,13 @@ mod tests {
                 ctor: None,
                 args: vec![PyValue::Int(1.into())],
                 kwargs: vec![],
+                without: None,
             },
             Input {
                 ctor: None,
                 args: vec![PyValue::Int(2.into()), PyValue::List(vec![])],
                 kwargs: vec![],
+                without: None,
             },
         ];
         let extra = explicit_defaults(&o[0], &c[0], &base);
@@ -613,6 +664,7 @@ mod tests {
             ctor: None,
             args: vec![PyValue::Int(1.into()), PyValue::None],
             kwargs: vec![],
+            without: None,
         }));
         // `f(2, [])` is among the inputs already.
         assert!(!extra.iter().any(|x| x.args == base[1].args));
@@ -662,6 +714,7 @@ mod tests {
             ctor: None,
             args: vec![PyValue::Int(1.into())],
             kwargs: vec![("n".into(), PyValue::Int(0.into()))],
+            without: None,
         }];
         let extra = explicit_defaults(f, &c[0], &base);
         let shown: Vec<String> = extra.iter().map(|x| x.display("f")).collect();
@@ -673,6 +726,30 @@ mod tests {
                 "f(1, n=0, xs=None)"
             ]
         );
+    }
+
+    #[test]
+    fn probes_fail_in_calls_of_their_own() {
+        let o = symtest_python::outline::outline(
+            "def f(x: int):\n    try:\n        import json\n        from . import compat\n    except ImportError:\n        return None\n    return x\n",
+        )
+        .expect("parses");
+        let base: Vec<Input> = (0..6)
+            .map(|i| Input {
+                ctor: None,
+                args: vec![PyValue::Int(i.into())],
+                kwargs: vec![],
+                without: None,
+            })
+            .collect();
+        let calls = probe_failures(&o[0], &base);
+        assert_eq!(calls.len(), 8);
+        assert_eq!(calls[0].display("f"), "f(0) where `import json` fails");
+        assert_eq!(
+            calls[7].display("f"),
+            "f(3) where `from . import compat` fails"
+        );
+        assert_eq!(import_of("..a.b"), "from ..a import b");
     }
 
     #[test]
@@ -694,6 +771,7 @@ mod tests {
             ctor: None,
             args: vec![s[0].clone()],
             kwargs: vec![],
+            without: None,
         };
         assert_eq!(input.display("f"), "f(M(0))");
         assert_eq!(class_of("Optional[M]", &blocks), Some(("M".into(), true)));

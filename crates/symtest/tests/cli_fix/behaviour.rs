@@ -166,6 +166,103 @@ fn removing_a_feature_probe_is_a_difference() {
     );
 }
 
+const PROBE_IN_FUNCTION: &str = "\
+def has_json() -> bool:
+    try:
+        import json
+    except ImportError:
+        return False
+    return True
+
+
+def dumps(x: int) -> str:
+    return str(x)
+";
+
+/// A feature probe inside a function is behaviour as one at module level
+/// is: where the import works, the function answers the same without it,
+/// but removing it changes what it answers where it does not.
+#[test]
+fn removing_a_feature_probe_inside_a_function_is_a_difference() {
+    let dir = scratch("feat.py", PROBE_IN_FUNCTION);
+    sarif_with_fix(
+        &dir,
+        "feat.py",
+        "F401",
+        "        import json\n",
+        "        pass\n",
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["target"], "has_json", "{f:#}");
+    assert_eq!(w["call"], "has_json() where `import json` fails", "{f:#}");
+    assert_eq!(w["original"], "returns False");
+    assert_eq!(w["candidate"], "returns True");
+
+    // A probe whose failure nothing shows is still one.
+    let dir = scratch("warm.py", BARE_PROBE_IN_FUNCTION);
+    sarif_with_fix(
+        &dir,
+        "warm.py",
+        "F401",
+        "        import json\n",
+        "        pass\n",
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["target"], "warm", "{f:#}");
+    assert_eq!(
+        w["original"],
+        "tries `import json` and handles its ImportError (a feature probe)"
+    );
+    assert_eq!(w["candidate"], "no longer tries it");
+
+    // A fix elsewhere in a function with a probe keeps what it does where
+    // the import fails, too.
+    let dir = scratch("keep.py", PROBE_AND_NONE);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["keep.py", "--select", "E711", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same", "{f:#}");
+}
+
+const BARE_PROBE_IN_FUNCTION: &str = "\
+def warm() -> int:
+    try:
+        import json
+    except ImportError:
+        pass
+    return 1
+";
+
+const PROBE_AND_NONE: &str = "\
+def encode(x: int):
+    try:
+        import json
+    except ImportError:
+        return None if x == None else str(x)
+    return json.dumps(x)
+";
+
 const MODULE_LEVEL: &str = "\
 LEVEL = 2
 LOUD = LEVEL == True
