@@ -372,14 +372,14 @@ fn part(path: &str) -> (&'static str, &str) {
 }
 
 /// How the candidate's module after import differs from the original's:
-/// its globals, its globals when a feature probe's import fails, the
-/// probes themselves.
+/// its globals and what it printed while it loaded, the same when a
+/// feature probe's import fails, the probes themselves.
 fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) -> Option<Witness> {
     let parts = |r: &CallResult| match r {
         CallResult::Returned {
             value: PyValue::Tuple(p),
             ..
-        } if p.len() == 3 => Some(p.clone()),
+        } if p.len() == 4 => Some(p.clone()),
         _ => None,
     };
     let witness = |call: String, original: String, candidate: String| Witness {
@@ -411,7 +411,25 @@ fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) 
         }
         _ => None,
     };
-    if let Some(w) = differs(import.clone(), compare::values(&p1[0], &p2[0], &pc[0], 1)) {
+    // What it printed: (stdout, stderr), line by line.
+    let printed = |call: String, o1: &PyValue, o2: &PyValue, c: &PyValue| {
+        let streams = |v: &PyValue| match v {
+            PyValue::Tuple(t) if t.len() == 2 => Some([text_of(&t[0]), text_of(&t[1])]),
+            _ => None,
+        };
+        let (s1, s2, sc) = (streams(o1)?, streams(o2)?, streams(c)?);
+        ["prints", "writes to stderr"]
+            .iter()
+            .enumerate()
+            .find_map(|(i, what)| {
+                let (o, c) = compare::output(&s1[i], &s2[i], &sc[i])?;
+                let said = |t: String| format!("{what} {}", short(&PyValue::Str(t)));
+                Some(witness(call.clone(), said(o), said(c)))
+            })
+    };
+    if let Some(w) = differs(import.clone(), compare::values(&p1[0], &p2[0], &pc[0], 1))
+        .or_else(|| printed(import.clone(), &p1[3], &p2[3], &pc[3]))
+    {
         return Some(w);
     }
     if let (PyValue::Dict(w1), PyValue::Dict(w2), PyValue::Dict(wc)) = (&p1[1], &p2[1], &pc[1]) {
@@ -422,7 +440,18 @@ fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) 
                 continue;
             };
             let call = format!("{import} where `import {}` fails", text_of(probe));
-            if let Some(w) = differs(call, compare::values(v1, &v2, &vc, 1)) {
+            // (globals, printed)
+            let pair = |v: &PyValue| match v {
+                PyValue::Tuple(t) if t.len() == 2 => Some((t[0].clone(), t[1].clone())),
+                _ => None,
+            };
+            let (Some((g1, s1)), Some((g2, s2)), Some((gc, sc))) = (pair(v1), pair(&v2), pair(&vc))
+            else {
+                continue;
+            };
+            if let Some(w) = differs(call.clone(), compare::values(&g1, &g2, &gc, 1))
+                .or_else(|| printed(call, &s1, &s2, &sc))
+            {
                 return Some(w);
             }
         }

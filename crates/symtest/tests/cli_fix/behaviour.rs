@@ -291,6 +291,75 @@ fn module_globals_after_import_are_compared() {
     assert_eq!(w["candidate"], "module global 'LOUD' is 2");
 }
 
+const LOUD: &str = "\
+import sys
+import time
+
+try:
+    import json
+except ImportError:
+    print(\"no json\")
+print(\"loading\")
+print(\"careful\", file=sys.stderr)
+print(\"loaded at\", time.time())
+
+
+def f(x: int):
+    if x == None:
+        return 0
+    return x
+";
+
+/// What the module prints while it loads is behaviour: ruff's T201 fix
+/// (removing a `print` at module level) changes it, on stdout or stderr,
+/// and so where a feature probe's import fails; what it prints
+/// differently each time (a time) is not held against a fix.
+#[test]
+fn what_the_module_prints_when_imported_is_compared() {
+    let dir = scratch("loud.py", LOUD);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["loud.py", "--select", "T201,E711", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let fs = findings(&report);
+    let witness = |line: u64| {
+        let f = super::find(&fs, "T201", line);
+        assert_eq!(f["outcome"], "rejected", "{f:#}");
+        f["candidates"][0]["behaviour"]["witness"].clone()
+    };
+    let said = |w: &Value, k: &str| w[k].as_str().unwrap_or("").to_string();
+    let w = witness(7);
+    assert_eq!(w["call"], "import loud where `import json` fails", "{w:#}");
+    assert!(
+        said(&w, "original").starts_with("prints 'no json\\nloading\\n"),
+        "{w:#}"
+    );
+    assert!(
+        said(&w, "candidate").starts_with("prints 'loading\\n"),
+        "{w:#}"
+    );
+    // The line with the time is left out of the comparison, not the rest.
+    let w = witness(8);
+    assert_eq!(w["call"], "import loud", "{w:#}");
+    assert!(
+        said(&w, "original").starts_with("prints 'loading\\nloaded at "),
+        "{w:#}"
+    );
+    assert!(
+        said(&w, "candidate").starts_with("prints 'loaded at "),
+        "{w:#}"
+    );
+    let w = witness(9);
+    assert_eq!(w["original"], "writes to stderr 'careful\\n'", "{w:#}");
+    assert_eq!(w["candidate"], "writes to stderr ''");
+    // The time printed differs between any two loads: a fix elsewhere is
+    // still accepted.
+    let f = super::find(&fs, "E711", 14);
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+}
+
 const READ_ONLY_DEFAULT: &str = "\
 def count_big(limit: int, values=[]):
     return len([v for v in values if v > limit])
