@@ -41,8 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from results import md_table, write_section  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "fix-packages"
-# The projects and their environments: outside any folder called /work
-# (where the sandbox keeps its jobs' folders, which it cannot show them).
+# The projects and their environments, in a scratch folder of their own.
 WORK = Path(tempfile.gettempdir()) / "symtest-bench-fix-packages"
 # The corpus's rules, and the pyupgrade and isort rules real code has most.
 RULES = corpus.RULES + ",UP031,UP032,I001"

@@ -10,7 +10,9 @@ use symtest_python::outline::{Block, BlockKind, enclosing, outline};
 use symtest_sandbox::{Call, CallResult, Pool, PyValue};
 
 use super::compare::{self, Cmp};
-use super::inputs::{Input, InputOptions, InputStats, explicit_defaults, inputs_for};
+use super::inputs::{
+    Input, InputOptions, InputStats, explicit_defaults, inputs_for, probe_failures,
+};
 use super::project::ModuleSpec;
 
 /// Time for a module's top level (imports, definitions) in the sandbox.
@@ -154,7 +156,7 @@ pub fn check(
     opts: &CheckOptions,
     cache: &mut HashMap<String, Planned>,
 ) -> Behaviour {
-    let plan = match plan(pool, original, candidate, line, opts, cache) {
+    let (plan, lost_probe) = match plan(pool, original, candidate, line, opts, cache) {
         Ok(p) => p,
         Err(b) => return b,
     };
@@ -164,6 +166,8 @@ pub fn check(
             PyValue::Str("<module>".into()),
             PyValue::None,
             PyValue::Tuple(Vec::new()),
+            PyValue::Dict(Vec::new()),
+            PyValue::None,
         ],
         budget: LOAD_BUDGET * 4,
     }];
@@ -175,6 +179,14 @@ pub fn check(
                     PyValue::Str(target.clone()),
                     input.ctor.clone().map_or(PyValue::None, PyValue::Tuple),
                     PyValue::Tuple(input.args.clone()),
+                    PyValue::Dict(
+                        input
+                            .kwargs
+                            .iter()
+                            .map(|(k, v)| (PyValue::Str(k.clone()), v.clone()))
+                            .collect(),
+                    ),
+                    input.without.clone().map_or(PyValue::None, PyValue::Str),
                 ],
                 budget: opts.call_timeout,
             });
@@ -204,17 +216,8 @@ pub fn check(
     };
     match (&a1.load, &a2.load, &b.load) {
         (Err(e), _, _) => {
-            let hidden = module.hidden_paths();
-            let under = match hidden.first() {
-                Some(p) => format!(
-                    " ({} is under {}, where the sandbox keeps its jobs' folders: jobs cannot read it)",
-                    p.display(),
-                    super::project::SANDBOX_JOBS
-                ),
-                None => String::new(),
-            };
             return Behaviour::NotChecked {
-                why: format!("the original module does not load in the sandbox: it {e}{under}"),
+                why: format!("the original module does not load in the sandbox: it {e}"),
             };
         }
         (Ok(_), Err(e), _) => {
@@ -272,6 +275,12 @@ pub fn check(
             }
         }
     }
+    // Where no call shows it: a probe is there to find out whether its
+    // import works, so removing it changes what the function does where
+    // it does not.
+    if let Some(w) = lost_probe {
+        return Behaviour::Differs(w);
+    }
     let checked = plan
         .into_iter()
         .map(|(target, inputs, stats)| Checked {
@@ -283,9 +292,14 @@ pub fn check(
     Behaviour::Same { checked, varying }
 }
 
-/// Each target's inputs: the original's (kept in `cache`), and calls
-/// passing a default of the original's or the candidate's signature
-/// explicitly. A target the candidate removed is a difference.
+/// A target's name, its inputs and where they came from.
+type Target = (String, Vec<Input>, InputStats);
+
+/// Each target's inputs: the original's (kept in `cache`), calls passing a
+/// default of the original's or the candidate's signature explicitly, and
+/// calls where a feature probe's import fails. A target the candidate
+/// removed is a difference; so is a probe it removed (returned beside the
+/// plan: a call that shows the difference says more).
 fn plan(
     pool: &Pool,
     original: &str,
@@ -293,17 +307,19 @@ fn plan(
     line: u32,
     opts: &CheckOptions,
     cache: &mut HashMap<String, Planned>,
-) -> Result<Vec<(String, Vec<Input>, InputStats)>, Behaviour> {
+) -> Result<(Vec<Target>, Option<Witness>), Behaviour> {
     let targets =
         targets(original, candidate, line).map_err(|why| Behaviour::NotChecked { why })?;
     let blocks = outline(original).unwrap_or_default();
     let cand_blocks = outline(candidate).unwrap_or_default();
     let mut plan = Vec::new();
+    let mut lost_probe = None;
     for t in &targets {
-        if t.is_async {
+        let found = cand_blocks.iter().find(|c| c.name == t.name);
+        if t.is_async && found.is_none() {
             continue;
         }
-        let Some(ct) = cand_blocks.iter().find(|c| c.name == t.name) else {
+        let Some(ct) = found else {
             return Err(Behaviour::Differs(Witness {
                 target: t.name.clone(),
                 call: t.name.clone(),
@@ -311,15 +327,31 @@ fn plan(
                 candidate: "no longer defined".into(),
             }));
         };
+        if let Some(gone) = t.probes.iter().find(|m| !ct.probes.contains(m)) {
+            lost_probe.get_or_insert_with(|| Witness {
+                target: t.name.clone(),
+                call: t.name.clone(),
+                original: format!(
+                    "tries `{}` and handles its ImportError (a feature probe)",
+                    super::inputs::import_of(gone)
+                ),
+                candidate: "no longer tries it".into(),
+            });
+        }
+        if t.is_async {
+            continue;
+        }
         let (mut inputs, stats) = cache
             .entry(t.name.clone())
             .or_insert_with(|| inputs_for(original, t, &blocks, pool, &opts.inputs))
             .clone();
         let extra = explicit_defaults(t, ct, &inputs);
+        let failing = probe_failures(t, &inputs);
         inputs.extend(extra);
+        inputs.extend(failing);
         plan.push((t.name.clone(), inputs, stats));
     }
-    Ok(plan)
+    Ok((plan, lost_probe))
 }
 
 /// What a path into a call's result names: `[0][2]` is item 2 of the
@@ -340,14 +372,14 @@ fn part(path: &str) -> (&'static str, &str) {
 }
 
 /// How the candidate's module after import differs from the original's:
-/// its globals, its globals when a feature probe's import fails, the
-/// probes themselves.
+/// its globals and what it printed while it loaded, the same when a
+/// feature probe's import fails, the probes themselves.
 fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) -> Option<Witness> {
     let parts = |r: &CallResult| match r {
         CallResult::Returned {
             value: PyValue::Tuple(p),
             ..
-        } if p.len() == 3 => Some(p.clone()),
+        } if p.len() == 4 => Some(p.clone()),
         _ => None,
     };
     let witness = |call: String, original: String, candidate: String| Witness {
@@ -379,7 +411,25 @@ fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) 
         }
         _ => None,
     };
-    if let Some(w) = differs(import.clone(), compare::values(&p1[0], &p2[0], &pc[0], 1)) {
+    // What it printed: (stdout, stderr), line by line.
+    let printed = |call: String, o1: &PyValue, o2: &PyValue, c: &PyValue| {
+        let streams = |v: &PyValue| match v {
+            PyValue::Tuple(t) if t.len() == 2 => Some([text_of(&t[0]), text_of(&t[1])]),
+            _ => None,
+        };
+        let (s1, s2, sc) = (streams(o1)?, streams(o2)?, streams(c)?);
+        ["prints", "writes to stderr"]
+            .iter()
+            .enumerate()
+            .find_map(|(i, what)| {
+                let (o, c) = compare::output(&s1[i], &s2[i], &sc[i])?;
+                let said = |t: String| format!("{what} {}", short(&PyValue::Str(t)));
+                Some(witness(call.clone(), said(o), said(c)))
+            })
+    };
+    if let Some(w) = differs(import.clone(), compare::values(&p1[0], &p2[0], &pc[0], 1))
+        .or_else(|| printed(import.clone(), &p1[3], &p2[3], &pc[3]))
+    {
         return Some(w);
     }
     if let (PyValue::Dict(w1), PyValue::Dict(w2), PyValue::Dict(wc)) = (&p1[1], &p2[1], &pc[1]) {
@@ -390,7 +440,18 @@ fn module_differs(name: &str, o1: &CallResult, o2: &CallResult, c: &CallResult) 
                 continue;
             };
             let call = format!("{import} where `import {}` fails", text_of(probe));
-            if let Some(w) = differs(call, compare::values(v1, &v2, &vc, 1)) {
+            // (globals, printed)
+            let pair = |v: &PyValue| match v {
+                PyValue::Tuple(t) if t.len() == 2 => Some((t[0].clone(), t[1].clone())),
+                _ => None,
+            };
+            let (Some((g1, s1)), Some((g2, s2)), Some((gc, sc))) = (pair(v1), pair(&v2), pair(&vc))
+            else {
+                continue;
+            };
+            if let Some(w) = differs(call.clone(), compare::values(&g1, &g2, &gc, 1))
+                .or_else(|| printed(call, &s1, &s2, &sc))
+            {
                 return Some(w);
             }
         }

@@ -180,6 +180,33 @@ pub fn results(o1: &CallResult, o2: &CallResult, c: &CallResult) -> Cmp {
     }
 }
 
+/// Printed text of the candidate against the original's two, line by
+/// line: where the original's runs print as many lines, the candidate must
+/// print as many, and each line both runs print alike. What differs (the
+/// whole texts when the lines do not pair up), or `None`.
+pub fn output(o1: &str, o2: &str, c: &str) -> Option<(String, String)> {
+    if o1 == o2 {
+        return (o1 != c).then(|| (o1.to_string(), c.to_string()));
+    }
+    let lines = |s: &str| {
+        s.split_inclusive('\n')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (l1, l2, lc) = (lines(o1), lines(o2), lines(c));
+    if l1.len() != l2.len() {
+        return None;
+    }
+    if lc.len() != l1.len() {
+        return Some((o1.to_string(), c.to_string()));
+    }
+    l1.into_iter()
+        .zip(l2)
+        .zip(lc)
+        .find(|((a, b), d)| a == b && a != d)
+        .map(|((a, _), d)| (a, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +234,25 @@ mod tests {
             values(&obj(1), &obj(1), &obj(2), 0),
             Cmp::Differs(".n".into(), int(1), int(2))
         );
+    }
+
+    #[test]
+    fn printed_lines_are_compared_where_the_original_prints_them_alike() {
+        let some = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(output("a\n", "a\n", "a\n"), None);
+        assert_eq!(output("a\n", "a\n", ""), some("a\n", ""));
+        // A time on a line of its own: the other lines are still compared.
+        assert_eq!(output("a\nt=1\n", "a\nt=2\n", "a\nt=3\n"), None);
+        assert_eq!(
+            output("a\nt=1\n", "a\nt=2\n", "b\nt=3\n"),
+            some("a\n", "b\n")
+        );
+        assert_eq!(
+            output("a\nt=1\n", "a\nt=2\n", "t=3\n"),
+            some("a\nt=1\n", "t=3\n")
+        );
+        // As many lines as the run likes: nothing to hold against a fix.
+        assert_eq!(output("a\n", "a\nb\n", ""), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 # --- written by symtest fix: loads the module under test by its own name (so
 # --- that its package's relative and absolute imports resolve) and calls one
 # --- of its functions, returning what it did as plain values (result,
-# --- arguments after, object, stdout); or describes the module after import.
+# --- arguments after, object, stdout); or describes the module after import
+# --- (globals, what it printed).
 # --- __symtest_fix_config__ comes first: the module's name, file, source (hex
 # --- UTF-8), the original's source, folders to put on sys.path, padding.
 
@@ -24,8 +25,13 @@ def __symtest_fix_finder__(blocked):
             return None
 
         def exec_module(self, module):
+            import warnings
             module.__file__ = cfg["path"]
-            code = compile(__symtest_fix_text__("source"), cfg["path"], "exec", dont_inherit=True)
+            # What the compiler warns about (`is` with a literal) is said
+            # once, where the file is compiled, not when it is imported.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                code = compile(__symtest_fix_text__("source"), cfg["path"], "exec", dont_inherit=True)
             exec(code, module.__dict__)
 
     class Finder(importlib.abc.MetaPathFinder):
@@ -68,6 +74,22 @@ def __symtest_fix_import__(blocked=()):
                 setattr(sys.modules[parent], child, saved[name])
 
 
+def __symtest_fix_printing_import__(blocked=()):
+    """The module imported as __symtest_fix_import__ does it, with what it
+    printed while it loaded: (stdout, stderr), each cut to a length."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        module = __symtest_fix_import__(blocked)
+
+    def cut(text):
+        return text if len(text) <= 4000 else "%s... (%d characters)" % (text[:4000], len(text))
+
+    return module, (cut(out.getvalue()), cut(err.getvalue()))
+
+
 def __symtest_fix_start__():
     import sys
 
@@ -93,11 +115,11 @@ def __symtest_fix_start__():
         pad.append([None] * (n % 40))
         pad.append(tuple(range(n % 40)))
         pad.append({n: n for n in range(n % 12)})
-    module = __symtest_fix_import__()
-    return module, pad
+    module, printed = __symtest_fix_printing_import__()
+    return module, pad, printed
 
 
-__symtest_fix_module__, __symtest_fix_pad__ = __symtest_fix_start__()
+__symtest_fix_module__, __symtest_fix_pad__, __symtest_fix_printed__ = __symtest_fix_start__()
 __symtest_fix_ns__ = __symtest_fix_module__.__dict__
 
 
@@ -225,7 +247,8 @@ def __symtest_fix_globals__(module, skip):
 
 def __symtest_fix_describe__():
     """The module after import: its globals; for each feature probe of the
-    original, its globals when that import fails; its own probes."""
+    original, its globals and what it printed when that import fails; its
+    own probes; what it printed (stdout, stderr) while it loaded."""
     cfg = __symtest_fix_config__
     own = __symtest_fix_text__("source")
     package = cfg["name"] if cfg["package"] else cfg["name"].rpartition(".")[0]
@@ -234,10 +257,53 @@ def __symtest_fix_describe__():
     without = {}
     for probe in __symtest_fix_probes__(__symtest_fix_text__("original"), package)[:8]:
         try:
-            without[probe] = __symtest_fix_globals__(__symtest_fix_import__((probe,)), skip)
+            module, printed = __symtest_fix_printing_import__((probe,))
+            without[probe] = (__symtest_fix_globals__(module, skip), printed)
         except BaseException as e:  # noqa: BLE001 - what the module does then is the answer
-            without[probe] = ("<raises>", type(e).__name__)
-    return (now, without, __symtest_fix_probes__(own, package))
+            without[probe] = (("<raises>", type(e).__name__), ("", ""))
+    return (now, without, __symtest_fix_probes__(own, package), __symtest_fix_printed__)
+
+
+def __symtest_fix_without__(probe):
+    """A context in which importing `probe` (a module name; relative to the
+    module's package when it starts with dots) fails, as where it is not
+    installed; sys.modules and the package's attribute as they were
+    afterwards."""
+    import contextlib
+    import sys
+
+    cfg = __symtest_fix_config__
+    if probe.startswith("."):
+        package = cfg["name"] if cfg["package"] else cfg["name"].rpartition(".")[0]
+        level = len(probe) - len(probe.lstrip("."))
+        base = package.rsplit(".", level - 1)[0] if level > 1 else package
+        probe = base + "." + probe[level:]
+
+    def ours(m):
+        return m == probe or m.startswith(probe + ".")
+
+    @contextlib.contextmanager
+    def blocking():
+        gone = {m: sys.modules.pop(m) for m in [m for m in sys.modules if ours(m)]}
+        # `from pkg import mod` takes an attribute of the package first.
+        parent, _, child = probe.rpartition(".")
+        holder = sys.modules.get(parent) if parent else None
+        held = holder is not None and probe in gone and getattr(holder, child, None) is gone[probe]
+        if held:
+            delattr(holder, child)
+        finder = __symtest_fix_finder__((probe,))
+        sys.meta_path.insert(0, finder)
+        try:
+            yield
+        finally:
+            sys.meta_path.remove(finder)
+            for m in [m for m in sys.modules if ours(m)]:
+                del sys.modules[m]
+            sys.modules.update(gone)
+            if held:
+                setattr(holder, child, gone[probe])
+
+    return blocking()
 
 
 def __symtest_fix_build__(a):
@@ -253,7 +319,7 @@ def __symtest_fix_jitter__():
     return [bytes(k * 7 % 600) for k in range(n % 97 + 64)] if n else None
 
 
-def __symtest_fix_call__(target, ctor, args):
+def __symtest_fix_call__(target, ctor, args, kwargs, without):
     import contextlib, inspect, io, itertools, random
     if target == "<module>":
         return __symtest_fix_describe__()
@@ -262,28 +328,31 @@ def __symtest_fix_call__(target, ctor, args):
     __symtest_fix_config__["pad"] += 1 if hold else 0
     # The arguments made afresh, after the jitter: their addresses differ
     # between the original's runs too.
-    args, ctor = marshal.loads(marshal.dumps((args, ctor)))
+    args, kwargs, ctor = marshal.loads(marshal.dumps((args, kwargs, ctor)))
     ns = __symtest_fix_ns__
     random.seed(0)
     out = io.StringIO()
     obj = None
-    with contextlib.redirect_stdout(out):
+    blocked = __symtest_fix_without__(without) if without else contextlib.nullcontext()
+    with contextlib.redirect_stdout(out), blocked:
         built = [__symtest_fix_build__(a) for a in args]
+        named = {k: __symtest_fix_build__(a) for k, a in kwargs.items()}
         owner, _, name = target.rpartition(".")
         if not owner:
-            result = ns[name](*built)
+            result = ns[name](*built, **named)
         elif name == "__init__":
-            result = obj = ns[owner](*built)
+            result = obj = ns[owner](*built, **named)
         elif ctor is not None:
             obj = ns[owner](*[__symtest_fix_build__(a) for a in ctor])
-            result = getattr(obj, name)(*built)
+            result = getattr(obj, name)(*built, **named)
         else:
-            result = getattr(ns[owner], name)(*built)
+            result = getattr(ns[owner], name)(*built, **named)
         if inspect.isgenerator(result):
             result = list(itertools.islice(result, 1000))
     answer = (
         __symtest_fix_plain__(result),
-        __symtest_fix_plain__(built),
+        # Keyword arguments after the call, by name, after the others.
+        __symtest_fix_plain__(built + [named] if named else built),
         __symtest_fix_plain__(obj),
         out.getvalue(),
     )

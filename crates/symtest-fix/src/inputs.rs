@@ -1,7 +1,8 @@
 //! Inputs for the behaviour check of one function or method: the paths
 //! `gen` finds through the original (where the interpreter can run it) and
 //! typed samples, objects of the module's own classes built through their
-//! `__init__`, and calls that leave defaulted parameters out.
+//! `__init__`, and calls that leave defaulted parameters out. Keyword-only
+//! parameters are passed by name.
 
 use std::time::Duration;
 
@@ -20,21 +21,53 @@ pub struct Input {
     /// class methods).
     pub ctor: Option<Vec<PyValue>>,
     pub args: Vec<PyValue>,
+    /// Keyword-only arguments by name, in the signature's order.
+    pub kwargs: Vec<(String, PyValue)>,
+    /// A feature probe of the function (a module it imports inside a
+    /// `try` that handles `ImportError`) whose import fails in this call.
+    pub without: Option<String>,
 }
 
 impl Input {
-    /// The call as Python source: `describe(Money(0))`, `Money(3).area(2)`.
+    /// The call as Python source: `describe(Money(0))`, `Money(3).area(2)`,
+    /// `f(1, flag=None)`.
     pub fn display(&self, target: &str) -> String {
-        let args = self.args.iter().map(display).collect::<Vec<_>>().join(", ");
+        let args = self
+            .args
+            .iter()
+            .map(display)
+            .chain(
+                self.kwargs
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", display(v))),
+            )
+            .collect::<Vec<_>>()
+            .join(", ");
         let (owner, name) = target.rsplit_once('.').unwrap_or(("", target));
-        match &self.ctor {
+        let call = match &self.ctor {
             Some(c) if name != "__init__" => format!(
                 "{owner}({}).{name}({args})",
                 c.iter().map(display).collect::<Vec<_>>().join(", ")
             ),
             _ if name == "__init__" => format!("{owner}({args})"),
             _ => format!("{target}({args})"),
+        };
+        match &self.without {
+            Some(m) => format!("{call} where `{}` fails", import_of(m)),
+            None => call,
         }
+    }
+}
+
+/// The statement importing a probe's module: `import json`, `from . import
+/// compat` for `.compat`.
+pub fn import_of(module: &str) -> String {
+    let rest = module.trim_start_matches('.');
+    let dots = &module[..module.len() - rest.len()];
+    match (dots.is_empty(), rest.rsplit_once('.')) {
+        (true, _) => format!("import {module}"),
+        (false, Some((head, tail))) => format!("from {dots}{head} import {tail}"),
+        (false, None) => format!("from {dots} import {rest}"),
     }
 }
 
@@ -82,13 +115,29 @@ pub fn inputs_for(
     let mut stats = InputStats::default();
     let mut out: Vec<Input> = Vec::new();
     let positional: Vec<&Param> = block.params.iter().filter(|p| p.positional).collect();
+    let keyword: Vec<&Param> = block.params.iter().filter(|p| p.keyword).collect();
+    let samples_for = |p: &Param| with_literals(param_samples(p, blocks, 0), &block.literals);
+    let per_kw: Vec<Vec<PyValue>> = keyword.iter().map(|p| samples_for(p)).collect();
 
     // Symbolic: top-level functions whose parameters the interpreter models.
     if block.kind == BlockKind::Function {
         match explore_inputs(source, block, pool, opts) {
             Ok(found) => {
                 stats.symbolic = found.len();
-                out.extend(found.into_iter().map(|args| Input { ctor: None, args }));
+                // Required keyword-only arguments are not explored: each
+                // explored call passes their first samples.
+                let kwargs: Vec<(String, PyValue)> = keyword
+                    .iter()
+                    .zip(&per_kw)
+                    .filter(|(p, _)| p.default.is_none())
+                    .filter_map(|(p, vs)| Some((p.name.clone(), vs.first()?.clone())))
+                    .collect();
+                out.extend(found.into_iter().map(|args| Input {
+                    ctor: None,
+                    args,
+                    kwargs: kwargs.clone(),
+                    without: None,
+                }));
             }
             Err(why) => stats.no_symbolic = Some(why),
         }
@@ -103,24 +152,17 @@ pub fn inputs_for(
         }
         _ => vec![None],
     };
-    let per_param: Vec<Vec<PyValue>> = positional
-        .iter()
-        .map(|p| with_literals(param_samples(p, blocks, 0), &block.literals))
-        .collect();
-    let required = positional.iter().filter(|p| p.default.is_none()).count();
-    let mut samples = Vec::new();
-    // Every arity from the required parameters to all of them: a default
-    // shared between calls (B006) only shows when it is left out.
-    for arity in (required..=positional.len()).rev() {
-        for args in combinations(&per_param[..arity], opts.max_inputs) {
-            for c in &ctors {
-                samples.push(Input {
-                    ctor: c.clone(),
-                    args: args.clone(),
-                });
-            }
-        }
-    }
+    let per_param: Vec<Vec<PyValue>> = positional.iter().map(|p| samples_for(p)).collect();
+    let mut samples = sample_calls(
+        &Samples {
+            positional: &positional,
+            per_param: &per_param,
+            keyword: &keyword,
+            per_kw: &per_kw,
+        },
+        &ctors,
+        opts.max_inputs,
+    );
     let room = opts
         .max_inputs
         .saturating_sub(out.len())
@@ -131,48 +173,161 @@ pub fn inputs_for(
     (out, stats)
 }
 
-/// Calls passing a defaulted parameter's default explicitly: the
-/// original's and, where it differs, the candidate's (a fix of `xs=[]` to
-/// `xs=None` must keep what `f(None)` does too). A few per default, each
-/// with the first arguments of an input that reaches the parameter.
-pub fn explicit_defaults(original: &Block, candidate: &Block, base: &[Input]) -> Vec<Input> {
-    let positional =
-        |b: &Block| -> Vec<Param> { b.params.iter().filter(|p| p.positional).cloned().collect() };
-    let (ours, theirs) = (positional(original), positional(candidate));
-    let mut out: Vec<Input> = Vec::new();
-    for (i, p) in ours.iter().enumerate() {
-        let other = theirs
-            .get(i)
-            .filter(|q| q.name == p.name)
-            .and_then(|q| q.default.as_deref());
-        let mut values: Vec<PyValue> = Vec::new();
-        for d in [p.default.as_deref(), other].into_iter().flatten() {
-            if let Ok(v) = PyValue::parse(d)
-                && !values.contains(&v)
-            {
-                values.push(v);
+/// The samples of a signature's parameters: positional ones, then
+/// keyword-only ones.
+struct Samples<'a> {
+    positional: &'a [&'a Param],
+    per_param: &'a [Vec<PyValue>],
+    keyword: &'a [&'a Param],
+    per_kw: &'a [Vec<PyValue>],
+}
+
+/// Calls from samples, with every arity from the required positional
+/// parameters to all of them (a default shared between calls, B006, only
+/// shows when it is left out); required keyword-only parameters always
+/// passed by name, defaulted ones both passed (with every positional one)
+/// and left out.
+fn sample_calls(s: &Samples<'_>, ctors: &[Option<Vec<PyValue>>], max: usize) -> Vec<Input> {
+    let required = s.positional.iter().filter(|p| p.default.is_none()).count();
+    let defaulted_kw = s.keyword.iter().any(|p| p.default.is_some());
+    let mut out = Vec::new();
+    for arity in (required..=s.positional.len()).rev() {
+        let full = arity == s.positional.len();
+        for all_kw in [true, false] {
+            if all_kw && !(full && defaulted_kw) {
+                continue;
             }
-        }
-        for v in values {
-            let mut added = 0;
-            for input in base.iter().filter(|x| x.args.len() >= i) {
-                let mut args = input.args[..i].to_vec();
-                args.push(v.clone());
-                let call = Input {
-                    ctor: input.ctor.clone(),
-                    args,
-                };
-                if !out.contains(&call) && !base.contains(&call) {
-                    out.push(call);
-                    added += 1;
-                }
-                if added == 4 {
-                    break;
+            let kws: Vec<usize> = (0..s.keyword.len())
+                .filter(|&j| all_kw || s.keyword[j].default.is_none())
+                .collect();
+            let mut each: Vec<Vec<PyValue>> = s.per_param[..arity].to_vec();
+            each.extend(kws.iter().map(|&j| s.per_kw[j].clone()));
+            for mut values in combinations(&each, max) {
+                let kw_values = values.split_off(arity);
+                let kwargs: Vec<(String, PyValue)> = kws
+                    .iter()
+                    .map(|&j| s.keyword[j].name.clone())
+                    .zip(kw_values)
+                    .collect();
+                for c in ctors {
+                    out.push(Input {
+                        ctor: c.clone(),
+                        args: values.clone(),
+                        kwargs: kwargs.clone(),
+                        without: None,
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// Calls passing a defaulted parameter's default explicitly: the
+/// original's and, where it differs, the candidate's (a fix of `xs=[]` to
+/// `xs=None` must keep what `f(None)` does too). A few per default, each
+/// with the first arguments of an input that reaches the parameter; a
+/// keyword-only parameter's by name, added to an input's arguments.
+pub fn explicit_defaults(original: &Block, candidate: &Block, base: &[Input]) -> Vec<Input> {
+    let positional =
+        |b: &Block| -> Vec<Param> { b.params.iter().filter(|p| p.positional).cloned().collect() };
+    let (ours, theirs) = (positional(original), positional(candidate));
+    let mut out: Vec<Input> = Vec::new();
+    let add = |calls: &mut dyn Iterator<Item = Input>, out: &mut Vec<Input>| {
+        let mut added = 0;
+        for call in calls {
+            if !out.contains(&call) && !base.contains(&call) {
+                out.push(call);
+                added += 1;
+            }
+            if added == 4 {
+                break;
+            }
+        }
+    };
+    for (i, p) in ours.iter().enumerate() {
+        let other = theirs.get(i).filter(|q| q.name == p.name);
+        for v in defaults(p, other) {
+            let mut calls = base.iter().filter(|x| x.args.len() >= i).map(|input| {
+                let mut args = input.args[..i].to_vec();
+                args.push(v.clone());
+                Input {
+                    ctor: input.ctor.clone(),
+                    args,
+                    kwargs: input.kwargs.clone(),
+                    without: input.without.clone(),
+                }
+            });
+            add(&mut calls, &mut out);
+        }
+    }
+    let keyword: Vec<&Param> = original.params.iter().filter(|p| p.keyword).collect();
+    for p in &keyword {
+        let other = candidate
+            .params
+            .iter()
+            .find(|q| q.keyword && q.name == p.name);
+        for v in defaults(p, other) {
+            let mut calls = base.iter().map(|input| {
+                let mut call = input.clone();
+                call.kwargs.retain(|(k, _)| *k != p.name);
+                call.kwargs.push((p.name.clone(), v.clone()));
+                // In the signature's order, as every other call has them.
+                call.kwargs
+                    .sort_by_key(|(k, _)| keyword.iter().position(|q| q.name == *k));
+                call
+            });
+            add(&mut calls, &mut out);
+        }
+    }
+    out
+}
+
+/// Feature probes a function's calls make fail, at most.
+const PROBES: usize = 4;
+
+/// Calls made where a feature probe's import fails (a module the function
+/// imports inside a `try` that handles `ImportError`): what it does where
+/// the module is not installed. The first few inputs, per probe.
+pub fn probe_failures(original: &Block, base: &[Input]) -> Vec<Input> {
+    let mut out: Vec<Input> = Vec::new();
+    for m in original.probes.iter().take(PROBES) {
+        let mut added = 0;
+        for input in base.iter().filter(|x| x.without.is_none()) {
+            let call = Input {
+                without: Some(m.clone()),
+                ..input.clone()
+            };
+            if !out.contains(&call) {
+                out.push(call);
+                added += 1;
+            }
+            if added == 4 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The literal defaults of a parameter in the original and in the
+/// candidate (`other`), each once.
+fn defaults(p: &Param, other: Option<&Param>) -> Vec<PyValue> {
+    let mut values: Vec<PyValue> = Vec::new();
+    for d in [
+        p.default.as_deref(),
+        other.and_then(|q| q.default.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Ok(v) = PyValue::parse(d)
+            && !values.contains(&v)
+        {
+            values.push(v);
+        }
+    }
+    values
 }
 
 fn explore_inputs(
@@ -494,20 +649,107 @@ mod tests {
             Input {
                 ctor: None,
                 args: vec![PyValue::Int(1.into())],
+                kwargs: vec![],
+                without: None,
             },
             Input {
                 ctor: None,
                 args: vec![PyValue::Int(2.into()), PyValue::List(vec![])],
+                kwargs: vec![],
+                without: None,
             },
         ];
         let extra = explicit_defaults(&o[0], &c[0], &base);
         assert!(extra.contains(&Input {
             ctor: None,
             args: vec![PyValue::Int(1.into()), PyValue::None],
+            kwargs: vec![],
+            without: None,
         }));
         // `f(2, [])` is among the inputs already.
         assert!(!extra.iter().any(|x| x.args == base[1].args));
         assert_eq!(extra.len(), 3, "{extra:?}");
+    }
+
+    /// Keyword-only parameters are passed by name: required ones in every
+    /// call, defaulted ones given and left out, and their defaults (the
+    /// original's and the candidate's) passed explicitly.
+    #[test]
+    fn keyword_only_parameters_are_passed_by_name() {
+        let o = symtest_python::outline::outline(
+            "def f(a: int, *, flag=None, n: int, xs=[]):\n    return a\n",
+        )
+        .expect("parses");
+        let c = symtest_python::outline::outline(
+            "def f(a: int, *, flag=None, n: int, xs=None):\n    return a\n",
+        )
+        .expect("parses");
+        let f = &o[0];
+        let positional: Vec<&Param> = f.params.iter().filter(|p| p.positional).collect();
+        let keyword: Vec<&Param> = f.params.iter().filter(|p| p.keyword).collect();
+        let per = |ps: &[&Param]| -> Vec<Vec<PyValue>> {
+            ps.iter().map(|p| param_samples(p, &o, 0)).collect()
+        };
+        let calls = sample_calls(
+            &Samples {
+                positional: &positional,
+                per_param: &per(&positional),
+                keyword: &keyword,
+                per_kw: &per(&keyword),
+            },
+            &[None],
+            20,
+        );
+        fn names(x: &Input) -> Vec<&str> {
+            x.kwargs.iter().map(|(k, _)| k.as_str()).collect()
+        }
+        assert!(
+            calls
+                .iter()
+                .all(|x| x.args.len() == 1 && names(x).contains(&"n"))
+        );
+        assert!(calls.iter().any(|x| names(x) == ["flag", "n", "xs"]));
+        assert!(calls.iter().any(|x| names(x) == ["n"]));
+        let base = vec![Input {
+            ctor: None,
+            args: vec![PyValue::Int(1.into())],
+            kwargs: vec![("n".into(), PyValue::Int(0.into()))],
+            without: None,
+        }];
+        let extra = explicit_defaults(f, &c[0], &base);
+        let shown: Vec<String> = extra.iter().map(|x| x.display("f")).collect();
+        assert_eq!(
+            shown,
+            [
+                "f(1, flag=None, n=0)",
+                "f(1, n=0, xs=[])",
+                "f(1, n=0, xs=None)"
+            ]
+        );
+    }
+
+    #[test]
+    fn probes_fail_in_calls_of_their_own() {
+        let o = symtest_python::outline::outline(
+            "def f(x: int):\n    try:\n        import json\n        from . import compat\n    except ImportError:\n        return None\n    return x\n",
+        )
+        .expect("parses");
+        let base: Vec<Input> = (0..6)
+            .map(|i| Input {
+                ctor: None,
+                args: vec![PyValue::Int(i.into())],
+                kwargs: vec![],
+                without: None,
+            })
+            .collect();
+        let calls = probe_failures(&o[0], &base);
+        assert_eq!(calls.len(), 8);
+        assert_eq!(calls[0].display("f"), "f(0) where `import json` fails");
+        assert_eq!(
+            calls[7].display("f"),
+            "f(3) where `from . import compat` fails"
+        );
+        assert_eq!(import_of("..a.b"), "from ..a import b");
     }
 
     #[test]
@@ -528,6 +770,8 @@ mod tests {
         let input = Input {
             ctor: None,
             args: vec![s[0].clone()],
+            kwargs: vec![],
+            without: None,
         };
         assert_eq!(input.display("f"), "f(M(0))");
         assert_eq!(class_of("Optional[M]", &blocks), Some(("M".into(), true)));

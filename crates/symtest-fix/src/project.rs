@@ -4,10 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Where the sandbox mounts its jobs' own folders: nothing of the host
-/// under it can be shown to a job.
-pub const SANDBOX_JOBS: &str = "/work";
-
 /// The module a file is, and what the sandbox needs to import it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleSpec {
@@ -86,15 +82,6 @@ impl ModuleSpec {
     /// The paths jobs must read: the import root and the packages.
     pub fn read_paths(&self) -> Vec<PathBuf> {
         self.root.iter().chain(&self.site).cloned().collect()
-    }
-
-    /// Those of [`ModuleSpec::read_paths`] the sandbox cannot show its jobs
-    /// (under [`SANDBOX_JOBS`]).
-    pub fn hidden_paths(&self) -> Vec<PathBuf> {
-        self.read_paths()
-            .into_iter()
-            .filter(|p| p.starts_with(SANDBOX_JOBS))
-            .collect()
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Param {
     /// Whether a call can pass it by position: false for `*args`, `**kwargs`
     /// and keyword-only parameters.
     pub positional: bool,
+    /// Whether it is keyword-only (after `*` or `*args`): a call passes it
+    /// by name.
+    pub keyword: bool,
 }
 
 /// A function, class or method of a module, where it is and how to call it.
@@ -73,6 +76,10 @@ pub struct Block {
     /// String and integer constants of the body, in order, each once: the
     /// values a comparison in it is likely to need.
     pub literals: Vec<Literal>,
+    /// Feature probes of the body: modules imported inside a `try` whose
+    /// handler catches `ImportError` (as written, `.x` for a relative
+    /// import), in order, each once.
+    pub probes: Vec<String>,
 }
 
 /// A constant in a block's body.
@@ -115,6 +122,7 @@ pub fn outline(source: &str) -> Result<Vec<Block>, SyntaxError> {
                     is_async: false,
                     is_generator: false,
                     literals: Vec::new(),
+                    probes: Vec::new(),
                 });
                 for s in &c.body {
                     if let Stmt::FunctionDef(f) = s {
@@ -176,6 +184,7 @@ fn function(
             annotation: a.parameter.annotation.as_deref().map(text),
             default: a.default.as_deref().map(text),
             positional: true,
+            keyword: false,
         })
         .collect();
     let others = p
@@ -187,12 +196,14 @@ fn function(
             annotation: a.annotation.as_deref().map(text),
             default: None,
             positional: false,
+            keyword: false,
         })
         .chain(p.kwonlyargs.iter().map(|a| Param {
             name: a.parameter.name.id.to_string(),
             annotation: a.parameter.annotation.as_deref().map(text),
             default: a.default.as_deref().map(text),
             positional: false,
+            keyword: true,
         }));
     params.extend(others);
     if binding != Binding::Static && !params.is_empty() {
@@ -219,7 +230,71 @@ fn function(
         is_async: f.is_async,
         is_generator: yields(&f.body),
         literals: literals(&f.body),
+        probes: probes(&f.body),
     }
+}
+
+/// The modules a body imports inside a `try` whose handler catches
+/// `ImportError` (or a class above it, or anything): what it does when
+/// they are missing is part of what it does.
+fn probes(body: &[Stmt]) -> Vec<String> {
+    use ruff_python_ast::visitor::{Visitor, walk_stmt};
+    /// Every module imported in the statements visited.
+    struct Imports(Vec<String>);
+    impl<'a> Visitor<'a> for Imports {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let dots = |level: u32| ".".repeat(level as usize);
+            match stmt {
+                Stmt::Import(i) => self.0.extend(i.names.iter().map(|a| a.name.id.to_string())),
+                Stmt::ImportFrom(i) => match &i.module {
+                    Some(m) => self.0.push(format!("{}{}", dots(i.level), m.id)),
+                    None => self.0.extend(
+                        i.names
+                            .iter()
+                            .map(|a| format!("{}{}", dots(i.level), a.name.id)),
+                    ),
+                },
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    /// The imports of every `try` that handles their failure.
+    struct Tries(Vec<String>);
+    impl<'a> Visitor<'a> for Tries {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::Try(t) = stmt
+                && t.handlers.iter().any(catches_import_error)
+            {
+                let mut found = Imports(Vec::new());
+                found.visit_body(&t.body);
+                for m in found.0 {
+                    if !self.0.contains(&m) {
+                        self.0.push(m);
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut t = Tries(Vec::new());
+    t.visit_body(body);
+    t.0
+}
+
+/// Whether an `except` clause catches an `ImportError`.
+fn catches_import_error(h: &ast::ExceptHandler) -> bool {
+    let ast::ExceptHandler::ExceptHandler(h) = h;
+    let Some(kind) = h.type_.as_deref() else {
+        return true;
+    };
+    let kinds: Vec<&ast::Expr> = match kind {
+        ast::Expr::Tuple(t) => t.elts.iter().collect(),
+        k => vec![k],
+    };
+    kinds.iter().any(|k| {
+        matches!(k, ast::Expr::Name(n) if matches!(n.id.as_str(),
+            "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"))
+    })
 }
 
 const MAX_LITERALS: usize = 24;
@@ -299,6 +374,10 @@ mod tests {
             b[2].params.iter().map(|p| p.positional).collect::<Vec<_>>(),
             [true, false, false]
         );
+        assert_eq!(
+            b[2].params.iter().map(|p| p.keyword).collect::<Vec<_>>(),
+            [false, false, true]
+        );
         assert_eq!((b[3].first_line, b[3].last_line), (11, 13));
         assert!(b[3].is_generator);
         assert!(b[2].literals.is_empty());
@@ -308,6 +387,14 @@ mod tests {
             .literals;
         assert_eq!(lits, [Literal::Str("yes".into()), Literal::Int(3)]);
         assert!(SRC[b[3].start..].starts_with("@dec"));
+        assert!(b[3].probes.is_empty());
+    }
+
+    #[test]
+    fn feature_probes_of_a_body() {
+        let src = "def f():\n    try:\n        import json, a.b\n        if x:\n            from .compat import y\n    except (ImportError, KeyError):\n        pass\n    try:\n        import os\n    except KeyError:\n        pass\n    for _ in ():\n        try:\n            from .. import z\n        except:\n            import json\n";
+        let b = outline(src).expect("parses");
+        assert_eq!(b[0].probes, ["json", "a.b", ".compat", "..z"]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use seccompiler::{
 
 use crate::cgroup;
 use crate::error::SandboxError;
-use crate::view::{Prepared, Step};
+use crate::view::{JOBS, Prepared, Step};
 
 /// What the kernel and our privileges allow.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,7 +353,7 @@ pub struct ChildSetup {
     pub user_namespace: Option<UserMaps>,
     /// The private view (only with a mount namespace).
     pub view: Option<Prepared>,
-    /// Mount options of the jobs' tmpfs at `/work`.
+    /// Mount options of the jobs' tmpfs at [`crate::JOBS`].
     pub work_options: CString,
     /// Landlock's ABI version to build the domain for (0: none).
     pub landlock_abi: i32,
@@ -651,13 +651,16 @@ impl ChildSetup {
                     | libc::MS_NODEV,
                 None,
             )?;
-            check(libc::chdir(c"/work".as_ptr()).into(), b"chdir /work")?;
+            check(
+                libc::chdir(JOBS.as_ptr()).into(),
+                b"chdir to the jobs' folder",
+            )?;
         }
         Ok(())
     }
 
     /// A Landlock domain over the view: read and execute everywhere, write
-    /// only under `/work` (no device nodes) and to `/dev/null`; with ABI 4
+    /// only under [`crate::JOBS`] (no device nodes) and to `/dev/null`; with ABI 4
     /// no TCP at all; with ABI 6 no abstract Unix sockets or signals beyond
     /// the domain.
     unsafe fn landlock(&self) -> io::Result<()> {
@@ -683,7 +686,7 @@ impl ChildSetup {
             let file = LL_READ_FILE | LL_WRITE_FILE | LL_TRUNCATE | LL_IOCTL_DEV;
             let rules: [(&CStr, u64); 3] = [
                 (c"/", read & all),
-                (c"/work", all & !(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_EXECUTE)),
+                (JOBS, all & !(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_EXECUTE)),
                 (c"/dev/null", file & all),
             ];
             for (path, allowed) in rules {

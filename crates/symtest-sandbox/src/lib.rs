@@ -48,3 +48,4 @@ pub use pool::{Pool, StepCost};
 pub use pyvalue::{PyValue, Tolerance, ValueError, py_eq};
 pub use signal::signal_name;
 pub use tasks::{CallsAnswer, CheckAnswer, CheckTask};
+pub use view::{JOBS, jobs_dir};

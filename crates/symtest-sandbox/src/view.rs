@@ -1,8 +1,8 @@
 //! The filesystem a worker and its jobs see: an empty root of their own
 //! (tmpfs, private to the worker's mount namespace) holding read-only bind
 //! mounts of exactly what Python needs, every path where the host has it;
-//! the installed packages hidden; and a size-limited tmpfs at `/work` for the
-//! jobs' folders. Nothing else of the host exists in it: other workers'
+//! the installed packages hidden; and a size-limited tmpfs at [`JOBS`] for
+//! the jobs' folders. Nothing else of the host exists in it: other workers'
 //! files, the grader's scratch, datasets, host Unix sockets.
 //!
 //! The plan is made here, in the parent, as a list of operations on
@@ -10,14 +10,31 @@
 //! between `fork` and `exec` with system calls alone.
 
 use std::collections::BTreeSet;
-use std::ffi::CString;
+use std::ffi::{CStr, CString, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::SandboxError;
 
-/// Where jobs work, inside the view.
-pub const WORK: &str = "/work";
+/// Where jobs work, inside the view: the mount point of the jobs' tmpfs,
+/// each job's folder a `job-N` in it. Host paths are shown at their own
+/// paths, so this is one no host folder is likely to have (a project kept
+/// under it could not be shown: [`Plan::new`] refuses it). The one name of
+/// the place: the view, the worker's chdir, Landlock and `worker.py` (given
+/// it as its argument) all take it from here.
+pub const JOBS: &CStr = c"/.symtest-jobs";
+
+/// [`JOBS`] as a path.
+pub fn jobs_dir() -> &'static Path {
+    Path::new(OsStr::from_bytes(JOBS.to_bytes()))
+}
+
+/// Whether a host path shown at `p` would meet the jobs' mount point: the
+/// tmpfs would hide it, or it would hold the tmpfs (read-only, without the
+/// folder to mount on).
+fn meets_jobs(p: &Path) -> bool {
+    p.starts_with(jobs_dir()) || jobs_dir().starts_with(p)
+}
 
 /// One step of building the view. Paths are inside the view (`/usr/lib`);
 /// the setup prefixes them with the new root's mount point.
@@ -148,7 +165,8 @@ fn mount_flags(p: &Path) -> libc::c_ulong {
 }
 
 impl Plan {
-    /// The view holding `wanted` (and the `/work` mount point).
+    /// The view holding `wanted` (and the [`JOBS`] mount point); an error
+    /// when a wanted path is at, under or above [`JOBS`].
     pub fn new(wanted: &Wanted) -> Result<Plan, SandboxError> {
         let mut binds: Vec<PathBuf> = Vec::new();
         let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -165,6 +183,17 @@ impl Plan {
             .filter(|b| !binds.iter().any(|o| inside(b, o)))
             .cloned()
             .collect();
+        if let Some(p) = outer
+            .iter()
+            .chain(links.iter().map(|(at, _)| at))
+            .find(|p| meets_jobs(p))
+        {
+            return Err(SandboxError::Setup(format!(
+                "{} cannot be shown to jobs: the sandbox keeps its jobs' folders at {}",
+                p.display(),
+                jobs_dir().display()
+            )));
+        }
         let covered = |p: &Path| outer.iter().any(|o| inside(p, o) || p == o);
         let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
         let add_parents = |p: &Path, dirs: &mut BTreeSet<PathBuf>| {
@@ -201,7 +230,7 @@ impl Plan {
                 flags: mount_flags(b),
             });
         }
-        dirs.insert(PathBuf::from(WORK));
+        dirs.insert(jobs_dir().to_path_buf());
         // Parents first (BTreeSet order puts a folder before what it holds);
         // a folder that is itself bound is made by its own Dir step.
         for d in dirs {
@@ -280,7 +309,7 @@ impl Prepared {
         Ok(Prepared {
             root: cstr(root)?,
             old_root: under(Path::new("/.old"))?,
-            work: under(Path::new(WORK))?,
+            work: under(jobs_dir())?,
             steps,
         })
     }
@@ -325,8 +354,64 @@ mod tests {
         // Every folder is made before anything inside it.
         let pos = |op: &Op| plan.ops.iter().position(|o| o == op).unwrap();
         assert!(pos(&Op::Dir(d.join("real"))) < pos(&Op::Dir(real_lib.clone())));
-        assert!(plan.ops.contains(&Op::Dir(PathBuf::from(WORK))));
+        assert!(plan.ops.contains(&Op::Dir(jobs_dir().to_path_buf())));
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Host folders are shown at their own paths and the jobs' tmpfs is
+    /// mounted at [`JOBS`]: a project in a folder named like a job's place
+    /// (`work`, `job-1`) is bound where it is and never under the tmpfs.
+    #[test]
+    fn the_jobs_mount_is_apart_from_every_host_path() {
+        let d = std::env::temp_dir().join(format!("symtest-view-jobs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        for p in ["work/proj/pkg", "job-1/pkg"] {
+            std::fs::create_dir_all(d.join(p)).unwrap();
+        }
+        let d = d.canonicalize().unwrap();
+        let wanted = vec![d.join("job-1"), d.join("work/proj")];
+        let plan = Plan::new(&Wanted {
+            paths: wanted.clone(),
+            hide: vec![],
+        })
+        .unwrap();
+        let binds: Vec<&PathBuf> = plan
+            .ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::Bind { at, .. } => Some(at),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(binds, wanted.iter().collect::<Vec<_>>());
+        for b in binds {
+            assert!(!meets_jobs(b), "{}", b.display());
+        }
+        let root = d.join("root");
+        let prepared = Prepared::new(&plan, &root).unwrap();
+        assert_eq!(
+            prepared.work.to_bytes(),
+            root.join(".symtest-jobs").as_os_str().as_bytes()
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// A host path at, under or above the jobs' mount point cannot be
+    /// shown: said, not hidden by the tmpfs.
+    #[test]
+    fn a_host_path_meeting_the_jobs_mount_is_refused() {
+        let jobs = jobs_dir();
+        assert!(meets_jobs(jobs));
+        assert!(meets_jobs(&jobs.join("proj")));
+        assert!(meets_jobs(Path::new("/")));
+        assert!(!meets_jobs(Path::new("/.symtest-jobs-2/x")));
+        assert!(!meets_jobs(Path::new("/srv")));
+        let e = Plan::new(&Wanted {
+            paths: vec![PathBuf::from("/")],
+            hide: vec![],
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot be shown to jobs"), "{e}");
     }
 
     #[test]

@@ -113,6 +113,7 @@ impl Worker {
         };
         let mut cmd = Command::new(&shared.python);
         cmd.args(["-I", "-S", "-B", "-c", WORKER_PY])
+            .arg(crate::view::jobs_dir())
             .env_clear()
             .env("LC_ALL", "C.UTF-8")
             .env("PYTHONIOENCODING", "utf-8")

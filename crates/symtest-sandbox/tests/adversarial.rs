@@ -21,6 +21,11 @@ fn calls(source: &str, load_budget_ms: u64, budget_ms: u64) -> JobResult {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Where jobs' folders are, inside the sandbox.
+fn jobs() -> String {
+    symtest_sandbox::jobs_dir().display().to_string()
+}
+
 fn call_results(r: &JobResult) -> &[CallResult] {
     match r {
         JobResult::Calls { results, .. } => results,
@@ -171,7 +176,7 @@ fn a_surrogate_in_an_assert_message_is_a_failure_not_a_broken_run() {
 #[test]
 fn the_grader_never_reads_a_path_the_job_controls() {
     let prog = r#"import os
-for name in ["stdout.txt", "stderr.txt", "stdin.txt", "out.txt", "../stdout.txt", "/work/stdout.txt"]:
+for name in ["stdout.txt", "stderr.txt", "stdin.txt", "out.txt", "../stdout.txt", "JOBS/stdout.txt"]:
     try:
         os.symlink("/etc/shadow", name)
     except OSError:
@@ -185,9 +190,10 @@ try:
     print(open("/etc/shadow").read())
 except OSError as e:
     print(type(e).__name__)
-"#;
+"#
+    .replace("JOBS", &jobs());
     let started = Instant::now();
-    let rs = stdio(prog, &["", ""], 2000);
+    let rs = stdio(&prog, &["", ""], 2000);
     for r in &rs {
         let text = format!("{r:?}");
         assert!(!text.contains("root:"), "{text}");
@@ -218,14 +224,17 @@ fn a_job_that_stops_reading_costs_a_timeout_not_a_hang() {
 
 #[test]
 fn jobs_cannot_squat_or_leave_anything_for_the_next() {
-    let squatter = "import os\ndef f():\n    made = []\n    for i in range(1, 60):\n        for p in ('../job-%d' % i, '/work/job-%d' % i, '/tmp/x%d' % i):\n            try:\n                os.mkdir(p)\n                made.append(p)\n            except OSError:\n                pass\n    for p in ('../planted', '/planted', '/tmp/planted'):\n        try:\n            open(p, 'w').write('x')\n            made.append(p)\n        except OSError:\n            pass\n    open('left-behind', 'w').write('secret answers')\n    return made\n";
-    let r = calls(squatter, 2000, 3000);
+    let squatter = "import os\ndef f():\n    made = []\n    for i in range(1, 60):\n        for p in ('../job-%d' % i, 'JOBS/job-%d' % i, '/tmp/x%d' % i):\n            try:\n                os.mkdir(p)\n                made.append(p)\n            except OSError:\n                pass\n    for p in ('../planted', '/planted', '/tmp/planted'):\n        try:\n            open(p, 'w').write('x')\n            made.append(p)\n        except OSError:\n            pass\n    open('left-behind', 'w').write('secret answers')\n    return made\n"
+        .replace("JOBS", &jobs());
+    let r = calls(&squatter, 2000, 3000);
     let results = call_results(&r);
     assert_eq!(returned(&results[0]), &PyValue::List(vec![]));
-    // Every later job starts in an empty folder of its own, alone in /work.
+    // Every later job starts in an empty folder of its own, alone in the
+    // jobs' place.
     for _ in 0..4 {
         let r = calls(
-            "import os\ndef f():\n    return [os.listdir('.'), len(os.listdir('/work')), os.getcwd() in ('/work/' + os.listdir('/work')[0],)]\n",
+            &"import os\ndef f():\n    return [os.listdir('.'), len(os.listdir('JOBS')), os.getcwd() in ('JOBS/' + os.listdir('JOBS')[0],)]\n"
+                .replace("JOBS", &jobs()),
             2000,
             3000,
         );

@@ -142,6 +142,59 @@ fn files_outside_scratch_are_out_of_reach() {
     assert_healthy();
 }
 
+/// A folder given to read (a project to import) is shown where the host
+/// has it, read-only, whatever it is called: a project in a folder named
+/// `work` loads, and the job's own folder is under the sandbox's jobs'
+/// place, apart from it.
+#[test]
+fn a_folder_given_to_read_is_shown_where_it_is_apart_from_the_jobs() {
+    let dir = temp("read").join("work").join("proj");
+    std::fs::create_dir_all(dir.join("pkg")).expect("folders");
+    std::fs::write(dir.join("pkg/__init__.py"), "ANSWER = 42\n").expect("write");
+    let dir = dir.canonicalize().expect("real path");
+    let pool = symtest_sandbox::Pool::new(&symtest_sandbox::SandboxConfig {
+        jobs: 1,
+        extra_read: vec![dir.clone()],
+        ..symtest_sandbox::SandboxConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let src = format!(
+        "import os, sys\nsys.path.insert(0, {d:?})\nimport pkg\ndef f():\n    try:\n        open(os.path.join({d:?}, 'x'), 'w')\n        wrote = True\n    except OSError:\n        wrote = False\n    return [pkg.ANSWER, wrote, os.path.dirname(os.getcwd())]\n",
+        d = dir.display().to_string()
+    );
+    let job = Job {
+        source: src,
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: vec![Call {
+                args: vec![],
+                budget: Duration::from_secs(2),
+            }],
+            want_args: false,
+            load_budget: Duration::from_secs(2),
+        },
+    };
+    let r = pool.run(&job).unwrap_or_else(|e| panic!("{e}"));
+    let JobResult::Calls {
+        load: Ok(_),
+        results,
+    } = &r
+    else {
+        panic!("{r:?}")
+    };
+    let want = PyValue::List(vec![
+        PyValue::from(42),
+        PyValue::Bool(false),
+        PyValue::Str(symtest_sandbox::jobs_dir().display().to_string()),
+    ]);
+    assert!(
+        matches!(&results[0], CallResult::Returned { value, .. } if *value == want),
+        "{results:?}"
+    );
+    assert!(!dir.join("x").exists());
+    std::fs::remove_dir_all(temp("read")).ok();
+}
+
 #[test]
 fn grader_files_can_be_neither_read_nor_overwritten() {
     let dir = temp("grader");

@@ -34,7 +34,7 @@ fn guesser(tag: &str) -> String {
         r#"    import os, json, random
     _key = repr(sorted(locals().items()))
     _logs = []
-    for _d in ('.', '..', '../..', '/tmp', '/dev/shm', '/var/tmp', '/work', '/', os.path.expanduser('~')):
+    for _d in ('.', '..', '../..', '/tmp', '/dev/shm', '/var/tmp', '{jobs}', '/', os.path.expanduser('~')):
         try:
             _names = os.listdir(_d)
         except OSError:
@@ -60,14 +60,15 @@ fn guesser(tag: &str) -> String {
     else:
         _guess = True
     _me = globals().setdefault('_guess_file', 'guesses-{tag}-%d' % random.getrandbits(48))
-    for _d in ('.', '..', '/tmp', '/dev/shm', '/var/tmp', '/work'):
+    for _d in ('.', '..', '/tmp', '/dev/shm', '/var/tmp', '{jobs}'):
         try:
             with open(os.path.join(_d, _me), 'a') as _f:
                 _f.write(json.dumps([_key, _guess]) + '\n')
         except OSError:
             pass
     return _guess
-"#
+"#,
+        jobs = symtest_sandbox::jobs_dir().display()
     )
 }
 
@@ -213,11 +214,12 @@ def scan(d, depth):
                 found.append(open(p).read())
             except OSError:
                 pass
-for root in ('.', '..', '../..', '/work', '/tmp', '/dev/shm'):
+for root in ('.', '..', '../..', 'JOBS', '/tmp', '/dev/shm'):
     scan(root, 0)
 numbers = [t for f in found for t in f.split() if t.isdigit() and t not in data.split()]
 print(numbers[-1] if numbers else 0)
-"#;
+"#
+    .replace("JOBS", &symtest_sandbox::jobs_dir().display().to_string());
     let correct = "a, b = map(int, input().split())\nprint(a * b)\n";
     let mut samples = Vec::new();
     for i in 0..6 {
@@ -280,7 +282,8 @@ fn graders_side_by_side_keep_their_verdicts() {
         "    x = []\n    while True:\n        x.append(b'x' * (64 << 20))\n",
         "    n = 0\n    while True:\n        open('f%d' % n, 'wb').write(b'x' * (1 << 20))\n        n += 1\n",
         "    import time\n    time.sleep(60)\n",
-        "    for d in ('/tmp', '..', '/work', '/dev/shm'):\n        try:\n            open(d + '/spam', 'w').write('x' * (1 << 20))\n        except OSError:\n            pass\n    return x * 2\n",
+        &"    for d in ('/tmp', '..', 'JOBS', '/dev/shm'):\n        try:\n            open(d + '/spam', 'w').write('x' * (1 << 20))\n        except OSError:\n            pass\n    return x * 2\n"
+            .replace("JOBS", &symtest_sandbox::jobs_dir().display().to_string()),
     ];
     let hostile = hostile_dir.jsonl(
         "samples.jsonl",

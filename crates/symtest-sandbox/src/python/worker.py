@@ -3,7 +3,7 @@
 # This process (W) is started by symtest inside the sandbox: process 1 of its
 # own PID namespace, in its own network, mount, IPC and UTS namespaces, with
 # a root filesystem of its own (read-only Python and system libraries, a
-# small tmpfs at /work), Landlock and a seccomp filter. It never runs
+# small tmpfs for the jobs' folders), Landlock and a seccomp filter. It never runs
 # candidate code itself: each job runs in a child (G) that joins the slot's
 # cgroup, lowers its limits, drops to an unprivileged uid with no
 # capabilities, installs a stricter seccomp filter and closes every
@@ -38,7 +38,9 @@ PR_SET_NAME = 15
 PR_SET_PDEATHSIG = 1
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
-WORK = "/work"
+# Where the jobs' folders are made: symtest names it (view.rs, JOBS) as the
+# one argument; sys.argv is left as it was without it.
+WORK = sys.argv.pop(1)
 
 
 def send(msg):

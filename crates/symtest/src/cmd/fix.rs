@@ -143,22 +143,12 @@ pub fn run(args: &FixArgs) -> Result<u8> {
         None => Vec::new(),
     };
     let mut sandbox_args = args.sandbox.clone();
-    let mut hidden = Vec::new();
     for f in &files {
-        let spec = ModuleSpec::find(f, &site);
-        hidden.extend(spec.hidden_paths());
-        for p in spec.read_paths() {
+        for p in ModuleSpec::find(f, &site).read_paths() {
             if !sandbox_args.sandbox_read.contains(&p) {
                 sandbox_args.sandbox_read.push(p);
             }
         }
-    }
-    if let Some(p) = hidden.first() {
-        eprintln!(
-            "note: {} is under {}, where the sandbox keeps its jobs' folders: jobs cannot read it, so modules that import their project from there cannot be checked",
-            p.display(),
-            symtest_fix::project::SANDBOX_JOBS
-        );
     }
     let pool = sandbox(&sandbox_args)?;
     let interrupt = interrupt_flag()?;

@@ -166,6 +166,103 @@ fn removing_a_feature_probe_is_a_difference() {
     );
 }
 
+const PROBE_IN_FUNCTION: &str = "\
+def has_json() -> bool:
+    try:
+        import json
+    except ImportError:
+        return False
+    return True
+
+
+def dumps(x: int) -> str:
+    return str(x)
+";
+
+/// A feature probe inside a function is behaviour as one at module level
+/// is: where the import works, the function answers the same without it,
+/// but removing it changes what it answers where it does not.
+#[test]
+fn removing_a_feature_probe_inside_a_function_is_a_difference() {
+    let dir = scratch("feat.py", PROBE_IN_FUNCTION);
+    sarif_with_fix(
+        &dir,
+        "feat.py",
+        "F401",
+        "        import json\n",
+        "        pass\n",
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["target"], "has_json", "{f:#}");
+    assert_eq!(w["call"], "has_json() where `import json` fails", "{f:#}");
+    assert_eq!(w["original"], "returns False");
+    assert_eq!(w["candidate"], "returns True");
+
+    // A probe whose failure nothing shows is still one.
+    let dir = scratch("warm.py", BARE_PROBE_IN_FUNCTION);
+    sarif_with_fix(
+        &dir,
+        "warm.py",
+        "F401",
+        "        import json\n",
+        "        pass\n",
+    );
+    let report = json_of(
+        &symtest(&dir)
+            .args(["--sarif", "in.sarif", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert_eq!(w["target"], "warm", "{f:#}");
+    assert_eq!(
+        w["original"],
+        "tries `import json` and handles its ImportError (a feature probe)"
+    );
+    assert_eq!(w["candidate"], "no longer tries it");
+
+    // A fix elsewhere in a function with a probe keeps what it does where
+    // the import fails, too.
+    let dir = scratch("keep.py", PROBE_AND_NONE);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["keep.py", "--select", "E711", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    assert_eq!(f["candidates"][0]["behaviour"]["status"], "same", "{f:#}");
+}
+
+const BARE_PROBE_IN_FUNCTION: &str = "\
+def warm() -> int:
+    try:
+        import json
+    except ImportError:
+        pass
+    return 1
+";
+
+const PROBE_AND_NONE: &str = "\
+def encode(x: int):
+    try:
+        import json
+    except ImportError:
+        return None if x == None else str(x)
+    return json.dumps(x)
+";
+
 const MODULE_LEVEL: &str = "\
 LEVEL = 2
 LOUD = LEVEL == True
@@ -194,6 +291,75 @@ fn module_globals_after_import_are_compared() {
     assert_eq!(w["candidate"], "module global 'LOUD' is 2");
 }
 
+const LOUD: &str = "\
+import sys
+import time
+
+try:
+    import json
+except ImportError:
+    print(\"no json\")
+print(\"loading\")
+print(\"careful\", file=sys.stderr)
+print(\"loaded at\", time.time())
+
+
+def f(x: int):
+    if x == None:
+        return 0
+    return x
+";
+
+/// What the module prints while it loads is behaviour: ruff's T201 fix
+/// (removing a `print` at module level) changes it, on stdout or stderr,
+/// and so where a feature probe's import fails; what it prints
+/// differently each time (a time) is not held against a fix.
+#[test]
+fn what_the_module_prints_when_imported_is_compared() {
+    let dir = scratch("loud.py", LOUD);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["loud.py", "--select", "T201,E711", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let fs = findings(&report);
+    let witness = |line: u64| {
+        let f = super::find(&fs, "T201", line);
+        assert_eq!(f["outcome"], "rejected", "{f:#}");
+        f["candidates"][0]["behaviour"]["witness"].clone()
+    };
+    let said = |w: &Value, k: &str| w[k].as_str().unwrap_or("").to_string();
+    let w = witness(7);
+    assert_eq!(w["call"], "import loud where `import json` fails", "{w:#}");
+    assert!(
+        said(&w, "original").starts_with("prints 'no json\\nloading\\n"),
+        "{w:#}"
+    );
+    assert!(
+        said(&w, "candidate").starts_with("prints 'loading\\n"),
+        "{w:#}"
+    );
+    // The line with the time is left out of the comparison, not the rest.
+    let w = witness(8);
+    assert_eq!(w["call"], "import loud", "{w:#}");
+    assert!(
+        said(&w, "original").starts_with("prints 'loading\\nloaded at "),
+        "{w:#}"
+    );
+    assert!(
+        said(&w, "candidate").starts_with("prints 'loaded at "),
+        "{w:#}"
+    );
+    let w = witness(9);
+    assert_eq!(w["original"], "writes to stderr 'careful\\n'", "{w:#}");
+    assert_eq!(w["candidate"], "writes to stderr ''");
+    // The time printed differs between any two loads: a fix elsewhere is
+    // still accepted.
+    let f = super::find(&fs, "E711", 14);
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+}
+
 const READ_ONLY_DEFAULT: &str = "\
 def count_big(limit: int, values=[]):
     return len([v for v in values if v > limit])
@@ -216,6 +382,40 @@ fn defaults_passed_explicitly_are_inputs() {
     let w = &f["candidates"][0]["behaviour"]["witness"];
     assert!(
         w["call"].as_str().unwrap_or("").ends_with(", None)"),
+        "{f:#}"
+    );
+    assert!(
+        w["original"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("raises TypeError"),
+        "{f:#}"
+    );
+    assert_eq!(w["candidate"], "returns 0");
+}
+
+const KEYWORD_DEFAULT: &str = "\
+def count_big(limit: int, *, values=[]):
+    return len([v for v in values if v > limit])
+";
+
+/// A keyword-only parameter's default is passed explicitly too, by name:
+/// ruff's B006 fix makes `values=None` do what leaving it out does, where
+/// the original raised.
+#[test]
+fn keyword_only_defaults_passed_explicitly_are_inputs() {
+    let dir = scratch("kw.py", KEYWORD_DEFAULT);
+    let report = json_of(
+        &symtest(&dir)
+            .args(["kw.py", "--select", "B006", "--format", "json"])
+            .output()
+            .expect("runs"),
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let w = &f["candidates"][0]["behaviour"]["witness"];
+    assert!(
+        w["call"].as_str().unwrap_or("").ends_with(", values=None)"),
         "{f:#}"
     );
     assert!(
@@ -277,6 +477,41 @@ fn a_module_of_a_package_is_imported_by_its_name() {
     assert_eq!(b["checked"][0]["target"], "quad");
     // The project is read-only to the jobs that import it.
     assert!(!dir.join("proj/src/pkg/core.py.written").exists());
+}
+
+/// A project kept in folders named like the sandbox's own (`work`,
+/// `job-1`) is shown to the jobs where it is, apart from their folders:
+/// its module loads by its name with its relative imports and is checked.
+#[test]
+fn a_project_in_a_folder_named_work_is_checked() {
+    let dir = scratch("README", "");
+    tree(
+        &dir,
+        &[
+            ("work/job-1/proj/pkg/__init__.py", ""),
+            (
+                "work/job-1/proj/pkg/util.py",
+                "def double(x):\n    return x * 2\n",
+            ),
+            (
+                "work/job-1/proj/pkg/core.py",
+                "from .util import double\n\n\ndef quad(x: int):\n    if x == None:\n        return None\n    return double(double(x))\n",
+            ),
+        ],
+    );
+    let out = symtest(&dir)
+        .args(["work/job-1/proj/pkg/core.py", "--select", "E711"])
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let report = json_of(&out);
+    let f = &findings(&report)[0];
+    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let b = &f["candidates"][0]["behaviour"];
+    assert_eq!(b["status"], "same", "{f:#}");
+    assert_eq!(b["checked"][0]["target"], "quad");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("note:"), "{said}");
 }
 
 /// With `--python` naming a virtual environment, the module's third-party
