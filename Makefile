@@ -14,8 +14,12 @@ MATURIN := .deps/maturin-1.16.0/bin/maturin
 WHEELS := target/wheels
 PY_VENV := .deps/py-test-venv
 PYTEST_VERSION := 9.2.0
+# `make integration`: the trainers themselves (torch, several GB; opt-in).
+INTEGRATION_VENV := .deps/integration-venv
+TRL_VERSION := 1.16.0
+VERL_VERSION := 0.9.1
 
-.PHONY: setup build wheel pytest demo test test-all lint bench clean
+.PHONY: setup build wheel pytest integration demo test test-all lint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -37,6 +41,22 @@ pytest: wheel
 	python3 -m venv $(PY_VENV)
 	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check "$$(ls $(WHEELS)/symtest-*.whl)[ray]" pytest==$(PYTEST_VERSION)
 	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+# Opt-in: TRL's GRPOTrainer for two steps on the CPU with symtest's reward
+# function (a tiny model built from a config: no download), and verl's own
+# loader picking up the adapter file. Installs torch (PyPI's wheel, with CUDA
+# libraries: several GB) into a venv kept between runs. verl comes without its
+# dependencies (they pin another transformers than TRL's): only its reward
+# loader is exercised, with what that imports.
+integration: wheel
+	test -x $(INTEGRATION_VENV)/bin/python || python3 -m venv $(INTEGRATION_VENV)
+	$(INTEGRATION_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+		"$$(ls $(WHEELS)/symtest-*.whl)"
+	$(INTEGRATION_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		"$$(ls $(WHEELS)/symtest-*.whl)" pytest==$(PYTEST_VERSION) trl==$(TRL_VERSION) \
+		omegaconf==2.4.0 tensordict==0.15.3 ray==2.60.0
+	$(INTEGRATION_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps verl==$(VERL_VERSION)
+	cd python/integration && ../../$(INTEGRATION_VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 # Lints, then every test in the workspace (unit, property, CLI), then the
 # Python package's.

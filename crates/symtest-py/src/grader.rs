@@ -174,10 +174,13 @@ fn grade_all(
 }
 
 /// Records the reference notes of a call and warns (RuntimeWarning) about
-/// the tasks not warned about before.
+/// the tasks not warned about before whose reference failed (a problem with
+/// no reference, such as inline tests, is graded with the default limit by
+/// design: it is listed, not warned about).
 fn warn_reference_notes(
     py: Python<'_>,
     inner: &Inner,
+    grader: &symtest_grade::Grader,
     notes: BTreeMap<String, String>,
 ) -> PyResult<()> {
     let new: Vec<(String, String)> = {
@@ -188,6 +191,12 @@ fn warn_reference_notes(
         notes
             .into_iter()
             .filter(|(t, why)| known.insert(t.clone(), why.clone()).is_none())
+            .filter(|(t, _)| {
+                grader
+                    .problems()
+                    .get(t)
+                    .is_some_and(|p| p.reference.is_some())
+            })
             .collect()
     };
     let Some((task, why)) = new.first() else {
@@ -321,7 +330,7 @@ impl Grader {
         let (outcomes, notes) = py
             .detach(|| grade_all(grader, &items, workers))
             .map_err(BindError::from)?;
-        warn_reference_notes(py, &inner, notes)?;
+        warn_reference_notes(py, &inner, grader, notes)?;
         // Through JSON text, so that each dict is the very row `symtest
         // grade` writes, its fields in the same order.
         let loads = py.import("json")?.getattr("loads")?;
