@@ -78,6 +78,25 @@ def test_inline_call_tests_with_fn_name_as_a_dict():
     assert compute_score("prime", crash, SUM_CALLS)["status"] == "runtime_error"
 
 
+def test_leetcode_style_class_solution_with_fn_name():
+    """TACO's LeetCode problems name a method of ``class Solution``."""
+    compute_score = load_by_path("compute_score")
+    tests = json.dumps({"fn_name": "twoSum", "inputs": [[[2, 7, 11, 15], 9], [[3, 3], 6]], "outputs": [[0, 1], [0, 1]]})
+    right = (
+        "class Solution:\n"
+        "    def twoSum(self, nums, target):\n"
+        "        seen = {}\n"
+        "        for i, x in enumerate(nums):\n"
+        "            if target - x in seen:\n"
+        "                return [seen[target - x], i]\n"
+        "            seen[x] = i\n"
+    )
+    assert compute_score("taco", right, tests)["status"] == "passed"
+    wrong = right.replace("return [seen[target - x], i]", "return [i, i]")
+    got = compute_score("taco", wrong, tests)
+    assert got["status"] == "failed" and got["passed"] == 0 and got["total"] == 2
+
+
 def test_the_async_form(humaneval_rows):
     compute_score_async = load_by_path("compute_score_async")
     row = humaneval_rows[5]
