@@ -138,6 +138,47 @@ fn mbpp_apps_and_suites_are_graded() {
 }
 
 #[test]
+fn mbpp_imports_and_setup_code_run_before_the_asserts() {
+    // The sanitized format's `test_imports` and the original's
+    // `test_setup_code`: without them the reference itself would fail
+    // (NameError) and every sample with it.
+    let t = TempDir::new("mbpp-imports");
+    let code = "import math\ndef volume_sphere(r):\n    return (4 / 3) * math.pi * r ** 3\n";
+    let problems = t.jsonl(
+        "p.jsonl",
+        &[
+            serde_json::json!({"task_id": 82, "prompt": "Volume of a sphere.", "code": code,
+                "test_imports": ["import math"],
+                "test_list": ["assert math.isclose(volume_sphere(10), 4188.790204786391, rel_tol=0.001)"]}),
+            serde_json::json!({"task_id": 83, "text": "Volume of a sphere.", "code": code,
+                "test_setup_code": "import math\nR = 10",
+                "test_list": ["assert math.isclose(volume_sphere(R), 4188.790204786391, rel_tol=0.001)"]}),
+        ],
+    );
+    let wrong = "def volume_sphere(r):\n    return 4 * r ** 3\n";
+    let samples = t.jsonl(
+        "s.jsonl",
+        &[
+            serde_json::json!({"task_id": 82, "sample_id": "right", "completion": code}),
+            serde_json::json!({"task_id": 82, "sample_id": "wrong", "completion": wrong}),
+            serde_json::json!({"task_id": 83, "sample_id": "right", "completion": code}),
+            serde_json::json!({"task_id": 83, "sample_id": "wrong", "completion": wrong}),
+        ],
+    );
+    let out = t.path("o.jsonl");
+    let problems = problems.to_string_lossy().into_owned();
+    let samples = samples.to_string_lossy().into_owned();
+    grade(&problems, &samples, &out, &["--json"])
+        .success()
+        .stdout(predicate::str::contains("reference_problems\": {}"));
+    let s = statuses(&out);
+    for task in ["82", "83"] {
+        assert_eq!(s[&(task.to_string(), "right".to_string())], "passed", "{s:?}");
+        assert_eq!(s[&(task.to_string(), "wrong".to_string())], "failed", "{s:?}");
+    }
+}
+
+#[test]
 fn rewards_follow_the_chosen_scheme() {
     let t = TempDir::new("rewards");
     let out = t.path("fraction.jsonl");

@@ -334,9 +334,11 @@ fn humaneval(row: &Json) -> Result<Problem, String> {
     })
 }
 
-/// MBPP: `task_id, text, code, test_list` (+ optional `test_setup_code`,
-/// `challenge_test_list`). Each assert calls the function by name; that name
-/// is bound to the candidate in the harness.
+/// MBPP: `task_id, text, code, test_list` (+ optional `test_setup_code` of
+/// the original format, `test_imports` of the sanitized one, and
+/// `challenge_test_list`). The imports, then the set-up code, run before the
+/// asserts; each assert calls the function by name; that name is bound to
+/// the candidate in the harness.
 fn mbpp(row: &Json) -> Result<Problem, String> {
     let task_id = id_field(row, "task_id")?;
     let text = row
@@ -373,7 +375,12 @@ fn mbpp(row: &Json) -> Result<Problem, String> {
         .unwrap_or("");
     let entry = called_function(&code, &tests)
         .ok_or("no function defined in 'code' is called by 'test_list'")?;
+    let imports = list("test_imports")?;
     let mut test = String::new();
+    for line in &imports {
+        test.push_str(line);
+        test.push('\n');
+    }
     if !setup.is_empty() {
         test.push_str(setup);
         test.push('\n');
