@@ -40,8 +40,9 @@ PR_SET_NAME = 15
 PR_SET_PDEATHSIG = 1
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
-# Where the jobs' folders are made: symtest names it (view.rs, JOBS) as the
-# one argument; sys.argv is left as it was without it.
+# Where the jobs' folders are made: symtest names it as the one argument
+# (view.rs's JOBS in the view; without namespaces, a folder symtest made for
+# this worker on the host); sys.argv is left as it was without it.
 WORK = sys.argv.pop(1)
 
 
