@@ -47,6 +47,7 @@ pub fn build_pool(py: Python<'_>, s: Sandboxing) -> PyResult<Pool> {
         allow_weaker_isolation: s.allow_weaker_isolation,
         extra_read: s.sandbox_read,
         profile: false,
+        without_namespaces: false,
     };
     let pool = py.detach(|| Pool::new(&cfg)).map_err(BindError::Sandbox)?;
     let weak = pool.capabilities().weaknesses();

@@ -16,7 +16,8 @@ pub struct Limits {
     /// Descriptors each process may have open.
     pub open_files: u64,
     /// Size of the job's writable folder (a tmpfs; its files count against
-    /// the memory limit too).
+    /// the memory limit too). Without namespaces the folder is on the host
+    /// and only `output_bytes` bounds each file.
     pub disk_bytes: u64,
 }
 
@@ -48,6 +49,13 @@ pub struct SandboxConfig {
     /// Time every isolation step of every job (see [`Pool::step_costs`](crate::Pool::step_costs));
     /// for benchmarks.
     pub profile: bool,
+    /// Build the pool as if this machine had no namespaces: no private view,
+    /// the jobs' folders in a folder of the pool's own under the temporary
+    /// directory. For tests of the weaker mode, and for machines where
+    /// namespaces misbehave. Like any missing mechanism it is one of the
+    /// pool's [`weaknesses`](crate::Capabilities::weaknesses), refused
+    /// unless `allow_weaker_isolation`.
+    pub without_namespaces: bool,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +67,7 @@ impl Default for SandboxConfig {
             allow_weaker_isolation: false,
             extra_read: Vec::new(),
             profile: false,
+            without_namespaces: false,
         }
     }
 }

@@ -64,7 +64,8 @@ impl Capabilities {
         }
         if !self.network_namespace {
             w.push(
-                "no namespaces: jobs keep the host's network, filesystem and processes in view"
+                "no namespaces: jobs keep the host's network, filesystem and processes in view, \
+                 and their folders (in the temporary directory) have no size limit"
                     .to_string(),
             );
         }
@@ -355,6 +356,11 @@ pub struct ChildSetup {
     pub view: Option<Prepared>,
     /// Mount options of the jobs' tmpfs at [`crate::JOBS`].
     pub work_options: CString,
+    /// The folder the worker makes its jobs' folders in, as it sees it:
+    /// [`crate::JOBS`] in the view; without one, a folder on the host made
+    /// for the worker. The worker starts there, and Landlock lets it write
+    /// only under it (and to `/dev/null`).
+    pub jobs: CString,
     /// Landlock's ABI version to build the domain for (0: none).
     pub landlock_abi: i32,
     /// The seccomp filters to install, in order, last of all.
@@ -491,6 +497,11 @@ impl ChildSetup {
             }
             if let Some(view) = &self.view {
                 self.enter_view(view)?;
+            } else {
+                check(
+                    libc::chdir(self.jobs.as_ptr()).into(),
+                    b"chdir to the jobs' folder",
+                )?;
             }
             check(
                 libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into(),
@@ -659,10 +670,10 @@ impl ChildSetup {
         Ok(())
     }
 
-    /// A Landlock domain over the view: read and execute everywhere, write
-    /// only under [`crate::JOBS`] (no device nodes) and to `/dev/null`; with ABI 4
-    /// no TCP at all; with ABI 6 no abstract Unix sockets or signals beyond
-    /// the domain.
+    /// A Landlock domain over the view (or the host, without one): read and
+    /// execute everywhere, write only under the jobs' folder (no device
+    /// nodes) and to `/dev/null`; with ABI 4 no TCP at all; with ABI 6 no
+    /// abstract Unix sockets or signals beyond the domain.
     unsafe fn landlock(&self) -> io::Result<()> {
         let abi = self.landlock_abi;
         let all = landlock_fs_rights(abi);
@@ -686,7 +697,10 @@ impl ChildSetup {
             let file = LL_READ_FILE | LL_WRITE_FILE | LL_TRUNCATE | LL_IOCTL_DEV;
             let rules: [(&CStr, u64); 3] = [
                 (c"/", read & all),
-                (JOBS, all & !(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_EXECUTE)),
+                (
+                    self.jobs.as_c_str(),
+                    all & !(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_EXECUTE),
+                ),
                 (c"/dev/null", file & all),
             ];
             for (path, allowed) in rules {

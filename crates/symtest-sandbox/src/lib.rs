@@ -22,6 +22,7 @@ mod cgroup;
 mod config;
 mod error;
 mod harness;
+mod host_jobs;
 mod io;
 pub mod isolation;
 pub mod job;

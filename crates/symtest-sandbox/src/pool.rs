@@ -10,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::config::{MAX_SLOTS, MAX_SOURCE, SandboxConfig};
 use crate::error::SandboxError;
+use crate::host_jobs::HostJobs;
 use crate::isolation::{self, Capabilities};
 use crate::job::{CheckOutcome, Job, JobResult, LoadError};
 use crate::leftovers::sweep_scratch;
@@ -209,19 +210,25 @@ impl Pool {
     /// Builds the pool (workers start lazily, on their first job). Refuses
     /// when isolation is weaker than it should be, unless allowed.
     pub fn new(cfg: &SandboxConfig) -> Result<Pool, SandboxError> {
-        let capabilities = Capabilities::probe();
+        let mut capabilities = Capabilities::probe();
+        if cfg.without_namespaces {
+            capabilities.network_namespace = false;
+        }
         isolation::admit(&capabilities, cfg.allow_weaker_isolation)?;
         let python = find_python(cfg.python.as_deref())?;
         let facts = python_facts(&python)?;
         let tmp = std::env::temp_dir();
         sweep_scratch(&tmp);
-        let scratch = tmp.join(format!(
+        // `symtest-sandbox-<pid>-`: what `sweep_scratch` removes once the
+        // process is gone.
+        let name = format!(
             "symtest-sandbox-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos())
-        ));
+        );
+        let scratch = tmp.join(&name);
         std::fs::create_dir_all(&scratch)
             .map_err(|e| SandboxError::Setup(format!("creating {}: {e}", scratch.display())))?;
         // Nobody else may list or enter it: it holds only the workers' logs
@@ -241,6 +248,13 @@ impl Pool {
             )
         } else {
             (0, None)
+        };
+        // Without a view, the jobs' folders are on the host, apart from the
+        // scratch folder (which no job may enter).
+        let host_jobs = if view.is_none() {
+            Some(HostJobs::new(&tmp, &format!("{name}-jobs"), root)?)
+        } else {
+            None
         };
         let base_filters = if capabilities.seccomp {
             isolation::base_filters()?
@@ -278,6 +292,7 @@ impl Pool {
             namespaces,
             user_namespace,
             view,
+            host_jobs,
             work_options,
             landlock_abi: capabilities.landlock_abi,
             base_filters,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::cgroup;
 use crate::config::Limits;
 use crate::error::SandboxError;
+use crate::host_jobs::HostJobs;
 use crate::isolation;
 use crate::view;
 use crate::wire;
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) namespaces: libc::c_int,
     pub(crate) user_namespace: bool,
     pub(crate) view: Option<view::Plan>,
+    /// Without a view: the pool's folder on the host for the jobs' folders.
+    pub(crate) host_jobs: Option<HostJobs>,
     pub(crate) work_options: CString,
     pub(crate) landlock_abi: i32,
     pub(crate) base_filters: Vec<seccompiler::BpfProgram>,

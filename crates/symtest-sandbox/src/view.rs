@@ -21,7 +21,8 @@ use crate::error::SandboxError;
 /// paths, so this is one no host folder is likely to have (a project kept
 /// under it could not be shown: [`Plan::new`] refuses it). The one name of
 /// the place: the view, the worker's chdir, Landlock and `worker.py` (given
-/// it as its argument) all take it from here.
+/// it as its argument) all take it from here. Without namespaces there is
+/// no view and no such place: the pool makes a folder on the host instead.
 pub const JOBS: &CStr = c"/.symtest-jobs";
 
 /// [`JOBS`] as a path.

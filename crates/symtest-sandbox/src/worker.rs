@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::config::Limits;
 use crate::error::SandboxError;
+use crate::host_jobs::WorkerJobs;
 use crate::io::{
     Deadline, ReadError, pipe, recv_message, send_message, seqpacket_pair, set_nonblocking,
 };
@@ -70,6 +71,10 @@ pub(crate) struct Worker {
     slot: usize,
     /// A job was released without waiting for the worker's report.
     pending_done: bool,
+    /// Without a view: this worker's folder on the host for its jobs'
+    /// folders (removed after the worker is killed: fields drop after
+    /// `drop`).
+    host_jobs: Option<WorkerJobs>,
 }
 
 /// A running job: the pipes to its process (our ends, non-blocking).
@@ -101,6 +106,15 @@ impl Worker {
         let (ours, theirs) = seqpacket_pair().map_err(|e| control_err("socketpair", e))?;
         let log_path = shared.scratch.join(format!("worker-{slot}.log"));
         let log = File::create(&log_path).map_err(|e| control_err("worker log", e))?;
+        let host_jobs = shared
+            .host_jobs
+            .as_ref()
+            .map(|h| h.worker(slot))
+            .transpose()?;
+        let (jobs, jobs_c) = match &host_jobs {
+            Some(h) => (h.path(), h.c_path()?),
+            None => (crate::view::jobs_dir(), crate::view::JOBS.to_owned()),
+        };
         let setup = ChildSetup {
             parent_pid: std::process::id() as libc::pid_t,
             control_fd: theirs.as_raw_fd(),
@@ -108,12 +122,13 @@ impl Worker {
             user_namespace: shared.user_maps(),
             view: shared.view()?,
             work_options: shared.work_options.clone(),
+            jobs: jobs_c,
             landlock_abi: shared.landlock_abi,
             seccomp: shared.base_filters.clone(),
         };
         let mut cmd = Command::new(&shared.python);
         cmd.args(["-I", "-S", "-B", "-c", WORKER_PY])
-            .arg(crate::view::jobs_dir())
+            .arg(jobs)
             .env_clear()
             .env("LC_ALL", "C.UTF-8")
             .env("PYTHONIOENCODING", "utf-8")
@@ -143,6 +158,7 @@ impl Worker {
             shared,
             slot,
             pending_done: false,
+            host_jobs,
         };
         let uid = w.shared.job_uid(slot);
         let init = WorkerRequest::Init {
@@ -298,6 +314,11 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
+        // Without a PID namespace, the worker's death does not take a job's
+        // processes with it: let it finish killing the last job first.
+        if self.pending_done && self.host_jobs.is_some() {
+            let _ = self.done();
+        }
         // The process we hold waits on the worker; killing it kills the
         // worker (its parent-death signal), which takes the namespace with it.
         let _ = self.child.kill();

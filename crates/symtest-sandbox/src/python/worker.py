@@ -7,7 +7,9 @@
 # candidate code itself: each job runs in a child (G) that joins the slot's
 # cgroup, lowers its limits, drops to an unprivileged uid with no
 # capabilities, installs a stricter seccomp filter and closes every
-# descriptor but its job pipes and standard streams.
+# descriptor but its job pipes and standard streams. (Without namespaces,
+# which symtest runs only when told to accept weaker isolation, there is no
+# root of its own nor PID namespace: see kill_tree.)
 #
 # symtest talks to W over the SOCK_SEQPACKET socket on fd 3 and to G over
 # the job pipes (4-byte big-endian length, then the message). Messages are
@@ -38,8 +40,9 @@ PR_SET_NAME = 15
 PR_SET_PDEATHSIG = 1
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
-# Where the jobs' folders are made: symtest names it (view.rs, JOBS) as the
-# one argument; sys.argv is left as it was without it.
+# Where the jobs' folders are made: symtest names it as the one argument
+# (view.rs's JOBS in the view; without namespaces, a folder symtest made for
+# this worker on the host); sys.argv is left as it was without it.
 WORK = sys.argv.pop(1)
 
 
@@ -414,12 +417,44 @@ def reap_all(deadline):
             time.sleep(0.0005)
 
 
+def kill_tree(pid):
+    """Kills every process of the job. As process 1 of its own namespace
+    (with namespaces), that is every other process in it. Without them
+    kill(-1) would reach every process of the host this worker may signal,
+    so it kills the job's process group (the job filter keeps its children
+    in it) and, when jobs have their own uid, every process of that uid
+    (from a child that takes the uid: kill(-1) then reaches only those)."""
+    if os.getpid() == 1:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        return
+    for kill in (os.killpg, os.kill):  # the job itself, if not yet in its own group
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if UID is None:
+        return
+    helper = _FORK()
+    if helper == 0:
+        try:
+            os.setresuid(UID, UID, UID)
+            os.kill(-1, signal.SIGKILL)
+        except BaseException:  # noqa: BLE001 - nothing of that uid left, or no way to reach it
+            pass
+        os._exit(0)
+    if helper > 0:
+        try:
+            os.waitpid(helper, 0)
+        except ChildProcessError:
+            pass
+
+
 def kill_job(pid, folder):
     started = time.perf_counter_ns()
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except OSError:
-        pass
+    kill_tree(pid)
     try:
         _, status = os.waitpid(pid, 0)
         if os.WIFEXITED(status):

@@ -57,6 +57,7 @@ pub fn sandbox(args: &SandboxArgs) -> Result<Pool> {
         allow_weaker_isolation: args.allow_weaker_isolation,
         extra_read: args.sandbox_read.clone(),
         profile: false,
+        without_namespaces: false,
     };
     let pool = match Pool::new(&cfg) {
         Ok(p) => p,
