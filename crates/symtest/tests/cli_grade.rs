@@ -7,21 +7,13 @@ use std::process::{Command as Std, Stdio};
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, symtest};
+use common::{TempDir, outcomes, rows, symtest};
 
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn example(name: &str) -> String {
     format!("{}/../../examples/grade/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn outcomes(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .expect("outcomes")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
-        .collect()
 }
 
 fn statuses(path: &Path) -> BTreeMap<(String, String), String> {
@@ -374,11 +366,7 @@ fn pairs_and_critic_data_from_graded_samples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("8 pairs from 4 problems"));
-    let rows: Vec<Value> = std::fs::read_to_string(&pairs)
-        .expect("pairs")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let rows = rows(&pairs);
     assert_eq!(rows.len(), 8);
     for r in &rows {
         let keys: BTreeSet<&str> = r

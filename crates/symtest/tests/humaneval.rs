@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::humaneval;
-use serde_json::Value;
+use common::{humaneval, outcomes};
 
 #[test]
 fn canonical_solutions_pass_and_empty_bodies_fail() {
@@ -38,11 +37,7 @@ fn canonical_solutions_pass_and_empty_bodies_fail() {
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let outcomes: Vec<Value> = std::fs::read_to_string(&out)
-        .expect("outcomes")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let outcomes = outcomes(&out);
     assert_eq!(outcomes.len(), 328);
     for o in &outcomes {
         let want = if o["sample_id"] == "canonical" {

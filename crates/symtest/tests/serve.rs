@@ -490,26 +490,29 @@ async fn silent_stalled_and_oversized_clients_are_cut_off() {
         closed_within(&mut silent, 6.0).await.is_some(),
         "a silent connection is still open after 6 s"
     );
-    // Headers, then half a body, then nothing.
-    let mut stalled = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"task_id\"",
-    )
-    .await;
-    let said = closed_within(&mut stalled, 8.0)
-        .await
-        .expect("a stalled body's connection is still open after 8 s");
-    assert!(said.starts_with("HTTP/1.1 408"), "{said}");
-    // Declares more than the largest body: refused before any of it is read.
-    let mut large = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 70000000\r\n\r\n",
-    )
-    .await;
-    let said = closed_within(&mut large, 5.0)
-        .await
-        .expect("an oversized body's connection is still open after 5 s");
-    assert!(said.starts_with("HTTP/1.1 413"), "{said}");
+    // Headers, then half a body, then nothing; a body larger than the
+    // largest, refused before any of it is read.
+    let refused: [(&str, &[u8], f64, &str); 2] = [
+        (
+            "a stalled body",
+            b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"task_id\"",
+            8.0,
+            "HTTP/1.1 408",
+        ),
+        (
+            "an oversized body",
+            b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 70000000\r\n\r\n",
+            5.0,
+            "HTTP/1.1 413",
+        ),
+    ];
+    for (what, request, secs, status) in refused {
+        let mut conn = opened(&s.addr, request).await;
+        let said = closed_within(&mut conn, secs)
+            .await
+            .unwrap_or_else(|| panic!("{what}'s connection is still open after {secs} s"));
+        assert!(said.starts_with(status), "{what}: {said}");
+    }
     // A 60 MiB body, all but its last byte sent, holds 60 of the 64 MiB of
     // body memory until it ends; a second body past the 4 MiB left is told
     // to retry.
