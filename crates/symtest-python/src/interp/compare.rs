@@ -8,44 +8,13 @@ use std::cmp::Ordering;
 
 use symtest_term::{Term, Value};
 
+use super::answer::{Answer, all_of, any_of, not, str_terms};
 use super::iter::range_items;
 use super::numeric::{Num, as_num};
 use super::state::{Interp, R, hash_key, term_of, type_error};
 use crate::ir::CmpOp;
 use crate::sites::SiteId;
 use crate::value::{ListObj, Val, key_of};
-
-type Answer = (bool, Option<Term>);
-
-fn not(a: Answer) -> Answer {
-    (!a.0, a.1.map(|t| !&t))
-}
-
-/// `and` of answers: concrete conjunction, term when any is symbolic.
-fn all_of(parts: Vec<Answer>) -> Answer {
-    let value = parts.iter().all(|p| p.0);
-    (value, joined(parts, Term::and))
-}
-
-/// `or` of answers: concrete disjunction, term when any is symbolic.
-fn any_of(parts: Vec<Answer>) -> Answer {
-    let value = parts.iter().any(|p| p.0);
-    (value, joined(parts, Term::or))
-}
-
-/// The parts' terms joined by `join` (a concrete part as its constant);
-/// `None` when every part is concrete.
-fn joined(parts: Vec<Answer>, join: fn(Vec<Term>) -> Term) -> Option<Term> {
-    let symbolic = parts.iter().any(|p| p.1.is_some());
-    symbolic.then(|| {
-        join(
-            parts
-                .into_iter()
-                .map(|(b, t)| t.unwrap_or_else(|| Term::bool(b)))
-                .collect(),
-        )
-    })
-}
 
 /// `op` on the numeric terms of numbers `a` and `b`, when either is
 /// symbolic.
@@ -225,17 +194,13 @@ impl Interp<'_> {
         Ok(match (a, b) {
             (Val::Str(x, s), Val::Str(y, t)) => {
                 let concrete = if or_equal { x <= y } else { x < y };
-                let term = if s.is_some() || t.is_some() {
-                    let p = s.clone().unwrap_or_else(|| Term::string(x));
-                    let q = t.clone().unwrap_or_else(|| Term::string(y));
-                    Some(if or_equal {
+                let term = str_terms(x, s.as_ref(), y, t.as_ref()).map(|(p, q)| {
+                    if or_equal {
                         p.str_less_eq(&q)
                     } else {
                         p.str_less(&q)
-                    })
-                } else {
-                    None
-                };
+                    }
+                });
                 (concrete, term)
             }
             (Val::List(x), Val::List(y)) => {
