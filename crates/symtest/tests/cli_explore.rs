@@ -4,7 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{TempDir, assert_run, symtest};
+use common::{TempDir, assert_run, example, symtest};
 
 /// The report without its timing line, which changes from run to run.
 fn stable(stdout: &[u8]) -> String {
@@ -252,7 +252,7 @@ fn examples_run() {
         ("divide.c", vec![]),
         ("collatz.c", vec!["--loop-bound", "6"]),
     ] {
-        let path = format!("{}/../../examples/minic/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = example(&format!("minic/{file}"));
         let mut args = vec!["explore", "--json", "-f", path.as_str()];
         args.extend(extra);
         let out = symtest().args(&args).output().expect("runs");
@@ -266,10 +266,7 @@ fn examples_run() {
 
 #[test]
 fn triangle_example_covers_every_class() {
-    let path = format!(
-        "{}/../../examples/minic/triangle.c",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("minic/triangle.c");
     let j = json(&["explore", "-f", &path]);
     let mut outs: Vec<String> = j["paths"]
         .as_array()
@@ -284,10 +281,7 @@ fn triangle_example_covers_every_class() {
 
 #[test]
 fn divide_example_never_breaks_the_c_identity() {
-    let path = format!(
-        "{}/../../examples/minic/divide.c",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("minic/divide.c");
     let j = json(&["explore", "-f", &path]);
     let paths = j["paths"].as_array().expect("paths");
     assert!(paths.iter().all(|p| p["outcome"]["value"] != "-1"));

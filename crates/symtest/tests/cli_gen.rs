@@ -7,14 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, rows, succeeded, symtest};
+use common::{TempDir, example, rows, succeeded, symtest};
 
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn example(path: &str) -> String {
-    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 fn by_task(path: &Path) -> BTreeMap<String, Value> {
     rows(path)

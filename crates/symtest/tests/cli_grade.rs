@@ -7,13 +7,13 @@ use std::process::{Command as Std, Stdio};
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, outcomes, rows, symtest};
+use common::{TempDir, outcomes, rows, symtest, symtest_std};
 
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn example(name: &str) -> String {
-    format!("{}/../../examples/grade/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::example(&format!("grade/{name}"))
 }
 
 fn statuses(path: &Path) -> BTreeMap<(String, String), String> {
@@ -307,7 +307,7 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
     }
     std::fs::write(&samples, text).expect("write");
     let out = t.path("out.jsonl");
-    let child = Std::new(assert_cmd::cargo::cargo_bin("symtest"))
+    let child = symtest_std()
         .args(["grade", "-q", "--timeout-floor", "3"])
         .arg(example("mbpp_mini.jsonl"))
         .arg(&samples)

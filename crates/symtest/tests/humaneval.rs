@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{humaneval, outcomes};
+use common::{humaneval, outcomes, symtest_std};
 
 #[test]
 fn canonical_solutions_pass_and_empty_bodies_fail() {
@@ -28,7 +28,7 @@ fn canonical_solutions_pass_and_empty_bodies_fail() {
     }
     std::fs::write(&samples, rows).expect("write");
     let out = dir.join("out.jsonl");
-    let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+    let o = symtest_std()
         .args(["grade", "-q", "-k", "1"])
         .arg(&data)
         .arg(&samples)

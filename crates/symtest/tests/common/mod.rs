@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+/// A file of the checkout's `examples/` folder (`grade/humaneval_mini.jsonl`).
+pub fn example(path: &str) -> String {
+    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn symtest() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("symtest").expect("the symtest binary is built")
 }
