@@ -26,3 +26,15 @@ def md_table(head, rows):
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
         "| " + " | ".join(str(c) for c in r) + " |" for r in rows
     ]
+
+
+def write_checked_table(name, title, intro, head, rows, wrong):
+    """Writes a section of a title, `intro` lines, the table of `rows` and the
+    count of wrong answers."""
+    table = md_table(head, rows)
+    write_section(
+        name,
+        [f"<!-- {name}:start -->", title, "", *intro, ""]
+        + table
+        + ["", f"Wrong answers: **{wrong}**.", "", f"<!-- {name}:end -->"],
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import md_table, write_section  # noqa: E402
+from results import write_checked_table  # noqa: E402
 NETS = ROOT / "crates" / "symtest" / "tests" / "adversarial" / "nets.py"
 ML = os.environ.get("SYMTEST_ML_PYTHONPATH", str(ROOT / ".deps" / "ml-py"))
 
@@ -77,20 +77,16 @@ def main():
     print(f"wrong answers: {wrong}")
     if not args.no_write:
         head = ("hidden", "free features", "z3", "gd", "portfolio")
-        table = md_table(head, rows)
-        section = [
-            "<!-- adversarial:start -->",
-            "## `symtest adversarial`: ReLU networks (`make bench`)",
-            "",
+        intro = [
             f"One scikit-learn `MLPClassifier` per hidden size (10 features, synthetic data), the",
             f"training sample nearest its decision boundary, eps {args.eps} on the first k features,",
             f"{args.timeout:.0f} s budget. Each cell: the answer and the wall time of the command.",
             "`found` examples are classified again by scikit-learn's `predict`; `robust` (z3's",
             "UNSAT) is checked against 3,000 random points of the box; `unknown` is a budget or gd",
             "finding nothing. 2 cores.",
-            "",
-        ] + table + ["", f"Wrong answers: **{wrong}**.", "", "<!-- adversarial:end -->"]
-        write_section("adversarial", section)
+        ]
+        title = "## `symtest adversarial`: ReLU networks (`make bench`)"
+        write_checked_table("adversarial", title, intro, head, rows, wrong)
     return 1 if wrong else 0
 
 

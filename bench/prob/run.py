@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import md_table, write_section  # noqa: E402
+from results import write_checked_table  # noqa: E402
 OUT = ROOT / "bench" / "out" / "prob"
 
 
@@ -132,20 +132,16 @@ def main():
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
     print(f"wrong answers: {wrong}")
     if not args.no_write:
-        table = md_table(head, rows)
-        section = [
-            "<!-- prob:start -->",
-            "## `symtest prob`: exact probabilities (`make bench`)",
-            "",
+        intro = [
             "Each program is weighed by `symtest prob --json` (wall time of the whole command:",
             "exploration with Z3 plus exact weighing) and checked against an independent exact",
             "computation in Python (fractions; binomial closed forms or a DP over sums). Naive",
             "enumeration of the product of all supports, in Python in the same run, is shown where",
             "it is feasible (2^20 assignments); symtest never enumerates it. Peak states: the most",
             "partial assignments kept at once while weighing one path.",
-            "",
-        ] + table + ["", f"Wrong answers: **{wrong}**.", "", "<!-- prob:end -->"]
-        write_section("prob", section)
+        ]
+        title = "## `symtest prob`: exact probabilities (`make bench`)"
+        write_checked_table("prob", title, intro, head, rows, wrong)
     return 1 if wrong else 0
 
 

@@ -15,6 +15,24 @@ def run_bare(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), env={}, capture_output=True, text=True, timeout=120)
 
 
+def python_bare(code: str) -> str:
+    """What this Python prints running `code` with an empty environment (it must succeed)."""
+    r = run_bare(sys.executable, "-c", code)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def readelf(*args: str) -> str:
+    """`readelf ARGS` of the installed extension (the test is skipped without readelf)."""
+    ext = next(Path(symtest.__file__).parent.glob("_symtest*.so"))
+    r = subprocess.run(["readelf", *args, str(ext)], capture_output=True, text=True)
+    if r.returncode != 0:
+        import pytest
+
+        pytest.skip("readelf is not installed")
+    return r.stdout
+
+
 def test_import_needs_no_environment_and_loads_the_wheels_libz3():
     code = (
         "import symtest, sys\n"
@@ -22,9 +40,7 @@ def test_import_needs_no_environment_and_loads_the_wheels_libz3():
         "print(symtest.__version__)\n"
         "print(sorted(set(maps)))\n"
     )
-    r = run_bare(sys.executable, "-c", code)
-    assert r.returncode == 0, r.stderr
-    version, maps = r.stdout.splitlines()
+    version, maps = python_bare(code).splitlines()
     assert version == symtest.__version__
     site = str(Path(symtest.__file__).resolve().parents[1])
     # Exactly one libz3, the z3-solver wheel's in this environment.
@@ -34,13 +50,9 @@ def test_import_needs_no_environment_and_loads_the_wheels_libz3():
 
 def test_the_extension_finds_libz3_beside_the_package():
     ext = next(Path(symtest.__file__).parent.glob("_symtest*.so"))
-    r = subprocess.run(["readelf", "-d", str(ext)], capture_output=True, text=True)
-    if r.returncode != 0:
-        import pytest
-
-        pytest.skip("readelf is not installed")
-    assert "$ORIGIN/../z3/lib" in r.stdout, r.stdout
-    needed = [l.split("[")[1].rstrip("]") for l in r.stdout.splitlines() if "(NEEDED)" in l]
+    dynamic = readelf("-d")
+    assert "$ORIGIN/../z3/lib" in dynamic, dynamic
+    needed = [l.split("[")[1].rstrip("]") for l in dynamic.splitlines() if "(NEEDED)" in l]
     z3 = [n for n in needed if n.startswith("libz3")]
     assert z3, needed
     assert (ext.parent.parent / "z3" / "lib" / z3[0]).exists() or (
@@ -51,17 +63,12 @@ def test_the_extension_finds_libz3_beside_the_package():
 def test_the_extension_looks_for_libraries_only_beside_the_package():
     """No build machine's folder in the search path (where a library could be
     planted), and no glibc newer than the wheel's tag promises."""
-    ext = next(Path(symtest.__file__).parent.glob("_symtest*.so"))
-    r = subprocess.run(["readelf", "-d", "--dyn-syms", "-W", str(ext)], capture_output=True, text=True)
-    if r.returncode != 0:
-        import pytest
-
-        pytest.skip("readelf is not installed")
-    paths = [l.split("[", 1)[1].rstrip("]") for l in r.stdout.splitlines() if "(RUNPATH)" in l or "(RPATH)" in l]
+    dynamic = readelf("-d", "--dyn-syms", "-W")
+    paths = [l.split("[", 1)[1].rstrip("]") for l in dynamic.splitlines() if "(RUNPATH)" in l or "(RPATH)" in l]
     assert paths == ["$ORIGIN/../z3/lib"], paths
     import re
 
-    versions = {tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_([0-9.]+)", r.stdout)}
+    versions = {tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_([0-9.]+)", dynamic)}
     wheel_tags = list(Path(symtest.__file__).parent.parent.glob("symtest-*.dist-info/WHEEL"))
     assert wheel_tags, "the wheel's metadata is missing"
     tag = re.search(r"manylinux_(\d+)_(\d+)_x86_64", wheel_tags[0].read_text())
@@ -98,6 +105,4 @@ def test_grading_needs_no_environment_either():
         "with symtest.Grader([row], workers=1) as g:\n"
         "    print(g.grade({'task_id': 1, 'completion': 'def add(a, b):\\n    return a + b\\n'})[0]['status'])\n"
     )
-    r = run_bare(sys.executable, "-c", code)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["passed"]
+    assert python_bare(code).split() == ["passed"]

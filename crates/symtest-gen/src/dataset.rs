@@ -70,6 +70,17 @@ pub fn seeds_of(problem: &Problem, pool: &Pool) -> Result<Seeded, GenError> {
     })
 }
 
+/// What to say for a panic caught around [`generate_problem`] (its
+/// payload): a bug in symtest, with the panic's message.
+pub fn panic_error(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic".into());
+    format!("internal error (a bug in symtest): {what}")
+}
+
 /// [`seeds_of`] then [`generate`]: the suite of a dataset's problem.
 pub fn generate_problem(
     problem: &Problem,

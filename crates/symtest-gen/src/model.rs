@@ -233,23 +233,22 @@ impl GenStats {
     /// Branch coverage of the suite in CPython, as a fraction; a reference
     /// without branches counts as covered.
     pub fn coverage(&self) -> f64 {
-        let s = &self.selection;
-        if s.branches == 0 {
-            1.0
-        } else {
-            s.covered as f64 / s.branches as f64
-        }
+        fraction(self.selection.covered, self.selection.branches)
     }
 
     /// The fraction of compared inputs on which the interpreter agreed with
     /// CPython (1 when none was compared).
     pub fn fidelity(&self) -> f64 {
-        let f = &self.fidelity;
-        if f.compared == 0 {
-            1.0
-        } else {
-            f.equal as f64 / f.compared as f64
-        }
+        fraction(self.fidelity.equal, self.fidelity.compared)
+    }
+}
+
+/// `part / whole`, 1 when `whole` is 0 (nothing to miss).
+fn fraction(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
     }
 }
 

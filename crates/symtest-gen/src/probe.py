@@ -48,29 +48,26 @@ def __symtest_load__(source, sites, entry):
         return node if site is None else wrap("__symtest_iter__", site, node)
 
     class Probes(ast.NodeTransformer):
-        def visit_If(self, node):
+        def probed(self, node, field, kind, probe):
+            """`node` with its children probed, then its `field` by `probe`."""
             self.generic_visit(node)
-            node.test = test("if", node.test)
+            setattr(node, field, probe(kind, getattr(node, field)))
             return node
+
+        def visit_If(self, node):
+            return self.probed(node, "test", "if", test)
 
         def visit_While(self, node):
-            self.generic_visit(node)
-            node.test = test("while", node.test)
-            return node
+            return self.probed(node, "test", "while", test)
 
         def visit_IfExp(self, node):
-            self.generic_visit(node)
-            node.test = test("ifexp", node.test)
-            return node
+            return self.probed(node, "test", "ifexp", test)
 
         def visit_For(self, node):
-            self.generic_visit(node)
-            node.iter = loop("for", node.iter)
-            return node
+            return self.probed(node, "iter", "for", loop)
 
         def visit_comprehension(self, node):
-            self.generic_visit(node)
-            node.iter = loop("compfor", node.iter)
+            node = self.probed(node, "iter", "compfor", loop)
             node.ifs = [test("compif", t) for t in node.ifs]
             return node
 

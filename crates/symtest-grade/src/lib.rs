@@ -116,6 +116,87 @@ impl Default for GradeOptions {
     }
 }
 
+/// Grading's settings as a user gives them (times as seconds), before they
+/// are checked: the command line's flags and the Python `Grader`'s
+/// arguments.
+#[derive(Clone, Debug)]
+pub struct GradeSettings {
+    /// The reward a verdict earns.
+    pub reward: RewardKind,
+    /// A test may take this many times the reference's time.
+    pub timeout_factor: f64,
+    /// ...but never less than this many seconds.
+    pub timeout_floor: Option<f64>,
+    /// The limit in seconds when there is no reference to measure.
+    pub default_timeout: f64,
+    /// How standard output is judged.
+    pub judge: JudgeKind,
+    /// The tokens judge's tolerance for a real number.
+    pub float_tolerance: f64,
+    /// Relative tolerance for an expected float among returned values.
+    pub rtol: f64,
+    /// Absolute tolerance for an expected float among returned values.
+    pub atol: f64,
+    /// Take the code out of fenced blocks in chat-style answers.
+    pub extract: bool,
+}
+
+impl GradeSettings {
+    /// The options these settings ask for, or what is out of range; `name`
+    /// spells a setting (`timeout_factor`, `rtol`, ...) as the user wrote it.
+    pub fn options(&self, name: impl Fn(&str) -> String) -> Result<GradeOptions, String> {
+        if !(self.timeout_factor > 0.0 && self.timeout_factor.is_finite()) {
+            return Err(format!(
+                "{} must be positive, got {}",
+                name("timeout_factor"),
+                self.timeout_factor
+            ));
+        }
+        for (v, what) in [
+            (self.rtol, "rtol"),
+            (self.atol, "atol"),
+            (self.float_tolerance, "float_tolerance"),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(format!(
+                    "{} must be a non-negative number, got {v}",
+                    name(what)
+                ));
+            }
+        }
+        let seconds = |s: f64, what: &str| {
+            Duration::try_from_secs_f64(s).map_err(|_| {
+                format!(
+                    "{} must be a non-negative number of seconds, got {s}",
+                    name(what)
+                )
+            })
+        };
+        let tolerance = Tolerance {
+            rtol: self.rtol,
+            atol: self.atol,
+        };
+        Ok(GradeOptions {
+            reward: self.reward,
+            timeout_factor: self.timeout_factor,
+            timeout_floor: self
+                .timeout_floor
+                .map(|f| seconds(f, "timeout_floor"))
+                .transpose()?,
+            default_timeout: seconds(self.default_timeout, "default_timeout")?,
+            tolerance,
+            judge: match self.judge {
+                JudgeKind::Tokens => Judge::Tokens {
+                    float_tolerance: self.float_tolerance,
+                },
+                JudgeKind::Exact => Judge::Exact,
+                JudgeKind::Apps => Judge::Apps { tolerance },
+            },
+            extract: self.extract,
+        })
+    }
+}
+
 impl GradeOptions {
     /// The settings a verdict depends on, as text for its digest.
     fn fingerprint(&self) -> String {

@@ -72,6 +72,19 @@ pub struct Joined<'a> {
     pub stale: usize,
 }
 
+impl<'a> Joined<'a> {
+    /// Each problem with its samples and their outcomes, for the problems
+    /// among `problems` (the others' samples are left out).
+    fn with_problems<'p>(
+        &'p self,
+        problems: &'p BTreeMap<String, Problem>,
+    ) -> impl Iterator<Item = (&'a str, &'p Problem, &'p [(&'a Sample, &'a Outcome)])> {
+        self.by_task
+            .iter()
+            .filter_map(|(task, rows)| Some((*task, problems.get(*task)?, rows.as_slice())))
+    }
+}
+
 /// The reward of a joined outcome (every one has a verdict).
 fn reward(o: &Outcome) -> f64 {
     o.reward.unwrap_or(0.0)
@@ -125,10 +138,7 @@ pub fn pairs(
     with_meta: bool,
 ) -> Vec<Pair> {
     let mut out = Vec::new();
-    for (task, rows) in &joined.by_task {
-        let Some(problem) = problems.get(*task) else {
-            continue;
-        };
+    for (task, problem, rows) in joined.with_problems(problems) {
         let mut chosen: Vec<&(&Sample, &Outcome)> = rows
             .iter()
             .filter(|(_, o)| o.status == Status::Passed)
@@ -169,7 +179,7 @@ pub fn pairs(
                     chosen: c.0.completion.clone(),
                     rejected: r.0.completion.clone(),
                     meta: with_meta.then(|| PairMeta {
-                        task_id: (*task).to_string(),
+                        task_id: task.to_string(),
                         chosen_id: c.0.sample_id.clone(),
                         rejected_id: r.0.sample_id.clone(),
                         margin: reward(c.1) - reward(r.1),
@@ -190,10 +200,7 @@ pub fn critic_rows(
     with_meta: bool,
 ) -> Vec<CriticRow> {
     let mut out = Vec::new();
-    for (task, rows) in &joined.by_task {
-        let Some(problem) = problems.get(*task) else {
-            continue;
-        };
+    for (task, problem, rows) in joined.with_problems(problems) {
         for (s, o) in rows {
             let Some(label) = o.status.critic_label() else {
                 continue;
@@ -202,7 +209,7 @@ pub fn critic_rows(
                 prompt: problem.prompt.clone(),
                 completion: s.completion.clone(),
                 label,
-                task_id: with_meta.then(|| (*task).to_string()),
+                task_id: with_meta.then(|| task.to_string()),
                 sample_id: with_meta.then(|| s.sample_id.clone()),
             });
         }

@@ -208,6 +208,22 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A failure of `kind` whose error says `error`.
+    fn erred(kind: FailureKind, error: String) -> Failure {
+        Failure {
+            error: Some(error),
+            ..Failure::of(kind)
+        }
+    }
+
+    /// A failure of `kind` where the sample gave `got`.
+    fn gave(kind: FailureKind, got: String) -> Failure {
+        Failure {
+            got: Some(got),
+            ..Failure::of(kind)
+        }
+    }
+
     /// A failure of `kind` with nothing more said yet.
     pub fn of(kind: FailureKind) -> Failure {
         Failure {
@@ -247,26 +263,24 @@ fn load_verdict(e: &LoadError, total: usize) -> Verdict {
         ),
         LoadError::Raised { type_name, message } => (
             Status::RuntimeError,
-            Failure {
-                error: Some(format!(
-                    "{type_name}: {message} (while loading the program)"
-                )),
-                ..Failure::of(FailureKind::Exception)
-            },
+            Failure::erred(
+                FailureKind::Exception,
+                format!("{type_name}: {message} (while loading the program)"),
+            ),
         ),
         LoadError::Timeout { budget } => (
             Status::Timeout,
-            Failure {
-                error: Some(format!("loading took over {:.2} s", budget.as_secs_f64())),
-                ..Failure::of(FailureKind::Timeout)
-            },
+            Failure::erred(
+                FailureKind::Timeout,
+                format!("loading took over {:.2} s", budget.as_secs_f64()),
+            ),
         ),
         LoadError::Crashed { why } => (
             Status::RuntimeError,
-            Failure {
-                error: Some(format!("the program {why} while loading")),
-                ..Failure::of(FailureKind::Crash)
-            },
+            Failure::erred(
+                FailureKind::Crash,
+                format!("the program {why} while loading"),
+            ),
         ),
     };
     Verdict {
@@ -375,10 +389,7 @@ fn calls_verdict(
             }
             CallResult::Returned { value, .. } if case.raises.is_some() => (
                 Status::Failed,
-                Failure {
-                    got: Some(shown(value, 500)),
-                    ..Failure::of(FailureKind::WrongAnswer)
-                },
+                Failure::gave(FailureKind::WrongAnswer, shown(value, 500)),
             ),
             CallResult::Returned { value, .. } if call_matches(case, value, tol) => {
                 passed += 1;
@@ -386,40 +397,34 @@ fn calls_verdict(
             }
             CallResult::Returned { value, .. } => (
                 Status::Failed,
-                Failure {
-                    got: Some(shown(value, 500)),
-                    ..Failure::of(FailureKind::WrongAnswer)
-                },
+                Failure::gave(FailureKind::WrongAnswer, shown(value, 500)),
             ),
             CallResult::Unsupported { type_name } => (
                 Status::Failed,
-                Failure {
-                    got: Some(format!("an object of type {type_name}, not a plain value")),
-                    ..Failure::of(FailureKind::Unsupported)
-                },
+                Failure::gave(
+                    FailureKind::Unsupported,
+                    format!("an object of type {type_name}, not a plain value"),
+                ),
             ),
             CallResult::Raised {
                 type_name, message, ..
             } => (
                 Status::RuntimeError,
-                Failure {
-                    error: Some(short(&format!("{type_name}: {message}"), 500)),
-                    ..Failure::of(FailureKind::Exception)
-                },
+                Failure::erred(
+                    FailureKind::Exception,
+                    short(&format!("{type_name}: {message}"), 500),
+                ),
             ),
             CallResult::Timeout { budget } => (
                 Status::Timeout,
-                Failure {
-                    error: Some(format!("no answer within {:.2} s", budget.as_secs_f64())),
-                    ..Failure::of(FailureKind::Timeout)
-                },
+                Failure::erred(
+                    FailureKind::Timeout,
+                    format!("no answer within {:.2} s", budget.as_secs_f64()),
+                ),
             ),
             CallResult::Crashed { why } => (
                 Status::RuntimeError,
-                Failure {
-                    error: Some(format!("the program {why}")),
-                    ..Failure::of(FailureKind::Crash)
-                },
+                Failure::erred(FailureKind::Crash, format!("the program {why}")),
             ),
         };
         status = worst(status, s);
@@ -451,10 +456,7 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) ->
             }
             StdioResult::Finished { stdout, .. } => (
                 Status::Failed,
-                Failure {
-                    got: Some(short(stdout, 500)),
-                    ..Failure::of(FailureKind::WrongAnswer)
-                },
+                Failure::gave(FailureKind::WrongAnswer, short(stdout, 500)),
             ),
             StdioResult::Failed(e) => {
                 let v = load_verdict(e, 1);
@@ -566,39 +568,39 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
         CheckOutcome::Unsupported { type_name, last } => (
             Status::Failed,
             with_last(
-                Failure {
-                    got: Some(format!("an object of type {type_name}, not a plain value")),
-                    ..Failure::of(FailureKind::Unsupported)
-                },
+                Failure::gave(
+                    FailureKind::Unsupported,
+                    format!("an object of type {type_name}, not a plain value"),
+                ),
                 last,
             ),
         ),
         CheckOutcome::Timeout { budget } => (
             Status::Timeout,
-            Failure {
-                error: Some(format!(
+            Failure::erred(
+                FailureKind::Timeout,
+                format!(
                     "the tests did not finish within {:.2} s",
                     budget.as_secs_f64()
-                )),
-                ..Failure::of(FailureKind::Timeout)
-            },
+                ),
+            ),
         ),
         CheckOutcome::Crashed { why, last } => (
             Status::RuntimeError,
             with_last(
-                Failure {
-                    error: Some(format!("the program {why} before the tests finished")),
-                    ..Failure::of(FailureKind::Crash)
-                },
+                Failure::erred(
+                    FailureKind::Crash,
+                    format!("the program {why} before the tests finished"),
+                ),
                 last,
             ),
         ),
         CheckOutcome::TestError { message } => (
             Status::RuntimeError,
-            Failure {
-                error: Some(format!("the dataset's test code is broken: {message}")),
-                ..Failure::of(FailureKind::Exception)
-            },
+            Failure::erred(
+                FailureKind::Exception,
+                format!("the dataset's test code is broken: {message}"),
+            ),
         ),
     };
     Verdict {
@@ -626,10 +628,10 @@ pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance, judge: &Judge)
             status: Status::RuntimeError,
             passed: 0,
             total: tests.count(),
-            first_failure: Some(Failure {
-                error: Some("the sandbox answered a different kind of job".into()),
-                ..Failure::of(FailureKind::Crash)
-            }),
+            first_failure: Some(Failure::erred(
+                FailureKind::Crash,
+                "the sandbox answered a different kind of job".into(),
+            )),
         },
     }
 }

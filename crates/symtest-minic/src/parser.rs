@@ -171,6 +171,21 @@ impl Parser {
         }
     }
 
+    /// `(cond)` after the keyword `kw` (the token at hand) of a statement at
+    /// `pos`, and the branch site it makes.
+    fn condition(
+        &mut self,
+        kw: &'static str,
+        pos: Pos,
+        depth: usize,
+    ) -> Result<(Expr, SiteId), ParseError> {
+        self.bump();
+        self.expect("(", &format!("after '{kw}'"))?;
+        let cond = self.expr(depth + 1)?;
+        self.expect(")", &format!("after the condition of '{kw}'"))?;
+        Ok((cond, self.site(kw, pos)))
+    }
+
     fn site(&mut self, kind: &'static str, pos: Pos) -> SiteId {
         self.sites.push(SiteInfo { kind, pos });
         SiteId(u32::try_from(self.sites.len() - 1).unwrap_or(u32::MAX))
@@ -215,11 +230,7 @@ impl Parser {
                 Ok(Stmt::Block(body))
             }
             Tok::If => {
-                self.bump();
-                self.expect("(", "after 'if'")?;
-                let cond = self.expr(depth + 1)?;
-                self.expect(")", "after the condition of 'if'")?;
-                let site = self.site("if", pos);
+                let (cond, site) = self.condition("if", pos, depth)?;
                 let then = Box::new(self.stmt_at(depth + 1)?);
                 let other = if self.peek() == &Tok::Else {
                     self.bump();
@@ -235,11 +246,7 @@ impl Parser {
                 })
             }
             Tok::While => {
-                self.bump();
-                self.expect("(", "after 'while'")?;
-                let cond = self.expr(depth + 1)?;
-                self.expect(")", "after the condition of 'while'")?;
-                let site = self.site("while", pos);
+                let (cond, site) = self.condition("while", pos, depth)?;
                 let body = Box::new(self.stmt_at(depth + 1)?);
                 Ok(Stmt::While {
                     cond,

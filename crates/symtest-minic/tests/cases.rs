@@ -87,12 +87,7 @@ fn reals_solve_exactly() {
         reals: true,
         ..Config::default()
     };
-    let ex = explore_with(
-        src,
-        config.clone(),
-        SolverOptions::default(),
-        ExploreOptions::default(),
-    );
+    let ex = explore_config(src, config.clone());
     let hit = returns_one(&ex).expect("x = 1/4");
     assert_eq!(hit.input.get(&ex.inputs[0]), Value::ratio(1, 4).as_ref());
     assert_paths_replay(src, &config, &ex);
@@ -142,12 +137,7 @@ fn loops_unroll_up_to_the_bound() {
         loop_bound: 8,
         ..Config::default()
     };
-    let ex = explore_with(
-        src,
-        config.clone(),
-        SolverOptions::default(),
-        ExploreOptions::default(),
-    );
+    let ex = explore_config(src, config.clone());
     assert!(returns_one(&ex).is_some(), "n = 5 gives s = 10");
     let stopped = ex
         .paths

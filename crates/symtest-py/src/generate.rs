@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
-use symtest_gen::dataset::generate_problem;
+use symtest_gen::dataset::{generate_problem, panic_error};
 use symtest_gen::{GenOptions, parse_overrides, suite_row};
 use symtest_sandbox::Pool;
 use symtest_solve::{SolverKind, SolverOptions};
@@ -69,14 +69,7 @@ fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Json {
     match catch_unwind(AssertUnwindSafe(|| generate_problem(p, pool, opts))) {
         Ok(Ok((_, generated))) => suite_row(&p.task_id, &p.prefix, &generated),
         Ok(Err(e)) => failed(e.to_string()),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "a panic".into());
-            failed(format!("internal error (a bug in symtest): {what}"))
-        }
+        Err(panic) => failed(panic_error(&*panic)),
     }
 }
 

@@ -10,10 +10,10 @@ use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use symtest_formats::dataset::Problem;
-use symtest_grade::{GradeError, GradeOptions, Judge, JudgeKind, Outcome, RewardKind};
-use symtest_sandbox::{Pool, Tolerance};
+use symtest_grade::{GradeError, GradeOptions, GradeSettings, JudgeKind, Outcome, RewardKind};
+use symtest_sandbox::Pool;
 
-use crate::common::{Sandboxing, build_pool, parallel, seconds};
+use crate::common::{Sandboxing, build_pool, parallel};
 use crate::convert::id_of;
 use crate::errors::BindError;
 use crate::problems::Problems;
@@ -59,47 +59,19 @@ struct Judging<'a> {
 }
 
 fn grade_options(j: &Judging<'_>) -> Result<GradeOptions, BindError> {
-    let reward = RewardKind::from_str(j.reward).map_err(BindError::Invalid)?;
-    let judge = JudgeKind::from_str(j.judge).map_err(BindError::Invalid)?;
-    if !(j.timeout_factor > 0.0 && j.timeout_factor.is_finite()) {
-        return Err(BindError::Invalid(format!(
-            "timeout_factor must be positive, got {}",
-            j.timeout_factor
-        )));
-    }
-    for (v, what) in [
-        (j.rtol, "rtol"),
-        (j.atol, "atol"),
-        (j.float_tolerance, "float_tolerance"),
-    ] {
-        if !(v >= 0.0 && v.is_finite()) {
-            return Err(BindError::Invalid(format!(
-                "{what} must be a non-negative number, got {v}"
-            )));
-        }
-    }
-    let tolerance = Tolerance {
+    GradeSettings {
+        reward: RewardKind::from_str(j.reward).map_err(BindError::Invalid)?,
+        timeout_factor: j.timeout_factor,
+        timeout_floor: j.timeout_floor,
+        default_timeout: j.default_timeout,
+        judge: JudgeKind::from_str(j.judge).map_err(BindError::Invalid)?,
+        float_tolerance: j.float_tolerance,
         rtol: j.rtol,
         atol: j.atol,
-    };
-    Ok(GradeOptions {
-        reward,
-        timeout_factor: j.timeout_factor,
-        timeout_floor: j
-            .timeout_floor
-            .map(|f| seconds(f, "timeout_floor"))
-            .transpose()?,
-        default_timeout: seconds(j.default_timeout, "default_timeout")?,
-        tolerance,
-        judge: match judge {
-            JudgeKind::Tokens => Judge::Tokens {
-                float_tolerance: j.float_tolerance,
-            },
-            JudgeKind::Exact => Judge::Exact,
-            JudgeKind::Apps => Judge::Apps { tolerance },
-        },
         extract: j.extract,
-    })
+    }
+    .options(str::to_string)
+    .map_err(BindError::Invalid)
 }
 
 /// Reads samples: mappings with `task_id`, `completion` and optionally

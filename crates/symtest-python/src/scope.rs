@@ -182,13 +182,8 @@ fn target(t: &Expr, b: &mut Bindings) {
         Expr::Name(n) => {
             b.bound.insert(n.id.to_string());
         }
-        Expr::Tuple(t) => {
-            for e in &t.elts {
-                target(e, b);
-            }
-        }
-        Expr::List(l) => {
-            for e in &l.elts {
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            for e in elts {
                 target(e, b);
             }
         }

@@ -293,11 +293,8 @@ pub fn from_json(text: &str) -> Result<PyValue, ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::p;
     use proptest::prelude::*;
-
-    fn p(s: &str) -> PyValue {
-        PyValue::parse(s).unwrap()
-    }
 
     #[test]
     fn reads_what_json_loads_reads() {

@@ -245,10 +245,7 @@ impl Keys {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(s: &str) -> PyValue {
-        PyValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
+    use crate::testing::p;
 
     #[test]
     fn one_key_as_python_says() {

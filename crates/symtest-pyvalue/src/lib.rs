@@ -18,6 +18,8 @@ pub mod marshal;
 mod num;
 pub mod pyhash;
 mod repr;
+#[cfg(test)]
+mod testing;
 mod value;
 
 pub use eq::py_eq;
@@ -47,10 +49,7 @@ mod tests {
     use num_traits::ToPrimitive;
 
     use super::*;
-
-    fn p(s: &str) -> PyValue {
-        PyValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
+    use crate::testing::p;
 
     #[test]
     fn equality_follows_python() {

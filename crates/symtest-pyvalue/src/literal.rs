@@ -637,10 +637,7 @@ fn dedupe(xs: Vec<PyValue>) -> Vec<PyValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(s: &str) -> PyValue {
-        parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
+    use crate::testing::p;
 
     #[test]
     fn parses_python_literals() {

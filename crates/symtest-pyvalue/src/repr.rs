@@ -256,10 +256,7 @@ fn write_repr<W: Write>(v: &PyValue, out: &mut W, short: bool) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(s: &str) -> PyValue {
-        PyValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
+    use crate::testing::p;
 
     #[test]
     fn repr_matches_python() {

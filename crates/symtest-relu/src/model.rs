@@ -236,24 +236,35 @@ impl Mlp {
 
     /// The outputs of the network on `x`, computed exactly on the exact weights.
     pub fn forward_exact(&self, x: &[BigRational]) -> Vec<BigRational> {
+        self.forward_by(x, |row, b, v, activation| {
+            let z = row
+                .iter()
+                .zip(v)
+                .filter(|(w, _)| !w.is_zero())
+                .map(|(w, x)| w * x)
+                .fold(b.clone(), |acc, t| acc + t);
+            match activation {
+                Activation::Relu if z < BigRational::zero() => BigRational::zero(),
+                _ => z,
+            }
+        })
+    }
+
+    /// The outputs of the network on `x`, layer by layer on the exact
+    /// weights, in any arithmetic: `neuron(weights, bias, inputs,
+    /// activation)` is one output of a layer.
+    pub(crate) fn forward_by<V: Clone>(
+        &self,
+        x: &[V],
+        neuron: impl Fn(&[BigRational], &BigRational, &[V], Activation) -> V,
+    ) -> Vec<V> {
         let mut v = x.to_vec();
         for l in &self.layers {
             v = l
                 .exact_weights
                 .iter()
                 .zip(&l.exact_bias)
-                .map(|(row, b)| {
-                    let z = row
-                        .iter()
-                        .zip(&v)
-                        .filter(|(w, _)| !w.is_zero())
-                        .map(|(w, x)| w * x)
-                        .fold(b.clone(), |acc, t| acc + t);
-                    match l.activation {
-                        Activation::Relu if z < BigRational::zero() => BigRational::zero(),
-                        _ => z,
-                    }
-                })
+                .map(|(row, b)| neuron(row, b, &v, l.activation))
                 .collect();
         }
         v

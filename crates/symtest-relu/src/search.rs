@@ -412,28 +412,19 @@ impl Search<'_> {
 /// The network's outputs as terms over `inputs`.
 pub fn network_terms(mlp: &Mlp, inputs: &[Term]) -> Vec<Term> {
     let zero = Term::real(BigRational::zero());
-    let mut v = inputs.to_vec();
-    for l in &mlp.layers {
-        v = l
-            .exact_weights
+    mlp.forward_by(inputs, |row, b, v, activation| {
+        let parts = row
             .iter()
-            .zip(&l.exact_bias)
-            .map(|(row, b)| {
-                let parts = row
-                    .iter()
-                    .zip(&v)
-                    .filter(|(w, _)| !w.is_zero())
-                    .map(|(w, x)| Term::real(w.clone()).times(x))
-                    .chain(std::iter::once(Term::real(b.clone())));
-                let z = sum(parts);
-                match l.activation {
-                    Activation::Relu => Term::ite(&z.greater(&zero), &z, &zero),
-                    Activation::Linear => z,
-                }
-            })
-            .collect();
-    }
-    v
+            .zip(v)
+            .filter(|(w, _)| !w.is_zero())
+            .map(|(w, x)| Term::real(w.clone()).times(x))
+            .chain(std::iter::once(Term::real(b.clone())));
+        let z = sum(parts);
+        match activation {
+            Activation::Relu => Term::ite(&z.greater(&zero), &z, &zero),
+            Activation::Linear => z,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
 
@@ -141,7 +140,7 @@ fn huge_and_strange_values_cost_little() {
         "{}",
         v.repr_capped(100)
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_within(started, 10);
     // A right answer nested deeper than JSON decoders allow still crosses.
     let r = calls(
         "def f():\n    x = 0\n    for _ in range(1500):\n        x = [x]\n    return x\n",
@@ -199,7 +198,7 @@ except OSError as e:
         assert!(!text.contains("root:"), "{text}");
         assert_eq!(stdout_of(r).trim(), "FileNotFoundError");
     }
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_within(started, 10);
     assert_healthy();
 }
 
@@ -214,11 +213,7 @@ fn a_job_that_stops_reading_costs_a_timeout_not_a_hang() {
     let started = Instant::now();
     let o = check_with(src, test, 300);
     assert!(matches!(o, CheckOutcome::Timeout { .. }), "{o:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(8),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_within(started, 8);
     assert_healthy();
 }
 
@@ -294,15 +289,7 @@ fn host_unix_sockets_are_unreachable() {
     let results = call_results(&r);
     assert!(!returned(&results[0]).repr().contains("connected"), "{r:?}");
     for l in [&listener, &abstract_listener] {
-        match l.accept() {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Ok((mut s, _)) => {
-                let mut buf = Vec::new();
-                let _ = s.read_to_end(&mut buf);
-                panic!("the sandbox connected and sent {buf:?}");
-            }
-            Err(e) => panic!("{e}"),
-        }
+        assert_not_connected(l.accept());
     }
     let _ = std::fs::remove_file(&path);
     assert_healthy();
@@ -593,11 +580,7 @@ fn keys_of_huge_or_deep_values_cost_the_grader_linear_time() {
         "{:.200}",
         format!("{r:?}")
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_within(started, 60);
     assert_healthy();
 }
 
@@ -633,11 +616,7 @@ fn nested_frozensets_cost_linear_time_everywhere() {
         "{:.300}",
         format!("{o:?}")
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_within(started, 10);
     assert_healthy();
 }
 
@@ -657,11 +636,7 @@ fn keys_built_to_collide_in_python_never_reach_the_test_process() {
             "{:.300}",
             format!("{o:?}")
         );
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_within(started, 3);
     }
     assert_healthy();
 }
@@ -721,11 +696,7 @@ fn the_test_codes_work_on_a_candidates_values_is_charged() {
     let started = Instant::now();
     let o = check_budgets("def f():\n    return 10 ** 12\n", test, 3000, 100);
     assert!(matches!(o, CheckOutcome::Timeout { .. }), "{o:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_within(started, 4);
     // The same test on a small value passes through as a failure.
     let o = check_budgets("def f():\n    return 10\n", test, 3000, 100);
     assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");

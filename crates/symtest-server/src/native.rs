@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::grade::admit_and_grade;
 use crate::reply::error;
-use crate::request::{Id, json_request};
+use crate::request::{Endpoint, Id};
 use crate::state::ServerState;
 
 #[derive(Deserialize)]
@@ -47,12 +47,11 @@ pub(crate) async fn reward(
     State(state): State<Arc<ServerState>>,
     body: Result<Json<NativeRequest>, JsonRejection>,
 ) -> Response {
-    let respond = |code: StatusCode, r: Response| {
-        state.count("/reward", code);
-        r
+    let at = Endpoint {
+        state: &state,
+        path: "/reward",
     };
-    let expected = r#"{"samples": [{"task_id", "completion"}]}"#;
-    let req = match json_request(&state, "/reward", body, expected) {
+    let req = match at.body(body, r#"{"samples": [{"task_id", "completion"}]}"#) {
         Ok(r) => r,
         Err(r) => return *r,
     };
@@ -77,7 +76,7 @@ pub(crate) async fn reward(
             true,
         ),
         _ => {
-            return respond(
+            return at.respond(
                 StatusCode::BAD_REQUEST,
                 error(
                     StatusCode::BAD_REQUEST,
@@ -97,12 +96,12 @@ pub(crate) async fn reward(
         .collect();
     let outcomes = match admit_and_grade(&state, items).await {
         Ok(o) => o,
-        Err((code, r)) => return respond(code, r),
+        Err((code, r)) => return at.respond(code, r),
     };
     let body = if single {
         json!({"result": outcomes.first()})
     } else {
         json!({"results": outcomes})
     };
-    respond(StatusCode::OK, Json(body).into_response())
+    at.respond(StatusCode::OK, Json(body).into_response())
 }

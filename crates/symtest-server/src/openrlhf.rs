@@ -19,7 +19,7 @@ use symtest_grade::{Outcome, Status};
 
 use crate::grade::admit_and_grade;
 use crate::reply::error;
-use crate::request::{Id, json_request};
+use crate::request::{Endpoint, Id};
 use crate::state::ServerState;
 
 /// A request of OpenRLHF's protocol (fields it does not know are skipped
@@ -81,17 +81,19 @@ pub(crate) async fn get_reward(
     State(state): State<Arc<ServerState>>,
     body: Result<Json<OpenRlhfRequest>, JsonRejection>,
 ) -> Response {
-    let respond = |code: StatusCode, r: Response| {
-        state.count("/get_reward", code);
-        r
+    let at = Endpoint {
+        state: &state,
+        path: "/get_reward",
     };
-    let expected = r#"{"query": [...], "prompts": [...], "labels": [...]}"#;
-    let req = match json_request(&state, "/get_reward", body, expected) {
+    let req = match at.body(
+        body,
+        r#"{"query": [...], "prompts": [...], "labels": [...]}"#,
+    ) {
         Ok(r) => r,
         Err(r) => return *r,
     };
     if req.labels.len() != req.query.len() {
-        return respond(
+        return at.respond(
             StatusCode::BAD_REQUEST,
             error(
                 StatusCode::BAD_REQUEST,
@@ -114,7 +116,7 @@ pub(crate) async fn get_reward(
     }
     let outcomes = match admit_and_grade(&state, items).await {
         Ok(o) => o,
-        Err((code, r)) => return respond(code, r),
+        Err((code, r)) => return at.respond(code, r),
     };
     let lost: Vec<usize> = outcomes
         .iter()
@@ -138,7 +140,7 @@ pub(crate) async fn get_reward(
         );
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return respond(StatusCode::SERVICE_UNAVAILABLE, r);
+        return at.respond(StatusCode::SERVICE_UNAVAILABLE, r);
     }
     let rewards: Vec<f64> = outcomes.iter().map(|o| o.reward.unwrap_or(0.0)).collect();
     let share = |f: &dyn Fn(&Outcome) -> f64| outcomes.iter().map(f).collect::<Vec<f64>>();
@@ -154,5 +156,5 @@ pub(crate) async fn get_reward(
             "timeout": share(&is(Status::Timeout)),
         },
     });
-    respond(StatusCode::OK, Json(body).into_response())
+    at.respond(StatusCode::OK, Json(body).into_response())
 }

@@ -11,19 +11,31 @@ use serde_json::Value;
 use crate::reply::error;
 use crate::state::ServerState;
 
-/// A request's JSON body as `T`, or the 400 (counted under `endpoint`)
-/// saying what was wrong and what was `expected`.
-pub(crate) fn json_request<T>(
-    state: &ServerState,
-    endpoint: &str,
-    body: Result<Json<T>, JsonRejection>,
-    expected: &str,
-) -> Result<T, Box<Response>> {
-    body.map(|Json(r)| r).map_err(|e| {
-        let code = StatusCode::BAD_REQUEST;
-        state.count(endpoint, code);
-        Box::new(error(code, format!("{e}: expected {expected}")))
-    })
+/// One request at an endpoint: every answer to it is counted there.
+pub(crate) struct Endpoint<'a> {
+    pub(crate) state: &'a ServerState,
+    pub(crate) path: &'static str,
+}
+
+impl Endpoint<'_> {
+    /// `r`, counted as an answer with `code`.
+    pub(crate) fn respond(&self, code: StatusCode, r: Response) -> Response {
+        self.state.count(self.path, code);
+        r
+    }
+
+    /// The request's JSON body as `T`, or the 400 (counted) saying what was
+    /// wrong and what was `expected`.
+    pub(crate) fn body<T>(
+        &self,
+        body: Result<Json<T>, JsonRejection>,
+        expected: &str,
+    ) -> Result<T, Box<Response>> {
+        body.map(|Json(r)| r).map_err(|e| {
+            let code = StatusCode::BAD_REQUEST;
+            Box::new(self.respond(code, error(code, format!("{e}: expected {expected}"))))
+        })
+    }
 }
 
 /// A task or sample id: a string or a number (as its text). Anything else

@@ -230,11 +230,29 @@ impl Term {
     /// Integer quotient with the given rounding. Both sides must be Int
     /// (Bools are read as 0/1).
     pub fn int_div(&self, other: &Term, rounding: Rounding) -> Term {
+        self.int_division(other, rounding, Op::IntDiv, int_div, |a| a)
+    }
+
+    /// Integer remainder matching [`Term::int_div`] with the same rounding.
+    pub fn int_mod(&self, other: &Term, rounding: Rounding) -> Term {
+        self.int_division(other, rounding, Op::IntMod, int_rem, |_| Term::int(0))
+    }
+
+    /// `op` (`Op::IntDiv` or `Op::IntMod`) of two Ints: `fold` on constants
+    /// (unless the divisor is 0), `by_one(self)` when dividing by 1.
+    fn int_division(
+        &self,
+        other: &Term,
+        rounding: Rounding,
+        op: fn(Rounding) -> Op,
+        fold: fn(&BigInt, &BigInt, Rounding) -> Option<BigInt>,
+        by_one: fn(Term) -> Term,
+    ) -> Term {
         let a = self.numeric();
         let b = other.numeric();
         debug_assert!(a.sort() == Sort::Int && b.sort() == Sort::Int);
         if let (Some(Value::Int(x)), Some(Value::Int(y))) = (a.as_const(), b.as_const())
-            && let Some(q) = int_div(x, y, rounding)
+            && let Some(q) = fold(x, y, rounding)
         {
             return Term::int(q);
         }
@@ -242,28 +260,9 @@ impl Term {
             .and_then(Value::as_int)
             .is_some_and(One::is_one)
         {
-            return a;
+            return by_one(a);
         }
-        Term::intern(Op::IntDiv(rounding), vec![a, b], Sort::Int)
-    }
-
-    /// Integer remainder matching [`Term::int_div`] with the same rounding.
-    pub fn int_mod(&self, other: &Term, rounding: Rounding) -> Term {
-        let a = self.numeric();
-        let b = other.numeric();
-        debug_assert!(a.sort() == Sort::Int && b.sort() == Sort::Int);
-        if let (Some(Value::Int(x)), Some(Value::Int(y))) = (a.as_const(), b.as_const())
-            && let Some(r) = int_rem(x, y, rounding)
-        {
-            return Term::int(r);
-        }
-        if b.as_const()
-            .and_then(Value::as_int)
-            .is_some_and(One::is_one)
-        {
-            return Term::int(0);
-        }
-        Term::intern(Op::IntMod(rounding), vec![a, b], Sort::Int)
+        Term::intern(op(rounding), vec![a, b], Sort::Int)
     }
 
     /// The floor of a Real (an Int is itself).

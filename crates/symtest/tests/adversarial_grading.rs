@@ -291,25 +291,16 @@ fn graders_side_by_side_keep_their_verdicts() {
             .map(|i| json!({"task_id": "double", "sample_id": i, "completion": attacks[i % attacks.len()]}))
             .collect::<Vec<_>>(),
     );
-    let mut other = std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
-        .args([
-            "grade",
-            "-q",
-            "-k",
-            "1",
-            "-j",
-            "1",
-            "--timeout-floor",
-            "0.5",
-        ])
-        .arg(&hostile_problems)
-        .arg(&hostile)
-        .arg("-o")
-        .arg(hostile_dir.path("out.jsonl"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut other = grade_command(
+        &hostile_problems,
+        &hostile,
+        &hostile_dir.path("out.jsonl"),
+        &["-j", "1", "--timeout-floor", "0.5"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn");
     let canonical: Vec<Value> = rows
         .iter()
         .take(40)
@@ -374,25 +365,16 @@ fn a_killed_grader_leaves_no_process_behind() {
         &dir,
         (0..4).map(|i| ("double", ["a", "b", "c", "d"][i], sleeper)),
     );
-    let mut grader = symtest_std()
-        .args([
-            "grade",
-            "-q",
-            "-k",
-            "1",
-            "-j",
-            "2",
-            "--default-timeout",
-            "60",
-        ])
-        .arg(&problems)
-        .arg(&samples)
-        .arg("-o")
-        .arg(dir.path("out.jsonl"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut grader = grade_command(
+        &problems,
+        &samples,
+        &dir.path("out.jsonl"),
+        &["-j", "2", "--default-timeout", "60"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("spawn");
     let gpid = grader.id();
     let tag = format!("symtest-{gpid}-");
     // Wait for running jobs (in the pool's cgroups), then note every

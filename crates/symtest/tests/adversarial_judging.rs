@@ -78,11 +78,7 @@ fn ints_are_compared_exactly() {
         ),
         ("half", "far", "def half():\n    return 0.51\n", "failed"),
     ];
-    let samples = samples_of(&dir, cases.iter().map(|(t, id, code, _)| (*t, *id, *code)));
-    let got = grade(&dir, &problems, &samples, &[]);
-    for (t, id, _, want) in cases {
-        assert_eq!(status_of(&got, t, id), want, "{t} {id}");
-    }
+    assert_statuses(&dir, &problems, &cases, &[]);
 }
 
 /// Class 8: numbers in standard output are tokens; only an expected real
@@ -154,17 +150,8 @@ fn expected_exceptions_match_by_class() {
         ),
         ("returns", "def f(x):\n    return None\n", "failed"),
     ];
-    let samples = dir.jsonl(
-        "samples.jsonl",
-        &cases
-            .iter()
-            .map(|(id, code, _)| json!({"task_id": "r", "sample_id": id, "completion": code}))
-            .collect::<Vec<_>>(),
-    );
-    let got = grade(&dir, &problems, &samples, &[]);
-    for (id, _, want) in cases {
-        assert_eq!(status_of(&got, "r", id), want, "{id}");
-    }
+    let cases = cases.map(|(id, code, want)| ("r", id, code, want));
+    assert_statuses(&dir, &problems, &cases, &[]);
 }
 
 /// Class 8: running out of stack or memory is not an answer. Where any
@@ -190,26 +177,25 @@ fn exhaustion_is_not_an_expected_exception() {
         ],
     );
     let recurse = "def f(x):\n    return f(x)\n";
-    let samples = dir.jsonl(
-        "samples.jsonl",
+    let right = "def f(x):\n    raise KeyError(x)\n";
+    assert_statuses(
+        &dir,
+        &suite,
         &[
-            json!({"task_id": "any", "sample_id": "recurse", "completion": recurse}),
-            json!({"task_id": "any", "sample_id": "right", "completion": "def f(x):\n    raise KeyError(x)\n"}),
+            ("any", "recurse", recurse, "runtime_error"),
+            ("any", "right", right, "passed"),
         ],
+        &[],
     );
-    let got = grade(&dir, &suite, &samples, &[]);
-    assert_eq!(status_of(&got, "any", "recurse"), "runtime_error");
-    assert_eq!(status_of(&got, "any", "right"), "passed");
-    let samples = dir.jsonl(
-        "samples2.jsonl",
+    assert_statuses(
+        &dir,
+        &humaneval,
         &[
-            json!({"task_id": "caught", "sample_id": "recurse", "completion": "    return f(x)\n"}),
-            json!({"task_id": "caught", "sample_id": "right", "completion": "    raise ValueError(x)\n"}),
+            ("caught", "recurse", "    return f(x)\n", "runtime_error"),
+            ("caught", "right", "    raise ValueError(x)\n", "passed"),
         ],
+        &[],
     );
-    let got = grade(&dir, &humaneval, &samples, &[]);
-    assert_eq!(status_of(&got, "caught", "recurse"), "runtime_error");
-    assert_eq!(status_of(&got, "caught", "right"), "passed");
 }
 
 /// Class 5: APPS call problems whose outputs are not wrapped in a list of
@@ -246,18 +232,27 @@ fn list_outputs_and_nans_are_compared_whole() {
         "nan.jsonl",
         &[json!({"task_id": "nan", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "expected": "[float('nan'), 1.5]"}]})],
     );
-    let samples = dir.jsonl(
-        "nan_samples.jsonl",
-        &[
-            json!({"task_id": "nan", "sample_id": "nan", "completion": "def f(x):\n    return [float('nan'), 1.5]\n"}),
-            json!({"task_id": "nan", "sample_id": "zero", "completion": "def f(x):\n    return [0.0, 1.5]\n"}),
-            json!({"task_id": "nan", "sample_id": "none", "completion": "def f(x):\n    return [None, 1.5]\n"}),
-        ],
-    );
-    let got = grade(&dir, &nan, &samples, &[]);
-    assert_eq!(status_of(&got, "nan", "nan"), "passed");
-    assert_eq!(status_of(&got, "nan", "zero"), "failed");
-    assert_eq!(status_of(&got, "nan", "none"), "failed");
+    let cases = [
+        (
+            "nan",
+            "nan",
+            "def f(x):\n    return [float('nan'), 1.5]\n",
+            "passed",
+        ),
+        (
+            "nan",
+            "zero",
+            "def f(x):\n    return [0.0, 1.5]\n",
+            "failed",
+        ),
+        (
+            "nan",
+            "none",
+            "def f(x):\n    return [None, 1.5]\n",
+            "failed",
+        ),
+    ];
+    assert_statuses(&dir, &nan, &cases, &[]);
 }
 
 /// Class 5: APPS integers beyond 64 bits are ints, as Python's json reads
@@ -293,18 +288,12 @@ fn apps_big_integers_are_exact() {
     );
     let exact = "def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n";
     let binet = "def fib(n):\n    return round(((1 + 5 ** 0.5) / 2) ** n / 5 ** 0.5)\n";
-    let samples = dir.jsonl(
-        "samples.jsonl",
-        &[
-            json!({"task_id": "fib", "sample_id": "exact", "completion": exact}),
-            json!({"task_id": "fib", "sample_id": "binet", "completion": binet}),
-            json!({"task_id": "last", "sample_id": "mod", "completion": "def last(n):\n    return n % 10\n"}),
-        ],
-    );
-    let got = grade(&dir, &problems, &samples, &["--format", "apps"]);
-    assert_eq!(status_of(&got, "fib", "exact"), "passed");
-    assert_eq!(status_of(&got, "fib", "binet"), "failed");
-    assert_eq!(status_of(&got, "last", "mod"), "passed");
+    let cases = [
+        ("fib", "exact", exact, "passed"),
+        ("fib", "binet", binet, "failed"),
+        ("last", "mod", "def last(n):\n    return n % 10\n", "passed"),
+    ];
+    assert_statuses(&dir, &problems, &cases, &["--format", "apps"]);
 }
 
 /// The sum of two non-negative decimal numbers, as text.
@@ -335,18 +324,12 @@ fn a_fence_inside_a_string_is_not_the_answer() {
     let fenced_wrong =
         "    doc = \"\"\"\n```python\ndef f(x):\n    return x * 2\n```\n\"\"\"\n    return 0\n";
     let chat = "Here you go:\n```python\ndef f(x):\n    return x * 2\n```\n";
-    let samples = dir.jsonl(
-        "samples.jsonl",
-        &[
-            json!({"task_id": "double", "sample_id": "plain", "completion": plain}),
-            json!({"task_id": "double", "sample_id": "fenced_wrong", "completion": fenced_wrong}),
-            json!({"task_id": "double", "sample_id": "chat", "completion": chat}),
-        ],
-    );
-    let got = grade(&dir, &problems, &samples, &[]);
-    assert_eq!(status_of(&got, "double", "plain"), "passed");
-    assert_eq!(status_of(&got, "double", "fenced_wrong"), "failed");
-    assert_eq!(status_of(&got, "double", "chat"), "passed");
+    let cases = [
+        ("double", "plain", plain, "passed"),
+        ("double", "fenced_wrong", fenced_wrong, "failed"),
+        ("double", "chat", chat, "passed"),
+    ];
+    assert_statuses(&dir, &problems, &cases, &[]);
 }
 
 /// Class 8: a verdict is kept on resume only for what was graded: the same
@@ -357,7 +340,9 @@ fn resuming_regrades_what_changed() {
     let problems = tiny_humaneval(&dir);
     let out = dir.path("out.jsonl");
     let run = |samples: &std::path::Path, extra: &[&str]| {
-        let o = grade_into(&problems, samples, &out, extra);
+        let o = grade_command(&problems, samples, &out, extra)
+            .output()
+            .expect("runs");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stderr).to_string()
     };
@@ -401,7 +386,9 @@ fn repeated_sample_identities_are_refused() {
         ],
     );
     let out = dir.path("out.jsonl");
-    let o = grade_into(&problems, &samples, &out, &[]);
+    let o = grade_command(&problems, &samples, &out, &[])
+        .output()
+        .expect("runs");
     assert!(o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("repeats line 1"),

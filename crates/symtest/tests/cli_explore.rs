@@ -4,7 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::symtest;
+use common::{TempDir, assert_run, example, symtest};
 
 /// The report without its timing line, which changes from run to run.
 fn stable(stdout: &[u8]) -> String {
@@ -89,9 +89,8 @@ fn reals_are_printed_exactly() {
 
 #[test]
 fn reads_files_and_stdin() {
-    let dir = std::env::temp_dir().join(format!("symtest-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let f = dir.join("p.c");
+    let dir = TempDir::new("explore-files");
+    let f = dir.path("p.c");
     std::fs::write(&f, "// a comment\nif (a == 7) return 1;\nreturn 0;\n").expect("write");
     symtest()
         .args(["explore", "-q", "-f"])
@@ -105,7 +104,6 @@ fn reads_files_and_stdin() {
         .assert()
         .success()
         .stdout(predicate::str::contains("#SAT: 2"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -120,9 +118,8 @@ fn parse_errors_point_at_the_spot() {
 
 #[test]
 fn parse_errors_name_the_file_and_line() {
-    let dir = std::env::temp_dir().join(format!("symtest-cli-err-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let f = dir.join("bad.c");
+    let dir = TempDir::new("explore-bad-file");
+    let f = dir.path("bad.c");
     std::fs::write(&f, "a = 1;\nif (a > 0) {\n  b = a +;\n}\n").expect("write");
     symtest()
         .args(["explore", "-f"])
@@ -133,7 +130,6 @@ fn parse_errors_name_the_file_and_line() {
         .stderr(predicate::str::contains(
             "expected a number, a variable or '('",
         ));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -162,35 +158,36 @@ fn bad_option_values_list_the_choices() {
 
 #[test]
 fn help_teaches_the_language_and_the_knobs() {
-    symtest()
-        .args(["explore", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Examples:"))
-        .stdout(predicate::str::contains("--dpll"))
-        .stdout(predicate::str::contains("Gymbo's -i"));
+    assert_run(
+        &["explore", "--help"],
+        true,
+        &["Examples:", "--dpll", "Gymbo's -i"],
+        &[],
+    );
 }
 
 #[test]
 fn verbose_traces_runs_and_queries() {
-    symtest()
-        .args(["explore", "-vv", README])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("run 1: (var_0<3)&&!(4<var_0)"))
-        .stderr(predicate::str::contains(
+    assert_run(
+        &["explore", "-vv", README],
+        true,
+        &[],
+        &[
+            "run 1: (var_0<3)&&!(4<var_0)",
             "query (var_0<3)&&(4<var_0) -> unsat",
-        ))
-        .stderr(predicate::str::contains("(assert (< 4 var_0))"));
+            "(assert (< 4 var_0))",
+        ],
+    );
 }
 
 #[test]
 fn names_print_source_variables() {
-    symtest()
-        .args(["explore", "--names", README])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("# (a<3)&&(4<a)"));
+    assert_run(
+        &["explore", "--names", README],
+        true,
+        &["# (a<3)&&(4<a)"],
+        &[],
+    );
 }
 
 #[test]
@@ -255,7 +252,7 @@ fn examples_run() {
         ("divide.c", vec![]),
         ("collatz.c", vec!["--loop-bound", "6"]),
     ] {
-        let path = format!("{}/../../examples/minic/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = example(&format!("minic/{file}"));
         let mut args = vec!["explore", "--json", "-f", path.as_str()];
         args.extend(extra);
         let out = symtest().args(&args).output().expect("runs");
@@ -269,10 +266,7 @@ fn examples_run() {
 
 #[test]
 fn triangle_example_covers_every_class() {
-    let path = format!(
-        "{}/../../examples/minic/triangle.c",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("minic/triangle.c");
     let j = json(&["explore", "-f", &path]);
     let mut outs: Vec<String> = j["paths"]
         .as_array()
@@ -287,10 +281,7 @@ fn triangle_example_covers_every_class() {
 
 #[test]
 fn divide_example_never_breaks_the_c_identity() {
-    let path = format!(
-        "{}/../../examples/minic/divide.c",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("minic/divide.c");
     let j = json(&["explore", "-f", &path]);
     let paths = j["paths"].as_array().expect("paths");
     assert!(paths.iter().all(|p| p["outcome"]["value"] != "-1"));

@@ -7,22 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, succeeded, symtest};
+use common::{TempDir, example, rows, succeeded, symtest};
 
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn example(path: &str) -> String {
-    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rows(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .expect("file")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
-        .collect()
-}
 
 fn by_task(path: &Path) -> BTreeMap<String, Value> {
     rows(path)

@@ -7,21 +7,13 @@ use std::process::{Command as Std, Stdio};
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, symtest};
+use common::{TempDir, outcomes, rows, symtest, symtest_std};
 
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn example(name: &str) -> String {
-    format!("{}/../../examples/grade/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn outcomes(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .expect("outcomes")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
-        .collect()
+    common::example(&format!("grade/{name}"))
 }
 
 fn statuses(path: &Path) -> BTreeMap<(String, String), String> {
@@ -356,7 +348,7 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
     }
     std::fs::write(&samples, text).expect("write");
     let out = t.path("out.jsonl");
-    let child = Std::new(assert_cmd::cargo::cargo_bin("symtest"))
+    let child = symtest_std()
         .args(["grade", "-q", "--timeout-floor", "3"])
         .arg(example("mbpp_mini.jsonl"))
         .arg(&samples)
@@ -415,11 +407,7 @@ fn pairs_and_critic_data_from_graded_samples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("8 pairs from 4 problems"));
-    let rows: Vec<Value> = std::fs::read_to_string(&pairs)
-        .expect("pairs")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let rows = rows(&pairs);
     assert_eq!(rows.len(), 8);
     for r in &rows {
         let keys: BTreeSet<&str> = r

@@ -4,10 +4,10 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{succeeded, symtest};
+use common::{assert_run, succeeded, symtest};
 
 fn example(name: &str) -> String {
-    format!("{}/../../examples/prob/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::example(&format!("prob/{name}"))
 }
 
 fn json(args: &[&str]) -> Value {
@@ -40,57 +40,67 @@ fn p_returns(report: &Value, v: &str) -> String {
         .unwrap_or_else(|| "0".into())
 }
 
-fn complete(report: &Value) {
-    assert_eq!(report["complete"], true, "{report:#}");
+/// Every path of `case` was explored: the whole probability mass.
+fn complete(report: &Value, case: &str) {
+    assert_eq!(report["complete"], true, "{case}: {report:#}");
     for r in report["regions"].as_array().expect("regions") {
-        assert_eq!(r["mass"]["exact"], "1", "{report:#}");
+        assert_eq!(r["mass"]["exact"], "1", "{case}: {report:#}");
     }
 }
 
+/// Programs whose chance of returning 1 is known exactly: every path is
+/// explored and the probability is exact.
 #[test]
-fn one_biased_coin() {
-    let r = json(&["c ~ bernoulli(0.3); if (c == 1) return 1; return 0;"]);
-    complete(&r);
-    assert_eq!(p_returns(&r, "1"), "3/10");
-}
-
-#[test]
-fn two_biased_coins_both_heads() {
-    let r = json(&[
-        "a ~ bernoulli(0.3); b ~ bernoulli(0.3); if (a == 1 && b == 1) return 1; return 0;",
-    ]);
-    complete(&r);
-    assert_eq!(p_returns(&r, "1"), "9/100");
-}
-
-#[test]
-fn binomial_from_the_command_line() {
-    // Gymbo's plain syntax: x is an input, made random by --dist.
-    let r = json(&[
-        "if (x >= 2) return 1; return 0;",
-        "--dist",
-        "x=binomial(3,0.2)",
-    ]);
-    complete(&r);
-    assert_eq!(p_returns(&r, "1"), "13/125"); // 0.104
-    let r = json(&["k ~ binomial(2, 0.1); if (k == 0) return 1; return 0;"]);
-    assert_eq!(p_returns(&r, "1"), "81/100");
-}
-
-#[test]
-fn dice() {
-    let r = json(&["d ~ uniform(1, 6); if (d >= 5) return 1; return 0;"]);
-    complete(&r);
-    assert_eq!(p_returns(&r, "1"), "1/3");
-    let r = json(&["d1 ~ uniform(1,6); d2 ~ uniform(1,6); if (d1 + d2 == 7) return 1; return 0;"]);
-    assert_eq!(p_returns(&r, "1"), "1/6");
+fn simple_programs_have_exact_probabilities() {
+    let cases: [(&str, &[&str], &str); 6] = [
+        (
+            "one biased coin",
+            &["c ~ bernoulli(0.3); if (c == 1) return 1; return 0;"],
+            "3/10",
+        ),
+        (
+            "two biased coins, both heads",
+            &["a ~ bernoulli(0.3); b ~ bernoulli(0.3); if (a == 1 && b == 1) return 1; return 0;"],
+            "9/100",
+        ),
+        // Gymbo's plain syntax: x is an input, made random by --dist.
+        (
+            "a binomial from the command line",
+            &[
+                "if (x >= 2) return 1; return 0;",
+                "--dist",
+                "x=binomial(3,0.2)",
+            ],
+            "13/125",
+        ),
+        (
+            "a binomial in the program",
+            &["k ~ binomial(2, 0.1); if (k == 0) return 1; return 0;"],
+            "81/100",
+        ),
+        (
+            "a die",
+            &["d ~ uniform(1, 6); if (d >= 5) return 1; return 0;"],
+            "1/3",
+        ),
+        (
+            "two dice",
+            &["d1 ~ uniform(1,6); d2 ~ uniform(1,6); if (d1 + d2 == 7) return 1; return 0;"],
+            "1/6",
+        ),
+    ];
+    for (case, args, p) in cases {
+        let r = json(args);
+        complete(&r, case);
+        assert_eq!(p_returns(&r, "1"), p, "{case}");
+    }
 }
 
 #[test]
 fn monty_hall() {
     let monty = example("monty.c");
     let stay = json(&["-f", &monty, "--input", "switch=0"]);
-    complete(&stay);
+    complete(&stay, "monty.c, staying");
     assert_eq!(p_returns(&stay, "1"), "1/3");
     let switch = json(&["-f", &monty, "--input", "switch=1"]);
     assert_eq!(p_returns(&switch, "1"), "2/3");
@@ -117,7 +127,7 @@ fn monty_hall() {
 #[test]
 fn moments_and_observed_variables() {
     let r = json(&["-f", &example("dice.c"), "--observe", "seven"]);
-    complete(&r);
+    complete(&r, "dice.c");
     let g = &r["regions"][0];
     assert_eq!(g["return_moments"]["mean"]["exact"], "7");
     assert_eq!(g["return_moments"]["variance"]["exact"], "35/6");
@@ -128,7 +138,7 @@ fn moments_and_observed_variables() {
 #[test]
 fn draws_in_a_loop_are_fresh_variables() {
     let r = json(&["-f", &example("retry.c")]);
-    complete(&r);
+    complete(&r, "retry.c");
     assert_eq!(p_returns(&r, "1"), "7/10");
     assert_eq!(p_returns(&r, "4"), "189/10000");
     assert_eq!(p_returns(&r, "-1"), "81/10000");
@@ -164,46 +174,39 @@ fn inputs_tied_to_random_values_get_results_per_point() {
 
 #[test]
 fn the_listing_reads_well() {
-    symtest()
-        .args([
+    assert_run(
+        &[
             "prob",
             "c ~ bernoulli(0.3); if (c == 1) return 1; return 0;",
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("probability 3/10 (0.3)"))
-        .stdout(predicate::str::contains(
+        ],
+        true,
+        &[
+            "probability 3/10 (0.3)",
             "E = 3/10 (0.3)   Var = 21/100 (0.21)",
-        ))
-        .stdout(predicate::str::contains(
             "explored probability mass: 1 (complete: every path explored)",
-        ));
+        ],
+        &[],
+    );
 }
 
 #[test]
 fn bad_distributions_are_clear_errors() {
-    symtest()
-        .args(["prob", "x ~ poisson(3); return x;"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["prob", "x ~ poisson(3); return x;"],
             "<program>:1:5: unknown distribution 'poisson'",
-        ));
-    symtest()
-        .args(["prob", "return x;", "--dist", "x=bernoulli(2)"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+        ),
+        (
+            &["prob", "return x;", "--dist", "x=bernoulli(2)"],
             "--dist x: probability 2 is outside [0, 1]",
-        ));
-    symtest()
-        .args(["prob", "return x;", "--dist", "x"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("expected NAME=VALUE"));
-    symtest()
-        .args(["prob", "c ~ categorical(1: 0.5, 2: 0.4); return c;"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("sum to 9/10, not 1"));
+        ),
+        (&["prob", "return x;", "--dist", "x"], "expected NAME=VALUE"),
+        (
+            &["prob", "c ~ categorical(1: 0.5, 2: 0.4); return c;"],
+            "sum to 9/10, not 1",
+        ),
+    ];
+    for (args, says) in cases {
+        assert_run(args, false, &[], &[says]);
+    }
 }

@@ -6,13 +6,9 @@
 //! `INSTA_UPDATE=always cargo test` and `git diff`).
 
 mod common;
-use common::{TempDir, succeeded, symtest};
+use common::{TempDir, example, succeeded, symtest};
 
 use serde_json::Value;
-
-fn example(path: &str) -> String {
-    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Replaces the value of every key named in `keys`, at any depth.
 fn mask(v: &mut Value, keys: &[&str]) {

@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::humaneval;
-use serde_json::Value;
+use common::{humaneval, outcomes, symtest_std};
 
 #[test]
 fn canonical_solutions_pass_and_empty_bodies_fail() {
@@ -29,7 +28,7 @@ fn canonical_solutions_pass_and_empty_bodies_fail() {
     }
     std::fs::write(&samples, rows).expect("write");
     let out = dir.join("out.jsonl");
-    let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+    let o = symtest_std()
         .args(["grade", "-q", "-k", "1"])
         .arg(&data)
         .arg(&samples)
@@ -38,11 +37,7 @@ fn canonical_solutions_pass_and_empty_bodies_fail() {
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let outcomes: Vec<Value> = std::fs::read_to_string(&out)
-        .expect("outcomes")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let outcomes = outcomes(&out);
     assert_eq!(outcomes.len(), 328);
     for o in &outcomes {
         let want = if o["sample_id"] == "canonical" {

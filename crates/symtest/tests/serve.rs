@@ -2,11 +2,14 @@
 //! all answered, with 503 only when the queue bound is reached.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
+use common::{example, symtest_std};
 
 struct Server {
     child: Child,
@@ -15,15 +18,12 @@ struct Server {
 
 impl Server {
     fn start(problems: &str, queue: usize) -> Server {
-        let path = format!(
-            "{}/../../examples/grade/{problems}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = example(&format!("grade/{problems}"));
         Server::start_with(&path, queue, &[])
     }
 
     fn start_with(path: &str, queue: usize, extra: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("symtest"))
+        let mut child = symtest_std()
             .args([
                 "serve",
                 path,
@@ -192,26 +192,15 @@ async fn protocols_health_and_metrics() {
     }
     let r = http(&s.addr, "GET", "/metrics", "").await.expect("metrics");
     assert!(!r.body.contains("made-up"), "{}", r.body);
-    assert!(
-        r.body
-            .contains("symtest_requests_total{endpoint=\"other\",code=\"404\"} 3"),
-        "{}",
-        r.body
-    );
     assert!(r.headers.contains("text/plain"));
-    assert!(
-        r.body
-            .contains("symtest_samples_total{status=\"passed\"} 5"),
-        "{}",
-        r.body
-    );
-    assert!(
-        r.body
-            .contains("symtest_requests_total{endpoint=\"/reward\",code=\"400\"} 3"),
-        "{}",
-        r.body
-    );
-    assert!(r.body.contains("symtest_queue_capacity 64"));
+    for line in [
+        "symtest_requests_total{endpoint=\"other\",code=\"404\"} 3",
+        "symtest_samples_total{status=\"passed\"} 5",
+        "symtest_requests_total{endpoint=\"/reward\",code=\"400\"} 3",
+        "symtest_queue_capacity 64",
+    ] {
+        assert!(r.body.contains(line), "no {line:?} in\n{}", r.body);
+    }
 }
 
 async fn flood(addr: &str, n: usize) -> Vec<std::io::Result<Reply>> {
@@ -423,10 +412,7 @@ async fn a_sample_the_sandbox_cannot_judge_has_no_reward() {
 /// A client that never finishes its headers is cut off; others are served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_slow_client_cannot_hold_a_connection() {
-    let path = format!(
-        "{}/../../examples/grade/humaneval_mini.jsonl",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("grade/humaneval_mini.jsonl");
     let s = Server::start_with(&path, 16, &["--header-timeout", "1"]);
     let mut conn = tokio::net::TcpStream::connect(&s.addr)
         .await
@@ -464,10 +450,7 @@ async fn closed_within(conn: &mut tokio::net::TcpStream, secs: f64) -> Option<St
 /// allowed. Each is cut off; requests beside them are served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn silent_stalled_and_oversized_clients_are_cut_off() {
-    let path = format!(
-        "{}/../../examples/grade/humaneval_mini.jsonl",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = example("grade/humaneval_mini.jsonl");
     let s = Server::start_with(
         &path,
         16,
@@ -490,26 +473,29 @@ async fn silent_stalled_and_oversized_clients_are_cut_off() {
         closed_within(&mut silent, 6.0).await.is_some(),
         "a silent connection is still open after 6 s"
     );
-    // Headers, then half a body, then nothing.
-    let mut stalled = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"task_id\"",
-    )
-    .await;
-    let said = closed_within(&mut stalled, 8.0)
-        .await
-        .expect("a stalled body's connection is still open after 8 s");
-    assert!(said.starts_with("HTTP/1.1 408"), "{said}");
-    // Declares more than the largest body: refused before any of it is read.
-    let mut large = opened(
-        &s.addr,
-        b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 70000000\r\n\r\n",
-    )
-    .await;
-    let said = closed_within(&mut large, 5.0)
-        .await
-        .expect("an oversized body's connection is still open after 5 s");
-    assert!(said.starts_with("HTTP/1.1 413"), "{said}");
+    // Headers, then half a body, then nothing; a body larger than the
+    // largest, refused before any of it is read.
+    let refused: [(&str, &[u8], f64, &str); 2] = [
+        (
+            "a stalled body",
+            b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"task_id\"",
+            8.0,
+            "HTTP/1.1 408",
+        ),
+        (
+            "an oversized body",
+            b"POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 70000000\r\n\r\n",
+            5.0,
+            "HTTP/1.1 413",
+        ),
+    ];
+    for (what, request, secs, status) in refused {
+        let mut conn = opened(&s.addr, request).await;
+        let said = closed_within(&mut conn, secs)
+            .await
+            .unwrap_or_else(|| panic!("{what}'s connection is still open after {secs} s"));
+        assert!(said.starts_with(status), "{what}: {said}");
+    }
     // A 60 MiB body, all but its last byte sent, holds 60 of the 64 MiB of
     // body memory until it ends; a second body past the 4 MiB left is told
     // to retry.

@@ -22,9 +22,14 @@ pub fn explore_with(
 }
 
 pub fn explore_default(src: &str) -> Exploration {
+    explore_config(src, Config::default())
+}
+
+/// Explores `src` under `config` with the default solver and search.
+pub fn explore_config(src: &str, config: Config) -> Exploration {
     explore_with(
         src,
-        Config::default(),
+        config,
         SolverOptions::default(),
         ExploreOptions::default(),
     )

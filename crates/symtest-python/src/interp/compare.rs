@@ -3,48 +3,36 @@
 //! true exactly when the answer is (under the current model, and under
 //! others as far as the shapes of the operands allow).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use symtest_term::{Term, Value};
 
+use super::answer::{Answer, all_of, any_of, not, str_terms};
 use super::iter::range_items;
 use super::numeric::{Num, as_num};
 use super::state::{Interp, R, hash_key, term_of, type_error};
 use crate::ir::CmpOp;
 use crate::sites::SiteId;
-use crate::value::{Val, key_of};
+use crate::value::{ListObj, Val, key_of};
 
-type Answer = (bool, Option<Term>);
-
-fn not(a: Answer) -> Answer {
-    (!a.0, a.1.map(|t| !&t))
+/// `op` on the numeric terms of numbers `a` and `b`, when either is
+/// symbolic.
+fn numeric_term(a: &Val, b: &Val, op: impl FnOnce(Term, Term) -> Term) -> Option<Term> {
+    if a.shadow().is_none() && b.shadow().is_none() {
+        return None;
+    }
+    match (term_of(a), term_of(b)) {
+        (Some(s), Some(t)) => Some(op(s.numeric(), t.numeric())),
+        _ => None,
+    }
 }
 
-/// `and` of answers: concrete conjunction, term when any is symbolic.
-fn all_of(parts: Vec<Answer>) -> Answer {
-    let value = parts.iter().all(|p| p.0);
-    let symbolic = parts.iter().any(|p| p.1.is_some());
-    let term = symbolic.then(|| {
-        Term::and(
-            parts
-                .into_iter()
-                .map(|(b, t)| t.unwrap_or_else(|| Term::bool(b))),
-        )
-    });
-    (value, term)
-}
-
-fn any_of(parts: Vec<Answer>) -> Answer {
-    let value = parts.iter().any(|p| p.0);
-    let symbolic = parts.iter().any(|p| p.1.is_some());
-    let term = symbolic.then(|| {
-        Term::or(
-            parts
-                .into_iter()
-                .map(|(b, t)| t.unwrap_or_else(|| Term::bool(b))),
-        )
-    });
-    (value, term)
+/// A list's items and length term, copied out so that comparing them may
+/// run code that borrows the list again.
+fn snapshot(l: &RefCell<ListObj>) -> (Vec<Val>, Option<Term>) {
+    let l = l.borrow();
+    (l.items.clone(), l.len.clone())
 }
 
 fn len_term(len: Option<&Term>, n: usize) -> Term {
@@ -96,14 +84,7 @@ impl Interp<'_> {
                 }
                 (Num::F(f, _), Num::F(g, _)) => f == g,
             };
-            let term = if a.shadow().is_some() || b.shadow().is_some() {
-                match (term_of(a), term_of(b)) {
-                    (Some(s), Some(t)) => Some(s.numeric().equal(&t.numeric())),
-                    _ => None,
-                }
-            } else {
-                None
-            };
+            let term = numeric_term(a, b, |s, t| s.equal(&t));
             return Ok((concrete, term));
         }
         Ok(match (a, b) {
@@ -121,14 +102,7 @@ impl Interp<'_> {
             }
             (Val::None, Val::None) | (Val::Ellipsis, Val::Ellipsis) => (true, None),
             (Val::List(x), Val::List(y)) => {
-                let (xi, xl) = {
-                    let x = x.borrow();
-                    (x.items.clone(), x.len.clone())
-                };
-                let (yi, yl) = {
-                    let y = y.borrow();
-                    (y.items.clone(), y.len.clone())
-                };
+                let ((xi, xl), (yi, yl)) = (snapshot(x), snapshot(y));
                 self.seq_eq(&xi, xl.as_ref(), &yi, yl.as_ref())?
             }
             (Val::Tuple(x), Val::Tuple(y)) => {
@@ -208,45 +182,29 @@ impl Interp<'_> {
                 Some(Ordering::Equal) => or_equal,
                 _ => false,
             };
-            let term = if a.shadow().is_some() || b.shadow().is_some() {
-                match (term_of(a), term_of(b)) {
-                    (Some(s), Some(t)) => Some(if or_equal {
-                        s.numeric().less_eq(&t.numeric())
-                    } else {
-                        s.numeric().less(&t.numeric())
-                    }),
-                    _ => None,
-                }
-            } else {
-                None
-            };
+            let term = numeric_term(
+                a,
+                b,
+                |s, t| {
+                    if or_equal { s.less_eq(&t) } else { s.less(&t) }
+                },
+            );
             return Ok((concrete, term));
         }
         Ok(match (a, b) {
             (Val::Str(x, s), Val::Str(y, t)) => {
                 let concrete = if or_equal { x <= y } else { x < y };
-                let term = if s.is_some() || t.is_some() {
-                    let p = s.clone().unwrap_or_else(|| Term::string(x));
-                    let q = t.clone().unwrap_or_else(|| Term::string(y));
-                    Some(if or_equal {
+                let term = str_terms(x, s.as_ref(), y, t.as_ref()).map(|(p, q)| {
+                    if or_equal {
                         p.str_less_eq(&q)
                     } else {
                         p.str_less(&q)
-                    })
-                } else {
-                    None
-                };
+                    }
+                });
                 (concrete, term)
             }
             (Val::List(x), Val::List(y)) => {
-                let (xi, xl) = {
-                    let x = x.borrow();
-                    (x.items.clone(), x.len.clone())
-                };
-                let (yi, yl) = {
-                    let y = y.borrow();
-                    (y.items.clone(), y.len.clone())
-                };
+                let ((xi, xl), (yi, yl)) = (snapshot(x), snapshot(y));
                 self.seq_less(&xi, xl.as_ref(), &yi, yl.as_ref(), or_equal)?
             }
             (Val::Tuple(x), Val::Tuple(y)) => {

@@ -211,16 +211,27 @@ impl Interp<'_> {
             ),
             _ => (None, None),
         };
-        let cond = len_t.map(|t| t.greater(&Term::int(index as i64)));
+        self.step_decided(site, len_t, index, item, || IterObj::Seq {
+            seq,
+            index: index + 1,
+        })
+    }
+
+    /// A step over a sequence of length `len_t` after `done` items: whether
+    /// there was an `item` is a decision when the length is symbolic; `rest`
+    /// is the iterator after a step that found one.
+    fn step_decided(
+        &mut self,
+        site: SiteId,
+        len_t: Option<Term>,
+        done: usize,
+        item: Option<Val>,
+        rest: impl FnOnce() -> IterObj,
+    ) -> (IterObj, Option<Val>) {
+        let cond = len_t.map(|t| t.greater(&Term::int(done as i64)));
         self.decide(site, cond.as_ref(), item.is_some());
         match item {
-            Some(v) => (
-                IterObj::Seq {
-                    seq,
-                    index: index + 1,
-                },
-                Some(v),
-            ),
+            Some(v) => (rest(), Some(v)),
             None => (IterObj::Done, None),
         }
     }
@@ -303,18 +314,10 @@ impl Interp<'_> {
             _ => (None, None, 0),
         };
         let taken = total.saturating_sub(left);
-        let cond = len_t.map(|t| t.greater(&Term::int(taken as i64)));
-        self.decide(site, cond.as_ref(), item.is_some());
-        match item {
-            Some(v) => (
-                IterObj::Reversed {
-                    seq,
-                    left: left - 1,
-                },
-                Some(v),
-            ),
-            None => (IterObj::Done, None),
-        }
+        self.step_decided(site, len_t, taken, item, || IterObj::Reversed {
+            seq,
+            left: left - 1,
+        })
     }
 
     /// Decides a symbolic length as a `for` loop over the container would

@@ -15,6 +15,7 @@
 //! All of them add methods to the one [`Interp`]; a lower layer reaches a
 //! higher one only through those methods, never through a `use`.
 
+mod answer;
 mod args;
 mod builtin_fns;
 mod call;

@@ -20,6 +20,18 @@ pub fn repr(v: &Val) -> String {
     out
 }
 
+/// `items` in parentheses; one item closes with `one_close` (`,)` for a
+/// tuple, `)` for an exception's arguments).
+fn write_parenthesised(items: &[Val], one_close: &str, out: &mut String, depth: usize) {
+    if let [only] = items {
+        out.push('(');
+        write_repr(only, out, depth + 1);
+        out.push_str(one_close);
+    } else {
+        write_seq(items, "(", ")", out, depth);
+    }
+}
+
 fn write_seq(items: &[Val], open: &str, close: &str, out: &mut String, depth: usize) {
     out.push_str(open);
     for (i, x) in items.iter().enumerate() {
@@ -52,13 +64,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
             }
         }
         Val::Tuple(t) => {
-            if t.items.len() == 1 {
-                out.push('(');
-                write_repr(&t.items[0], out, depth + 1);
-                out.push_str(",)");
-            } else {
-                write_seq(&t.items, "(", ")", out, depth);
-            }
+            write_parenthesised(&t.items, ",)", out, depth);
         }
         Val::Dict(d) => {
             let d = d.borrow();
@@ -117,13 +123,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         Val::Module(m) => out.push_str(&format!("<module '{}'>", m.name())),
         Val::Exc(e) => {
             out.push_str(e.kind.name());
-            if e.args.len() == 1 {
-                out.push('(');
-                write_repr(&e.args[0], out, depth + 1);
-                out.push(')');
-            } else {
-                write_seq(&e.args, "(", ")", out, depth);
-            }
+            write_parenthesised(&e.args, ")", out, depth);
         }
         Val::Opaque(o) => match &**o {
             Opaque::Md5(_) => out.push_str("<md5 _hashlib.HASH object>"),

@@ -389,16 +389,7 @@ impl Interp<'_> {
                 if let Val::Slice(parts) = &idx {
                     return self.set_slice(obj, parts, value, site);
                 }
-                let Some(b) = bound_of_index(&idx, obj)? else {
-                    return Err(type_error("list indices must be integers or slices"));
-                };
-                let shape = self.shape(obj).ok_or_else(|| type_error("not a list"))?;
-                let (pos, pos_t) = self.position(&shape, &b, site, "list assignment")?;
-                if b.t.is_some()
-                    && let Some(p) = &pos_t
-                {
-                    self.pin(site, p, Value::int(pos as i64));
-                }
+                let pos = self.assigned_position(obj, &idx, site)?;
                 l.borrow_mut().items[pos] = value;
                 Ok(())
             }
@@ -422,6 +413,22 @@ impl Interp<'_> {
                 other.type_name()
             ))),
         }
+    }
+
+    /// The position in list `obj` that `obj[idx] = ...` or `del obj[idx]`
+    /// writes, pinned when the index is symbolic.
+    fn assigned_position(&mut self, obj: &Val, idx: &Val, site: SiteId) -> R<usize> {
+        let Some(b) = bound_of_index(idx, obj)? else {
+            return Err(type_error("list indices must be integers or slices"));
+        };
+        let shape = self.shape(obj).ok_or_else(|| type_error("not a list"))?;
+        let (pos, pos_t) = self.position(&shape, &b, site, "list assignment")?;
+        if b.t.is_some()
+            && let Some(p) = &pos_t
+        {
+            self.pin(site, p, Value::int(pos as i64));
+        }
+        Ok(pos)
     }
 
     fn set_slice(&mut self, obj: &Val, parts: &[Val; 3], value: Val, site: SiteId) -> R<()> {
@@ -502,16 +509,7 @@ impl Interp<'_> {
                     lb.len = None;
                     return Ok(());
                 }
-                let Some(b) = bound_of_index(&idx, obj)? else {
-                    return Err(type_error("list indices must be integers or slices"));
-                };
-                let shape = self.shape(obj).ok_or_else(|| type_error("not a list"))?;
-                let (pos, pos_t) = self.position(&shape, &b, site, "list assignment")?;
-                if b.t.is_some()
-                    && let Some(p) = &pos_t
-                {
-                    self.pin(site, p, Value::int(pos as i64));
-                }
+                let pos = self.assigned_position(obj, &idx, site)?;
                 let mut lb = l.borrow_mut();
                 lb.items.remove(pos);
                 lb.len = lb.len.take().map(|t| t.minus(&Term::int(1)));

@@ -7,11 +7,8 @@ use super::decode::{COMPARED, decode_with};
 use super::{Bounds, decode, to_bytes};
 use crate::keys::Keys;
 use crate::pyhash;
+use crate::testing::p;
 use crate::value::{PyValue, ValueError};
-
-fn p(s: &str) -> PyValue {
-    PyValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-}
 
 fn round(v: &PyValue) -> PyValue {
     decode(&to_bytes(v), Bounds::default()).unwrap_or_else(|e| panic!("{v}: {e}"))

@@ -416,6 +416,20 @@ impl<'o> Dict<'o> {
     }
 }
 
+/// A message's bytes: its `op`, then the fields `fill` writes.
+pub(super) fn encoded(op: &str, fill: impl FnOnce(&mut Dict<'_>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_message(&mut out, op, fill);
+    out
+}
+
+/// Writes a message into `out`: its `op`, then the fields `fill` writes.
+pub(super) fn write_message(out: &mut Vec<u8>, op: &str, fill: impl FnOnce(&mut Dict<'_>)) {
+    let mut d = Dict::message(out, op);
+    fill(&mut d);
+    d.end();
+}
+
 /// A str as `marshal.dumps(s, 2)` writes it.
 pub(super) fn put_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'u');

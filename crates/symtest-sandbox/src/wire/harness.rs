@@ -5,7 +5,10 @@
 
 use symtest_pyvalue::PyValue;
 
-use super::codec::{Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, open, unknown_op};
+use super::codec::{
+    Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, encoded, open, unknown_op,
+    write_message,
+};
 use super::job::{JobReply, PlannedCall};
 use crate::job::LastCall;
 
@@ -105,36 +108,33 @@ impl Answer {
         }
     }
 
-    fn write(&self, out: &mut Vec<u8>) {
+    fn op(&self) -> &'static str {
         match self {
+            Answer::Returned { .. } => "returned",
+            Answer::Raised { .. } => "raised",
+            Answer::Unencodable { .. } => "unencodable",
+            Answer::Gone { .. } => "gone",
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        write_message(out, self.op(), |d| match self {
             Answer::Returned { value, size } => {
-                let mut d = Dict::message(out, "returned");
                 d.value("value", value);
                 d.int("size", i64::try_from(*size).unwrap_or(i64::MAX));
-                d.end();
             }
             Answer::Raised {
                 type_name,
                 message,
                 bases,
             } => {
-                let mut d = Dict::message(out, "raised");
                 d.text("type", type_name);
                 d.text("message", message);
                 d.strs("mro", bases);
-                d.end();
             }
-            Answer::Unencodable { type_name } => {
-                let mut d = Dict::message(out, "unencodable");
-                d.text("type", type_name);
-                d.end();
-            }
-            Answer::Gone { why } => {
-                let mut d = Dict::message(out, "gone");
-                d.text("why", why);
-                d.end();
-            }
-        }
+            Answer::Unencodable { type_name } => d.text("type", type_name),
+            Answer::Gone { why } => d.text("why", why),
+        });
     }
 
     /// Reads an answer whose op is `op`; `None` when `op` is not one.
@@ -261,14 +261,11 @@ const FROM_HARNESS: &str = "harness reply";
 impl HarnessRequest {
     /// The message's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
         match self {
-            HarnessRequest::Plan { test, bind } => {
-                let mut d = Dict::message(&mut out, "plan");
+            HarnessRequest::Plan { test, bind } => encoded("plan", |d| {
                 d.text("test", test);
                 d.strs("bind", bind);
-                d.end();
-            }
+            }),
             HarnessRequest::Check {
                 prompt,
                 test,
@@ -277,8 +274,7 @@ impl HarnessRequest {
                 call_check,
                 record_calls,
                 answers,
-            } => {
-                let mut d = Dict::message(&mut out, "check");
+            } => encoded("check", |d| {
                 d.text("prompt", prompt);
                 d.text("test", test);
                 d.text("entry", entry);
@@ -286,11 +282,13 @@ impl HarnessRequest {
                 d.bool("call_check", *call_check);
                 d.bool("record_calls", *record_calls);
                 d.list("answers", answers, |out, a| a.write(out));
-                d.end();
+            }),
+            HarnessRequest::Answer(a) => {
+                let mut out = Vec::new();
+                a.write(&mut out);
+                out
             }
-            HarnessRequest::Answer(a) => a.write(&mut out),
         }
-        out
     }
 
     /// Reads a request (symtest only writes them; this is its inverse).
@@ -337,31 +335,19 @@ impl HarnessRequest {
 impl HarnessReply {
     /// The message's bytes (T writes them; this is for tests).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
-            HarnessReply::Ready { python } => {
-                let mut d = Dict::message(&mut out, "ready");
-                d.text("python", python);
-                d.end();
-            }
-            HarnessReply::Plan { calls } => {
-                let mut d = Dict::message(&mut out, "plan");
-                d.list("calls", calls, |out, c| c.write(out));
-                d.end();
-            }
+        encoded(self.op(), |d| match self {
+            HarnessReply::Ready { python } => d.text("python", python),
+            HarnessReply::Plan { calls } => d.list("calls", calls, |out, c| c.write(out)),
             HarnessReply::Call { args, kwargs } => {
-                let mut d = Dict::message(&mut out, "call");
                 d.values("args", args);
                 d.opt_dict("kwargs", kwargs.as_deref());
-                d.end();
             }
             HarnessReply::Result {
                 verdict,
                 last,
                 calls,
             } => {
-                let mut d = Dict::message(&mut out, "result");
-                verdict.write(&mut d);
+                verdict.write(d);
                 if let Some(last) = last {
                     d.key("last");
                     write_last(d.out, last);
@@ -374,10 +360,8 @@ impl HarnessReply {
                         }
                     });
                 }
-                d.end();
             }
-        }
-        out
+        })
     }
 
     /// Reads the harness's answer.

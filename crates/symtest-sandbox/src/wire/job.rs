@@ -8,7 +8,7 @@ use std::sync::Arc;
 use symtest_pyvalue::{PyValue, marshal};
 
 use super::codec::{
-    Dict, MAX_BASES, MAX_NAME, MAX_TEXT, Step, WireError, open, put_list_head, put_opt_dict,
+    MAX_BASES, MAX_NAME, MAX_TEXT, Step, WireError, encoded, open, put_list_head, put_opt_dict,
     unknown_op,
 };
 
@@ -152,17 +152,22 @@ const TO_JOB: &str = "job request";
 const FROM_JOB: &str = "job reply";
 
 impl JobRequest {
+    fn op(&self) -> &'static str {
+        match self {
+            JobRequest::Load { .. } => "load",
+            JobRequest::Call { .. } => "call",
+        }
+    }
+
     /// The message's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
+        encoded(self.op(), |d| match self {
             JobRequest::Load {
                 source,
                 name,
                 entry,
                 calls,
             } => {
-                let mut d = Dict::message(&mut out, "load");
                 d.text("source", source);
                 d.text(
                     "name",
@@ -177,7 +182,6 @@ impl JobRequest {
                 if !calls.is_empty() {
                     d.list("calls", calls, |out, c| c.write(out));
                 }
-                d.end();
             }
             JobRequest::Call {
                 entry,
@@ -185,15 +189,12 @@ impl JobRequest {
                 kwargs,
                 want_args,
             } => {
-                let mut d = Dict::message(&mut out, "call");
                 d.text("entry", entry);
                 d.values("args", args);
                 d.opt_dict("kwargs", kwargs.as_deref());
                 d.bool("want_args", *want_args);
-                d.end();
             }
-        }
-        out
+        })
     }
 
     /// Reads a request (symtest only writes them; this is its inverse).
@@ -283,36 +284,25 @@ impl PlannedCall {
 impl JobReply {
     /// The message's bytes (the job writes them; this is for tests).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
+        encoded(self.op(), |d| match self {
             JobReply::Confined { steps } => {
-                let mut d = Dict::message(&mut out, "confined");
                 if !steps.is_empty() {
                     d.steps("steps", steps);
                 }
-                d.end();
             }
             JobReply::Unconfined {
                 step,
                 errno,
                 message,
             } => {
-                let mut d = Dict::message(&mut out, "unconfined");
                 d.text("step", step);
                 d.int("errno", i64::from(*errno));
                 d.text("message", message);
-                d.end();
             }
-            JobReply::Loaded { ms } => {
-                let mut d = Dict::message(&mut out, "loaded");
-                d.float("ms", *ms);
-                d.end();
-            }
+            JobReply::Loaded { ms } => d.float("ms", *ms),
             JobReply::CompileError { message, line } => {
-                let mut d = Dict::message(&mut out, "compile_error");
                 d.text("message", message);
                 d.opt_int("line", line.map(i64::from));
-                d.end();
             }
             JobReply::Raised {
                 type_name,
@@ -320,33 +310,24 @@ impl JobReply {
                 bases,
                 ms,
             } => {
-                let mut d = Dict::message(&mut out, "raised");
                 d.text("type", type_name);
                 d.strs("mro", bases);
                 d.text("message", message);
                 d.float("ms", *ms);
-                d.end();
             }
             JobReply::Returned {
                 value,
                 ms,
                 args_after,
             } => {
-                let mut d = Dict::message(&mut out, "returned");
                 d.value("value", value);
                 d.float("ms", *ms);
                 if let Some(args) = args_after {
                     d.values("args", args);
                 }
-                d.end();
             }
-            JobReply::Unencodable { type_name } => {
-                let mut d = Dict::message(&mut out, "unencodable");
-                d.text("type", type_name);
-                d.end();
-            }
-        }
-        out
+            JobReply::Unencodable { type_name } => d.text("type", type_name),
+        })
     }
 
     /// Reads a job's answer: hostile bytes, refused with the field at

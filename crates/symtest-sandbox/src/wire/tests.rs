@@ -280,26 +280,37 @@ fn decode_as_all(bytes: &[u8]) -> usize {
     .count()
 }
 
+/// Each of `messages` decodes from its encoding to itself.
+fn assert_round_trips<M: PartialEq + std::fmt::Debug>(
+    messages: Vec<M>,
+    decode: fn(&[u8]) -> Result<M, WireError>,
+    encode: fn(&M) -> Vec<u8>,
+) {
+    for m in messages {
+        assert_eq!(decode(&encode(&m)), Ok(m));
+    }
+}
+
 #[test]
 fn every_message_round_trips() {
-    for m in worker_requests() {
-        assert_eq!(WorkerRequest::decode(&m.encode()), Ok(m));
-    }
-    for m in worker_replies() {
-        assert_eq!(WorkerReply::decode(&m.encode()), Ok(m));
-    }
-    for m in job_requests() {
-        assert_eq!(JobRequest::decode(&m.encode()), Ok(m));
-    }
-    for m in job_replies() {
-        assert_eq!(JobReply::decode(&m.encode()), Ok(m));
-    }
-    for m in harness_requests() {
-        assert_eq!(HarnessRequest::decode(&m.encode()), Ok(m));
-    }
-    for m in harness_replies() {
-        assert_eq!(HarnessReply::decode(&m.encode()), Ok(m));
-    }
+    assert_round_trips(
+        worker_requests(),
+        WorkerRequest::decode,
+        WorkerRequest::encode,
+    );
+    assert_round_trips(worker_replies(), WorkerReply::decode, WorkerReply::encode);
+    assert_round_trips(job_requests(), JobRequest::decode, JobRequest::encode);
+    assert_round_trips(job_replies(), JobReply::decode, JobReply::encode);
+    assert_round_trips(
+        harness_requests(),
+        HarnessRequest::decode,
+        HarnessRequest::encode,
+    );
+    assert_round_trips(
+        harness_replies(),
+        HarnessReply::decode,
+        HarnessReply::encode,
+    );
 }
 
 /// The encoder writes what a plain dict of the same fields marshals to:

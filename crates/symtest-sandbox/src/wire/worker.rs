@@ -4,7 +4,7 @@
 
 use symtest_pyvalue::PyValue;
 
-use super::codec::{Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, open, unknown_op};
+use super::codec::{Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, encoded, open, unknown_op};
 
 /// A request to a worker, sent as one SEQPACKET message with descriptors
 /// attached.
@@ -118,10 +118,17 @@ const TO_WORKER: &str = "worker request";
 const FROM_WORKER: &str = "worker reply";
 
 impl WorkerRequest {
+    fn op(&self) -> &'static str {
+        match self {
+            WorkerRequest::Init { .. } => "init",
+            WorkerRequest::Job { .. } => "job",
+            WorkerRequest::Kill => "kill",
+        }
+    }
+
     /// The message's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
+        encoded(self.op(), |d| match self {
             WorkerRequest::Init {
                 uid,
                 gid,
@@ -130,7 +137,6 @@ impl WorkerRequest {
                 limits,
                 profile,
             } => {
-                let mut d = Dict::message(&mut out, "init");
                 d.opt_int("uid", uid.map(i64::from));
                 d.opt_int("gid", gid.map(i64::from));
                 d.bytes("job_filter", job_filter);
@@ -138,22 +144,18 @@ impl WorkerRequest {
                 d.key("limits");
                 limits.write(d.out);
                 d.bool("profile", *profile);
-                d.end();
             }
             WorkerRequest::Job {
                 stdin,
                 stdout,
                 cpu_s,
             } => {
-                let mut d = Dict::message(&mut out, "job");
                 d.bool("stdin", *stdin);
                 d.bool("stdout", *stdout);
                 d.int("cpu_s", saturating_i64(*cpu_s));
-                d.end();
             }
-            WorkerRequest::Kill => Dict::message(&mut out, "kill").end(),
-        }
-        out
+            WorkerRequest::Kill => {}
+        })
     }
 
     /// Reads a request (symtest only writes them; this is its inverse).
@@ -212,20 +214,10 @@ impl Rlimits {
 impl WorkerReply {
     /// The message's bytes (the worker writes them; this is for tests).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
-            WorkerReply::Ready { python } => {
-                let mut d = Dict::message(&mut out, "ready");
-                d.text("python", python);
-                d.end();
-            }
-            WorkerReply::Error { message } => {
-                let mut d = Dict::message(&mut out, "error");
-                d.text("message", message);
-                d.end();
-            }
+        encoded(self.op(), |d| match self {
+            WorkerReply::Ready { python } => d.text("python", python),
+            WorkerReply::Error { message } => d.text("message", message),
             WorkerReply::Done { exit, clean, steps } => {
-                let mut d = Dict::message(&mut out, "done");
                 let (how, status) = match exit {
                     Exit::Code(c) => ("exited", c),
                     Exit::Signal(s) => ("signal", s),
@@ -236,10 +228,8 @@ impl WorkerReply {
                 if !steps.is_empty() {
                     d.steps("steps", steps);
                 }
-                d.end();
             }
-        }
-        out
+        })
     }
 
     /// Reads a worker's answer.

@@ -3,9 +3,10 @@
 
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use symtest_sandbox::{
     Call, CallResult, CheckOutcome, Job, JobResult, Pool, PyValue, SandboxConfig, StdioResult,
@@ -70,6 +71,29 @@ pub fn assert_healthy() {
             }]
         );
     }
+}
+
+/// Fails when the sandbox reached a listener it must not reach: `accepted`
+/// is `accept` on the non-blocking listener, and shows what was sent.
+pub fn assert_not_connected<S: Read, A>(accepted: std::io::Result<(S, A)>) {
+    match accepted {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((mut s, _)) => {
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            panic!("the sandbox connected and sent {buf:?}");
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Fails when `secs` seconds or more passed since `started`.
+pub fn assert_within(started: Instant, secs: u64) {
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(secs),
+        "took {took:?}, over {secs} s"
+    );
 }
 
 pub fn temp(name: &str) -> PathBuf {

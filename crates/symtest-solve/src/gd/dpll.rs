@@ -249,27 +249,19 @@ pub(crate) fn partial_truth(t: &Term, atom_value: &dyn Fn(&Term) -> Option<bool>
     match t.op() {
         Op::Const(v) => v.as_bool(),
         Op::Not => partial_truth(&args[0], atom_value).map(|b| !b),
-        Op::And => {
-            let mut all = Some(true);
+        Op::And | Op::Or => {
+            // One operand at `decisive` (false for `and`, true for `or`)
+            // decides; otherwise an unknown operand leaves it unknown.
+            let decisive = matches!(t.op(), Op::Or);
+            let mut all = Some(!decisive);
             for a in args {
                 match partial_truth(a, atom_value) {
-                    Some(false) => return Some(false),
+                    Some(v) if v == decisive => return Some(decisive),
                     None => all = None,
-                    Some(true) => {}
+                    Some(_) => {}
                 }
             }
             all
-        }
-        Op::Or => {
-            let mut any = Some(false);
-            for a in args {
-                match partial_truth(a, atom_value) {
-                    Some(true) => return Some(true),
-                    None => any = None,
-                    Some(false) => {}
-                }
-            }
-            any
         }
         Op::Eq if args[0].sort() == Sort::Bool => {
             let a = partial_truth(&args[0], atom_value)?;

@@ -77,35 +77,32 @@ impl Term {
 
     /// `t` occurs in `self`.
     pub fn str_contains(&self, t: &Term) -> Term {
-        if let (Some(s), Some(x)) = (str_const(self), str_const(t)) {
-            return Term::bool(s.contains(x));
-        }
-        if str_const(t).is_some_and(str::is_empty) || self == t {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrContains, vec![self.clone(), t.clone()], Sort::Bool)
+        let args = vec![self.clone(), t.clone()];
+        self.str_has(t, |s, x| s.contains(x), Op::StrContains, args)
     }
 
     /// `self` starts with `p`.
     pub fn str_starts_with(&self, p: &Term) -> Term {
-        if let (Some(s), Some(x)) = (str_const(self), str_const(p)) {
-            return Term::bool(s.starts_with(x));
-        }
-        if str_const(p).is_some_and(str::is_empty) || self == p {
-            return Term::bool(true);
-        }
-        Term::intern(Op::StrPrefixOf, vec![p.clone(), self.clone()], Sort::Bool)
+        let args = vec![p.clone(), self.clone()];
+        self.str_has(p, |s, x| s.starts_with(x), Op::StrPrefixOf, args)
     }
 
     /// `self` ends with `x`.
     pub fn str_ends_with(&self, x: &Term) -> Term {
-        if let (Some(s), Some(t)) = (str_const(self), str_const(x)) {
-            return Term::bool(s.ends_with(t));
+        let args = vec![x.clone(), self.clone()];
+        self.str_has(x, |s, t| s.ends_with(t), Op::StrSuffixOf, args)
+    }
+
+    /// Whether `self` holds `part` (`holds` on constants): true for an
+    /// empty or identical part, else the term `op(args)`.
+    fn str_has(&self, part: &Term, holds: fn(&str, &str) -> bool, op: Op, args: Vec<Term>) -> Term {
+        if let (Some(s), Some(x)) = (str_const(self), str_const(part)) {
+            return Term::bool(holds(s, x));
         }
-        if str_const(x).is_some_and(str::is_empty) || self == x {
+        if str_const(part).is_some_and(str::is_empty) || self == part {
             return Term::bool(true);
         }
-        Term::intern(Op::StrSuffixOf, vec![x.clone(), self.clone()], Sort::Bool)
+        Term::intern(op, args, Sort::Bool)
     }
 
     /// `str.indexof(self, t, start)`: the first position at or after `start`

@@ -67,13 +67,8 @@ pub struct ExploreArgs {
     #[arg(long, short = 'd', default_value_t = 256, value_name = "N")]
     pub max_depth: u32,
 
-    /// Iterations of one while loop before its path is cut
-    #[arg(long, default_value_t = 64, value_name = "N")]
-    pub loop_bound: u32,
-
-    /// Stop after this many concrete runs
-    #[arg(long, value_name = "N")]
-    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub runs: RunBounds,
 
     /// Stop after this many runs in a row covered no new branch direction
     /// and no new pair of consecutive decisions
@@ -96,71 +91,9 @@ pub struct ExploreArgs {
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub query_timeout: f64,
 
-    /// gd: descent steps per start (Gymbo's -i)
-    #[arg(
-        long,
-        short = 'i',
-        default_value_t = 100,
-        value_name = "N",
-        help_heading = "Gradient descent (gd, portfolio)"
-    )]
-    pub iters: u32,
-
-    /// gd: step size (Gymbo's -a); at least 1 for integer inputs
-    #[arg(
-        long,
-        short = 'a',
-        default_value_t = 1.0,
-        value_name = "X",
-        help_heading = "Gradient descent (gd, portfolio)"
-    )]
-    pub step: f64,
-
-    /// gd: the eps of the loss table (Gymbo's -e): a<b costs a-b+eps
-    #[arg(
-        long,
-        short = 'e',
-        default_value_t = 1.0,
-        value_name = "X",
-        help_heading = "Gradient descent (gd, portfolio)"
-    )]
-    pub eps: f64,
-
-    /// gd: starts per query (Gymbo's -t): the first from the current input, the rest random
-    #[arg(
-        long,
-        short = 't',
-        default_value_t = 3,
-        value_name = "N",
-        help_heading = "Gradient descent (gd, portfolio)"
-    )]
-    pub restarts: u32,
-
-    /// gd: lowest random starting value (Gymbo's -l)
-    #[arg(long, short = 'l', default_value_t = -10.0, value_name = "X", allow_hyphen_values = true, help_heading = "Gradient descent (gd, portfolio)")]
-    pub init_low: f64,
-
-    /// gd: highest random starting value (Gymbo's -h)
-    #[arg(
-        long,
-        default_value_t = 10.0,
-        value_name = "X",
-        allow_hyphen_values = true,
-        help_heading = "Gradient descent (gd, portfolio)"
-    )]
-    pub init_high: f64,
-
     /// Seed of every random choice (gd starts, the random strategy) (Gymbo's -s)
     #[arg(long, short = 's', default_value_t = 42, value_name = "N")]
     pub seed: u64,
-
-    /// gd: step by the gradient instead of its sign
-    #[arg(long, help_heading = "Gradient descent (gd, portfolio)")]
-    pub plain_gradient: bool,
-
-    /// gd: choose the Boolean skeleton with DPLL, descend on the chosen atoms, block failures (Gymbo's -p)
-    #[arg(long, short = 'p', help_heading = "Gradient descent (gd, portfolio)")]
-    pub dpll: bool,
 
     /// List every feasible prefix, as Gymbo does, instead of complete paths only
     #[arg(long)]
@@ -193,4 +126,62 @@ pub struct ExploreArgs {
     /// Send whole path constraints to the solver, not only the part that shares variables with the branch
     #[arg(long)]
     pub no_slicing: bool,
+
+    #[command(flatten)]
+    pub gd: GdArgs,
+}
+
+/// The gradient-descent solver's settings (gd, and gd within portfolio).
+/// Flattened last: its heading holds for every option after it.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Gradient descent (gd, portfolio)")]
+pub struct GdArgs {
+    /// gd: descent steps per start (Gymbo's -i)
+    #[arg(long, short = 'i', default_value_t = 100, value_name = "N")]
+    pub iters: u32,
+
+    /// gd: step size (Gymbo's -a); at least 1 for integer inputs
+    #[arg(long, short = 'a', default_value_t = 1.0, value_name = "X")]
+    pub step: f64,
+
+    /// gd: the eps of the loss table (Gymbo's -e): a<b costs a-b+eps
+    #[arg(long, short = 'e', default_value_t = 1.0, value_name = "X")]
+    pub eps: f64,
+
+    /// gd: starts per query (Gymbo's -t): the first from the current input, the rest random
+    #[arg(long, short = 't', default_value_t = 3, value_name = "N")]
+    pub restarts: u32,
+
+    /// gd: lowest random starting value (Gymbo's -l)
+    #[arg(long, short = 'l', default_value_t = -10.0, value_name = "X", allow_hyphen_values = true)]
+    pub init_low: f64,
+
+    /// gd: highest random starting value (Gymbo's -h)
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "X",
+        allow_hyphen_values = true
+    )]
+    pub init_high: f64,
+
+    /// gd: step by the gradient instead of its sign
+    #[arg(long)]
+    pub plain_gradient: bool,
+
+    /// gd: choose the Boolean skeleton with DPLL, descend on the chosen atoms, block failures (Gymbo's -p)
+    #[arg(long, short = 'p')]
+    pub dpll: bool,
+}
+
+/// Bounds on the runs of a C-like program (`explore` and `prob`).
+#[derive(Args, Debug)]
+pub struct RunBounds {
+    /// Iterations of one while loop before its path is cut
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub loop_bound: u32,
+
+    /// Stop after this many concrete runs
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
 }

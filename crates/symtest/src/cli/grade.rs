@@ -56,82 +56,61 @@ Examples:
   symtest grade HumanEval.jsonl.gz samples.jsonl -o outcomes.jsonl --ray auto
   symtest grade problems.jsonl samples.jsonl -o out.jsonl --reward coderl -k 1,5";
 
-/// Where and how untrusted code runs.
+/// Where and how untrusted code runs. Flattened last: its heading holds
+/// for every option after it.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Sandbox")]
 pub struct SandboxArgs {
     /// Worker processes (jobs at once); one per core by default
-    #[arg(long, short = 'j', value_name = "N", help_heading = "Sandbox")]
+    #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
     /// The Python that runs samples (python3 on PATH by default)
-    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
 
     /// Address-space limit per job in MiB (0: none)
-    #[arg(
-        long,
-        default_value_t = 2048,
-        value_name = "MIB",
-        help_heading = "Sandbox"
-    )]
+    #[arg(long, default_value_t = 2048, value_name = "MIB")]
     pub memory_mb: u64,
 
     /// Largest output (and file) a job may write, in MiB
-    #[arg(
-        long,
-        default_value_t = 16,
-        value_name = "MIB",
-        help_heading = "Sandbox"
-    )]
+    #[arg(long, default_value_t = 16, value_name = "MIB")]
     pub output_mb: u64,
 
     /// Another path jobs may read (e.g. a virtual environment's site-packages); repeatable
-    #[arg(long, value_name = "PATH", help_heading = "Sandbox")]
+    #[arg(long, value_name = "PATH")]
     pub sandbox_read: Vec<PathBuf>,
 
     /// Run even where an isolation mechanism is missing (it is said loudly)
-    #[arg(long, help_heading = "Sandbox")]
+    #[arg(long)]
     pub allow_weaker_isolation: bool,
 }
 
-/// How samples are judged.
+/// How samples are judged. Flattened after the command's own options: its
+/// heading holds for every option after it.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Judging")]
 pub struct JudgeArgs {
     /// The problems' format: humaneval, mbpp, apps or suite (detected by default)
-    #[arg(long, value_name = "FORMAT", help_heading = "Judging")]
+    #[arg(long, value_name = "FORMAT")]
     pub format: Option<symtest_formats::dataset::Format>,
 
     /// Reward: binary (1 if all tests pass), fraction (tests passed), coderl (-1/-0.6/-0.3/1)
-    #[arg(
-        long,
-        default_value = "binary",
-        value_name = "KIND",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value = "binary", value_name = "KIND")]
     pub reward: symtest_grade::RewardKind,
 
     /// A test may take this many times the reference solution's time (CPU
     /// time of the job's processes where cgroups exist, else wall-clock)
-    #[arg(
-        long,
-        default_value_t = 4.0,
-        value_name = "X",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value_t = 4.0, value_name = "X")]
     pub timeout_factor: f64,
 
     /// ...and never less than this many seconds [default: 0.1 of CPU time,
     /// 1 of wall-clock time without cgroups]
-    #[arg(long, value_name = "SECS", help_heading = "Judging")]
+    #[arg(long, value_name = "SECS")]
     pub timeout_floor: Option<f64>,
 
     /// The limit in seconds when there is no reference to measure
-    #[arg(
-        long,
-        default_value_t = 3.0,
-        value_name = "SECS",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
     pub default_timeout: f64,
 
     /// How standard output is compared: tokens (whitespace-separated; a
@@ -139,45 +118,25 @@ pub struct JudgeArgs {
     /// --float-tolerance, every other token exactly), exact (same lines,
     /// trailing spaces aside) or apps (APPS' lenient judge: any tokens that
     /// parse as floats within --rtol/--atol)
-    #[arg(
-        long,
-        default_value = "tokens",
-        value_name = "JUDGE",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value = "tokens", value_name = "JUDGE")]
     pub judge: symtest_grade::JudgeKind,
 
     /// Absolute or relative error allowed for a real number in standard
     /// output (the tokens judge)
-    #[arg(
-        long,
-        default_value_t = 1e-6,
-        value_name = "X",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value_t = 1e-6, value_name = "X")]
     pub float_tolerance: f64,
 
     /// Relative tolerance for an expected float among returned values (an
     /// expected int is always matched exactly)
-    #[arg(
-        long,
-        default_value_t = 1e-7,
-        value_name = "X",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value_t = 1e-7, value_name = "X")]
     pub rtol: f64,
 
     /// Absolute tolerance for an expected float among returned values
-    #[arg(
-        long,
-        default_value_t = 1e-9,
-        value_name = "X",
-        help_heading = "Judging"
-    )]
+    #[arg(long, default_value_t = 1e-9, value_name = "X")]
     pub atol: f64,
 
     /// Grade completions as they are, without taking code out of fenced blocks
-    #[arg(long, help_heading = "Judging")]
+    #[arg(long)]
     pub no_extract: bool,
 }
 

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use symtest_solve::SolverKind;
 
+use super::explore::RunBounds;
+
 pub(super) const ADVERSARIAL_HELP: &str = "\
 The network (--model) is JSON:
   {\"format\": \"symtest-mlp\",
@@ -118,13 +120,8 @@ pub struct ProbArgs {
     #[arg(long, value_name = "VAR")]
     pub observe: Option<String>,
 
-    /// Iterations of one while loop before its path is cut
-    #[arg(long, default_value_t = 64, value_name = "N")]
-    pub loop_bound: u32,
-
-    /// Stop after this many concrete runs
-    #[arg(long, value_name = "N")]
-    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub runs: RunBounds,
 
     /// Wall-clock budget for the exploration, in seconds
     #[arg(long, value_name = "SECS")]

@@ -52,21 +52,21 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
         source: source.to_string(),
         config: Config {
             reals: args.reals,
-            loop_bound: args.loop_bound,
+            loop_bound: args.runs.loop_bound,
             ..Config::default()
         },
         solver: SolverOptions {
             kind: args.solver,
             gd: GdOptions {
-                iters: args.iters,
-                step: args.step,
-                eps: args.eps,
-                restarts: args.restarts,
-                init_low: args.init_low,
-                init_high: args.init_high,
+                iters: args.gd.iters,
+                step: args.gd.step,
+                eps: args.gd.eps,
+                restarts: args.gd.restarts,
+                init_low: args.gd.init_low,
+                init_high: args.gd.init_high,
                 seed: args.seed,
-                sign_gradient: !args.plain_gradient,
-                dpll: args.dpll,
+                sign_gradient: !args.gd.plain_gradient,
+                dpll: args.gd.dpll,
                 dpll_rounds: GdOptions::default().dpll_rounds,
             },
             query_timeout: Some(query_timeout),
@@ -76,7 +76,7 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
         explore: ExploreOptions {
             strategy: args.strategy,
             max_depth: args.max_depth,
-            max_runs: args.max_runs,
+            max_runs: args.runs.max_runs,
             patience: args.patience,
             patience_time: None,
             max_sat: args.max_sat,
@@ -99,11 +99,11 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
         Some((s, f, _)) => (s.clone(), f.clone()),
         None => read_program(args)?,
     };
-    if args.init_low > args.init_high {
+    if args.gd.init_low > args.gd.init_high {
         bail!(
             "--init-low ({}) is above --init-high ({})",
-            args.init_low,
-            args.init_high
+            args.gd.init_low,
+            args.gd.init_high
         );
     }
     let job = minic_job(args, &source)?;

@@ -14,9 +14,8 @@ use symtest_formats::samples::{Sample, read_samples};
 use symtest_grade::outcomes::{Existing, Writer, done_digests, latest, read_existing};
 use symtest_grade::summary::{Summary, summarize};
 use symtest_grade::{
-    GradeError, GradeOptions, Grader, Judge, JudgeKind, Outcome, Status, graded_digest,
+    GradeError, GradeOptions, GradeSettings, Grader, Outcome, Status, graded_digest,
 };
-use symtest_sandbox::Tolerance;
 
 use super::common::{interrupt_flag, progress, sandbox};
 use super::lines::{describe, say, say_raw};
@@ -36,48 +35,19 @@ fn warn_rows(what: &str, errors: &[RowError]) {
 }
 
 pub fn grade_options(j: &JudgeArgs) -> Result<GradeOptions> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).map_err(|_| {
-            anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}")
-        })
-    };
-    if j.timeout_factor <= 0.0 || !j.timeout_factor.is_finite() {
-        bail!(
-            "--timeout-factor must be positive, got {}",
-            j.timeout_factor
-        );
-    }
-    for (v, what) in [
-        (j.rtol, "--rtol"),
-        (j.atol, "--atol"),
-        (j.float_tolerance, "--float-tolerance"),
-    ] {
-        if !(v >= 0.0 && v.is_finite()) {
-            bail!("{what} must be a non-negative number, got {v}");
-        }
-    }
-    let tolerance = Tolerance {
-        rtol: j.rtol,
-        atol: j.atol,
-    };
-    Ok(GradeOptions {
+    GradeSettings {
         reward: j.reward,
         timeout_factor: j.timeout_factor,
-        timeout_floor: j
-            .timeout_floor
-            .map(|f| secs(f, "--timeout-floor"))
-            .transpose()?,
-        default_timeout: secs(j.default_timeout, "--default-timeout")?,
-        tolerance,
-        judge: match j.judge {
-            JudgeKind::Tokens => Judge::Tokens {
-                float_tolerance: j.float_tolerance,
-            },
-            JudgeKind::Exact => Judge::Exact,
-            JudgeKind::Apps => Judge::Apps { tolerance },
-        },
+        timeout_floor: j.timeout_floor,
+        default_timeout: j.default_timeout,
+        judge: j.judge,
+        float_tolerance: j.float_tolerance,
+        rtol: j.rtol,
+        atol: j.atol,
         extract: !j.no_extract,
-    })
+    }
+    .options(|name| format!("--{}", name.replace('_', "-")))
+    .map_err(anyhow::Error::msg)
 }
 
 /// Loads a problem file, warning about unusable rows; fails when nothing is usable.

@@ -32,7 +32,7 @@ fn name_value<'a>(text: &'a str, flag: &str, example: &str) -> Result<(&'a str, 
 
 fn config(args: &ProbArgs) -> Result<Config> {
     let mut cfg = Config {
-        loop_bound: args.loop_bound,
+        loop_bound: args.runs.loop_bound,
         ..Config::default()
     };
     for d in &args.dist {
@@ -74,7 +74,7 @@ pub fn run(args: &ProbArgs) -> Result<u8> {
         solver: SolverOptions::default(),
         explore: ExploreOptions {
             strategy: Strategy::Dfs,
-            max_runs: args.max_runs,
+            max_runs: args.runs.max_runs,
             timeout,
             interrupt: Some(interrupt_flag()?),
             ..ExploreOptions::default()

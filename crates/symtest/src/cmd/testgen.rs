@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
-use symtest_gen::dataset::generate_problem;
+use symtest_gen::dataset::{generate_problem, panic_error};
 use symtest_gen::{GenOptions, Generated, parse_overrides, pytest_file, suite_row};
 use symtest_sandbox::{CheckOutcome, Pool};
 use symtest_solve::SolverOptions;
@@ -120,14 +120,7 @@ fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Done {
             }))
         }
         Ok(Err(e)) => Done::Failed(e.to_string()),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "a panic".into());
-            Done::Failed(format!("internal error (a bug in symtest): {what}"))
-        }
+        Err(panic) => Done::Failed(panic_error(&*panic)),
     }
 }
 

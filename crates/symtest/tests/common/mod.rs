@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+/// A file of the checkout's `examples/` folder (`grade/humaneval_mini.jsonl`).
+pub fn example(path: &str) -> String {
+    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn symtest() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("symtest").expect("the symtest binary is built")
 }
@@ -26,6 +31,31 @@ pub fn succeeded(out: std::process::Output) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Runs `symtest ARGS` and fails, naming the arguments, unless it succeeds
+/// (or fails, as `success` says) and its standard output and error hold
+/// every text of `stdout` and `stderr`.
+pub fn assert_run(args: &[&str], success: bool, stdout: &[&str], stderr: &[&str]) {
+    let out = symtest().args(args).output().expect("runs");
+    let (got_out, got_err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(
+        out.status.success(),
+        success,
+        "symtest {args:?}: {}\n{got_err}",
+        out.status
+    );
+    for (stream, got, wanted) in [("stdout", &got_out, stdout), ("stderr", &got_err, stderr)] {
+        for w in wanted {
+            assert!(
+                got.contains(w),
+                "symtest {args:?}: {stream} lacks {w:?}:\n{got}"
+            );
+        }
+    }
 }
 
 pub struct TempDir(pub PathBuf);
@@ -57,12 +87,18 @@ impl Drop for TempDir {
     }
 }
 
-pub fn outcomes(path: &Path) -> Vec<Value> {
+/// The rows of a JSON Lines file.
+pub fn rows(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
-        .expect("outcomes")
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
         .map(|l| serde_json::from_str(l).expect("every line is JSON"))
         .collect()
+}
+
+/// The rows of an outcomes file.
+pub fn outcomes(path: &Path) -> Vec<Value> {
+    rows(path)
 }
 
 /// `sample_id -> status` of one task's outcomes.
@@ -91,29 +127,30 @@ pub fn humaneval() -> (PathBuf, Vec<Value>) {
     (PathBuf::from(data), rows)
 }
 
-/// Runs `symtest grade -q -k 1` writing `out`.
-pub fn grade_into(
+/// The command `symtest grade -q -k 1` writing `out`.
+pub fn grade_command(
     problems: &Path,
     samples: &Path,
     out: &Path,
     extra: &[&str],
-) -> std::process::Output {
-    symtest_std()
-        .args(["grade", "-q", "-k", "1"])
+) -> std::process::Command {
+    let mut c = symtest_std();
+    c.args(["grade", "-q", "-k", "1"])
         .arg(problems)
         .arg(samples)
         .arg("-o")
         .arg(out)
-        .args(extra)
-        .output()
-        .expect("runs")
+        .args(extra);
+    c
 }
 
 /// Runs `symtest grade` and returns its outcomes (the run must succeed).
 pub fn grade(dir: &TempDir, problems: &Path, samples: &Path, extra: &[&str]) -> Vec<Value> {
     let out = dir.path("outcomes.jsonl");
     let _ = std::fs::remove_file(&out);
-    let o = grade_into(problems, samples, &out, extra);
+    let o = grade_command(problems, samples, &out, extra)
+        .output()
+        .expect("runs");
     assert!(
         o.status.success(),
         "symtest grade failed: {}",
@@ -133,6 +170,21 @@ pub fn samples_of<'a>(
             .map(|(t, id, code)| json!({"task_id": t, "sample_id": id, "completion": code}))
             .collect::<Vec<_>>(),
     )
+}
+
+/// Grades the cases `(task, sample id, completion, expected status)` in
+/// one run and checks each status, naming the case.
+pub fn assert_statuses(
+    dir: &TempDir,
+    problems: &Path,
+    cases: &[(&str, &str, &str, &str)],
+    extra: &[&str],
+) {
+    let samples = samples_of(dir, cases.iter().map(|(t, id, code, _)| (*t, *id, *code)));
+    let got = grade(dir, problems, &samples, extra);
+    for (t, id, _, want) in cases {
+        assert_eq!(status_of(&got, t, id), *want, "{t} {id}");
+    }
 }
 
 /// A one-problem HumanEval file: `f(x)` doubles `x`.

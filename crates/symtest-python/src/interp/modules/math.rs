@@ -121,13 +121,21 @@ fn sqrt(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
     Ok(Val::Float(x.sqrt(), None))
 }
 
-fn isqrt(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+/// The one int argument of `function` (`math.isqrt`), which must not be
+/// negative (`negative` is CPython's message when it is); run concretely.
+fn natural_arg(it: &mut Interp<'_>, a: &Args, function: &str, negative: &str) -> R<PyInt> {
     a.check(1, 1)?;
-    it.note_concrete(&a, "math.isqrt");
-    let n = it.int_arg(&a.pos[0], "isqrt")?;
+    it.note_concrete(a, function);
+    let name = function.trim_start_matches("math.");
+    let n = it.int_arg(&a.pos[0], name)?;
     if n.is_negative() {
-        return Err(value_error("isqrt() argument must be nonnegative"));
+        return Err(value_error(negative));
     }
+    Ok(n)
+}
+
+fn isqrt(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+    let n = natural_arg(it, &a, "math.isqrt", "isqrt() argument must be nonnegative")?;
     Ok(Val::Int(PyInt::from_big(n.to_big().sqrt()), None))
 }
 
@@ -144,12 +152,12 @@ fn fabs(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
 }
 
 fn factorial(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
-    a.check(1, 1)?;
-    it.note_concrete(&a, "math.factorial");
-    let n = it.int_arg(&a.pos[0], "factorial")?;
-    if n.is_negative() {
-        return Err(value_error("factorial() not defined for negative values"));
-    }
+    let n = natural_arg(
+        it,
+        &a,
+        "math.factorial",
+        "factorial() not defined for negative values",
+    )?;
     let n = n
         .to_i64()
         .filter(|n| *n <= 20_000)

@@ -65,6 +65,8 @@ fn regex_call(it: &mut Interp<'_>, mut a: Args, op: Op) -> R<Val> {
         Some(v) => it.int_arg(&v, "re")?.to_usize().unwrap_or(0),
         None => 0,
     };
+    // Matches `split` and `sub` use: a limit of 0 is none.
+    let most = if limit > 0 { limit } else { usize::MAX };
     let group_val = |m: Option<regex::Match<'_>>| match m {
         Some(m) => Val::str(m.as_str()),
         None => Val::None,
@@ -73,10 +75,7 @@ fn regex_call(it: &mut Interp<'_>, mut a: Args, op: Op) -> R<Val> {
         Op::Split => {
             let mut out = Vec::new();
             let mut last = 0;
-            for (n, caps) in re.captures_iter(&text).enumerate() {
-                if limit > 0 && n >= limit {
-                    break;
-                }
+            for caps in re.captures_iter(&text).take(most) {
                 let Some(m) = caps.get(0) else { continue };
                 if m.start() == m.end() && m.start() == last && m.start() != 0 {
                     continue;
@@ -116,10 +115,7 @@ fn regex_call(it: &mut Interp<'_>, mut a: Args, op: Op) -> R<Val> {
             let repl = a.arg(1)?.clone();
             let mut out = String::new();
             let mut last = 0;
-            for (n, caps) in re.captures_iter(&text).enumerate() {
-                if limit > 0 && n >= limit {
-                    break;
-                }
+            for caps in re.captures_iter(&text).take(most) {
                 let Some(m) = caps.get(0) else { continue };
                 out.push_str(&text[last..m.start()]);
                 match &repl {

@@ -8,6 +8,7 @@ use symtest_term::Term;
 use super::shadow::{s_val, text_of};
 use super::text::{count_nonoverlapping, find_chars, is_ascii_cased_model, rfind_chars};
 use crate::int::PyInt;
+use crate::interp::answer::{any_of, str_terms};
 use crate::interp::args::Args;
 use crate::interp::iter::char_len;
 use crate::interp::state::{Interp, R, value_error};
@@ -42,29 +43,16 @@ fn affix_test(it: &mut Interp<'_>, s: &str, sh: Option<&Term>, what: &Val, prefi
         } else {
             s.ends_with(&**p)
         };
-        let term = if sh.is_some() || pt.is_some() {
-            let st = sh.cloned().unwrap_or_else(|| Term::string(s));
-            let ptt = pt.cloned().unwrap_or_else(|| Term::string(p));
-            Some(if prefix {
+        let term = str_terms(s, sh, p, pt).map(|(st, ptt)| {
+            if prefix {
                 st.str_starts_with(&ptt)
             } else {
                 st.str_ends_with(&ptt)
-            })
-        } else {
-            None
-        };
+            }
+        });
         parts.push((concrete, term));
     }
-    let value = parts.iter().any(|p| p.0);
-    let term = if parts.iter().any(|p| p.1.is_some()) {
-        Some(Term::or(
-            parts
-                .into_iter()
-                .map(|(b, t)| t.unwrap_or_else(|| Term::bool(b))),
-        ))
-    } else {
-        None
-    };
+    let (value, term) = any_of(parts);
     Ok(Val::Bool(value, term))
 }
 

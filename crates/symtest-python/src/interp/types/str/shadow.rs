@@ -128,16 +128,18 @@ impl Interp<'_> {
     /// on a symbolic string, a term over its characters.
     pub(super) fn predicate(&mut self, s: &str, sh: Option<&Term>, k: Class) -> Val {
         let n = char_len(s);
-        let concrete = match k {
-            Class::Upper | Class::Lower => {
-                let other = if k == Class::Upper {
-                    Class::Lower
-                } else {
-                    Class::Upper
-                };
+        // A cased class holds when some character is in it and none in the
+        // other case; any other class when every character is in it.
+        let other_case = match k {
+            Class::Upper => Some(Class::Lower),
+            Class::Lower => Some(Class::Upper),
+            _ => None,
+        };
+        let concrete = match other_case {
+            Some(other) => {
                 s.chars().any(|c| in_class(c, k)) && !s.chars().any(|c| in_class(c, other))
             }
-            _ => n > 0 && s.chars().all(|c| in_class(c, k)),
+            None => n > 0 && s.chars().all(|c| in_class(c, k)),
         };
         let Some(t) = sh else {
             return Val::bool(concrete);
@@ -153,19 +155,12 @@ impl Interp<'_> {
             self.concretise("character class of a long string");
             return Val::bool(concrete);
         };
-        let term = match k {
-            Class::Upper | Class::Lower => {
-                let other = if k == Class::Upper {
-                    Class::Lower
-                } else {
-                    Class::Upper
-                };
-                Term::and([
-                    Term::or(cs.iter().map(|c| class_term(c, k))),
-                    Term::and(cs.iter().map(|c| !&class_term(c, other))),
-                ])
-            }
-            _ => {
+        let term = match other_case {
+            Some(other) => Term::and([
+                Term::or(cs.iter().map(|c| class_term(c, k))),
+                Term::and(cs.iter().map(|c| !&class_term(c, other))),
+            ]),
+            None => {
                 if cs.is_empty() {
                     Term::bool(false)
                 } else {
