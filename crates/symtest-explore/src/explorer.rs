@@ -138,6 +138,8 @@ pub struct Exploration {
     pub site_count: Option<usize>,
     /// Why the exploration stopped.
     pub stop: StopReason,
+    /// The depth bound the paths were recorded under ([`ExploreOptions::max_depth`]).
+    pub max_depth: u32,
     /// Counts of runs, time and solver work.
     pub stats: ExploreStats,
 }
@@ -567,6 +569,7 @@ impl Explorer<'_> {
             coverage: self.coverage,
             site_count: subject.site_count(),
             stop,
+            max_depth: self.opts.max_depth,
             stats,
         }
     }

@@ -31,7 +31,16 @@ Output:
   #SAT counts feasible paths (with --prefixes: every feasible prefix, as Gymbo
   counts them); each comes with inputs (params) that drive it. #UNSAT lists path
   constraints proven infeasible; #UNKNOWN lists those the solver could not decide.
-  Every model is checked by exact evaluation before it is reported.";
+  Every model is checked by exact evaluation before it is reported.
+  Constraints are printed simplified (x-1-1<=1 as x<=3); one longer than
+  2000 characters is cut with a note (--full-constraints prints it whole).
+  The report is complete (JSON \"complete\": true) only when the search ran
+  to its end and nothing cut a path: the depth bound, a loop or recursion
+  bound, a step budget or a construct the interpreter does not model each
+  make it incomplete, listed as \"Incomplete: <reason> (<n> paths)\" (JSON
+  \"cuts\"). A search a budget stopped says \"Stopped early: <why>\" (JSON
+  \"stop\": timeout, max_runs, ...); an exhausted search that met an
+  unsupported construct has the JSON \"stop\" \"unsupported: <what>\".";
 
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["program", "file"]))]
@@ -165,6 +174,11 @@ pub struct ExploreArgs {
     /// List every feasible prefix, as Gymbo does, instead of complete paths only
     #[arg(long)]
     pub prefixes: bool,
+
+    /// Print path constraints whole: by default one longer than 2000
+    /// characters is cut, with a note (in JSON: "truncated": true)
+    #[arg(long)]
+    pub full_constraints: bool,
 
     /// Print variables by name (a<3) instead of Gymbo's var_0<3
     #[arg(long)]

@@ -197,6 +197,7 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
         solver: result.solver_name.to_string(),
         strategy: args.strategy.to_string(),
         path_args: result.path_args.clone(),
+        full_constraints: args.full_constraints,
     };
     let ex = &result.exploration;
     if args.json {
