@@ -126,7 +126,7 @@ pub fn explore<'py>(
                 },
                 &mut quiet,
             )
-            .map_err(BindError::Explore)?,
+            .map_err(|e| BindError::Explore(e.to_string()))?,
             None => explore_minic(
                 &MinicJob {
                     source: program.clone(),

@@ -1,8 +1,10 @@
-//! `symtest explore` never claims more than it did: a path cut by a bound
-//! or an unsupported construct makes the report incomplete, and long
-//! constraints are printed simplified and cut.
+//! `symtest explore` never claims more than it did: a module that does not
+//! load is an error, budgets and Ctrl-C say they stopped the search, a path
+//! cut by a bound or an unsupported construct makes the report incomplete,
+//! and long constraints are printed simplified and cut.
 
-use std::process::Output;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -10,7 +12,31 @@ use serde_json::Value;
 mod common;
 use common::{TempDir, symtest, symtest_std};
 
+/// A regular expression with a look-behind at the top level: the
+/// interpreter does not model `re.compile`, so the module cannot load.
+const LOAD_FAILS: &str = "import re
+PAT = re.compile(r\"(?<=a)b\")
+
+def f(x: int):
+    if x > 3:
+        return 1
+    return 0
+";
+
 const FACT: &str = "def fact(n: int) -> int:\n    return 1 if n <= 1 else n * fact(n - 1)\n";
+
+/// Far more paths than any test waits for.
+const SLOW: &str = "def f(xs: list[int], k: int) -> int:
+    total = 0
+    for x in xs:
+        if x > k:
+            total += x
+        elif x == k - 3:
+            total -= 1
+        if total % 7 == 3:
+            total *= 2
+    return total
+";
 
 /// `pow` with a negative exponent and a modulus (a modular inverse) is not
 /// modelled: the runs that reach it stop as unsupported.
@@ -26,6 +52,126 @@ fn file(dir: &TempDir, name: &str, text: &str) -> String {
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn a_module_whose_top_level_fails_is_an_error_with_status_2() {
+    let dir = TempDir::new("load-fails");
+    let target = format!("{}::f", file(&dir, "load.py", LOAD_FAILS));
+    for json in [false, true] {
+        let mut cmd = symtest();
+        cmd.args(["explore", &target]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(
+                "load.py: the module's top level failed",
+            ))
+            .stderr(predicate::str::contains(
+                "module 're' has no attribute 'compile'",
+            ));
+    }
+    symtest()
+        .args(["explore", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 when a Python"));
+}
+
+#[test]
+fn the_time_budget_defaults_to_30_seconds_and_says_when_it_stopped_the_search() {
+    symtest()
+        .args(["explore", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[default: 30]"))
+        .stdout(predicate::str::contains("(0: none)"));
+    let dir = TempDir::new("timeout");
+    let target = format!("{}::f", file(&dir, "slow.py", SLOW));
+    let started = Instant::now();
+    let out = symtest_std()
+        .args(["explore", &target, "--timeout", "0.5", "-q"])
+        .output()
+        .expect("runs");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Stopped early: time budget reached"),
+        "{text}"
+    );
+    let out = symtest_std()
+        .args([
+            "explore",
+            &target,
+            "--timeout",
+            "0.5",
+            "--json",
+            "--summary",
+        ])
+        .output()
+        .expect("runs");
+    let j = json_of(&out);
+    assert_eq!(j["stop"], "timeout");
+    assert_eq!(j["complete"], false);
+    // 0 is no budget at all, not a budget of nothing.
+    let out = symtest_std()
+        .args([
+            "explore",
+            "--timeout",
+            "0",
+            "--json",
+            "if (a < 3) return 1;",
+        ])
+        .output()
+        .expect("runs");
+    let j = json_of(&out);
+    assert_eq!(j["stop"], "exhausted");
+    assert_eq!(j["complete"], true);
+}
+
+/// Starts a long exploration, interrupts it after a while and returns its
+/// output and how long it took to stop.
+fn interrupted(args: &[&str]) -> (Output, Duration) {
+    let child = symtest_std()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("waits");
+    (out, sent.elapsed())
+}
+
+#[test]
+fn ctrl_c_stops_a_python_exploration_within_a_second_and_reports() {
+    let dir = TempDir::new("ctrl-c");
+    let target = format!("{}::f", file(&dir, "slow.py", SLOW));
+    let (out, took) = interrupted(&["explore", &target, "-q", "--timeout", "0"]);
+    assert_eq!(out.status.code(), Some(130));
+    // About a second; generous for a loaded machine.
+    assert!(took < Duration::from_secs(2), "stopped after {took:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Result Summary"), "{text}");
+    assert!(text.contains("Stopped early: interrupted"), "{text}");
+
+    let (out, took) = interrupted(&["explore", &target, "--json", "--summary", "--timeout", "0"]);
+    assert_eq!(out.status.code(), Some(130));
+    assert!(took < Duration::from_secs(2), "stopped after {took:?}");
+    let j = json_of(&out);
+    assert_eq!(j["stop"], "interrupted");
+    assert_eq!(j["complete"], false);
+    assert!(j["sat"].as_u64().is_some_and(|n| n > 0));
 }
 
 #[test]

@@ -40,7 +40,17 @@ Output:
   make it incomplete, listed as \"Incomplete: <reason> (<n> paths)\" (JSON
   \"cuts\"). A search a budget stopped says \"Stopped early: <why>\" (JSON
   \"stop\": timeout, max_runs, ...); an exhausted search that met an
-  unsupported construct has the JSON \"stop\" \"unsupported: <what>\".";
+  unsupported construct has the JSON \"stop\" \"unsupported: <what>\".
+  --timeout is 30 s unless given (0 for none). Ctrl-C stops the search and
+  prints what was found.
+
+Exit status:
+  0 when the exploration ran (complete or not), 130 when interrupted
+  (the partial report is printed), 1 on an error in the program or the
+  request (a syntax error, an unknown function, a bad type), 2 when a Python
+  module's top level fails to load (no function of it can run) and for a
+  bad command line. On an error the message is on standard error and
+  nothing is on standard output, with --json too.";
 
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["program", "file"]))]
@@ -97,9 +107,10 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "N")]
     pub max_unsat: Option<u64>,
 
-    /// Wall-clock budget for the whole exploration, in seconds
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    /// Wall-clock budget for the whole exploration, in seconds (0: none);
+    /// when it stops the search, the report says so and is not complete
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
 
     /// Time limit for one solver query, in seconds
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
