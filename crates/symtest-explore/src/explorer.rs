@@ -138,6 +138,8 @@ pub struct Exploration {
     pub site_count: Option<usize>,
     /// Why the exploration stopped.
     pub stop: StopReason,
+    /// The depth bound the paths were recorded under ([`ExploreOptions::max_depth`]).
+    pub max_depth: u32,
     /// Counts of runs, time and solver work.
     pub stats: ExploreStats,
 }
@@ -150,6 +152,8 @@ pub fn explore(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Exploration {
     let started = Instant::now();
+    // Z3 can spend long in one call: an interrupt must reach it too.
+    solver.set_interrupt(opts.interrupt.clone());
     let mut ex = Explorer {
         opts,
         started,
@@ -302,6 +306,12 @@ impl Explorer<'_> {
             };
             let witness = self.tree.nodes[node].witness.clone();
             let answer = solver.check_branch(&terms, &goal, &witness, self.deadline);
+            // A query a budget or an interrupt cut short decided nothing.
+            if matches!(answer, Answer::Unknown(_))
+                && let Some(stop) = self.budget_stop()
+            {
+                return Err(stop);
+            }
             let constraint = self.tree.constraint_to(node, dir);
             on_event(Event::Query {
                 constraint: &constraint,
@@ -567,6 +577,7 @@ impl Explorer<'_> {
             coverage: self.coverage,
             site_count: subject.site_count(),
             stop,
+            max_depth: self.opts.max_depth,
             stats,
         }
     }

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod boundary;
+mod complete;
 mod explorer;
 mod frontier;
 mod path;
@@ -16,6 +17,7 @@ pub mod prob;
 mod subject;
 mod tree;
 
+pub use complete::{Cut, UNSUPPORTED};
 pub use explorer::{Event, Exploration, ExploreOptions, ExploreStats, explore};
 pub use frontier::Strategy;
 pub use path::{
@@ -93,6 +95,64 @@ mod tests {
         let ex = explore(&mut Nested, &mut solver, &opts, &mut |_| {});
         assert_eq!(ex.paths.len(), 1);
         assert_eq!(ex.stop, StopReason::MaxSat);
+    }
+
+    #[test]
+    fn a_cut_path_makes_an_exhausted_search_incomplete() {
+        let mut solver = Solver::new(SolverOptions::default());
+        let ex = explore(
+            &mut Nested,
+            &mut solver,
+            &ExploreOptions::default(),
+            &mut |_| {},
+        );
+        assert!(ex.is_complete());
+        assert_eq!(ex.stop_text(), "all branches explored");
+        let opts = ExploreOptions {
+            max_depth: 1,
+            ..ExploreOptions::default()
+        };
+        let ex = explore(&mut Nested, &mut solver, &opts, &mut |_| {});
+        assert_eq!(ex.stop, StopReason::Exhausted);
+        assert!(!ex.is_complete());
+        assert_eq!(
+            ex.cuts(),
+            [Cut {
+                reason: "depth bound (1 branches)".into(),
+                count: 1
+            }]
+        );
+        assert_ne!(ex.stop_text(), "all branches explored");
+    }
+
+    /// A construct the frontend does not model stops some runs.
+    struct Unsupported;
+
+    impl Subject for Unsupported {
+        fn run(&mut self, t: &mut dyn Tracer) -> Outcome {
+            let (v, a) = t.input("a", Sort::Int);
+            let pos = v == Value::int(0);
+            t.branch(SiteId(0), &a.equal(&Term::int(0)), pos);
+            if pos {
+                return Outcome::Stopped(format!("{UNSUPPORTED}generators"));
+            }
+            Outcome::Finished
+        }
+    }
+
+    #[test]
+    fn an_unsupported_construct_is_the_stop_reason() {
+        let mut solver = Solver::new(SolverOptions::default());
+        let ex = explore(
+            &mut Unsupported,
+            &mut solver,
+            &ExploreOptions::default(),
+            &mut |_| {},
+        );
+        assert_eq!(ex.stop, StopReason::Exhausted);
+        assert!(!ex.is_complete());
+        assert_eq!(ex.stop_text(), "unsupported: generators");
+        assert_eq!(ex.stop_name(), "unsupported: generators");
     }
 
     /// `i = 0; while a > i: i += 1` (at most 50 times), each run slow: after

@@ -179,8 +179,21 @@ impl StopReason {
         }
     }
 
-    /// True when every direction was decided, so the paths found are all there are
-    /// (within the depth bound).
+    /// The reason's name for machines (`exhausted`, `max_runs`, `timeout`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::Exhausted => "exhausted",
+            StopReason::MaxRuns => "max_runs",
+            StopReason::MaxSat => "max_sat",
+            StopReason::MaxUnsat => "max_unsat",
+            StopReason::Timeout => "timeout",
+            StopReason::Plateau => "plateau",
+            StopReason::Interrupted => "interrupted",
+        }
+    }
+
+    /// True when the search ran out of open directions. The paths found are
+    /// all there are only if nothing cut one too: see `Exploration::is_complete`.
     pub fn is_complete(self) -> bool {
         self == StopReason::Exhausted
     }

@@ -128,7 +128,7 @@ pub(crate) fn explore_reference(
             unknown: ex.unknown.len(),
             divergences: ex.divergences.len(),
             runs: ex.stats.runs,
-            stop: ex.stop.describe().to_string(),
+            stop: ex.stop_text(),
             concretisations: subject.stats.concretised,
             concretised,
             boundary_inputs,

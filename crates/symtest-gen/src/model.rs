@@ -161,7 +161,9 @@ pub struct ExplorationStats {
     pub divergences: usize,
     /// Runs of the reference in the interpreter.
     pub runs: u64,
-    /// Why exploration stopped.
+    /// Why exploration stopped (`Exploration::stop_text`: the budget, or
+    /// `unsupported: ...`, or `all branches explored` only when nothing cut
+    /// a path).
     pub stop: String,
     /// Values the interpreter computed concretely (symbolic value dropped).
     pub concretisations: u64,
@@ -173,6 +175,13 @@ pub struct ExplorationStats {
     pub candidates: usize,
     /// Milliseconds of exploration and boundary queries.
     pub ms: f64,
+}
+
+impl ExplorationStats {
+    /// Exploration met a construct the interpreter does not model.
+    pub fn unsupported(&self) -> bool {
+        self.stop.starts_with(symtest_explore::UNSUPPORTED)
+    }
 }
 
 /// The interpreter against CPython on the candidates.
@@ -230,10 +239,28 @@ pub struct GenStats {
 }
 
 impl GenStats {
-    /// Branch coverage of the suite in CPython, as a fraction; a reference
-    /// without branches counts as covered.
+    /// Branch coverage of the suite in CPython, as a fraction. 0 of 0
+    /// directions is no coverage, unless the suite has tests and exploration
+    /// did not stop on an unsupported construct (a reference without
+    /// branches, really run).
     pub fn coverage(&self) -> f64 {
-        fraction(self.selection.covered, self.selection.branches)
+        let s = &self.selection;
+        if s.branches == 0 {
+            if self.full_coverage() { 1.0 } else { 0.0 }
+        } else {
+            s.covered as f64 / s.branches as f64
+        }
+    }
+
+    /// Every branch direction of the reference is covered, and 0 of 0
+    /// counts only as [`GenStats::coverage`] says.
+    pub fn full_coverage(&self) -> bool {
+        let s = &self.selection;
+        if s.branches == 0 {
+            s.dataset_tests + s.generated_tests > 0 && !self.exploration.unsupported()
+        } else {
+            s.covered == s.branches
+        }
     }
 
     /// The fraction of compared inputs on which the interpreter agreed with

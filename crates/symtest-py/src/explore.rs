@@ -126,7 +126,7 @@ pub fn explore<'py>(
                 },
                 &mut quiet,
             )
-            .map_err(BindError::Explore)?,
+            .map_err(|e| BindError::Explore(e.to_string()))?,
             None => explore_minic(
                 &MinicJob {
                     source: program.clone(),
@@ -150,6 +150,7 @@ pub fn explore<'py>(
             solver: result.solver_name.to_string(),
             strategy: strategy_name,
             path_args: result.path_args.clone(),
+            full_constraints: false,
         };
         report::json(&result.exploration, &result.sites, &opts)
             .map_err(|e| BindError::Explore(format!("the report as JSON: {e}")))

@@ -181,6 +181,17 @@ impl Program {
             .collect())
     }
 
+    /// Runs the module's top level once, as every run does before calling
+    /// its function: an error when it raises or stops (an unsupported
+    /// import or call), since then no function of the module can run.
+    pub fn check_top_level(&self, limits: Limits) -> Result<(), PythonError> {
+        let mut silent = Silent;
+        let mut interp = Interp::new(self.module(), &mut silent, limits);
+        interp
+            .run_module()
+            .map_err(|e| PythonError::ModuleFailed(describe(&e)))
+    }
+
     /// Runs `entry(*args)` concretely.
     pub fn run(&self, entry: &str, args: &[PyValue], limits: Limits) -> RunResult {
         let mut silent = Silent;

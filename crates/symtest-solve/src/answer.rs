@@ -1,5 +1,7 @@
 //! What a backend is asked and what it answers.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use symtest_term::{Model, Term};
@@ -63,5 +65,12 @@ pub trait Backend {
     /// Backend-specific counters for reports (e.g. which part of a portfolio answered).
     fn counters(&self) -> Vec<(&'static str, u64)> {
         Vec::new()
+    }
+
+    /// A flag set from elsewhere (a Ctrl-C handler) that asks a call in
+    /// progress to give up soon with `Unknown`. Backends whose calls are
+    /// short anyway may ignore it.
+    fn set_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
+        let _ = flag;
     }
 }

@@ -33,6 +33,10 @@ impl Backend for Portfolio {
         "portfolio"
     }
 
+    fn set_interrupt(&mut self, flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+        self.z3.set_interrupt(flag);
+    }
+
     fn solve(&mut self, query: &Query<'_>) -> Answer {
         match self.gd.solve(query) {
             // A gd model is only taken when it checks; the front checks it again.

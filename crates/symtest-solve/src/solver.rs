@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use symtest_term::fxhash::{FxHashMap, FxHashSet};
@@ -152,6 +154,12 @@ impl Solver {
             recent: VecDeque::new(),
             stats: SolverStats::default(),
         }
+    }
+
+    /// A flag (a Ctrl-C handler's) that makes a backend call in progress
+    /// give up soon: Z3 can spend minutes in one call, outside its timeout.
+    pub fn set_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
+        self.backend.set_interrupt(flag);
     }
 
     /// The backend's name, as [`crate::Backend::name`] gives it.

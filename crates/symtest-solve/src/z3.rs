@@ -5,6 +5,8 @@
 //! per constraint, popping only what differs from the previous query.
 
 use std::ffi::CStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use num_bigint::BigInt;
@@ -25,6 +27,9 @@ enum Z {
     S(ZString),
 }
 
+/// How often the watcher of an interruptible call looks at the flag.
+const WATCH_EVERY: Duration = Duration::from_millis(20);
+
 /// Drops translation caches past this many entries; they only save work.
 const CACHE_LIMIT: usize = 200_000;
 
@@ -37,7 +42,60 @@ pub struct Z3Backend {
     asts: FxHashMap<u64, Z>,
     /// Keeps every translated term alive so its id cannot be reused while cached.
     pinned: Vec<Term>,
-    timeout: Option<Duration>,
+    /// The timeout the solver's parameters hold; `None` when none were
+    /// set since the solver was made or reset.
+    timeout: Option<Option<Duration>>,
+    /// Set from elsewhere (Ctrl-C): a call in progress is interrupted.
+    interrupt: Option<Arc<AtomicBool>>,
+    watcher: Option<Watcher>,
+}
+
+/// The thread-local Z3 context, to interrupt from another thread.
+struct RawContext(z3_sys::Z3_context);
+
+// SAFETY: only `Z3_interrupt` is called through it, which Z3 documents as
+// safe to call from another thread; the watcher is joined (on drop of the
+// backend) before the context could go.
+unsafe impl Send for RawContext {}
+
+/// A thread that interrupts Z3 as soon as the interrupt flag is set: Z3 can
+/// spend minutes in one call (`push` internalises assertions outside the
+/// timeout), and an interrupted exploration should stop within a second.
+struct Watcher {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watcher {
+    fn start(flag: Arc<AtomicBool>) -> Watcher {
+        let ctx = RawContext(z3::Context::thread_local().get_z3_context());
+        let stop = Arc::new(AtomicBool::new(false));
+        let done = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let ctx = ctx;
+            while !done.load(Ordering::Relaxed) {
+                if flag.load(Ordering::Relaxed) {
+                    // SAFETY: see `RawContext`.
+                    unsafe { z3_sys::Z3_interrupt(ctx.0) };
+                    return;
+                }
+                std::thread::sleep(WATCH_EVERY);
+            }
+        });
+        Watcher {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 impl Default for Z3Backend {
@@ -55,11 +113,33 @@ impl Z3Backend {
             asts: FxHashMap::default(),
             pinned: Vec::new(),
             timeout: None,
+            interrupt: None,
+            watcher: None,
         }
     }
 
+    /// Runs `f` (Z3 calls); when the interrupt flag was set meanwhile (the
+    /// watcher interrupted Z3, see [`Watcher`]) the solver's stack is
+    /// unknown, so it is reset and the answer is `Unknown`.
+    fn interruptible(&mut self, f: impl FnOnce(&mut Self) -> Answer) -> Answer {
+        let Some(flag) = self.interrupt.clone() else {
+            return f(self);
+        };
+        if flag.load(Ordering::Relaxed) {
+            return Answer::Unknown("interrupted".into());
+        }
+        let answer = f(self);
+        if flag.load(Ordering::Relaxed) {
+            self.solver.reset();
+            self.stack.clear();
+            self.timeout = None;
+            return Answer::Unknown("interrupted".into());
+        }
+        answer
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) {
-        if self.timeout == timeout {
+        if self.timeout == Some(timeout) {
             return;
         }
         let mut p = Params::new();
@@ -67,8 +147,12 @@ impl Z3Backend {
             u32::try_from(d.as_millis().max(1)).unwrap_or(u32::MAX)
         });
         p.set_u32("timeout", ms);
+        // Z3 otherwise takes SIGINT for itself during a check (it cancels
+        // the check and the process never hears of it): Ctrl-C is ours, and
+        // reaches Z3 through the interrupt flag's watcher.
+        p.set_bool("ctrl_c", false);
         self.solver.set_params(&p);
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
     }
 
     fn translate(&mut self, t: &Term) -> Z {
@@ -288,16 +372,27 @@ impl Backend for Z3Backend {
             // A reset may drop parameters: set the timeout again.
             self.timeout = None;
             self.set_timeout(query.timeout.or(Some(Duration::from_secs(3600))));
-            for c in query.constraints {
-                let z = self.translate(c);
-                self.solver.assert(as_bool(&z));
-            }
-            let answer = self.check_now(query.constraints);
+            let answer = self.interruptible(|z| {
+                for c in query.constraints {
+                    let t = z.translate(c);
+                    z.solver.assert(as_bool(&t));
+                }
+                z.check_now(query.constraints)
+            });
             self.solver.reset();
+            self.timeout = None;
             return answer;
         }
-        self.sync_stack(query.constraints);
-        self.check_now(query.constraints)
+        self.interruptible(|z| {
+            z.sync_stack(query.constraints);
+            z.check_now(query.constraints)
+        })
+    }
+
+    fn set_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
+        self.watcher = None;
+        self.watcher = flag.clone().map(Watcher::start);
+        self.interrupt = flag;
     }
 }
 

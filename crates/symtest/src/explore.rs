@@ -2,8 +2,9 @@
 //! or a Python function).
 
 use symtest_explore::{Event, Exploration, ExploreOptions, SiteId, explore};
+use symtest_gen::types::TypesError;
 use symtest_minic::{Config, MiniC, ParseError, parse};
-use symtest_python::{Program, PySubject, Ty};
+use symtest_python::{Program, PySubject, PythonError, SyntaxError, Ty};
 use symtest_solve::{Solver, SolverOptions};
 
 /// Everything one exploration of a C-like program needs.
@@ -71,27 +72,50 @@ pub struct PythonJob {
     pub explore: ExploreOptions,
 }
 
+/// Why a Python function could not be explored.
+#[derive(Debug, thiserror::Error)]
+pub enum PythonJobError {
+    /// The module's top level raised or stopped: no function of it can run.
+    #[error(transparent)]
+    Load(PythonError),
+    /// The module does not parse.
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
+    /// The parameters' types cannot be told or are not modelled.
+    #[error(transparent)]
+    Types(#[from] TypesError),
+    /// What else is wrong with the program or the request: an unknown
+    /// function or parameter, a precondition.
+    #[error(transparent)]
+    Request(PythonError),
+}
+
 /// Explores one Python function; what is wrong with the program or the
-/// request comes back as a message.
+/// request comes back as an error, before any exploration.
 pub fn explore_python(
     job: &PythonJob,
     on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<MinicResult, String> {
-    let program = Program::parse(&job.source).map_err(|e| e.to_string())?;
-    let typed = symtest_gen::types::resolve(&program, &job.entry, &job.types, &[])
-        .map_err(|e| e.to_string())?
+) -> Result<MinicResult, PythonJobError> {
+    let program = Program::parse(&job.source)?;
+    let typed = symtest_gen::types::resolve(&program, &job.entry, &job.types, &[])?
         .into_iter()
         .map(|(name, ty, _)| (name, ty))
         .collect();
-    let mut subject = PySubject::new(&program, &job.entry, typed).map_err(|e| e.to_string())?;
+    let mut subject =
+        PySubject::new(&program, &job.entry, typed).map_err(PythonJobError::Request)?;
     for a in &job.assume {
-        subject.add_precondition(a).map_err(|e| e.to_string())?;
+        subject
+            .add_precondition(a)
+            .map_err(PythonJobError::Request)?;
     }
+    program
+        .check_top_level(subject.limits.clone())
+        .map_err(PythonJobError::Load)?;
     let mut solver = Solver::new(job.solver.clone());
     let exploration = explore(&mut subject, &mut solver, &job.explore, on_event);
     let sites = program
         .reachable_sites(&job.entry)
-        .map_err(|e| e.to_string())?
+        .map_err(PythonJobError::Request)?
         .into_iter()
         .map(|s| (s, subject.sites().describe(s)))
         .collect();

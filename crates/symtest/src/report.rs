@@ -1,11 +1,12 @@
 //! Exploration results for people (Gymbo's summary) and for machines (JSON).
 
+use std::cell::RefCell;
 use std::fmt::Write;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use symtest_explore::{Exploration, Outcome, PathConstraint, SiteId};
-use symtest_term::{Model, Value, Var, smtlib};
+use symtest_explore::{Exploration, Literal, Outcome, PathConstraint, SiteId};
+use symtest_term::{Model, Simplifier, Value, Var, smtlib};
 
 /// How to print a report.
 #[derive(Clone, Debug, Default)]
@@ -25,26 +26,72 @@ pub struct ReportOptions {
     /// The arguments each path's input stands for, in the source language
     /// (Python); empty when the inputs are the variables themselves.
     pub path_args: Vec<String>,
+    /// Print path constraints whole, however long (else cut at [`SHOWN_CHARS`]).
+    pub full_constraints: bool,
 }
 
-fn constraint(c: &PathConstraint, names: bool) -> String {
-    // Input domains (bounds, lengths) hold on every path: they are noise here.
-    let shown;
-    let c = if c.0.iter().any(|l| l.site == SiteId::DOMAIN) {
-        shown = PathConstraint(
+/// Constraints longer than this many characters are cut for display
+/// unless [`ReportOptions::full_constraints`] asks for them whole.
+pub const SHOWN_CHARS: usize = 2000;
+
+/// Prints path constraints simplified (one [`Simplifier`] for the whole
+/// report: paths share their prefixes) and cut to [`SHOWN_CHARS`].
+struct Shower {
+    simp: RefCell<Simplifier>,
+    full: bool,
+}
+
+impl Shower {
+    fn new(o: &ReportOptions) -> Shower {
+        Shower {
+            simp: RefCell::new(Simplifier::new()),
+            full: o.full_constraints,
+        }
+    }
+
+    /// The constraint with each decision's condition simplified; input
+    /// domains (bounds, lengths) dropped when `domains` is false.
+    fn simplified(&self, c: &PathConstraint, domains: bool) -> PathConstraint {
+        let mut simp = self.simp.borrow_mut();
+        PathConstraint(
             c.0.iter()
-                .filter(|l| l.site != SiteId::DOMAIN)
-                .cloned()
+                .filter(|l| domains || l.site != SiteId::DOMAIN)
+                .map(|l| Literal {
+                    cond: simp.simplify(&l.cond),
+                    ..l.clone()
+                })
                 .collect(),
-        );
-        &shown
-    } else {
-        c
-    };
-    if names {
-        c.named().to_string()
-    } else {
-        c.to_string()
+        )
+    }
+
+    /// `s` cut to [`SHOWN_CHARS`] characters unless whole ones were asked
+    /// for; true when it was cut.
+    fn cut(&self, s: String) -> (String, bool) {
+        if self.full {
+            return (s, false);
+        }
+        match s.char_indices().nth(SHOWN_CHARS) {
+            Some((at, _)) => (format!("{}...", &s[..at]), true),
+            None => (s, false),
+        }
+    }
+
+    /// The constraint for the text report: input domains (noise: they hold
+    /// on every path) left out, simplified, cut with a note.
+    fn text(&self, c: &PathConstraint, names: bool) -> String {
+        let c = self.simplified(c, false);
+        let whole = if names {
+            c.named().to_string()
+        } else {
+            c.to_string()
+        };
+        let len = whole.chars().count();
+        match self.cut(whole) {
+            (s, true) => format!(
+                "{s} [cut at {SHOWN_CHARS} of {len} characters; --full-constraints prints it whole]"
+            ),
+            (s, false) => s,
+        }
     }
 }
 
@@ -66,6 +113,8 @@ pub fn params(model: &Model, inputs: &[Var]) -> String {
 /// Gymbo's result summary, extended with what Gymbo does not report.
 pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> String {
     let mut s = String::new();
+    let show = Shower::new(o);
+    let constraint = |c: &PathConstraint, names: bool| show.text(c, names);
     let sat = if o.prefixes {
         ex.prefixes.len()
     } else {
@@ -162,20 +211,30 @@ pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> 
         sv.model_reuse,
         plural(sv.rejected_models, "model"),
     );
+    let _ = write!(s, "{}", incompleteness(ex));
+    s
+}
+
+/// Why the paths listed may not be all there are, a line each: the budget
+/// that stopped the search, then each bound or unsupported construct that
+/// cut paths (nothing when the exploration is complete).
+fn incompleteness(ex: &Exploration) -> String {
+    let mut s = String::new();
     if !ex.stop.is_complete() {
         let _ = writeln!(
             s,
             "Stopped early: {} ({} open directions left)",
             ex.stop.describe(),
-            st.frontier_left
+            ex.stats.frontier_left
         );
     }
-    if st.depth_cut_paths > 0 {
-        let _ = writeln!(
-            s,
-            "{} paths were longer than --max-depth; their later branches were not explored",
-            st.depth_cut_paths
-        );
+    for c in ex.cuts() {
+        let what = if c.reason == "undecided by the solver" {
+            plural(c.count, "direction")
+        } else {
+            plural(c.count, "path")
+        };
+        let _ = writeln!(s, "Incomplete: {} ({what})", c.reason);
     }
     s
 }
@@ -247,10 +306,16 @@ struct JConstraint {
     constraint: String,
     named: String,
     smtlib: String,
+    /// Some form was longer than [`SHOWN_CHARS`] and was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
 }
 
-impl JConstraint {
-    fn new(c: &PathConstraint) -> JConstraint {
+impl Shower {
+    /// The three forms of a constraint, simplified (input domains kept:
+    /// machines may re-check them), each cut to [`SHOWN_CHARS`].
+    fn json(&self, c: &PathConstraint) -> JConstraint {
+        let c = self.simplified(c, true);
         let terms = c.terms();
         let smt = match terms.len() {
             0 => "true".to_string(),
@@ -264,12 +329,22 @@ impl JConstraint {
                     .join(" ")
             ),
         };
+        let (constraint, a) = self.cut(c.to_string());
+        let (named, b) = self.cut(c.named().to_string());
+        let (smtlib, d) = self.cut(smt);
         JConstraint {
-            constraint: c.to_string(),
-            named: c.named().to_string(),
-            smtlib: smt,
+            constraint,
+            named,
+            smtlib,
+            truncated: a || b || d,
         }
     }
+}
+
+#[derive(Serialize)]
+struct JCut {
+    reason: String,
+    count: u64,
 }
 
 #[derive(Serialize)]
@@ -375,8 +450,9 @@ struct JReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     divergences: Option<Vec<JDivergence>>,
     coverage: JCoverage,
-    stop: &'static str,
+    stop: String,
     complete: bool,
+    cuts: Vec<JCut>,
     stats: JStats,
 }
 
@@ -390,6 +466,7 @@ pub fn json(
     let (covered, total) = coverage(ex, sites);
     let st = &ex.stats;
     let lists = !o.summary;
+    let show = Shower::new(o);
     let report = JReport {
         solver: o.solver.clone(),
         strategy: o.strategy.clone(),
@@ -416,7 +493,7 @@ pub fn json(
                 .enumerate()
                 .map(|(i, p)| JPath {
                     args: o.path_args.get(i).cloned(),
-                    constraint: JConstraint::new(&p.constraint),
+                    constraint: show.json(&p.constraint),
                     params: params_json(&p.input, &ex.inputs),
                     outcome: outcome_json(&p.outcome),
                     depth_cut: p.depth_cut,
@@ -428,17 +505,17 @@ pub fn json(
             ex.prefixes
                 .iter()
                 .map(|p| JPrefix {
-                    constraint: JConstraint::new(&p.constraint),
+                    constraint: show.json(&p.constraint),
                     params: params_json(&p.input, &ex.inputs),
                 })
                 .collect()
         }),
-        unsat: lists.then(|| ex.infeasible.iter().map(JConstraint::new).collect()),
+        unsat: lists.then(|| ex.infeasible.iter().map(|c| show.json(c)).collect()),
         unknown: lists.then(|| {
             ex.unknown
                 .iter()
                 .map(|u| JUnknown {
-                    constraint: JConstraint::new(&u.constraint),
+                    constraint: show.json(&u.constraint),
                     reason: u.reason.clone(),
                 })
                 .collect()
@@ -447,8 +524,8 @@ pub fn json(
             ex.divergences
                 .iter()
                 .map(|d| JDivergence {
-                    expected: JConstraint::new(&d.expected),
-                    actual: JConstraint::new(&d.actual),
+                    expected: show.json(&d.expected),
+                    actual: show.json(&d.actual),
                     params: params_json(&d.input, &ex.inputs),
                 })
                 .collect()
@@ -459,8 +536,16 @@ pub fn json(
             sites: sites.len(),
             never_taken: uncovered(ex, sites),
         },
-        stop: stop_name(ex),
-        complete: ex.stop.is_complete(),
+        stop: ex.stop_name(),
+        complete: ex.is_complete(),
+        cuts: ex
+            .cuts()
+            .into_iter()
+            .map(|c| JCut {
+                reason: c.reason,
+                count: c.count,
+            })
+            .collect(),
         stats: JStats {
             runs: st.runs,
             elapsed_ms: st.elapsed.as_secs_f64() * 1000.0,
@@ -484,17 +569,4 @@ pub fn json(
         },
     };
     serde_json::to_string_pretty(&report)
-}
-
-fn stop_name(ex: &Exploration) -> &'static str {
-    use symtest_explore::StopReason::*;
-    match ex.stop {
-        Exhausted => "exhausted",
-        MaxRuns => "max_runs",
-        MaxSat => "max_sat",
-        MaxUnsat => "max_unsat",
-        Timeout => "timeout",
-        Plateau => "plateau",
-        Interrupted => "interrupted",
-    }
 }

@@ -252,13 +252,24 @@ fn examples_run() {
         ("divide.c", vec![]),
         ("collatz.c", vec!["--loop-bound", "6"]),
     ] {
+        // The loop bound cuts collatz's longer paths: not complete, and it says why.
+        let cut = file == "collatz.c";
         let path = example(&format!("minic/{file}"));
         let mut args = vec!["explore", "--json", "-f", path.as_str()];
         args.extend(extra);
         let out = symtest().args(&args).output().expect("runs");
         assert!(out.status.success(), "{file}");
         let j: Value = serde_json::from_slice(&out.stdout).expect("json");
-        assert_eq!(j["complete"], true, "{file}");
+        assert_eq!(j["complete"], !cut, "{file}");
+        if cut {
+            assert!(
+                j["cuts"][0]["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("unrolling bound of 6 iterations")),
+                "{}",
+                j["cuts"]
+            );
+        }
         assert_eq!(j["unknown_count"], 0, "{file}");
         assert_eq!(j["stats"]["rejected_models"], 0, "{file}");
     }
@@ -334,5 +345,9 @@ fn depth_bound_merges_longer_paths() {
     let j = json(&["explore", "--max-depth", "4", &many_ifs(8)]);
     assert_eq!(j["sat"], 16, "2^4 distinct prefixes of length 4");
     assert_eq!(j["stats"]["depth_cut_paths"], 16);
-    assert_eq!(j["complete"], true);
+    // The search ran to its end, but the bound cut paths: not complete.
+    assert_eq!(j["stop"], "exhausted");
+    assert_eq!(j["complete"], false);
+    assert_eq!(j["cuts"][0]["reason"], "depth bound (4 branches)");
+    assert_eq!(j["cuts"][0]["count"], 16);
 }

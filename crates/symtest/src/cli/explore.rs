@@ -31,7 +31,26 @@ Output:
   #SAT counts feasible paths (with --prefixes: every feasible prefix, as Gymbo
   counts them); each comes with inputs (params) that drive it. #UNSAT lists path
   constraints proven infeasible; #UNKNOWN lists those the solver could not decide.
-  Every model is checked by exact evaluation before it is reported.";
+  Every model is checked by exact evaluation before it is reported.
+  Constraints are printed simplified (x-1-1<=1 as x<=3); one longer than
+  2000 characters is cut with a note (--full-constraints prints it whole).
+  The report is complete (JSON \"complete\": true) only when the search ran
+  to its end and nothing cut a path: the depth bound, a loop or recursion
+  bound, a step budget or a construct the interpreter does not model each
+  make it incomplete, listed as \"Incomplete: <reason> (<n> paths)\" (JSON
+  \"cuts\"). A search a budget stopped says \"Stopped early: <why>\" (JSON
+  \"stop\": timeout, max_runs, ...); an exhausted search that met an
+  unsupported construct has the JSON \"stop\" \"unsupported: <what>\".
+  --timeout is 30 s unless given (0 for none). Ctrl-C stops the search and
+  prints what was found.
+
+Exit status:
+  0 when the exploration ran (complete or not), 130 when interrupted
+  (the partial report is printed), 1 on an error in the program or the
+  request (a syntax error, an unknown function, a bad type), 2 when a Python
+  module's top level fails to load (no function of it can run) and for a
+  bad command line. On an error the message is on standard error and
+  nothing is on standard output, with --json too.";
 
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["program", "file"]))]
@@ -83,9 +102,10 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "N")]
     pub max_unsat: Option<u64>,
 
-    /// Wall-clock budget for the whole exploration, in seconds
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    /// Wall-clock budget for the whole exploration, in seconds (0: none);
+    /// when it stops the search, the report says so and is not complete
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
 
     /// Time limit for one solver query, in seconds
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
@@ -98,6 +118,11 @@ pub struct ExploreArgs {
     /// List every feasible prefix, as Gymbo does, instead of complete paths only
     #[arg(long)]
     pub prefixes: bool,
+
+    /// Print path constraints whole: by default one longer than 2000
+    /// characters is cut, with a note (in JSON: "truncated": true)
+    #[arg(long)]
+    pub full_constraints: bool,
 
     /// Print variables by name (a<3) instead of Gymbo's var_0<3
     #[arg(long)]

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::explore::{MinicJob, PythonJob, explore_minic, explore_python};
+use crate::explore::{MinicJob, PythonJob, PythonJobError, explore_minic, explore_python};
 use crate::report::{self, ReportOptions};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,6 +15,9 @@ use symtest_term::smtlib;
 
 use super::common::interrupt_flag;
 use crate::cli::ExploreArgs;
+
+/// Exit status when a Python module's top level fails to load.
+const LOAD_FAILED: u8 = 2;
 
 fn read_program(args: &ExploreArgs) -> Result<(String, String)> {
     super::common::read_program(args.program.as_deref(), args.file.as_deref(), "explore")
@@ -46,7 +49,8 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
             anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}")
         })
     };
-    let timeout = args.timeout.map(|s| secs(s, "--timeout")).transpose()?;
+    // `--timeout 0` is no wall-clock budget at all.
+    let timeout = Some(secs(args.timeout, "--timeout")?).filter(|t| !t.is_zero());
     let query_timeout = secs(args.query_timeout, "--query-timeout")?;
     Ok(MinicJob {
         source: source.to_string(),
@@ -172,18 +176,24 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
                 solver: job.solver.clone(),
                 explore: job.explore.clone(),
             };
-            explore_python(&pjob, &mut on_event).map_err(|e| format!("{origin}: {e}\n"))
+            explore_python(&pjob, &mut on_event).map_err(|e| {
+                let code = match e {
+                    PythonJobError::Load(_) => LOAD_FAILED,
+                    _ => 1,
+                };
+                (format!("{origin}: {e}\n"), code)
+            })
         }
-        None => explore_minic(&job, &mut on_event).map_err(|e| e.render(&source, &origin)),
+        None => explore_minic(&job, &mut on_event).map_err(|e| (e.render(&source, &origin), 1)),
     };
     let result = match outcome {
         Ok(r) => r,
-        Err(e) => {
+        Err((message, code)) => {
             if let Some(pb) = &spinner {
                 pb.finish_and_clear();
             }
-            eprint!("{e}");
-            return Ok(1);
+            eprint!("{message}");
+            return Ok(code);
         }
     };
     if let Some(pb) = &spinner {
@@ -197,6 +207,7 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
         solver: result.solver_name.to_string(),
         strategy: args.strategy.to_string(),
         path_args: result.path_args.clone(),
+        full_constraints: args.full_constraints,
     };
     let ex = &result.exploration;
     if args.json {

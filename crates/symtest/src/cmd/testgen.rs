@@ -326,7 +326,7 @@ fn totals(report: &BTreeMap<String, &Done>, elapsed: Duration) -> Json {
                 let (k, f) = (&g.stats.selection, &g.stats.fidelity);
                 gen_tests += k.generated_tests;
                 ds_tests += k.dataset_tests;
-                full += usize::from(k.covered == k.branches);
+                full += usize::from(g.stats.full_coverage());
                 fc += f.compared;
                 fe += f.equal;
                 branches += k.branches;
@@ -385,6 +385,9 @@ fn print_table(report: &BTreeMap<String, &Done>) {
                     f.compared,
                     s.total_ms / 1000.0
                 );
+                if e.unsupported() {
+                    println!("{:<18}   exploration stopped: {}", "", e.stop);
+                }
                 if !k.missed.is_empty() {
                     println!("{:<18}   not covered: {}", "", k.missed.join(", "));
                 }
