@@ -159,10 +159,7 @@ impl Interp<'_> {
             }
             (Val::Set(x), Val::Set(y)) => {
                 let (x, y) = (x.borrow(), y.borrow());
-                (
-                    x.live == y.live && x.index.keys().all(|k| y.contains(k)),
-                    None,
-                )
+                (x.live == y.live && x.keys().all(|k| y.contains(k)), None)
             }
             (Val::Range(x), Val::Range(y)) => {
                 let xs = range_items(x, self.limits.max_len)?;
@@ -254,7 +251,7 @@ impl Interp<'_> {
             }
             (Val::Set(x), Val::Set(y)) => {
                 let (x, y) = (x.borrow(), y.borrow());
-                let subset = x.index.keys().all(|k| y.contains(k));
+                let subset = x.keys().all(|k| y.contains(k));
                 (subset && (or_equal || x.live < y.live), None)
             }
             _ => {

@@ -156,8 +156,25 @@ impl<'a> Interp<'a> {
             ExprKind::Set(elts) => {
                 let items = self.eval_elements(elts, env)?;
                 let s = Val::Set(Rc::new(RefCell::new(SetObj::new(false))));
+                // CPython compiles a display of three or more constants to a
+                // frozenset constant merged into a new set: its order.
+                let folded = elts.len() > 2 && elts.iter().all(is_constant);
+                let target = if folded {
+                    Val::Set(Rc::new(RefCell::new(SetObj::new(true))))
+                } else {
+                    s.clone()
+                };
                 for x in items {
-                    self.set_add(&s, x, SiteId(u32::MAX))?;
+                    self.set_add(&target, x, SiteId(u32::MAX))?;
+                }
+                if folded {
+                    // The compiler's constant merging rebuilds the
+                    // frozenset from its own iteration.
+                    let merged = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
+                    for x in self.set_elements(&target) {
+                        self.set_add(&merged, x, SiteId(u32::MAX))?;
+                    }
+                    self.set_update(&s, &merged, SiteId(u32::MAX))?;
                 }
                 Ok(s)
             }
@@ -458,5 +475,19 @@ pub(crate) fn const_val(c: &Const) -> Val {
         Const::Str(s) => Val::Str(s.clone(), None),
         Const::Bytes(b) => Val::Bytes(b.clone()),
         Const::Ellipsis => Val::Ellipsis,
+    }
+}
+
+/// Whether CPython's compiler sees `e` as a constant: a literal, or a sign
+/// applied to a number literal (folded before code generation).
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(_) => true,
+        ExprKind::Unary {
+            op: crate::ir::UnaryOp::Neg | crate::ir::UnaryOp::Pos,
+            operand,
+            ..
+        } => matches!(operand.kind, ExprKind::Const(_)),
+        _ => false,
     }
 }

@@ -76,7 +76,15 @@ impl Interp<'_> {
             Val::Dict(d) => new_iter(IterObj::Items(
                 d.borrow().iter().map(|(k, _)| k.clone()).collect(),
             )),
-            Val::Set(s) => new_iter(IterObj::Items(s.borrow().iter().cloned().collect())),
+            Val::Set(s) => {
+                let s = s.borrow();
+                if s.hash_ordered() && s.live > 1 && s.iter().any(Val::is_symbolic) {
+                    // CPython's order follows the values' hashes, which the
+                    // path condition does not constrain.
+                    self.concretise("iteration order of a set of symbolic ints");
+                }
+                new_iter(IterObj::Items(s.iter().cloned().collect()))
+            }
             Val::Range(r) => new_iter(IterObj::Range(RangeIter {
                 next: r.start.clone(),
                 stop: r.stop.clone(),

@@ -498,6 +498,19 @@ impl Interp<'_> {
             drop(lb);
             return Ok(cur);
         }
+        if let (
+            crate::ir::BinOp::BitOr
+            | crate::ir::BinOp::BitAnd
+            | crate::ir::BinOp::Sub
+            | crate::ir::BinOp::BitXor,
+            Val::Set(s),
+            Val::Set(_),
+        ) = (op, &cur, &rhs)
+            && !s.borrow().frozen
+        {
+            self.set_inplace(op, &cur, &rhs, site)?;
+            return Ok(cur);
+        }
         self.binop(op, cur, rhs, site)
     }
 }

@@ -269,3 +269,100 @@ def frozenset_add(xs: List[int], v: int):
     f = frozenset(xs)
     f.add(v)
     return f
+
+
+def set_order(xs: List[int], ys: List[int]):
+    # Iteration order of sets of ints is CPython's hash-table order.
+    a, b = set(xs), set(ys)
+    c = set(x * 8 for x in xs + ys)
+    return (
+        list(a | b), list(a & b), list(a - b), list(a ^ b), tuple(b - a),
+        list(c), list(c | a), list(a | c), list(c & b), list(c - a), list(c ^ a),
+        list(b & c), list(a - c), list(c - b), list(set(c)), list(c.copy()),
+    )
+
+
+def set_order_methods(xs: List[int], ys: List[int], zs: List[int]):
+    a, b, c = set(xs), set(ys + zs), set(x * 16 - 3 for x in zs)
+    return (
+        list(a.union(b, zs, c)),
+        list(a.intersection(b, ys)),
+        list(b.intersection(xs)),
+        list(c.intersection()),
+        list(a.difference(ys, c)),
+        list(b.difference(xs)),
+        list(b.symmetric_difference(xs)),
+        list(frozenset(ys) | a),
+        list(frozenset(zs + xs)),
+        list(frozenset(zs).union(xs, ys)),
+        list({x for x in xs + ys}),
+        list(set(dict.fromkeys(ys + xs))),
+        [True in a, list({True, 2} & {1, 5}), list({1, 5} & {True, 2})],
+    )
+
+
+def set_order_updates(xs: List[int], ys: List[int], n: int):
+    a = set(xs)
+    alias = a
+    out = []
+    for y in ys:
+        a.add(y * 8)
+        a.discard(y)
+        out.append(list(a))
+    if a:
+        out.append(a.pop())
+    a |= set(ys)
+    out.append(list(a))
+    a &= set(xs + ys)
+    out.append(list(a))
+    a -= set(ys[:2])
+    out.append(list(a))
+    a ^= {n, n + 8, 1, 2}
+    out.append(list(alias))
+    b = set(range(n % 30))
+    b.difference_update(range(0, n % 30, 3))
+    out.append(list(b))
+    b.update(x * 32 for x in xs)
+    b.intersection_update(range(-5, 40))
+    b.symmetric_difference_update(ys)
+    out.append(list(b))
+    added = False
+    while b:
+        out.append(b.pop())
+        if len(b) == 3 and not added:
+            b.add(n)
+            added = True
+    return out
+
+
+def set_display_order(a: int, b: int):
+    return (
+        list({32, 16, 0, 1, 48}),
+        list({a, a + 16, a + 32, 0, 1}),
+        list({-1, -2, 5, 100, 33, 8}),
+        list({b * 8, 3, b}),
+    )
+
+
+def unbound_methods(xs: List[str], ys: List[List[int]], k: int):
+    # Methods read from the type: `str.upper`, `set.intersection` ...
+    out = list(map(str.upper, xs))
+    acc = []
+    for x in xs:
+        list.append(acc, str.strip(x))
+    d = dict.fromkeys(xs, k)
+    common = list(set.intersection(*map(set, ys))) if ys else None
+    try:
+        bad = str.upper(k)
+    except TypeError:
+        bad = "TypeError"
+    try:
+        bad2 = set.union(frozenset(xs))
+    except TypeError:
+        bad2 = "TypeError"
+    return (
+        out, acc, d, dict.get(d, "a", -1), common, bad, bad2,
+        sorted(xs, key=str.lower), hasattr(str, "upper"), hasattr(list, "nope"),
+        int.bit_length(k), len(frozenset.union(frozenset(xs), *ys)),
+        list(map(tuple.count, [(1, 2, 1)], [1])), dict.fromkeys(range(k % 5)),
+    )
