@@ -134,6 +134,8 @@ pub enum Opaque {
         span: (usize, usize),
         groups: Vec<Option<Rc<str>>>,
     },
+    /// A compiled `re` pattern and its flags (`re.UNICODE` included).
+    Pattern { pattern: Rc<str>, flags: i64 },
     /// `functools.partial`-like placeholder for a key wrapped by `cmp_to_key`.
     KeyWrapper { cmp: Val, value: Val },
 }
@@ -298,6 +300,7 @@ impl Val {
             Val::Opaque(o) => match &**o {
                 Opaque::Md5(_) => "_hashlib.HASH",
                 Opaque::Match { .. } => "re.Match",
+                Opaque::Pattern { .. } => "re.Pattern",
                 _ => "object",
             },
             Val::Ellipsis => "ellipsis",

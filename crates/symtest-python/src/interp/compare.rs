@@ -82,6 +82,8 @@ impl Interp<'_> {
                 (r, None)
             }
             (Val::Tuple(x), Val::Tuple(y)) => (std::rc::Rc::ptr_eq(x, y), None),
+            (Val::Opaque(x), Val::Opaque(y)) => (std::rc::Rc::ptr_eq(x, y), None),
+            (Val::Exc(x), Val::Exc(y)) => (std::rc::Rc::ptr_eq(x, y), None),
             _ => (false, None),
         })
     }

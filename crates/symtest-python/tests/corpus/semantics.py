@@ -366,3 +366,36 @@ def unbound_methods(xs: List[str], ys: List[List[int]], k: int):
         int.bit_length(k), len(frozenset.union(frozenset(xs), *ys)),
         list(map(tuple.count, [(1, 2, 1)], [1])), dict.fromkeys(range(k % 5)),
     )
+
+
+def regex_compiled(s: str, t: str):
+    import re
+
+    r = re.compile(r"[a-z]+(\d)?")
+    m = r.search(s)
+    rc = re.compile("A", re.I)
+    dnum = re.compile(r"""^[0-9]+(\.[0-9]{1,2})?$""")
+    first = None
+    for x in re.finditer("z", s + t):
+        first = (x.group(), x.start(), x.end())
+        break
+    return (
+        r.findall(s),
+        [(x.group(), x.start(), x.end(), x.span(), x.groups()) for x in r.finditer(s)],
+        [x.span() for x in re.finditer("a|Z", s + t)],
+        m.group() if m else None,
+        r.match(s) is not None,
+        r.fullmatch(s) is not None,
+        r.sub("-", s),
+        r.split(t, 1),
+        r.pattern,
+        r.flags,
+        rc.findall(s + t),
+        rc.flags,
+        re.findall("a.", s, flags=re.IGNORECASE),
+        re.search("^a", t, re.M) is not None,
+        dnum.search(s + t) is not None,
+        repr(rc),
+        first,
+        re.compile(r) is r,
+    )

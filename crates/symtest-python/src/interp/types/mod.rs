@@ -20,6 +20,7 @@ mod list;
 mod md5;
 mod range;
 mod re_match;
+mod re_pattern;
 mod set;
 mod set_ops;
 mod str;
@@ -56,6 +57,7 @@ pub(crate) const ALL: &[&PyType] = &[
     &exception::TYPE,
     &md5::TYPE,
     &re_match::TYPE,
+    &re_pattern::TYPE,
 ];
 
 /// The type of `v`, when it is one the interpreter gives members.
@@ -82,6 +84,7 @@ pub(crate) fn of(v: &Val) -> Option<&'static PyType> {
         Val::Opaque(o) => match &**o {
             Opaque::Md5(_) => &md5::TYPE,
             Opaque::Match { .. } => &re_match::TYPE,
+            Opaque::Pattern { .. } => &re_pattern::TYPE,
             _ => return None,
         },
         _ => return None,
@@ -325,6 +328,13 @@ mod tests {
                     text: Rc::from("a"),
                     span: (0, 1),
                     groups: vec![Some(Rc::from("a"))],
+                })),
+            ),
+            (
+                &re_pattern::TYPE,
+                Val::Opaque(Rc::new(Opaque::Pattern {
+                    pattern: Rc::from("a"),
+                    flags: 32,
                 })),
             ),
         ]
