@@ -474,6 +474,13 @@ impl SetObj {
             .filter_map(move |i| self.entries[i].as_ref())
     }
 
+    /// The elements in the order they were added: membership questions
+    /// decide equalities in this order, which does not change with the
+    /// values as the iteration order does.
+    pub fn in_insertion_order(&self) -> impl Iterator<Item = &Val> {
+        self.entries.iter().flatten()
+    }
+
     /// Whether the iteration order is CPython's (every hash known).
     pub fn hash_ordered(&self) -> bool {
         self.table.is_some()

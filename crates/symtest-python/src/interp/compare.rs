@@ -365,7 +365,7 @@ impl Interp<'_> {
                 self.key_scan(&keys, x)
             }
             Val::Set(s) => {
-                let keys: Vec<Val> = s.borrow().iter().cloned().collect();
+                let keys: Vec<Val> = s.borrow().in_insertion_order().cloned().collect();
                 self.key_scan(&keys, x)
             }
             Val::Range(r) => {

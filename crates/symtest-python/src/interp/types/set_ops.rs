@@ -7,9 +7,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::fxhash::FxHashMap;
 use crate::interp::state::{Interp, R, hash_key};
 use crate::sites::{PIN_SITE, SiteId};
-use crate::value::{DictFlavor, SetObj, Val};
+use crate::value::{DictFlavor, Key, SetObj, Val, key_of};
 
 /// The set object of `v`, if it is a set or frozenset.
 fn set_of(v: &Val) -> Option<&Rc<RefCell<SetObj>>> {
@@ -37,6 +38,41 @@ impl Interp<'_> {
     /// The elements of a set in iteration order.
     pub(crate) fn set_elements(&self, v: &Val) -> Vec<Val> {
         set_of(v).map_or_else(Vec::new, |s| s.borrow().iter().cloned().collect())
+    }
+
+    /// Each element of set `walked`, in its iteration order, with whether
+    /// `probed` (a set or dict) has it. The membership decisions are taken
+    /// in the order the elements were added: the iteration order follows
+    /// the values, and the explorer's paths should not.
+    fn members_in(&mut self, walked: &Val, probed: &Val, site: SiteId) -> R<Vec<(Val, bool)>> {
+        let Some(w) = set_of(walked) else {
+            return Ok(Vec::new());
+        };
+        let added: Vec<Val> = w.borrow().in_insertion_order().cloned().collect();
+        let mut found: FxHashMap<Key, bool> = FxHashMap::default();
+        for v in added {
+            self.step()?;
+            let f = self.dict_find(probed, &v, site)?;
+            found.insert(hash_key(&v)?, f);
+        }
+        Ok(self
+            .set_elements(walked)
+            .into_iter()
+            .map(|v| {
+                let f = key_of(&v).and_then(|k| found.get(&k).copied());
+                (v, f.unwrap_or(false))
+            })
+            .collect())
+    }
+
+    /// Removes the element whose key is `v`'s (known to be there).
+    fn remove_found(&mut self, set: &Val, v: &Val) -> R<()> {
+        self.step()?;
+        let k = hash_key(v)?;
+        if let Some(s) = set_of(set) {
+            s.borrow_mut().remove(&k);
+        }
+        Ok(())
     }
 
     /// Adds `v`, known to be unequal to every element (it comes from a set).
@@ -87,9 +123,10 @@ impl Interp<'_> {
                 if t.borrow_mut().merge_clean(&o.borrow()) {
                     return Ok(());
                 }
-                for v in self.set_elements(other) {
-                    self.step()?;
-                    self.set_add(target, v, site)?;
+                for (v, present) in self.members_in(other, target, site)? {
+                    if !present {
+                        self.add_distinct(target, v)?;
+                    }
                 }
             }
             Val::Dict(d) if matches!(d.borrow().flavor, DictFlavor::Plain) => {
@@ -124,9 +161,8 @@ impl Interp<'_> {
             } else {
                 (a, b)
             };
-            for v in self.set_elements(walked) {
-                self.step()?;
-                if self.dict_find(probed, &v, site)? {
+            for (v, present) in self.members_in(walked, probed, site)? {
+                if present {
                     self.add_distinct(&out, v)?;
                 }
             }
@@ -155,9 +191,8 @@ impl Interp<'_> {
             return Ok(out);
         }
         let out = self.new_set_like(a);
-        for v in self.set_elements(a) {
-            self.step()?;
-            if !self.dict_find(b, &v, site)? {
+        for (v, present) in self.members_in(a, b, site)? {
+            if !present {
                 self.add_distinct(&out, v)?;
             }
         }
@@ -180,8 +215,10 @@ impl Interp<'_> {
             } else {
                 other.clone()
             };
-            for v in self.set_elements(&walked) {
-                self.discard(s, &v, site)?;
+            for (v, present) in self.members_in(&walked, s, site)? {
+                if present {
+                    self.remove_found(s, &v)?;
+                }
             }
         } else {
             self.each_item(other, &mut |it, x| it.discard(s, &x, site).map(|_| ()))?;
@@ -202,19 +239,30 @@ impl Interp<'_> {
             }
             return Ok(());
         }
-        let walked: Vec<Val> = match other {
-            Val::Set(_) => self.set_elements(other),
-            Val::Dict(d) if matches!(d.borrow().flavor, DictFlavor::Plain) => {
-                d.borrow().iter().map(|(k, _)| k.clone()).collect()
+        if let Val::Dict(d) = other
+            && matches!(d.borrow().flavor, DictFlavor::Plain)
+        {
+            let keys: Vec<Val> = d.borrow().iter().map(|(k, _)| k.clone()).collect();
+            for v in keys {
+                if !self.discard(s, &v, site)? {
+                    self.add_distinct(s, v)?;
+                }
             }
-            _ => {
-                let tmp = self.new_set_like(s);
-                self.set_update(&tmp, other, site)?;
-                self.set_elements(&tmp)
-            }
+            return Ok(());
+        }
+        let walked = if set_of(other).is_some() {
+            other.clone()
+        } else {
+            let tmp = self.new_set_like(s);
+            self.set_update(&tmp, other, site)?;
+            tmp
         };
-        for v in walked {
-            if !self.discard(s, &v, site)? {
+        // `other`'s elements are distinct: whether one is in `s` does not
+        // change as the others go in or out.
+        for (v, present) in self.members_in(&walked, s, site)? {
+            if present {
+                self.remove_found(s, &v)?;
+            } else {
                 self.add_distinct(s, v)?;
             }
         }
