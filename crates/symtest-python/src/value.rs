@@ -12,7 +12,7 @@ use crate::builtins::{Builtin, ExcType, ModuleId};
 use crate::fxhash::FxHashMap;
 use crate::int::PyInt;
 use crate::ir::FuncDef;
-use crate::set_table::{HASH_MODULUS, SetTable, int_hash};
+use crate::set_table::{HASH_MODULUS, SetTable, float_hash, int_hash, tuple_hash};
 use crate::sites::SiteId;
 
 #[derive(Clone, Debug)]
@@ -552,21 +552,26 @@ impl SetObj {
     }
 }
 
-/// CPython's hash of a key when the interpreter knows it: ints and bools
-/// (and floats with an integral value, which share their keys). Strings'
-/// hashes are randomised per process.
+/// CPython's hash of a key when the interpreter knows it: ints and bools,
+/// floats but NaN, and tuples of those. Strings' hashes are randomised per
+/// process, and `None`'s is its address.
 fn key_hash(key: &Key) -> Option<i64> {
     use num_traits::{Signed, ToPrimitive};
-    let Key::Int(KeyInt(i)) = key else {
-        return None;
-    };
-    Some(match i {
-        PyInt::Small(x) => int_hash(x.unsigned_abs() % HASH_MODULUS, *x < 0),
-        PyInt::Big(b) => {
-            let m = (b.abs() % num_bigint::BigInt::from(HASH_MODULUS)).to_u64()?;
-            int_hash(m, b.is_negative())
+    match key {
+        Key::Int(KeyInt(PyInt::Small(x))) => {
+            Some(int_hash(x.unsigned_abs() % HASH_MODULUS, *x < 0))
         }
-    })
+        Key::Int(KeyInt(PyInt::Big(b))) => {
+            let m = (b.abs() % num_bigint::BigInt::from(HASH_MODULUS)).to_u64()?;
+            Some(int_hash(m, b.is_negative()))
+        }
+        Key::Float(bits) => float_hash(f64::from_bits(*bits)),
+        Key::Tuple(items) => {
+            let hashes: Option<Vec<i64>> = items.iter().map(key_hash).collect();
+            Some(tuple_hash(&hashes?))
+        }
+        _ => None,
+    }
 }
 
 /// The hash key of a value; `None` when unhashable (lists, dicts, sets).

@@ -81,7 +81,7 @@ impl Interp<'_> {
                 if s.hash_ordered() && s.live > 1 && s.iter().any(Val::is_symbolic) {
                     // CPython's order follows the values' hashes, which the
                     // path condition does not constrain.
-                    self.concretise("iteration order of a set of symbolic ints");
+                    self.concretise("iteration order of a set with symbolic elements");
                 }
                 new_iter(IterObj::Items(s.iter().cloned().collect()))
             }

@@ -399,3 +399,15 @@ def regex_compiled(s: str, t: str):
         first,
         re.compile(r) is r,
     )
+
+
+def set_order_tuples(xs: List[int], ys: List[float]):
+    # Floats and tuples of ints have fixed hashes too.
+    pairs = set((x, x % 3) for x in xs)
+    return (
+        list(pairs),
+        list(set(ys)),
+        list(set(xs) | set(ys)),
+        list({(x, -x) for x in xs} & {(y, -y) for y in xs[::-1]}),
+        list(set((x / 4, (x, 1.5)) for x in xs)),
+    )
