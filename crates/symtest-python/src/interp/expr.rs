@@ -158,23 +158,13 @@ impl<'a> Interp<'a> {
                 let s = Val::Set(Rc::new(RefCell::new(SetObj::new(false))));
                 // CPython compiles a display of three or more constants to a
                 // frozenset constant merged into a new set: its order.
-                let folded = elts.len() > 2 && elts.iter().all(is_constant);
-                let target = if folded {
-                    Val::Set(Rc::new(RefCell::new(SetObj::new(true))))
+                if elts.len() > 2 && elts.iter().all(is_constant) {
+                    let f = self.constant_frozenset(items)?;
+                    self.set_update(&s, &f, SiteId(u32::MAX))?;
                 } else {
-                    s.clone()
-                };
-                for x in items {
-                    self.set_add(&target, x, SiteId(u32::MAX))?;
-                }
-                if folded {
-                    // The compiler's constant merging rebuilds the
-                    // frozenset from its own iteration.
-                    let merged = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
-                    for x in self.set_elements(&target) {
-                        self.set_add(&merged, x, SiteId(u32::MAX))?;
+                    for x in items {
+                        self.set_add(&s, x, SiteId(u32::MAX))?;
                     }
-                    self.set_update(&s, &merged, SiteId(u32::MAX))?;
                 }
                 Ok(s)
             }
@@ -274,6 +264,35 @@ impl<'a> Interp<'a> {
         }
         let shadow = symbolic.then(|| symtest_term::concat(terms));
         Val::Str(Rc::from(text.as_str()), shadow)
+    }
+
+    /// The frozenset CPython's compiler makes of a display of constants:
+    /// built from the items, then rebuilt from its own iteration (constant
+    /// merging), which gives its order.
+    fn constant_frozenset(&mut self, items: Vec<Val>) -> R<Val> {
+        let first = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
+        for x in items {
+            self.set_add(&first, x, SiteId(u32::MAX))?;
+        }
+        let merged = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
+        for x in self.set_elements(&first) {
+            self.set_add(&merged, x, SiteId(u32::MAX))?;
+        }
+        Ok(merged)
+    }
+
+    /// What a `for` loop or a comprehension iterates: CPython's optimizer
+    /// turns a set display of constants there into a frozenset constant,
+    /// iterated in that frozenset's order.
+    pub(crate) fn eval_iterable(&mut self, e: &Expr, env: &Rc<Env>) -> R<Val> {
+        if let ExprKind::Set(elts) = &e.kind
+            && !elts.is_empty()
+            && elts.iter().all(is_constant)
+        {
+            let items = self.eval_elements(elts, env)?;
+            return self.constant_frozenset(items);
+        }
+        self.eval(e, env)
     }
 
     fn eval_elements(&mut self, elts: &[Expr], env: &Rc<Env>) -> R<Vec<Val>> {
@@ -419,7 +438,7 @@ impl<'a> Interp<'a> {
         let Some(first) = c.generators.first() else {
             return Ok(());
         };
-        let iterable = self.eval(&first.iter, env)?;
+        let iterable = self.eval_iterable(&first.iter, env)?;
         let cenv = Rc::new(Env {
             slots: RefCell::new(vec![None; c.slot_count as usize]),
             parent: Some(env.clone()),
@@ -447,7 +466,7 @@ impl<'a> Interp<'a> {
                 }
             }
             if level + 1 < c.generators.len() {
-                let next = self.eval(&c.generators[level + 1].iter, cenv)?;
+                let next = self.eval_iterable(&c.generators[level + 1].iter, cenv)?;
                 if !self.comp_level(c, level + 1, next, cenv, f)? {
                     return Ok(false);
                 }

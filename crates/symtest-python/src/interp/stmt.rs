@@ -150,7 +150,7 @@ impl Interp<'_> {
         orelse: &[Stmt],
         env: &Rc<Env>,
     ) -> R<Ctrl> {
-        let it = self.eval(iter, env)?;
+        let it = self.eval_iterable(iter, env)?;
         let it = self.iter_of(&it)?;
         loop {
             let Some(item) = self.next(&it, site)? else {

@@ -411,3 +411,13 @@ def set_order_tuples(xs: List[int], ys: List[float]):
         list({(x, -x) for x in xs} & {(y, -y) for y in xs[::-1]}),
         list(set((x / 4, (x, 1.5)) for x in xs)),
     )
+
+
+def set_display_iteration(a: int):
+    # A set display of constants iterated by `for` is a frozenset constant.
+    out = [x for x in {7, 15}]
+    for x in {36, 106, 18, 21, -33, 110, 93}:
+        out.append(x)
+    out.append([y for _ in [0] for y in {a, 15, 7}])
+    out.append(list({7, 15}))
+    return out
