@@ -421,3 +421,9 @@ def set_display_iteration(a: int):
     out.append([y for _ in [0] for y in {a, 15, 7}])
     out.append(list({7, 15}))
     return out
+
+
+def sorted_sets(xs: List[int], ws: List[str]):
+    # Sorting a set does not depend on its iteration order.
+    s = set(xs)
+    return sorted(s), sorted(s, reverse=True), sorted(set(ws)), sorted({True, 0, 2} | s)
