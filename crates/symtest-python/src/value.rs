@@ -6,13 +6,14 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use symtest_pyvalue::pyhash;
 use symtest_term::Term;
 
 use crate::builtins::{Builtin, ExcType, ModuleId};
 use crate::fxhash::FxHashMap;
 use crate::int::PyInt;
 use crate::ir::FuncDef;
-use crate::set_table::{HASH_MODULUS, SetTable, float_hash, int_hash, tuple_hash};
+use crate::set_table::{HASH_MODULUS, SetTable, int_hash};
 use crate::sites::SiteId;
 
 #[derive(Clone, Debug)]
@@ -553,25 +554,36 @@ impl SetObj {
 }
 
 /// CPython's hash of a key when the interpreter knows it: ints and bools,
-/// floats but NaN, and tuples of those. Strings' hashes are randomised per
-/// process, and `None`'s is its address.
+/// floats but NaN, and tuples and frozensets of those. Strings' hashes are
+/// randomised per process, and `None`'s and a NaN's are addresses.
 fn key_hash(key: &Key) -> Option<i64> {
-    use num_traits::{Signed, ToPrimitive};
-    match key {
+    let h = match key {
+        // The common case without a big int.
         Key::Int(KeyInt(PyInt::Small(x))) => {
-            Some(int_hash(x.unsigned_abs() % HASH_MODULUS, *x < 0))
+            return Some(int_hash(x.unsigned_abs() % HASH_MODULUS, *x < 0));
         }
-        Key::Int(KeyInt(PyInt::Big(b))) => {
-            let m = (b.abs() % num_bigint::BigInt::from(HASH_MODULUS)).to_u64()?;
-            Some(int_hash(m, b.is_negative()))
+        Key::Int(KeyInt(i)) => pyhash::int_hash(&i.to_big()),
+        Key::Float(bits) => {
+            let f = f64::from_bits(*bits);
+            if f.is_nan() {
+                return None;
+            }
+            pyhash::float_hash(f)
         }
-        Key::Float(bits) => float_hash(f64::from_bits(*bits)),
-        Key::Tuple(items) => {
-            let hashes: Option<Vec<i64>> = items.iter().map(key_hash).collect();
-            Some(tuple_hash(&hashes?))
-        }
-        _ => None,
-    }
+        Key::Tuple(items) => pyhash::tuple_hash(lanes(items)?.into_iter()),
+        Key::FrozenSet(items) => pyhash::frozenset_hash(lanes(items)?.into_iter()),
+        _ => return None,
+    };
+    // CPython's `Py_hash_t`: the same bits, signed.
+    Some(h as i64)
+}
+
+/// The hashes of keys, as `tuple_hash` and `frozenset_hash` take them.
+fn lanes(items: &[Key]) -> Option<Vec<u64>> {
+    items
+        .iter()
+        .map(|k| key_hash(k).map(|h| h as u64))
+        .collect()
 }
 
 /// The hash key of a value; `None` when unhashable (lists, dicts, sets).

@@ -427,3 +427,9 @@ def sorted_sets(xs: List[int], ws: List[str]):
     # Sorting a set does not depend on its iteration order.
     s = set(xs)
     return sorted(s), sorted(s, reverse=True), sorted(set(ws)), sorted({True, 0, 2} | s)
+
+
+def set_order_big(xs: List[int]):
+    # Big ints and frozensets hash as CPython's do.
+    s = {x * 2**70 + x for x in xs} | {frozenset(xs[:2]), frozenset(xs[1:3])}
+    return [x if isinstance(x, int) else sorted(x) for x in s]

@@ -1,5 +1,5 @@
 //! `set`: iteration in CPython's order while every element's hash is known
-//! (ints, bools, floats, tuples of them; `set_table.rs`), else insertion
+//! (numbers, tuples and frozensets of them; `set_table.rs`), else insertion
 //! order (strings' hashes are randomised per process); membership by
 //! equality decisions on symbolic elements. The operations follow
 //! CPython's C functions (`set_ops.rs`). The non-mutating methods serve
