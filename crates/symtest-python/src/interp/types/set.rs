@@ -78,8 +78,12 @@ fn take_out(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId, strict: bool
     Ok(Val::None)
 }
 
-fn pop(_: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
+fn pop(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 0)?;
+    if cell(recv)?.borrow().hash_ordered() {
+        let items = it.set_elements(recv);
+        it.pin_order(&items);
+    }
     let popped = cell(recv)?.borrow_mut().pop();
     popped.ok_or_else(|| exc(ExcType::KeyError, "'pop from an empty set'"))
 }
