@@ -30,6 +30,7 @@ pub mod nesting;
 pub mod outline;
 mod program;
 mod scope;
+mod set_table;
 pub mod sites;
 mod subject;
 mod ty;

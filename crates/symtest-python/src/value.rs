@@ -6,12 +6,14 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use symtest_pyvalue::pyhash;
 use symtest_term::Term;
 
 use crate::builtins::{Builtin, ExcType, ModuleId};
 use crate::fxhash::FxHashMap;
 use crate::int::PyInt;
 use crate::ir::FuncDef;
+use crate::set_table::{HASH_MODULUS, SetTable, int_hash};
 use crate::sites::SiteId;
 
 #[derive(Clone, Debug)]
@@ -69,12 +71,16 @@ pub struct DictObj {
     pub flavor: DictFlavor,
 }
 
+/// A set: its values by entry, the entry of each key, and CPython's hash
+/// table over the entries while every element's hash is known (it gives the
+/// iteration order; without it, the order is insertion order).
 #[derive(Debug)]
 pub struct SetObj {
-    pub entries: Vec<Option<Val>>,
-    pub index: FxHashMap<Key, usize>,
+    entries: Vec<Option<Val>>,
+    index: FxHashMap<Key, usize>,
     pub live: usize,
     pub frozen: bool,
+    table: Option<SetTable>,
 }
 
 #[derive(Debug)]
@@ -129,6 +135,8 @@ pub enum Opaque {
         span: (usize, usize),
         groups: Vec<Option<Rc<str>>>,
     },
+    /// A compiled `re` pattern and its flags (`re.UNICODE` included).
+    Pattern { pattern: Rc<str>, flags: i64 },
     /// `functools.partial`-like placeholder for a key wrapped by `cmp_to_key`.
     KeyWrapper { cmp: Val, value: Val },
 }
@@ -293,6 +301,7 @@ impl Val {
             Val::Opaque(o) => match &**o {
                 Opaque::Md5(_) => "_hashlib.HASH",
                 Opaque::Match { .. } => "re.Match",
+                Opaque::Pattern { .. } => "re.Pattern",
                 _ => "object",
             },
             Val::Ellipsis => "ellipsis",
@@ -322,7 +331,7 @@ impl Val {
                 .iter()
                 .flatten()
                 .any(|(k, v)| k.is_symbolic() || v.is_symbolic()),
-            Val::Set(s) => s.borrow().entries.iter().flatten().any(Val::is_symbolic),
+            Val::Set(s) => s.borrow().iter().any(Val::is_symbolic),
             _ => false,
         }
     }
@@ -400,6 +409,7 @@ impl SetObj {
             index: FxHashMap::default(),
             live: 0,
             frozen,
+            table: Some(SetTable::default()),
         }
     }
 
@@ -407,11 +417,24 @@ impl SetObj {
         self.index.contains_key(key)
     }
 
+    /// The keys of the elements (in no particular order).
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.index.keys()
+    }
+
+    /// Adds `v` (under `key`) unless an element has that key.
     pub fn insert(&mut self, key: Key, v: Val) -> bool {
         if self.index.contains_key(&key) {
             return false;
         }
-        self.index.insert(key, self.entries.len());
+        let entry = self.entries.len();
+        if let Some(t) = &mut self.table {
+            match key_hash(&key) {
+                Some(h) => t.insert(h, entry),
+                None => self.table = None,
+            }
+        }
+        self.index.insert(key, entry);
         self.entries.push(Some(v));
         self.live += 1;
         true
@@ -419,19 +442,148 @@ impl SetObj {
 
     pub fn remove(&mut self, key: &Key) -> Option<Val> {
         let i = self.index.remove(key)?;
+        if let (Some(t), Some(h)) = (&mut self.table, key_hash(key)) {
+            t.remove(h, i);
+        }
         self.live -= 1;
         self.entries[i].take()
     }
 
+    /// `set.pop`'s element, removed: CPython's choice when the table is
+    /// known, else the oldest.
+    pub fn pop(&mut self) -> Option<Val> {
+        let entry = match &mut self.table {
+            Some(t) => t.pop()?,
+            None => self.entries.iter().position(Option::is_some)?,
+        };
+        let v = self.entries[entry].take()?;
+        if let Some(k) = key_of(&v) {
+            self.index.remove(&k);
+        }
+        self.live -= 1;
+        Some(v)
+    }
+
+    /// The elements in iteration order.
     pub fn iter(&self) -> impl Iterator<Item = &Val> {
+        let order: Vec<usize> = match &self.table {
+            Some(t) => t.order().collect(),
+            None => (0..self.entries.len()).collect(),
+        };
+        order
+            .into_iter()
+            .filter_map(move |i| self.entries[i].as_ref())
+    }
+
+    /// The elements in the order they were added: membership questions
+    /// decide equalities in this order, which does not change with the
+    /// values as the iteration order does.
+    pub fn in_insertion_order(&self) -> impl Iterator<Item = &Val> {
         self.entries.iter().flatten()
+    }
+
+    /// Whether the iteration order is CPython's (every hash known).
+    pub fn hash_ordered(&self) -> bool {
+        self.table.is_some()
     }
 
     pub fn clear(&mut self) {
         self.entries.clear();
         self.index.clear();
         self.live = 0;
+        self.table = Some(
+            self.table
+                .as_ref()
+                .map(SetTable::cleared)
+                .unwrap_or_default(),
+        );
     }
+
+    /// The resize CPython makes before adding `extra` elements of a set or
+    /// dict.
+    pub fn reserve(&mut self, extra: usize) {
+        if let Some(t) = &mut self.table {
+            t.reserve(extra);
+        }
+    }
+
+    /// After removing elements of another set or iterable: CPython drops
+    /// the dummies when they are over a quarter of the table.
+    pub fn drop_dummies(&mut self) {
+        if let Some(t) = &mut self.table {
+            t.drop_dummies();
+        }
+    }
+
+    /// `set_merge` of `other` into this set when that needs no comparison
+    /// (this set is empty); `false` (and nothing done) otherwise.
+    pub fn merge_clean(&mut self, other: &SetObj) -> bool {
+        if self.live != 0 || !self.table.as_ref().is_some_and(SetTable::is_clean) {
+            return false;
+        }
+        let Some(theirs) = &other.table else {
+            return false;
+        };
+        let base = self.entries.len();
+        let mut map = FxHashMap::default();
+        for (k, &i) in &other.index {
+            if let Some(v) = &other.entries[i] {
+                map.insert(i, base + map.len());
+                self.entries.push(Some(v.clone()));
+                self.index.insert(k.clone(), base + map.len() - 1);
+            }
+        }
+        self.live = map.len();
+        if let Some(t) = &mut self.table {
+            t.merge_clean(theirs, |i| map.get(&i).copied().unwrap_or(0));
+        }
+        true
+    }
+
+    /// `set_swap_bodies`: this set takes `other`'s elements and table,
+    /// keeping its own kind and `pop` finger.
+    pub fn take_body(&mut self, other: SetObj) {
+        self.table = match (other.table, &self.table) {
+            (Some(t), Some(mine)) => Some(t.with_finger_of(mine)),
+            (t, _) => t,
+        };
+        self.entries = other.entries;
+        self.index = other.index;
+        self.live = other.live;
+    }
+}
+
+/// CPython's hash of a key when the interpreter knows it: ints and bools,
+/// floats but NaN, and tuples and frozensets of those. Strings' hashes are
+/// randomised per process, and `None`'s and a NaN's are addresses.
+fn key_hash(key: &Key) -> Option<i64> {
+    let h = match key {
+        // The common case without a big int.
+        Key::Int(KeyInt(PyInt::Small(x))) => {
+            return Some(int_hash(x.unsigned_abs() % HASH_MODULUS, *x < 0));
+        }
+        Key::Int(KeyInt(i)) => pyhash::int_hash(&i.to_big()),
+        Key::Float(bits) => {
+            let f = f64::from_bits(*bits);
+            if f.is_nan() {
+                return None;
+            }
+            pyhash::float_hash(f)
+        }
+        Key::Tuple(items) => pyhash::tuple_hash(lanes(items)?.into_iter()),
+        Key::FrozenSet(items) => pyhash::frozenset_hash(lanes(items)?.into_iter()),
+        _ => return None,
+    };
+    // CPython's `Py_hash_t`: the same bits, signed.
+    Some(h as i64)
+}
+
+/// The hashes of keys, as `tuple_hash` and `frozenset_hash` take them.
+fn lanes(items: &[Key]) -> Option<Vec<u64>> {
+    items
+        .iter()
+        .map(|k| key_hash(k).map(|h| h as u64))
+        .collect()
 }
 
 /// The hash key of a value; `None` when unhashable (lists, dicts, sets).
@@ -461,7 +613,7 @@ pub fn key_of(v: &Val) -> Option<Key> {
             if !s.frozen {
                 return None;
             }
-            let mut keys: Vec<Key> = s.index.keys().cloned().collect();
+            let mut keys: Vec<Key> = s.keys().cloned().collect();
             keys.sort();
             Key::FrozenSet(keys.into())
         }

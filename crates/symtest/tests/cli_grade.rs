@@ -165,8 +165,16 @@ fn mbpp_imports_and_setup_code_run_before_the_asserts() {
         .stdout(predicate::str::contains("reference_problems\": {}"));
     let s = statuses(&out);
     for task in ["82", "83"] {
-        assert_eq!(s[&(task.to_string(), "right".to_string())], "passed", "{s:?}");
-        assert_eq!(s[&(task.to_string(), "wrong".to_string())], "failed", "{s:?}");
+        assert_eq!(
+            s[&(task.to_string(), "right".to_string())],
+            "passed",
+            "{s:?}"
+        );
+        assert_eq!(
+            s[&(task.to_string(), "wrong".to_string())],
+            "failed",
+            "{s:?}"
+        );
     }
 }
 

@@ -273,6 +273,7 @@ impl Interp<'_> {
         }
         match &v {
             Val::Module(m) => modules::attr(*m, attr),
+            Val::Builtin(b) if types::of_class(*b).is_some() => types::class_attr(&v, *b, attr),
             _ => match types::member(&v, attr) {
                 Some(Member::Method(_)) => Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr))))),
                 Some(Member::Attr(get)) => Ok(get(&v)),

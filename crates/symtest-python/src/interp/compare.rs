@@ -70,6 +70,8 @@ impl Interp<'_> {
                 (r, None)
             }
             (Val::Tuple(x), Val::Tuple(y)) => (std::rc::Rc::ptr_eq(x, y), None),
+            (Val::Opaque(x), Val::Opaque(y)) => (std::rc::Rc::ptr_eq(x, y), None),
+            (Val::Exc(x), Val::Exc(y)) => (std::rc::Rc::ptr_eq(x, y), None),
             _ => (false, None),
         })
     }
@@ -133,10 +135,7 @@ impl Interp<'_> {
             }
             (Val::Set(x), Val::Set(y)) => {
                 let (x, y) = (x.borrow(), y.borrow());
-                (
-                    x.live == y.live && x.index.keys().all(|k| y.contains(k)),
-                    None,
-                )
+                (x.live == y.live && x.keys().all(|k| y.contains(k)), None)
             }
             (Val::Range(x), Val::Range(y)) => {
                 let xs = range_items(x, self.limits.max_len)?;
@@ -212,7 +211,7 @@ impl Interp<'_> {
             }
             (Val::Set(x), Val::Set(y)) => {
                 let (x, y) = (x.borrow(), y.borrow());
-                let subset = x.index.keys().all(|k| y.contains(k));
+                let subset = x.keys().all(|k| y.contains(k));
                 (subset && (or_equal || x.live < y.live), None)
             }
             _ => {
@@ -324,7 +323,7 @@ impl Interp<'_> {
                 self.key_scan(&keys, x)
             }
             Val::Set(s) => {
-                let keys: Vec<Val> = s.borrow().iter().cloned().collect();
+                let keys: Vec<Val> = s.borrow().in_insertion_order().cloned().collect();
                 self.key_scan(&keys, x)
             }
             Val::Range(r) => {

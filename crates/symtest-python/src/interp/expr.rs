@@ -156,8 +156,15 @@ impl<'a> Interp<'a> {
             ExprKind::Set(elts) => {
                 let items = self.eval_elements(elts, env)?;
                 let s = Val::Set(Rc::new(RefCell::new(SetObj::new(false))));
-                for x in items {
-                    self.set_add(&s, x, SiteId(u32::MAX))?;
+                // CPython compiles a display of three or more constants to a
+                // frozenset constant merged into a new set: its order.
+                if elts.len() > 2 && elts.iter().all(is_constant) {
+                    let f = self.constant_frozenset(items)?;
+                    self.set_update(&s, &f, SiteId(u32::MAX))?;
+                } else {
+                    for x in items {
+                        self.set_add(&s, x, SiteId(u32::MAX))?;
+                    }
                 }
                 Ok(s)
             }
@@ -257,6 +264,35 @@ impl<'a> Interp<'a> {
         }
         let shadow = symbolic.then(|| symtest_term::concat(terms));
         Val::Str(Rc::from(text.as_str()), shadow)
+    }
+
+    /// The frozenset CPython's compiler makes of a display of constants:
+    /// built from the items, then rebuilt from its own iteration (constant
+    /// merging), which gives its order.
+    fn constant_frozenset(&mut self, items: Vec<Val>) -> R<Val> {
+        let first = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
+        for x in items {
+            self.set_add(&first, x, SiteId(u32::MAX))?;
+        }
+        let merged = Val::Set(Rc::new(RefCell::new(SetObj::new(true))));
+        for x in self.set_elements(&first) {
+            self.set_add(&merged, x, SiteId(u32::MAX))?;
+        }
+        Ok(merged)
+    }
+
+    /// What a `for` loop or a comprehension iterates: CPython's optimizer
+    /// turns a set display of constants there into a frozenset constant,
+    /// iterated in that frozenset's order.
+    pub(crate) fn eval_iterable(&mut self, e: &Expr, env: &Rc<Env>) -> R<Val> {
+        if let ExprKind::Set(elts) = &e.kind
+            && !elts.is_empty()
+            && elts.iter().all(is_constant)
+        {
+            let items = self.eval_elements(elts, env)?;
+            return self.constant_frozenset(items);
+        }
+        self.eval(e, env)
     }
 
     fn eval_elements(&mut self, elts: &[Expr], env: &Rc<Env>) -> R<Vec<Val>> {
@@ -402,7 +438,7 @@ impl<'a> Interp<'a> {
         let Some(first) = c.generators.first() else {
             return Ok(());
         };
-        let iterable = self.eval(&first.iter, env)?;
+        let iterable = self.eval_iterable(&first.iter, env)?;
         let cenv = Rc::new(Env {
             slots: RefCell::new(vec![None; c.slot_count as usize]),
             parent: Some(env.clone()),
@@ -430,7 +466,7 @@ impl<'a> Interp<'a> {
                 }
             }
             if level + 1 < c.generators.len() {
-                let next = self.eval(&c.generators[level + 1].iter, cenv)?;
+                let next = self.eval_iterable(&c.generators[level + 1].iter, cenv)?;
                 if !self.comp_level(c, level + 1, next, cenv, f)? {
                     return Ok(false);
                 }
@@ -458,5 +494,19 @@ pub(crate) fn const_val(c: &Const) -> Val {
         Const::Str(s) => Val::Str(s.clone(), None),
         Const::Bytes(b) => Val::Bytes(b.clone()),
         Const::Ellipsis => Val::Ellipsis,
+    }
+}
+
+/// Whether CPython's compiler sees `e` as a constant: a literal, or a sign
+/// applied to a number literal (folded before code generation).
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(_) => true,
+        ExprKind::Unary {
+            op: crate::ir::UnaryOp::Neg | crate::ir::UnaryOp::Pos,
+            operand,
+            ..
+        } => matches!(operand.kind, ExprKind::Const(_)),
+        _ => false,
     }
 }

@@ -76,7 +76,13 @@ impl Interp<'_> {
             Val::Dict(d) => new_iter(IterObj::Items(
                 d.borrow().iter().map(|(k, _)| k.clone()).collect(),
             )),
-            Val::Set(s) => new_iter(IterObj::Items(s.borrow().iter().cloned().collect())),
+            Val::Set(s) => {
+                let items: Vec<Val> = s.borrow().iter().cloned().collect();
+                if s.borrow().hash_ordered() {
+                    self.pin_order(&items);
+                }
+                new_iter(IterObj::Items(items.into()))
+            }
             Val::Range(r) => new_iter(IterObj::Range(RangeIter {
                 next: r.start.clone(),
                 stop: r.stop.clone(),
@@ -96,6 +102,38 @@ impl Interp<'_> {
                 )));
             }
         })
+    }
+
+    /// CPython's order of a set's elements follows their hashes, which the
+    /// path condition does not say: when it shows (more than one element,
+    /// one symbolic), the symbolic values are pinned, so later models keep
+    /// the order.
+    pub(crate) fn pin_order(&mut self, items: &[Val]) {
+        if items.len() < 2 || !items.iter().any(Val::is_symbolic) {
+            return;
+        }
+        self.concretise("iteration order of a set with symbolic elements");
+        for v in items {
+            self.pin_deep(v);
+        }
+    }
+
+    /// Pins `v`'s shadow and those inside it (tuple items, set elements).
+    fn pin_deep(&mut self, v: &Val) {
+        match v {
+            Val::Tuple(t) => {
+                for x in &t.items {
+                    self.pin_deep(x);
+                }
+            }
+            Val::Set(s) => {
+                let items: Vec<Val> = s.borrow().iter().cloned().collect();
+                for x in &items {
+                    self.pin_deep(x);
+                }
+            }
+            _ => self.pin_value(crate::sites::PIN_SITE, v),
+        }
     }
 
     /// The next value of iterator `it`; each step is a decision at `site`.

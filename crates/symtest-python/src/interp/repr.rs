@@ -133,6 +133,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
                 span.1,
                 str_repr(text)
             )),
+            Opaque::Pattern { pattern, flags } => out.push_str(&pattern_repr(pattern, *flags)),
             _ => out.push_str("<object>"),
         },
         Val::Ellipsis => out.push_str("Ellipsis"),
@@ -344,5 +345,28 @@ impl Interp<'_> {
             },
             other => Val::str(&repr(other)),
         })
+    }
+}
+
+/// The repr of a `re.Pattern`: `re.compile('a', re.IGNORECASE)` (the
+/// flags `RegexFlag` prints, `re.UNICODE` left out as CPython does).
+fn pattern_repr(pattern: &str, flags: i64) -> String {
+    const NAMES: &[(i64, &str)] = &[
+        (2, "re.IGNORECASE"),
+        (8, "re.MULTILINE"),
+        (16, "re.DOTALL"),
+        (64, "re.VERBOSE"),
+        (256, "re.ASCII"),
+    ];
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    let p = str_repr(pattern);
+    if names.is_empty() {
+        format!("re.compile({p})")
+    } else {
+        format!("re.compile({p}, {})", names.join("|"))
     }
 }

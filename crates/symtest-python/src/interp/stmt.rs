@@ -150,7 +150,7 @@ impl Interp<'_> {
         orelse: &[Stmt],
         env: &Rc<Env>,
     ) -> R<Ctrl> {
-        let it = self.eval(iter, env)?;
+        let it = self.eval_iterable(iter, env)?;
         let it = self.iter_of(&it)?;
         loop {
             let Some(item) = self.next(&it, site)? else {
@@ -496,6 +496,19 @@ impl Interp<'_> {
             }
             lb.items.extend(items);
             drop(lb);
+            return Ok(cur);
+        }
+        if let (
+            crate::ir::BinOp::BitOr
+            | crate::ir::BinOp::BitAnd
+            | crate::ir::BinOp::Sub
+            | crate::ir::BinOp::BitXor,
+            Val::Set(s),
+            Val::Set(_),
+        ) = (op, &cur, &rhs)
+            && !s.borrow().frozen
+        {
+            self.set_inplace(op, &cur, &rhs, site)?;
             return Ok(cur);
         }
         self.binop(op, cur, rhs, site)

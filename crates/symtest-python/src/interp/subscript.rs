@@ -536,7 +536,7 @@ impl Interp<'_> {
         let k = hash_key(key)?;
         let keys: Vec<Val> = match container {
             Val::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
-            Val::Set(s) => s.borrow().iter().cloned().collect(),
+            Val::Set(s) => s.borrow().in_insertion_order().cloned().collect(),
             _ => return Ok(false),
         };
         let present = |this: &Self| -> bool {

@@ -269,3 +269,167 @@ def frozenset_add(xs: List[int], v: int):
     f = frozenset(xs)
     f.add(v)
     return f
+
+
+def set_order(xs: List[int], ys: List[int]):
+    # Iteration order of sets of ints is CPython's hash-table order.
+    a, b = set(xs), set(ys)
+    c = set(x * 8 for x in xs + ys)
+    return (
+        list(a | b), list(a & b), list(a - b), list(a ^ b), tuple(b - a),
+        list(c), list(c | a), list(a | c), list(c & b), list(c - a), list(c ^ a),
+        list(b & c), list(a - c), list(c - b), list(set(c)), list(c.copy()),
+    )
+
+
+def set_order_methods(xs: List[int], ys: List[int], zs: List[int]):
+    a, b, c = set(xs), set(ys + zs), set(x * 16 - 3 for x in zs)
+    return (
+        list(a.union(b, zs, c)),
+        list(a.intersection(b, ys)),
+        list(b.intersection(xs)),
+        list(c.intersection()),
+        list(a.difference(ys, c)),
+        list(b.difference(xs)),
+        list(b.symmetric_difference(xs)),
+        list(frozenset(ys) | a),
+        list(frozenset(zs + xs)),
+        list(frozenset(zs).union(xs, ys)),
+        list({x for x in xs + ys}),
+        list(set(dict.fromkeys(ys + xs))),
+        [True in a, list({True, 2} & {1, 5}), list({1, 5} & {True, 2})],
+    )
+
+
+def set_order_updates(xs: List[int], ys: List[int], n: int):
+    a = set(xs)
+    alias = a
+    out = []
+    for y in ys:
+        a.add(y * 8)
+        a.discard(y)
+        out.append(list(a))
+    if a:
+        out.append(a.pop())
+    a |= set(ys)
+    out.append(list(a))
+    a &= set(xs + ys)
+    out.append(list(a))
+    a -= set(ys[:2])
+    out.append(list(a))
+    a ^= {n, n + 8, 1, 2}
+    out.append(list(alias))
+    b = set(range(n % 30))
+    b.difference_update(range(0, n % 30, 3))
+    out.append(list(b))
+    b.update(x * 32 for x in xs)
+    b.intersection_update(range(-5, 40))
+    b.symmetric_difference_update(ys)
+    out.append(list(b))
+    added = False
+    while b:
+        out.append(b.pop())
+        if len(b) == 3 and not added:
+            b.add(n)
+            added = True
+    return out
+
+
+def set_display_order(a: int, b: int):
+    return (
+        list({32, 16, 0, 1, 48}),
+        list({a, a + 16, a + 32, 0, 1}),
+        list({-1, -2, 5, 100, 33, 8}),
+        list({b * 8, 3, b}),
+    )
+
+
+def unbound_methods(xs: List[str], ys: List[List[int]], k: int):
+    # Methods read from the type: `str.upper`, `set.intersection` ...
+    out = list(map(str.upper, xs))
+    acc = []
+    for x in xs:
+        list.append(acc, str.strip(x))
+    d = dict.fromkeys(xs, k)
+    common = list(set.intersection(*map(set, ys))) if ys else None
+    try:
+        bad = str.upper(k)
+    except TypeError:
+        bad = "TypeError"
+    try:
+        bad2 = set.union(frozenset(xs))
+    except TypeError:
+        bad2 = "TypeError"
+    return (
+        out, acc, d, dict.get(d, "a", -1), common, bad, bad2,
+        sorted(xs, key=str.lower), hasattr(str, "upper"), hasattr(list, "nope"),
+        int.bit_length(k), len(frozenset.union(frozenset(xs), *ys)),
+        list(map(tuple.count, [(1, 2, 1)], [1])), dict.fromkeys(range(k % 5)),
+    )
+
+
+def regex_compiled(s: str, t: str):
+    import re
+
+    r = re.compile(r"[a-z]+(\d)?")
+    m = r.search(s)
+    rc = re.compile("A", re.I)
+    dnum = re.compile(r"""^[0-9]+(\.[0-9]{1,2})?$""")
+    first = None
+    for x in re.finditer("z", s + t):
+        first = (x.group(), x.start(), x.end())
+        break
+    return (
+        r.findall(s),
+        [(x.group(), x.start(), x.end(), x.span(), x.groups()) for x in r.finditer(s)],
+        [x.span() for x in re.finditer("a|Z", s + t)],
+        m.group() if m else None,
+        r.match(s) is not None,
+        r.fullmatch(s) is not None,
+        r.sub("-", s),
+        r.split(t, 1),
+        r.pattern,
+        r.flags,
+        rc.findall(s + t),
+        rc.flags,
+        re.findall("a.", s, flags=re.IGNORECASE),
+        re.search("^a", t, re.M) is not None,
+        dnum.search(s + t) is not None,
+        repr(rc),
+        first,
+        re.compile(r) is r,
+    )
+
+
+def set_order_tuples(xs: List[int], ys: List[float]):
+    # Floats and tuples of ints have fixed hashes too.
+    pairs = set((x, x % 3) for x in xs)
+    return (
+        list(pairs),
+        list(set(ys)),
+        list(set(xs) | set(ys)),
+        list({(x, -x) for x in xs} & {(y, -y) for y in xs[::-1]}),
+        list(set((x / 4, (x, 1.5)) for x in xs)),
+    )
+
+
+def set_display_iteration(a: int):
+    # A set display of constants iterated by `for` is a frozenset constant.
+    out = [x for x in {7, 15}]
+    for x in {36, 106, 18, 21, -33, 110, 93}:
+        out.append(x)
+    out.append([y for _ in [0] for y in {a, 15, 7}])
+    out.append(list({7, 15}))
+    return out
+
+
+def sorted_sets(xs: List[int], ws: List[str]):
+    # Sorting a set does not depend on its iteration order.
+    s = set(xs)
+    return sorted(s), sorted(s, reverse=True), sorted(set(ws)), sorted({True, 0, 2} | s)
+
+
+def set_order_big(xs: List[int]):
+    # Big ints and frozensets hash as CPython's do.
+    s = {x * 2**70 + x for x in xs} | {frozenset(xs[:2]), frozenset(xs[1:3])}
+    return [x if isinstance(x, int) else sorted(x) for x in s]

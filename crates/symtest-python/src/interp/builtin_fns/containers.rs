@@ -11,21 +11,22 @@ use crate::int::PyInt;
 use crate::interp::args::Args;
 use crate::interp::iter::{char_len, range_len};
 use crate::interp::state::{Interp, R, type_error, value_error};
-use crate::sites::{PIN_SITE, SiteId};
+use crate::sites::SiteId;
 use crate::value::{ListObj, RangeObj, SetObj, TupleObj, Val};
 
 /// `set(...)` or `frozenset(...)` (by `b`).
 pub(super) fn set(it: &mut Interp<'_>, a: &Args, site: SiteId, b: Builtin) -> R<Val> {
     a.check(0, 1)?;
     let s = Val::Set(Rc::new(RefCell::new(SetObj::new(b == Builtin::FrozenSet))));
-    if let Some(src) = a.get(0).cloned() {
-        let iter = it.iter_of(&src)?;
-        while let Some(x) = it.next(&iter, PIN_SITE)? {
-            it.step()?;
-            it.set_add(&s, x, site)?;
+    match a.get(0) {
+        // `frozenset(f)` is `f` itself.
+        Some(src @ Val::Set(f)) if b == Builtin::FrozenSet && f.borrow().frozen => Ok(src.clone()),
+        Some(src) => {
+            it.set_update(&s, src, site)?;
+            Ok(s)
         }
+        None => Ok(s),
     }
-    Ok(s)
 }
 
 pub(super) fn len(it: &mut Interp<'_>, a: &Args) -> R<Val> {

@@ -115,7 +115,19 @@ pub(super) fn sorted(it: &mut Interp<'_>, mut a: Args, site: SiteId) -> R<Val> {
     let key = a.kw("key");
     let reverse = a.kw("reverse");
     a.check(1, 1)?;
-    let items = it.collect(&a.arg(0)?.clone())?;
+    let items = match a.arg(0)? {
+        Val::Set(s)
+            if key.is_none()
+                && totally_ordered(&s.borrow().in_insertion_order().collect::<Vec<_>>()) =>
+        {
+            // Distinct ints (or strings) sort to one order whatever order
+            // they are compared in: compare them in the order they were
+            // added, since the iteration order follows the values and the
+            // explorer's paths should not.
+            s.borrow().in_insertion_order().cloned().collect()
+        }
+        other => it.collect(&other.clone())?,
+    };
     let len = match a.arg(0)? {
         Val::List(l) => l.borrow().len.clone(),
         Val::Tuple(t) => t.len.clone(),
@@ -199,4 +211,11 @@ impl Interp<'_> {
             ))),
         }
     }
+}
+
+/// Whether values are all ints and bools, or all strings: distinct ones of
+/// them are totally ordered.
+fn totally_ordered(vs: &[&Val]) -> bool {
+    vs.iter().all(|v| matches!(v, Val::Int(..) | Val::Bool(..)))
+        || vs.iter().all(|v| matches!(v, Val::Str(..)))
 }

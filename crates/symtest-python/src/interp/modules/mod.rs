@@ -9,7 +9,7 @@ mod functools;
 mod hashlib;
 mod itertools;
 mod math;
-mod re;
+pub(crate) mod re;
 mod string;
 mod sys;
 mod typing;

@@ -19,6 +19,7 @@ pub(crate) static TYPE: PyType = PyType {
     members: &[
         ("clear", Method(clear)),
         ("copy", Method(copy)),
+        ("fromkeys", Method(fromkeys)),
         ("get", Method(get)),
         ("items", Method(items)),
         ("keys", Method(keys)),
@@ -48,6 +49,30 @@ fn lookup(it: &mut Interp<'_>, recv: &Val, key: &Val, site: SiteId) -> R<Option<
     let k = hash_key(key)?;
     let v = cell(recv)?.borrow().get(&k).map(|(_, v)| v.clone());
     Ok(Some(v.unwrap_or(Val::None)))
+}
+
+/// `dict.fromkeys(iterable, value=None)`, a class method: the receiver
+/// only gives the kind of dict (a `defaultdict` without a factory for a
+/// `defaultdict`; `Counter` refuses it, as CPython's does).
+fn fromkeys(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(1, 2)?;
+    let flavor = match &cell(recv)?.borrow().flavor {
+        DictFlavor::Plain => DictFlavor::Plain,
+        DictFlavor::Default(_) => DictFlavor::Default(Val::None),
+        DictFlavor::Counter => {
+            return Err(exc(
+                ExcType::NotImplementedError,
+                "'Counter.fromkeys() is undefined.  Use Counter(iterable) instead.'",
+            ));
+        }
+    };
+    let value = a.get(1).cloned().unwrap_or(Val::None);
+    let out = Val::Dict(Rc::new(RefCell::new(DictObj::new(flavor))));
+    for k in it.collect(&a.pos[0])? {
+        it.step()?;
+        it.set_item(&out, k, value.clone(), site)?;
+    }
+    Ok(out)
 }
 
 fn get(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {

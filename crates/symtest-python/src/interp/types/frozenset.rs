@@ -3,32 +3,19 @@
 use super::set;
 use crate::interp::tables::Member::Method;
 use crate::interp::tables::PyType;
-use crate::ir::BinOp;
 
 /// `frozenset`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "set method",
     members: &[
         ("copy", Method(set::copy)),
-        (
-            "difference",
-            Method(|it, r, a, site| set::combine(it, r, &a, site, BinOp::Sub)),
-        ),
-        (
-            "intersection",
-            Method(|it, r, a, site| set::combine(it, r, &a, site, BinOp::BitAnd)),
-        ),
+        ("difference", Method(set::difference)),
+        ("intersection", Method(set::intersection)),
         ("isdisjoint", Method(set::isdisjoint)),
         ("issubset", Method(set::issubset)),
         ("issuperset", Method(set::issuperset)),
-        (
-            "symmetric_difference",
-            Method(|it, r, a, site| set::combine(it, r, &a, site, BinOp::BitXor)),
-        ),
-        (
-            "union",
-            Method(|it, r, a, site| set::combine(it, r, &a, site, BinOp::BitOr)),
-        ),
+        ("symmetric_difference", Method(set::symmetric_difference)),
+        ("union", Method(set::union)),
     ],
     base: None,
 };

@@ -20,16 +20,21 @@ mod list;
 mod md5;
 mod range;
 mod re_match;
+mod re_pattern;
 mod set;
+mod set_ops;
 mod str;
 mod tuple;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::args::Args;
-use super::state::{Flow, Interp, R, exc};
+use super::state::{Flow, Interp, R, exc, unsupported};
 use super::tables::{Member, PyType};
 use crate::builtins::{Builtin, ExcType};
 use crate::sites::SiteId;
-use crate::value::{DictFlavor, Opaque, Val};
+use crate::value::{DictFlavor, DictObj, Opaque, Val};
 
 /// Every type with a table, for tests that check them all.
 #[cfg(test)]
@@ -52,6 +57,7 @@ pub(crate) const ALL: &[&PyType] = &[
     &exception::TYPE,
     &md5::TYPE,
     &re_match::TYPE,
+    &re_pattern::TYPE,
 ];
 
 /// The type of `v`, when it is one the interpreter gives members.
@@ -78,10 +84,74 @@ pub(crate) fn of(v: &Val) -> Option<&'static PyType> {
         Val::Opaque(o) => match &**o {
             Opaque::Md5(_) => &md5::TYPE,
             Opaque::Match { .. } => &re_match::TYPE,
+            Opaque::Pattern { .. } => &re_pattern::TYPE,
             _ => return None,
         },
         _ => return None,
     })
+}
+
+/// The type a builtin names (`str`, `dict` ...): its table gives the
+/// unbound methods (`str.upper`, `dict.get`).
+pub(crate) fn of_class(b: Builtin) -> Option<&'static PyType> {
+    Some(match b {
+        Builtin::Str => &str::TYPE,
+        Builtin::List => &list::TYPE,
+        Builtin::Tuple => &tuple::TYPE,
+        Builtin::Dict => &dict::TYPE,
+        Builtin::Set => &set::TYPE,
+        Builtin::FrozenSet => &frozenset::TYPE,
+        Builtin::Int => &int::TYPE,
+        Builtin::Bool => &bool::TYPE,
+        Builtin::Float => &float::TYPE,
+        Builtin::Bytes => &bytes::TYPE,
+        Builtin::Range => &range::TYPE,
+        _ => return None,
+    })
+}
+
+/// Members that are class methods: called on the class, they get an empty
+/// instance as receiver (which gives only its kind).
+const CLASS_METHODS: &[&str] = &["fromkeys"];
+
+/// An empty instance of a class, the receiver of its class methods.
+fn empty_instance(b: Builtin) -> Val {
+    match b {
+        Builtin::Dict => Val::Dict(Rc::new(RefCell::new(DictObj::new(DictFlavor::Plain)))),
+        _ => Val::None,
+    }
+}
+
+/// Whether `v` is an instance of the type whose table is `t` (or of a
+/// subtype: its table's bases).
+fn instance_of(v: &Val, t: &'static PyType) -> bool {
+    let mut cur = of(v);
+    while let Some(c) = cur {
+        if std::ptr::eq(c, t) {
+            return true;
+        }
+        cur = c.base;
+    }
+    false
+}
+
+/// `cls.name` read on a class: an unbound method (called with the receiver
+/// first), or `AttributeError`.
+pub(crate) fn class_attr(cls: &Val, b: Builtin, name: &str) -> R<Val> {
+    match of_class(b).and_then(|t| t.member(name)) {
+        Some(Member::Method(_)) => Ok(Val::Method(Rc::new((cls.clone(), Rc::from(name))))),
+        Some(Member::Attr(_)) => Ok(Val::Opaque(Rc::new(Opaque::Unsupported(format!(
+            "{b}.{name}"
+        ))))),
+        None => Err(no_class_attribute(b, name)),
+    }
+}
+
+fn no_class_attribute(b: Builtin, name: &str) -> Flow {
+    exc(
+        ExcType::AttributeError,
+        format!("type object '{b}' has no attribute '{name}'"),
+    )
 }
 
 /// The member `name` of `v`'s type.
@@ -131,6 +201,11 @@ impl Interp<'_> {
         kw: Vec<(crate::ir::Name, Val)>,
         site: SiteId,
     ) -> R<Val> {
+        if let Val::Builtin(b) = recv
+            && let Some(t) = of_class(*b)
+        {
+            return self.call_unbound(*b, t, name, pos, kw, site);
+        }
         let Some(t) = of(recv) else {
             return Err(no_attribute(recv, name));
         };
@@ -142,6 +217,49 @@ impl Interp<'_> {
             }
             None => Err(no_attribute(recv, name)),
         }
+    }
+}
+
+impl Interp<'_> {
+    /// `cls.name(x, ...)`: the method of `cls`'s table run with receiver `x`
+    /// (which must be an instance, as CPython's descriptors check), or a
+    /// class method with an empty instance.
+    fn call_unbound(
+        &mut self,
+        b: Builtin,
+        t: &'static PyType,
+        name: &str,
+        pos: Vec<Val>,
+        kw: Vec<(crate::ir::Name, Val)>,
+        site: SiteId,
+    ) -> R<Val> {
+        let Some(Member::Method(f)) = t.member(name) else {
+            return Err(no_class_attribute(b, name));
+        };
+        if CLASS_METHODS.contains(&name) {
+            let recv = empty_instance(b);
+            if matches!(recv, Val::None) {
+                return Err(unsupported(format!("{b}.{name}")));
+            }
+            return f(self, &recv, Args::new(pos, kw, t.label), site);
+        }
+        let mut pos = pos.into_iter();
+        let Some(recv) = pos.next() else {
+            return Err(exc(
+                ExcType::TypeError,
+                format!("unbound method {b}.{name}() needs an argument"),
+            ));
+        };
+        if !instance_of(&recv, t) {
+            return Err(exc(
+                ExcType::TypeError,
+                format!(
+                    "descriptor '{name}' for '{b}' objects doesn't apply to a '{}' object",
+                    recv.type_name()
+                ),
+            ));
+        }
+        f(self, &recv, Args::new(pos.collect(), kw, t.label), site)
     }
 }
 
@@ -210,6 +328,13 @@ mod tests {
                     text: Rc::from("a"),
                     span: (0, 1),
                     groups: vec![Some(Rc::from("a"))],
+                })),
+            ),
+            (
+                &re_pattern::TYPE,
+                Val::Opaque(Rc::new(Opaque::Pattern {
+                    pattern: Rc::from("a"),
+                    flags: 32,
                 })),
             ),
         ]
@@ -301,5 +426,49 @@ mod tests {
             1,
             "Counter's update hides dict's"
         );
+    }
+
+    /// The repr of global `r` after running `src`.
+    fn result_of(src: &str) -> String {
+        let lowered = lower_source(src).expect("parses");
+        let mut tracer = Silent;
+        let mut it = Interp::new(&lowered.module, &mut tracer, Limits::default());
+        it.run_module().expect("runs");
+        crate::interp::repr::repr(&it.global("r").expect("r is set"))
+    }
+
+    /// Methods read from the class are the table's, unbound; results as
+    /// CPython 3.11 prints them.
+    #[test]
+    fn unbound_methods_come_from_the_tables() {
+        let cases = [
+            ("r = list(map(str.upper, ['ab', 'c']))", "['AB', 'C']"),
+            ("acc = []\nlist.append(acc, 3)\nr = acc", "[3]"),
+            (
+                "r = sorted(set.intersection(*map(set, [[1, 2, 3], [2, 3], [3, 2, 9]])))",
+                "[2, 3]",
+            ),
+            ("r = dict.get({'a': 1}, 'b', 7)", "7"),
+            ("r = dict.fromkeys('aba', 0)", "{'a': 0, 'b': 0}"),
+            (
+                "r = (hasattr(str, 'upper'), hasattr(str, 'nope'), int.bit_length(True))",
+                "(True, False, 1)",
+            ),
+            (
+                "try:\n    str.upper(3)\n    r = 'no error'\nexcept TypeError:\n    r = 'TypeError'",
+                "'TypeError'",
+            ),
+            (
+                "try:\n    set.union(frozenset([1]))\n    r = 'no error'\nexcept TypeError:\n    r = 'TypeError'",
+                "'TypeError'",
+            ),
+            (
+                "try:\n    str.nope\n    r = 'no error'\nexcept AttributeError:\n    r = 'AttributeError'",
+                "'AttributeError'",
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(result_of(src), want, "{src}");
+        }
     }
 }

@@ -1,5 +1,9 @@
-//! `set`: insertion-ordered like the dicts, membership by equality decisions
-//! on symbolic elements. The non-mutating methods serve `frozenset` too.
+//! `set`: iteration in CPython's order while every element's hash is known
+//! (numbers, tuples and frozensets of them; `set_table.rs`), else insertion
+//! order (strings' hashes are randomised per process); membership by
+//! equality decisions on symbolic elements. The operations follow
+//! CPython's C functions (`set_ops.rs`). The non-mutating methods serve
+//! `frozenset` too.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,26 +25,14 @@ pub(crate) static TYPE: PyType = PyType {
         ("add", Method(add)),
         ("clear", Method(clear)),
         ("copy", Method(copy)),
-        (
-            "difference",
-            Method(|it, r, a, site| combine(it, r, &a, site, BinOp::Sub)),
-        ),
-        (
-            "difference_update",
-            Method(|it, r, a, site| update_with(it, r, &a, site, BinOp::Sub)),
-        ),
+        ("difference", Method(difference)),
+        ("difference_update", Method(difference_update)),
         (
             "discard",
             Method(|it, r, a, site| take_out(it, r, a, site, false)),
         ),
-        (
-            "intersection",
-            Method(|it, r, a, site| combine(it, r, &a, site, BinOp::BitAnd)),
-        ),
-        (
-            "intersection_update",
-            Method(|it, r, a, site| update_with(it, r, &a, site, BinOp::BitAnd)),
-        ),
+        ("intersection", Method(intersection)),
+        ("intersection_update", Method(intersection_update)),
         ("isdisjoint", Method(isdisjoint)),
         ("issubset", Method(issubset)),
         ("issuperset", Method(issuperset)),
@@ -49,18 +41,13 @@ pub(crate) static TYPE: PyType = PyType {
             "remove",
             Method(|it, r, a, site| take_out(it, r, a, site, true)),
         ),
+        ("symmetric_difference", Method(symmetric_difference)),
         (
-            "symmetric_difference",
-            Method(|it, r, a, site| combine(it, r, &a, site, BinOp::BitXor)),
+            "symmetric_difference_update",
+            Method(symmetric_difference_update),
         ),
-        (
-            "union",
-            Method(|it, r, a, site| combine(it, r, &a, site, BinOp::BitOr)),
-        ),
-        (
-            "update",
-            Method(|it, r, a, site| update_with(it, r, &a, site, BinOp::BitOr)),
-        ),
+        ("union", Method(union)),
+        ("update", Method(update)),
     ],
     base: None,
 };
@@ -91,17 +78,14 @@ fn take_out(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId, strict: bool
     Ok(Val::None)
 }
 
-fn pop(_: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
+fn pop(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 0)?;
-    let s = cell(recv)?;
-    let first = s.borrow().iter().next().cloned();
-    match first {
-        Some(v) => {
-            s.borrow_mut().remove(&hash_key(&v)?);
-            Ok(v)
-        }
-        None => Err(exc(ExcType::KeyError, "'pop from an empty set'")),
+    if cell(recv)?.borrow().hash_ordered() {
+        let items = it.set_elements(recv);
+        it.pin_order(&items);
     }
+    let popped = cell(recv)?.borrow_mut().pop();
+    popped.ok_or_else(|| exc(ExcType::KeyError, "'pop from an empty set'"))
 }
 
 fn clear(_: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
@@ -112,45 +96,59 @@ fn clear(_: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
 
 pub(super) fn copy(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
     a.check(0, 0)?;
-    let empty = it.new_set(false);
-    it.set_operator(BinOp::BitOr, recv, &empty, site)
+    it.set_copy(recv, site)
 }
 
-/// The receiver combined by `op` with each argument in turn (a copy when
-/// there is none).
-pub(super) fn combine(
+pub(super) fn difference(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    it.set_difference_multi(recv, &a.pos, site)
+}
+
+pub(super) fn intersection(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    it.set_intersection_multi(recv, &a.pos, site)
+}
+
+pub(super) fn union(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    it.set_union(recv, &a.pos, site)
+}
+
+pub(super) fn symmetric_difference(
     it: &mut Interp<'_>,
     recv: &Val,
-    a: &Args,
+    a: Args,
     site: SiteId,
-    op: BinOp,
 ) -> R<Val> {
-    if a.pos.is_empty() {
-        let empty = it.new_set(false);
-        return it.set_operator(BinOp::BitOr, recv, &empty, site);
-    }
-    let mut acc = recv.clone();
-    for other in &a.pos {
-        let o = as_set(it, other, site)?;
-        acc = it.set_operator(op, &acc, &o, site)?;
-    }
-    Ok(acc)
+    a.check(1, 1)?;
+    it.set_symmetric(recv, &a.pos[0], site)
 }
 
-/// The receiver replaced by itself combined by `op` with each argument.
-fn update_with(it: &mut Interp<'_>, recv: &Val, a: &Args, site: SiteId, op: BinOp) -> R<Val> {
-    let mut acc = recv.clone();
-    for other in &a.pos {
-        let o = as_set(it, other, site)?;
-        acc = it.set_operator(op, &acc, &o, site)?;
+fn update(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    for o in &a.pos {
+        it.set_update(recv, o, site)?;
     }
-    let items: Vec<Val> = it.set_items(&acc)?;
-    let s = cell(recv)?;
-    s.borrow_mut().clear();
-    for v in items {
-        let k = hash_key(&v)?;
-        s.borrow_mut().insert(k, v);
+    Ok(Val::None)
+}
+
+fn difference_update(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    for o in &a.pos {
+        it.set_difference_update(recv, o, site)?;
     }
+    Ok(Val::None)
+}
+
+fn intersection_update(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(0, usize::MAX)?;
+    it.set_intersection_update(recv, &a.pos, site)?;
+    Ok(Val::None)
+}
+
+fn symmetric_difference_update(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
+    a.check(1, 1)?;
+    it.set_symmetric_update(recv, &a.pos[0], site)?;
     Ok(Val::None)
 }
 
@@ -178,67 +176,9 @@ fn as_set(it: &mut Interp<'_>, v: &Val, site: SiteId) -> R<Val> {
     match v {
         Val::Set(_) => Ok(v.clone()),
         other => {
-            let out = it.new_set(false);
-            for x in it.collect(other)? {
-                it.set_add(&out, x, site)?;
-            }
+            let out = it.new_set_like(&Val::None);
+            it.set_update(&out, other, site)?;
             Ok(out)
         }
-    }
-}
-
-impl Interp<'_> {
-    fn new_set(&self, frozen: bool) -> Val {
-        Val::Set(Rc::new(RefCell::new(SetObj::new(frozen))))
-    }
-
-    fn set_items(&mut self, v: &Val) -> R<Vec<Val>> {
-        match v {
-            Val::Set(s) => Ok(s.borrow().iter().cloned().collect()),
-            other => self.collect(other),
-        }
-    }
-
-    /// `a | b`, `a & b`, `a - b`, `a ^ b` of sets: a new set (frozen when `a`
-    /// is), membership by equality decisions.
-    pub(crate) fn set_operator(&mut self, op: BinOp, a: &Val, b: &Val, site: SiteId) -> R<Val> {
-        let frozen = matches!(a, Val::Set(s) if s.borrow().frozen);
-        let xs = self.set_items(a)?;
-        let ys = self.set_items(b)?;
-        let out = self.new_set(frozen);
-        match op {
-            BinOp::BitOr => {
-                for v in xs.into_iter().chain(ys) {
-                    self.set_add(&out, v, site)?;
-                }
-            }
-            BinOp::BitAnd => {
-                for v in xs {
-                    if self.dict_find(b, &v, site)? {
-                        self.set_add(&out, v, site)?;
-                    }
-                }
-            }
-            BinOp::Sub => {
-                for v in xs {
-                    if !self.dict_find(b, &v, site)? {
-                        self.set_add(&out, v, site)?;
-                    }
-                }
-            }
-            _ => {
-                for v in xs {
-                    if !self.dict_find(b, &v, site)? {
-                        self.set_add(&out, v, site)?;
-                    }
-                }
-                for v in ys {
-                    if !self.dict_find(a, &v, site)? {
-                        self.set_add(&out, v, site)?;
-                    }
-                }
-            }
-        }
-        Ok(out)
     }
 }
