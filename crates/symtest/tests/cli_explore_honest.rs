@@ -70,9 +70,10 @@ fn a_module_whose_top_level_fails_is_an_error_with_status_2() {
             .stderr(predicate::str::contains(
                 "load.py: the module's top level failed",
             ))
-            .stderr(predicate::str::contains(
-                "module 're' has no attribute 'compile'",
-            ));
+            // The reason names what failed: a look-behind the regex
+            // engine does not support.
+            .stderr(predicate::str::contains("(?<=a)b"))
+            .stderr(predicate::str::contains("unsupported"));
     }
     symtest()
         .args(["explore", "--help"])
