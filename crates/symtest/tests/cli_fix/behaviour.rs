@@ -365,15 +365,14 @@ def count_big(limit: int, values=[]):
     return len([v for v in values if v > limit])
 ";
 
-/// Defaults are also passed explicitly, the original's and the fix's: the
-/// B006 fix (`values=None`, then `values = []` when None) makes an explicit
-/// None do what leaving the argument out does, where the original raised.
-#[test]
-fn defaults_passed_explicitly_are_inputs() {
-    let dir = scratch("big.py", READ_ONLY_DEFAULT);
+/// The B006 fix of `source` (in `file`) is rejected: the witness call ends
+/// with `call_end`, on which the original raises TypeError and the fix
+/// returns 0.
+fn b006_rejected_on(file: &str, source: &str, call_end: &str) {
+    let dir = scratch(file, source);
     let report = json_of(
         &symtest(&dir)
-            .args(["big.py", "--select", "B006", "--format", "json"])
+            .args([file, "--select", "B006", "--format", "json"])
             .output()
             .expect("runs"),
     );
@@ -381,7 +380,7 @@ fn defaults_passed_explicitly_are_inputs() {
     assert_eq!(f["outcome"], "rejected", "{f:#}");
     let w = &f["candidates"][0]["behaviour"]["witness"];
     assert!(
-        w["call"].as_str().unwrap_or("").ends_with(", None)"),
+        w["call"].as_str().unwrap_or("").ends_with(call_end),
         "{f:#}"
     );
     assert!(
@@ -394,6 +393,14 @@ fn defaults_passed_explicitly_are_inputs() {
     assert_eq!(w["candidate"], "returns 0");
 }
 
+/// Defaults are also passed explicitly, the original's and the fix's: the
+/// B006 fix (`values=None`, then `values = []` when None) makes an explicit
+/// None do what leaving the argument out does, where the original raised.
+#[test]
+fn defaults_passed_explicitly_are_inputs() {
+    b006_rejected_on("big.py", READ_ONLY_DEFAULT, ", None)");
+}
+
 const KEYWORD_DEFAULT: &str = "\
 def count_big(limit: int, *, values=[]):
     return len([v for v in values if v > limit])
@@ -404,28 +411,7 @@ def count_big(limit: int, *, values=[]):
 /// the original raised.
 #[test]
 fn keyword_only_defaults_passed_explicitly_are_inputs() {
-    let dir = scratch("kw.py", KEYWORD_DEFAULT);
-    let report = json_of(
-        &symtest(&dir)
-            .args(["kw.py", "--select", "B006", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
-    assert!(
-        w["call"].as_str().unwrap_or("").ends_with(", values=None)"),
-        "{f:#}"
-    );
-    assert!(
-        w["original"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("raises TypeError"),
-        "{f:#}"
-    );
-    assert_eq!(w["candidate"], "returns 0");
+    b006_rejected_on("kw.py", KEYWORD_DEFAULT, ", values=None)");
 }
 
 /// Writes `files` (path, text) under `dir`.
