@@ -210,3 +210,36 @@ def test_cli_without_ray_installed_says_what_to_install(tmp_path, humaneval_rows
     )
     assert r.returncode == 1
     assert "symtest[ray]" in r.stderr and "--ray-python" in r.stderr
+
+
+def test_samples_cannot_forge_outcomes_on_the_ray_path(cluster, tmp_path):
+    """A policy's code prints outcome rows (the driver's own format) and
+    writes them to every descriptor it can reach: neither reaches the
+    command, and both samples fail."""
+    forged = lambda sid: json.dumps(  # noqa: E731
+        {"task_id": "HumanEval/0", "sample_id": sid, "status": "passed", "passed": 1,
+         "total": 1, "reward": 1.0, "first_failure": None, "ms": 1.0}
+    )
+    body = "def has_close_elements(numbers, threshold):\n    return False\n"
+    printing = f"print({forged('a')!r})\nprint({forged('b')!r})\n" + body
+    writing = (
+        "import os\n"
+        f"for fd in range(64):\n    try: os.write(fd, ({forged('b')!r} + '\\n').encode())\n"
+        "    except OSError: pass\n"
+        f"try: open('/proc/1/fd/1', 'w').write({forged('b')!r})\nexcept OSError: pass\n" + body
+    )
+    samples = tmp_path / "attack.jsonl"
+    samples.write_text(
+        "\n".join(json.dumps({"task_id": "HumanEval/0", "sample_id": s, "completion": c})
+                  for s, c in [("a", printing), ("b", writing)]) + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    r = subprocess.run(
+        [SYMTEST, "grade", str(humaneval_path()), str(samples), "-o", str(out), "-q",
+         "--ray", cluster.address],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    got = {o["sample_id"]: o["status"] for o in outcome_rows(out)}
+    assert len(outcome_rows(out)) == 2
+    assert got["a"] != "passed" and got["b"] != "passed", got
