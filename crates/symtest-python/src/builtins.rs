@@ -29,10 +29,12 @@ pub enum ExcType {
     RecursionError,
     NotImplementedError,
     AssertionError,
+    EOFError,
+    SystemExit,
 }
 
 impl ExcType {
-    pub const ALL: [ExcType; 18] = [
+    pub const ALL: [ExcType; 20] = [
         ExcType::BaseException,
         ExcType::Exception,
         ExcType::ArithmeticError,
@@ -51,6 +53,8 @@ impl ExcType {
         ExcType::RecursionError,
         ExcType::NotImplementedError,
         ExcType::AssertionError,
+        ExcType::EOFError,
+        ExcType::SystemExit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,12 +77,15 @@ impl ExcType {
             ExcType::RecursionError => "RecursionError",
             ExcType::NotImplementedError => "NotImplementedError",
             ExcType::AssertionError => "AssertionError",
+            ExcType::EOFError => "EOFError",
+            ExcType::SystemExit => "SystemExit",
         }
     }
 
     pub fn parent(self) -> Option<ExcType> {
         Some(match self {
             ExcType::BaseException => return None,
+            ExcType::SystemExit => ExcType::BaseException,
             ExcType::Exception => ExcType::BaseException,
             ExcType::ArithmeticError
             | ExcType::LookupError
@@ -88,7 +95,8 @@ impl ExcType {
             | ExcType::NameError
             | ExcType::StopIteration
             | ExcType::RuntimeError
-            | ExcType::AssertionError => ExcType::Exception,
+            | ExcType::AssertionError
+            | ExcType::EOFError => ExcType::Exception,
             ExcType::ZeroDivisionError | ExcType::OverflowError => ExcType::ArithmeticError,
             ExcType::IndexError | ExcType::KeyError => ExcType::LookupError,
             ExcType::UnboundLocalError => ExcType::NameError,
@@ -147,6 +155,7 @@ builtins! {
     Divmod => "divmod",
     Enumerate => "enumerate",
     Eval => "eval",
+    Exit => "exit",
     Filter => "filter",
     Float => "float",
     Format => "format",
@@ -154,6 +163,7 @@ builtins! {
     Hasattr => "hasattr",
     Hash => "hash",
     Hex => "hex",
+    Input => "input",
     Int => "int",
     Isinstance => "isinstance",
     Iter => "iter",
@@ -167,6 +177,7 @@ builtins! {
     Oct => "oct",
     Ord => "ord",
     Pow => "pow",
+    Quit => "quit",
     Print => "print",
     Range => "range",
     Repr => "repr",

@@ -32,6 +32,8 @@ mod program;
 mod scope;
 mod set_table;
 pub mod sites;
+pub mod stdin;
+mod stdin_subject;
 mod subject;
 mod ty;
 mod value;
@@ -41,6 +43,8 @@ pub use inputs::{INPUT_SITE, InputOptions, seed_values};
 pub use interp::Limits;
 pub use program::{Program, PyException, RunResult};
 pub use sites::{SiteKind, Sites, UserSite};
+pub use stdin::StdinOptions;
+pub use stdin_subject::{ProgramEnd, ProgramRun, StdinSubject};
 pub use subject::{PySubject, SubjectStats};
 pub use ty::{Ty, join_all};
 

@@ -51,9 +51,18 @@ pub struct PySubject<'p> {
 }
 
 /// A tracer that forwards to another and counts concretisations.
-struct Counting<'t> {
+pub(crate) struct Counting<'t> {
     inner: &'t mut dyn Tracer,
-    what: Vec<String>,
+    pub(crate) what: Vec<String>,
+}
+
+impl<'t> Counting<'t> {
+    pub(crate) fn new(inner: &'t mut dyn Tracer) -> Counting<'t> {
+        Counting {
+            inner,
+            what: Vec::new(),
+        }
+    }
 }
 
 impl Tracer for Counting<'_> {

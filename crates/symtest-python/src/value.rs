@@ -139,6 +139,10 @@ pub enum Opaque {
     Pattern { pattern: Rc<str>, flags: i64 },
     /// `functools.partial`-like placeholder for a key wrapped by `cmp_to_key`.
     KeyWrapper { cmp: Val, value: Val },
+    /// `sys.stdin` (and `sys.stdin.buffer`, read as text).
+    Stdin,
+    /// `sys.stdout`, or `sys.stderr` when `err`.
+    Stdout { err: bool },
 }
 
 /// Where an iterator reads from; `next` is in [`crate::interp::iter`].
@@ -302,6 +306,7 @@ impl Val {
                 Opaque::Md5(_) => "_hashlib.HASH",
                 Opaque::Match { .. } => "re.Match",
                 Opaque::Pattern { .. } => "re.Pattern",
+                Opaque::Stdin | Opaque::Stdout { .. } => "_io.TextIOWrapper",
                 _ => "object",
             },
             Val::Ellipsis => "ellipsis",

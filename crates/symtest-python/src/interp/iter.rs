@@ -92,6 +92,10 @@ impl Interp<'_> {
                 k: 0,
             })),
             Val::Iter(_) => v.clone(),
+            Val::Opaque(o) if matches!(&**o, crate::value::Opaque::Stdin) => {
+                let lines = self.read_lines(crate::inputs::INPUT_SITE)?;
+                return self.iter_of(&lines);
+            }
             Val::Bytes(b) => new_iter(IterObj::Items(
                 b.iter().map(|x| Val::int(i64::from(*x))).collect(),
             )),

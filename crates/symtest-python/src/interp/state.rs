@@ -105,6 +105,8 @@ pub struct Interp<'a> {
     pub(crate) extra_preconditions: &'a [(crate::ir::Expr, SiteId)],
     /// The frame of the module's top level (no slots).
     empty_env: Rc<Env>,
+    /// Standard input and output, in a whole-program run.
+    pub(crate) io: Option<Box<super::stdin::Io>>,
 }
 
 impl<'a> Interp<'a> {
@@ -126,6 +128,7 @@ impl<'a> Interp<'a> {
                 slots: RefCell::new(Vec::new()),
                 parent: None,
             }),
+            io: None,
         }
     }
 
@@ -260,6 +263,7 @@ impl<'a> Interp<'a> {
                 }
                 match builtins::lookup(name) {
                     Some(b) => Ok(Val::Builtin(b)),
+                    None if &**name == "__name__" && self.io.is_some() => Ok(Val::str("__main__")),
                     None => Err(exc(
                         ExcType::NameError,
                         format!("name '{name}' is not defined"),
@@ -267,6 +271,9 @@ impl<'a> Interp<'a> {
                 }
             }
             Place::Builtin(b) => Ok(Val::Builtin(*b)),
+            Place::Missing if &**name == "__name__" && self.io.is_some() => {
+                Ok(Val::str("__main__"))
+            }
             Place::Missing => Err(exc(
                 ExcType::NameError,
                 format!("name '{name}' is not defined"),

@@ -165,6 +165,9 @@ impl Interp<'_> {
                 s.as_ref().map(|t| t.numeric().to_real()),
             )),
             Val::Str(s, sh) => {
+                if let Some(n) = self.stdin_number(v, true)? {
+                    return Ok(n);
+                }
                 if sh.is_some() {
                     self.concretise("float() of a symbolic string");
                 }
@@ -189,6 +192,9 @@ impl Interp<'_> {
             )),
             Val::Float(f, s) => Ok(Val::Int(integral(f.trunc())?, s.as_ref().map(trunc_term))),
             Val::Str(s, sh) => {
+                if let Some(n) = self.stdin_number(v, false)? {
+                    return Ok(n);
+                }
                 let parsed = parse_int(s, 10).map(PyInt::from_big);
                 let plain = !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
                 if let Some(t) = sh {

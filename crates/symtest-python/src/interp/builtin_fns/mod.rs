@@ -13,7 +13,7 @@ mod objects;
 use std::rc::Rc;
 
 use super::args::Args;
-use super::state::{Interp, R, unsupported};
+use super::state::{Flow, Interp, R, unsupported};
 use crate::builtins::Builtin;
 use crate::ir::Name;
 use crate::sites::SiteId;
@@ -59,7 +59,20 @@ impl Interp<'_> {
             Builtin::Object | Builtin::NoneType => Err(unsupported(format!("{b}()"))),
             Builtin::Ord => convert::ord(self, &a, site),
             Builtin::Pow => numbers::pow(self, &a, site),
-            Builtin::Print => Ok(Val::None),
+            Builtin::Print => self.print(a),
+            Builtin::Input => {
+                if let Some(prompt) = a.get(0) {
+                    let p = self.str_of(prompt)?;
+                    if let Val::Str(t, _) = p {
+                        self.write_stdout(&t);
+                    }
+                }
+                self.input_line(site)
+            }
+            Builtin::Exit | Builtin::Quit => Err(Flow::Exc(Rc::new(ExcObj {
+                kind: crate::builtins::ExcType::SystemExit,
+                args: a.pos,
+            }))),
             Builtin::Range => self.make_range(a, site),
             Builtin::Repr => convert::repr(self, &a),
             Builtin::Reversed => iteration::reversed(self, &a),

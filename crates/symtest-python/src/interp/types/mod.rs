@@ -24,6 +24,7 @@ mod re_pattern;
 mod set;
 mod set_ops;
 mod str;
+mod stream;
 mod tuple;
 
 use std::cell::RefCell;
@@ -58,6 +59,8 @@ pub(crate) const ALL: &[&PyType] = &[
     &md5::TYPE,
     &re_match::TYPE,
     &re_pattern::TYPE,
+    &stream::STDIN,
+    &stream::STDOUT,
 ];
 
 /// The type of `v`, when it is one the interpreter gives members.
@@ -85,6 +88,8 @@ pub(crate) fn of(v: &Val) -> Option<&'static PyType> {
             Opaque::Md5(_) => &md5::TYPE,
             Opaque::Match { .. } => &re_match::TYPE,
             Opaque::Pattern { .. } => &re_pattern::TYPE,
+            Opaque::Stdin => &stream::STDIN,
+            Opaque::Stdout { .. } => &stream::STDOUT,
             _ => return None,
         },
         _ => return None,
@@ -336,6 +341,11 @@ mod tests {
                     pattern: Rc::from("a"),
                     flags: 32,
                 })),
+            ),
+            (&stream::STDIN, Val::Opaque(Rc::new(Opaque::Stdin))),
+            (
+                &stream::STDOUT,
+                Val::Opaque(Rc::new(Opaque::Stdout { err: false })),
             ),
         ]
     }

@@ -54,6 +54,13 @@ pub(super) fn strip(
         }
     }
     let concrete: String = cs[lo..hi].iter().collect();
+    if chars
+        .as_ref()
+        .is_none_or(|set| set.iter().all(|c| c.is_whitespace()))
+        && let Some(v) = it.stdin_strip(recv, &concrete)?
+    {
+        return Ok(v);
+    }
     let Some(t) = sh.clone() else {
         return Ok(Val::str(&concrete));
     };
@@ -103,6 +110,12 @@ pub(super) fn split(
         Some(v) => it.int_arg(&v, "split")?.to_i64().unwrap_or(-1),
         None => -1,
     };
+    if matches!(sep, Val::None)
+        && maxsplit == -1
+        && let Some(v) = it.stdin_split(recv)?
+    {
+        return Ok(v);
+    }
     split_on(it, &s, sh.as_ref(), &sep, maxsplit, from_right, site)
 }
 

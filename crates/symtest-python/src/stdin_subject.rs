@@ -1,0 +1,219 @@
+//! A whole program that reads standard input, as the explorer's
+//! [`Subject`]: each run runs the module as `__main__`, its input read line
+//! by line from the dataset's examples (the first runs, one per example)
+//! or from the explorer's variables in the shape learnt so far
+//! ([`crate::stdin`]), and its output kept.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use symtest_explore::{Outcome, SiteId, Subject, Tracer};
+use symtest_term::{Model, Sort, Term, Value, Var};
+
+use crate::fxhash::FxHashMap;
+use crate::interp::{Flow, Interp, Io, Limits, Silent, describe, exception_message};
+use crate::program::{Program, PyException};
+use crate::sites::Sites;
+use crate::stdin::{Shape, StdinOptions, stdin_seed};
+use crate::subject::SubjectStats;
+use crate::value::Val;
+
+/// How a whole-program run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgramEnd {
+    /// It ran to its end (or `exit()` with status 0 or none).
+    Finished,
+    /// An exception nothing caught (`SystemExit` with another status too).
+    Raised(PyException),
+    /// A bound or an unsupported construct stopped it.
+    Stopped(String),
+}
+
+/// One whole-program run: what it read and what it printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramRun {
+    /// The standard input it read (every line it asked for).
+    pub stdin: String,
+    /// Everything it printed to standard output.
+    pub stdout: String,
+    /// How it ended.
+    pub end: ProgramEnd,
+}
+
+/// A program reading standard input, as the explorer's subject.
+pub struct StdinSubject<'p> {
+    program: &'p Program,
+    shape: Rc<RefCell<Shape>>,
+    seeds: Vec<Rc<[String]>>,
+    /// Bounds on generated inputs.
+    pub options: StdinOptions,
+    /// The bounds of each run.
+    pub limits: Limits,
+    /// Counts over the runs so far.
+    pub stats: SubjectStats,
+    runs: usize,
+}
+
+fn lines_of(text: &str) -> Rc<[String]> {
+    text.lines().map(str::to_string).collect::<Vec<_>>().into()
+}
+
+/// Reads values from a model (the defaults for variables it lacks).
+struct ModelTracer<'m> {
+    vars: &'m [Var],
+    model: &'m Model,
+}
+
+impl Tracer for ModelTracer<'_> {
+    fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
+        let v = self
+            .vars
+            .iter()
+            .find(|v| &*v.name == name && v.sort == sort)
+            .and_then(|v| self.model.get(v))
+            .filter(|v| v.sort() == sort)
+            .cloned()
+            .unwrap_or_else(|| sort.default_value());
+        (v.clone(), Term::constant(v))
+    }
+    fn branch(&mut self, _: SiteId, _: &Term, _: bool) {}
+    fn branch_concrete(&mut self, _: SiteId, _: bool) {}
+    fn assume(&mut self, _: SiteId, _: &Term, _: bool) {}
+    fn concretised(&mut self, _: &str) {}
+}
+
+/// Runs `program` as `__main__` with `io`, reporting to `tracer`.
+fn run_main(
+    program: &Program,
+    tracer: &mut dyn Tracer,
+    limits: Limits,
+    io: Io,
+) -> (ProgramEnd, Io, u64) {
+    let mut interp = Interp::new(program.module(), tracer, limits);
+    interp.io = Some(Box::new(io));
+    let end = match interp.run_module() {
+        Ok(()) => ProgramEnd::Finished,
+        Err(Flow::Exc(e)) if e.kind == crate::builtins::ExcType::SystemExit => {
+            match e.args.first() {
+                None | Some(Val::None) => ProgramEnd::Finished,
+                Some(Val::Int(i, _)) if i.is_zero() => ProgramEnd::Finished,
+                Some(_) => ProgramEnd::Raised(PyException {
+                    type_name: "SystemExit".into(),
+                    message: exception_message(&e),
+                }),
+            }
+        }
+        Err(Flow::Exc(e)) => ProgramEnd::Raised(PyException {
+            type_name: e.kind.name().to_string(),
+            message: exception_message(&e),
+        }),
+        Err(f @ Flow::Stop(_)) => ProgramEnd::Stopped(describe(&f)),
+    };
+    let concretised = interp.concretised;
+    let io = interp.io.take().map(|b| *b);
+    drop(interp);
+    let io = io.unwrap_or_else(|| Io::new(Rc::default(), None, StdinOptions::default()));
+    (end, io, concretised)
+}
+
+impl<'p> StdinSubject<'p> {
+    /// The subject of `program`, the dataset's example inputs first.
+    pub fn new(program: &'p Program, examples: &[String]) -> StdinSubject<'p> {
+        StdinSubject {
+            program,
+            shape: Rc::default(),
+            seeds: examples.iter().map(|e| lines_of(e)).collect(),
+            options: StdinOptions::default(),
+            limits: Limits::default(),
+            stats: SubjectStats::default(),
+            runs: 0,
+        }
+    }
+
+    /// The explorer's seeds, one per example, in order (the first runs
+    /// replay them).
+    pub fn seed_inputs(&self) -> Vec<FxHashMap<String, Value>> {
+        self.seeds
+            .iter()
+            .map(|lines| {
+                let mut text = lines.join("\n");
+                text.push('\n');
+                stdin_seed(&text)
+            })
+            .collect()
+    }
+
+    /// The program's sites.
+    pub fn sites(&self) -> &Sites {
+        self.program.sites()
+    }
+
+    /// The input a path's model stands for, in the shape learnt by now, and
+    /// what the program does with it.
+    pub fn render(&self, vars: &[Var], model: &Model) -> ProgramRun {
+        let mut tracer = ModelTracer { vars, model };
+        let io = Io::new(
+            Rc::new(RefCell::new(self.shape.borrow().clone())),
+            None,
+            self.options.clone(),
+        );
+        let (end, io, _) = run_main(self.program, &mut tracer, self.limits.clone(), io);
+        ProgramRun {
+            stdin: io.stdin_text(),
+            stdout: io.out,
+            end,
+        }
+    }
+}
+
+impl Subject for StdinSubject<'_> {
+    fn run(&mut self, tracer: &mut dyn Tracer) -> Outcome {
+        self.stats.runs += 1;
+        let seed = self.seeds.get(self.runs).cloned();
+        self.runs += 1;
+        let io = Io::new(self.shape.clone(), seed, self.options.clone());
+        let mut counting = crate::subject::Counting::new(tracer);
+        let (end, io, _) = run_main(self.program, &mut counting, self.limits.clone(), io);
+        io.learn();
+        for w in counting.what {
+            self.stats.concretised += 1;
+            *self.stats.concretised_what.entry(w).or_default() += 1;
+        }
+        let outcome = match end {
+            ProgramEnd::Finished => Outcome::Returned(crate::interp::repr(&Val::str(&io.out))),
+            ProgramEnd::Raised(e) => Outcome::Error(e.to_string()),
+            ProgramEnd::Stopped(s) => Outcome::Stopped(s),
+        };
+        if let Outcome::Stopped(why) = &outcome {
+            self.stats.stopped += 1;
+            *self.stats.stop_reasons.entry(why.clone()).or_default() += 1;
+        }
+        outcome
+    }
+
+    fn describe_site(&self, site: SiteId) -> String {
+        self.program.sites().describe(site)
+    }
+
+    fn site_count(&self) -> Option<usize> {
+        Some(self.program.sites().user.len())
+    }
+}
+
+impl Program {
+    /// Runs the program as `__main__` on `stdin`, concretely.
+    pub fn run_stdin(&self, stdin: &str, limits: Limits) -> ProgramRun {
+        let mut silent = Silent;
+        let io = Io::new(
+            Rc::default(),
+            Some(lines_of(stdin)),
+            StdinOptions::default(),
+        );
+        let (end, io, _) = run_main(self, &mut silent, limits, io);
+        ProgramRun {
+            stdin: stdin.to_string(),
+            stdout: io.out,
+            end,
+        }
+    }
+}

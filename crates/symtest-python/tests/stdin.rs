@@ -1,0 +1,137 @@
+//! Whole programs reading standard input: exploration from the dataset's
+//! examples reaches every branch, and every input it generates is
+//! well-formed (rows as long as the count read before them).
+
+use symtest_explore::{ExploreOptions, Strategy, explore};
+use symtest_python::{Program, ProgramEnd, StdinSubject};
+use symtest_solve::{Solver, SolverOptions};
+
+struct Explored {
+    missing: Vec<String>,
+    runs: Vec<(String, String, ProgramEnd)>,
+}
+
+fn explore_program(src: &str, examples: &[&str]) -> Explored {
+    let program = Program::parse(src).expect("parses");
+    let examples: Vec<String> = examples.iter().map(|s| s.to_string()).collect();
+    let mut subject = StdinSubject::new(&program, &examples);
+    let mut solver = Solver::new(SolverOptions {
+        query_timeout: Some(std::time::Duration::from_millis(500)),
+        ..SolverOptions::default()
+    });
+    let opts = ExploreOptions {
+        strategy: Strategy::Coverage,
+        max_runs: Some(300),
+        timeout: Some(std::time::Duration::from_secs(6)),
+        seeds: subject.seed_inputs(),
+        ..Default::default()
+    };
+    let exploration = explore(&mut subject, &mut solver, &opts, &mut |_| {});
+    if std::env::var("STDIN_DEBUG").is_ok() {
+        eprintln!(
+            "stop {:?} stats {:?} subject {:?}",
+            exploration.stop, exploration.stats, subject.stats
+        );
+        eprintln!("divergences {:?}", exploration.divergences.len());
+        for p in &exploration.paths {
+            eprintln!("path {} -> {}", p.constraint, p.outcome);
+        }
+    }
+    let missing = (0..program.sites().user.len() as u32)
+        .map(symtest_explore::SiteId)
+        .flat_map(|s| [(s, true), (s, false)])
+        .filter(|w| !exploration.coverage.contains(w))
+        .map(|(s, d)| format!("{} {d}", program.sites().describe(s)))
+        .collect();
+    let runs = exploration
+        .paths
+        .iter()
+        .map(|p| {
+            let r = subject.render(&exploration.inputs, &p.input);
+            (r.stdin, r.stdout, r.end)
+        })
+        .collect();
+    Explored { missing, runs }
+}
+
+#[test]
+fn a_count_then_a_row_of_that_many_numbers() {
+    let src = "
+n = int(input())
+a = list(map(int, input().split()))
+best = 0
+for x in a:
+    if x > best:
+        best = x
+if best % 2 == 0:
+    print('even', best)
+else:
+    print('odd', best)
+";
+    let e = explore_program(src, &["3\n1 5 2\n"]);
+    assert!(
+        e.missing.is_empty(),
+        "missed {:?}; runs {:#?}",
+        e.missing,
+        e.runs
+    );
+    for (stdin, _, end) in &e.runs {
+        let lines: Vec<&str> = stdin.lines().collect();
+        assert_eq!(lines.len(), 2, "{stdin:?}");
+        let n: usize = lines[0].parse().expect("a count");
+        assert_eq!(lines[1].split_whitespace().count(), n, "{stdin:?}");
+        assert_eq!(*end, ProgramEnd::Finished, "{stdin:?}");
+    }
+}
+
+#[test]
+fn test_cases_and_words() {
+    let src = "
+import sys
+input = sys.stdin.readline
+t = int(input())
+for _ in range(t):
+    s = input().strip()
+    if s == s[::-1]:
+        print('YES')
+    else:
+        print('NO')
+";
+    let e = explore_program(src, &["2\nabba\nab\n"]);
+    assert!(
+        e.missing.is_empty(),
+        "missed {:?}; runs {:#?}",
+        e.missing,
+        e.runs
+    );
+    assert!(e.runs.iter().any(|(_, out, _)| out.contains("NO")));
+    for (stdin, out, end) in &e.runs {
+        let lines: Vec<&str> = stdin.lines().collect();
+        let t: usize = lines[0].parse().expect("a count");
+        assert_eq!(lines.len(), t + 1, "{stdin:?}");
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_lowercase())),
+            "{stdin:?}"
+        );
+        assert_eq!(out.lines().count(), t);
+        assert_eq!(*end, ProgramEnd::Finished);
+    }
+}
+
+#[test]
+fn a_read_to_the_end_and_output_as_cpython_prints_it() {
+    let program = Program::parse(
+        "import sys\ndata = sys.stdin.read().split()\nn = int(data[0])\nxs = [int(v) for v in data[1:1 + n]]\nprint(*sorted(xs), sep=',', end='!\\n')\nsys.stdout.write(str(sum(xs)) + '\\n')\nexit()\nprint('never')\n",
+    )
+    .expect("parses");
+    let r = program.run_stdin("3\n5 1 4\n", Default::default());
+    assert_eq!(r.stdout, "1,4,5!\n10\n");
+    assert_eq!(r.end, ProgramEnd::Finished);
+    let r = program.run_stdin("", Default::default());
+    assert!(
+        matches!(r.end, ProgramEnd::Raised(ref e) if e.type_name == "IndexError"),
+        "{r:?}"
+    );
+}
