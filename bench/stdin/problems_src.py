@@ -573,8 +573,8 @@ Given a line of words separated by spaces, print the word that occurs most often
 times it occurs. If several words occur equally often print the lexicographically smallest.
 
 Input
-One line of 1 to 1000 words of lowercase letters, each of length 1 to 20, separated by single
-spaces.
+One line of k words separated by single spaces (1 ≤ k ≤ 1000); each word is a string of
+lowercase letters of length at most 20.
 
 Output
 The word and its count, separated by a space.
@@ -860,7 +860,7 @@ Given a binary string, find the longest run of consecutive 1s and the longest ru
 followed by the two lengths (ones first).
 
 Input
-A single line with a string of 0s and 1s, of length 1 to 10^5.
+A single line with a string s of 0s and 1s (1 ≤ |s| ≤ 10^5).
 
 Output
 A word and two integers.
@@ -1116,7 +1116,8 @@ digit 1-8 for the row). Print SAME if they are the same square, YES if a knight 
 to the second in one move, and NO otherwise.
 
 Input
-One line with two squares separated by a space.
+One line with two squares separated by a space. Each square is a column letter from a to h
+followed by a row digit r (1 ≤ r ≤ 8).
 
 Output
 SAME, YES or NO.
@@ -1143,7 +1144,7 @@ rearrangement of the other's letters, and NO otherwise. Upper and lower case let
 considered equal.
 
 Input
-Two lines, each with a word of 1 to 100 English letters.
+Two lines, each with a word w of English letters (1 ≤ |w| ≤ 100).
 
 Output
 SAME, ANAGRAM or NO.
@@ -1172,7 +1173,8 @@ row (horizontally, vertically or diagonally), DRAW if nobody has and the board i
 otherwise.
 
 Input
-Three lines of three characters each.
+Three lines of three characters each. With x the number of X's and o the number of O's on the
+board, 0 ≤ o ≤ x ≤ o + 1 ≤ 5.
 
 Output
 X, O, DRAW or ONGOING.
@@ -1791,4 +1793,181 @@ else:
     print("MESSY")
 ''',
     ["5\n1 5 3 4 2\n", "3\n3 1 2\n"],
+)
+
+add(
+    "temperature_convert",
+    """
+Convert each of t temperatures to the other scale: a value in Celsius (C) to Fahrenheit (F) and a
+value in Fahrenheit to Celsius, using F = C * 9 / 5 + 32. Print the result with one digit after the
+decimal point followed by the new unit. A temperature below absolute zero (-273.15 C, which is
+-459.67 F) is impossible: print IMPOSSIBLE for it.
+
+Input
+The first line contains t (1 ≤ t ≤ 100). Each of the next t lines contains a value v and a unit,
+C or F (-1000 ≤ v ≤ 1000; v has at most two digits after the decimal point).
+
+Output
+One line per temperature.
+""",
+    r'''
+import sys
+
+lines = iter(sys.stdin)
+t = int(next(lines))
+for _ in range(t):
+    v, unit = next(lines).split()
+    v = float(v)
+    if unit == 'C':
+        if v < -273.15:
+            print("IMPOSSIBLE")
+        else:
+            print("%.1f F" % (v * 9 / 5 + 32))
+    else:
+        if v < -459.67:
+            print("IMPOSSIBLE")
+        else:
+            print("%.1f C" % ((v - 32) * 5 / 9))
+''',
+    ["3\n100 C\n32 F\n-300 C\n"],
+)
+
+add(
+    "long_words",
+    """
+Given n words and a number k, print the words that have at least k letters, in their original
+order, separated by a comma and a space, and on the next line how many there are. If there are none
+print NONE and then 0.
+
+Input
+The first line contains n and k (1 ≤ n ≤ 1000, 1 ≤ k ≤ 20). The words follow, separated by spaces
+or line breaks; each is a string of lowercase letters of length at most 20.
+
+Output
+Two lines.
+""",
+    r'''
+data = open(0).read().split()
+n, k = int(data[0]), int(data[1])
+words = data[2:2 + n]
+chosen = [w for w in words if len(w) >= k]
+if chosen:
+    print(*chosen, sep=', ')
+else:
+    print("NONE")
+print(len(chosen))
+''',
+    ["4 4\nsun moon\nstar planet\n"],
+)
+
+add(
+    "mean_median_mode",
+    """
+Given n integers print their mean, their median and their mode. The mean is printed with three
+digits after the decimal point; the median is the middle value of the sorted list, or the mean of
+the two middle values when n is even (printed with one digit after the decimal point); the mode is
+the most frequent value, the smallest one if several are equally frequent.
+
+Input
+The first line contains n (1 ≤ n ≤ 10^4). The second line contains n integers
+(-10^6 ≤ a_i ≤ 10^6).
+
+Output
+Three lines.
+""",
+    r'''
+n = int(input())
+a = sorted(map(int, input().split()))
+print("{:.3f}".format(sum(a) / n))
+if n % 2 == 1:
+    print("{:.1f}".format(a[n // 2]))
+else:
+    print("{:.1f}".format((a[n // 2 - 1] + a[n // 2]) / 2))
+best, best_count = a[0], 0
+i = 0
+while i < n:
+    j = i
+    while j < n and a[j] == a[i]:
+        j += 1
+    if j - i > best_count:
+        best, best_count = a[i], j - i
+    i = j
+print(best)
+''',
+    ["5\n3 1 3 2 8\n"],
+)
+
+add(
+    "bus_fares",
+    """
+Each line of the input holds the age of one passenger. Children under 5 ride free, passengers under
+18 pay 1, passengers aged 65 or more pay 2, and everybody else pays 3. Print the total fare, then
+the number of free, reduced (1 or 2) and full fares, separated by spaces.
+
+Input
+Between 1 and 1000 lines; each contains an integer age a (0 ≤ a ≤ 120). The input ends at the end
+of the file.
+
+Output
+Two lines.
+""",
+    r'''
+import sys
+
+total = 0
+free = reduced = full = 0
+for line in sys.stdin:
+    line = line.strip()
+    if not line:
+        continue
+    age = int(line)
+    if age < 5:
+        free += 1
+    elif age < 18:
+        total += 1
+        reduced += 1
+    elif age >= 65:
+        total += 2
+        reduced += 1
+    else:
+        total += 3
+        full += 1
+print(total)
+print(free, reduced, full)
+''',
+    ["3\n30\n70\n"],
+)
+
+add(
+    "duel_rounds",
+    """
+Alice and Bob play n rounds; in round i Alice scores a_i and Bob scores b_i points. Print a string
+of n characters: A for a round Alice wins, B for a round Bob wins and = for a tie. On the next line
+print the overall winner (the one who won more rounds): ALICE, BOB or DRAW.
+
+Input
+The first line contains n (1 ≤ n ≤ 1000). The second line contains a_1..a_n and the third
+b_1..b_n (0 ≤ a_i, b_i ≤ 100).
+
+Output
+Two lines.
+""",
+    r'''
+n = int(input())
+a = list(map(int, input().split()))
+b = list(map(int, input().split()))
+wa = wb = 0
+for x, y in zip(a, b):
+    if x > y:
+        wa += 1
+        print('A', end='')
+    elif x < y:
+        wb += 1
+        print('B', end='')
+    else:
+        print('=', end='')
+print()
+print("ALICE" if wa > wb else "BOB" if wb > wa else "DRAW")
+''',
+    ["3\n5 6 7\n3 6 10\n"],
 )
