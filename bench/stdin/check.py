@@ -2,6 +2,8 @@
 fixtures (examples/stdin/), running every Python program with CPython.
 
     python3 bench/stdin/check.py
+    python3 bench/stdin/check.py --coverage   # the examples' own branch coverage
+                                              # (needs coverage.py)
 
 Benchmark rows: APPS' fields, `solutions` a JSON list of one program that
 parses and imports only the standard library, `input_output` 1 to 3
@@ -323,7 +325,42 @@ def check_fixtures():
     print(f"fixtures: {len(problems)} problems, {len(wrong)} wrong solutions")
 
 
+def examples_coverage():
+    """Branch coverage of each reference by its examples alone (coverage.py
+    must be importable by this interpreter): the baseline generated inputs
+    should beat."""
+    import tempfile
+
+    full = 0
+    rows = load_jsonl(BENCH)
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in rows:
+            code = json.loads(row["solutions"])[0]
+            io = json.loads(row["input_output"])
+            prog = os.path.join(tmp, "ref.py")
+            data = os.path.join(tmp, ".coverage")
+            with open(prog, "w") as f:
+                f.write(code)
+            if os.path.exists(data):
+                os.remove(data)
+            for stdin in io["inputs"]:
+                subprocess.run([sys.executable, "-m", "coverage", "run", "--branch", "-a",
+                                f"--data-file={data}", prog], input=stdin, capture_output=True, text=True,
+                               check=True)
+            report = os.path.join(tmp, "cov.json")
+            subprocess.run([sys.executable, "-m", "coverage", "json", f"--data-file={data}", "-o", report],
+                           capture_output=True, check=True)
+            totals = json.load(open(report))["totals"]
+            nb, cb = totals["num_branches"], totals["covered_branches"]
+            full += nb == cb
+            print(f"  {row['problem_id']:22} branches {cb:3}/{nb:<3} lines {totals['percent_covered']:5.1f}%")
+    print(f"examples alone: full branch coverage on {full} of {len(rows)} problems")
+
+
 def main():
+    if "--coverage" in sys.argv[1:]:
+        examples_coverage()
+        return
     check_bench()
     check_fixtures()
     if failures:

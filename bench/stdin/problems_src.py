@@ -222,7 +222,8 @@ add(
     """
 An undirected graph has n vertices numbered 1..n and m edges (there may be repeated edges; each
 copy counts; there are no self-loops). Print the vertex of largest degree (the smallest number
-among ties) and its degree, then on a second line the number of isolated vertices (degree 0).
+among ties) and its degree, then on a second line the number of isolated vertices (degree 0), or
+NONE if there are none.
 
 Input
 The first line contains n and m (1 ≤ n ≤ 1000, 0 ≤ m ≤ 10^4). Each of the next m lines contains
@@ -244,7 +245,10 @@ for v in range(2, n + 1):
         best = v
 isolated = sum(1 for v in range(1, n + 1) if deg[v] == 0)
 print(best, deg[best])
-print(isolated)
+if isolated == 0:
+    print("NONE")
+else:
+    print(isolated)
 ''',
     ["4 3\n1 2\n2 3\n2 4\n"],
 )
@@ -307,7 +311,7 @@ for _ in range(q):
     res.append(pre[r] - pre[l - 1])
 sys.stdout.write("\n".join(map(str, res)) + "\n")
 ''',
-    ["5 3\n1 2 3 4 5\n1 3\n5 2\n4 4\n"],
+    ["5 3\n1 2 3 4 5\n1 3\n2 5\n4 4\n"],
 )
 
 add(
@@ -370,7 +374,7 @@ for _ in range(t):
     else:
         print(g, a // g * b)
 ''',
-    ["2\n4 6\n7 9\n"],
+    ["2\n4 6\n12 18\n"],
 )
 
 add(
@@ -620,7 +624,7 @@ for ch in s:
         res.append(ch)
 print(''.join(res))
 ''',
-    ["3\nHello, World!\n"],
+    ["3\nhello, world!\n"],
 )
 
 add(
@@ -656,7 +660,7 @@ for _ in range(t):
     else:
         print("NO")
 ''',
-    ["3\n([]{})\n(]\n((\n"],
+    ["2\n([]{})\n((\n"],
 )
 
 add(
@@ -749,7 +753,7 @@ if days > 0:
     res += " NEXTDAY"
 print(res)
 ''',
-    ["09:30\n45\n", "23:50\n20\n"],
+    ["09:30\n45\n"],
 )
 
 add(
@@ -1013,7 +1017,10 @@ for v in range(1, s + 1):
     for c in coins:
         if c <= v and dp[v - c] + 1 < dp[v]:
             dp[v] = dp[v - c] + 1
-print(dp[s] if dp[s] != INF else -1)
+if dp[s] == INF:
+    print(-1)
+else:
+    print(dp[s])
 ''',
     ["3 11\n1 2 5\n"],
 )
@@ -1520,9 +1527,12 @@ while i < len(s):
     out.append(s[i] if run == 1 else s[i] + str(run))
     i = j
 c = ''.join(out)
-print(c if len(c) < len(s) else s)
+if len(c) < len(s):
+    print(c)
+else:
+    print(s)
 ''',
-    ["aaabcc\n", "abc\n"],
+    ["aaabcc\n"],
 )
 
 add(
@@ -1584,7 +1594,7 @@ for _ in range(t):
             s = nxt
     print(s, "PASS" if s >= 40 else "FAIL")
 ''',
-    ["3\n73\n67\n33\n"],
+    ["2\n73\n33\n"],
 )
 
 add(
@@ -1628,9 +1638,12 @@ t = int(input())
 for _ in range(t):
     n = int(input())
     bits = bin(n).count('1')
-    print(bits, "YES" if bits == 1 else "NO")
+    if bits == 1:
+        print(bits, "YES")
+    else:
+        print(bits, "NO")
 ''',
-    ["2\n8\n7\n"],
+    ["2\n8\n16\n"],
 )
 
 add(
@@ -1651,7 +1664,10 @@ s = list(map(int, input().split()))
 avg = sum(s) / n
 above = sum(1 for x in s if x * n > sum(s))
 print(f"{avg:.2f}")
-print(above if above > 0 else "NONE")
+if above > 0:
+    print(above)
+else:
+    print("NONE")
 ''',
     ["3\n70 80 90\n"],
 )
@@ -1686,7 +1702,7 @@ if best == 0:
 else:
     print(best, buy + 1, sell + 1)
 ''',
-    ["6\n7 1 5 3 6 4\n", "3\n5 4 3\n"],
+    ["6\n7 1 5 3 6 4\n"],
 )
 
 add(
@@ -1763,7 +1779,7 @@ def main():
 
 main()
 ''',
-    ["4 4\n1 2\n2 3\n3 4\n4 1\n", "3 3\n1 2\n2 3\n3 1\n"],
+    ["4 4\n1 2\n2 3\n3 4\n4 1\n"],
 )
 
 add(
@@ -1969,5 +1985,5 @@ for x, y in zip(a, b):
 print()
 print("ALICE" if wa > wb else "BOB" if wb > wa else "DRAW")
 ''',
-    ["3\n5 6 7\n3 6 10\n"],
+    ["3\n5 6 7\n3 6 2\n"],
 )
