@@ -342,6 +342,7 @@ fn explore_inputs(
     let reference = Reference {
         source: source.to_string(),
         entry: block.name.clone(),
+        stdio: false,
     };
     // Unannotated parameters with a literal default explore as its type.
     let types = block

@@ -8,6 +8,7 @@ use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue};
 
 use crate::model::{GenError, GenOptions, Generated, Reference};
 use crate::pipeline::generate;
+use crate::stdio::generate_stdio;
 
 /// Time the dataset's tests get to run against the reference.
 const CHECK_BUDGET: Duration = Duration::from_secs(60);
@@ -64,7 +65,11 @@ pub fn seeds_of(problem: &Problem, pool: &Pool) -> Result<Seeded, GenError> {
         }
     };
     Ok(Seeded {
-        reference: Reference { source, entry },
+        reference: Reference {
+            source,
+            entry,
+            stdio: false,
+        },
         seeds,
         fails_own_tests,
     })
@@ -87,6 +92,25 @@ pub fn generate_problem(
     pool: &Pool,
     opts: &GenOptions,
 ) -> Result<(Seeded, Generated), GenError> {
+    if let Tests::Stdio { cases } = &problem.tests {
+        let source = problem.reference.clone().ok_or(GenError::NoReference)?;
+        let examples: Vec<String> = cases.iter().map(|c| c.stdin.clone()).collect();
+        let reference = Reference {
+            source,
+            entry: String::new(),
+            stdio: true,
+        };
+        let generated = generate_stdio(&reference, &examples, pool, opts)?;
+        let seeded = Seeded {
+            reference,
+            seeds: examples
+                .into_iter()
+                .map(|e| vec![PyValue::Str(e)])
+                .collect(),
+            fails_own_tests: None,
+        };
+        return Ok((seeded, generated));
+    }
     let seeded = seeds_of(problem, pool)?;
     let generated = generate(&seeded.reference, &seeded.seeds, pool, opts)?;
     Ok((seeded, generated))

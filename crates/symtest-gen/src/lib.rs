@@ -21,6 +21,7 @@ mod model;
 mod pipeline;
 mod probe;
 mod select;
+mod stdio;
 pub mod suite;
 pub mod types;
 
@@ -30,5 +31,6 @@ pub use model::{
     SelectionStats, TestCase,
 };
 pub use pipeline::generate;
+pub use stdio::generate_stdio;
 pub use suite::{pytest_file, suite_row};
 pub use types::{TypeSource, TypesError, parse_overrides};

@@ -53,8 +53,11 @@ pub enum GenError {
 pub struct Reference {
     /// The whole module (a dataset's prompt and solution together).
     pub source: String,
-    /// The function the tests call.
+    /// The function the tests call (empty for a whole program).
     pub entry: String,
+    /// A whole program whose tests feed standard input and read what it
+    /// prints (then `entry` is empty).
+    pub stdio: bool,
 }
 
 /// How hard to look, and what to keep.

@@ -203,13 +203,23 @@ impl Subject for StdinSubject<'_> {
 impl Program {
     /// Runs the program as `__main__` on `stdin`, concretely.
     pub fn run_stdin(&self, stdin: &str, limits: Limits) -> ProgramRun {
-        let mut silent = Silent;
+        self.run_stdin_traced(stdin, limits, &mut Silent)
+    }
+
+    /// [`Program::run_stdin`], reporting the run's decisions to `tracer`
+    /// (what a coverage measure listens to).
+    pub fn run_stdin_traced(
+        &self,
+        stdin: &str,
+        limits: Limits,
+        tracer: &mut dyn Tracer,
+    ) -> ProgramRun {
         let io = Io::new(
             Rc::default(),
             Some(lines_of(stdin)),
             StdinOptions::default(),
         );
-        let (end, io, _) = run_main(self, &mut silent, limits, io);
+        let (end, io, _) = run_main(self, tracer, limits, io);
         ProgramRun {
             stdin: stdin.to_string(),
             stdout: io.out,

@@ -8,7 +8,9 @@ use std::time::Duration;
 use symtest_pyvalue::PyValue;
 
 use crate::error::SandboxError;
-use crate::job::{Call, CallResult, CheckOutcome, Job, JobResult, LoadError, Task};
+use crate::job::{
+    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, StdioResult, StdioRun, Task,
+};
 use crate::pool::Pool;
 
 /// The answer to [`Pool::run_calls`].
@@ -112,6 +114,26 @@ impl Pool {
                 calls,
             }),
             other => Err(mismatch("check", &other)),
+        }
+    }
+}
+
+impl Pool {
+    /// Runs `source` as `__main__` once per standard input of `runs`.
+    pub fn run_stdio(
+        &self,
+        source: &str,
+        runs: &[StdioRun],
+    ) -> Result<Vec<StdioResult>, SandboxError> {
+        let job = Job {
+            source: source.to_string(),
+            task: Task::Stdio {
+                runs: runs.to_vec(),
+            },
+        };
+        match self.run(&job)? {
+            JobResult::Stdio { results } => Ok(results),
+            other => Err(mismatch("stdio", &other)),
         }
     }
 }
