@@ -19,6 +19,10 @@ type Hits = BTreeSet<(u32, bool)>;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Item {
     Branch(u32, bool),
+    /// A branch direction taken on the way to a kind of answer: the answer
+    /// `'Yes'` through the `else` of a loop's test, not only through its
+    /// `if`.
+    BranchTo(u32, bool, String),
     Condition(u32, bool),
     Pair([(u32, bool); 2]),
     Output(String),
@@ -192,6 +196,10 @@ fn score(
             (None, Some(t)) => (format!("raise {t}"), format!("raise {t}")),
             (None, None) => (String::new(), String::new()),
         };
+        items.extend(
+            hits.iter()
+                .map(|&(s, d)| Item::BranchTo(s, d, kind.clone())),
+        );
         items.insert(Item::Output(kind));
         items.extend(c.edges.iter().map(|&(s, d)| Item::Edge(s, d)));
         items.extend(c.conditions.iter().map(|&(s, d)| Item::Condition(s, d)));
@@ -214,8 +222,8 @@ fn score(
 }
 
 /// What kind of answer a test expects, for the set cover: the type, the
-/// sign (or zero) of a number, whether a text or container is empty, holds
-/// one item or more. Distinct answers of one kind add nothing: counting each
+/// sign (or zero) of a number, a short text itself, whether a longer text
+/// or a container is empty, holds one item or more. Distinct answers of one kind add nothing: counting each
 /// value kept a test for every path whose answer was new.
 fn shape(v: &PyValue) -> String {
     let size = |n: usize| match n {
@@ -228,11 +236,37 @@ fn shape(v: &PyValue) -> String {
         PyValue::Int(i) => format!("int {}", i.sign() as i8),
         PyValue::Float(f) if f.is_nan() => "float nan".to_string(),
         PyValue::Float(f) => format!("float {}", f.partial_cmp(&0.0).map_or(0, |o| o as i8)),
+        // A short text is often one of a few answers ('Yes', 'NO', 'A+').
+        PyValue::Str(s) if s.chars().count() <= 8 => v.repr(),
         PyValue::Str(s) => format!("str {}", size(s.chars().count())),
         PyValue::List(xs) => format!("list {}", size(xs.len())),
         PyValue::Tuple(xs) => format!("tuple {}", size(xs.len())),
         PyValue::Dict(xs) => format!("dict {}", size(xs.len())),
         PyValue::Set(xs) | PyValue::FrozenSet(xs) => format!("set {}", size(xs.len())),
         other => other.repr(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(literal: &str) -> String {
+        shape(&PyValue::parse(literal).expect("literal"))
+    }
+
+    #[test]
+    fn answers_of_one_kind_share_a_shape() {
+        assert_eq!(shape_of("3"), shape_of("70"));
+        assert_ne!(shape_of("3"), shape_of("0"));
+        assert_ne!(shape_of("-3"), shape_of("3"));
+        assert_eq!(shape_of("[1, 2]"), shape_of("[5, 6, 7]"));
+        assert_ne!(shape_of("[]"), shape_of("[1]"));
+        assert_eq!(
+            shape_of("'a long answer here'"),
+            shape_of("'another long one'")
+        );
+        assert_ne!(shape_of("'Yes'"), shape_of("'No'"));
+        assert_ne!(shape_of("True"), shape_of("False"));
     }
 }
