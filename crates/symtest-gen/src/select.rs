@@ -31,6 +31,9 @@ enum Item {
     /// The answer itself (its `repr`), which the cover counts only in a
     /// second tier: see [`kept`].
     Answer(String),
+    /// The path an input follows in the interpreter, counted only for the
+    /// dataset's tests: see [`kept`].
+    Path(String),
 }
 
 /// A candidate with its answer, before minimisation.
@@ -39,6 +42,8 @@ struct Scored {
     items: BTreeSet<Item>,
     /// `Item::Answer` of its answer.
     answer: Item,
+    /// `Item::Path` of the path it follows, when known.
+    path: Option<Item>,
     hits: Hits,
 }
 
@@ -115,7 +120,8 @@ pub(crate) fn select(
 /// whose answer no kept test gives, at most as many as the first tier kept
 /// (distinct answers stand for input variety the criteria do not name, but
 /// on a function with many answers they would keep a test per path); then
-/// the dataset's tests that add an item or an answer to all those.
+/// the dataset's tests that add an item, an answer or a path to all those
+/// (a path counts only there: each generated input has a path of its own).
 fn kept(scored: &[Scored], no_minimise: bool) -> BTreeSet<usize> {
     if no_minimise {
         return (0..scored.len()).collect();
@@ -127,6 +133,7 @@ fn kept(scored: &[Scored], no_minimise: bool) -> BTreeSet<usize> {
             .map(|&i| {
                 let mut set = scored[i].items.clone();
                 set.insert(scored[i].answer.clone());
+                set.extend(scored[i].path.clone());
                 set
             })
             .collect()
@@ -215,6 +222,7 @@ fn score(
             },
             items,
             answer: Item::Answer(answer),
+            path: c.followed.map(Item::Path),
             hits,
         });
     }
