@@ -229,9 +229,9 @@ def __symtest_load__(source, sites, entry):
         def visit_Subscript(self, node):
             key = plain(node.slice)
             self.generic_visit(node)
-            if isinstance(node.ctx, ast.Load) and is_table(node.value):
-                if not isinstance(node.slice, ast.Slice):
-                    node.slice = noted("__symtest_key__", place(node), key, node.slice)
+            lookup = isinstance(node.ctx, ast.Load) and not isinstance(node.slice, ast.Slice)
+            if lookup and is_table(node.value):
+                node.slice = noted("__symtest_key__", place(node), key, node.slice)
             return node
 
         def visit_Call(self, node):
