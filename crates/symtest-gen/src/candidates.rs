@@ -36,6 +36,9 @@ pub(crate) struct Candidate {
     /// Consecutive decisions of its path: in `if l == 0 or l == 1`, only the
     /// pair (first operand false, branch taken) tells `l == 1` from `l == 0`.
     pub pairs: Vec<[(u32, bool); 2]>,
+    /// The path the input follows in the interpreter, where a path of the
+    /// exploration has this input (a dataset call's run is one).
+    pub followed: Option<String>,
 }
 
 impl Candidate {
@@ -47,6 +50,7 @@ impl Candidate {
             edges: Vec::new(),
             conditions: Vec::new(),
             pairs: Vec::new(),
+            followed: None,
         }
     }
 }
@@ -161,6 +165,7 @@ fn path_candidates(subject: &PySubject, ex: &Exploration) -> Vec<Candidate> {
                     .map(|l| (l.site.0, l.taken))
                     .collect(),
                 pairs: decision_pairs(&p.constraint),
+                followed: Some(p.constraint.named().to_string()),
             });
         }
     }
@@ -208,6 +213,7 @@ fn boundary_candidates(
                     edges: vec![key],
                     conditions: Vec::new(),
                     pairs: Vec::new(),
+                    followed: None,
                 });
             }
         }
@@ -218,7 +224,9 @@ fn boundary_candidates(
 /// One candidate per distinct input, small inputs first. Generated tests
 /// may repeat a dataset input, so that they make a suite on their own. A
 /// duplicate's edges and decisions go to the one kept: a boundary input
-/// equal to a path's input still stands for its edge in the set cover.
+/// equal to a path's input still stands for its edge in the set cover. A
+/// dataset call learns the path it follows from the generated candidate with
+/// its input.
 fn distinct(candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut seen: HashMap<(bool, String), usize> = HashMap::new();
     let mut unique: Vec<Candidate> = Vec::new();
@@ -230,11 +238,22 @@ fn distinct(candidates: Vec<Candidate>) -> Vec<Candidate> {
                 kept.edges.extend(c.edges);
                 kept.conditions.extend(c.conditions);
                 kept.pairs.extend(c.pairs);
+                if kept.followed.is_none() {
+                    kept.followed = c.followed;
+                }
             }
             None => {
                 seen.insert(key, unique.len());
                 unique.push(c);
             }
+        }
+    }
+    let followed: Vec<Option<String>> = unique.iter().map(|c| c.followed.clone()).collect();
+    for c in &mut unique {
+        if c.origin == Origin::Dataset && c.followed.is_none() {
+            c.followed = seen
+                .get(&(false, args_repr(&c.args)))
+                .and_then(|&i| followed[i].clone());
         }
     }
     // The sandbox gives up on a job after a few timeouts, and the slow

@@ -1,7 +1,8 @@
 //! Suite minimisation: greedy set cover. Each candidate test covers items
 //! (branch directions of the reference in CPython, a distinct output, a
-//! boundary of a comparison); the cover keeps a test only while it adds an
-//! item no kept test has, taking the one that adds most first.
+//! boundary of a comparison, the data criteria of the probes); the cover
+//! keeps a test only while it adds an item no kept test has, taking the one
+//! that adds most first.
 
 use std::collections::BTreeSet;
 use std::hash::Hash;
@@ -9,7 +10,15 @@ use std::hash::Hash;
 /// Indices of the candidates kept, in their original order. Ties go to the
 /// earlier candidate, so the result does not depend on hashing.
 pub fn greedy_cover<T: Ord + Clone + Hash>(items: &[BTreeSet<T>]) -> Vec<usize> {
-    let mut covered: BTreeSet<T> = BTreeSet::new();
+    greedy_cover_beyond(items, BTreeSet::new())
+}
+
+/// As [`greedy_cover`], counting only what `covered` (the items of tests
+/// already kept) does not have.
+pub fn greedy_cover_beyond<T: Ord + Clone + Hash>(
+    items: &[BTreeSet<T>],
+    mut covered: BTreeSet<T>,
+) -> Vec<usize> {
     let mut kept = Vec::new();
     let mut left: Vec<usize> = (0..items.len()).collect();
     loop {
@@ -39,6 +48,12 @@ mod tests {
     fn keeps_only_tests_that_add_items() {
         let items = vec![set(&[1]), set(&[1, 2, 3]), set(&[3]), set(&[4]), set(&[])];
         assert_eq!(greedy_cover(&items), vec![1, 3]);
+    }
+
+    #[test]
+    fn items_already_covered_add_nothing() {
+        let items = vec![set(&[1, 2]), set(&[3]), set(&[2, 4])];
+        assert_eq!(greedy_cover_beyond(&items, set(&[1, 2, 3])), vec![2]);
     }
 
     #[test]

@@ -34,10 +34,14 @@ pub fn instrumented(program: &Program, source: &str, entry: &str, sites: &[SiteI
     )
 }
 
-/// What one probed call saw: the directions taken, and whether it raised.
+/// What one probed call saw: the directions taken, the data criteria met
+/// (`probe.py` says which), and whether it raised.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Probed {
     pub hits: BTreeSet<(u32, bool)>,
+    /// `(kind, place, what)`: a table key read, a sign reaching an operator,
+    /// a loop's step count, a branch direction on a loop's last step.
+    pub data: BTreeSet<(String, u32, String)>,
     pub raised: Option<String>,
 }
 
@@ -46,8 +50,15 @@ pub fn parse_hits(v: &PyValue) -> Option<Probed> {
     let PyValue::Tuple(parts) = v else {
         return None;
     };
-    let [PyValue::Str(kind), PyValue::Str(exc), PyValue::List(hits)] = parts.as_slice() else {
-        return None;
+    let (kind, exc, hits, data) = match parts.as_slice() {
+        [PyValue::Str(k), PyValue::Str(e), PyValue::List(h)] => (k, e, h, &[][..]),
+        [
+            PyValue::Str(k),
+            PyValue::Str(e),
+            PyValue::List(h),
+            PyValue::List(d),
+        ] => (k, e, h, d.as_slice()),
+        _ => return None,
     };
     let mut out = Probed {
         raised: (kind == "raised").then(|| exc.clone()),
@@ -60,6 +71,18 @@ pub fn parse_hits(v: &PyValue) -> Option<Probed> {
         match pair.as_slice() {
             [PyValue::Int(site), PyValue::Bool(taken)] => {
                 out.hits.insert((u32::try_from(site).ok()?, *taken));
+            }
+            _ => return None,
+        }
+    }
+    for d in data {
+        let PyValue::Tuple(item) = d else {
+            return None;
+        };
+        match item.as_slice() {
+            [PyValue::Str(kind), PyValue::Int(place), PyValue::Str(what)] => {
+                let place = u32::try_from(place).ok()?;
+                out.data.insert((kind.clone(), place, what.clone()));
             }
             _ => return None,
         }
@@ -86,6 +109,13 @@ mod tests {
             Some("ValueError")
         );
         assert!(parse_hits(&PyValue::None).is_none());
+        let v = PyValue::parse("('returned', '', [(1, True)], [('key', 3, \"'six'\")])")
+            .expect("literal");
+        let p = parse_hits(&v).expect("hits");
+        assert_eq!(
+            p.data.into_iter().collect::<Vec<_>>(),
+            vec![("key".to_string(), 3, "'six'".to_string())]
+        );
     }
 
     #[test]

@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 
 use symtest_explore::SiteId;
 use symtest_python::Program;
-use symtest_sandbox::CallResult;
+use symtest_sandbox::{CallResult, PyValue};
 
 use crate::candidates::Candidate;
-use crate::minimise::greedy_cover;
+use crate::minimise::{greedy_cover, greedy_cover_beyond};
 use crate::model::{Origin, SelectionStats, TestCase};
 use crate::probe::Probed;
 
@@ -19,16 +19,31 @@ type Hits = BTreeSet<(u32, bool)>;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Item {
     Branch(u32, bool),
+    /// A branch direction taken on the way to a kind of answer: the answer
+    /// `'Yes'` through the `else` of a loop's test, not only through its
+    /// `if`.
+    BranchTo(u32, bool, String),
     Condition(u32, bool),
     Pair([(u32, bool); 2]),
     Output(String),
     Edge(u32, bool),
+    Data(String, u32, String),
+    /// The answer itself (its `repr`), which the cover counts only in a
+    /// second tier: see [`kept`].
+    Answer(String),
+    /// The path an input follows in the interpreter, counted only for the
+    /// dataset's tests: see [`kept`].
+    Path(String),
 }
 
 /// A candidate with its answer, before minimisation.
 struct Scored {
     test: TestCase,
     items: BTreeSet<Item>,
+    /// `Item::Answer` of its answer.
+    answer: Item,
+    /// `Item::Path` of the path it follows, when known.
+    path: Option<Item>,
     hits: Hits,
 }
 
@@ -49,7 +64,9 @@ pub(crate) struct SelectOptions {
 }
 
 /// Turns answered candidates into tests and keeps a set cover of the
-/// generated ones (every dataset test stays).
+/// generated ones; then the dataset's tests that add an item the generated
+/// tests kept do not cover (the generated tests make a suite on their own,
+/// and the whole suite keeps only tests that add something).
 pub(crate) fn select(
     program: &Program,
     candidates: Vec<Candidate>,
@@ -60,19 +77,7 @@ pub(crate) fn select(
 ) -> Selected {
     let (scored, dropped_raising, dropped_other) =
         score(candidates, expected, probed, opts.keep_raising);
-    let generated: Vec<usize> = (0..scored.len())
-        .filter(|&i| scored[i].test.origin != Origin::Dataset)
-        .collect();
-    let keep: BTreeSet<usize> = if opts.no_minimise {
-        generated.iter().copied().collect()
-    } else {
-        let items: Vec<BTreeSet<Item>> =
-            generated.iter().map(|&i| scored[i].items.clone()).collect();
-        greedy_cover(&items)
-            .into_iter()
-            .map(|k| generated[k])
-            .collect()
-    };
+    let keep = kept(&scored, opts.no_minimise);
     let branches: BTreeSet<(u32, bool)> = sites
         .iter()
         .flat_map(|s| [(s.0, true), (s.0, false)])
@@ -88,7 +93,7 @@ pub(crate) fn select(
     };
     for (i, s) in scored.into_iter().enumerate() {
         let dataset = s.test.origin == Origin::Dataset;
-        if !dataset && !keep.contains(&i) {
+        if !keep.contains(&i) {
             continue;
         }
         covered.extend(s.hits.iter().copied());
@@ -107,6 +112,63 @@ pub(crate) fn select(
         .map(|&(s, d)| format!("{} {d}", program.sites().describe(SiteId(s))))
         .collect();
     Selected { tests, stats: out }
+}
+
+/// The indices of the tests kept. First a set cover of the generated tests
+/// over what they cover (branches, decisions, edges, the probes' data
+/// criteria, the kind of answer); then, in a second tier, generated tests
+/// whose answer no kept test gives, at most as many as the first tier kept
+/// (distinct answers stand for input variety the criteria do not name, but
+/// on a function with many answers they would keep a test per path); then
+/// the dataset's tests that add an item, an answer or a path to all those
+/// (a path counts only there: each generated input has a path of its own).
+fn kept(scored: &[Scored], no_minimise: bool) -> BTreeSet<usize> {
+    if no_minimise {
+        return (0..scored.len()).collect();
+    }
+    let (dataset, generated): (Vec<usize>, Vec<usize>) =
+        (0..scored.len()).partition(|&i| scored[i].test.origin == Origin::Dataset);
+    let items = |of: &[usize]| -> Vec<BTreeSet<Item>> {
+        of.iter()
+            .map(|&i| {
+                let mut set = scored[i].items.clone();
+                set.insert(scored[i].answer.clone());
+                set.extend(scored[i].path.clone());
+                set
+            })
+            .collect()
+    };
+    let first: Vec<usize> = greedy_cover(
+        &generated
+            .iter()
+            .map(|&i| scored[i].items.clone())
+            .collect::<Vec<_>>(),
+    )
+    .into_iter()
+    .map(|k| generated[k])
+    .collect();
+    let mut answers: BTreeSet<&Item> = first.iter().map(|&i| &scored[i].answer).collect();
+    let mut keep: BTreeSet<usize> = first.iter().copied().collect();
+    let mut extra = 0;
+    for &i in &generated {
+        if extra >= first.len() {
+            break;
+        }
+        if !keep.contains(&i) && answers.insert(&scored[i].answer) {
+            keep.insert(i);
+            extra += 1;
+        }
+    }
+    let covered: BTreeSet<Item> = items(&keep.iter().copied().collect::<Vec<_>>())
+        .into_iter()
+        .flatten()
+        .collect();
+    keep.extend(
+        greedy_cover_beyond(&items(&dataset), covered)
+            .into_iter()
+            .map(|k| dataset[k]),
+    );
+    keep
 }
 
 /// The candidates with a plain result (or, with `keep_raising`, an
@@ -133,13 +195,19 @@ fn score(
                 continue;
             }
         };
-        let hits = p.map(|p| p.hits).unwrap_or_default();
+        let (hits, data) = p.map(|p| (p.hits, p.data)).unwrap_or_default();
         let mut items: BTreeSet<Item> = hits.iter().map(|&(s, d)| Item::Branch(s, d)).collect();
-        items.insert(Item::Output(match (&expected, &raises) {
-            (Some(v), _) => v.repr(),
-            (None, Some(t)) => format!("raise {t}"),
-            (None, None) => String::new(),
-        }));
+        items.extend(data.into_iter().map(|(k, p, w)| Item::Data(k, p, w)));
+        let (kind, answer) = match (&expected, &raises) {
+            (Some(v), _) => (shape(v), v.repr()),
+            (None, Some(t)) => (format!("raise {t}"), format!("raise {t}")),
+            (None, None) => (String::new(), String::new()),
+        };
+        items.extend(
+            hits.iter()
+                .map(|&(s, d)| Item::BranchTo(s, d, kind.clone())),
+        );
+        items.insert(Item::Output(kind));
         items.extend(c.edges.iter().map(|&(s, d)| Item::Edge(s, d)));
         items.extend(c.conditions.iter().map(|&(s, d)| Item::Condition(s, d)));
         items.extend(c.pairs.iter().map(|&p| Item::Pair(p)));
@@ -153,8 +221,60 @@ fn score(
                 ref_ms,
             },
             items,
+            answer: Item::Answer(answer),
+            path: c.followed.map(Item::Path),
             hits,
         });
     }
     (out, dropped_raising, dropped_other)
+}
+
+/// What kind of answer a test expects, for the set cover: the type, the
+/// sign (or zero) of a number, a short text itself, whether a longer text
+/// or a container is empty, holds one item or more. Distinct answers of one kind add nothing: counting each
+/// value kept a test for every path whose answer was new.
+fn shape(v: &PyValue) -> String {
+    let size = |n: usize| match n {
+        0 => "0",
+        1 => "1",
+        _ => "n",
+    };
+    match v {
+        PyValue::Bool(b) => b.to_string(),
+        PyValue::Int(i) => format!("int {}", i.sign() as i8),
+        PyValue::Float(f) if f.is_nan() => "float nan".to_string(),
+        PyValue::Float(f) => format!("float {}", f.partial_cmp(&0.0).map_or(0, |o| o as i8)),
+        // A short text is often one of a few answers ('Yes', 'NO', 'A+').
+        PyValue::Str(s) if s.chars().count() <= 8 => v.repr(),
+        PyValue::Str(s) => format!("str {}", size(s.chars().count())),
+        PyValue::List(xs) => format!("list {}", size(xs.len())),
+        PyValue::Tuple(xs) => format!("tuple {}", size(xs.len())),
+        PyValue::Dict(xs) => format!("dict {}", size(xs.len())),
+        PyValue::Set(xs) | PyValue::FrozenSet(xs) => format!("set {}", size(xs.len())),
+        other => other.repr(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(literal: &str) -> String {
+        shape(&PyValue::parse(literal).expect("literal"))
+    }
+
+    #[test]
+    fn answers_of_one_kind_share_a_shape() {
+        assert_eq!(shape_of("3"), shape_of("70"));
+        assert_ne!(shape_of("3"), shape_of("0"));
+        assert_ne!(shape_of("-3"), shape_of("3"));
+        assert_eq!(shape_of("[1, 2]"), shape_of("[5, 6, 7]"));
+        assert_ne!(shape_of("[]"), shape_of("[1]"));
+        assert_eq!(
+            shape_of("'a long answer here'"),
+            shape_of("'another long one'")
+        );
+        assert_ne!(shape_of("'Yes'"), shape_of("'No'"));
+        assert_ne!(shape_of("True"), shape_of("False"));
+    }
 }
