@@ -423,14 +423,33 @@ pub fn generate_stdio(
     let keep: BTreeSet<usize> = if opts.no_minimise {
         generated.iter().copied().collect()
     } else {
-        let sets: Vec<BTreeSet<Item>> = generated
+        // First what the program does (directions, loop rounds, edges),
+        // then what it answers, with at most as many tests again.
+        let (structural, looks): (Vec<BTreeSet<Item>>, Vec<BTreeSet<Item>>) = generated
             .iter()
-            .map(|i| answered[*i].items.difference(&base).copied().collect())
+            .map(|i| {
+                answered[*i]
+                    .items
+                    .difference(&base)
+                    .copied()
+                    .partition(|it| !matches!(it, Item::Out(..) | Item::Lines(_)))
+            })
+            .unzip();
+        let mut keep: BTreeSet<usize> = greedy_cover(&structural).into_iter().collect();
+        let mut seen: BTreeSet<Item> = keep
+            .iter()
+            .flat_map(|k| looks[*k].iter().copied())
             .collect();
-        greedy_cover(&sets)
-            .into_iter()
-            .map(|k| generated[k])
-            .collect()
+        let extra: Vec<BTreeSet<Item>> = looks
+            .iter()
+            .map(|l| l.difference(&seen).copied().collect())
+            .collect();
+        let room = keep.len().max(2);
+        for k in greedy_cover(&extra).into_iter().take(room) {
+            seen.extend(looks[k].iter().copied());
+            keep.insert(k);
+        }
+        keep.into_iter().map(|k| generated[k]).collect()
     };
     let mut covered: BTreeSet<Item> = base.clone();
     let mut covered_generated: BTreeSet<Item> = BTreeSet::new();

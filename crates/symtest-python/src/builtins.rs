@@ -175,6 +175,7 @@ builtins! {
     Next => "next",
     Object => "object",
     Oct => "oct",
+    Open => "open",
     Ord => "ord",
     Pow => "pow",
     Quit => "quit",

@@ -119,7 +119,7 @@ fn run_main(
 impl<'p> StdinSubject<'p> {
     /// The subject of `program`, the dataset's example inputs first.
     pub fn new(program: &'p Program, examples: &[String]) -> StdinSubject<'p> {
-        StdinSubject {
+        let subject = StdinSubject {
             program,
             shape: Rc::default(),
             seeds: examples.iter().map(|e| lines_of(e)).collect(),
@@ -127,7 +127,20 @@ impl<'p> StdinSubject<'p> {
             limits: Limits::default(),
             stats: SubjectStats::default(),
             runs: 0,
+        };
+        // The examples are read once before exploring, so that the runs
+        // replaying them already know the shape (which lines are split,
+        // which counts are tied) and decide as later runs will.
+        for seed in &subject.seeds {
+            let io = Io::new(
+                subject.shape.clone(),
+                Some(seed.clone()),
+                subject.options.clone(),
+            );
+            let (_, io, _) = run_main(program, &mut Silent, subject.limits.clone(), io);
+            io.learn();
         }
+        subject
     }
 
     /// The explorer's seeds, one per example, in order (the first runs

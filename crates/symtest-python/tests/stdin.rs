@@ -32,7 +32,10 @@ fn explore_program(src: &str, examples: &[&str]) -> Explored {
             "stop {:?} stats {:?} subject {:?}",
             exploration.stop, exploration.stats, subject.stats
         );
-        eprintln!("divergences {:?}", exploration.divergences.len());
+        eprintln!(
+            "divergences {:?}",
+            exploration.divergences.iter().take(3).collect::<Vec<_>>()
+        );
         for p in &exploration.paths {
             eprintln!("path {} -> {}", p.constraint, p.outcome);
         }
@@ -134,4 +137,34 @@ fn a_read_to_the_end_and_output_as_cpython_prints_it() {
         matches!(r.end, ProgramEnd::Raised(ref e) if e.type_name == "IndexError"),
         "{r:?}"
     );
+}
+
+#[test]
+fn a_number_alone_on_its_line_drives_a_loop() {
+    let src = "
+n = int(input())
+for i in range(n):
+    if i == 0 or i == n - 1:
+        print('*' * n)
+    else:
+        print('*' + ' ' * (n - 2) + '*')
+";
+    let e = explore_program(src, &["4\n"]);
+    assert!(
+        e.missing.is_empty(),
+        "missed {:?}; runs {:#?}",
+        e.missing,
+        e.runs
+    );
+    assert!(e.runs.len() > 2, "{:#?}", e.runs);
+}
+
+#[test]
+/// Every line read to the end drives its own branches; an empty line is
+/// not an input the examples' shape has (a line of numbers), so that
+/// branch stays untaken.
+fn reading_to_the_end_varies_every_line() {
+    let src = "import sys\n\ntotal = 0\nfree = reduced = full = 0\nfor line in sys.stdin:\n    line = line.strip()\n    if not line:\n        continue\n    age = int(line)\n    if age < 5:\n        free += 1\n    elif age < 18:\n        total += 1\n        reduced += 1\n    elif age >= 65:\n        total += 2\n        reduced += 1\n    else:\n        total += 3\n        full += 1\nprint(total)\nprint(free, reduced, full)\n";
+    let e = explore_program(src, &["3\n30\n70\n"]);
+    assert_eq!(e.missing, ["if at 7:5 true"], "runs {:#?}", e.runs);
 }

@@ -554,7 +554,15 @@ impl Interp<'_> {
             _ => return Err(type_error("can't multiply sequence by non-int")),
         };
         if let Some(t) = &shadow {
-            self.pin(site, t, Value::Int(count.to_big()));
+            // Text repeated from a constant (`'*' * n`) keeps nothing of
+            // `n` but its length, which no shadow of a string says: the
+            // result is plain text, and `n` stays free for later decisions
+            // (pinning it would close every path where it differs).
+            if matches!(&seq, Val::Str(_, None)) {
+                self.concretise("a string repeated a symbolic number of times");
+            } else {
+                self.pin(site, t, Value::Int(count.to_big()));
+            }
         }
         let k = if count.is_negative() {
             0

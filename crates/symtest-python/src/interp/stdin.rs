@@ -239,11 +239,14 @@ impl Interp<'_> {
         };
         let rec = match seed_line {
             Some(text) => {
-                let (_, t) = self.input_var(&format!("L{i}"), Sort::Str);
+                // A line the examples showed is split gets no text variable
+                // (as when it is made): runs must decide alike.
+                let split = self.io()?.shape.borrow().split.get(&slot) == Some(&true);
+                let t = (!split).then(|| self.input_var(&format!("L{i}"), Sort::Str).1);
                 let text: Rc<str> = Rc::from(text.as_str());
                 LineRec {
                     slot,
-                    val: Val::Str(text.clone(), Some(t)),
+                    val: Val::Str(text.clone(), t),
                     text,
                     toks: None,
                     count: None,
@@ -685,10 +688,11 @@ impl Interp<'_> {
                     .saw_rest(site, u32::try_from(n).unwrap_or(u32::MAX));
                 (n, Some(t))
             }
+            // Always a variable (as when replaying): how many lines a
+            // program reads to the end is the input's size.
             None => match seen {
-                Some((a, b)) if a == b => (a as usize, None),
                 _ => {
-                    let lo = seen.map(|(a, _)| a).unwrap_or(1);
+                    let lo = seen.map(|(a, _)| a.min(1)).unwrap_or(1);
                     let hi = seen.map(|(_, b)| b).unwrap_or(0).max(max_lines);
                     let (v, t) = self.bounded_int(
                         &format!("L{start}.rest"),

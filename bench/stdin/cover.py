@@ -1,0 +1,58 @@
+"""Branch coverage of whole programs by sets of standard inputs, measured
+with coverage.py in CPython (the bench venv's interpreter).
+
+Reads JSON on stdin: a list of {"code": ..., "sets": {name: [stdin, ...]}};
+writes one line of JSON per program: {name: [covered, total]} over branch
+arcs (coverage.py's `--branch`), each set measured on its own.
+"""
+
+import io
+import json
+import os
+import sys
+import tempfile
+
+import coverage
+
+
+def run_once(path, code_obj, stdin):
+    old_in, old_out = sys.stdin, sys.stdout
+    sys.stdin, sys.stdout = io.StringIO(stdin), io.StringIO()
+    try:
+        exec(code_obj, {"__name__": "__main__", "__file__": path})
+    except SystemExit:
+        pass
+    except BaseException:  # noqa: BLE001 - a raising input still covers what it ran
+        pass
+    finally:
+        sys.stdin, sys.stdout = old_in, old_out
+
+
+def measure(code, inputs, tmp):
+    path = os.path.join(tmp, "program.py")
+    with open(path, "w") as f:
+        f.write(code)
+    code_obj = compile(code, path, "exec")
+    cov = coverage.Coverage(branch=True, data_file=None, include=[path])
+    cov.start()
+    try:
+        for stdin in inputs:
+            run_once(path, code_obj, stdin)
+    finally:
+        cov.stop()
+    analysis = cov._analyze(path)  # noqa: SLF001 - the public API writes reports only
+    numbers = analysis.numbers
+    return [numbers.n_branches - numbers.n_missing_branches, numbers.n_branches]
+
+
+def main():
+    jobs = json.load(sys.stdin)
+    sys.setrecursionlimit(10000)
+    with tempfile.TemporaryDirectory() as tmp:
+        for job in jobs:
+            out = {name: measure(job["code"], inputs, tmp) for name, inputs in job["sets"].items()}
+            print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
