@@ -690,18 +690,16 @@ impl Interp<'_> {
             }
             // Always a variable (as when replaying): how many lines a
             // program reads to the end is the input's size.
-            None => match seen {
-                _ => {
-                    let lo = seen.map(|(a, _)| a.min(1)).unwrap_or(1);
-                    let hi = seen.map(|(_, b)| b).unwrap_or(0).max(max_lines);
-                    let (v, t) = self.bounded_int(
-                        &format!("L{start}.rest"),
-                        &BigInt::from(lo),
-                        &BigInt::from(hi),
-                    )?;
-                    (usize::try_from(v).unwrap_or(0), Some(t))
-                }
-            },
+            None => {
+                let lo = seen.map(|(a, _)| a.min(1)).unwrap_or(1);
+                let hi = seen.map(|(_, b)| b).unwrap_or(0).max(max_lines);
+                let (v, t) = self.bounded_int(
+                    &format!("L{start}.rest"),
+                    &BigInt::from(lo),
+                    &BigInt::from(hi),
+                )?;
+                (usize::try_from(v).unwrap_or(0), Some(t))
+            }
         };
         for k in 0..n {
             let slot = (site, u32::try_from(k).unwrap_or(u32::MAX));
