@@ -322,6 +322,46 @@ fn boundary_candidates(
     out
 }
 
+/// The generated tests to keep: the fewest covering what they add to the
+/// examples (`base`): first what the program does (directions, loop rounds,
+/// edges), then what it answers, with at most as many tests again.
+fn select(answered: &[Answered], base: &BTreeSet<Item>, keep_all: bool) -> BTreeSet<usize> {
+    let generated: Vec<usize> = (0..answered.len())
+        .filter(|i| answered[*i].candidate.origin != Origin::Dataset)
+        .collect();
+    if keep_all {
+        generated.iter().copied().collect()
+    } else {
+        // First what the program does (directions, loop rounds, edges),
+        // then what it answers, with at most as many tests again.
+        let (structural, looks): (Vec<BTreeSet<Item>>, Vec<BTreeSet<Item>>) = generated
+            .iter()
+            .map(|i| {
+                answered[*i]
+                    .items
+                    .difference(base)
+                    .copied()
+                    .partition(|it| !matches!(it, Item::Out(..) | Item::Lines(_)))
+            })
+            .unzip();
+        let mut keep: BTreeSet<usize> = greedy_cover(&structural).into_iter().collect();
+        let mut seen: BTreeSet<Item> = keep
+            .iter()
+            .flat_map(|k| looks[*k].iter().copied())
+            .collect();
+        let extra: Vec<BTreeSet<Item>> = looks
+            .iter()
+            .map(|l| l.difference(&seen).copied().collect())
+            .collect();
+        let room = keep.len().max(2);
+        for k in greedy_cover(&extra).into_iter().take(room) {
+            seen.extend(looks[k].iter().copied());
+            keep.insert(k);
+        }
+        keep.into_iter().map(|k| generated[k]).collect()
+    }
+}
+
 /// Generates the stdin suite of a whole program from its example inputs
 /// (kept as `dataset` tests).
 pub fn generate_stdio(
@@ -417,40 +457,7 @@ pub fn generate_stdio(
     {
         base.extend(a.items.iter().copied());
     }
-    let generated: Vec<usize> = (0..answered.len())
-        .filter(|i| answered[*i].candidate.origin != Origin::Dataset)
-        .collect();
-    let keep: BTreeSet<usize> = if opts.no_minimise {
-        generated.iter().copied().collect()
-    } else {
-        // First what the program does (directions, loop rounds, edges),
-        // then what it answers, with at most as many tests again.
-        let (structural, looks): (Vec<BTreeSet<Item>>, Vec<BTreeSet<Item>>) = generated
-            .iter()
-            .map(|i| {
-                answered[*i]
-                    .items
-                    .difference(&base)
-                    .copied()
-                    .partition(|it| !matches!(it, Item::Out(..) | Item::Lines(_)))
-            })
-            .unzip();
-        let mut keep: BTreeSet<usize> = greedy_cover(&structural).into_iter().collect();
-        let mut seen: BTreeSet<Item> = keep
-            .iter()
-            .flat_map(|k| looks[*k].iter().copied())
-            .collect();
-        let extra: Vec<BTreeSet<Item>> = looks
-            .iter()
-            .map(|l| l.difference(&seen).copied().collect())
-            .collect();
-        let room = keep.len().max(2);
-        for k in greedy_cover(&extra).into_iter().take(room) {
-            seen.extend(looks[k].iter().copied());
-            keep.insert(k);
-        }
-        keep.into_iter().map(|k| generated[k]).collect()
-    };
+    let keep = select(&answered, &base, opts.no_minimise);
     let mut covered: BTreeSet<Item> = base.clone();
     let mut covered_generated: BTreeSet<Item> = BTreeSet::new();
     let mut tests = Vec::new();
