@@ -32,6 +32,7 @@ import json
 import math
 import subprocess
 import sys
+import sysconfig
 import time
 import zipfile
 from pathlib import Path
@@ -133,9 +134,13 @@ def module_file(module):
         if cand.exists():
             return cand
     spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+    if spec is None or not spec.origin:
         return None
-    return Path(spec.origin)
+    if spec.origin == "frozen":
+        # Frozen stdlib modules (posixpath) still have their source beside the others.
+        cand = Path(sysconfig.get_path("stdlib")).joinpath(*parts).with_suffix(".py")
+        return cand if cand.exists() else None
+    return Path(spec.origin) if spec.origin.endswith(".py") else None
 
 
 def explore(bin_, module, func, types, timeout):

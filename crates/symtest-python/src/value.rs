@@ -139,6 +139,18 @@ pub enum Opaque {
     Pattern { pattern: Rc<str>, flags: i64 },
     /// `functools.partial`-like placeholder for a key wrapped by `cmp_to_key`.
     KeyWrapper { cmp: Val, value: Val },
+    /// A value that lives in CPython (external calls).
+    External(ExtObj),
+}
+
+/// A value that lives in CPython: how to compute it there, its class, and
+/// the calls of its methods made since (replayed, as every external call
+/// runs in a fresh CPython).
+#[derive(Debug)]
+pub struct ExtObj {
+    pub recipe: Rc<crate::external::Recipe>,
+    pub type_name: Rc<str>,
+    pub history: RefCell<Vec<crate::external::MethodCall>>,
 }
 
 /// Where an iterator reads from; `next` is in [`crate::interp::iter`].
@@ -170,7 +182,23 @@ pub enum IterObj {
         seq: Val,
         left: usize,
     },
+    /// What a generator function yielded (it ran eagerly), then how it ended
+    /// when it did not return (raised after these values, or was cut).
+    Generated {
+        items: VecDeque<Val>,
+        then: Option<GenEnd>,
+    },
     Done,
+}
+
+/// How a generator that ran eagerly ended after its values, when it did
+/// not return: what its consumer meets after the last value.
+#[derive(Clone, Debug)]
+pub enum GenEnd {
+    /// It raised.
+    Raise(Rc<ExcObj>),
+    /// It yielded more values than are computed ahead.
+    Cut(String),
 }
 
 /// A range being iterated.

@@ -1,7 +1,10 @@
 //! `symtest explore`: parse, explore, return the paths (the C-like language,
 //! or a Python function).
 
+use std::rc::Rc;
 use symtest_explore::{Event, Exploration, ExploreOptions, SiteId, explore};
+
+use symtest_gen::external::{ExternalOptions, ExternalStats, PoolMaker, SandboxExternal};
 use symtest_gen::types::TypesError;
 use symtest_minic::{Config, MiniC, ParseError, parse};
 use symtest_python::{Program, PySubject, PythonError, SyntaxError, Ty};
@@ -30,6 +33,8 @@ pub struct MinicResult {
     pub solver_name: &'static str,
     /// Python: each path's arguments as a call's argument list.
     pub path_args: Vec<String>,
+    /// Python with external calls: what they came to.
+    pub external: Option<ExternalStats>,
 }
 
 /// Parses and explores the program; a syntax error comes back as a value.
@@ -52,6 +57,7 @@ pub fn explore_minic(
         sites,
         solver_name: solver.backend_name(),
         path_args: Vec::new(),
+        external: None,
     })
 }
 
@@ -96,6 +102,17 @@ pub fn explore_python(
     job: &PythonJob,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<MinicResult, PythonJobError> {
+    explore_python_external(job, None, on_event)
+}
+
+/// [`explore_python`] with external calls: what the interpreter does not
+/// model is computed by the module in CPython, in the sandbox (`external`:
+/// the settings, and how to make the pool when first needed).
+pub fn explore_python_external(
+    job: &PythonJob,
+    external: Option<(ExternalOptions, PoolMaker)>,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<MinicResult, PythonJobError> {
     let program = Program::parse(&job.source)?;
     let typed = symtest_gen::types::resolve(&program, &job.entry, &job.types, &[])?
         .into_iter()
@@ -108,8 +125,12 @@ pub fn explore_python(
             .add_precondition(a)
             .map_err(PythonJobError::Request)?;
     }
+    let oracle = external.map(|(o, make)| Rc::new(SandboxExternal::new(o, make)));
+    subject.external = oracle
+        .clone()
+        .map(|o| o as Rc<dyn symtest_python::external::External>);
     program
-        .check_top_level(subject.limits.clone())
+        .check_top_level_with(subject.limits.clone(), subject.external.clone())
         .map_err(PythonJobError::Load)?;
     let mut solver = Solver::new(job.solver.clone());
     let exploration = explore(&mut subject, &mut solver, &job.explore, on_event);
@@ -135,5 +156,6 @@ pub fn explore_python(
         sites,
         solver_name: solver.backend_name(),
         path_args,
+        external: oracle.map(|o| o.stats()),
     })
 }

@@ -28,6 +28,8 @@ pub struct ReportOptions {
     pub path_args: Vec<String>,
     /// Print path constraints whole, however long (else cut at [`SHOWN_CHARS`]).
     pub full_constraints: bool,
+    /// Python with external calls: what they came to.
+    pub external: Option<symtest_gen::external::ExternalStats>,
 }
 
 /// Constraints longer than this many characters are cut for display
@@ -211,8 +213,35 @@ pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> 
         sv.model_reuse,
         plural(sv.rejected_models, "model"),
     );
+    if let Some(e) = &o.external {
+        external_text(&mut s, e, o.quiet);
+    }
     let _ = write!(s, "{}", incompleteness(ex));
     s
+}
+
+/// What was computed in CPython: counts, then each target with its count.
+fn external_text(s: &mut String, e: &symtest_gen::external::ExternalStats, quiet: bool) {
+    if e.calls + e.values == 0 {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "External (run in CPython, concretely): {}, {}; {}{}",
+        plural(e.calls, "call"),
+        plural(e.values, "module value"),
+        plural(e.jobs, "sandbox job"),
+        if e.failed > 0 {
+            format!(", {} without an answer", e.failed)
+        } else {
+            String::new()
+        }
+    );
+    if !quiet {
+        for (target, n) in &e.by_target {
+            let _ = writeln!(s, "  {target}: {n}");
+        }
+    }
 }
 
 /// Why the paths listed may not be all there are, a line each: the budget
@@ -454,6 +483,18 @@ struct JReport {
     complete: bool,
     cuts: Vec<JCut>,
     stats: JStats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external: Option<JExternal>,
+}
+
+/// External calls: requests by kind, sandbox jobs, and requests by target.
+#[derive(Serialize)]
+struct JExternal {
+    calls: u64,
+    values: u64,
+    jobs: u64,
+    failed: u64,
+    by_target: std::collections::BTreeMap<String, u64>,
 }
 
 /// The whole exploration as pretty JSON, fields in a reading order. `sat`
@@ -567,6 +608,13 @@ pub fn json(
                 .map(|(k, v)| ((*k).to_string(), Json::from(*v)))
                 .collect(),
         },
+        external: o.external.as_ref().map(|e| JExternal {
+            calls: e.calls,
+            values: e.values,
+            jobs: e.jobs,
+            failed: e.failed,
+            by_target: e.by_target.clone(),
+        }),
     };
     serde_json::to_string_pretty(&report)
 }

@@ -217,6 +217,17 @@ impl<'a> Interp<'a> {
                 Ok(v)
             }
             ExprKind::Unsupported(what) => Err(unsupported(what)),
+            ExprKind::Yield(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, env)?,
+                    None => Val::None,
+                };
+                self.yield_value(v)
+            }
+            ExprKind::YieldFrom(e) => {
+                let v = self.eval(e, env)?;
+                self.yield_from(&v)
+            }
             ExprKind::Opaque(what) => Ok(Val::Opaque(Rc::new(Opaque::Unsupported(what.clone())))),
         }
     }

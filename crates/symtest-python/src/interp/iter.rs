@@ -95,6 +95,10 @@ impl Interp<'_> {
             Val::Bytes(b) => new_iter(IterObj::Items(
                 b.iter().map(|x| Val::int(i64::from(*x))).collect(),
             )),
+            Val::Opaque(o) if let crate::value::Opaque::External(obj) = &**o => {
+                let items = self.ext_items(obj)?;
+                return self.iter_of(&items);
+            }
             other => {
                 return Err(type_error(format!(
                     "'{}' object is not iterable",
@@ -161,6 +165,20 @@ impl Interp<'_> {
                     None => (IterObj::Done, None),
                 }
             }
+            IterObj::Generated { mut items, then } => match items.pop_front() {
+                Some(v) => {
+                    self.decide(site, None, true);
+                    (IterObj::Generated { items, then }, Some(v))
+                }
+                None => match then {
+                    None => {
+                        self.decide(site, None, false);
+                        (IterObj::Done, None)
+                    }
+                    Some(crate::value::GenEnd::Raise(e)) => return Err(Flow::Exc(e)),
+                    Some(crate::value::GenEnd::Cut(why)) => return Err(Flow::Stop(why)),
+                },
+            },
             IterObj::Range(r) => self.advance_range(r, site),
             IterObj::Enumerate { inner, count } => match self.next(&inner, site)? {
                 Some(v) => {
