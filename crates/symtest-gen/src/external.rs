@@ -132,6 +132,41 @@ impl SandboxExternal {
     }
 }
 
+impl SandboxExternal {
+    /// Calls the module's `entry` on each argument tuple in CPython, in one
+    /// sandbox job (what the interpreter's paths are checked against).
+    /// `None` when CPython could not answer (no sandbox, the module does not
+    /// load): nothing is compared then.
+    pub fn run_entry(&self, entry: &str, calls: &[Vec<PyValue>]) -> Option<Vec<CallResult>> {
+        if calls.is_empty() {
+            return Some(Vec::new());
+        }
+        let pool = self.pool.get_or_init(|| (self.make_pool)()).as_ref().ok()?;
+        let expression = format!(
+            "getattr({}, {})(*_a)",
+            symtest_python::external::SELF,
+            PyValue::Str(entry.into()).repr()
+        );
+        let source = program(
+            &self.options.module,
+            self.options.root.as_deref(),
+            &expression,
+        );
+        let calls: Vec<Call> = calls
+            .iter()
+            .map(|args| Call {
+                args: args.clone(),
+                budget: self.options.call_budget,
+            })
+            .collect();
+        let answer = pool
+            .run_calls(&source, ENTRY, &calls, self.options.load_budget)
+            .ok()?;
+        answer.load.ok()?;
+        Some(answer.results)
+    }
+}
+
 /// A sandbox call's result as an external answer.
 fn answer_of(r: CallResult) -> Answer {
     match r {

@@ -25,9 +25,6 @@ pub enum Arg {
     Ref(Rc<Recipe>),
 }
 
-/// A call of a method: its name, positional and keyword arguments.
-pub type MethodCall = (Rc<str>, Vec<Arg>, Vec<(Rc<str>, Arg)>);
-
 /// A value CPython computes, as an expression over the module under test.
 #[derive(Clone, Debug)]
 pub enum Recipe {
@@ -39,8 +36,11 @@ pub enum Recipe {
     Attr(Rc<Recipe>, Rc<str>),
     /// `f(*args, **kwargs)`.
     Call(Rc<Recipe>, Vec<Arg>, Vec<(Rc<str>, Arg)>),
-    /// An object after calls of its methods, in order: `(method, args, kwargs)`.
-    After(Rc<Recipe>, Vec<MethodCall>),
+    /// An object after what was done to it, in order: calls of its methods,
+    /// calls it was passed to, each naming the object [`Recipe::This`].
+    After(Rc<Recipe>, Vec<Rc<Recipe>>),
+    /// The object of the innermost [`Recipe::After`].
+    This,
     /// `list(base)`: an iterable's items.
     Items(Rc<Recipe>),
     /// `raise base` (its answer is the exception).
@@ -96,10 +96,8 @@ impl Recipe {
             Recipe::Global(g) => g.to_string(),
             Recipe::Attr(b, n) => format!("{}.{n}", b.describe()),
             Recipe::Call(f, ..) => format!("{}(...)", f.describe()),
-            Recipe::After(b, calls) => match calls.last() {
-                Some((m, ..)) => format!("{}...{m}(...)", b.describe()),
-                None => b.describe(),
-            },
+            Recipe::After(b, _) => b.describe(),
+            Recipe::This => "it".into(),
             Recipe::Items(b) => format!("list({})", b.describe()),
             Recipe::Raise(b) => format!("raise {}", b.describe()),
             Recipe::Display(open, _) => format!("{open}...{}", close(open)),
@@ -113,7 +111,7 @@ impl Recipe {
         match self {
             Recipe::Call(..) | Recipe::After(..) | Recipe::Items(..) | Recipe::Raise(..) => true,
             Recipe::Attr(b, _) => b.made_by_call(),
-            Recipe::Module(_) | Recipe::Global(_) => false,
+            Recipe::Module(_) | Recipe::Global(_) | Recipe::This => false,
             Recipe::Display(..) | Recipe::Dict(_) => true,
         }
     }
@@ -123,11 +121,11 @@ impl Recipe {
     pub fn to_python(&self, values: &mut Vec<PyValue>) -> String {
         let mut out = String::new();
         let mut fresh = 0;
-        self.write(&mut out, values, &mut fresh);
+        self.write(&mut out, values, &mut fresh, "");
         out
     }
 
-    fn write(&self, out: &mut String, values: &mut Vec<PyValue>, fresh: &mut u32) {
+    fn write(&self, out: &mut String, values: &mut Vec<PyValue>, fresh: &mut u32, this: &str) {
         match self {
             Recipe::Module(m) => {
                 let _ = write!(
@@ -145,35 +143,36 @@ impl Recipe {
             }
             Recipe::Attr(b, n) => {
                 out.push_str("getattr(");
-                b.write(out, values, fresh);
+                b.write(out, values, fresh, this);
                 let _ = write!(out, ", {})", PyValue::Str(n.to_string()).repr());
             }
             Recipe::Call(f, args, kwargs) => {
                 out.push('(');
-                f.write(out, values, fresh);
+                f.write(out, values, fresh, this);
                 out.push(')');
-                write_args(out, args, kwargs, values, fresh);
+                write_args(out, args, kwargs, values, fresh, this);
             }
-            Recipe::After(b, calls) => {
+            Recipe::After(b, effects) => {
                 let name = format!("_o{fresh}");
                 *fresh += 1;
                 let _ = write!(out, "[({name} := ");
-                b.write(out, values, fresh);
+                b.write(out, values, fresh, this);
                 out.push(')');
-                for (m, args, kwargs) in calls {
-                    let _ = write!(out, ", {name}.{m}");
-                    write_args(out, args, kwargs, values, fresh);
+                for e in effects {
+                    out.push_str(", ");
+                    e.write(out, values, fresh, &name);
                 }
                 out.push_str("][0]");
             }
+            Recipe::This => out.push_str(this),
             Recipe::Items(b) => {
                 out.push_str("list(");
-                b.write(out, values, fresh);
+                b.write(out, values, fresh, this);
                 out.push(')');
             }
             Recipe::Raise(b) => {
                 out.push_str("_symtest_raise(");
-                b.write(out, values, fresh);
+                b.write(out, values, fresh, this);
                 out.push(')');
             }
             Recipe::Display(open, items) => {
@@ -184,7 +183,7 @@ impl Recipe {
                 }
                 out.push_str(open);
                 for a in items {
-                    write_arg(out, a, values, fresh);
+                    write_arg(out, a, values, fresh, this);
                     out.push_str(", ");
                 }
                 out.push_str(close(open));
@@ -192,9 +191,9 @@ impl Recipe {
             Recipe::Dict(items) => {
                 out.push('{');
                 for (k, v) in items {
-                    write_arg(out, k, values, fresh);
+                    write_arg(out, k, values, fresh, this);
                     out.push_str(": ");
-                    write_arg(out, v, values, fresh);
+                    write_arg(out, v, values, fresh, this);
                     out.push_str(", ");
                 }
                 out.push('}');
@@ -217,6 +216,7 @@ fn write_args(
     kwargs: &[(Rc<str>, Arg)],
     values: &mut Vec<PyValue>,
     fresh: &mut u32,
+    this: &str,
 ) {
     out.push('(');
     let mut first = true;
@@ -227,24 +227,24 @@ fn write_args(
     };
     for a in args {
         sep(out);
-        write_arg(out, a, values, fresh);
+        write_arg(out, a, values, fresh, this);
     }
     for (k, a) in kwargs {
         sep(out);
         let _ = write!(out, "**{{{}: ", PyValue::Str(k.to_string()).repr());
-        write_arg(out, a, values, fresh);
+        write_arg(out, a, values, fresh, this);
         out.push('}');
     }
     out.push(')');
 }
 
-fn write_arg(out: &mut String, a: &Arg, values: &mut Vec<PyValue>, fresh: &mut u32) {
+fn write_arg(out: &mut String, a: &Arg, values: &mut Vec<PyValue>, fresh: &mut u32, this: &str) {
     match a {
         Arg::Value(v) => {
             let _ = write!(out, "_a[{}]", values.len());
             values.push(v.clone());
         }
-        Arg::Ref(r) => r.write(out, values, fresh),
+        Arg::Ref(r) => r.write(out, values, fresh, this),
     }
 }
 
@@ -260,11 +260,11 @@ pub fn program(module: &str, root: Option<&str>, expression: &str) -> String {
             PyValue::Str(root.into()).repr()
         );
     }
-    let _ = writeln!(
-        src,
-        "{SELF} = _il.import_module({})",
-        PyValue::Str(module.into()).repr()
-    );
+    // A module of the same name the worker imported already (a file named
+    // `dis.py`) must not stand for it.
+    let name = PyValue::Str(module.into()).repr();
+    let _ = writeln!(src, "_sys.modules.pop({name}, None)");
+    let _ = writeln!(src, "{SELF} = _il.import_module({name})");
     src.push_str("def _symtest_raise(e):\n    raise e\n");
     let _ = write!(src, "def {ENTRY}(*_a):\n    return {expression}\n");
     src
@@ -304,18 +304,13 @@ mod tests {
             vec![],
             vec![],
         ));
-        let after = Recipe::After(
-            obj,
-            vec![(
-                "add".into(),
-                vec![Arg::Value(PyValue::Int(1.into()))],
-                vec![],
-            )],
-        );
+        let add = Rc::new(Recipe::Attr(Rc::new(Recipe::This), "add".into()));
+        let effect = Recipe::Call(add, vec![Arg::Value(PyValue::Int(1.into()))], vec![]);
+        let after = Recipe::After(obj, vec![Rc::new(effect)]);
         let mut values = Vec::new();
         assert_eq!(
             after.to_python(&mut values),
-            "[(_o0 := (getattr(_symtest_self, 'Box'))()), _o0.add(_a[0])][0]"
+            "[(_o0 := (getattr(_symtest_self, 'Box'))()), (getattr(_o0, 'add'))(_a[0])][0]"
         );
     }
 }

@@ -150,7 +150,9 @@ pub enum Opaque {
 pub struct ExtObj {
     pub recipe: Rc<crate::external::Recipe>,
     pub type_name: Rc<str>,
-    pub history: RefCell<Vec<crate::external::MethodCall>>,
+    pub history: RefCell<Vec<Rc<crate::external::Recipe>>>,
+    /// A lazy object in CPython took it: what it holds there is not known.
+    pub entangled: std::cell::Cell<bool>,
 }
 
 /// Where an iterator reads from; `next` is in [`crate::interp::iter`].
@@ -182,6 +184,8 @@ pub enum IterObj {
         seq: Val,
         left: usize,
     },
+    /// An iterator that crossed to CPython: its values come from there.
+    External(Val),
     /// What a generator function yielded (it ran eagerly), then how it ended
     /// when it did not return (raised after these values, or was cut).
     Generated {

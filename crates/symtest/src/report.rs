@@ -30,6 +30,8 @@ pub struct ReportOptions {
     pub full_constraints: bool,
     /// Python with external calls: what they came to.
     pub external: Option<symtest_gen::external::ExternalStats>,
+    /// Python with external calls: the paths run again in CPython.
+    pub cpython_check: Option<crate::explore::CpythonCheck>,
 }
 
 /// Constraints longer than this many characters are cut for display
@@ -215,6 +217,19 @@ pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> 
     );
     if let Some(e) = &o.external {
         external_text(&mut s, e, o.quiet);
+    }
+    if let Some(c) = &o.cpython_check
+        && !c.disagreements.is_empty()
+    {
+        let _ = writeln!(
+            s,
+            "Interpreter errors: CPython disagrees on {} of {} paths checked (symtest's mistakes, not the program's):",
+            c.disagreements.len(),
+            c.compared
+        );
+        for (call, mine, theirs) in &c.disagreements {
+            let _ = writeln!(s, "  {call}: the interpreter {mine}; CPython {theirs}");
+        }
     }
     let _ = write!(s, "{}", incompleteness(ex));
     s
@@ -485,6 +500,22 @@ struct JReport {
     stats: JStats,
     #[serde(skip_serializing_if = "Option::is_none")]
     external: Option<JExternal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpython_check: Option<JCheck>,
+}
+
+/// The paths run again in CPython; disagreements are the interpreter's errors.
+#[derive(Serialize)]
+struct JCheck {
+    compared: usize,
+    disagreements: Vec<JDisagreement>,
+}
+
+#[derive(Serialize)]
+struct JDisagreement {
+    args: String,
+    interpreter: String,
+    cpython: String,
 }
 
 /// External calls: requests by kind, sandbox jobs, and requests by target.
@@ -614,6 +645,18 @@ pub fn json(
             jobs: e.jobs,
             failed: e.failed,
             by_target: e.by_target.clone(),
+        }),
+        cpython_check: o.cpython_check.as_ref().map(|c| JCheck {
+            compared: c.compared,
+            disagreements: c
+                .disagreements
+                .iter()
+                .map(|(a, i, c)| JDisagreement {
+                    args: a.clone(),
+                    interpreter: i.clone(),
+                    cpython: c.clone(),
+                })
+                .collect(),
         }),
     };
     serde_json::to_string_pretty(&report)

@@ -226,3 +226,59 @@ fn a_builtin_call_the_interpreter_does_not_model_runs_in_cpython() {
         "{concretised}"
     );
 }
+
+#[test]
+fn an_object_in_cpython_replays_what_was_done_to_it() {
+    // A bounded deque is CPython's; its appends are replayed.
+    let report = explore_json(&format!("{}::window", module("lazy.py")), &[]);
+    for (args, value) in outcomes(&report) {
+        let n: i64 = args
+            .trim_start_matches("window(")
+            .trim_end_matches(')')
+            .parse()
+            .expect("int");
+        assert_eq!(value, format!("[{n}, {}]", n + 1), "{args}");
+    }
+    assert!(!outcomes(&report).is_empty());
+}
+
+#[test]
+fn an_iterator_a_lazy_object_took_stops_the_run_rather_than_guess() {
+    // `islice` in CPython consumes the iterator only when it is read: the
+    // state of the iterator after that is not replayed, so using it again
+    // stops the run, never a wrong answer.
+    let report = explore_json(&format!("{}::halves", module("lazy.py")), &[]);
+    assert_eq!(report["complete"], false);
+    let cuts = report["cuts"].to_string();
+    assert!(
+        cuts.contains("used after a lazy object in CPython took it"),
+        "{cuts}"
+    );
+    for p in report["paths"].as_array().expect("paths") {
+        assert_eq!(p["outcome"]["kind"], "stopped", "{p}");
+    }
+}
+
+#[test]
+fn a_disagreement_with_cpython_is_the_interpreters_error_not_the_programs() {
+    let target = format!("{}::spec", module("lazy.py"));
+    let report = explore_json(&target, &[]);
+    let check = &report["cpython_check"];
+    assert_eq!(check["compared"], 2, "{check}");
+    let d = &check["disagreements"];
+    assert_eq!(d.as_array().map(Vec::len), Some(1), "{d}");
+    assert!(
+        d[0]["interpreter"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ValueError")
+    );
+    assert_eq!(d[0]["cpython"], "returns '1.50'");
+    symtest()
+        .args(["explore", &target, "--timeout", "20"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "Interpreter errors: CPython disagrees on 1 of 2 paths checked (symtest's mistakes, not the program's)",
+        ));
+}

@@ -323,7 +323,10 @@ impl<'a> Interp<'a> {
         // A method call evaluates its receiver once and skips the bound-method object.
         if let ExprKind::Attribute { value, attr } = &func.kind {
             let recv = self.eval(value, env)?;
-            if !matches!(recv, Val::Module(_) | Val::Opaque(_) | Val::Exc(_)) {
+            // A value in CPython keeps the call in its history (`call_method`).
+            let external = matches!(&recv, Val::Opaque(o)
+                if matches!(&**o, crate::value::Opaque::External(_)));
+            if external || !matches!(recv, Val::Module(_) | Val::Opaque(_) | Val::Exc(_)) {
                 let (pos, kw) = self.eval_args(args, env)?;
                 return self.call_method(recv, attr, pos, kw, site);
             }

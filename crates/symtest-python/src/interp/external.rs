@@ -16,7 +16,7 @@ use crate::external::{Answer, Arg, Recipe};
 use crate::int::PyInt;
 use crate::ir::{Name, Place, Stmt, Target};
 use crate::sites::PIN_SITE;
-use crate::value::{ExcObj, ExtObj, Opaque, Val};
+use crate::value::{ExcObj, ExtObj, IterObj, Opaque, Val};
 use symtest_pyvalue::PyValue;
 
 /// A call's arguments as they cross: positional, then keyword.
@@ -57,6 +57,7 @@ fn handle(recipe: Rc<Recipe>, type_name: &str) -> Val {
         recipe,
         type_name: Rc::from(type_name),
         history: RefCell::new(Vec::new()),
+        entangled: std::cell::Cell::new(false),
     })))
 }
 
@@ -70,14 +71,105 @@ fn builtin_recipe(b: crate::builtins::Builtin) -> Rc<Recipe> {
     Rc::new(Recipe::Attr(module, Rc::from(b.name())))
 }
 
+/// Whether objects of the class are iterators (what a lazy object made of
+/// one consumes when it is used).
+fn is_iterator(type_name: &str) -> bool {
+    type_name.ends_with("iterator")
+        || [
+            "generator",
+            "islice",
+            "map",
+            "filter",
+            "zip",
+            "chain",
+            "count",
+            "cycle",
+            "tee",
+            "groupby",
+            "takewhile",
+            "dropwhile",
+            "accumulate",
+            "compress",
+            "starmap",
+            "enumerate",
+            "reversed",
+            "zip_longest",
+            "pairwise",
+            "batched",
+            "filterfalse",
+        ]
+        .contains(&type_name)
+}
+
+/// Whether calls may change `obj` (an object made by a call, of a class
+/// not known to be immutable): what is done to it is kept.
+fn mutable(obj: &ExtObj) -> bool {
+    obj.recipe.made_by_call() && !IMMUTABLE.contains(&&*obj.type_name)
+}
+
+/// The value in CPython `v` is or stands for (an iterator that crossed).
+fn external_of(v: &Val) -> Option<Rc<Opaque>> {
+    match v {
+        Val::Opaque(o) if matches!(&**o, Opaque::External(_)) => Some(o.clone()),
+        Val::Iter(cell) => match &*cell.borrow() {
+            IterObj::External(Val::Opaque(o)) => Some(o.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// After a call of `f` that was passed objects living in CPython, each of
+/// them keeps the call (naming itself [`Recipe::This`]) in its history:
+/// the call may have changed it (an iterator consumed, a list filled).
+fn record_passed(
+    f: &Rc<Recipe>,
+    args: &[Val],
+    kwargs: &[(Name, Val)],
+    crossed: &Crossed,
+    result: &Val,
+) {
+    // A lazy object made of it (an `islice` of an iterator) changes it when
+    // it is used: replaying cannot follow that.
+    let lazy = matches!(result, Val::Opaque(o)
+        if matches!(&**o, Opaque::External(r) if !IMMUTABLE.contains(&&*r.type_name)));
+    let all = args.iter().chain(kwargs.iter().map(|(_, v)| v));
+    for (i, v) in all.enumerate() {
+        let Some(o) = external_of(v) else { continue };
+        let Opaque::External(obj) = &*o else { continue };
+        if !mutable(obj) {
+            continue;
+        }
+        if lazy && is_iterator(&obj.type_name) {
+            obj.entangled.set(true);
+            continue;
+        }
+        let (mut pos, mut kw) = (crossed.0.clone(), crossed.1.clone());
+        let this = Arg::Ref(Rc::new(Recipe::This));
+        if i < pos.len() {
+            pos[i] = this;
+        } else if let Some(k) = kw.get_mut(i - pos.len()) {
+            k.1 = this;
+        }
+        let effect = Recipe::Call(f.clone(), pos, kw);
+        obj.history.borrow_mut().push(Rc::new(effect));
+    }
+}
+
 /// The recipe of an object as it is now (after its method calls).
-fn current(obj: &ExtObj) -> Rc<Recipe> {
+fn current(obj: &ExtObj) -> R<Rc<Recipe>> {
+    if obj.entangled.get() {
+        return Err(unsupported(format!(
+            "{} used after a lazy object in CPython took it (its state there is not known)",
+            obj.recipe.describe()
+        )));
+    }
     let history = obj.history.borrow();
-    if history.is_empty() {
+    Ok(if history.is_empty() {
         obj.recipe.clone()
     } else {
         Rc::new(Recipe::After(obj.recipe.clone(), history.clone()))
-    }
+    })
 }
 
 impl Interp<'_> {
@@ -144,7 +236,7 @@ impl Interp<'_> {
 
     /// `obj.name` of a value in CPython.
     pub(crate) fn ext_attr(&mut self, obj: &ExtObj, name: &str) -> R<Val> {
-        self.ext_eval(Rc::new(Recipe::Attr(current(obj), Rc::from(name))))
+        self.ext_eval(Rc::new(Recipe::Attr(current(obj)?, Rc::from(name))))
     }
 
     /// Calls a value in CPython.
@@ -154,9 +246,12 @@ impl Interp<'_> {
         args: Vec<Val>,
         kwargs: Vec<(Name, Val)>,
     ) -> R<Val> {
-        let f = current(obj);
-        let (args, kwargs) = self.ext_args(&f, &args, &kwargs)?;
-        self.ext_eval(Rc::new(Recipe::Call(f, args, kwargs)))
+        let f = current(obj)?;
+        let crossed = self.ext_args(&f, &args, &kwargs)?;
+        let call = Recipe::Call(f.clone(), crossed.0.clone(), crossed.1.clone());
+        let result = self.ext_eval(Rc::new(call))?;
+        record_passed(&f, &args, &kwargs, &crossed, &result);
+        Ok(result)
     }
 
     /// A builtin call with external calls on: in CPython when an argument
@@ -208,7 +303,11 @@ impl Interp<'_> {
 
     /// The exception CPython raises for `raise obj`.
     pub(crate) fn ext_raise(&mut self, obj: &ExtObj) -> Flow {
-        match self.ext_eval(Rc::new(Recipe::Raise(current(obj)))) {
+        let recipe = match current(obj) {
+            Ok(r) => r,
+            Err(stop) => return stop,
+        };
+        match self.ext_eval(Rc::new(Recipe::Raise(recipe))) {
             Err(flow) => flow,
             Ok(_) => Flow::Stop(format!(
                 "unsupported: raise {} did not raise in CPython",
@@ -226,8 +325,11 @@ impl Interp<'_> {
         kwargs: Vec<(Name, Val)>,
     ) -> R<Val> {
         let f = builtin_recipe(b);
-        let (args, kwargs) = self.ext_args(&f, &args, &kwargs)?;
-        self.ext_eval(Rc::new(Recipe::Call(f, args, kwargs)))
+        let crossed = self.ext_args(&f, &args, &kwargs)?;
+        let call = Recipe::Call(f.clone(), crossed.0.clone(), crossed.1.clone());
+        let result = self.ext_eval(Rc::new(call))?;
+        record_passed(&f, &args, &kwargs, &crossed, &result);
+        Ok(result)
     }
 
     /// `obj.name(...)` of a value in CPython. An object made by a call keeps
@@ -239,21 +341,23 @@ impl Interp<'_> {
         args: Vec<Val>,
         kwargs: Vec<(Name, Val)>,
     ) -> R<Val> {
-        let base = current(obj);
+        let base = current(obj)?;
         let f = Rc::new(Recipe::Attr(base, Rc::from(name)));
-        let (args, kwargs) = self.ext_args(&f, &args, &kwargs)?;
-        let result = self.ext_eval(Rc::new(Recipe::Call(f, args.clone(), kwargs.clone())))?;
-        if obj.recipe.made_by_call() && !IMMUTABLE.contains(&&*obj.type_name) {
-            obj.history
-                .borrow_mut()
-                .push((Rc::from(name), args, kwargs));
+        let crossed = self.ext_args(&f, &args, &kwargs)?;
+        let call = Recipe::Call(f.clone(), crossed.0.clone(), crossed.1.clone());
+        let result = self.ext_eval(Rc::new(call))?;
+        if mutable(obj) {
+            let this = Rc::new(Recipe::Attr(Rc::new(Recipe::This), Rc::from(name)));
+            let effect = Recipe::Call(this, crossed.0.clone(), crossed.1.clone());
+            obj.history.borrow_mut().push(Rc::new(effect));
         }
+        record_passed(&f, &args, &kwargs, &crossed, &result);
         Ok(result)
     }
 
     /// The items of an iterable that lives in CPython, as a list.
     pub(crate) fn ext_items(&mut self, obj: &ExtObj) -> R<Val> {
-        self.ext_eval(Rc::new(Recipe::Items(current(obj))))
+        self.ext_eval(Rc::new(Recipe::Items(current(obj)?)))
     }
 
     /// The arguments of a call of `f` as they cross: symbolic ones
@@ -286,21 +390,26 @@ impl Interp<'_> {
         match v {
             Val::Opaque(o) => {
                 if let Opaque::External(obj) = &**o {
-                    return Ok(Arg::Ref(current(obj)));
+                    return Ok(Arg::Ref(current(obj)?));
                 }
             }
-            // An iterator crosses as an iterator over its values (computed
-            // here, so it is consumed here as CPython consumes it there).
-            Val::Iter(_) => {
+            // An iterator crosses as an iterator over its values, and from
+            // then on lives in CPython (the interpreter's `next` asks there),
+            // so both sides consume the same values.
+            Val::Iter(cell) => {
+                if let IterObj::External(Val::Opaque(o)) = &*cell.borrow()
+                    && let Opaque::External(obj) = &**o
+                {
+                    return Ok(Arg::Ref(current(obj)?));
+                }
                 let items = self.collect(v)?;
                 let items = self.ext_items_args(&items)?;
                 let iter = builtin_recipe(crate::builtins::Builtin::Iter);
                 let list = Arg::Ref(Rc::new(Recipe::Display("[", items)));
-                return Ok(Arg::Ref(Rc::new(Recipe::Call(
-                    iter,
-                    vec![list],
-                    Vec::new(),
-                ))));
+                let recipe = Rc::new(Recipe::Call(iter, vec![list], Vec::new()));
+                let h = handle(recipe.clone(), "list_iterator");
+                *cell.borrow_mut() = IterObj::External(h);
+                return Ok(Arg::Ref(recipe));
             }
             // Containers holding what is not plain cross as displays (a copy).
             Val::Tuple(t) => {

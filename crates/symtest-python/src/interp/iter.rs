@@ -179,6 +179,27 @@ impl Interp<'_> {
                     Some(crate::value::GenEnd::Cut(why)) => return Err(Flow::Stop(why)),
                 },
             },
+            IterObj::External(h) => {
+                let v = match &h {
+                    Val::Opaque(o) if let crate::value::Opaque::External(obj) = &**o => {
+                        match self.ext_method(obj, "__next__", Vec::new(), Vec::new()) {
+                            Ok(v) => Some(v),
+                            Err(Flow::Exc(e))
+                                if e.kind == crate::builtins::ExcType::StopIteration =>
+                            {
+                                None
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    _ => None,
+                };
+                self.decide(site, None, v.is_some());
+                match v {
+                    Some(v) => (IterObj::External(h), Some(v)),
+                    None => (IterObj::Done, None),
+                }
+            }
             IterObj::Range(r) => self.advance_range(r, site),
             IterObj::Enumerate { inner, count } => match self.next(&inner, site)? {
                 Some(v) => {

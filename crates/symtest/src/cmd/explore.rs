@@ -235,6 +235,7 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
         path_args: result.path_args.clone(),
         full_constraints: args.full_constraints,
         external: result.external.clone(),
+        cpython_check: result.cpython_check.clone(),
     };
     let ex = &result.exploration;
     if args.json {
