@@ -143,11 +143,11 @@ def module_file(module):
     return Path(spec.origin) if spec.origin.endswith(".py") else None
 
 
-def explore(bin_, module, func, types, timeout):
+def explore(bin_, module, func, types, timeout, extra=()):
     path = module_file(module)
     if path is None:
         return {"status": "no-source", "why": f"no source file for {module}"}
-    cmd = [bin_, "explore", f"{path}::{func}", "--types", types, "--json", "--timeout", str(timeout)]
+    cmd = [bin_, "explore", f"{path}::{func}", "--types", types, "--json", "--timeout", str(timeout), *extra]
     started = time.monotonic()
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * 4 + 30)
@@ -162,8 +162,10 @@ def explore(bin_, module, func, types, timeout):
     except json.JSONDecodeError:
         return {"status": "error", "why": "unreadable JSON", "wall": wall}
     unsupported = [c for c in report.get("cuts", []) if c["reason"].startswith("unsupported")]
-    ext = report.get("external", {})
+    ext = report.get("external") or {}
+    check = report.get("cpython_check") or {}
     return {
+        "flagged": len(check.get("disagreements", [])),
         "status": "unsupported" if unsupported else "explored",
         "why": unsupported[0]["reason"] if unsupported else "",
         "wall": wall,
@@ -243,7 +245,9 @@ def fidelity(module, func, paths):
 
 def run_one(bin_, entry, timeout):
     module, func, types = entry
+    alone = explore(bin_, module, func, types, timeout, ["--external-calls", "0"])
     res = explore(bin_, module, func, types, timeout)
+    res["alone"] = alone["status"]
     res["name"] = f"{module}::{func}"
     res["package"] = module.split(".")[0]
     if res["status"] in ("explored", "unsupported"):
@@ -283,17 +287,36 @@ def report(results, wall, args):
     packages = sorted({r["package"] for r in results})
     share = len(explored) / n if n else 0.0
     fid = equal / compared if compared else 1.0
+    alone = [r for r in results if r.get("alone") == "explored"]
+    alone_loaded = [r for r in results if r.get("alone") in ("explored", "unsupported")]
+    flagged = sum(r.get("flagged", 0) for r in results)
     table = md_table(
-        ["functions", "modules and packages", "explored", "loaded", "fidelity", "external calls (values)", "wall"],
-        [[
-            n,
-            len(packages),
-            f"{len(explored)} ({share:.1%})",
-            f"{len(loaded)} ({len(loaded) / max(1, n):.1%})",
-            f"{equal}/{compared} ({fid:.1%})",
-            f"{ext_calls} ({ext_values})",
-            f"{wall:.0f} s",
-        ]],
+        ["external calls", "functions", "modules and packages", "explored", "loaded", "fidelity",
+         "external calls (values)", "disagreements flagged by explore", "wall"],
+        [
+            [
+                "off (`--external-calls 0`)",
+                n,
+                len(packages),
+                f"{len(alone)} ({len(alone) / max(1, n):.1%})",
+                f"{len(alone_loaded)} ({len(alone_loaded) / max(1, n):.1%})",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "on (default)",
+                n,
+                len(packages),
+                f"{len(explored)} ({share:.1%})",
+                f"{len(loaded)} ({len(loaded) / max(1, n):.1%})",
+                f"{equal}/{compared} ({fid:.1%})",
+                f"{ext_calls} ({ext_values})",
+                flagged,
+                f"{wall:.0f} s (both)",
+            ],
+        ],
     )
     per = []
     for p in packages:
@@ -327,8 +350,10 @@ def report(results, wall, args):
         f"`--timeout {args.timeout:g}`. *explored*: exit status 0 and no run stopped on an unsupported "
         "construct; *loaded*: exit status 0; *fidelity*: path inputs on which the interpreter's result "
         "equals CPython's (plain values, or the same exception class), of those compared; *external "
-        "calls*: calls made in CPython because the interpreter does not model them (values: module "
-        "globals computed there).",
+        "calls*: requests to CPython because the interpreter does not model something, summed over "
+        "the runs (values: module globals computed there); *disagreements flagged*: paths whose "
+        "result `explore` itself found to differ from CPython's and reported as the interpreter's "
+        "error. The first row is the interpreter alone, as before external calls.",
         "",
         *table,
         "",

@@ -186,6 +186,15 @@ pub enum IterObj {
     },
     /// An iterator that crossed to CPython: its values come from there.
     External(Val),
+    /// `itertools.islice`, lazily, as CPython's (`cnt` items read, `next`
+    /// the index of the next to give).
+    Islice {
+        inner: Val,
+        cnt: usize,
+        next: usize,
+        stop: Option<usize>,
+        step: usize,
+    },
     /// What a generator function yielded (it ran eagerly), then how it ended
     /// when it did not return (raised after these values, or was cut).
     Generated {

@@ -9,6 +9,13 @@ def halves(n: int) -> list:
     return [first, second]
 
 
+def compressed(n: int) -> list:
+    it = iter([n, n + 1, n + 2])
+    first = list(itertools.compress(it, [1]))
+    rest = list(it)
+    return [first, rest]
+
+
 def window(n: int) -> list:
     w = deque([0], maxlen=2)
     w.append(n)
