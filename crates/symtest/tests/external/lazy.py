@@ -23,9 +23,16 @@ def window(n: int) -> list:
     return list(w)
 
 
-def spec(n: int) -> str:
-    # A nested field in a format spec: the interpreter's str.format does
-    # not read it (a known gap), CPython does.
+def _counted(log):
+    for i in range(2):
+        log.append(i)
+        yield i
+
+
+def interleaved(n: int) -> list:
+    # The interpreter runs generators eagerly (a design limit): the consumer
+    # sees the log after every value was made, CPython after each.
     if n > 0:
-        return "{x:.{d}f}".format(x=1.5, d=2)
-    return "neg"
+        log = []
+        return [len(log) for _ in _counted(log)]
+    return []
