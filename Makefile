@@ -87,6 +87,8 @@ bench: build
 	python3 bench/humaneval/run.py --bin $(BIN)
 	@if [ -n "$(MBPP)" ]; then python3 bench/mbpp/run.py --bin $(BIN) --data "$(MBPP)"; \
 	else echo "bench/mbpp skipped: give MBPP=path/to/mbpp.jsonl (not bundled)"; fi
+	@if [ -n "$(REALCODE)" ]; then python3 bench/realcode/run.py --bin $(BIN); \
+	else echo "bench/realcode skipped: give REALCODE=1 (downloads pinned wheels from PyPI)"; fi
 
 clean:
 	$(CARGO) clean

@@ -15,6 +15,7 @@
 mod candidates;
 mod cpython;
 pub mod dataset;
+pub mod external;
 mod fidelity;
 mod minimise;
 mod model;

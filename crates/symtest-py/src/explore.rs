@@ -151,6 +151,8 @@ pub fn explore<'py>(
             strategy: strategy_name,
             path_args: result.path_args.clone(),
             full_constraints: false,
+            external: result.external.clone(),
+            cpython_check: result.cpython_check.clone(),
         };
         report::json(&result.exploration, &result.sites, &opts)
             .map_err(|e| BindError::Explore(format!("the report as JSON: {e}")))

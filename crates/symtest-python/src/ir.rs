@@ -193,6 +193,25 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The function of Python's `operator` module for it.
+    pub fn dunder(self) -> &'static str {
+        match self {
+            BinOp::Add => "add",
+            BinOp::Sub => "sub",
+            BinOp::Mul => "mul",
+            BinOp::MatMul => "matmul",
+            BinOp::Div => "truediv",
+            BinOp::FloorDiv => "floordiv",
+            BinOp::Mod => "mod",
+            BinOp::Pow => "pow",
+            BinOp::LShift => "lshift",
+            BinOp::RShift => "rshift",
+            BinOp::BitOr => "or_",
+            BinOp::BitXor => "xor",
+            BinOp::BitAnd => "and_",
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             BinOp::Add => "+",
@@ -315,6 +334,10 @@ pub struct Expr {
 #[derive(Debug)]
 pub enum ExprKind {
     Const(Const),
+    /// `yield value` in a generator function (run eagerly).
+    Yield(Option<Box<Expr>>),
+    /// `yield from iterable`.
+    YieldFrom(Box<Expr>),
     Name(Place, Name),
     BinOp {
         op: BinOp,

@@ -19,6 +19,7 @@
 
 mod builtins;
 mod error;
+pub mod external;
 mod fxhash;
 mod inputs;
 mod int;

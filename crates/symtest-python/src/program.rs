@@ -81,19 +81,43 @@ impl Program {
         &self.lowered.sites
     }
 
+    /// The functions the top level defines, in order, those in its `if`
+    /// and `try` blocks too (a definition that depends on the Python
+    /// version or on an import).
     fn top_level_defs(&self) -> Vec<(&str, &Rc<FuncDef>)> {
+        fn walk<'m>(m: &'m Module, body: &'m [Stmt], out: &mut Vec<(&'m str, &'m Rc<FuncDef>)>) {
+            for s in body {
+                match s {
+                    Stmt::Def {
+                        func,
+                        target: Place::Global(slot),
+                        ..
+                    } => out.push((&*m.global_names[*slot as usize], func)),
+                    Stmt::If { body, orelse, .. } => {
+                        walk(m, body, out);
+                        walk(m, orelse, out);
+                    }
+                    Stmt::Try {
+                        body,
+                        handlers,
+                        orelse,
+                        finally,
+                    } => {
+                        walk(m, body, out);
+                        for h in handlers {
+                            walk(m, &h.body, out);
+                        }
+                        walk(m, orelse, out);
+                        walk(m, finally, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
         let m = &self.lowered.module;
-        m.body
-            .iter()
-            .filter_map(|s| match s {
-                Stmt::Def {
-                    func,
-                    target: Place::Global(slot),
-                    ..
-                } => Some((&*m.global_names[*slot as usize], func)),
-                _ => None,
-            })
-            .collect()
+        let mut out = Vec::new();
+        walk(m, &m.body, &mut out);
+        out
     }
 
     /// The names of the top-level functions.
@@ -185,8 +209,19 @@ impl Program {
     /// its function: an error when it raises or stops (an unsupported
     /// import or call), since then no function of the module can run.
     pub fn check_top_level(&self, limits: Limits) -> Result<(), PythonError> {
+        self.check_top_level_with(limits, None)
+    }
+
+    /// [`Program::check_top_level`] with external calls: what the
+    /// interpreter cannot run at the top level is computed by `external`.
+    pub fn check_top_level_with(
+        &self,
+        limits: Limits,
+        external: Option<Rc<dyn crate::external::External>>,
+    ) -> Result<(), PythonError> {
         let mut silent = Silent;
         let mut interp = Interp::new(self.module(), &mut silent, limits);
+        interp.set_external(external);
         interp
             .run_module()
             .map_err(|e| PythonError::ModuleFailed(describe(&e)))

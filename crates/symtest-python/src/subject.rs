@@ -48,6 +48,8 @@ pub struct PySubject<'p> {
     sites: Sites,
     /// Counts over the runs so far.
     pub stats: SubjectStats,
+    /// Where what the interpreter does not model is computed (CPython), if anywhere.
+    pub external: Option<Rc<dyn crate::external::External>>,
 }
 
 /// A tracer that forwards to another and counts concretisations.
@@ -109,6 +111,7 @@ impl<'p> PySubject<'p> {
             preconditions: Vec::new(),
             sites: program.sites().clone(),
             stats: SubjectStats::default(),
+            external: None,
         })
     }
 
@@ -189,6 +192,7 @@ impl Subject for PySubject<'_> {
         let module = self.program.module();
         let mut interp = Interp::new(module, &mut counting, self.limits.clone());
         interp.extra_preconditions = &self.preconditions;
+        interp.set_external(self.external.clone());
         let outcome = match interp.run_module() {
             Err(e) => Outcome::Stopped(format!("the module's top level failed: {}", describe(&e))),
             Ok(()) => match interp.global(&self.entry) {

@@ -143,6 +143,20 @@ pub enum Opaque {
     Stdin,
     /// `sys.stdout`, or `sys.stderr` when `err`.
     Stdout { err: bool },
+    /// A value that lives in CPython (external calls).
+    External(ExtObj),
+}
+
+/// A value that lives in CPython: how to compute it there, its class, and
+/// the calls of its methods made since (replayed, as every external call
+/// runs in a fresh CPython).
+#[derive(Debug)]
+pub struct ExtObj {
+    pub recipe: Rc<crate::external::Recipe>,
+    pub type_name: Rc<str>,
+    pub history: RefCell<Vec<Rc<crate::external::Recipe>>>,
+    /// A lazy object in CPython took it: what it holds there is not known.
+    pub entangled: std::cell::Cell<bool>,
 }
 
 /// Where an iterator reads from; `next` is in [`crate::interp::iter`].
@@ -174,7 +188,34 @@ pub enum IterObj {
         seq: Val,
         left: usize,
     },
+    /// An iterator that crossed to CPython: its values come from there.
+    External(Val),
+    /// `itertools.islice`, lazily, as CPython's (`cnt` items read, `next`
+    /// the index of the next to give).
+    Islice {
+        inner: Val,
+        cnt: usize,
+        next: usize,
+        stop: Option<usize>,
+        step: usize,
+    },
+    /// What a generator function yielded (it ran eagerly), then how it ended
+    /// when it did not return (raised after these values, or was cut).
+    Generated {
+        items: VecDeque<Val>,
+        then: Option<GenEnd>,
+    },
     Done,
+}
+
+/// How a generator that ran eagerly ended after its values, when it did
+/// not return: what its consumer meets after the last value.
+#[derive(Clone, Debug)]
+pub enum GenEnd {
+    /// It raised.
+    Raise(Rc<ExcObj>),
+    /// It yielded more values than are computed ahead.
+    Cut(String),
 }
 
 /// A range being iterated.

@@ -28,6 +28,10 @@ pub struct ReportOptions {
     pub path_args: Vec<String>,
     /// Print path constraints whole, however long (else cut at [`SHOWN_CHARS`]).
     pub full_constraints: bool,
+    /// Python with external calls: what they came to.
+    pub external: Option<symtest_gen::external::ExternalStats>,
+    /// Python with external calls: the paths run again in CPython.
+    pub cpython_check: Option<crate::explore::CpythonCheck>,
 }
 
 /// Constraints longer than this many characters are cut for display
@@ -211,8 +215,48 @@ pub fn text(ex: &Exploration, sites: &[(SiteId, String)], o: &ReportOptions) -> 
         sv.model_reuse,
         plural(sv.rejected_models, "model"),
     );
+    if let Some(e) = &o.external {
+        external_text(&mut s, e, o.quiet);
+    }
+    if let Some(c) = &o.cpython_check
+        && !c.disagreements.is_empty()
+    {
+        let _ = writeln!(
+            s,
+            "Interpreter errors: CPython disagrees on {} of {} paths checked (symtest's mistakes, not the program's):",
+            c.disagreements.len(),
+            c.compared
+        );
+        for (call, mine, theirs) in &c.disagreements {
+            let _ = writeln!(s, "  {call}: the interpreter {mine}; CPython {theirs}");
+        }
+    }
     let _ = write!(s, "{}", incompleteness(ex));
     s
+}
+
+/// What was computed in CPython: counts, then each target with its count.
+fn external_text(s: &mut String, e: &symtest_gen::external::ExternalStats, quiet: bool) {
+    if e.calls + e.values == 0 {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "External (run in CPython, concretely): {}, {}; {}{}",
+        plural(e.calls, "call"),
+        plural(e.values, "module value"),
+        plural(e.jobs, "sandbox job"),
+        if e.failed > 0 {
+            format!(", {} without an answer", e.failed)
+        } else {
+            String::new()
+        }
+    );
+    if !quiet {
+        for (target, n) in &e.by_target {
+            let _ = writeln!(s, "  {target}: {n}");
+        }
+    }
 }
 
 /// Why the paths listed may not be all there are, a line each: the budget
@@ -454,6 +498,34 @@ struct JReport {
     complete: bool,
     cuts: Vec<JCut>,
     stats: JStats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external: Option<JExternal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpython_check: Option<JCheck>,
+}
+
+/// The paths run again in CPython; disagreements are the interpreter's errors.
+#[derive(Serialize)]
+struct JCheck {
+    compared: usize,
+    disagreements: Vec<JDisagreement>,
+}
+
+#[derive(Serialize)]
+struct JDisagreement {
+    args: String,
+    interpreter: String,
+    cpython: String,
+}
+
+/// External calls: requests by kind, sandbox jobs, and requests by target.
+#[derive(Serialize)]
+struct JExternal {
+    calls: u64,
+    values: u64,
+    jobs: u64,
+    failed: u64,
+    by_target: std::collections::BTreeMap<String, u64>,
 }
 
 /// The whole exploration as pretty JSON, fields in a reading order. `sat`
@@ -567,6 +639,25 @@ pub fn json(
                 .map(|(k, v)| ((*k).to_string(), Json::from(*v)))
                 .collect(),
         },
+        external: o.external.as_ref().map(|e| JExternal {
+            calls: e.calls,
+            values: e.values,
+            jobs: e.jobs,
+            failed: e.failed,
+            by_target: e.by_target.clone(),
+        }),
+        cpython_check: o.cpython_check.as_ref().map(|c| JCheck {
+            compared: c.compared,
+            disagreements: c
+                .disagreements
+                .iter()
+                .map(|(a, i, c)| JDisagreement {
+                    args: a.clone(),
+                    interpreter: i.clone(),
+                    cpython: c.clone(),
+                })
+                .collect(),
+        }),
     };
     serde_json::to_string_pretty(&report)
 }

@@ -91,6 +91,14 @@ impl Interp<'_> {
         }
     }
 
+    /// One value used concretely: reported and pinned when symbolic.
+    pub(crate) fn note_concrete_value(&mut self, v: &Val, what: &str) {
+        if v.is_symbolic() {
+            self.concretise(what);
+            self.pin_value(crate::sites::PIN_SITE, v);
+        }
+    }
+
     /// An argument that must be an int (a bool counts as one).
     pub(crate) fn int_arg(&mut self, v: &Val, fname: &str) -> R<PyInt> {
         match v {

@@ -27,6 +27,7 @@ impl Interp<'_> {
         let site = site.unwrap_or(PIN_SITE);
         match f {
             Val::Func(c) => self.call_closure(c, args, kwargs),
+            Val::Builtin(b) if self.has_external() => self.call_builtin_ext(*b, args, kwargs, site),
             Val::Builtin(b) => self.call_builtin(*b, args, kwargs, site),
             Val::Method(m) => self.call_method(m.0.clone(), &m.1, args, kwargs, site),
             Val::Opaque(o) => match &**o {
@@ -47,6 +48,7 @@ impl Interp<'_> {
                     })))
                 }
                 Opaque::Unsupported(what) => Err(unsupported(what)),
+                Opaque::External(obj) => self.ext_call(obj, args, kwargs),
                 _ => Err(type_error(format!(
                     "'{}' object is not callable",
                     f.type_name()
@@ -70,7 +72,7 @@ impl Interp<'_> {
     ) -> R<Val> {
         let def = &c.def;
         if def.is_generator {
-            return Err(unsupported(format!("generator function {}", def.name)));
+            self.gen_buffers.push(Vec::new());
         }
         let memo_key: Option<Vec<crate::value::Key>> = match &c.memo {
             Some(_) if kwargs.is_empty() => args.iter().map(key_of).collect(),
@@ -107,6 +109,11 @@ impl Interp<'_> {
             FuncBody::Expr(e) => self.eval(e, &env),
         };
         self.leave();
+        let result = if def.is_generator {
+            self.generated(result)
+        } else {
+            result
+        };
         if let (Some(memo), Some(k), Ok(v)) = (&c.memo, memo_key, &result) {
             memo.borrow_mut().insert(k, v.clone());
         }
@@ -255,11 +262,35 @@ impl Interp<'_> {
             return Err(unsupported(format!("{what}.{name}")));
         }
         match &recv {
+            Val::Opaque(o) if let Opaque::External(obj) = &**o => {
+                self.ext_method(obj, name, pos, kw)
+            }
             Val::Module(m) => {
-                let f = modules::attr(*m, name)?;
+                let f = self.module_attr(*m, name)?;
                 self.call(&f, pos, kw, Some(site))
             }
+            Val::Builtin(b) if self.has_external() => {
+                let (p, k) = (pos.clone(), kw.clone());
+                match self.call_type_method(&recv, name, pos, kw, site) {
+                    Err(Flow::Exc(e)) if e.kind == crate::builtins::ExcType::AttributeError => {
+                        let f = self.ext_builtin_attr(*b, name)?;
+                        self.call(&f, p, k, Some(site))
+                    }
+                    other => other,
+                }
+            }
             _ => self.call_type_method(&recv, name, pos, kw, site),
+        }
+    }
+
+    /// A member of a module the interpreter models; with external calls,
+    /// what its table lacks is CPython's.
+    fn module_attr(&mut self, m: crate::builtins::ModuleId, name: &str) -> R<Val> {
+        match modules::attr(m, name) {
+            Err(Flow::Stop(_) | Flow::Exc(_)) if self.has_external() => {
+                self.ext_import_from(m.name(), name)
+            }
+            other => other,
         }
     }
 
@@ -272,7 +303,26 @@ impl Interp<'_> {
             return Err(unsupported(format!("{what}.{attr}")));
         }
         match &v {
-            Val::Module(m) => modules::attr(*m, attr),
+            Val::Opaque(o) if let Opaque::External(obj) = &**o => self.ext_attr(obj, attr),
+            Val::Module(m) => self.module_attr(*m, attr),
+            Val::Builtin(b) if self.has_external() => {
+                let r = match types::of_class(*b) {
+                    Some(_) => types::class_attr(&v, *b, attr),
+                    None => match types::member(&v, attr) {
+                        Some(Member::Method(_)) => {
+                            Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr)))))
+                        }
+                        Some(Member::Attr(get)) => Ok(get(&v)),
+                        None => Err(no_attribute(&v, attr)),
+                    },
+                };
+                match r {
+                    Err(Flow::Exc(e)) if e.kind == crate::builtins::ExcType::AttributeError => {
+                        self.ext_builtin_attr(*b, attr)
+                    }
+                    other => other,
+                }
+            }
             Val::Builtin(b) if types::of_class(*b).is_some() => types::class_attr(&v, *b, attr),
             _ => match types::member(&v, attr) {
                 Some(Member::Method(_)) => Ok(Val::Method(Rc::new((v.clone(), Rc::from(attr))))),

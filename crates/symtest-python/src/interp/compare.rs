@@ -41,6 +41,11 @@ fn len_term(len: Option<&Term>, n: usize) -> Term {
 
 impl Interp<'_> {
     pub(crate) fn compare(&mut self, op: CmpOp, a: &Val, b: &Val, site: SiteId) -> R<Answer> {
+        if !matches!(op, CmpOp::Is | CmpOp::IsNot)
+            && (Self::holds_external(a) || Self::holds_external(b))
+        {
+            return self.ext_compare(op, a, b);
+        }
         Ok(match op {
             CmpOp::Eq => self.eq(a, b)?,
             CmpOp::NotEq => not(self.eq(a, b)?),

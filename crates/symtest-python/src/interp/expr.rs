@@ -217,6 +217,17 @@ impl<'a> Interp<'a> {
                 Ok(v)
             }
             ExprKind::Unsupported(what) => Err(unsupported(what)),
+            ExprKind::Yield(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, env)?,
+                    None => Val::None,
+                };
+                self.yield_value(v)
+            }
+            ExprKind::YieldFrom(e) => {
+                let v = self.eval(e, env)?;
+                self.yield_from(&v)
+            }
             ExprKind::Opaque(what) => Ok(Val::Opaque(Rc::new(Opaque::Unsupported(what.clone())))),
         }
     }
@@ -312,7 +323,10 @@ impl<'a> Interp<'a> {
         // A method call evaluates its receiver once and skips the bound-method object.
         if let ExprKind::Attribute { value, attr } = &func.kind {
             let recv = self.eval(value, env)?;
-            if !matches!(recv, Val::Module(_) | Val::Opaque(_) | Val::Exc(_)) {
+            // A value in CPython keeps the call in its history (`call_method`).
+            let external = matches!(&recv, Val::Opaque(o)
+                if matches!(&**o, crate::value::Opaque::External(_)));
+            if external || !matches!(recv, Val::Module(_) | Val::Opaque(_) | Val::Exc(_)) {
                 let (pos, kw) = self.eval_args(args, env)?;
                 return self.call_method(recv, attr, pos, kw, site);
             }

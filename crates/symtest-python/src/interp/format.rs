@@ -490,9 +490,18 @@ impl Interp<'_> {
                     i += 2;
                     continue;
                 }
+                // The matching `}`: a spec may hold fields of its own (`{x:.{d}f}`).
+                let mut depth = 0usize;
                 let end = chars[i..]
                     .iter()
-                    .position(|c| *c == '}')
+                    .position(|c| {
+                        match c {
+                            '{' => depth += 1,
+                            '}' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
                     .ok_or_else(|| value_error("Single '{' encountered in format string"))?;
                 let field: String = chars[i + 1..i + end].iter().collect();
                 i += end + 1;
@@ -504,27 +513,11 @@ impl Interp<'_> {
                     Some((a, b)) => (a.to_string(), b.chars().next()),
                     None => (name_conv, None),
                 };
-                let v = if name.is_empty() {
-                    let v = pos.get(auto).cloned().ok_or_else(|| {
-                        exc(
-                            ExcType::IndexError,
-                            "Replacement index out of range for positional args tuple",
-                        )
-                    })?;
-                    auto += 1;
-                    v
-                } else if let Ok(k) = name.parse::<usize>() {
-                    pos.get(k).cloned().ok_or_else(|| {
-                        exc(
-                            ExcType::IndexError,
-                            "Replacement index out of range for positional args tuple",
-                        )
-                    })?
+                let v = format_arg(&name, pos, kw, &mut auto)?;
+                let spec = if spec.contains('{') {
+                    self.nested_spec(&spec, pos, kw, &mut auto)?
                 } else {
-                    kw.iter()
-                        .find(|(n, _)| **n == *name)
-                        .map(|(_, v)| v.clone())
-                        .ok_or_else(|| exc(ExcType::KeyError, format!("'{name}'")))?
+                    spec
                 };
                 let v = match conv {
                     Some('r') | Some('a') => Val::str(&repr(&v)),
@@ -545,6 +538,58 @@ impl Interp<'_> {
                 i += 1;
             }
         }
+        Ok(out)
+    }
+}
+
+/// The argument a replacement field names: the next positional one (`{}`),
+/// one by index (`{1}`) or by keyword (`{x}`).
+fn format_arg(name: &str, pos: &[Val], kw: &[(Name, Val)], auto: &mut usize) -> R<Val> {
+    let out_of_range = || {
+        exc(
+            ExcType::IndexError,
+            "Replacement index out of range for positional args tuple",
+        )
+    };
+    if name.is_empty() {
+        let v = pos.get(*auto).cloned().ok_or_else(out_of_range)?;
+        *auto += 1;
+        Ok(v)
+    } else if let Ok(k) = name.parse::<usize>() {
+        pos.get(k).cloned().ok_or_else(out_of_range)
+    } else {
+        kw.iter()
+            .find(|(n, _)| **n == *name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| exc(ExcType::KeyError, format!("'{name}'")))
+    }
+}
+
+impl Interp<'_> {
+    /// A format spec with fields of its own, filled in (`.{d}f` with `d=2`
+    /// is `.2f`), as `str.format` does.
+    fn nested_spec(
+        &mut self,
+        spec: &str,
+        pos: &[Val],
+        kw: &[(Name, Val)],
+        auto: &mut usize,
+    ) -> R<String> {
+        let mut out = String::new();
+        let mut rest = spec;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let Some(len) = rest[start..].find('}') else {
+                return Err(value_error("unmatched '{' in format spec"));
+            };
+            let name = &rest[start + 1..start + len];
+            let v = format_arg(name, pos, kw, auto)?;
+            if let Val::Str(x, _) = self.str_of(&v)? {
+                out.push_str(&x);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
         Ok(out)
     }
 }

@@ -99,6 +99,10 @@ impl Interp<'_> {
             Val::Bytes(b) => new_iter(IterObj::Items(
                 b.iter().map(|x| Val::int(i64::from(*x))).collect(),
             )),
+            Val::Opaque(o) if let crate::value::Opaque::External(obj) = &**o => {
+                let items = self.ext_items(obj)?;
+                return self.iter_of(&items);
+            }
             other => {
                 return Err(type_error(format!(
                     "'{}' object is not iterable",
@@ -165,6 +169,28 @@ impl Interp<'_> {
                     None => (IterObj::Done, None),
                 }
             }
+            IterObj::Generated { mut items, then } => match items.pop_front() {
+                Some(v) => {
+                    self.decide(site, None, true);
+                    (IterObj::Generated { items, then }, Some(v))
+                }
+                None => match then {
+                    None => {
+                        self.decide(site, None, false);
+                        (IterObj::Done, None)
+                    }
+                    Some(crate::value::GenEnd::Raise(e)) => return Err(Flow::Exc(e)),
+                    Some(crate::value::GenEnd::Cut(why)) => return Err(Flow::Stop(why)),
+                },
+            },
+            IterObj::Islice {
+                inner,
+                cnt,
+                next,
+                stop,
+                step,
+            } => self.advance_islice(inner, (cnt, next), stop, step, site)?,
+            IterObj::External(h) => self.advance_external(h, site)?,
             IterObj::Range(r) => self.advance_range(r, site),
             IterObj::Enumerate { inner, count } => match self.next(&inner, site)? {
                 Some(v) => {
@@ -237,6 +263,70 @@ impl Interp<'_> {
 
     /// One step along a list, tuple or string read by position: whether
     /// there is an item at `index` is a decision on a symbolic length.
+    /// One step of `islice` as CPython's `islice_next`: read up to `next`,
+    /// stop at `stop`. `at` is (items read, index of the next to give).
+    fn advance_islice(
+        &mut self,
+        inner: Val,
+        at: (usize, usize),
+        stop: Option<usize>,
+        step: usize,
+        site: SiteId,
+    ) -> R<(IterObj, Option<Val>)> {
+        let (mut cnt, mut next) = at;
+        let mut item = None;
+        let mut exhausted = false;
+        while cnt < next {
+            if self.next(&inner, crate::sites::PIN_SITE)?.is_none() {
+                exhausted = true;
+                break;
+            }
+            cnt += 1;
+        }
+        if !exhausted && stop.is_none_or(|s| cnt < s) {
+            item = self.next(&inner, crate::sites::PIN_SITE)?;
+        }
+        self.decide(site, None, item.is_some());
+        let Some(v) = item else {
+            return Ok((IterObj::Done, None));
+        };
+        cnt += 1;
+        let old = next;
+        next = next.saturating_add(step);
+        if let Some(s) = stop
+            && (next < old || next > s)
+        {
+            next = s;
+        }
+        let state = IterObj::Islice {
+            inner,
+            cnt,
+            next,
+            stop,
+            step,
+        };
+        Ok((state, Some(v)))
+    }
+
+    /// One step of an iterator that lives in CPython.
+    fn advance_external(&mut self, h: Val, site: SiteId) -> R<(IterObj, Option<Val>)> {
+        let v = match &h {
+            Val::Opaque(o) if let crate::value::Opaque::External(obj) = &**o => {
+                match self.ext_method(obj, "__next__", Vec::new(), Vec::new()) {
+                    Ok(v) => Some(v),
+                    Err(Flow::Exc(e)) if e.kind == crate::builtins::ExcType::StopIteration => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => None,
+        };
+        self.decide(site, None, v.is_some());
+        Ok(match v {
+            Some(v) => (IterObj::External(h), Some(v)),
+            None => (IterObj::Done, None),
+        })
+    }
+
     fn advance_seq(&mut self, seq: Val, index: usize, site: SiteId) -> (IterObj, Option<Val>) {
         let (item, len_t) = match &seq {
             Val::List(l) => {

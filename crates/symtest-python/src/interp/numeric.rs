@@ -165,6 +165,9 @@ impl Interp<'_> {
     }
 
     pub(crate) fn binop(&mut self, op: BinOp, a: Val, b: Val, site: SiteId) -> R<Val> {
+        if Self::holds_external(&a) || Self::holds_external(&b) {
+            return self.ext_binop(op.dunder(), a, b);
+        }
         if let (Some(x), Some(y)) = (as_num(&a), as_num(&b)) {
             if let (Val::Bool(p, ps), Val::Bool(q, qs)) = (&a, &b)
                 && matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)

@@ -134,6 +134,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
                 str_repr(text)
             )),
             Opaque::Pattern { pattern, flags } => out.push_str(&pattern_repr(pattern, *flags)),
+            Opaque::External(obj) => out.push_str(&format!("<{} object>", obj.type_name)),
             _ => out.push_str("<object>"),
         },
         Val::Ellipsis => out.push_str("Ellipsis"),

@@ -107,6 +107,10 @@ pub struct Interp<'a> {
     empty_env: Rc<Env>,
     /// Standard input and output, in a whole-program run.
     pub(crate) io: Option<Box<super::stdin::Io>>,
+    /// Where what the interpreter does not model is computed (CPython).
+    pub(crate) external: Option<Rc<dyn crate::external::External>>,
+    /// The values yielded so far by each generator function running.
+    pub(crate) gen_buffers: Vec<Vec<Val>>,
 }
 
 impl<'a> Interp<'a> {
@@ -129,13 +133,33 @@ impl<'a> Interp<'a> {
                 parent: None,
             }),
             io: None,
+            external: None,
+            gen_buffers: Vec::new(),
         }
     }
 
-    /// Runs the module's top level (definitions, imports, constants).
+    /// Computes in CPython, through `external`, what the interpreter does
+    /// not model.
+    pub fn set_external(&mut self, external: Option<Rc<dyn crate::external::External>>) {
+        self.external = external;
+    }
+
+    /// Runs the module's top level (definitions, imports, constants). With
+    /// external calls, a statement the interpreter cannot run does not stop
+    /// the module: the globals it binds are CPython's (see `interp::external`).
     pub fn run_module(&mut self) -> R<()> {
         let env = self.empty_env.clone();
-        self.exec_block(&self.module.body, &env).map(|_| ())
+        if self.external.is_none() {
+            return self.exec_block(&self.module.body, &env).map(|_| ());
+        }
+        let module = self.module;
+        for s in &module.body {
+            if let Err(flow) = self.exec_block(std::slice::from_ref(s), &env) {
+                self.globals_from_cpython(s, flow)?;
+            }
+        }
+        self.classes_from_cpython();
+        Ok(())
     }
 
     /// The value of global `name`, if bound.
@@ -227,6 +251,23 @@ impl<'a> Interp<'a> {
         self.tracer.concretised(why);
     }
 
+    /// A name neither the module nor the interpreter's builtins bind:
+    /// CPython's builtin of that name (with external calls), else `NameError`.
+    fn missing_name(&mut self, name: &Name) -> R<Val> {
+        if &**name == "__name__" && self.io.is_some() {
+            return Ok(Val::str("__main__"));
+        }
+        if self.external.is_some()
+            && let Some(v) = self.ext_builtin_name(name)?
+        {
+            return Ok(v);
+        }
+        Err(exc(
+            ExcType::NameError,
+            format!("name '{name}' is not defined"),
+        ))
+    }
+
     /// The value of a name; `NameError` / `UnboundLocalError` when unbound.
     pub(crate) fn load(&mut self, place: &Place, name: &Name, env: &Rc<Env>) -> R<Val> {
         match place {
@@ -263,21 +304,11 @@ impl<'a> Interp<'a> {
                 }
                 match builtins::lookup(name) {
                     Some(b) => Ok(Val::Builtin(b)),
-                    None if &**name == "__name__" && self.io.is_some() => Ok(Val::str("__main__")),
-                    None => Err(exc(
-                        ExcType::NameError,
-                        format!("name '{name}' is not defined"),
-                    )),
+                    None => self.missing_name(name),
                 }
             }
             Place::Builtin(b) => Ok(Val::Builtin(*b)),
-            Place::Missing if &**name == "__name__" && self.io.is_some() => {
-                Ok(Val::str("__main__"))
-            }
-            Place::Missing => Err(exc(
-                ExcType::NameError,
-                format!("name '{name}' is not defined"),
-            )),
+            Place::Missing => self.missing_name(name),
         }
     }
 

@@ -222,6 +222,7 @@ impl Interp<'_> {
     fn exec_import(&mut self, module: &str, target: &Place, env: &Rc<Env>) -> R<()> {
         let v = match ModuleId::by_name(module) {
             Some(m) => Val::Module(m),
+            None if self.has_external() => self.ext_import(module),
             None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("module {module}")))),
         };
         self.store(target, v, env)
@@ -229,10 +230,19 @@ impl Interp<'_> {
 
     /// `from m import a, b`: each name from the module's table.
     fn exec_import_from(&mut self, module: &str, names: &[(Name, Place)], env: &Rc<Env>) -> R<()> {
+        if module.starts_with('.') && !self.has_external() {
+            return Err(unsupported("relative import"));
+        }
         let m = ModuleId::by_name(module);
         for (name, place) in names {
             let v = match m {
-                Some(m) => modules::attr(m, name)?,
+                Some(m) => match modules::attr(m, name) {
+                    Err(Flow::Stop(_) | Flow::Exc(_)) if self.has_external() => {
+                        self.ext_import_from(module, name)?
+                    }
+                    other => other?,
+                },
+                None if self.has_external() => self.ext_import_from(module, name)?,
                 None => Val::Opaque(Rc::new(Opaque::Unsupported(format!("{module}.{name}")))),
             };
             self.store(place, v, env)?;
@@ -256,6 +266,7 @@ impl Interp<'_> {
             }))),
             Val::Opaque(o) => match &*o {
                 Opaque::Unsupported(what) => Err(unsupported(what)),
+                Opaque::External(obj) => Ok(self.ext_raise(obj)),
                 _ => Err(type_error("exceptions must derive from BaseException")),
             },
             _ => Err(type_error("exceptions must derive from BaseException")),
@@ -315,11 +326,17 @@ impl Interp<'_> {
                         return Ok(true);
                     }
                 }
-                Val::Opaque(o) => {
-                    if let Opaque::Unsupported(what) = &*o {
-                        return Err(unsupported(what));
+                Val::Opaque(o) => match &*o {
+                    Opaque::Unsupported(what) => return Err(unsupported(what)),
+                    // CPython's exceptions arrive as their nearest builtin class.
+                    Opaque::External(obj) => {
+                        return Err(unsupported(format!(
+                            "except with {}, a class from CPython",
+                            obj.recipe.describe()
+                        )));
                     }
-                }
+                    _ => {}
+                },
                 _ => {
                     return Err(type_error(
                         "catching classes that do not inherit from BaseException is not allowed",
@@ -338,7 +355,15 @@ impl Interp<'_> {
                 let i = self.eval(index, env)?;
                 self.set_item(&o, i, v, *site)
             }
-            Target::Attribute { attr, .. } => Err(unsupported(format!("assignment to .{attr}"))),
+            Target::Attribute { obj, attr } => {
+                let o = self.eval(obj, env)?;
+                match &o {
+                    Val::Opaque(x) if let Opaque::External(ext) = &**x => {
+                        self.ext_setattr(ext, attr, v)
+                    }
+                    _ => Err(unsupported(format!("assignment to .{attr}"))),
+                }
+            }
             Target::Unpack { items, starred } => {
                 let values = self.unpack_values(&v, items.len(), *starred)?;
                 for (t, x) in items.iter().zip(values) {

@@ -121,6 +121,11 @@ impl Interp<'_> {
     }
 
     pub(crate) fn get_item(&mut self, v: &Val, idx: &Val, site: SiteId) -> R<Val> {
+        if let Val::Opaque(o) = v
+            && let crate::value::Opaque::External(obj) = &**o
+        {
+            return self.ext_method(obj, "__getitem__", vec![idx.clone()], Vec::new());
+        }
         if let Val::Slice(parts) = idx {
             return self.get_slice(v, parts, site);
         }

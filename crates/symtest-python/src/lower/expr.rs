@@ -89,7 +89,8 @@ impl Lowerer<'_> {
                 self.comprehension(CompKind::Generator, &c.generators, &c.elt, None)
             }
             PExpr::Await(_) => ExprKind::Unsupported("await".into()),
-            PExpr::Yield(_) | PExpr::YieldFrom(_) => ExprKind::Unsupported("yield".into()),
+            PExpr::Yield(y) => ExprKind::Yield(y.value.as_deref().map(|v| self.boxed(v))),
+            PExpr::YieldFrom(y) => ExprKind::YieldFrom(self.boxed(&y.value)),
             PExpr::Compare(c) => ExprKind::Compare {
                 left: self.boxed(&c.left),
                 rest: c

@@ -217,16 +217,15 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `from m import a as b` (not relative imports).
+    /// `from m import a as b` (`from .m import a`: `.m`).
     fn import_from(&mut self, i: &ast::StmtImportFrom) -> Stmt {
         let module = i
             .module
             .as_ref()
             .map(|m| m.id.to_string())
             .unwrap_or_default();
-        if i.level > 0 {
-            return self.unsupported_stmt("relative import", i);
-        }
+        // Relative: the dots, then the name (run only as an external import).
+        let module = ".".repeat(i.level as usize) + &module;
         let names = i
             .names
             .iter()

@@ -44,6 +44,16 @@ Output:
   --timeout is 30 s unless given (0 for none). Ctrl-C stops the search and
   prints what was found.
 
+External calls (Python): what the interpreter does not model runs in CPython,
+in the sandbox, and exploration goes on: imports of modules it does not model
+(relative ones too), their functions and objects, stdlib functions it lacks,
+and module globals whose top-level statement it cannot run (computed by the
+module as CPython imports it, with its import root on sys.path). Symbolic
+arguments of such calls are concretised (\"concretised: external call ...\" on
+the path; later inputs keep their values); every target is counted (text:
+\"External ...\", JSON \"external\"). Each distinct call is one sandbox job,
+cached for the exploration, at most --external-calls of them.
+
 Exit status:
   0 when the exploration ran (complete or not), 130 when interrupted
   (the partial report is printed), 1 on an error in the program or the
@@ -151,6 +161,15 @@ pub struct ExploreArgs {
     /// Send whole path constraints to the solver, not only the part that shares variables with the branch
     #[arg(long)]
     pub no_slicing: bool,
+
+    /// Python: what the interpreter does not model (imports, calls, module
+    /// globals) runs in CPython, in the sandbox, concretely; at most this
+    /// many sandbox jobs (0: none, such constructs stop the run)
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub external_calls: u64,
+
+    #[command(flatten)]
+    pub sandbox: super::grade::SandboxArgs,
 
     #[command(flatten)]
     pub gd: GdArgs,

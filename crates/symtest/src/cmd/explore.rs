@@ -3,11 +3,12 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::explore::{MinicJob, PythonJob, PythonJobError, explore_minic, explore_python};
+use crate::explore::{MinicJob, PythonJob, PythonJobError, explore_minic, explore_python_external};
 use crate::report::{self, ReportOptions};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use symtest_explore::{Event, ExploreOptions};
+use symtest_gen::external::ExternalOptions;
 use symtest_gen::parse_overrides;
 use symtest_minic::Config;
 use symtest_solve::{Answer, GdOptions, SolverOptions};
@@ -94,6 +95,30 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
     })
 }
 
+/// External calls for the Python file `file`: the module as CPython imports
+/// it (its dotted name and import root, which jobs may read), and a pool
+/// made with the sandbox flags when first needed.
+fn external_setup(
+    args: &ExploreArgs,
+    file: &str,
+) -> Option<(ExternalOptions, symtest_gen::external::PoolMaker)> {
+    if args.external_calls == 0 {
+        return None;
+    }
+    let spec = symtest_fix::project::ModuleSpec::find(std::path::Path::new(file), &[]);
+    let mut sandbox = args.sandbox.clone();
+    sandbox.sandbox_read.extend(spec.read_paths());
+    let options = ExternalOptions {
+        module: spec.name.clone(),
+        root: spec.root.as_ref().map(|r| r.to_string_lossy().to_string()),
+        budget: args.external_calls,
+        call_budget: Duration::from_secs(2),
+        load_budget: Duration::from_secs(5),
+    };
+    let make = move || super::common::sandbox(&sandbox).map_err(|e| format!("{e:#}"));
+    Some((options, Box::new(make)))
+}
+
 pub fn run(args: &ExploreArgs) -> Result<u8> {
     let python = python_target(args)?;
     if python.is_none() && (args.types.is_some() || !args.assume.is_empty()) {
@@ -176,7 +201,8 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
                 solver: job.solver.clone(),
                 explore: job.explore.clone(),
             };
-            explore_python(&pjob, &mut on_event).map_err(|e| {
+            let external = external_setup(args, &origin);
+            explore_python_external(&pjob, external, &mut on_event).map_err(|e| {
                 let code = match e {
                     PythonJobError::Load(_) => LOAD_FAILED,
                     _ => 1,
@@ -208,6 +234,8 @@ pub fn run(args: &ExploreArgs) -> Result<u8> {
         strategy: args.strategy.to_string(),
         path_args: result.path_args.clone(),
         full_constraints: args.full_constraints,
+        external: result.external.clone(),
+        cpython_check: result.cpython_check.clone(),
     };
     let ex = &result.exploration;
     if args.json {

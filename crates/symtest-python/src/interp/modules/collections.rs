@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::interp::args::Args;
-use crate::interp::state::{Interp, R};
+use crate::interp::state::{Interp, R, unsupported};
 use crate::interp::tables::ModuleMember::Class;
 use crate::interp::tables::{PyModule, Unknown};
 use crate::sites::SiteId;
@@ -74,7 +74,11 @@ fn defaultdict(_: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
     Ok(Val::Dict(Rc::new(RefCell::new(DictObj::new(flavor)))))
 }
 
-fn deque(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+fn deque(it: &mut Interp<'_>, mut a: Args, _: SiteId) -> R<Val> {
+    // A bounded deque drops items as it grows: not modelled.
+    if a.pos.len() == 2 || a.kw("maxlen").is_some_and(|m| !matches!(m, Val::None)) {
+        return Err(unsupported("collections.deque with maxlen"));
+    }
     a.check(0, 1)?;
     let items = match a.get(0) {
         Some(v) => it.collect(&v.clone())?,

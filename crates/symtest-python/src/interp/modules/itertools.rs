@@ -2,12 +2,16 @@
 //! run's size limit).
 
 use crate::interp::args::Args;
-use crate::interp::state::{Flow, Interp, R};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::builtins::ExcType;
+use crate::interp::state::{Flow, Interp, R, exc};
 use crate::interp::tables::ModuleMember::Function;
 use crate::interp::tables::{PyModule, Unknown};
 use crate::ir::BinOp;
 use crate::sites::SiteId;
-use crate::value::Val;
+use crate::value::{IterObj, Val};
 
 /// `itertools`' functions.
 pub(crate) static MODULE: PyModule = PyModule {
@@ -22,10 +26,59 @@ pub(crate) static MODULE: PyModule = PyModule {
             "permutations",
             Function(|it, a, _| arrangements(it, &a, true)),
         ),
+        ("islice", Function(islice)),
         ("product", Function(product)),
     ],
     unknown: Unknown::Unsupported,
 };
+
+/// `islice(it, stop)` or `islice(it, start, stop[, step])`, lazily: it reads
+/// from `it` only as it is read, as CPython's does. Symbolic bounds are pinned.
+fn islice(it: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+    a.check(2, 4)?;
+    let bound = |it: &mut Interp<'_>, v: Option<&Val>, what: &str| -> R<Option<usize>> {
+        match v {
+            None | Some(Val::None) => Ok(None),
+            Some(v) => {
+                let v = v.clone();
+                it.note_concrete_value(&v, "itertools.islice");
+                let n = it.int_arg(&v, "islice")?;
+                if n.is_negative() {
+                    return Err(exc(
+                        ExcType::ValueError,
+                        format!(
+                            "{what} for islice() must be None or an integer: 0 <= x <= sys.maxsize."
+                        ),
+                    ));
+                }
+                Ok(Some(n.to_usize().unwrap_or(usize::MAX)))
+            }
+        }
+    };
+    let (start, stop, step) = if a.pos.len() == 2 {
+        (None, bound(it, a.get(1), "Stop argument")?, None)
+    } else {
+        (
+            bound(it, a.get(1), "Indices")?,
+            bound(it, a.get(2), "Stop argument")?,
+            bound(it, a.get(3), "Indices")?,
+        )
+    };
+    if step == Some(0) {
+        return Err(exc(
+            ExcType::ValueError,
+            "Step for islice() must be a positive integer or None.",
+        ));
+    }
+    let inner = it.iter_of(&a.pos[0].clone())?;
+    Ok(Val::Iter(Rc::new(RefCell::new(IterObj::Islice {
+        inner,
+        cnt: 0,
+        next: start.unwrap_or(0),
+        stop,
+        step: step.unwrap_or(1),
+    }))))
+}
 
 /// `permutations(xs[, r])` or `combinations(xs, r)`, in CPython's order.
 fn arrangements(it: &mut Interp<'_>, a: &Args, ordered: bool) -> R<Val> {
