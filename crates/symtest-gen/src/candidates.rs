@@ -173,14 +173,15 @@ fn path_candidates(subject: &PySubject, ex: &Exploration) -> Vec<Candidate> {
 }
 
 /// Inputs on the edges of each path's comparisons (at most two an edge),
-/// asked of the solver until `max` queries or `deadline`.
-fn boundary_candidates(
-    subject: &PySubject,
+/// asked of the solver until `max` queries or `deadline`. `take` turns an
+/// edge's model (with the path and the edge) into a candidate, or refuses it.
+pub(crate) fn on_edges<T>(
     ex: &Exploration,
     solver: &mut Solver,
     max: usize,
     deadline: Instant,
-) -> Vec<Candidate> {
+    mut take: impl FnMut(&PathRecord, &Model, (u32, bool)) -> Option<T>,
+) -> Vec<T> {
     let mut out = Vec::new();
     let mut asked = 0;
     let mut edges_found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
@@ -203,22 +204,35 @@ fn boundary_candidates(
             let Answer::Sat(m) = solver.check(&query, &p.input, Some(query_deadline)) else {
                 continue;
             };
-            let model = p.input.overlaid(&m);
-            if let Some(args) = subject.args_of(&ex.inputs, &model) {
+            if let Some(c) = take(p, &p.input.overlaid(&m), key) {
                 *edges_found.entry(key).or_default() += 1;
-                out.push(Candidate {
-                    args,
-                    origin: Origin::Boundary,
-                    path: Some(p.constraint.named().to_string()),
-                    edges: vec![key],
-                    conditions: Vec::new(),
-                    pairs: Vec::new(),
-                    followed: None,
-                });
+                out.push(c);
             }
         }
     }
     out
+}
+
+/// [`on_edges`] for a function's parameters.
+fn boundary_candidates(
+    subject: &PySubject,
+    ex: &Exploration,
+    solver: &mut Solver,
+    max: usize,
+    deadline: Instant,
+) -> Vec<Candidate> {
+    on_edges(ex, solver, max, deadline, |p, model, key| {
+        let args = subject.args_of(&ex.inputs, model)?;
+        Some(Candidate {
+            args,
+            origin: Origin::Boundary,
+            path: Some(p.constraint.named().to_string()),
+            edges: vec![key],
+            conditions: Vec::new(),
+            pairs: Vec::new(),
+            followed: None,
+        })
+    })
 }
 
 /// One candidate per distinct input, small inputs first. Generated tests

@@ -12,17 +12,14 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use std::collections::BTreeMap;
-
-use symtest_explore::{
-    Exploration, ExploreOptions, PathRecord, SiteId, Strategy, Tracer, boundary, explore,
-};
+use symtest_explore::{Exploration, ExploreOptions, SiteId, Strategy, Tracer, explore};
 use symtest_python::{Program, ProgramEnd, SiteKind, Sites, StdinSubject};
 use symtest_sandbox::job::{StdioResult, StdioRun};
 use symtest_sandbox::{LoadError, Pool, PyValue};
-use symtest_solve::{Answer, Solver};
+use symtest_solve::Solver;
 use symtest_term::{Sort, Term, Value};
 
+use crate::candidates::on_edges;
 use crate::minimise::greedy_cover;
 use crate::model::{
     ExplorationStats, FidelityStats, GenError, GenOptions, GenStats, Generated, Origin, Reference,
@@ -32,9 +29,6 @@ use crate::model::{
 /// Time a run of a whole program gets in CPython (the interpreter's start
 /// included), at least.
 const MIN_RUN_BUDGET: Duration = Duration::from_secs(1);
-
-/// Time limit of one boundary query.
-const BOUNDARY_QUERY_TIME: Duration = Duration::from_millis(100);
 
 type FxHashMap<K, V> = std::collections::HashMap<K, V>;
 
@@ -277,8 +271,8 @@ fn explore_program(
     (out, stats)
 }
 
-/// Inputs on the edges of each path's comparisons (at most two an edge),
-/// asked of the solver until `max` queries or `deadline`.
+/// [`on_edges`] for a whole program: each edge's model written out as a
+/// standard input.
 fn boundary_candidates(
     subject: &StdinSubject,
     ex: &Exploration,
@@ -286,40 +280,15 @@ fn boundary_candidates(
     max: usize,
     deadline: Instant,
 ) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    let mut asked = 0;
-    let mut found: BTreeMap<(u32, bool), usize> = BTreeMap::new();
-    let mut by_length: Vec<&PathRecord> = ex.paths.iter().collect();
-    by_length.sort_by_key(|p| p.constraint.0.len());
-    for p in by_length {
-        for (i, query) in boundary::queries(&p.constraint) {
-            let lit = &p.constraint.0[i];
-            let key = (lit.site.0, lit.taken);
-            if found.get(&key).copied().unwrap_or(0) >= 2 {
-                continue;
-            }
-            if asked >= max || Instant::now() > deadline {
-                return out;
-            }
-            asked += 1;
-            let query_deadline = deadline.min(Instant::now() + BOUNDARY_QUERY_TIME);
-            let Answer::Sat(m) = solver.check(&query, &p.input, Some(query_deadline)) else {
-                continue;
-            };
-            let run = subject.render(&ex.inputs, &p.input.overlaid(&m));
-            if matches!(run.end, ProgramEnd::Stopped(_)) {
-                continue;
-            }
-            *found.entry(key).or_default() += 1;
-            out.push(Candidate {
-                stdin: run.stdin,
-                origin: Origin::Boundary,
-                path: Some(p.constraint.named().to_string()),
-                edges: vec![key],
-            });
-        }
-    }
-    out
+    on_edges(ex, solver, max, deadline, |p, model, key| {
+        let run = subject.render(&ex.inputs, model);
+        (!matches!(run.end, ProgramEnd::Stopped(_))).then(|| Candidate {
+            stdin: run.stdin,
+            origin: Origin::Boundary,
+            path: Some(p.constraint.named().to_string()),
+            edges: vec![key],
+        })
+    })
 }
 
 /// The generated tests to keep: the fewest covering what they add to the

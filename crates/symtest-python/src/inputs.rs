@@ -84,17 +84,20 @@ pub(crate) struct ModelSource<'m> {
     pub model: &'m Model,
 }
 
+/// The value of input `name` of `sort` in `model` (its sort's default when
+/// the model lacks it).
+pub(crate) fn model_value(vars: &[Var], model: &Model, name: &str, sort: Sort) -> Value {
+    vars.iter()
+        .find(|v| &*v.name == name && v.sort == sort)
+        .and_then(|v| model.get(v))
+        .filter(|v| v.sort() == sort)
+        .cloned()
+        .unwrap_or_else(|| sort.default_value())
+}
+
 impl Source for ModelSource<'_> {
     fn input(&mut self, name: &str, sort: Sort) -> (Value, Option<Term>) {
-        let v = self
-            .vars
-            .iter()
-            .find(|v| &*v.name == name && v.sort == sort)
-            .and_then(|v| self.model.get(v))
-            .filter(|v| v.sort() == sort)
-            .cloned()
-            .unwrap_or_else(|| sort.default_value());
-        (v, None)
+        (model_value(self.vars, self.model, name, sort), None)
     }
 
     fn assume(&mut self, _cond: &Term, _holds: bool) {}

@@ -66,14 +66,7 @@ struct ModelTracer<'m> {
 
 impl Tracer for ModelTracer<'_> {
     fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
-        let v = self
-            .vars
-            .iter()
-            .find(|v| &*v.name == name && v.sort == sort)
-            .and_then(|v| self.model.get(v))
-            .filter(|v| v.sort() == sort)
-            .cloned()
-            .unwrap_or_else(|| sort.default_value());
+        let v = crate::inputs::model_value(self.vars, self.model, name, sort);
         (v.clone(), Term::constant(v))
     }
     fn branch(&mut self, _: SiteId, _: &Term, _: bool) {}
