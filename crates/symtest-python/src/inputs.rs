@@ -13,7 +13,7 @@ use symtest_term::{Model, Sort, Term, Value, Var};
 
 use crate::fxhash::FxHashMap;
 use crate::interp::{term_of, val_of_value};
-use crate::sites::{SiteId, VARIANT_SITE};
+use crate::sites::{INPUT_SITE, VARIANT_SITE};
 use crate::ty::Ty;
 use crate::value::{DictFlavor, DictObj, ListObj, SetObj, TupleObj, Val, key_of};
 
@@ -37,9 +37,6 @@ impl Default for InputOptions {
         }
     }
 }
-
-/// The site assumptions on inputs are reported at.
-pub const INPUT_SITE: SiteId = SiteId::DOMAIN;
 
 /// Hard cap on a container built from a seed or model, whatever it says.
 const HARD_MAX_LEN: usize = 10_000;

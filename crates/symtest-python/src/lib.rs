@@ -40,9 +40,10 @@ mod ty;
 mod value;
 
 pub use error::{PythonError, SyntaxError};
-pub use inputs::{INPUT_SITE, InputOptions, seed_values};
+pub use inputs::{InputOptions, seed_values};
 pub use interp::Limits;
 pub use program::{Program, PyException, RunResult};
+pub use sites::INPUT_SITE;
 pub use sites::{SiteKind, Sites, UserSite};
 pub use stdin::StdinOptions;
 pub use stdin_subject::{ProgramEnd, ProgramRun, StdinSubject};

@@ -78,6 +78,9 @@ pub struct UserSite {
 /// decisions come first, so runs with other lengths branch there.
 pub const LENGTH_SITE: SiteId = SiteId(INTERNAL_BASE);
 
+/// The site assumptions on inputs are reported at.
+pub const INPUT_SITE: SiteId = SiteId::DOMAIN;
+
 /// Where a parameter's variant is decided (`int | float`, `Optional`).
 pub const VARIANT_SITE: SiteId = SiteId(INTERNAL_BASE + 1);
 

@@ -389,3 +389,83 @@ fn explore_says_what_is_missing() {
         .assert()
         .success();
 }
+
+/// Whole programs reading standard input (APPS without `fn_name`): `gen`
+/// writes stdio suites whose expected outputs are CPython's, and every
+/// bundled wrong solution, which passes the dataset's own tests, fails the
+/// generated suite while the references pass it.
+#[test]
+fn stdin_suites_expose_the_wrong_solutions_the_examples_let_through() {
+    let dir = TempDir::new("stdin");
+    let problems = example("stdin/apps.jsonl");
+    let suites = generate(&dir, &problems, &[]);
+    let by_id = by_task(&suites);
+    for id in ["9001", "9002", "9003"] {
+        let row = &by_id[id];
+        assert_eq!(row["mode"], "stdio", "{id}");
+        assert!(
+            !inputs(row, "symbolic").is_empty() || !inputs(row, "boundary").is_empty(),
+            "{id}: {row}"
+        );
+        let s = &row["stats"];
+        assert_eq!(
+            s["fidelity"]["compared"], s["fidelity"]["equal"],
+            "{id}: {s}"
+        );
+    }
+    // The wrong solutions of this file, and the references as samples.
+    let wrong = dir.path("samples.jsonl");
+    let mut lines = String::new();
+    for line in std::fs::read_to_string(example("stdin/wrong.jsonl"))
+        .expect("wrong.jsonl")
+        .lines()
+    {
+        let v: Value = serde_json::from_str(line).expect("json");
+        if by_id.contains_key(v["task_id"].as_str().expect("task_id")) {
+            lines.push_str(line);
+            lines.push('\n');
+        }
+    }
+    for (id, row) in &by_id {
+        let reference = serde_json::json!({"task_id": id, "sample_id": "reference", "completion": row["reference"]});
+        lines.push_str(&format!("{reference}\n"));
+    }
+    std::fs::write(&wrong, lines).expect("write samples");
+    for (problems, all_wrong_fail) in [(&suites, true), (&PathBuf::from(&problems), false)] {
+        let out = dir.path("outcomes.jsonl");
+        let _ = std::fs::remove_file(&out);
+        let run = symtest()
+            .args(["grade", "-q"])
+            .arg(problems)
+            .arg(&wrong)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .expect("run grade");
+        let code = run.status.code();
+        assert!(code == Some(0) || code == Some(1), "grade: {run:?}");
+        let outcomes = rows(&out);
+        let wrong_rows = outcomes
+            .iter()
+            .filter(|o| o["sample_id"] != "reference")
+            .count();
+        assert!(
+            wrong_rows >= 3 && outcomes.len() > wrong_rows,
+            "{outcomes:?}"
+        );
+        for o in outcomes {
+            let passed = o["status"] == "passed";
+            if o["sample_id"] == "reference" {
+                assert!(passed, "a reference fails its suite: {o}");
+            } else if all_wrong_fail {
+                assert!(!passed, "a wrong solution passes the generated suite: {o}");
+                assert!(
+                    o["first_failure"]["input"].is_string(),
+                    "the failing stdin is shown: {o}"
+                );
+            } else {
+                assert!(passed, "the dataset's own tests already catch it: {o}");
+            }
+        }
+    }
+}

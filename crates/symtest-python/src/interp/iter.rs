@@ -93,7 +93,7 @@ impl Interp<'_> {
             })),
             Val::Iter(_) => v.clone(),
             Val::Opaque(o) if matches!(&**o, crate::value::Opaque::Stdin) => {
-                let lines = self.read_lines(crate::inputs::INPUT_SITE)?;
+                let lines = self.read_lines(crate::sites::INPUT_SITE)?;
                 return self.iter_of(&lines);
             }
             Val::Bytes(b) => new_iter(IterObj::Items(

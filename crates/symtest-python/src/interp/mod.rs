@@ -24,6 +24,7 @@ mod expr;
 mod external;
 mod format;
 mod generator;
+mod io;
 mod iter;
 mod modules;
 mod numeric;
@@ -36,7 +37,7 @@ mod subscript;
 mod tables;
 mod types;
 
+pub(crate) use io::Io;
 pub(crate) use repr::{describe, exception_message, from_pyvalue, repr, to_pyvalue};
 pub use state::{Flow, Interp, Limits};
 pub(crate) use state::{Silent, term_of, val_of_value};
-pub(crate) use stdin::Io;

@@ -106,7 +106,7 @@ pub struct Interp<'a> {
     /// The frame of the module's top level (no slots).
     empty_env: Rc<Env>,
     /// Standard input and output, in a whole-program run.
-    pub(crate) io: Option<Box<super::stdin::Io>>,
+    pub(crate) io: Option<Box<super::io::Io>>,
     /// Where what the interpreter does not model is computed (CPython).
     pub(crate) external: Option<Rc<dyn crate::external::External>>,
     /// The values yielded so far by each generator function running.

@@ -12,127 +12,13 @@ use num_bigint::BigInt;
 use symtest_term::{Sort, Term, Value};
 
 use super::args::Args;
+use super::io::{Io, LineRec, Mark, Tok};
 use super::repr::strip_shadows;
 use super::state::{Flow, Interp, R, exc, type_error, val_of_value};
 use crate::builtins::ExcType;
-use crate::fxhash::FxHashMap;
-use crate::inputs::INPUT_SITE;
-use crate::sites::SiteId;
-use crate::stdin::{Kind, Shape, Slot, StdinOptions, TextClass};
+use crate::sites::{INPUT_SITE, SiteId};
+use crate::stdin::{Kind, Shape, Slot, TextClass};
 use crate::value::{ListObj, Opaque, Val};
-
-/// What a string handed out stands for.
-#[derive(Clone, Copy, Debug)]
-enum Mark {
-    /// Line `i`, whole.
-    Line(usize),
-    /// Lines `a..b`, as one text (a read to the end).
-    Block(usize, usize),
-    /// Token `j` of line `i`.
-    Tok(usize, usize),
-}
-
-/// One token of a row.
-#[derive(Clone, Debug)]
-struct Tok {
-    text: Rc<str>,
-    /// The number it stands for, with its variable (ints and floats).
-    num: Option<Val>,
-    /// Its variable as text (words).
-    shadow: Option<Term>,
-}
-
-/// One line read.
-#[derive(Clone, Debug)]
-struct LineRec {
-    slot: Slot,
-    text: Rc<str>,
-    /// The line as handed out (without its newline).
-    val: Val,
-    /// Its tokens, once it was split or made as a row.
-    toks: Option<Vec<Tok>>,
-    /// The token count's term, when it is not a constant.
-    count: Option<Term>,
-    /// The program split it (or read a number from it).
-    split: bool,
-}
-
-/// Standard input and output of one run.
-pub(crate) struct Io {
-    shape: Rc<RefCell<Shape>>,
-    /// The example being replayed, by line (`None`: lines come from the
-    /// explorer's variables).
-    seed: Option<Rc<[String]>>,
-    opts: StdinOptions,
-    lines: Vec<LineRec>,
-    marks: FxHashMap<usize, (Rc<str>, Mark)>,
-    /// The latest number read at each token position: its line, value and term.
-    recent: FxHashMap<(Slot, u32), (usize, BigInt, Term)>,
-    /// Everything printed to standard output.
-    pub out: String,
-    /// A read to the end happened: nothing more comes.
-    drained: bool,
-}
-
-impl Io {
-    pub(crate) fn new(
-        shape: Rc<RefCell<Shape>>,
-        seed: Option<Rc<[String]>>,
-        opts: StdinOptions,
-    ) -> Io {
-        Io {
-            shape,
-            seed,
-            opts,
-            lines: Vec::new(),
-            marks: FxHashMap::default(),
-            recent: FxHashMap::default(),
-            out: String::new(),
-            drained: false,
-        }
-    }
-
-    /// The standard input this run read, as a file's text.
-    pub(crate) fn stdin_text(&self) -> String {
-        let mut s = String::new();
-        for l in &self.lines {
-            s.push_str(&l.text);
-            s.push('\n');
-        }
-        s
-    }
-
-    /// Teaches the shape what this run showed: which lines were split, and
-    /// (replaying an example) the text of the lines that were not.
-    pub(crate) fn learn(&self) {
-        let mut shape = self.shape.borrow_mut();
-        for l in &self.lines {
-            let e = shape.split.entry(l.slot).or_insert(l.split);
-            *e |= l.split;
-            if self.seed.is_some() && !l.split {
-                shape.saw_text((l.slot, u32::MAX), &l.text);
-            }
-        }
-    }
-
-    fn mark(&mut self, v: &Val, m: Mark) {
-        if let Val::Str(s, _) = v {
-            self.marks
-                .insert(Rc::as_ptr(s) as *const u8 as usize, (s.clone(), m));
-        }
-    }
-
-    fn mark_of(&self, v: &Val) -> Option<Mark> {
-        match v {
-            Val::Str(s, _) => self
-                .marks
-                .get(&(Rc::as_ptr(s) as *const u8 as usize))
-                .filter(|(kept, _)| Rc::ptr_eq(kept, s))
-                .map(|(_, m)| *m),
-            _ => None,
-        }
-    }
-}
 
 /// The bounds of a number read at a token position: from the examples'
 /// smallest and largest there, widened to the options' bound (never below

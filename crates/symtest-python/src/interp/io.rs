@@ -1,0 +1,127 @@
+//! The state of a whole program's standard input and output in one run:
+//! the lines read so far, what each string handed out stands for, and what
+//! was printed. The reads themselves (`stdin`) are methods of the
+//! interpreter; this module knows nothing of it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use symtest_term::Term;
+
+use crate::fxhash::FxHashMap;
+use crate::stdin::{Shape, Slot, StdinOptions};
+use crate::value::Val;
+
+/// What a string handed out stands for.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Mark {
+    /// Line `i`, whole.
+    Line(usize),
+    /// Lines `a..b`, as one text (a read to the end).
+    Block(usize, usize),
+    /// Token `j` of line `i`.
+    Tok(usize, usize),
+}
+
+/// One token of a row.
+#[derive(Clone, Debug)]
+pub(super) struct Tok {
+    pub(super) text: Rc<str>,
+    /// The number it stands for, with its variable (ints and floats).
+    pub(super) num: Option<Val>,
+    /// Its variable as text (words).
+    pub(super) shadow: Option<Term>,
+}
+
+/// One line read.
+#[derive(Clone, Debug)]
+pub(super) struct LineRec {
+    pub(super) slot: Slot,
+    pub(super) text: Rc<str>,
+    /// The line as handed out (without its newline).
+    pub(super) val: Val,
+    /// Its tokens, once it was split or made as a row.
+    pub(super) toks: Option<Vec<Tok>>,
+    /// The token count's term, when it is not a constant.
+    pub(super) count: Option<Term>,
+    /// The program split it (or read a number from it).
+    pub(super) split: bool,
+}
+
+/// Standard input and output of one run.
+pub(crate) struct Io {
+    pub(super) shape: Rc<RefCell<Shape>>,
+    /// The example being replayed, by line (`None`: lines come from the
+    /// explorer's variables).
+    pub(super) seed: Option<Rc<[String]>>,
+    pub(super) opts: StdinOptions,
+    pub(super) lines: Vec<LineRec>,
+    pub(super) marks: FxHashMap<usize, (Rc<str>, Mark)>,
+    /// The latest number read at each token position: its line, value and term.
+    pub(super) recent: FxHashMap<(Slot, u32), (usize, BigInt, Term)>,
+    /// Everything printed to standard output.
+    pub(crate) out: String,
+    /// A read to the end happened: nothing more comes.
+    pub(super) drained: bool,
+}
+
+impl Io {
+    pub(crate) fn new(
+        shape: Rc<RefCell<Shape>>,
+        seed: Option<Rc<[String]>>,
+        opts: StdinOptions,
+    ) -> Io {
+        Io {
+            shape,
+            seed,
+            opts,
+            lines: Vec::new(),
+            marks: FxHashMap::default(),
+            recent: FxHashMap::default(),
+            out: String::new(),
+            drained: false,
+        }
+    }
+
+    /// The standard input this run read, as a file's text.
+    pub(crate) fn stdin_text(&self) -> String {
+        let mut s = String::new();
+        for l in &self.lines {
+            s.push_str(&l.text);
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Teaches the shape what this run showed: which lines were split, and
+    /// (replaying an example) the text of the lines that were not.
+    pub(crate) fn learn(&self) {
+        let mut shape = self.shape.borrow_mut();
+        for l in &self.lines {
+            let e = shape.split.entry(l.slot).or_insert(l.split);
+            *e |= l.split;
+            if self.seed.is_some() && !l.split {
+                shape.saw_text((l.slot, u32::MAX), &l.text);
+            }
+        }
+    }
+
+    pub(super) fn mark(&mut self, v: &Val, m: Mark) {
+        if let Val::Str(s, _) = v {
+            self.marks
+                .insert(Rc::as_ptr(s) as *const u8 as usize, (s.clone(), m));
+        }
+    }
+
+    pub(super) fn mark_of(&self, v: &Val) -> Option<Mark> {
+        match v {
+            Val::Str(s, _) => self
+                .marks
+                .get(&(Rc::as_ptr(s) as *const u8 as usize))
+                .filter(|(kept, _)| Rc::ptr_eq(kept, s))
+                .map(|(_, m)| *m),
+            _ => None,
+        }
+    }
+}
