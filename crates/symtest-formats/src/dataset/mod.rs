@@ -5,6 +5,7 @@
 
 mod apps;
 mod codecontests;
+pub mod emit;
 mod read;
 mod taco;
 mod verl;
@@ -259,6 +260,8 @@ pub struct Loaded {
     pub errors: Vec<RowError>,
     /// The format read, given or detected; `None` when no row told.
     pub format: Option<Format>,
+    /// The line (as in [`Rows`]) of each problem's row, by task id.
+    pub lines: BTreeMap<String, usize>,
 }
 
 /// Loads a problem file; `format` None detects it from the first row.
@@ -280,6 +283,7 @@ pub fn from_rows(
     let file = file.to_string();
     let format = format.or_else(|| rows.iter().find_map(|(_, r)| Format::detect(r)));
     let mut problems = BTreeMap::new();
+    let mut lines = BTreeMap::new();
     let Some(fmt) = format else {
         if !rows.is_empty() {
             errors.push(RowError {
@@ -292,6 +296,7 @@ pub fn from_rows(
             problems,
             errors,
             format: None,
+            lines: BTreeMap::new(),
         };
     };
     for (line, row) in rows {
@@ -308,6 +313,7 @@ pub fn from_rows(
                         ),
                     });
                 } else {
+                    lines.insert(p.task_id.clone(), line);
                     problems.insert(p.task_id.clone(), p);
                 }
             }
@@ -322,6 +328,7 @@ pub fn from_rows(
         problems,
         errors,
         format,
+        lines,
     }
 }
 
