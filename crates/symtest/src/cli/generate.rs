@@ -8,7 +8,8 @@ use symtest_solve::SolverKind;
 
 pub(super) const GEN_HELP: &str = "\
 For each problem, the reference solution (HumanEval's canonical solution, MBPP's
-code, APPS' first solution) is explored symbolically; every input found, inputs
+code, APPS' and TACO's first solution, CodeContests' first Python 3 solution by
+language id, verl's extra_info.reference) is explored symbolically; every input found, inputs
 on the edges of each path's comparisons (for x < 3 both 2 and 3), and the
 dataset's own calls run in CPython, in the sandbox, for the expected outputs and
 for the reference's own branch coverage. The generated tests are minimised by
