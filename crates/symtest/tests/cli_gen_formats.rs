@@ -249,3 +249,45 @@ fn codecontests_reference_is_the_python3_solution_and_hidden_tests_join_the_suit
         assert!(new.starts_with(old), "{}", row["name"]);
     }
 }
+
+#[test]
+fn bad_rows_are_reported_with_the_field_and_skipped() {
+    let dir = TempDir::new("formats-bad-rows");
+    let good = json!({
+        "name": "echo",
+        "public_tests": {"input": ["1\n"], "output": ["1\n"]},
+        "solutions": {"language": [2, 3], "solution": ["int main() {}", "print(input())\n"]},
+    });
+    let bad = json!({"name": "broken", "public_tests": {"input": ["1\n"], "output": ["1\n"]}, "private_tests": ["1\n"]});
+    let problems = dir.jsonl("cc.jsonl", &[good, bad]);
+    let out = dir.path("suites.jsonl");
+    let run = symtest()
+        .args(["gen", "-q", "--format", "codecontests"])
+        .arg(&problems)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cc.jsonl:2")
+            && stderr.contains("field 'private_tests' should be an object"),
+        "{stderr}"
+    );
+    let suites = rows(&out);
+    assert_eq!(suites.len(), 1);
+    assert_eq!(suites[0]["reference"], "print(input())\n");
+    let unknown = symtest()
+        .args(["gen", "--format", "codeforces"])
+        .arg(&problems)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        !unknown.status.success() && stderr.contains("codecontests, taco, verl"),
+        "{stderr}"
+    );
+}
