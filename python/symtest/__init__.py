@@ -113,8 +113,8 @@ def load_problems(source: ProblemsLike, format: Optional[str] = None) -> Problem
         source: a path to a problem file (jsonl, jsonl.gz or a JSON array),
             or rows as published (a dict, a list of dicts, or a
             ``datasets.Dataset``), or ``Problems`` already loaded.
-        format: ``"humaneval"``, ``"mbpp"``, ``"apps"`` or ``"suite"``;
-            detected from the rows when None.
+        format: ``"humaneval"``, ``"mbpp"``, ``"apps"``, ``"codecontests"``,
+            ``"taco"``, ``"verl"`` or ``"suite"``; detected from the rows when None.
 
     Returns:
         The problems by task id. Rows that could not be used are skipped

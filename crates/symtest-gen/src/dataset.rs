@@ -3,15 +3,20 @@
 
 use std::time::Duration;
 
+use symtest_formats::dataset::StdioCase;
 use symtest_formats::dataset::{Problem, Tests};
-use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue};
+use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue, StdioResult, StdioRun};
 
-use crate::model::{GenError, GenOptions, Generated, Reference};
+use crate::model::{GenError, GenOptions, Generated, Origin, Reference, TestCase};
 use crate::pipeline::generate;
 use crate::stdio::generate_stdio;
 
 /// Time the dataset's tests get to run against the reference.
 const CHECK_BUDGET: Duration = Duration::from_secs(60);
+
+/// Time the reference gets on one of a dataset's hidden stdin tests (they
+/// can be large: CodeContests' generated tests).
+const HIDDEN_BUDGET: Duration = Duration::from_secs(10);
 
 /// A problem's reference and its seed calls.
 #[derive(Clone, Debug)]
@@ -86,6 +91,45 @@ pub fn panic_error(panic: &(dyn std::any::Any + Send)) -> String {
     format!("internal error (a bug in symtest): {what}")
 }
 
+/// Adds a dataset's hidden stdin tests to a suite, each expecting the
+/// dataset's own output; the reference runs on them for its times (which
+/// set the graders' time limits).
+fn add_hidden(
+    generated: &mut Generated,
+    hidden: &[&StdioCase],
+    pool: &Pool,
+    opts: &GenOptions,
+) -> Result<(), GenError> {
+    if hidden.is_empty() {
+        return Ok(());
+    }
+    let budget = opts.call_timeout.max(HIDDEN_BUDGET);
+    let runs: Vec<StdioRun> = hidden
+        .iter()
+        .map(|c| StdioRun {
+            stdin: c.stdin.clone(),
+            budget,
+        })
+        .collect();
+    let results = pool.run_stdio(&generated.reference.source, &runs)?;
+    for (c, r) in hidden.iter().zip(results) {
+        let ref_ms = match r {
+            StdioResult::Finished { ms, .. } => ms,
+            StdioResult::Failed(_) => budget.as_secs_f64() * 1000.0,
+        };
+        generated.tests.push(TestCase {
+            args: vec![PyValue::Str(c.stdin.clone())],
+            expected: Some(PyValue::Str(c.expected.clone())),
+            raises: None,
+            origin: Origin::Dataset,
+            path: None,
+            ref_ms,
+        });
+        generated.stats.selection.dataset_tests += 1;
+    }
+    Ok(())
+}
+
 /// [`seeds_of`] then [`generate`]: the suite of a dataset's problem.
 pub fn generate_problem(
     problem: &Problem,
@@ -94,13 +138,21 @@ pub fn generate_problem(
 ) -> Result<(Seeded, Generated), GenError> {
     if let Tests::Stdio { cases } = &problem.tests {
         let source = problem.reference.clone().ok_or(GenError::NoReference)?;
-        let examples: Vec<String> = cases.iter().map(|c| c.stdin.clone()).collect();
+        // Only the statement's examples are seeds; the hidden tests join
+        // the suite as they are, so grading against it uses them all.
+        let examples: Vec<String> = cases
+            .iter()
+            .filter(|c| c.example)
+            .map(|c| c.stdin.clone())
+            .collect();
         let reference = Reference {
             source,
             entry: String::new(),
             stdio: true,
         };
-        let generated = generate_stdio(&reference, &examples, pool, opts)?;
+        let mut generated = generate_stdio(&reference, &examples, pool, opts)?;
+        let hidden: Vec<&StdioCase> = cases.iter().filter(|c| !c.example).collect();
+        add_hidden(&mut generated, &hidden, pool, opts)?;
         let seeded = Seeded {
             reference,
             seeds: examples

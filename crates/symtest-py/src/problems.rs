@@ -96,7 +96,7 @@ impl Problems {
         self.errors.clone()
     }
 
-    /// The format read: humaneval, mbpp, apps or suite.
+    /// The format read: humaneval, mbpp, apps, codecontests, taco, verl or suite.
     #[getter]
     fn format(&self) -> Option<String> {
         self.format.map(|f| f.to_string())

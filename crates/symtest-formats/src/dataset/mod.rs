@@ -1,9 +1,14 @@
-//! Problems to grade against: HumanEval, MBPP and APPS as published, and
-//! symtest's own test suites. Every format becomes a [`Problem`]: how to turn
+//! Problems to grade against: HumanEval, MBPP, APPS, CodeContests, TACO
+//! and verl's ground truth as published, and symtest's own test suites. Every format becomes a [`Problem`]: how to turn
 //! a completion into a program, a reference program when there is one, and
 //! the tests.
 
+mod apps;
+mod codecontests;
+pub mod emit;
 mod read;
+mod taco;
+mod verl;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -119,6 +124,10 @@ pub struct StdioCase {
     pub expected: String,
     /// The reference's own time on this case, when a suite recorded it.
     pub reference_ms: Option<f64>,
+    /// One of the statement's examples (CodeContests' `public_tests`; every
+    /// test of the other formats): `gen` explores from these only, while
+    /// every case, example or hidden, judges samples.
+    pub example: bool,
 }
 
 /// A problem file's format.
@@ -130,15 +139,56 @@ pub enum Format {
     Mbpp,
     /// APPS: `problem_id, question, solutions, input_output, starter_code`.
     Apps,
+    /// DeepMind's CodeContests: `name, description, public_tests,
+    /// private_tests, generated_tests, solutions` (by language id).
+    CodeContests,
+    /// TACO: APPS' fields without an id (`name`, else the row's line).
+    Taco,
+    /// The rows verl and PRIME train on: `reward_model.ground_truth` (a JSON
+    /// string of `{inputs, outputs}` or `{fn_name, inputs, outputs}`),
+    /// `extra_info.index`.
+    Verl,
     /// symtest's TestSuite rows, as `symtest gen` writes them.
     Suite,
 }
 
 impl Format {
     /// The names `--format` takes, as [`Format`]'s `FromStr` reads them.
-    pub const NAMES: [&'static str; 4] = ["humaneval", "mbpp", "apps", "suite"];
+    pub const NAMES: [&'static str; 7] = [
+        "humaneval",
+        "mbpp",
+        "apps",
+        "codecontests",
+        "taco",
+        "verl",
+        "suite",
+    ];
 
-    fn detect(row: &Json) -> Option<Format> {
+    const ALL: [Format; 7] = [
+        Format::HumanEval,
+        Format::Mbpp,
+        Format::Apps,
+        Format::CodeContests,
+        Format::Taco,
+        Format::Verl,
+        Format::Suite,
+    ];
+
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::HumanEval => "humaneval",
+            Format::Mbpp => "mbpp",
+            Format::Apps => "apps",
+            Format::CodeContests => "codecontests",
+            Format::Taco => "taco",
+            Format::Verl => "verl",
+            Format::Suite => "suite",
+        }
+    }
+
+    /// The format of a row, from the fields that identify it.
+    pub fn detect(row: &Json) -> Option<Format> {
         let has = |k: &str| row.get(k).is_some();
         if has("tests") && has("mode") {
             Some(Format::Suite)
@@ -147,10 +197,35 @@ impl Format {
             Some(Format::HumanEval)
         } else if has("test_list") {
             Some(Format::Mbpp)
+        } else if has("public_tests") || has("private_tests") || has("generated_tests") {
+            Some(Format::CodeContests)
+        } else if row
+            .get("reward_model")
+            .is_some_and(|r| r.get("ground_truth").is_some())
+        {
+            Some(Format::Verl)
+        } else if has("input_output")
+            && !has("problem_id")
+            && (has("raw_tags") || has("skill_types") || has("picture_num"))
+        {
+            Some(Format::Taco)
         } else if has("input_output") || has("question") {
             Some(Format::Apps)
         } else {
             None
+        }
+    }
+
+    /// The problem of one row (`line` is where it is, for formats without ids).
+    fn read(self, row: &Json, line: usize) -> Result<Problem, String> {
+        match self {
+            Format::HumanEval => humaneval(row),
+            Format::Mbpp => mbpp(row),
+            Format::Apps => apps::apps(row),
+            Format::CodeContests => codecontests::codecontests(row),
+            Format::Taco => taco::taco(row, line),
+            Format::Verl => verl::verl(row),
+            Format::Suite => suite(row),
         }
     }
 }
@@ -159,27 +234,21 @@ impl FromStr for Format {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "humaneval" => Ok(Format::HumanEval),
-            "mbpp" => Ok(Format::Mbpp),
-            "apps" => Ok(Format::Apps),
-            "suite" => Ok(Format::Suite),
-            _ => Err(format!(
-                "unknown format '{s}' (expected {})",
-                Format::NAMES.join(", ")
-            )),
-        }
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown format '{s}' (expected {})",
+                    Format::NAMES.join(", ")
+                )
+            })
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::HumanEval => "humaneval",
-            Format::Mbpp => "mbpp",
-            Format::Apps => "apps",
-            Format::Suite => "suite",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -191,6 +260,8 @@ pub struct Loaded {
     pub errors: Vec<RowError>,
     /// The format read, given or detected; `None` when no row told.
     pub format: Option<Format>,
+    /// The line (as in [`Rows`]) of each problem's row, by task id.
+    pub lines: BTreeMap<String, usize>,
 }
 
 /// Loads a problem file; `format` None detects it from the first row.
@@ -212,27 +283,24 @@ pub fn from_rows(
     let file = file.to_string();
     let format = format.or_else(|| rows.iter().find_map(|(_, r)| Format::detect(r)));
     let mut problems = BTreeMap::new();
+    let mut lines = BTreeMap::new();
     let Some(fmt) = format else {
         if !rows.is_empty() {
             errors.push(RowError {
                 file,
                 line: rows[0].0,
-                message: "cannot tell the format (HumanEval, MBPP, APPS or a symtest suite); give --format".into(),
+                message: "cannot tell the format (HumanEval, MBPP, APPS, CodeContests, TACO, verl or a symtest suite); give --format".into(),
             });
         }
         return Loaded {
             problems,
             errors,
             format: None,
+            lines: BTreeMap::new(),
         };
     };
     for (line, row) in rows {
-        let parsed = match fmt {
-            Format::HumanEval => humaneval(&row),
-            Format::Mbpp => mbpp(&row),
-            Format::Apps => apps(&row),
-            Format::Suite => suite(&row),
-        };
+        let parsed = fmt.read(&row, line);
         match parsed.and_then(|p| validate(&p).map(|()| p)) {
             Ok(p) => {
                 if problems.contains_key(&p.task_id) {
@@ -245,6 +313,7 @@ pub fn from_rows(
                         ),
                     });
                 } else {
+                    lines.insert(p.task_id.clone(), line);
                     problems.insert(p.task_id.clone(), p);
                 }
             }
@@ -259,6 +328,7 @@ pub fn from_rows(
         problems,
         errors,
         format,
+        lines,
     }
 }
 
@@ -432,198 +502,6 @@ fn called_function(code: &str, tests: &[String]) -> Option<String> {
     best.map(|(_, n)| n.to_string())
 }
 
-/// APPS (`problem_id, question, solutions, input_output, starter_code`):
-/// `solutions` and `input_output` are JSON held in strings. With `fn_name`
-/// the tests are calls, otherwise standard input and output.
-fn apps(row: &Json) -> Result<Problem, String> {
-    let task_id = id_field(row, "problem_id").or_else(|_| id_field(row, "task_id"))?;
-    let question = field(row, "question")?.to_string();
-    // The text of `input_output`, when it is a string (as APPS publishes
-    // it): call arguments and results are read from it exactly.
-    let mut io_text: Option<&str> = None;
-    let io = match row.get("input_output") {
-        Some(Json::String(s)) if s.trim().is_empty() => {
-            return Err("field 'input_output' is empty".into());
-        }
-        Some(Json::String(s)) => {
-            io_text = Some(s);
-            serde_json::from_str::<Json>(s)
-                .map_err(|e| format!("field 'input_output' is not JSON: {e}"))?
-        }
-        Some(v @ Json::Object(_)) => v.clone(),
-        Some(other) => {
-            return Err(format!(
-                "field 'input_output' should be a JSON string, found {}",
-                kind(other)
-            ));
-        }
-        None => return Err("missing field 'input_output'".into()),
-    };
-    let inputs = io
-        .get("inputs")
-        .and_then(Json::as_array)
-        .ok_or("'input_output' has no 'inputs' list")?;
-    let outputs = io
-        .get("outputs")
-        .and_then(Json::as_array)
-        .ok_or("'input_output' has no 'outputs' list")?;
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'input_output' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
-    let solutions: Vec<String> = match row.get("solutions") {
-        Some(Json::String(s)) if !s.trim().is_empty() => serde_json::from_str(s)
-            .map_err(|e| format!("field 'solutions' is not a JSON list of strings: {e}"))?,
-        Some(Json::Array(xs)) => xs
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let starter = row.get("starter_code").and_then(Json::as_str).unwrap_or("");
-    let prompt = if starter.is_empty() {
-        question
-    } else {
-        format!("{question}\n{starter}")
-    };
-    let tests = match io.get("fn_name").and_then(Json::as_str) {
-        Some(name) => {
-            let (inputs, outputs) = exact_calls(io_text, inputs, outputs)?;
-            // APPS wraps each return value in a list of one (`[[1, 2]]` for
-            // `[1, 2]`), but not in every row. Only where every output is a
-            // list of one is it unwrapped (the whole list is accepted too,
-            // as APPS' own grader does); elsewhere an output is the value
-            // (so `1` never passes for an output `[1, 2, 3]`).
-            let wrapped = outputs
-                .iter()
-                .all(|o| matches!(o, PyValue::List(xs) if xs.len() == 1));
-            let cases = inputs
-                .into_iter()
-                .zip(outputs)
-                .map(|(i, o)| {
-                    let args = match i {
-                        PyValue::List(xs) => xs,
-                        other => vec![other],
-                    };
-                    let expected = o;
-                    let mut alts = Vec::with_capacity(2);
-                    if wrapped
-                        && let PyValue::List(xs) = &expected
-                        && let Some(first) = xs.first()
-                    {
-                        alts.push(first.clone());
-                    }
-                    alts.push(expected);
-                    CallCase {
-                        args,
-                        expected: alts,
-                        tuple_as_list: true,
-                        origin: Some("dataset".into()),
-                        reference_ms: None,
-                        raises: None,
-                    }
-                })
-                .collect();
-            Tests::Calls {
-                entry: name.to_string(),
-                cases,
-            }
-        }
-        None => Tests::Stdio {
-            cases: inputs
-                .iter()
-                .zip(outputs)
-                .map(|(i, o)| StdioCase {
-                    stdin: text_or_lines(i),
-                    expected: text_or_lines(o),
-                    reference_ms: None,
-                })
-                .collect(),
-        },
-    };
-    let entry_point = match &tests {
-        Tests::Calls { entry, .. } => Some(entry.clone()),
-        _ => None,
-    };
-    Ok(Problem {
-        task_id,
-        prompt,
-        prefix: String::new(),
-        reference: solutions.into_iter().next(),
-        entry_point,
-        tests,
-    })
-}
-
-/// The inputs and outputs of call tests as Python reads them: from the
-/// field's text when there is one (every integer exact, as `json.loads`
-/// reads it), else from values already read, where an integer beyond 64
-/// bits has become a float and the row is refused rather than judged
-/// within a float tolerance.
-fn exact_calls(
-    text: Option<&str>,
-    inputs: &[Json],
-    outputs: &[Json],
-) -> Result<(Vec<PyValue>, Vec<PyValue>), String> {
-    if let Some(text) = text {
-        let io =
-            symtest_pyvalue::from_json(text).map_err(|e| format!("field 'input_output': {e}"))?;
-        let PyValue::Dict(fields) = io else {
-            return Err("field 'input_output' is not a JSON object".into());
-        };
-        let list = |name: &str| {
-            fields.iter().find_map(|(k, v)| match (k, v) {
-                (PyValue::Str(k), PyValue::List(xs)) if k == name => Some(xs.clone()),
-                _ => None,
-            })
-        };
-        return match (list("inputs"), list("outputs")) {
-            (Some(i), Some(o)) => Ok((i, o)),
-            _ => Err("'input_output' has no 'inputs' or 'outputs' list".into()),
-        };
-    }
-    fn lossy(v: &Json) -> bool {
-        match v {
-            Json::Number(n) => {
-                n.as_i64().is_none() && n.as_u64().is_none() && {
-                    let f = n.as_f64().unwrap_or(0.0);
-                    f.fract() == 0.0 && f.abs() >= 9_007_199_254_740_992.0
-                }
-            }
-            Json::Array(xs) => xs.iter().any(lossy),
-            Json::Object(m) => m.values().any(lossy),
-            _ => false,
-        }
-    }
-    if inputs.iter().chain(outputs).any(lossy) {
-        return Err(
-            "'input_output' holds an integer beyond 64 bits, which JSON read as a \
-                    float: give 'input_output' as a JSON string (as APPS publishes it)"
-                .into(),
-        );
-    }
-    Ok((
-        inputs.iter().map(json_to_py).collect(),
-        outputs.iter().map(json_to_py).collect(),
-    ))
-}
-
-/// APPS stores some inputs and outputs as lists of lines.
-fn text_or_lines(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Array(xs) => xs
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => other.to_string(),
-    }
-}
-
 /// A JSON value as the Python value `json.loads` would give.
 pub fn json_to_py(v: &Json) -> PyValue {
     match v {
@@ -714,6 +592,7 @@ fn suite(row: &Json) -> Result<Problem, String> {
                             .map_err(|e| format!("tests[{i}]: {e}"))?
                             .to_string(),
                         reference_ms: ms(t),
+                        example: true,
                     })
                 })
                 .collect::<Result<_, String>>()?,
@@ -791,5 +670,34 @@ mod tests {
         assert_eq!(Format::detect(&mbpp), Some(Format::Mbpp));
         let apps = serde_json::json!({"problem_id": 1, "question": "", "input_output": "{}"});
         assert_eq!(Format::detect(&apps), Some(Format::Apps));
+        let cc = serde_json::json!({"name": "1_A", "public_tests": {"input": [], "output": []}});
+        assert_eq!(Format::detect(&cc), Some(Format::CodeContests));
+        let taco = serde_json::json!({"question": "", "input_output": "{}", "raw_tags": "[]"});
+        assert_eq!(Format::detect(&taco), Some(Format::Taco));
+        let verl = serde_json::json!({"reward_model": {"ground_truth": "{}"}, "extra_info": {}});
+        assert_eq!(Format::detect(&verl), Some(Format::Verl));
+        for name in Format::NAMES {
+            assert_eq!(name.parse::<Format>().map(|f| f.name()), Ok(name));
+        }
+    }
+
+    #[test]
+    fn reads_the_stdin_fixtures() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/stdin");
+        for (file, format, first) in [
+            ("apps.jsonl", Format::Apps, "9001"),
+            (
+                "codecontests.jsonl",
+                Format::CodeContests,
+                "1001_A. Permutation Check",
+            ),
+            ("taco.jsonl", Format::Taco, "best_line"),
+            ("verl.jsonl", Format::Verl, "0"),
+        ] {
+            let l = load(&dir.join(file), None).unwrap();
+            assert!(l.errors.is_empty(), "{file}: {:?}", l.errors);
+            assert_eq!(l.format, Some(format), "{file}");
+            assert_eq!(l.problems.keys().next().map(String::as_str), Some(first));
+        }
     }
 }

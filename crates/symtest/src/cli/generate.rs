@@ -8,7 +8,8 @@ use symtest_solve::SolverKind;
 
 pub(super) const GEN_HELP: &str = "\
 For each problem, the reference solution (HumanEval's canonical solution, MBPP's
-code, APPS' first solution) is explored symbolically; every input found, inputs
+code, APPS' and TACO's first solution, CodeContests' first Python 3 solution by
+language id, verl's extra_info.reference) is explored symbolically; every input found, inputs
 on the edges of each path's comparisons (for x < 3 both 2 and 3), and the
 dataset's own calls run in CPython, in the sandbox, for the expected outputs and
 for the reference's own branch coverage. The generated tests are minimised by
@@ -21,19 +22,33 @@ Inputs on which the reference raises are dropped unless --keep-raising (then
 the test expects that exception). Preconditions: `assert`s at the top of the
 reference, and --assume.
 
+Whole programs (APPS, CodeContests, TACO and verl rows without fn_name) get
+stdin suites: the reference is explored from the statement's examples
+(CodeContests' public_tests; every test of the other formats), expected outputs
+come from CPython, and the dataset's hidden tests (CodeContests' private and
+generated tests) join the suite as they are.
+
 Output: one TestSuite row per problem (task_id, entry_point, mode, prompt,
 reference, tests [input, expected | raises, origin, path], stats); gradable with
-`symtest grade SUITES.jsonl SAMPLES.jsonl`. Rerunning with the same -o only
+`symtest grade SUITES.jsonl SAMPLES.jsonl`. --emit SHAPE also writes the
+problems with every test of their suites in a dataset's own shape, for
+pipelines that read that dataset: apps (input_output: all inputs and outputs,
+call outputs wrapped in a list of one), codecontests (the generated tests added
+to generated_tests, public and private tests kept) or verl
+(reward_model.ground_truth: all tests, bare call outputs). A problem read from a
+row of that shape keeps every other field; tests expecting an exception are
+left out (the shapes have no form for them). Rerunning with the same -o only
 generates the problems not in it yet; Ctrl-C stops cleanly.
 
 Examples:
   symtest gen HumanEval.jsonl.gz -o suites.jsonl
   symtest gen problems.jsonl -o suites.jsonl --only HumanEval/0,HumanEval/12 --pytest tests/
-  symtest gen mbpp.jsonl -o s.jsonl --types 'xs:list[int],k:int' --assume 'k >= 0'";
+  symtest gen mbpp.jsonl -o s.jsonl --types 'xs:list[int],k:int' --assume 'k >= 0'
+  symtest gen codecontests.jsonl -o suites.jsonl --emit codecontests   # also suites.codecontests.jsonl";
 
 #[derive(Args, Debug)]
 pub struct GenArgs {
-    /// Problem file (HumanEval, MBPP, APPS or a symtest suite with references)
+    /// Problem file (HumanEval, MBPP, APPS, CodeContests, TACO, verl or a symtest suite with references)
     pub problems: PathBuf,
 
     /// Output file: TestSuite rows (JSON Lines)
@@ -43,6 +58,13 @@ pub struct GenArgs {
     /// Also write a pytest file per problem into this folder
     #[arg(long, value_name = "DIR")]
     pub pytest: Option<PathBuf>,
+
+    /// Also write the problems with their suites' tests in a dataset's own
+    /// shape, beside the output as OUTPUT_STEM.SHAPE.jsonl: apps
+    /// (input_output), codecontests (generated_tests; stdin problems only)
+    /// or verl (reward_model.ground_truth)
+    #[arg(long, value_name = "SHAPE")]
+    pub emit: Option<symtest_formats::dataset::emit::Emit>,
 
     /// The problems' format (detected by default)
     #[arg(long, value_name = "FORMAT")]

@@ -12,6 +12,14 @@ Problem files (jsonl, jsonl.gz or a JSON array; the format is detected):
   MBPP       task_id, text, code, test_list (asserts run in the harness)
   APPS       problem_id, question, solutions, input_output, starter_code
              (calls when input_output has fn_name, else stdin/stdout)
+  CodeContests  name, description, public_tests, private_tests,
+             generated_tests (all three judge; the public ones are the
+             examples gen explores from), solutions (the reference is the
+             first with language 3, Python 3)
+  TACO       APPS' fields; the id is name, else line-N (the row's line)
+  verl       reward_model.ground_truth (a JSON string of {inputs, outputs},
+             or {fn_name, inputs, outputs} with bare outputs), id
+             extra_info.index, reference extra_info.reference if present
   suite      symtest's TestSuite rows: task_id, entry_point, mode, tests
   A problem every sample would pass (no tests, no check function) is refused.
 Samples: one JSON object a line with task_id and completion (sample_id optional;
@@ -29,7 +37,8 @@ stops cleanly and leaves a valid file.
 
 Judging: a returned value equals the expected one as Python's == says, an
 expected float within --rtol/--atol and an expected int exactly; standard output
-by --judge. Time limits are CPU time of the sample's processes (wall-clock where
+by --judge: tokens (default; whitespace-normalised, a float token of the expected
+output within --float-tolerance, every other token exact), exact (lines) or apps. Time limits are CPU time of the sample's processes (wall-clock where
 cgroups are missing): --timeout-factor times what the reference solution took
 (measured first, in the same sandbox), never less than --timeout-floor; without a
 reference, --default-timeout. A sample that sleeps is stopped by the wall clock:
@@ -86,12 +95,41 @@ pub struct SandboxArgs {
     pub allow_weaker_isolation: bool,
 }
 
+/// The conventions for comparing a program's standard output with the
+/// expected output (`--judge`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum JudgeChoice {
+    /// Whitespace-normalised tokens, as the judges of APPS, CodeContests and
+    /// Codeforces compare: the same tokens in order, however spaced; a token
+    /// of the expected output with a fraction or exponent (a float) is met
+    /// by any decimal within --float-tolerance (absolute, or relative beyond
+    /// 1), every other token exactly as text
+    #[default]
+    Tokens,
+    /// The same lines, trailing spaces and blank lines at the end aside
+    Exact,
+    /// APPS' own lenient judge: any two tokens that parse as floats compare
+    /// within --rtol/--atol (so 1e+03 meets 1000)
+    Apps,
+}
+
+impl JudgeChoice {
+    /// The grader's judge of this choice.
+    pub fn kind(self) -> symtest_grade::JudgeKind {
+        match self {
+            JudgeChoice::Tokens => symtest_grade::JudgeKind::Tokens,
+            JudgeChoice::Exact => symtest_grade::JudgeKind::Exact,
+            JudgeChoice::Apps => symtest_grade::JudgeKind::Apps,
+        }
+    }
+}
+
 /// How samples are judged. Flattened after the command's own options: its
 /// heading holds for every option after it.
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Judging")]
 pub struct JudgeArgs {
-    /// The problems' format: humaneval, mbpp, apps or suite (detected by default)
+    /// The problems' format: humaneval, mbpp, apps, codecontests, taco, verl or suite (detected by default)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<symtest_formats::dataset::Format>,
 
@@ -113,13 +151,9 @@ pub struct JudgeArgs {
     #[arg(long, default_value_t = 3.0, value_name = "SECS")]
     pub default_timeout: f64,
 
-    /// How standard output is compared: tokens (whitespace-separated; a
-    /// decimal with a fraction or exponent in the expected output within
-    /// --float-tolerance, every other token exactly), exact (same lines,
-    /// trailing spaces aside) or apps (APPS' lenient judge: any tokens that
-    /// parse as floats within --rtol/--atol)
-    #[arg(long, default_value = "tokens", value_name = "JUDGE")]
-    pub judge: symtest_grade::JudgeKind,
+    /// How standard output is compared with the expected output
+    #[arg(long, value_enum, default_value_t = JudgeChoice::Tokens, value_name = "JUDGE")]
+    pub judge: JudgeChoice,
 
     /// Absolute or relative error allowed for a real number in standard
     /// output (the tokens judge)

@@ -40,7 +40,7 @@ pub fn grade_options(j: &JudgeArgs) -> Result<GradeOptions> {
         timeout_factor: j.timeout_factor,
         timeout_floor: j.timeout_floor,
         default_timeout: j.default_timeout,
-        judge: j.judge,
+        judge: j.judge.kind(),
         float_tolerance: j.float_tolerance,
         rtol: j.rtol,
         atol: j.atol,

@@ -49,7 +49,7 @@ fn grader_options(j: &JudgeArgs, s: &SandboxArgs) -> Json {
         "timeout_factor": j.timeout_factor,
         "timeout_floor": j.timeout_floor,
         "default_timeout": j.default_timeout,
-        "judge": j.judge.name(),
+        "judge": j.judge.kind().name(),
         "float_tolerance": j.float_tolerance,
         "rtol": j.rtol,
         "atol": j.atol,

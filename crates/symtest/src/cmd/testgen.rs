@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
+use symtest_formats::dataset::emit::Emit;
 use symtest_gen::dataset::{generate_problem, panic_error};
 use symtest_gen::{GenOptions, Generated, parse_overrides, pytest_file, suite_row};
 use symtest_sandbox::{CheckOutcome, Pool};
@@ -291,6 +292,11 @@ pub fn run(args: &GenArgs) -> Result<u8> {
             todo.len() - report.len()
         );
     }
+    if let Some(emit) = args.emit
+        && !interrupted
+    {
+        emit_shape(args, emit)?;
+    }
     if let Some(path) = &args.report {
         let rows: Vec<Json> = report
             .iter()
@@ -312,6 +318,49 @@ pub fn run(args: &GenArgs) -> Result<u8> {
     } else {
         2
     })
+}
+
+/// Where `--emit` writes: beside the output, `STEM.SHAPE.jsonl`.
+fn emit_path(output: &Path, emit: Emit) -> std::path::PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".jsonl")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(&name);
+    output.with_file_name(format!("{stem}.{}.jsonl", emit.name()))
+}
+
+/// Every suite of the output (those of earlier runs too) in a dataset's shape.
+fn emit_shape(args: &GenArgs, emit: Emit) -> Result<()> {
+    let out = emit_path(&args.output, emit);
+    let done = symtest_formats::dataset::emit::write(
+        emit,
+        &args.problems,
+        args.format,
+        &args.output,
+        &out,
+    )
+    .with_context(|| format!("cannot write {}", out.display()))?;
+    for e in &done.errors {
+        eprintln!("warning: --emit {emit}: {e}");
+    }
+    println!(
+        "{} problems written in {emit}'s shape to {}{}",
+        done.rows,
+        out.display(),
+        if done.skipped_tests > 0 {
+            format!(
+                " ({} tests expecting an exception or a value JSON cannot hold left out)",
+                done.skipped_tests
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 fn totals(report: &BTreeMap<String, &Done>, elapsed: Duration) -> Json {

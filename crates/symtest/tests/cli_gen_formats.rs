@@ -1,0 +1,293 @@
+//! `symtest gen` on the stdin fixtures of every published format
+//! (`examples/stdin/`: APPS, CodeContests, TACO, verl): stdin suites are
+//! generated, the wrong solutions of `wrong.jsonl` (each passing all of its
+//! dataset's tests) fail them with the failing stdin shown, the references
+//! pass, and `--emit` writes the suites back in the dataset's own shape,
+//! which grades as the suite does.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+mod common;
+use common::{TempDir, example, grade, rows, status_of, symtest};
+
+use serde_json::{Value, json};
+
+/// Wrong solutions the stdin generator does not expose yet (the inputs
+/// that would need are beyond what it explores today: a sum shared by a
+/// non-permutation, a counter's key dropping to zero, a loop over
+/// `str(m)`'s digits, `pow(a, b, 10)`). Checked by the ignored test
+/// `every_wrong_solution_fails_its_generated_suite`.
+const NOT_YET_EXPOSED: [&str; 4] = [
+    "1001_A. Permutation Check",
+    "1003_C. Distinct Counter",
+    "digit_sum_four",
+    "1",
+];
+
+/// The task ids of a fixture file, as `wrong.jsonl` names them.
+fn task_ids(file: &str) -> Vec<String> {
+    rows(Path::new(&example(&format!("stdin/{file}.jsonl"))))
+        .iter()
+        .map(|r| {
+            let id = match file {
+                "apps" => r["problem_id"].clone(),
+                "verl" => r["extra_info"]["index"].clone(),
+                _ => r["name"].clone(),
+            };
+            match id {
+                Value::String(s) => s,
+                other => other.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The wrong samples of these tasks, and one sample per suite: its reference.
+fn samples(dir: &TempDir, ids: &[String], suites: &Path) -> PathBuf {
+    let mut out: Vec<Value> = rows(Path::new(&example("stdin/wrong.jsonl")))
+        .into_iter()
+        .filter(|r| ids.iter().any(|id| r["task_id"] == id.as_str()))
+        .collect();
+    for s in rows(suites) {
+        out.push(json!({"task_id": s["task_id"], "sample_id": "reference", "completion": s["reference"]}));
+    }
+    dir.jsonl("samples.jsonl", &out)
+}
+
+fn generate(dir: &TempDir, file: &str, emit: &str) -> PathBuf {
+    let out = dir.path("suites.jsonl");
+    symtest()
+        .args(["gen", "-q"])
+        .arg(example(&format!("stdin/{file}.jsonl")))
+        .arg("-o")
+        .arg(&out)
+        .args(["--emit", emit])
+        .assert()
+        .success();
+    out
+}
+
+/// Generates the file's suites, grades its wrong solutions and references
+/// against them (and against the suites written back in `emit`'s shape),
+/// and checks the verdicts; `strict` checks the wrong solutions the
+/// generator does not expose yet too.
+fn check_file(file: &str, emit: &str, strict: bool) {
+    let dir = TempDir::new(&format!("formats-{file}"));
+    let ids = task_ids(file);
+    let suites = generate(&dir, file, emit);
+    let by_id: BTreeMap<String, Value> = rows(&suites)
+        .into_iter()
+        .map(|r| (r["task_id"].as_str().expect("task_id").to_string(), r))
+        .collect();
+    for id in &ids {
+        let row = by_id
+            .get(id)
+            .unwrap_or_else(|| panic!("{file}: no suite for {id}"));
+        assert!(
+            row["tests"].as_array().is_some_and(|t| !t.is_empty()),
+            "{id}"
+        );
+    }
+    let samples = samples(&dir, &ids, &suites);
+    let wrong: Vec<(String, String, Value)> = rows(&samples)
+        .into_iter()
+        .filter(|s| s["sample_id"] != "reference")
+        .map(|s| {
+            let id = s["task_id"].as_str().expect("task_id").to_string();
+            (
+                id,
+                s["sample_id"].as_str().expect("sample_id").to_string(),
+                s["exposed_by"].clone(),
+            )
+        })
+        .collect();
+    assert!(!wrong.is_empty(), "{file}: no wrong solutions");
+
+    // The dataset's own tests pass every wrong solution.
+    let dataset = Path::new(&example(&format!("stdin/{file}.jsonl"))).to_path_buf();
+    let own = grade(&dir, &dataset, &samples, &[]);
+    for (id, sample, _) in &wrong {
+        assert_eq!(
+            status_of(&own, id, sample),
+            "passed",
+            "{file}: {id} {sample} on the dataset's tests"
+        );
+    }
+
+    let emitted = dir.path(&format!("suites.{emit}.jsonl"));
+    for problems in [&suites, &emitted] {
+        let got = grade(&dir, problems, &samples, &[]);
+        for id in &ids {
+            assert_eq!(
+                status_of(&got, id, "reference"),
+                "passed",
+                "{}: {id}'s reference",
+                problems.display()
+            );
+        }
+        for (id, sample, _) in &wrong {
+            if !strict && NOT_YET_EXPOSED.contains(&id.as_str()) {
+                continue;
+            }
+            let o = got
+                .iter()
+                .find(|o| o["task_id"] == id.as_str() && o["sample_id"] == sample.as_str())
+                .unwrap_or_else(|| panic!("{file}: no outcome for {id} {sample}"));
+            assert_ne!(
+                o["status"],
+                "passed",
+                "{}: {id} {sample} passed: {o}",
+                problems.display()
+            );
+            let input = &o["first_failure"]["input"];
+            let is_stdio = by_id[id]["mode"] == "stdio";
+            assert!(
+                input.as_str().is_some_and(|s| !s.is_empty()),
+                "{id} {sample}: the failure shows no input: {o}"
+            );
+            if is_stdio {
+                let shown = input.as_str().unwrap_or("");
+                let in_suite = by_id[id]["tests"]
+                    .as_array()
+                    .is_some_and(|ts| ts.iter().any(|t| t["input"] == shown));
+                assert!(
+                    in_suite,
+                    "{id} {sample}: the failing stdin {shown:?} is not a test of the suite"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn apps_stdin_suites_expose_the_wrong_solutions() {
+    check_file("apps", "apps", false);
+}
+
+#[test]
+fn codecontests_stdin_suites_expose_the_wrong_solutions() {
+    check_file("codecontests", "codecontests", false);
+}
+
+#[test]
+fn taco_stdin_suites_expose_the_wrong_solutions() {
+    check_file("taco", "apps", false);
+}
+
+#[test]
+fn verl_stdin_suites_expose_the_wrong_solutions() {
+    check_file("verl", "verl", false);
+}
+
+#[test]
+#[ignore = "the stdin generator does not expose every wrong solution yet (NOT_YET_EXPOSED)"]
+fn every_wrong_solution_fails_its_generated_suite() {
+    for (file, emit) in [
+        ("apps", "apps"),
+        ("codecontests", "codecontests"),
+        ("taco", "apps"),
+        ("verl", "verl"),
+    ] {
+        check_file(file, emit, true);
+    }
+}
+
+#[test]
+fn codecontests_reference_is_the_python3_solution_and_hidden_tests_join_the_suite() {
+    let dir = TempDir::new("formats-cc-reference");
+    let suites = generate(&dir, "codecontests", "codecontests");
+    let fixture = rows(Path::new(&example("stdin/codecontests.jsonl")));
+    for row in &fixture {
+        let name = row["name"].as_str().expect("name");
+        let langs = row["solutions"]["language"].as_array().expect("languages");
+        let at = langs
+            .iter()
+            .position(|l| l == 3)
+            .expect("a Python 3 solution");
+        assert!(at > 0, "{name}: the fixture lists another language first");
+        let python3 = &row["solutions"]["solution"][at];
+        let suite = rows(&suites)
+            .into_iter()
+            .find(|s| s["task_id"] == name)
+            .unwrap_or_else(|| panic!("no suite for {name}"));
+        assert_eq!(&suite["reference"], python3, "{name}");
+        // Every test of the three sets is in the suite, with its output.
+        let tests = suite["tests"].as_array().expect("tests");
+        for set in ["public_tests", "private_tests", "generated_tests"] {
+            let ins = row[set]["input"].as_array().expect("inputs");
+            let outs = row[set]["output"].as_array().expect("outputs");
+            for (i, o) in ins.iter().zip(outs) {
+                assert!(
+                    tests.iter().any(|t| &t["input"] == i
+                        && &t["expected"] == o
+                        && t["origin"] == "dataset"),
+                    "{name}: {set} {i} is not in the suite"
+                );
+            }
+        }
+    }
+    // Written back: the row's own fields and tests kept, generated tests added.
+    let emitted = rows(&dir.path("suites.codecontests.jsonl"));
+    assert_eq!(emitted.len(), fixture.len());
+    for row in &fixture {
+        let back = emitted
+            .iter()
+            .find(|e| e["name"] == row["name"])
+            .expect("written back");
+        for keep in [
+            "public_tests",
+            "private_tests",
+            "solutions",
+            "cf_rating",
+            "description",
+        ] {
+            assert_eq!(back[keep], row[keep], "{keep}");
+        }
+        let old = row["generated_tests"]["input"].as_array().expect("inputs");
+        let new = back["generated_tests"]["input"].as_array().expect("inputs");
+        assert!(new.starts_with(old), "{}", row["name"]);
+    }
+}
+
+#[test]
+fn bad_rows_are_reported_with_the_field_and_skipped() {
+    let dir = TempDir::new("formats-bad-rows");
+    let good = json!({
+        "name": "echo",
+        "public_tests": {"input": ["1\n"], "output": ["1\n"]},
+        "solutions": {"language": [2, 3], "solution": ["int main() {}", "print(input())\n"]},
+    });
+    let bad = json!({"name": "broken", "public_tests": {"input": ["1\n"], "output": ["1\n"]}, "private_tests": ["1\n"]});
+    let problems = dir.jsonl("cc.jsonl", &[good, bad]);
+    let out = dir.path("suites.jsonl");
+    let run = symtest()
+        .args(["gen", "-q", "--format", "codecontests"])
+        .arg(&problems)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cc.jsonl:2")
+            && stderr.contains("field 'private_tests' should be an object"),
+        "{stderr}"
+    );
+    let suites = rows(&out);
+    assert_eq!(suites.len(), 1);
+    assert_eq!(suites[0]["reference"], "print(input())\n");
+    let unknown = symtest()
+        .args(["gen", "--format", "codeforces"])
+        .arg(&problems)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        !unknown.status.success() && stderr.contains("codecontests, taco, verl"),
+        "{stderr}"
+    );
+}
