@@ -138,6 +138,7 @@ pub(crate) fn explore_reference(
             boundary_inputs,
             candidates: candidates.len(),
             ms: ms_since(started),
+            stated: Vec::new(),
         },
         candidates,
     })

@@ -150,7 +150,7 @@ pub fn generate_problem(
             entry: String::new(),
             stdio: true,
         };
-        let mut generated = generate_stdio(&reference, &examples, pool, opts)?;
+        let mut generated = generate_stdio(&reference, &examples, &problem.prompt, pool, opts)?;
         let hidden: Vec<&StdioCase> = cases.iter().filter(|c| !c.example).collect();
         add_hidden(&mut generated, &hidden, pool, opts)?;
         let seeded = Seeded {

@@ -178,6 +178,10 @@ pub struct ExplorationStats {
     pub candidates: usize,
     /// Milliseconds of exploration and boundary queries.
     pub ms: f64,
+    /// Bounds found in a whole program's statement (`1 ≤ n ≤ 100`), each
+    /// with whether it held at some input number (the program stored one
+    /// in a variable of that name).
+    pub stated: Vec<(String, bool)>,
 }
 
 impl ExplorationStats {

@@ -196,10 +196,11 @@ struct Answered {
 fn explore_program(
     program: &Program,
     examples: &[String],
+    statement: &str,
     opts: &GenOptions,
 ) -> (Vec<Candidate>, ExplorationStats) {
     let started = Instant::now();
-    let mut subject = StdinSubject::new(program, examples);
+    let mut subject = StdinSubject::with_statement(program, examples, statement);
     let mut solver = Solver::new(opts.solver.clone());
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
@@ -267,6 +268,11 @@ fn explore_program(
         boundary_inputs,
         candidates: out.len(),
         ms: ms_since(started),
+        stated: subject
+            .stated()
+            .into_iter()
+            .map(|(s, applied)| (s.text, applied))
+            .collect(),
     };
     (out, stats)
 }
@@ -332,16 +338,19 @@ fn select(answered: &[Answered], base: &BTreeSet<Item>, keep_all: bool) -> BTree
 }
 
 /// Generates the stdin suite of a whole program from its example inputs
-/// (kept as `dataset` tests).
+/// (kept as `dataset` tests) and its statement (whose bounds in the usual
+/// form, `1 ≤ n ≤ 100`, hold for the numbers read into variables of those
+/// names; empty for none).
 pub fn generate_stdio(
     reference: &Reference,
     examples: &[String],
+    statement: &str,
     pool: &Pool,
     opts: &GenOptions,
 ) -> Result<Generated, GenError> {
     let started = Instant::now();
     let program = Program::parse(&reference.source).map_err(|e| GenError::Syntax(e.to_string()))?;
-    let (candidates, exploration) = explore_program(&program, examples, opts);
+    let (candidates, exploration) = explore_program(&program, examples, statement, opts);
 
     let budget = opts.call_timeout.max(MIN_RUN_BUDGET);
     let runs: Vec<StdioRun> = candidates

@@ -55,6 +55,7 @@ pub fn suite_row(task_id: &str, prompt: &str, g: &Generated) -> Json {
             "concretisations": e.concretisations,
             "concretised": e.concretised.iter().take(8).map(|(w, n)| json!([w, n])).collect::<Vec<_>>(),
             "boundary_inputs": e.boundary_inputs,
+            "stated": e.stated.iter().map(|(b, applied)| json!({"bound": b, "applied": applied})).collect::<Vec<_>>(),
             "candidates": e.candidates,
             "dropped_raising": k.dropped_raising,
             "dropped_other": k.dropped_other,

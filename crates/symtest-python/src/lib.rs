@@ -33,6 +33,7 @@ mod program;
 mod scope;
 mod set_table;
 pub mod sites;
+pub mod statement;
 pub mod stdin;
 mod stdin_subject;
 mod subject;

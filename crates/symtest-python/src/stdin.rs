@@ -13,12 +13,14 @@
 //! the end found from line 3 on).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use num_bigint::BigInt;
 use symtest_term::Value;
 
 use crate::fxhash::FxHashMap;
 use crate::sites::SiteId;
+use crate::statement::Stated;
 
 /// Bounds on generated standard inputs.
 #[derive(Clone, Debug)]
@@ -160,6 +162,12 @@ pub struct Shape {
     pub(crate) text: FxHashMap<(Slot, u32), TextClass>,
     /// Lines a read to the end found in the examples: smallest and largest.
     pub(crate) rest: FxHashMap<SiteId, (u32, u32)>,
+    /// Bounds the problem statement gives (`1 ≤ n ≤ 100`).
+    pub(crate) stated: Vec<Stated>,
+    /// Which of `stated` hold at some token position.
+    pub(crate) applied: Vec<bool>,
+    /// The program variable a number token position was stored in.
+    pub(crate) names: BTreeMap<(Slot, u32), Rc<str>>,
 }
 
 impl Shape {
@@ -181,6 +189,35 @@ impl Shape {
             .next_back()
             .map(|(k, _)| *k)
             .unwrap_or((slot, pos))
+    }
+
+    /// The statement's bound on token `pos` at `slot`: the one naming the
+    /// variable the program stored it in (or the token before it on its
+    /// row, rows being alike).
+    pub(crate) fn stated_at(&self, slot: Slot, pos: u32) -> Option<&Stated> {
+        let name = self.names.range((slot, 0)..=(slot, pos)).next_back()?.1;
+        self.stated.iter().find(|s| s.bounds(name))
+    }
+
+    /// Records that the program stored token `at` in variable `name`.
+    pub(crate) fn name_position(&mut self, at: (Slot, u32), name: &Rc<str>) {
+        if self.stated.is_empty() || self.names.contains_key(&at) {
+            return;
+        }
+        self.names.insert(at, name.clone());
+        if let Some(k) = self.stated.iter().position(|s| s.bounds(name)) {
+            self.applied.resize(self.stated.len(), false);
+            self.applied[k] = true;
+        }
+    }
+
+    /// The statement's bounds, each with whether it held at some token.
+    pub fn stated(&self) -> Vec<(Stated, bool)> {
+        self.stated
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.clone(), self.applied.get(k).copied().unwrap_or(false)))
+            .collect()
     }
 
     /// Records a token the examples had.

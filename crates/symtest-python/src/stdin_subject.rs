@@ -75,6 +75,31 @@ impl Tracer for ModelTracer<'_> {
     fn concretised(&mut self, _: &str) {}
 }
 
+/// Gives an example's values (as the explorer replaying it would) under
+/// variables, so that a run learns where each number goes.
+struct SeedTracer {
+    values: FxHashMap<String, Value>,
+    inputs: u32,
+}
+
+impl Tracer for SeedTracer {
+    fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
+        let var = Var::new(self.inputs, name, sort);
+        self.inputs += 1;
+        let v = self
+            .values
+            .get(name)
+            .filter(|v| v.sort() == sort)
+            .cloned()
+            .unwrap_or_else(|| sort.default_value());
+        (v, Term::var(var))
+    }
+    fn branch(&mut self, _: SiteId, _: &Term, _: bool) {}
+    fn branch_concrete(&mut self, _: SiteId, _: bool) {}
+    fn assume(&mut self, _: SiteId, _: &Term, _: bool) {}
+    fn concretised(&mut self, _: &str) {}
+}
+
 /// Runs `program` as `__main__` with `io`, reporting to `tracer`.
 fn run_main(
     program: &Program,
@@ -112,9 +137,25 @@ fn run_main(
 impl<'p> StdinSubject<'p> {
     /// The subject of `program`, the dataset's example inputs first.
     pub fn new(program: &'p Program, examples: &[String]) -> StdinSubject<'p> {
-        let subject = StdinSubject {
+        StdinSubject::with_statement(program, examples, "")
+    }
+
+    /// [`StdinSubject::new`], with the bounds the problem's statement gives
+    /// (`1 ≤ n ≤ 100`, see [`crate::statement`]) holding for the numbers
+    /// the program stores in variables of those names.
+    pub fn with_statement(
+        program: &'p Program,
+        examples: &[String],
+        statement: &str,
+    ) -> StdinSubject<'p> {
+        let shape = Shape {
+            stated: crate::statement::stated_bounds(statement),
+            ..Shape::default()
+        };
+        let mut variants: Vec<Rc<[String]>> = Vec::new();
+        let mut subject = StdinSubject {
             program,
-            shape: Rc::default(),
+            shape: Rc::new(RefCell::new(shape)),
             seeds: examples.iter().map(|e| lines_of(e)).collect(),
             options: StdinOptions::default(),
             limits: Limits::default(),
@@ -130,10 +171,30 @@ impl<'p> StdinSubject<'p> {
                 Some(seed.clone()),
                 subject.options.clone(),
             );
-            let (_, io, _) = run_main(program, &mut Silent, subject.limits.clone(), io);
+            let mut tracer = SeedTracer {
+                values: stdin_seed(&(seed.join("\n") + "\n")),
+                inputs: 0,
+            };
+            let (_, io, _) = run_main(program, &mut tracer, subject.limits.clone(), io);
             io.learn();
+            if let Some(v) = io.negated() {
+                variants.push(Rc::from(v));
+            }
+        }
+        // Inputs the statement allows and the examples do not show: their
+        // numbers of the other sign (explored after the examples).
+        for v in variants {
+            if !subject.seeds.contains(&v) {
+                subject.seeds.push(v);
+            }
         }
         subject
+    }
+
+    /// The statement's bounds, each with whether it held at some token
+    /// (the program stored a number in a variable of that name).
+    pub fn stated(&self) -> Vec<(crate::statement::Stated, bool)> {
+        self.shape.borrow().stated()
     }
 
     /// The explorer's seeds, one per example, in order (the first runs

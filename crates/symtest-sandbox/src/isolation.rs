@@ -535,9 +535,13 @@ impl ChildSetup {
     /// waits and passes the worker's end on; killing it kills the worker
     /// (parent-death signal), which is how the pool stops one.
     unsafe fn become_init(&self) -> io::Result<()> {
-        // SAFETY: fork, waitpid, close_range and _exit are async-signal-safe.
+        // SAFETY: the raw clone system call, waitpid, close_range and _exit
+        // are async-signal-safe. Not libc's fork: it runs the handlers other
+        // libraries registered with pthread_atfork, here in a child of a
+        // threaded process whose other threads are gone. Z3's handler waits
+        // for its timer thread, which never answers: the spawn hung.
         unsafe {
-            let pid = libc::fork();
+            let pid = raw_fork();
             if pid < 0 {
                 return Err(fail(b"fork"));
             }
@@ -735,6 +739,29 @@ impl ChildSetup {
             check(r, b"landlock_restrict_self")
         }
     }
+}
+
+/// `fork` as the kernel does it, without libc's `pthread_atfork` handlers
+/// (see `become_init`): a clone with no flags but the signal sent to the
+/// parent at exit. Returns the child's pid in the parent, 0 in the child,
+/// and -1 on failure (with `errno` set).
+///
+/// # Safety
+/// As for `fork`: in the child only async-signal-safe calls may follow.
+unsafe fn raw_fork() -> libc::pid_t {
+    // SAFETY: clone with a null stack shares nothing and returns twice, like
+    // fork; the flags and the zeroed pointers are valid on every architecture.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            libc::SIGCHLD as libc::c_ulong,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    libc::pid_t::try_from(r).unwrap_or(-1)
 }
 
 #[cfg(test)]

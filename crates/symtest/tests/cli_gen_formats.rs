@@ -73,7 +73,7 @@ fn generate(dir: &TempDir, file: &str, emit: &str) -> PathBuf {
 /// and checks the verdicts; `strict` checks the wrong solutions the
 /// generator does not expose yet too.
 fn check_file(file: &str, emit: &str, strict: bool) {
-    let dir = TempDir::new(&format!("formats-{file}"));
+    let dir = TempDir::new(&format!("formats-{file}-{strict}"));
     let ids = task_ids(file);
     let suites = generate(&dir, file, emit);
     let by_id: BTreeMap<String, Value> = rows(&suites)
@@ -290,4 +290,36 @@ fn bad_rows_are_reported_with_the_field_and_skipped() {
         !unknown.status.success() && stderr.contains("codecontests, taco, verl"),
         "{stderr}"
     );
+}
+
+/// The statement's bounds in the usual form are found, reported in the
+/// suite's stats with whether they held at an input number, and shape the
+/// inputs: `best_line`'s examples are all positive where the statement
+/// allows -100, and its wrong solution (a running maximum from 0) needs a
+/// table of negative sums.
+#[test]
+fn statement_bounds_are_reported_and_reach_the_inputs() {
+    let dir = TempDir::new("stated");
+    let suites = generate(&dir, "taco", "apps");
+    let row = rows(&suites)
+        .into_iter()
+        .find(|r| r["task_id"] == "best_line")
+        .expect("best_line's suite");
+    let stated = row["stats"]["stated"].as_array().expect("stated");
+    for bound in ["1 ≤ n, m ≤ 100", "-100 ≤ a_ij ≤ 100"] {
+        assert!(
+            stated
+                .iter()
+                .any(|s| s["bound"] == bound && s["applied"] == true),
+            "{bound} not found or not applied: {stated:?}"
+        );
+    }
+    let negative = row["tests"].as_array().is_some_and(|ts| {
+        ts.iter().any(|t| {
+            t["input"]
+                .as_str()
+                .is_some_and(|s| s.split_whitespace().any(|w| w.starts_with('-')))
+        })
+    });
+    assert!(negative, "no test with a negative number: {row}");
 }

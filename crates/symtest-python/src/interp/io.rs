@@ -107,6 +107,38 @@ impl Io {
         }
     }
 
+    /// The input this run replayed with every number the statement lets
+    /// go below zero, but which was above zero here, negated (no lower than
+    /// the stated bound); `None` when there is none. Examples often show
+    /// positive numbers only where negative ones are allowed, and a program
+    /// need not branch on the sign for a wrong one to get it wrong.
+    pub(crate) fn negated(&self) -> Option<Vec<String>> {
+        let seed = self.seed.as_ref()?;
+        let shape = self.shape.borrow();
+        let mut changed = false;
+        let mut out: Vec<String> = Vec::with_capacity(seed.len());
+        for (i, text) in seed.iter().enumerate() {
+            let Some(l) = self.lines.get(i).filter(|l| l.split) else {
+                out.push(text.clone());
+                continue;
+            };
+            let mut words = Vec::new();
+            for (j, w) in text.split_whitespace().enumerate() {
+                let j = u32::try_from(j).unwrap_or(u32::MAX);
+                let lo = shape.stated_at(l.slot, j).and_then(|s| s.lo.clone());
+                match (w.parse::<BigInt>(), lo) {
+                    (Ok(v), Some(lo)) if v > BigInt::ZERO && lo < BigInt::ZERO => {
+                        changed = true;
+                        words.push((-v).max(lo).to_string());
+                    }
+                    _ => words.push(w.to_string()),
+                }
+            }
+            out.push(words.join(" "));
+        }
+        changed.then_some(out)
+    }
+
     pub(super) fn mark(&mut self, v: &Val, m: Mark) {
         if let Val::Str(s, _) = v {
             self.marks

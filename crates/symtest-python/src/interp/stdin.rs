@@ -20,22 +20,41 @@ use crate::sites::{INPUT_SITE, SiteId};
 use crate::stdin::{Kind, Shape, Slot, TextClass};
 use crate::value::{ListObj, Opaque, Val};
 
-/// The bounds of a number read at a token position: from the examples'
-/// smallest and largest there, widened to the options' bound (never below
-/// zero where every example was at least zero, nor below one where every
-/// example was at least one).
-fn int_bounds(shape: &Shape, at: (Slot, u32), bound: i64) -> (BigInt, BigInt) {
+/// The bounds of a number read at token `pos` of a row at `slot` (facts
+/// kept at `at`): from the examples' smallest and largest there, widened to
+/// the options' bound (never below zero where every example was at least
+/// zero, nor below one where every example was at least one); the
+/// statement's bounds on the variable it goes into win where given (within
+/// the options' bound, or the examples' values where larger).
+fn int_bounds(
+    shape: &Shape,
+    slot: Slot,
+    pos: u32,
+    at: (Slot, u32),
+    bound: i64,
+) -> (BigInt, BigInt) {
     let b = BigInt::from(bound);
-    let lo = match shape.int_min.get(&at) {
+    let seen_lo = shape.int_min.get(&at);
+    let seen_hi = shape.int_max.get(&at);
+    let mut lo = match seen_lo {
         Some(m) if *m >= BigInt::from(1) => BigInt::from(1),
         Some(m) if *m >= BigInt::from(0) => BigInt::from(0),
         Some(m) => m.clone().min(-b.clone()),
         None => -b.clone(),
     };
-    let hi = match shape.int_max.get(&at) {
-        Some(m) => m.clone().max(b),
-        None => b,
+    let mut hi = match seen_hi {
+        Some(m) => m.clone().max(b.clone()),
+        None => b.clone(),
     };
+    if let Some(s) = shape.stated_at(slot, pos) {
+        let floor = seen_lo.map_or(-b.clone(), |m| m.clone().min(-b.clone()));
+        let roof = seen_hi.map_or(b.clone(), |m| m.clone().max(b.clone()));
+        let l = s.lo.clone().map_or(lo.clone(), |l| l.max(floor));
+        let h = s.hi.clone().map_or(hi.clone(), |h| h.min(roof));
+        if l <= h {
+            (lo, hi) = (l, h);
+        }
+    }
     (lo, hi)
 }
 
@@ -260,7 +279,7 @@ impl Interp<'_> {
             Kind::Int => {
                 let (lo, hi) = {
                     let io = self.io()?;
-                    int_bounds(&io.shape.borrow(), at, bound)
+                    int_bounds(&io.shape.borrow(), slot, j, at, bound)
                 };
                 let (v, t) = self.bounded_int(&name, &lo, &hi)?;
                 Tok {
@@ -371,7 +390,7 @@ impl Interp<'_> {
                         let (lo, hi) = {
                             let io = self.io()?;
                             let shape = io.shape.borrow();
-                            int_bounds(&shape, (slot, j as u32), io.opts.int_bound)
+                            int_bounds(&shape, slot, j as u32, (slot, j as u32), io.opts.int_bound)
                         };
                         let cond = Term::and([
                             t.greater_eq(&Term::int(lo.clone())),
@@ -642,6 +661,27 @@ impl Interp<'_> {
         }
     }
 
+    /// Records the variable `name` the program stores numbers read from
+    /// standard input in (`n, m = map(int, ...)`, `a = [int(x) for ...]`,
+    /// one level of nesting deep): the statement's bounds on that name then
+    /// hold for those token positions.
+    pub(crate) fn name_stdin_numbers(&mut self, name: &Rc<str>, v: &Val) {
+        let Some(io) = self.io.as_deref_mut() else {
+            return;
+        };
+        if io.shape.borrow().stated.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        token_positions(v, 2, &mut found);
+        let mut shape = io.shape.borrow_mut();
+        for (i, j) in found {
+            if let Some(rec) = io.lines.get(i) {
+                shape.name_position((rec.slot, j), name);
+            }
+        }
+    }
+
     /// `print(*args, sep=' ', end='\\n', file=sys.stdout, flush=False)`:
     /// kept only in a whole-program run, and never for `sys.stderr`.
     pub(crate) fn print(&mut self, mut a: Args) -> R<Val> {
@@ -687,5 +727,33 @@ impl Interp<'_> {
         if let Some(io) = self.io.as_deref_mut() {
             io.out.push_str(text);
         }
+    }
+}
+
+/// The lines and token indices (`L{i}.{j}`) of the numbers in `v` that are
+/// still an input variable, looking `depth` containers deep (a few dozen
+/// items each at most).
+fn token_positions(v: &Val, depth: u32, out: &mut Vec<(usize, u32)>) {
+    const MOST: usize = 64;
+    match v {
+        Val::Int(_, Some(t)) => {
+            if let Some(var) = t.as_var()
+                && let Some((i, j)) = var.name.strip_prefix('L').and_then(|r| r.split_once('.'))
+                && let (Ok(i), Ok(j)) = (i.parse::<usize>(), j.parse::<u32>())
+            {
+                out.push((i, j));
+            }
+        }
+        Val::List(l) if depth > 0 => {
+            for x in l.borrow().items.iter().take(MOST) {
+                token_positions(x, depth - 1, out);
+            }
+        }
+        Val::Tuple(t) if depth > 0 => {
+            for x in t.items.iter().take(MOST) {
+                token_positions(x, depth - 1, out);
+            }
+        }
+        _ => {}
     }
 }

@@ -349,7 +349,12 @@ impl Interp<'_> {
 
     pub(crate) fn assign(&mut self, t: &Target, v: Val, env: &Rc<Env>) -> R<()> {
         match t {
-            Target::Name(place, _) => self.store(place, v, env),
+            Target::Name(place, name) => {
+                if self.io.is_some() {
+                    self.name_stdin_numbers(name, &v);
+                }
+                self.store(place, v, env)
+            }
             Target::Subscript { obj, index, site } => {
                 let o = self.eval(obj, env)?;
                 let i = self.eval(index, env)?;
