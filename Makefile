@@ -85,6 +85,7 @@ bench: build
 	python3 bench/prob/run.py --bin $(BIN)
 	python3 bench/adversarial/run.py --bin $(BIN)
 	python3 bench/humaneval/run.py --bin $(BIN)
+	python3 bench/stdin/run.py --bin $(BIN)
 	@if [ -n "$(MBPP)" ]; then python3 bench/mbpp/run.py --bin $(BIN) --data "$(MBPP)"; \
 	else echo "bench/mbpp skipped: give MBPP=path/to/mbpp.jsonl (not bundled)"; fi
 	@if [ -n "$(REALCODE)" ]; then python3 bench/realcode/run.py --bin $(BIN); \
