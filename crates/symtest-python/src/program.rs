@@ -244,7 +244,7 @@ impl Program {
                 None => RunResult::ReturnedOther(crate::interp::repr(&v)),
             },
             Err(Flow::Exc(e)) => RunResult::Raised(PyException {
-                type_name: e.kind.name().to_string(),
+                type_name: e.name().to_string(),
                 message: exception_message(&e),
             }),
             Err(Flow::Stop(s)) => RunResult::Stopped(s),

@@ -122,7 +122,7 @@ fn run_main(
             }
         }
         Err(Flow::Exc(e)) => ProgramEnd::Raised(PyException {
-            type_name: e.kind.name().to_string(),
+            type_name: e.name().to_string(),
             message: exception_message(&e),
         }),
         Err(f @ Flow::Stop(_)) => ProgramEnd::Stopped(describe(&f)),

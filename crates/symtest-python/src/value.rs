@@ -117,6 +117,17 @@ pub struct Closure {
 pub struct ExcObj {
     pub kind: ExcType,
     pub args: Vec<Val>,
+    /// CPython's class, when an external call raised a subclass the
+    /// interpreter does not model (`calendar.IllegalMonthError`): `kind` is
+    /// its nearest modelled base, which `except` clauses match.
+    pub class: Option<Rc<str>>,
+}
+
+impl ExcObj {
+    /// The class's name, as CPython prints it.
+    pub fn name(&self) -> &str {
+        self.class.as_deref().unwrap_or(self.kind.name())
+    }
 }
 
 #[derive(Debug)]

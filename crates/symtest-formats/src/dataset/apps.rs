@@ -4,8 +4,8 @@
 use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
+use super::problem::{CallCase, Problem, StdioCase, Tests, json_to_py};
 use super::read::{field, id_field, kind};
-use super::{CallCase, Problem, StdioCase, Tests, json_to_py};
 
 /// APPS (`problem_id, question, solutions, input_output, starter_code`):
 /// `solutions` and `input_output` are JSON held in strings. With `fn_name`

@@ -4,8 +4,8 @@
 
 use serde_json::Value as Json;
 
+use super::problem::{Problem, StdioCase, Tests};
 use super::read::{field, id_field, kind};
-use super::{Problem, StdioCase, Tests};
 
 /// CodeContests' language id of Python 3 (1 is Python 2, 2 C++, 4 Java).
 const PYTHON3: i64 = 3;

@@ -3,8 +3,8 @@
 
 use serde_json::Value as Json;
 
-use super::Problem;
 use super::apps::apps_shaped;
+use super::problem::Problem;
 use super::read::id_field;
 
 /// A TACO row. Its id is `problem_id` or `task_id` when a copy of the data

@@ -7,8 +7,8 @@ use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
 use super::apps::{exact_calls, text_or_lines};
+use super::problem::{CallCase, Problem, StdioCase, Tests};
 use super::read::kind;
-use super::{CallCase, Problem, StdioCase, Tests};
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
 /// `extra_info.reference` when the row carries one (the published rows

@@ -201,9 +201,11 @@ impl Interp<'_> {
                             recipe.describe()
                         ))
                     })?;
+                let class = (kind.name() != type_name).then(|| Rc::from(type_name.as_str()));
                 Err(Flow::Exc(Rc::new(ExcObj {
                     kind,
                     args: vec![Val::Str(Rc::from(message.as_str()), None)],
+                    class,
                 })))
             }
             Answer::Failed(why) => Err(Flow::Stop(format!(

@@ -122,7 +122,7 @@ fn write_repr(v: &Val, out: &mut String, depth: usize) {
         Val::Iter(_) => out.push_str("<iterator>"),
         Val::Module(m) => out.push_str(&format!("<module '{}'>", m.name())),
         Val::Exc(e) => {
-            out.push_str(e.kind.name());
+            out.push_str(e.name());
             write_parenthesised(&e.args, ")", out, depth);
         }
         Val::Opaque(o) => match &**o {
@@ -271,9 +271,9 @@ pub(crate) fn describe(f: &Flow) -> String {
         Flow::Exc(e) => {
             let msg = exception_message(e);
             if msg.is_empty() {
-                e.kind.name().to_string()
+                e.name().to_string()
             } else {
-                format!("{}: {msg}", e.kind.name())
+                format!("{}: {msg}", e.name())
             }
         }
         Flow::Stop(s) => s.clone(),

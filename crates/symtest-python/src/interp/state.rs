@@ -359,6 +359,7 @@ pub(crate) fn exc(kind: ExcType, msg: impl Into<String>) -> Flow {
     Flow::Exc(Rc::new(ExcObj {
         kind,
         args: vec![Val::Str(Rc::from(msg.as_str()), None)],
+        class: None,
     }))
 }
 

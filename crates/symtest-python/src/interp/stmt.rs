@@ -91,6 +91,7 @@ impl Interp<'_> {
                     return Err(Flow::Exc(Rc::new(ExcObj {
                         kind: ExcType::AssertionError,
                         args,
+                        class: None,
                     })));
                 }
             }
@@ -263,6 +264,7 @@ impl Interp<'_> {
             Val::Builtin(Builtin::Exc(kind)) => Ok(Flow::Exc(Rc::new(ExcObj {
                 kind,
                 args: Vec::new(),
+                class: None,
             }))),
             Val::Opaque(o) => match &*o {
                 Opaque::Unsupported(what) => Err(unsupported(what)),

@@ -633,6 +633,7 @@ impl WithKey for Flow {
             Flow::Exc(e) => Flow::Exc(Rc::new(crate::value::ExcObj {
                 kind: e.kind,
                 args: vec![key],
+                class: e.class.clone(),
             })),
             other => other,
         }

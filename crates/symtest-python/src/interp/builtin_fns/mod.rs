@@ -41,7 +41,11 @@ impl Interp<'_> {
             Builtin::Divmod => numbers::divmod(self, &a, site),
             Builtin::Enumerate => iteration::enumerate(self, a),
             Builtin::Eval => objects::eval(self, &a),
-            Builtin::Exc(kind) => Ok(Val::Exc(Rc::new(ExcObj { kind, args: a.pos }))),
+            Builtin::Exc(kind) => Ok(Val::Exc(Rc::new(ExcObj {
+                kind,
+                args: a.pos,
+                class: None,
+            }))),
             Builtin::Filter => iteration::filter(self, &a, site),
             Builtin::Float => convert::float(self, &a),
             Builtin::Format => convert::format(self, &a),
@@ -79,6 +83,7 @@ impl Interp<'_> {
             Builtin::Exit | Builtin::Quit => Err(Flow::Exc(Rc::new(ExcObj {
                 kind: crate::builtins::ExcType::SystemExit,
                 args: a.pos,
+                class: None,
             }))),
             Builtin::Range => self.make_range(a, site),
             Builtin::Repr => convert::repr(self, &a),

@@ -35,6 +35,7 @@ fn exit(_: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
     Err(Flow::Exc(Rc::new(ExcObj {
         kind: ExcType::SystemExit,
         args: a.pos,
+        class: None,
     })))
 }
 

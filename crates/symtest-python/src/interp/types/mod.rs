@@ -324,6 +324,7 @@ mod tests {
                 Val::Exc(Rc::new(ExcObj {
                     kind: ExcType::BaseException,
                     args: Vec::new(),
+                    class: None,
                 })),
             ),
             (&md5::TYPE, Val::Opaque(Rc::new(Opaque::Md5(Vec::new())))),
