@@ -119,7 +119,8 @@ pub enum Origin {
     Dataset,
     /// The input of an explored path (or the smallest input).
     Symbolic,
-    /// An input on the edge of one of a path's comparisons.
+    /// An input on the edge of one of a path's comparisons (or, for a
+    /// whole program, an example at the statement's bounds).
     Boundary,
 }
 

@@ -44,6 +44,9 @@ enum Item {
     Rounds(u32, u8),
     /// The edge of a comparison on a path (a boundary input).
     Edge(u32, bool),
+    /// An example at the statement's bounds (`StdinSubject::variants`),
+    /// by its index: kept, as the reference need not branch there.
+    Stated(u16),
     /// What the output's token `i` (or its last, `u8::MAX`) looks like.
     Out(u8, OutClass),
     /// The output has 0, 1 or more lines.
@@ -181,6 +184,8 @@ struct Candidate {
     path: Option<String>,
     /// The comparison edges it sits on.
     edges: Vec<(u32, bool)>,
+    /// Which example variant at the statement's bounds it is.
+    stated: Option<u16>,
 }
 
 /// A candidate CPython ran to its end with some output.
@@ -222,6 +227,20 @@ fn explore_program(
                 origin: Origin::Dataset,
                 path: None,
                 edges: Vec::new(),
+                stated: None,
+            });
+        }
+    }
+    // The examples at the statement's bounds: the reference need not
+    // branch where a wrong program does (a running maximum from 0).
+    for (k, v) in subject.variants().into_iter().enumerate() {
+        if seen.insert(v.clone()) {
+            out.push(Candidate {
+                stdin: v,
+                origin: Origin::Boundary,
+                path: None,
+                edges: Vec::new(),
+                stated: u16::try_from(k).ok(),
             });
         }
     }
@@ -238,6 +257,7 @@ fn explore_program(
             origin: Origin::Symbolic,
             path: Some(p.constraint.named().to_string()),
             edges: Vec::new(),
+            stated: None,
         });
     }
     let deadline = started + opts.timeout + opts.timeout / 2;
@@ -293,6 +313,7 @@ fn boundary_candidates(
             origin: Origin::Boundary,
             path: Some(p.constraint.named().to_string()),
             edges: vec![key],
+            stated: None,
         })
     })
 }
@@ -417,6 +438,7 @@ pub fn generate_stdio(
             BTreeSet::new()
         };
         items.extend(c.edges.iter().map(|(s, d)| Item::Edge(*s, *d)));
+        items.extend(c.stated.map(Item::Stated));
         items.extend(output_items(&stdout));
         answered.push(Answered {
             candidate: c,

@@ -7,6 +7,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use num_bigint::BigInt;
+use num_traits::Signed;
+
 use symtest_explore::{Outcome, SiteId, Subject, Tracer};
 use symtest_term::{Model, Sort, Term, Value, Var};
 
@@ -45,6 +48,8 @@ pub struct StdinSubject<'p> {
     program: &'p Program,
     shape: Rc<RefCell<Shape>>,
     seeds: Vec<Rc<[String]>>,
+    /// How many of `seeds` are the examples (the rest are their variants).
+    examples: usize,
     /// Bounds on generated inputs.
     pub options: StdinOptions,
     /// The bounds of each run.
@@ -142,7 +147,10 @@ impl<'p> StdinSubject<'p> {
 
     /// [`StdinSubject::new`], with the bounds the problem's statement gives
     /// (`1 ≤ n ≤ 100`, see [`crate::statement`]) holding for the numbers
-    /// the program stores in variables of those names.
+    /// the program stores in variables of those names. Where the statement
+    /// lets a number be negative or zero and an example has it positive,
+    /// the example with such numbers negated, and with them zero, are
+    /// seeds too ([`StdinSubject::variants`]).
     pub fn with_statement(
         program: &'p Program,
         examples: &[String],
@@ -157,6 +165,7 @@ impl<'p> StdinSubject<'p> {
             program,
             shape: Rc::new(RefCell::new(shape)),
             seeds: examples.iter().map(|e| lines_of(e)).collect(),
+            examples: examples.len(),
             options: StdinOptions::default(),
             limits: Limits::default(),
             stats: SubjectStats::default(),
@@ -177,12 +186,20 @@ impl<'p> StdinSubject<'p> {
             };
             let (_, io, _) = run_main(program, &mut tracer, subject.limits.clone(), io);
             io.learn();
-            if let Some(v) = io.negated() {
-                variants.push(Rc::from(v));
+            // Positive numbers the statement lets be negative, negated;
+            // and those it lets be zero, zero.
+            let negated: fn(&BigInt, &BigInt) -> Option<BigInt> =
+                |v, lo| (v.is_positive() && lo.is_negative()).then(|| (-v).max(lo.clone()));
+            let zero: fn(&BigInt, &BigInt) -> Option<BigInt> =
+                |v, lo| (v.is_positive() && !lo.is_positive()).then(BigInt::default);
+            for change in [negated, zero] {
+                if let Some(v) = io.variant(change) {
+                    variants.push(Rc::from(v));
+                }
             }
         }
-        // Inputs the statement allows and the examples do not show: their
-        // numbers of the other sign (explored after the examples).
+        // Inputs the statement allows and the examples do not show
+        // (explored after the examples).
         for v in variants {
             if !subject.seeds.contains(&v) {
                 subject.seeds.push(v);
@@ -195,6 +212,16 @@ impl<'p> StdinSubject<'p> {
     /// (the program stored a number in a variable of that name).
     pub fn stated(&self) -> Vec<(crate::statement::Stated, bool)> {
         self.shape.borrow().stated()
+    }
+
+    /// The examples' variants at the statement's bounds (see
+    /// [`StdinSubject::with_statement`]), as standard inputs.
+    pub fn variants(&self) -> Vec<String> {
+        self.seeds
+            .iter()
+            .skip(self.examples)
+            .map(|lines| lines.join("\n") + "\n")
+            .collect()
     }
 
     /// The explorer's seeds, one per example, in order (the first runs

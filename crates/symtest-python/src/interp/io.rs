@@ -107,12 +107,16 @@ impl Io {
         }
     }
 
-    /// The input this run replayed with every number the statement lets
-    /// go below zero, but which was above zero here, negated (no lower than
-    /// the stated bound); `None` when there is none. Examples often show
-    /// positive numbers only where negative ones are allowed, and a program
-    /// need not branch on the sign for a wrong one to get it wrong.
-    pub(crate) fn negated(&self) -> Option<Vec<String>> {
+    /// The input this run replayed with `change` made to every number
+    /// that has a stated lower bound (`change(value, bound)`; a number that
+    /// gave a row's token count is kept); `None` when nothing changed.
+    /// Examples often show positive numbers only where zero or negative
+    /// ones are allowed, and a program need not branch on the sign for a
+    /// wrong one to get it wrong.
+    pub(crate) fn variant(
+        &self,
+        change: fn(&BigInt, &BigInt) -> Option<BigInt>,
+    ) -> Option<Vec<String>> {
         let seed = self.seed.as_ref()?;
         let shape = self.shape.borrow();
         let mut changed = false;
@@ -126,11 +130,15 @@ impl Io {
             for (j, w) in text.split_whitespace().enumerate() {
                 let j = u32::try_from(j).unwrap_or(u32::MAX);
                 let lo = shape.stated_at(l.slot, j).and_then(|s| s.lo.clone());
+                let count = shape.links.values().any(|ps| ps.contains(&(l.slot, j)));
                 match (w.parse::<BigInt>(), lo) {
-                    (Ok(v), Some(lo)) if v > BigInt::ZERO && lo < BigInt::ZERO => {
-                        changed = true;
-                        words.push((-v).max(lo).to_string());
-                    }
+                    (Ok(v), Some(lo)) if !count => match change(&v, &lo) {
+                        Some(n) => {
+                            changed |= n != v;
+                            words.push(n.to_string());
+                        }
+                        None => words.push(w.to_string()),
+                    },
                     _ => words.push(w.to_string()),
                 }
             }
