@@ -25,6 +25,16 @@ pub fn pool() -> &'static Pool {
 }
 
 pub fn call_job(source: &str, entry: &str, args: Vec<PyValue>, budget_ms: u64) -> Vec<CallResult> {
+    call_job_in(pool(), source, entry, args, budget_ms)
+}
+
+pub fn call_job_in(
+    pool: &Pool,
+    source: &str,
+    entry: &str,
+    args: Vec<PyValue>,
+    budget_ms: u64,
+) -> Vec<CallResult> {
     let job = Job {
         source: source.into(),
         task: Task::Calls {
@@ -37,7 +47,7 @@ pub fn call_job(source: &str, entry: &str, args: Vec<PyValue>, budget_ms: u64) -
             load_budget: Duration::from_secs(2),
         },
     };
-    match pool().run(&job).unwrap_or_else(|e| panic!("{e}")) {
+    match pool.run(&job).unwrap_or_else(|e| panic!("{e}")) {
         JobResult::Calls {
             load: Ok(_),
             results,
