@@ -113,16 +113,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
             }
         }
         None => Tests::Stdio {
-            cases: inputs
-                .iter()
-                .zip(outputs)
-                .map(|(i, o)| StdioCase {
-                    stdin: text_or_lines(i),
-                    expected: text_or_lines(o),
-                    reference_ms: None,
-                    example: true,
-                })
-                .collect(),
+            cases: example_cases(inputs, outputs),
         },
     };
     let entry_point = match &tests {
@@ -190,6 +181,21 @@ pub(super) fn exact_calls(
         inputs.iter().map(json_to_py).collect(),
         outputs.iter().map(json_to_py).collect(),
     ))
+}
+
+/// The stdin cases of paired `inputs` and `outputs` (APPS' and verl's
+/// lists), each one of the statement's examples.
+pub(super) fn example_cases(inputs: &[Json], outputs: &[Json]) -> Vec<StdioCase> {
+    inputs
+        .iter()
+        .zip(outputs)
+        .map(|(i, o)| StdioCase {
+            stdin: text_or_lines(i),
+            expected: text_or_lines(o),
+            reference_ms: None,
+            example: true,
+        })
+        .collect()
 }
 
 /// APPS stores some inputs and outputs as lists of lines.

@@ -6,8 +6,8 @@
 use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
-use super::apps::{exact_calls, text_or_lines};
-use super::problem::{CallCase, Problem, StdioCase, Tests};
+use super::apps::{exact_calls, example_cases};
+use super::problem::{CallCase, Problem, Tests};
 use super::read::kind;
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
@@ -80,16 +80,7 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
             }
         }
         None | Some(Json::Null) => Tests::Stdio {
-            cases: inputs
-                .iter()
-                .zip(outputs)
-                .map(|(i, o)| StdioCase {
-                    stdin: text_or_lines(i),
-                    expected: text_or_lines(o),
-                    reference_ms: None,
-                    example: true,
-                })
-                .collect(),
+            cases: example_cases(inputs, outputs),
         },
         Some(other) => {
             return Err(format!(
