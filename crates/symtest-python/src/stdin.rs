@@ -12,7 +12,7 @@
 //! count), `L3.1` (its second token), `L3.rest` (how many lines a read to
 //! the end found from line 3 on).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use num_bigint::BigInt;
@@ -168,7 +168,14 @@ pub struct Shape {
     pub(crate) applied: Vec<bool>,
     /// The program variable a number token position was stored in.
     pub(crate) names: BTreeMap<(Slot, u32), Rc<str>>,
+    /// The words the examples had as token `j` of a row (any line).
+    pub(crate) vocab: BTreeMap<u32, BTreeSet<String>>,
+    /// The constant strings the program compared token `j` of a row with.
+    pub(crate) compared: BTreeMap<u32, BTreeSet<String>>,
 }
+
+/// Most words kept per token position (examples' and compared).
+const MOST_WORDS: usize = 16;
 
 impl Shape {
     /// The kind of token `pos` of a row read at `slot`: the one seen there,
@@ -220,6 +227,28 @@ impl Shape {
             .collect()
     }
 
+    /// The words token `j` of a row may be, when it is a keyword: the
+    /// program compares it with constants and some example's word there is
+    /// one of them (`push x` / `pop` / `top`). Then a generated input uses
+    /// only the examples' words there and those constants, never one the
+    /// statement does not allow.
+    pub(crate) fn keywords(&self, j: u32) -> Option<Vec<String>> {
+        let seen = self.vocab.get(&j)?;
+        let compared = self.compared.get(&j)?;
+        if seen.is_disjoint(compared) {
+            return None;
+        }
+        Some(seen.union(compared).cloned().collect())
+    }
+
+    /// Records that the program compared token `j` of a row with `word`.
+    pub(crate) fn saw_compared(&mut self, j: u32, word: &str) {
+        let e = self.compared.entry(j).or_default();
+        if e.len() < MOST_WORDS {
+            e.insert(word.to_string());
+        }
+    }
+
     /// Records a token the examples had.
     pub(crate) fn saw_token(&mut self, slot: Slot, pos: u32, text: &str) {
         let k = Kind::of_text(text);
@@ -239,6 +268,10 @@ impl Shape {
         }
         if k == Kind::Word {
             self.saw_text((slot, pos), text);
+            let e = self.vocab.entry(pos).or_default();
+            if e.len() < MOST_WORDS {
+                e.insert(text.to_string());
+            }
         }
     }
 

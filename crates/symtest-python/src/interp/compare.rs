@@ -96,6 +96,13 @@ impl Interp<'_> {
         }
         Ok(match (a, b) {
             (Val::Str(x, s), Val::Str(y, t)) => {
+                if self.io.is_some() {
+                    match (s, t) {
+                        (Some(s), None) => self.note_stdin_compare(s, y),
+                        (None, Some(t)) => self.note_stdin_compare(t, x),
+                        _ => {}
+                    }
+                }
                 let term = if s.is_some() || t.is_some() {
                     Some(
                         s.clone()

@@ -62,6 +62,8 @@ pub(crate) struct Io {
     pub(super) recent: FxHashMap<(Slot, u32), (usize, BigInt, Term)>,
     /// Everything printed to standard output.
     pub(crate) out: String,
+    /// The line-count term of each read to the end, by its first line.
+    pub(super) rest_terms: FxHashMap<usize, Term>,
     /// A read to the end happened: nothing more comes.
     pub(super) drained: bool,
 }
@@ -80,6 +82,7 @@ impl Io {
             marks: FxHashMap::default(),
             recent: FxHashMap::default(),
             out: String::new(),
+            rest_terms: FxHashMap::default(),
             drained: false,
         }
     }

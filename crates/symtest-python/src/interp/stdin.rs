@@ -306,6 +306,7 @@ impl Interp<'_> {
             }
             Kind::Word => {
                 let (text, t) = self.text_var(&name, class)?;
+                let text = self.keyword_token(j, text, &t)?;
                 Tok {
                     text,
                     num: None,
@@ -414,6 +415,7 @@ impl Interp<'_> {
                     }
                     Kind::Word => {
                         let (_, t) = self.input_var(&name, Sort::Str);
+                        let text = self.keyword_token(j as u32, text, &t)?;
                         Tok {
                             text,
                             num: None,
@@ -478,6 +480,23 @@ impl Interp<'_> {
                 (items, symbolic.then(|| symtest_term::sum(lens)))
             }
         };
+        Ok(Some(Val::List(Rc::new(RefCell::new(ListObj {
+            items,
+            len,
+            deque: false,
+        })))))
+    }
+
+    /// `s.splitlines()` of what a read to the end gave: its lines, each
+    /// still known, the list's length the count's term.
+    pub(crate) fn stdin_splitlines(&mut self, s: &Val) -> R<Option<Val>> {
+        let Some(Mark::Block(a, b)) = self.io.as_ref().and_then(|io| io.mark_of(s)) else {
+            return Ok(None);
+        };
+        let items = (a..b)
+            .map(|i| self.line_val(i, false))
+            .collect::<R<Vec<Val>>>()?;
+        let len = self.io()?.rest_terms.get(&a).cloned();
         Ok(Some(Val::List(Rc::new(RefCell::new(ListObj {
             items,
             len,
@@ -614,6 +633,9 @@ impl Interp<'_> {
         }
         let io = self.io()?;
         io.drained = true;
+        if let Some(t) = &term {
+            io.rest_terms.insert(start, t.clone());
+        }
         Ok((start, io.lines.len(), term))
     }
 
@@ -659,6 +681,41 @@ impl Interp<'_> {
             Some(i) => self.line_val(i, true),
             None => Ok(Val::str("")),
         }
+    }
+
+    /// Records that the program compared a word read from standard input
+    /// (its variable `t`) with the constant `word`.
+    pub(crate) fn note_stdin_compare(&mut self, t: &Term, word: &str) {
+        let Some(io) = self.io.as_deref_mut() else {
+            return;
+        };
+        if let Some(var) = t.as_var()
+            && let Some((_, j)) = var.name.strip_prefix('L').and_then(|r| r.split_once('.'))
+            && let Ok(j) = j.parse::<u32>()
+        {
+            io.shape.borrow_mut().saw_compared(j, word);
+        }
+    }
+
+    /// Keeps word token `j` (variable `t`, value `text`) to the position's
+    /// keywords when it has some: the value mended to the first keyword
+    /// when it is none of them, the same way every time.
+    fn keyword_token(&mut self, j: u32, text: Rc<str>, t: &Term) -> R<Rc<str>> {
+        let words = {
+            let io = self.io()?;
+            io.shape.borrow().keywords(j)
+        };
+        let Some(words) = words else {
+            return Ok(text);
+        };
+        let cond = Term::or(words.iter().map(|w| t.equal(&Term::string(w))));
+        let holds = words.iter().any(|w| **w == *text);
+        self.assume_input(cond, holds)?;
+        Ok(if holds {
+            text
+        } else {
+            Rc::from(words[0].as_str())
+        })
     }
 
     /// Records the variable `name` the program stores numbers read from

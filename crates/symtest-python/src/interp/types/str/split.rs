@@ -192,9 +192,14 @@ fn split_on(
     Ok(Val::list(items))
 }
 
-/// `splitlines()`, concretely.
+/// `splitlines()`: of standard input, its lines as read; else concretely.
 pub(super) fn splitlines(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 1)?;
+    if a.get(0).is_none()
+        && let Some(v) = it.stdin_splitlines(recv)?
+    {
+        return Ok(v);
+    }
     let (s, sh) = text_of(recv)?;
     if sh.is_some() {
         it.concretise("splitlines");
