@@ -400,6 +400,47 @@ fn repeated_sample_identities_are_refused() {
     assert_eq!(got[0]["status"], "passed");
 }
 
+/// Class 8 (stdin): a problem whose every expected output is blank would
+/// pay a program that prints nothing; it is refused when loaded, and the
+/// other problems of the file are graded.
+#[test]
+fn stdin_problems_expecting_only_blank_output_are_refused() {
+    let dir = TempDir::new("blank");
+    let blank = json!({"inputs": ["3\n", "5\n"], "outputs": ["\n", " "]});
+    let fine = json!({"inputs": ["3\n"], "outputs": ["6\n"]});
+    let problems = dir.jsonl(
+        "problems.jsonl",
+        &[
+            json!({"problem_id": "e1", "question": "Read n.", "solutions": "[]", "input_output": blank.to_string()}),
+            json!({"problem_id": "e2", "question": "Print 2n.", "solutions": "[]", "input_output": fine.to_string()}),
+        ],
+    );
+    let samples = dir.jsonl(
+        "samples.jsonl",
+        &[
+            json!({"task_id": "e1", "sample_id": "nothing", "completion": "pass\n"}),
+            json!({"task_id": "e2", "sample_id": "nothing", "completion": "pass\n"}),
+        ],
+    );
+    let out = dir.path("out.jsonl");
+    let o = symtest_std()
+        .args(["grade", "-q"])
+        .arg(&problems)
+        .arg(&samples)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("expects no output"), "{err}");
+    let got = outcomes(&out);
+    assert!(
+        got.iter().all(|r| r["status"] != "passed"),
+        "a program printing nothing passed: {got:?}"
+    );
+    assert!(got.iter().any(|r| r["task_id"] == "e2"), "{got:?}");
+}
+
 /// Class 8: a problem every sample would pass is refused when loaded.
 #[test]
 fn problems_without_tests_are_refused() {

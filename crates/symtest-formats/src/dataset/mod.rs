@@ -236,6 +236,11 @@ fn validate(p: &Problem) -> Result<(), String> {
         Tests::Stdio { cases } if cases.is_empty() => {
             return Err("no tests: every sample would pass".into());
         }
+        Tests::Stdio { cases } if cases.iter().all(|c| c.expected.trim().is_empty()) => {
+            return Err(
+                "every test expects no output: a program that prints nothing would pass".into(),
+            );
+        }
         Tests::Check {
             test, call_check, ..
         } => {

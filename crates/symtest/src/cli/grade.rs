@@ -21,7 +21,8 @@ Problem files (jsonl, jsonl.gz or a JSON array; the format is detected):
              or {fn_name, inputs, outputs} with bare outputs), id
              extra_info.index, reference extra_info.reference if present
   suite      symtest's TestSuite rows: task_id, entry_point, mode, tests
-  A problem every sample would pass (no tests, no check function) is refused.
+  A problem every sample would pass (no tests, no check function, only blank expected
+  outputs) is refused.
 Samples: one JSON object a line with task_id and completion (sample_id optional;
   two rows with one task_id and sample_id are refused). A completion that is not
   valid Python has the code of its fenced blocks graded (chat-style answers),
