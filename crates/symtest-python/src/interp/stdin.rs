@@ -370,6 +370,23 @@ impl Interp<'_> {
                 ]);
                 self.assume_input(cond, n <= max)?;
                 count = Some(t);
+            } else {
+                // Rows of this place had other lengths in the examples: the
+                // count is a variable, as when a run makes the row, so a
+                // token read past a short row's end is a decision there.
+                let io = self.io()?;
+                let seen = io.shape.borrow().counts.get(&slot).copied();
+                let max_tokens = io.opts.max_tokens;
+                if let Some((a, b)) = seen.filter(|(a, b)| a != b) {
+                    let (lo, hi) = (a.min(1), b.max(max_tokens));
+                    let (_, t) = self.input_var(&format!("L{i}.n"), Sort::Int);
+                    let cond = Term::and([
+                        t.greater_eq(&Term::int(i64::from(lo))),
+                        t.less_eq(&Term::int(i64::from(hi))),
+                    ]);
+                    self.assume_input(cond, (lo..=hi).contains(&n))?;
+                    count = Some(t);
+                }
             }
         } else {
             self.concretise("split of a line made as text");
