@@ -35,3 +35,9 @@ pub use pipeline::generate;
 pub use stdio::generate_stdio;
 pub use suite::{pytest_file, suite_row};
 pub use types::{TypeSource, TypesError, parse_overrides};
+
+/// The stack of a thread that runs the interpreter (explores or generates):
+/// a Python call nests several of its frames, and a recursive reference
+/// (HumanEval/63's `fibfib`) at the interpreter's depth limit needs more
+/// than a thread's default 2 MiB. Only the pages touched are used.
+pub const WORKER_STACK: usize = 64 << 20;

@@ -74,15 +74,18 @@ pub fn parallel<T: Sync, R: Send>(
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
+                let worker = std::thread::Builder::new().stack_size(symtest_gen::WORKER_STACK);
+                worker
+                    .spawn_scoped(scope, || {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            mine.push((i, f(item)));
+                        }
+                        mine
+                    })
+                    .expect("a worker thread")
             })
             .collect();
         handles
@@ -104,7 +107,10 @@ pub fn interruptible<R: Send>(
     f: impl FnOnce() -> R + Send,
 ) -> PyResult<R> {
     std::thread::scope(|scope| {
-        let handle = scope.spawn(f);
+        let handle = std::thread::Builder::new()
+            .stack_size(symtest_gen::WORKER_STACK)
+            .spawn_scoped(scope, f)
+            .expect("a worker thread");
         let mut raised: Option<PyErr> = None;
         while !handle.is_finished() {
             py.detach(|| std::thread::sleep(Duration::from_millis(50)));

@@ -469,3 +469,44 @@ fn stdin_suites_expose_the_wrong_solutions_the_examples_let_through() {
         }
     }
 }
+
+/// A recursive reference explored up to the interpreter's depth limit (a
+/// Python call nests several interpreter frames) runs on gen's worker
+/// threads without overflowing their stack: HumanEval/63's `fibfib` aborted
+/// the whole run when they had the default 2 MiB.
+#[test]
+fn deep_recursion_in_a_reference_does_not_abort_gen() {
+    let dir = TempDir::new("deep");
+    // HumanEval/63 as published (its tests' calls are the seeds).
+    let fibfib = "def fibfib(n: int):\n    \"\"\"The n-th FibFib number.\"\"\"\n";
+    let solution = "    if n == 0:\n        return 0\n    if n == 1:\n        return 0\n    if n == 2:\n        return 1\n    return fibfib(n - 1) + fibfib(n - 2) + fibfib(n - 3)\n";
+    let check = "def check(candidate):\n    assert candidate(2) == 1\n    assert candidate(1) == 0\n    assert candidate(5) == 4\n    assert candidate(8) == 24\n    assert candidate(10) == 81\n    assert candidate(12) == 274\n    assert candidate(14) == 927\n";
+    let chain = "def depth(n: int) -> int:\n    if n <= 0:\n        return 0\n    return 1 + depth(n - 1)\n";
+    let rows = [
+        serde_json::json!({"task_id": "deep/0", "prompt": fibfib, "canonical_solution": solution, "entry_point": "fibfib", "test": check}),
+        serde_json::json!({"task_id": "deep/1", "prompt": chain, "canonical_solution": "", "entry_point": "depth",
+            "test": "def check(candidate):\n    assert candidate(3) == 3\n"}),
+    ];
+    let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    let problems = dir.path("problems.jsonl");
+    std::fs::write(&problems, text).expect("write problems");
+    let out = dir.path("suites.jsonl");
+    let run = symtest()
+        .arg("gen")
+        .arg(&problems)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "-j", "2"])
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.code().is_some(),
+        "gen died of a signal: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let suites = by_task(&out);
+    assert!(
+        suites.contains_key("deep/0") && suites.contains_key("deep/1"),
+        "{suites:?}"
+    );
+}

@@ -702,6 +702,8 @@ impl Interp<'_> {
 
     /// Records that the program compared a word read from standard input
     /// (its variable `t`) with the constant `word`.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn note_stdin_compare(&mut self, t: &Term, word: &str) {
         let Some(io) = self.io.as_deref_mut() else {
             return;
@@ -739,6 +741,8 @@ impl Interp<'_> {
     /// standard input in (`n, m = map(int, ...)`, `a = [int(x) for ...]`,
     /// one level of nesting deep): the statement's bounds on that name then
     /// hold for those token positions.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn name_stdin_numbers(&mut self, name: &Rc<str>, v: &Val) {
         let Some(io) = self.io.as_deref_mut() else {
             return;

@@ -206,7 +206,8 @@ fn grade_all(
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
-            scope.spawn(move || {
+            let worker = std::thread::Builder::new().stack_size(symtest_gen::WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, move || {
                 while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(s) = todo.get(i) else { break };
@@ -217,6 +218,7 @@ fn grade_all(
                     }
                 }
             });
+            spawned.expect("a worker thread");
         }
         drop(tx);
         for (_, r) in rx {
@@ -388,7 +390,8 @@ pub fn parallel<T: Sync, R: Send>(
         items.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(symtest_gen::WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, || {
                 while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
@@ -399,6 +402,7 @@ pub fn parallel<T: Sync, R: Send>(
                     }
                 }
             });
+            spawned.expect("a worker thread");
         }
     });
     slots
