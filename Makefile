@@ -64,6 +64,7 @@ test: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 	python3 scripts/check_module_cycles.py $(ACYCLIC)
+	python3 scripts/check_file_lengths.py crates
 	$(CARGO) test --workspace --locked
 	$(MAKE) pytest
 
@@ -75,6 +76,7 @@ lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 	python3 scripts/check_module_cycles.py $(ACYCLIC)
+	python3 scripts/check_file_lengths.py crates
 
 demo: build
 	@./scripts/demo.sh $(BIN)

@@ -15,7 +15,7 @@ use symtest_sandbox::PyValue;
 use symtest_solve::{Answer, Solver};
 use symtest_term::Model;
 
-use crate::model::{ExplorationStats, GenError, GenOptions, Origin, Prepared, ms_since};
+use crate::model::{ExplorationStats, GenError, GenOptions, Origin, Prepared};
 
 /// Time limit of one boundary query: an edge is one more test, not a new
 /// path, so it is not worth the seconds a hard query can take.
@@ -71,6 +71,14 @@ pub(crate) fn explore_reference(
     seeds: &[Vec<PyValue>],
     opts: &GenOptions,
 ) -> Result<Explored, GenError> {
+    symtest_solve::z3::fresh_context(|| explore_in_context(prepared, seeds, opts))
+}
+
+fn explore_in_context(
+    prepared: &Prepared,
+    seeds: &[Vec<PyValue>],
+    opts: &GenOptions,
+) -> Result<Explored, GenError> {
     let started = Instant::now();
     let entry = &prepared.reference.entry;
     let params = prepared
@@ -117,29 +125,15 @@ pub(crate) fn explore_reference(
     let boundary_inputs = boundary.len();
     candidates.extend(boundary);
 
-    let mut concretised: Vec<(String, u64)> = subject
-        .stats
-        .concretised_what
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
-    concretised.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let candidates = distinct(candidates);
     Ok(Explored {
-        stats: ExplorationStats {
-            paths: ex.paths.len(),
-            unsat: ex.infeasible.len(),
-            unknown: ex.unknown.len(),
-            divergences: ex.divergences.len(),
-            runs: ex.stats.runs,
-            stop: ex.stop_text(),
-            concretisations: subject.stats.concretised,
-            concretised,
+        stats: ExplorationStats::of(
+            &ex,
+            &subject.stats,
             boundary_inputs,
-            candidates: candidates.len(),
-            ms: ms_since(started),
-            stated: Vec::new(),
-        },
+            candidates.len(),
+            started,
+        ),
         candidates,
     })
 }

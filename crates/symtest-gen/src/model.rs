@@ -186,6 +186,37 @@ pub struct ExplorationStats {
 }
 
 impl ExplorationStats {
+    /// The figures of an exploration begun at `started`, with its subject's
+    /// counts; `stated` is left empty (only a whole program has a statement).
+    pub(crate) fn of(
+        ex: &symtest_explore::Exploration,
+        subject: &symtest_python::SubjectStats,
+        boundary_inputs: usize,
+        candidates: usize,
+        started: Instant,
+    ) -> Self {
+        let mut concretised: Vec<(String, u64)> = subject
+            .concretised_what
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        concretised.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ExplorationStats {
+            paths: ex.paths.len(),
+            unsat: ex.infeasible.len(),
+            unknown: ex.unknown.len(),
+            divergences: ex.divergences.len(),
+            runs: ex.stats.runs,
+            stop: ex.stop_text(),
+            concretisations: subject.concretised,
+            concretised,
+            boundary_inputs,
+            candidates,
+            ms: ms_since(started),
+            stated: Vec::new(),
+        }
+    }
+
     /// Exploration met a construct the interpreter does not model.
     pub fn unsupported(&self) -> bool {
         self.stop.starts_with(symtest_explore::UNSUPPORTED)

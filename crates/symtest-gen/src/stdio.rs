@@ -204,6 +204,15 @@ fn explore_program(
     statement: &str,
     opts: &GenOptions,
 ) -> (Vec<Candidate>, ExplorationStats) {
+    symtest_solve::z3::fresh_context(|| explore_in_context(program, examples, statement, opts))
+}
+
+fn explore_in_context(
+    program: &Program,
+    examples: &[String],
+    statement: &str,
+    opts: &GenOptions,
+) -> (Vec<Candidate>, ExplorationStats) {
     let started = Instant::now();
     let mut subject = StdinSubject::with_statement(program, examples, statement);
     let mut solver = Solver::new(opts.solver.clone());
@@ -269,30 +278,13 @@ fn explore_program(
             None => out.push(b),
         }
     }
-    let mut concretised: Vec<(String, u64)> = subject
-        .stats
-        .concretised_what
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
-    concretised.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let stats = ExplorationStats {
-        paths: ex.paths.len(),
-        unsat: ex.infeasible.len(),
-        unknown: ex.unknown.len(),
-        divergences: ex.divergences.len(),
-        runs: ex.stats.runs,
-        stop: ex.stop_text(),
-        concretisations: subject.stats.concretised,
-        concretised,
-        boundary_inputs,
-        candidates: out.len(),
-        ms: ms_since(started),
         stated: subject
             .stated()
             .into_iter()
             .map(|(s, applied)| (s.text, applied))
             .collect(),
+        ..ExplorationStats::of(&ex, &subject.stats, boundary_inputs, out.len(), started)
     };
     (out, stats)
 }

@@ -192,6 +192,32 @@ pub enum BinOp {
     BitAnd,
 }
 
+impl Stmt {
+    /// The statements of the blocks this statement holds, in source order
+    /// (a `try`'s body, its handlers', its `else` and its `finally`); not
+    /// into a `def`, whose body runs elsewhere.
+    pub(crate) fn nested(&self) -> impl Iterator<Item = &Stmt> {
+        let none: &[Stmt] = &[];
+        let (body, handlers, orelse, finally): (&[Stmt], &[Handler], &[Stmt], &[Stmt]) = match self
+        {
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. } => (body, &[], orelse, none),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => (body, handlers, orelse, finally),
+            _ => (none, &[], none, none),
+        };
+        body.iter()
+            .chain(handlers.iter().flat_map(|h| &h.body))
+            .chain(orelse)
+            .chain(finally)
+    }
+}
+
 impl BinOp {
     /// The function of Python's `operator` module for it.
     pub fn dunder(self) -> &'static str {

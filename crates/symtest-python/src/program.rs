@@ -85,38 +85,20 @@ impl Program {
     /// and `try` blocks too (a definition that depends on the Python
     /// version or on an import).
     fn top_level_defs(&self) -> Vec<(&str, &Rc<FuncDef>)> {
-        fn walk<'m>(m: &'m Module, body: &'m [Stmt], out: &mut Vec<(&'m str, &'m Rc<FuncDef>)>) {
-            for s in body {
-                match s {
-                    Stmt::Def {
-                        func,
-                        target: Place::Global(slot),
-                        ..
-                    } => out.push((&*m.global_names[*slot as usize], func)),
-                    Stmt::If { body, orelse, .. } => {
-                        walk(m, body, out);
-                        walk(m, orelse, out);
-                    }
-                    Stmt::Try {
-                        body,
-                        handlers,
-                        orelse,
-                        finally,
-                    } => {
-                        walk(m, body, out);
-                        for h in handlers {
-                            walk(m, &h.body, out);
-                        }
-                        walk(m, orelse, out);
-                        walk(m, finally, out);
-                    }
-                    _ => {}
-                }
+        fn walk<'m>(m: &'m Module, s: &'m Stmt, out: &mut Vec<(&'m str, &'m Rc<FuncDef>)>) {
+            match s {
+                Stmt::Def {
+                    func,
+                    target: Place::Global(slot),
+                    ..
+                } => out.push((&*m.global_names[*slot as usize], func)),
+                Stmt::If { .. } | Stmt::Try { .. } => s.nested().for_each(|b| walk(m, b, out)),
+                _ => {}
             }
         }
         let m = &self.lowered.module;
         let mut out = Vec::new();
-        walk(m, &m.body, &mut out);
+        m.body.iter().for_each(|s| walk(m, s, &mut out));
         out
     }
 

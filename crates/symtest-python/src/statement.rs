@@ -242,27 +242,27 @@ fn name(cs: &[char], mut i: usize) -> (String, usize) {
         s.push(cs[i]);
         i += 1;
         if s.ends_with('_') && cs.get(i) == Some(&'{') {
-            while i < cs.len() && cs[i] != '}' {
-                s.push(cs[i]);
-                i += 1;
-            }
-            if i < cs.len() {
-                s.push('}');
-                i += 1;
-            }
+            i = copy_through(cs, i, '}', &mut s);
         }
     }
     if cs.get(i) == Some(&'[') {
-        while i < cs.len() && cs[i] != ']' {
-            s.push(cs[i]);
-            i += 1;
-        }
-        if i < cs.len() {
-            s.push(']');
-            i += 1;
-        }
+        i = copy_through(cs, i, ']', &mut s);
     }
     (s, i)
+}
+
+/// Copies `cs[i..]` into `s` up to and including the first `close` (or to
+/// the end); returns the index after what was copied.
+fn copy_through(cs: &[char], mut i: usize, close: char, s: &mut String) -> usize {
+    while i < cs.len() && cs[i] != close {
+        s.push(cs[i]);
+        i += 1;
+    }
+    if i < cs.len() {
+        s.push(close);
+        i += 1;
+    }
+    i
 }
 
 /// Names separated by commas from `i`: the names and where they end.

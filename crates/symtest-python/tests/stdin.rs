@@ -11,6 +11,18 @@ struct Explored {
     runs: Vec<(String, String, ProgramEnd)>,
 }
 
+impl Explored {
+    /// Every direction of every branch was taken by some run.
+    fn assert_every_branch(&self) {
+        assert!(
+            self.missing.is_empty(),
+            "missed {:?}; runs {:#?}",
+            self.missing,
+            self.runs
+        );
+    }
+}
+
 fn explore_program(src: &str, examples: &[&str]) -> Explored {
     let program = Program::parse(src).expect("parses");
     let examples: Vec<String> = examples.iter().map(|s| s.to_string()).collect();
@@ -72,12 +84,7 @@ else:
     print('odd', best)
 ";
     let e = explore_program(src, &["3\n1 5 2\n"]);
-    assert!(
-        e.missing.is_empty(),
-        "missed {:?}; runs {:#?}",
-        e.missing,
-        e.runs
-    );
+    e.assert_every_branch();
     for (stdin, _, end) in &e.runs {
         let lines: Vec<&str> = stdin.lines().collect();
         assert_eq!(lines.len(), 2, "{stdin:?}");
@@ -101,12 +108,7 @@ for _ in range(t):
         print('NO')
 ";
     let e = explore_program(src, &["2\nabba\nab\n"]);
-    assert!(
-        e.missing.is_empty(),
-        "missed {:?}; runs {:#?}",
-        e.missing,
-        e.runs
-    );
+    e.assert_every_branch();
     assert!(e.runs.iter().any(|(_, out, _)| out.contains("NO")));
     for (stdin, out, end) in &e.runs {
         let lines: Vec<&str> = stdin.lines().collect();
@@ -150,12 +152,7 @@ for i in range(n):
         print('*' + ' ' * (n - 2) + '*')
 ";
     let e = explore_program(src, &["4\n"]);
-    assert!(
-        e.missing.is_empty(),
-        "missed {:?}; runs {:#?}",
-        e.missing,
-        e.runs
-    );
+    e.assert_every_branch();
     assert!(e.runs.len() > 2, "{:#?}", e.runs);
 }
 
@@ -197,7 +194,7 @@ for line in lines[1:q + 1]:
 print('\n'.join(out))
 "#;
     let e = explore_program(src, &["5\npush 4\npush 9\ntop\npop\nsize\n"]);
-    assert!(e.missing.is_empty(), "missing {:?}", e.missing);
+    e.assert_every_branch();
     assert!(e.runs.len() > 3, "{:?}", e.runs);
     for (stdin, _, _) in &e.runs {
         for line in stdin.lines().skip(1) {

@@ -30,6 +30,7 @@ mod leftovers;
 mod pool;
 pub use symtest_pyvalue as pyvalue;
 mod run;
+mod seccomp;
 mod shared;
 mod signal;
 mod spawn;

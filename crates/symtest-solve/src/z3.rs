@@ -414,6 +414,29 @@ impl Z3Backend {
     }
 }
 
+/// Runs `f` with a Z3 context of its own on this thread, made for it and
+/// dropped after it. Z3's answers depend on what its context saw before
+/// (its internal term numbering): an exploration run in a fresh context
+/// gives the same paths whatever ran on this thread before it. Z3 objects
+/// must not leave `f` (the solvers built in it are dropped in it).
+pub fn fresh_context<R>(f: impl FnOnce() -> R) -> R {
+    /// `z3::with_z3_config` wants `Send + Sync` to keep Z3 objects of one
+    /// context out of another; the closure runs on this thread, there and
+    /// then, and returns no Z3 object.
+    struct OnThisThread<T>(T);
+    // SAFETY: the wrapped values never cross a thread: `with_z3_config`
+    // calls the closure on the calling thread before it returns.
+    unsafe impl<T> Send for OnThisThread<T> {}
+    // SAFETY: as above; no reference to them is shared with another thread.
+    unsafe impl<T> Sync for OnThisThread<T> {}
+    let job = OnThisThread(f);
+    let out = z3::with_z3_config(&z3::Config::new(), move || {
+        let job = job;
+        OnThisThread((job.0)())
+    });
+    out.0
+}
+
 fn var_const(v: &Var) -> Z {
     let name = format!("var_{}", v.index);
     match v.sort {

@@ -317,3 +317,49 @@ fn statement_bounds_are_reported_and_reach_the_inputs() {
     });
     assert!(negative, "no test with a negative number: {row}");
 }
+
+/// A problem's suite does not depend on what was generated before it on
+/// the same thread: each exploration gets a solver context of its own (Z3's
+/// answers follow its context's history, and the suite followed them:
+/// Distinct Counter's wrong solution passed one run in five).
+#[test]
+fn a_suite_is_the_same_whatever_was_generated_before_it() {
+    let dir = TempDir::new("formats-history");
+    let all = rows(Path::new(&example("stdin/codecontests.jsonl")));
+    let target = "1003_C. Distinct Counter";
+    let alone: Vec<Value> = all
+        .iter()
+        .filter(|r| r["name"] == target)
+        .cloned()
+        .collect();
+    let mut after_others: Vec<Value> = all
+        .iter()
+        .filter(|r| r["name"] != target)
+        .cloned()
+        .collect();
+    after_others.extend(alone.iter().cloned());
+    let suite_of = |name: &str, problems: &[Value]| -> Value {
+        let input = dir.jsonl(&format!("{name}.jsonl"), problems);
+        let out = dir.path(&format!("{name}.suites.jsonl"));
+        symtest()
+            .args(["gen", "-q", "--parallel", "1", "-j", "1"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let mut row = rows(&out)
+            .into_iter()
+            .find(|r| r["task_id"] == target)
+            .unwrap_or_else(|| panic!("{name}: no suite for {target}"));
+        // The reference's times are measured, not generated.
+        for t in row["tests"].as_array_mut().into_iter().flatten() {
+            t["ref_ms"] = Value::Null;
+        }
+        row
+    };
+    let a = suite_of("alone", &alone);
+    let b = suite_of("after", &after_others);
+    assert_eq!(a["stats"]["paths"], b["stats"]["paths"]);
+    assert_eq!(a["tests"], b["tests"]);
+}

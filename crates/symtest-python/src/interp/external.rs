@@ -249,10 +249,16 @@ impl Interp<'_> {
         kwargs: Vec<(Name, Val)>,
     ) -> R<Val> {
         let f = current(obj)?;
-        let crossed = self.ext_args(&f, &args, &kwargs)?;
+        self.call_recipe(f, &args, &kwargs)
+    }
+
+    /// Calls `f` in CPython with the arguments sent across, and records what
+    /// was passed.
+    fn call_recipe(&mut self, f: Rc<Recipe>, args: &[Val], kwargs: &[(Name, Val)]) -> R<Val> {
+        let crossed = self.ext_args(&f, args, kwargs)?;
         let call = Recipe::Call(f.clone(), crossed.0.clone(), crossed.1.clone());
         let result = self.ext_eval(Rc::new(call))?;
-        record_passed(&f, &args, &kwargs, &crossed, &result);
+        record_passed(&f, args, kwargs, &crossed, &result);
         Ok(result)
     }
 
@@ -326,12 +332,7 @@ impl Interp<'_> {
         args: Vec<Val>,
         kwargs: Vec<(Name, Val)>,
     ) -> R<Val> {
-        let f = builtin_recipe(b);
-        let crossed = self.ext_args(&f, &args, &kwargs)?;
-        let call = Recipe::Call(f.clone(), crossed.0.clone(), crossed.1.clone());
-        let result = self.ext_eval(Rc::new(call))?;
-        record_passed(&f, &args, &kwargs, &crossed, &result);
-        Ok(result)
+        self.call_recipe(builtin_recipe(b), &args, &kwargs)
     }
 
     /// `obj.name(...)` of a value in CPython. An object made by a call keeps
@@ -615,32 +616,15 @@ fn bound_globals(s: &Stmt, out: &mut Vec<u32>) {
     let target = |t: &Target, out: &mut Vec<u32>| target_globals(t, out);
     match s {
         Stmt::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-        Stmt::AugAssign { target: t, .. } | Stmt::For { target: t, .. } => {
+        Stmt::AugAssign { target: t, .. } => target(t, out),
+        Stmt::For { target: t, .. } => {
             target(t, out);
-            if let Stmt::For { body, orelse, .. } = s {
-                body.iter()
-                    .chain(orelse)
-                    .for_each(|b| bound_globals(b, out));
-            }
+            s.nested().for_each(|b| bound_globals(b, out));
         }
         Stmt::Def { target, .. } | Stmt::Import { target, .. } => place(target, out),
         Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, p)| place(p, out)),
-        Stmt::If { body, orelse, .. } | Stmt::While { body, orelse, .. } => {
-            body.iter()
-                .chain(orelse)
-                .for_each(|b| bound_globals(b, out));
-        }
-        Stmt::Try {
-            body,
-            handlers,
-            orelse,
-            finally,
-        } => {
-            body.iter()
-                .chain(orelse)
-                .chain(finally)
-                .chain(handlers.iter().flat_map(|h| &h.body))
-                .for_each(|b| bound_globals(b, out));
+        Stmt::If { .. } | Stmt::While { .. } | Stmt::Try { .. } => {
+            s.nested().for_each(|b| bound_globals(b, out));
         }
         _ => {}
     }

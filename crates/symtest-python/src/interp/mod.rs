@@ -32,6 +32,8 @@ mod repr;
 mod sort;
 mod state;
 mod stdin;
+mod stdin_names;
+mod stdout;
 mod stmt;
 mod subscript;
 mod tables;

@@ -1,9 +1,9 @@
-//! A whole program's standard input and output in a run: lines are made
+//! A whole program's standard input in a run: lines are made
 //! when the program reads them (from the example being replayed, or from
 //! the explorer's variables in the shape learnt so far, `crate::stdin`),
 //! and the strings handed out are remembered by address, so that `split`,
 //! `strip`, `int` and `float` of them give tokens whose values keep their
-//! variables. Everything printed is kept in order.
+//! variables. What is printed is in `stdout.rs`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,14 +11,12 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use symtest_term::{Sort, Term, Value};
 
-use super::args::Args;
 use super::io::{Io, LineRec, Mark, Tok};
-use super::repr::strip_shadows;
-use super::state::{Flow, Interp, R, exc, type_error, val_of_value};
+use super::state::{Flow, Interp, R, exc, val_of_value};
 use crate::builtins::ExcType;
 use crate::sites::{INPUT_SITE, SiteId};
 use crate::stdin::{Kind, Shape, Slot, TextClass};
-use crate::value::{ListObj, Opaque, Val};
+use crate::value::{ListObj, Val};
 
 /// The bounds of a number read at token `pos` of a row at `slot` (facts
 /// kept at `at`): from the examples' smallest and largest there, widened to
@@ -700,22 +698,6 @@ impl Interp<'_> {
         }
     }
 
-    /// Records that the program compared a word read from standard input
-    /// (its variable `t`) with the constant `word`.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn note_stdin_compare(&mut self, t: &Term, word: &str) {
-        let Some(io) = self.io.as_deref_mut() else {
-            return;
-        };
-        if let Some(var) = t.as_var()
-            && let Some((_, j)) = var.name.strip_prefix('L').and_then(|r| r.split_once('.'))
-            && let Ok(j) = j.parse::<u32>()
-        {
-            io.shape.borrow_mut().saw_compared(j, word);
-        }
-    }
-
     /// Keeps word token `j` (variable `t`, value `text`) to the position's
     /// keywords when it has some: the value mended to the first keyword
     /// when it is none of them, the same way every time.
@@ -735,103 +717,5 @@ impl Interp<'_> {
         } else {
             Rc::from(words[0].as_str())
         })
-    }
-
-    /// Records the variable `name` the program stores numbers read from
-    /// standard input in (`n, m = map(int, ...)`, `a = [int(x) for ...]`,
-    /// one level of nesting deep): the statement's bounds on that name then
-    /// hold for those token positions.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn name_stdin_numbers(&mut self, name: &Rc<str>, v: &Val) {
-        let Some(io) = self.io.as_deref_mut() else {
-            return;
-        };
-        if io.shape.borrow().stated.is_empty() {
-            return;
-        }
-        let mut found = Vec::new();
-        token_positions(v, 2, &mut found);
-        let mut shape = io.shape.borrow_mut();
-        for (i, j) in found {
-            if let Some(rec) = io.lines.get(i) {
-                shape.name_position((rec.slot, j), name);
-            }
-        }
-    }
-
-    /// `print(*args, sep=' ', end='\\n', file=sys.stdout, flush=False)`:
-    /// kept only in a whole-program run, and never for `sys.stderr`.
-    pub(crate) fn print(&mut self, mut a: Args) -> R<Val> {
-        let sep = a.kw("sep");
-        let end = a.kw("end");
-        let file = a.kw("file");
-        let _ = a.kw("flush");
-        a.check(0, usize::MAX)?;
-        let to_err =
-            matches!(&file, Some(Val::Opaque(o)) if matches!(&**o, Opaque::Stdout { err: true }));
-        if self.io.is_none() || to_err {
-            return Ok(Val::None);
-        }
-        let text_arg = |v: Option<Val>, default: &str, what: &str| -> R<String> {
-            match v {
-                None | Some(Val::None) => Ok(default.to_string()),
-                Some(Val::Str(s, _)) => Ok(s.to_string()),
-                Some(other) => Err(type_error(format!(
-                    "{what} must be None or a string, not {}",
-                    other.type_name()
-                ))),
-            }
-        };
-        let sep = text_arg(sep, " ", "sep")?;
-        let end = text_arg(end, "\n", "end")?;
-        let mut out = String::new();
-        for (k, v) in a.pos.iter().enumerate() {
-            if k > 0 {
-                out.push_str(&sep);
-            }
-            match self.str_of(&strip_shadows(v))? {
-                Val::Str(t, _) => out.push_str(&t),
-                other => out.push_str(&super::repr(&other)),
-            }
-        }
-        out.push_str(&end);
-        self.write_stdout(&out);
-        Ok(Val::None)
-    }
-
-    /// Writes `text` to standard output (kept only in a whole-program run).
-    pub(crate) fn write_stdout(&mut self, text: &str) {
-        if let Some(io) = self.io.as_deref_mut() {
-            io.out.push_str(text);
-        }
-    }
-}
-
-/// The lines and token indices (`L{i}.{j}`) of the numbers in `v` that are
-/// still an input variable, looking `depth` containers deep (a few dozen
-/// items each at most).
-fn token_positions(v: &Val, depth: u32, out: &mut Vec<(usize, u32)>) {
-    const MOST: usize = 64;
-    match v {
-        Val::Int(_, Some(t)) => {
-            if let Some(var) = t.as_var()
-                && let Some((i, j)) = var.name.strip_prefix('L').and_then(|r| r.split_once('.'))
-                && let (Ok(i), Ok(j)) = (i.parse::<usize>(), j.parse::<u32>())
-            {
-                out.push((i, j));
-            }
-        }
-        Val::List(l) if depth > 0 => {
-            for x in l.borrow().items.iter().take(MOST) {
-                token_positions(x, depth - 1, out);
-            }
-        }
-        Val::Tuple(t) if depth > 0 => {
-            for x in t.items.iter().take(MOST) {
-                token_positions(x, depth - 1, out);
-            }
-        }
-        _ => {}
     }
 }

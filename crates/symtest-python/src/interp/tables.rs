@@ -23,6 +23,22 @@ pub(crate) enum Member {
     Attr(AttrFn),
 }
 
+/// A member table, in the order written: a bare `name` is the member of
+/// that name made with the given constructor from the function of the same
+/// name in scope (`table![Method; add]` is `("add", Method(add))`), so a name
+/// cannot drift from its code; `"name" => member` is written out.
+macro_rules! table {
+    ($kind:ident; $($rest:tt)*) => { table!(@ $kind [] $($rest)*) };
+    (@ $kind:ident [$($out:tt)*]) => { &[$($out)*] };
+    (@ $kind:ident [$($out:tt)*] $name:literal => $member:expr $(, $($rest:tt)*)?) => {
+        table!(@ $kind [$($out)* ($name, $member),] $($($rest)*)?)
+    };
+    (@ $kind:ident [$($out:tt)*] $f:ident $(, $($rest:tt)*)?) => {
+        table!(@ $kind [$($out)* (stringify!($f), $kind($f)),] $($($rest)*)?)
+    };
+}
+pub(crate) use table;
+
 /// A Python type: its members and the type it inherits the rest from.
 pub(crate) struct PyType {
     /// What argument errors of its methods call the callee (`str method`).

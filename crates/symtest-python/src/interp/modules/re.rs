@@ -285,15 +285,24 @@ fn group_val(m: Option<regex::Match<'_>>) -> Val {
     }
 }
 
+/// The first `limit` matches of `re` in `text` (all of them for 0), each
+/// with its groups.
+fn matches<'t>(
+    re: &regex::Regex,
+    text: &'t str,
+    limit: usize,
+) -> impl Iterator<Item = (regex::Captures<'t>, regex::Match<'t>)> {
+    let limit = if limit == 0 { usize::MAX } else { limit };
+    re.captures_iter(text)
+        .take(limit)
+        .filter_map(|caps| caps.get(0).map(|m| (caps, m)))
+}
+
 /// `re.split`: the pieces between matches, with the groups of each match.
 fn split(re: &regex::Regex, text: &str, limit: usize) -> Val {
     let mut out = Vec::new();
     let mut last = 0;
-    for (n, caps) in re.captures_iter(text).enumerate() {
-        if limit > 0 && n >= limit {
-            break;
-        }
-        let Some(m) = caps.get(0) else { continue };
+    for (caps, m) in matches(re, text, limit) {
         if m.start() == m.end() && m.start() == last && m.start() != 0 {
             continue;
         }
@@ -326,11 +335,7 @@ fn findall(re: &regex::Regex, text: &str) -> Val {
 fn sub(it: &mut Interp<'_>, re: &regex::Regex, text: &str, repl: &Val, limit: usize) -> R<Val> {
     let mut out = String::new();
     let mut last = 0;
-    for (n, caps) in re.captures_iter(text).enumerate() {
-        if limit > 0 && n >= limit {
-            break;
-        }
-        let Some(m) = caps.get(0) else { continue };
+    for (caps, m) in matches(re, text, limit) {
         out.push_str(&text[last..m.start()]);
         match repl {
             Val::Str(r, _) => out.push_str(&expand_template(r, &caps)),

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R, value_error};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::Val;
@@ -12,7 +13,10 @@ use crate::value::Val;
 /// `bytes`' methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[("decode", Method(decode)), ("hex", Method(hex))],
+    members: table![
+        Method;
+        decode, hex,
+    ],
     base: None,
 };
 

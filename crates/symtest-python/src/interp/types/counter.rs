@@ -9,6 +9,7 @@ use crate::interp::args::Args;
 use crate::interp::state::{Interp, R, hash_key};
 use crate::interp::tables::Member::Method;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::ir::BinOp;
 use crate::sites::SiteId;
 use crate::value::{DictFlavor, DictObj, Val};
@@ -16,12 +17,9 @@ use crate::value::{DictFlavor, DictObj, Val};
 /// `Counter`'s own methods; the rest are `dict`'s.
 pub(crate) static TYPE: PyType = PyType {
     label: "dict method",
-    members: &[
-        ("elements", Method(elements)),
-        ("most_common", Method(most_common)),
-        ("subtract", Method(subtract)),
-        ("total", Method(total)),
-        ("update", Method(update)),
+    members: table![
+        Method;
+        elements, most_common, subtract, total, update,
     ],
     base: Some(&dict::TYPE),
 };

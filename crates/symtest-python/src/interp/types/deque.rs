@@ -1,32 +1,34 @@
 //! `collections.deque`: a list underneath (the same length shadow), with
 //! deque's methods only: no `sort`, `pop` without an index, the `left` ends.
 
-use super::list::{self, cell};
+// The methods a deque shares with a list are the list's own code.
+use super::list::{self, append, cell, clear, count, extend, index, insert, remove, reverse};
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R};
 use crate::interp::tables::Member::Method;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::sites::SiteId;
 use crate::value::Val;
 
 /// `deque`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "deque method",
-    members: &[
-        ("append", Method(list::append)),
-        ("appendleft", Method(appendleft)),
-        ("clear", Method(list::clear)),
-        ("copy", Method(copy)),
-        ("count", Method(list::count)),
-        ("extend", Method(list::extend)),
-        ("extendleft", Method(extendleft)),
-        ("index", Method(list::index)),
-        ("insert", Method(list::insert)),
-        ("pop", Method(pop)),
-        ("popleft", Method(popleft)),
-        ("remove", Method(list::remove)),
-        ("reverse", Method(list::reverse)),
-        ("rotate", Method(rotate)),
+    members: table![
+        Method;
+        append,
+        appendleft,
+        clear,
+        copy,
+        count,
+        extend,
+        extendleft,
+        index,
+        insert,
+        pop, popleft,
+        remove,
+        reverse,
+        rotate,
     ],
     base: None,
 };

@@ -9,6 +9,7 @@ use crate::interp::args::Args;
 use crate::interp::repr::repr;
 use crate::interp::state::{Interp, R, exc, hash_key, type_error, value_error};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::{DictFlavor, DictObj, Val};
@@ -16,18 +17,9 @@ use crate::value::{DictFlavor, DictObj, Val};
 /// `dict`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "dict method",
-    members: &[
-        ("clear", Method(clear)),
-        ("copy", Method(copy)),
-        ("fromkeys", Method(fromkeys)),
-        ("get", Method(get)),
-        ("items", Method(items)),
-        ("keys", Method(keys)),
-        ("pop", Method(pop)),
-        ("popitem", Method(popitem)),
-        ("setdefault", Method(setdefault)),
-        ("update", Method(update)),
-        ("values", Method(values)),
+    members: table![
+        Method;
+        clear, copy, fromkeys, get, items, keys, pop, popitem, setdefault, update, values,
     ],
     base: None,
 };

@@ -2,12 +2,16 @@
 
 use crate::interp::tables::Member::Attr;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::value::Val;
 
 /// An exception's members.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[("args", Attr(args))],
+    members: table![
+        Method;
+        "args" => Attr(args),
+    ],
     base: None,
 };
 

@@ -4,6 +4,7 @@ use super::int;
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R};
 use crate::interp::tables::Member::{Attr, Method};
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::Val;
@@ -11,11 +12,12 @@ use crate::value::Val;
 /// `float`'s members.
 pub(crate) static TYPE: PyType = PyType {
     label: "number method",
-    members: &[
-        ("conjugate", Method(int::conjugate)),
-        ("imag", Attr(|_| Val::Float(0.0, None))),
-        ("is_integer", Method(is_integer)),
-        ("real", Attr(Val::clone)),
+    members: table![
+        Method;
+        "conjugate" => Method(int::conjugate),
+        "imag" => Attr(|_| Val::Float(0.0, None)),
+        is_integer,
+        "real" => Attr(Val::clone),
     ],
     base: None,
 };

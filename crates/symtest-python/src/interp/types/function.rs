@@ -2,12 +2,16 @@
 
 use crate::interp::tables::Member::Attr;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::value::Val;
 
 /// A function's members.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[("__name__", Attr(name))],
+    members: table![
+        Method;
+        "__name__" => Attr(name),
+    ],
     base: None,
 };
 

@@ -6,20 +6,20 @@ use crate::interp::args::Args;
 use crate::interp::state::{Interp, R};
 use crate::interp::tables::Member::{Attr, Method};
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::sites::SiteId;
 use crate::value::Val;
 
 /// `int`'s members.
 pub(crate) static TYPE: PyType = PyType {
     label: "number method",
-    members: &[
-        ("bit_count", Method(bit_count)),
-        ("bit_length", Method(bit_length)),
-        ("conjugate", Method(conjugate)),
-        ("denominator", Attr(|_| Val::int(1))),
-        ("imag", Attr(|_| Val::int(0))),
-        ("numerator", Attr(numerator)),
-        ("real", Attr(Val::clone)),
+    members: table![
+        Method;
+        bit_count, bit_length, conjugate,
+        "denominator" => Attr(|_| Val::int(1)),
+        "imag" => Attr(|_| Val::int(0)),
+        "numerator" => Attr(numerator),
+        "real" => Attr(Val::clone),
     ],
     base: None,
 };

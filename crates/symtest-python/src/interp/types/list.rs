@@ -12,6 +12,7 @@ use crate::interp::args::Args;
 use crate::interp::repr::repr;
 use crate::interp::state::{Interp, R, exc, value_error};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::{ListObj, Val};
@@ -19,18 +20,9 @@ use crate::value::{ListObj, Val};
 /// `list`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "list method",
-    members: &[
-        ("append", Method(append)),
-        ("clear", Method(clear)),
-        ("copy", Method(copy)),
-        ("count", Method(count)),
-        ("extend", Method(extend)),
-        ("index", Method(index)),
-        ("insert", Method(insert)),
-        ("pop", Method(pop)),
-        ("remove", Method(remove)),
-        ("reverse", Method(reverse)),
-        ("sort", Method(sort)),
+    members: table![
+        Method;
+        append, clear, copy, count, extend, index, insert, pop, remove, reverse, sort,
     ],
     base: None,
 };

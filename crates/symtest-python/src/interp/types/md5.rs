@@ -6,6 +6,7 @@ use super::bytes::hex_digits;
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::md5::md5;
 use crate::sites::SiteId;
@@ -14,7 +15,10 @@ use crate::value::{Opaque, Val};
 /// The hash object's methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[("digest", Method(digest)), ("hexdigest", Method(hexdigest))],
+    members: table![
+        Method;
+        digest, hexdigest,
+    ],
     base: None,
 };
 

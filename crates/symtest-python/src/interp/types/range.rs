@@ -2,15 +2,17 @@
 
 use crate::interp::tables::Member::Attr;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::value::Val;
 
 /// `range`'s members.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[
-        ("start", Attr(start)),
-        ("step", Attr(step)),
-        ("stop", Attr(stop)),
+    members: table![
+        Method;
+        "start" => Attr(start),
+        "step" => Attr(step),
+        "stop" => Attr(stop),
     ],
     base: None,
 };

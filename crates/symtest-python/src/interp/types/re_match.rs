@@ -6,6 +6,7 @@ use crate::builtins::ExcType;
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R, exc};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::{Opaque, Val};
@@ -13,12 +14,9 @@ use crate::value::{Opaque, Val};
 /// `re.Match`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[
-        ("end", Method(end)),
-        ("group", Method(group)),
-        ("groups", Method(groups)),
-        ("span", Method(span)),
-        ("start", Method(start)),
+    members: table![
+        Method;
+        end, group, groups, span, start,
     ],
     base: None,
 };

@@ -4,39 +4,23 @@
 use crate::interp::modules::re::{Op, pattern_call};
 use crate::interp::tables::Member::{Attr, Method};
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::value::{Opaque, Val};
 
 /// `re.Pattern`'s members.
 pub(crate) static TYPE: PyType = PyType {
     label: "method",
-    members: &[
-        (
-            "findall",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Findall)),
-        ),
-        (
-            "finditer",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Finditer)),
-        ),
-        ("flags", Attr(flags)),
-        (
-            "fullmatch",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Fullmatch)),
-        ),
-        (
-            "match",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Match)),
-        ),
-        ("pattern", Attr(pattern)),
-        (
-            "search",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Search)),
-        ),
-        (
-            "split",
-            Method(|it, r, a, _| pattern_call(it, r, a, Op::Split)),
-        ),
-        ("sub", Method(|it, r, a, _| pattern_call(it, r, a, Op::Sub))),
+    members: table![
+        Method;
+        "findall" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Findall)),
+        "finditer" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Finditer)),
+        "flags" => Attr(flags),
+        "fullmatch" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Fullmatch)),
+        "match" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Match)),
+        "pattern" => Attr(pattern),
+        "search" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Search)),
+        "split" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Split)),
+        "sub" => Method(|it, r, a, _| pattern_call(it, r, a, Op::Sub)),
     ],
     base: None,
 };

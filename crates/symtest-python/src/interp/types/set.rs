@@ -13,6 +13,7 @@ use crate::interp::args::Args;
 use crate::interp::repr::repr;
 use crate::interp::state::{Interp, R, exc, hash_key};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::ir::BinOp;
 use crate::sites::SiteId;
@@ -21,33 +22,13 @@ use crate::value::{SetObj, Val};
 /// `set`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "set method",
-    members: &[
-        ("add", Method(add)),
-        ("clear", Method(clear)),
-        ("copy", Method(copy)),
-        ("difference", Method(difference)),
-        ("difference_update", Method(difference_update)),
-        (
-            "discard",
-            Method(|it, r, a, site| take_out(it, r, a, site, false)),
-        ),
-        ("intersection", Method(intersection)),
-        ("intersection_update", Method(intersection_update)),
-        ("isdisjoint", Method(isdisjoint)),
-        ("issubset", Method(issubset)),
-        ("issuperset", Method(issuperset)),
-        ("pop", Method(pop)),
-        (
-            "remove",
-            Method(|it, r, a, site| take_out(it, r, a, site, true)),
-        ),
-        ("symmetric_difference", Method(symmetric_difference)),
-        (
-            "symmetric_difference_update",
-            Method(symmetric_difference_update),
-        ),
-        ("union", Method(union)),
-        ("update", Method(update)),
+    members: table![
+        Method;
+        add, clear, copy, difference, difference_update,
+        "discard" => Method(|it, r, a, site| take_out(it, r, a, site, false)),
+        intersection, intersection_update, isdisjoint, issubset, issuperset, pop,
+        "remove" => Method(|it, r, a, site| take_out(it, r, a, site, true)),
+        symmetric_difference, symmetric_difference_update, union, update,
     ],
     base: None,
 };

@@ -7,17 +7,17 @@ use crate::interp::args::Args;
 use crate::interp::state::{Interp, R, type_error};
 use crate::interp::tables::Member::{Attr, Method};
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::sites::SiteId;
 use crate::value::{Opaque, Val};
 
 /// `sys.stdin`'s members.
 pub(crate) static STDIN: PyType = PyType {
     label: "stdin method",
-    members: &[
-        ("buffer", Attr(|_| Val::Opaque(Rc::new(Opaque::Stdin)))),
-        ("read", Method(read)),
-        ("readline", Method(readline)),
-        ("readlines", Method(readlines)),
+    members: table![
+        Method;
+        "buffer" => Attr(|_| Val::Opaque(Rc::new(Opaque::Stdin))),
+        read, readline, readlines,
     ],
     base: None,
 };

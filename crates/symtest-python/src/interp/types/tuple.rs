@@ -4,6 +4,7 @@ use super::list::{count_equal, search_bounds};
 use crate::interp::args::Args;
 use crate::interp::state::{Interp, R, value_error};
 use crate::interp::tables::Member::Method;
+use crate::interp::tables::table;
 use crate::interp::tables::{PyType, wrong_receiver};
 use crate::sites::SiteId;
 use crate::value::{TupleObj, Val};
@@ -11,7 +12,10 @@ use crate::value::{TupleObj, Val};
 /// `tuple`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "tuple method",
-    members: &[("count", Method(count)), ("index", Method(index))],
+    members: table![
+        Method;
+        count, index,
+    ],
     base: None,
 };
 

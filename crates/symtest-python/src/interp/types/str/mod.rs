@@ -15,6 +15,7 @@ use crate::interp::iter::char_len;
 use crate::interp::state::{Interp, R, type_error, unsupported};
 use crate::interp::tables::Member::Method;
 use crate::interp::tables::PyType;
+use crate::interp::tables::table;
 use crate::sites::SiteId;
 use crate::value::Val;
 use shadow::text_of;
@@ -23,121 +24,50 @@ use text::{Class, is_title, title};
 /// `str`'s methods.
 pub(crate) static TYPE: PyType = PyType {
     label: "str method",
-    members: &[
-        (
-            "capitalize",
-            Method(|it, r, a, _| case(it, r, &a, "capitalize")),
-        ),
-        (
-            "casefold",
-            Method(|it, r, a, _| case(it, r, &a, "casefold")),
-        ),
-        ("center", Method(|it, r, a, _| pad(it, r, &a, "center"))),
-        ("count", Method(search::count)),
-        ("encode", Method(encode)),
-        (
-            "endswith",
-            Method(|it, r, a, _| search::affix(it, r, &a, false)),
-        ),
-        (
-            "find",
-            Method(|it, r, a, site| search::find(it, r, &a, site, false)),
-        ),
-        ("format", Method(format)),
-        (
-            "index",
-            Method(|it, r, a, site| search::find(it, r, &a, site, true)),
-        ),
-        (
-            "isalnum",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Alnum)),
-        ),
-        (
-            "isalpha",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Alpha)),
-        ),
-        ("isascii", Method(isascii)),
-        (
-            "isdecimal",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
-        ),
-        (
-            "isdigit",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
-        ),
-        (
-            "islower",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Lower)),
-        ),
-        (
-            "isnumeric",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
-        ),
-        (
-            "isspace",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Space)),
-        ),
-        ("istitle", Method(istitle)),
-        (
-            "isupper",
-            Method(|it, r, a, _| class_test(it, r, &a, Class::Upper)),
-        ),
-        ("join", Method(join)),
-        ("ljust", Method(|it, r, a, _| pad(it, r, &a, "ljust"))),
-        ("lower", Method(|it, r, a, _| case(it, r, &a, "lower"))),
-        (
-            "lstrip",
-            Method(|it, r, a, site| split::strip(it, r, &a, site, true, false)),
-        ),
-        ("partition", Method(search::partition)),
-        (
-            "removeprefix",
-            Method(|it, r, a, site| search::remove_affix(it, r, &a, site, true)),
-        ),
-        (
-            "removesuffix",
-            Method(|it, r, a, site| search::remove_affix(it, r, &a, site, false)),
-        ),
-        ("replace", Method(search::replace)),
-        (
-            "rfind",
-            Method(|it, r, a, _| search::rfind(it, r, &a, false)),
-        ),
-        (
-            "rindex",
-            Method(|it, r, a, _| search::rfind(it, r, &a, true)),
-        ),
-        ("rjust", Method(|it, r, a, _| pad(it, r, &a, "rjust"))),
-        ("rpartition", Method(search::rpartition)),
-        (
-            "rsplit",
-            Method(|it, r, a, site| split::split(it, r, a, site, true)),
-        ),
-        (
-            "rstrip",
-            Method(|it, r, a, site| split::strip(it, r, &a, site, false, true)),
-        ),
-        (
-            "split",
-            Method(|it, r, a, site| split::split(it, r, a, site, false)),
-        ),
-        ("splitlines", Method(split::splitlines)),
-        (
-            "startswith",
-            Method(|it, r, a, _| search::affix(it, r, &a, true)),
-        ),
-        (
-            "strip",
-            Method(|it, r, a, site| split::strip(it, r, &a, site, true, true)),
-        ),
-        (
-            "swapcase",
-            Method(|it, r, a, _| case(it, r, &a, "swapcase")),
-        ),
-        ("title", Method(title_case)),
-        ("translate", Method(translate)),
-        ("upper", Method(|it, r, a, _| case(it, r, &a, "upper"))),
-        ("zfill", Method(|it, r, a, _| pad(it, r, &a, "zfill"))),
+    members: table![
+        Method;
+        "capitalize" => Method(|it, r, a, _| case(it, r, &a, "capitalize")),
+        "casefold" => Method(|it, r, a, _| case(it, r, &a, "casefold")),
+        "center" => Method(|it, r, a, _| pad(it, r, &a, "center")),
+        "count" => Method(search::count),
+        encode,
+        "endswith" => Method(|it, r, a, _| search::affix(it, r, &a, false)),
+        "find" => Method(|it, r, a, site| search::find(it, r, &a, site, false)),
+        format,
+        "index" => Method(|it, r, a, site| search::find(it, r, &a, site, true)),
+        "isalnum" => Method(|it, r, a, _| class_test(it, r, &a, Class::Alnum)),
+        "isalpha" => Method(|it, r, a, _| class_test(it, r, &a, Class::Alpha)),
+        isascii,
+        "isdecimal" => Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
+        "isdigit" => Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
+        "islower" => Method(|it, r, a, _| class_test(it, r, &a, Class::Lower)),
+        "isnumeric" => Method(|it, r, a, _| class_test(it, r, &a, Class::Digit)),
+        "isspace" => Method(|it, r, a, _| class_test(it, r, &a, Class::Space)),
+        istitle,
+        "isupper" => Method(|it, r, a, _| class_test(it, r, &a, Class::Upper)),
+        join,
+        "ljust" => Method(|it, r, a, _| pad(it, r, &a, "ljust")),
+        "lower" => Method(|it, r, a, _| case(it, r, &a, "lower")),
+        "lstrip" => Method(|it, r, a, site| split::strip(it, r, &a, site, true, false)),
+        "partition" => Method(search::partition),
+        "removeprefix" => Method(|it, r, a, site| search::remove_affix(it, r, &a, site, true)),
+        "removesuffix" => Method(|it, r, a, site| search::remove_affix(it, r, &a, site, false)),
+        "replace" => Method(search::replace),
+        "rfind" => Method(|it, r, a, _| search::rfind(it, r, &a, false)),
+        "rindex" => Method(|it, r, a, _| search::rfind(it, r, &a, true)),
+        "rjust" => Method(|it, r, a, _| pad(it, r, &a, "rjust")),
+        "rpartition" => Method(search::rpartition),
+        "rsplit" => Method(|it, r, a, site| split::split(it, r, a, site, true)),
+        "rstrip" => Method(|it, r, a, site| split::strip(it, r, &a, site, false, true)),
+        "split" => Method(|it, r, a, site| split::split(it, r, a, site, false)),
+        "splitlines" => Method(split::splitlines),
+        "startswith" => Method(|it, r, a, _| search::affix(it, r, &a, true)),
+        "strip" => Method(|it, r, a, site| split::strip(it, r, &a, site, true, true)),
+        "swapcase" => Method(|it, r, a, _| case(it, r, &a, "swapcase")),
+        "title" => Method(title_case),
+        translate,
+        "upper" => Method(|it, r, a, _| case(it, r, &a, "upper")),
+        "zfill" => Method(|it, r, a, _| pad(it, r, &a, "zfill")),
     ],
     base: None,
 };
@@ -149,21 +79,25 @@ fn class_test(it: &mut Interp<'_>, recv: &Val, a: &Args, k: Class) -> R<Val> {
     Ok(it.predicate(&s, sh.as_ref(), k))
 }
 
-fn isascii(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
-    a.check(0, 0)?;
+/// The text of a receiver, its shadow (if any) dropped as a
+/// concretisation of `what`.
+fn concrete_text(it: &mut Interp<'_>, recv: &Val, what: &str) -> R<Rc<str>> {
     let (s, sh) = text_of(recv)?;
     if sh.is_some() {
-        it.concretise("isascii");
+        it.concretise(what);
     }
+    Ok(s)
+}
+
+fn isascii(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
+    a.check(0, 0)?;
+    let s = concrete_text(it, recv, "isascii")?;
     Ok(Val::bool(s.is_ascii()))
 }
 
 fn istitle(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 0)?;
-    let (s, sh) = text_of(recv)?;
-    if sh.is_some() {
-        it.concretise("istitle");
-    }
+    let s = concrete_text(it, recv, "istitle")?;
     Ok(Val::bool(is_title(&s)))
 }
 
@@ -176,10 +110,7 @@ fn case(it: &mut Interp<'_>, recv: &Val, a: &Args, how: &str) -> R<Val> {
 
 fn title_case(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 0)?;
-    let (s, sh) = text_of(recv)?;
-    if sh.is_some() {
-        it.concretise("title");
-    }
+    let s = concrete_text(it, recv, "title")?;
     Ok(Val::str(&title(&s)))
 }
 
@@ -227,10 +158,7 @@ fn pad(it: &mut Interp<'_>, recv: &Val, a: &Args, how: &'static str) -> R<Val> {
 
 /// `encode()`: UTF-8 bytes (the codec argument is not looked at).
 fn encode(it: &mut Interp<'_>, recv: &Val, _: Args, _: SiteId) -> R<Val> {
-    let (s, sh) = text_of(recv)?;
-    if sh.is_some() {
-        it.concretise("encode");
-    }
+    let s = concrete_text(it, recv, "encode")?;
     Ok(Val::Bytes(Rc::from(s.as_bytes().to_vec())))
 }
 
@@ -246,10 +174,7 @@ fn format(it: &mut Interp<'_>, recv: &Val, a: Args, _: SiteId) -> R<Val> {
 /// `translate(table)` with a dict table, concretely.
 fn translate(it: &mut Interp<'_>, recv: &Val, a: Args, site: SiteId) -> R<Val> {
     a.check(1, 1)?;
-    let (s, sh) = text_of(recv)?;
-    if sh.is_some() {
-        it.concretise("translate");
-    }
+    let s = concrete_text(it, recv, "translate")?;
     let table = a.pos[0].clone();
     let unsupported_table = || unsupported("translate with a non-dict table");
     let mut out = String::new();
