@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{TempDir, symtest, symtest_std};
+use common::{TempDir, interrupt, symtest, symtest_std};
 
 /// A regular expression with a look-behind at the top level: the
 /// interpreter does not model `re.compile`, so without external calls
@@ -45,9 +45,7 @@ const UNSUPPORTED: &str =
     "def f(a: int) -> int:\n    if a > 2:\n        return pow(3, -a, 7)\n    return a\n";
 
 fn file(dir: &TempDir, name: &str, text: &str) -> String {
-    let p = dir.path(name);
-    std::fs::write(&p, text).expect("write");
-    p.display().to_string()
+    dir.file(name, text).display().to_string()
 }
 
 fn json_of(out: &Output) -> Value {
@@ -146,12 +144,7 @@ fn interrupted(args: &[&str]) -> (Output, Duration) {
         .expect("spawns");
     std::thread::sleep(Duration::from_millis(1500));
     let sent = Instant::now();
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let out = child.wait_with_output().expect("waits");
+    let out = interrupt(child);
     (out, sent.elapsed())
 }
 

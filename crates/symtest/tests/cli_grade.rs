@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command as Std, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, outcomes, rows, symtest, symtest_std};
+use common::{TempDir, interrupt, outcomes, rows, symtest, symtest_std};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -367,14 +367,7 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
         .spawn()
         .expect("spawns");
     std::thread::sleep(Duration::from_millis(2500));
-    assert!(
-        Std::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let o = child.wait_with_output().expect("waits");
+    let o = interrupt(child);
     assert_eq!(
         o.status.code(),
         Some(130),
