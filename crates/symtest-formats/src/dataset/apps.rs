@@ -83,12 +83,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
             let cases = inputs
                 .into_iter()
                 .zip(outputs)
-                .map(|(i, o)| {
-                    let args = match i {
-                        PyValue::List(xs) => xs,
-                        other => vec![other],
-                    };
-                    let expected = o;
+                .map(|(i, expected)| {
                     let mut alts = Vec::with_capacity(2);
                     if wrapped
                         && let PyValue::List(xs) = &expected
@@ -97,14 +92,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
                         alts.push(first.clone());
                     }
                     alts.push(expected);
-                    CallCase {
-                        args,
-                        expected: alts,
-                        tuple_as_list: true,
-                        origin: Some("dataset".into()),
-                        reference_ms: None,
-                        raises: None,
-                    }
+                    dataset_call(i, alts)
                 })
                 .collect();
             Tests::Calls {
@@ -185,6 +173,23 @@ pub(super) fn exact_calls(
 
 /// The stdin cases of paired `inputs` and `outputs` (APPS' and verl's
 /// lists), each one of the statement's examples.
+/// A call test of the APPS layout: `input` is the list of arguments (any
+/// other value is the one argument), `expected` the values that pass, and
+/// a tuple returned passes for the list JSON wrote.
+pub(super) fn dataset_call(input: PyValue, expected: Vec<PyValue>) -> CallCase {
+    CallCase {
+        args: match input {
+            PyValue::List(xs) => xs,
+            other => vec![other],
+        },
+        expected,
+        tuple_as_list: true,
+        origin: Some("dataset".into()),
+        reference_ms: None,
+        raises: None,
+    }
+}
+
 pub(super) fn example_cases(inputs: &[Json], outputs: &[Json]) -> Vec<StdioCase> {
     inputs
         .iter()

@@ -4,10 +4,9 @@
 //! (calls, each output the bare value), and `extra_info: {split, index}`.
 
 use serde_json::Value as Json;
-use symtest_pyvalue::PyValue;
 
-use super::apps::{exact_calls, example_cases};
-use super::problem::{CallCase, Problem, Tests};
+use super::apps::{dataset_call, exact_calls, example_cases};
+use super::problem::{Problem, Tests};
 use super::read::kind;
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
@@ -62,17 +61,7 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
             let cases = inputs
                 .into_iter()
                 .zip(outputs)
-                .map(|(i, o)| CallCase {
-                    args: match i {
-                        PyValue::List(xs) => xs,
-                        other => vec![other],
-                    },
-                    expected: vec![o],
-                    tuple_as_list: true,
-                    origin: Some("dataset".into()),
-                    reference_ms: None,
-                    raises: None,
-                })
+                .map(|(i, o)| dataset_call(i, vec![o]))
                 .collect();
             Tests::Calls {
                 entry: name.clone(),
@@ -163,6 +152,7 @@ fn prompt_text(prompt: Option<&Json>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use symtest_pyvalue::PyValue;
 
     #[test]
     fn reads_stdin_and_call_ground_truth() {
