@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, interrupt, outcomes, rows, symtest, symtest_std};
+use common::{TempDir, assert_run, interrupt, outcomes, rows, symtest, symtest_std};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -438,11 +438,14 @@ fn pairs_and_critic_data_from_graded_samples() {
 
 #[test]
 fn grade_help_documents_formats_and_outcomes() {
-    symtest()
-        .args(["grade", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("HumanEval  task_id, prompt"))
-        .stdout(predicate::str::contains("--timeout-factor"))
-        .stdout(predicate::str::contains("--allow-weaker-isolation"));
+    assert_run(
+        &["grade", "--help"],
+        true,
+        &[
+            "HumanEval  task_id, prompt",
+            "--timeout-factor",
+            "--allow-weaker-isolation",
+        ],
+        &[],
+    );
 }
