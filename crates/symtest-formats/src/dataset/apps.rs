@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
 use super::problem::{CallCase, Problem, StdioCase, Tests, json_to_py};
-use super::read::{field, id_field, kind};
+use super::read::{field, id_field, kind, same_lengths};
 
 /// APPS (`problem_id, question, solutions, input_output, starter_code`):
 /// `solutions` and `input_output` are JSON held in strings. With `fn_name`
@@ -47,13 +47,11 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
         .get("outputs")
         .and_then(Json::as_array)
         .ok_or("'input_output' has no 'outputs' list")?;
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'input_output' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
+    same_lengths(
+        "input_output",
+        (inputs.len(), "inputs"),
+        (outputs.len(), "outputs"),
+    )?;
     let solutions: Vec<String> = match row.get("solutions") {
         Some(Json::String(s)) if !s.trim().is_empty() => serde_json::from_str(s)
             .map_err(|e| format!("field 'solutions' is not a JSON list of strings: {e}"))?,

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::apps::{dataset_call, exact_calls, example_cases};
 use super::problem::{Problem, Tests};
-use super::read::kind;
+use super::read::{kind, same_lengths};
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
 /// `extra_info.reference` when the row carries one (the published rows
@@ -47,13 +47,11 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
     let (text, truth) = ground_truth(row)?;
     let inputs = list(&truth, "inputs")?;
     let outputs = list(&truth, "outputs")?;
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'reward_model.ground_truth' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
+    same_lengths(
+        "reward_model.ground_truth",
+        (inputs.len(), "inputs"),
+        (outputs.len(), "outputs"),
+    )?;
     let tests = match truth.get("fn_name") {
         Some(Json::String(name)) => {
             let (inputs, outputs) = exact_calls(text.as_deref(), inputs, outputs)
