@@ -36,14 +36,13 @@ fn what_varies_between_runs_of_the_original_is_not_held_against_the_fix() {
     );
     // The part that does not vary is still compared: a fix that changes it
     // is rejected, and the witness points at that part.
-    sarif_with_fix(
+    let f = rejected_sarif_fix(
         &dir,
         "stamp.py",
         "E711",
         "    if x == None:\n",
         "    x = x + 1\n    if x is None:\n",
     );
-    let f = first_finding(&dir, &["--sarif", "in.sarif"], "rejected");
     let w = witness(&f);
     assert_starts(w, "original", "returns[0] ");
 }
@@ -54,10 +53,11 @@ fn assert_starts(w: &Value, key: &str, prefix: &str) {
     assert!(got.starts_with(prefix), "{key} is not {prefix:?}...: {w:#}");
 }
 
-/// ruff's SARIF for `select` on `file` in `dir`, with a fix added to its
-/// first result: `line` (a whole line of the file) replaced by `by`.
-/// Written to `dir/in.sarif`.
-fn sarif_with_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) -> Value {
+/// The first finding of `symtest fix --sarif` on ruff's SARIF for `select`
+/// on `file` in `dir`, with a fix added to its first result: `line` (a
+/// whole line of the file) replaced by `by`; the fix must be rejected. The
+/// log is written to `dir/in.sarif`.
+fn rejected_sarif_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) -> Value {
     let mut log = ruff_check(dir, file, select, "sarif");
     let text = std::fs::read_to_string(dir.join(file)).expect("read");
     let at = text
@@ -78,7 +78,7 @@ fn sarif_with_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) ->
         }],
     }]);
     std::fs::write(dir.join("in.sarif"), log.to_string()).expect("write the log");
-    log
+    first_finding(dir, &["--sarif", "in.sarif"], "rejected")
 }
 
 const PROBE: &str = "\
@@ -111,16 +111,14 @@ def dumps(x: int) -> str:
 fn removing_a_feature_probe_is_a_difference() {
     // ruff has no fix for it: the fix comes with the log.
     let dir = scratch("probe.py", PROBE);
-    sarif_with_fix(&dir, "probe.py", "F401", "    import json\n", "");
-    let f = first_finding(&dir, &["--sarif", "in.sarif"], "rejected");
+    let f = rejected_sarif_fix(&dir, "probe.py", "F401", "    import json\n", "");
     let w = witness(&f);
     assert_eq!(w["call"], "import probe where `import json` fails", "{f:#}");
     assert_eq!(w["original"], "module global 'HAS_JSON' is False");
     assert_eq!(w["candidate"], "module global 'HAS_JSON' is True");
 
     let dir = scratch("bare.py", BARE_PROBE);
-    sarif_with_fix(&dir, "bare.py", "F401", "    import json\n", "    pass\n");
-    let f = first_finding(&dir, &["--sarif", "in.sarif"], "rejected");
+    let f = rejected_sarif_fix(&dir, "bare.py", "F401", "    import json\n", "    pass\n");
     let w = witness(&f);
     assert!(
         w["original"]
@@ -149,15 +147,18 @@ def dumps(x: int) -> str:
 /// but removing it changes what it answers where it does not.
 #[test]
 fn removing_a_feature_probe_inside_a_function_is_a_difference() {
-    let dir = scratch("feat.py", PROBE_IN_FUNCTION);
-    sarif_with_fix(
-        &dir,
-        "feat.py",
-        "F401",
-        "        import json\n",
-        "        pass\n",
-    );
-    let f = first_finding(&dir, &["--sarif", "in.sarif"], "rejected");
+    // The function's import replaced by `pass`, by a fix from the log.
+    let without_import = |file: &str, source: &str| {
+        let dir = scratch(file, source);
+        rejected_sarif_fix(
+            &dir,
+            file,
+            "F401",
+            "        import json\n",
+            "        pass\n",
+        )
+    };
+    let f = without_import("feat.py", PROBE_IN_FUNCTION);
     let w = witness(&f);
     assert_eq!(w["target"], "has_json", "{f:#}");
     assert_eq!(w["call"], "has_json() where `import json` fails", "{f:#}");
@@ -165,15 +166,7 @@ fn removing_a_feature_probe_inside_a_function_is_a_difference() {
     assert_eq!(w["candidate"], "returns True");
 
     // A probe whose failure nothing shows is still one.
-    let dir = scratch("warm.py", BARE_PROBE_IN_FUNCTION);
-    sarif_with_fix(
-        &dir,
-        "warm.py",
-        "F401",
-        "        import json\n",
-        "        pass\n",
-    );
-    let f = first_finding(&dir, &["--sarif", "in.sarif"], "rejected");
+    let f = without_import("warm.py", BARE_PROBE_IN_FUNCTION);
     let w = witness(&f);
     assert_eq!(w["target"], "warm", "{f:#}");
     assert_eq!(
