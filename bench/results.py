@@ -28,6 +28,13 @@ def md_table(head, rows):
     ]
 
 
+def bullets(heading, items):
+    """A list under `heading`, then a blank line; nothing when `items` is empty."""
+    if not items:
+        return []
+    return [heading, "", *(f"- {item}" for item in items), ""]
+
+
 def write_checked_table(name, title, intro, head, rows, wrong):
     """Writes a section of a title, `intro` lines, the table of `rows` and the
     count of wrong answers."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import md_table, write_section  # noqa: E402
+from results import bullets, md_table, write_section  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "mbpp"
 
@@ -86,14 +86,14 @@ def main() -> int:
         *table,
         "",
     ]
-    if failed:
-        lines += [f"Without a suite ({len(failed)}):", ""]
-        lines += [f"- {p['task_id']}: {str(p.get('error', ''))[:160]}" for p in failed[:20]]
-        lines.append("")
-    if disagreeing:
-        lines += [f"Problems where the interpreter and CPython disagree ({len(disagreeing)}), first input each:", ""]
-        lines += [f"- {t}: {str(d)[:200]}" for t, d in disagreeing[:20]]
-        lines.append("")
+    lines += bullets(
+        f"Without a suite ({len(failed)}):",
+        [f"{p['task_id']}: {str(p.get('error', ''))[:160]}" for p in failed[:20]],
+    )
+    lines += bullets(
+        f"Problems where the interpreter and CPython disagree ({len(disagreeing)}), first input each:",
+        [f"{t}: {str(d)[:200]}" for t, d in disagreeing[:20]],
+    )
     lines.append("<!-- mbpp:end -->")
     write_section("mbpp", lines)
     return 0

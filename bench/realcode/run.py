@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import md_table, write_section  # noqa: E402
+from results import bullets, md_table, write_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = ROOT / "bench" / "out" / "realcode"
@@ -362,15 +362,17 @@ def report(results, wall, args):
         *verdict,
         "",
     ]
-    if reasons:
-        lines += ["Why the others were not explored (functions):", ""]
-        for why, names in sorted(reasons.items(), key=lambda kv: -len(kv[1]))[:25]:
-            lines.append(f"- {len(names)}: {why or '?'} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
-        lines.append("")
-    if diffs:
-        lines += [f"Where the interpreter and CPython disagree ({len(diffs)} functions), first input each:", ""]
-        lines += [f"- {name}: {d}" for name, d in diffs[:20]]
-        lines.append("")
+    lines += bullets(
+        "Why the others were not explored (functions):",
+        [
+            f"{len(names)}: {why or '?'} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
+            for why, names in sorted(reasons.items(), key=lambda kv: -len(kv[1]))[:25]
+        ],
+    )
+    lines += bullets(
+        f"Where the interpreter and CPython disagree ({len(diffs)} functions), first input each:",
+        [f"{name}: {d}" for name, d in diffs[:20]],
+    )
     lines.append("<!-- realcode:end -->")
     write_section("realcode", lines)
 

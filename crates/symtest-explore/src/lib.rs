@@ -56,14 +56,19 @@ mod tests {
         }
     }
 
-    fn run(strategy: Strategy) -> Exploration {
+    /// `subject` explored under `opts` with a fresh default solver.
+    fn explored(subject: &mut dyn Subject, opts: &ExploreOptions) -> Exploration {
         let mut solver = Solver::new(SolverOptions::default());
+        explore(subject, &mut solver, opts, &mut |_| {})
+    }
+
+    fn run(strategy: Strategy) -> Exploration {
         let opts = ExploreOptions {
             strategy,
             collect_prefixes: true,
             ..ExploreOptions::default()
         };
-        explore(&mut Nested, &mut solver, &opts, &mut |_| {})
+        explored(&mut Nested, &opts)
     }
 
     #[test]
@@ -87,32 +92,25 @@ mod tests {
 
     #[test]
     fn budgets_stop_early() {
-        let mut solver = Solver::new(SolverOptions::default());
         let opts = ExploreOptions {
             max_sat: Some(1),
             ..ExploreOptions::default()
         };
-        let ex = explore(&mut Nested, &mut solver, &opts, &mut |_| {});
+        let ex = explored(&mut Nested, &opts);
         assert_eq!(ex.paths.len(), 1);
         assert_eq!(ex.stop, StopReason::MaxSat);
     }
 
     #[test]
     fn a_cut_path_makes_an_exhausted_search_incomplete() {
-        let mut solver = Solver::new(SolverOptions::default());
-        let ex = explore(
-            &mut Nested,
-            &mut solver,
-            &ExploreOptions::default(),
-            &mut |_| {},
-        );
+        let ex = explored(&mut Nested, &ExploreOptions::default());
         assert!(ex.is_complete());
         assert_eq!(ex.stop_text(), "all branches explored");
         let opts = ExploreOptions {
             max_depth: 1,
             ..ExploreOptions::default()
         };
-        let ex = explore(&mut Nested, &mut solver, &opts, &mut |_| {});
+        let ex = explored(&mut Nested, &opts);
         assert_eq!(ex.stop, StopReason::Exhausted);
         assert!(!ex.is_complete());
         assert_eq!(
@@ -142,13 +140,7 @@ mod tests {
 
     #[test]
     fn an_unsupported_construct_is_the_stop_reason() {
-        let mut solver = Solver::new(SolverOptions::default());
-        let ex = explore(
-            &mut Unsupported,
-            &mut solver,
-            &ExploreOptions::default(),
-            &mut |_| {},
-        );
+        let ex = explored(&mut Unsupported, &ExploreOptions::default());
         assert_eq!(ex.stop, StopReason::Exhausted);
         assert!(!ex.is_complete());
         assert_eq!(ex.stop_text(), "unsupported: generators");
@@ -183,16 +175,14 @@ mod tests {
             max_runs: Some(40),
             ..ExploreOptions::default()
         };
-        let mut solver = Solver::new(SolverOptions::default());
-        let ex = explore(&mut SlowLoop, &mut solver, &opts, &mut |_| {});
+        let ex = explored(&mut SlowLoop, &opts);
         assert_eq!(ex.stop, StopReason::MaxRuns);
 
         let opts = ExploreOptions {
             patience_time: Some(std::time::Duration::from_millis(150)),
             ..opts
         };
-        let mut solver = Solver::new(SolverOptions::default());
-        let ex = explore(&mut SlowLoop, &mut solver, &opts, &mut |_| {});
+        let ex = explored(&mut SlowLoop, &opts);
         assert_eq!(ex.stop, StopReason::Plateau);
         assert!(ex.stats.runs < 40, "{} runs", ex.stats.runs);
         assert_eq!(ex.coverage.len(), 2);

@@ -198,35 +198,23 @@ mod tests {
         let tool = write("srcl/tools/run-me/go.py");
         let loose = write("loose/dir/x.py");
         let base = base.canonicalize().expect("canonical");
-        let find = |p: &Path| {
-            let spec = ModuleSpec::find(p, &[]);
-            (spec.name, spec.package, spec.root)
-        };
-        assert_eq!(
-            find(&m),
-            ("pkg.sub.mod".into(), false, Some(base.join("flat")))
-        );
-        assert_eq!(
-            find(&init),
-            ("pkg.sub".into(), true, Some(base.join("flat")))
-        );
-        assert_eq!(
-            find(&s),
-            ("lib.core".into(), false, Some(base.join("srcl/src")))
-        );
-        assert_eq!(
-            find(&ns),
-            ("nspkg.part".into(), false, Some(base.join("srcl/src")))
-        );
         // `run-me` cannot be part of a module's name: the file's folder.
-        assert_eq!(
-            find(&tool),
-            ("go".into(), false, Some(base.join("srcl/tools/run-me")))
-        );
-        assert_eq!(
-            find(&loose),
-            ("x".into(), false, Some(base.join("loose/dir")))
-        );
+        for (file, name, package, root) in [
+            (m, "pkg.sub.mod", false, "flat"),
+            (init, "pkg.sub", true, "flat"),
+            (s, "lib.core", false, "srcl/src"),
+            (ns, "nspkg.part", false, "srcl/src"),
+            (tool, "go", false, "srcl/tools/run-me"),
+            (loose, "x", false, "loose/dir"),
+        ] {
+            let spec = ModuleSpec::find(&file, &[]);
+            assert_eq!(
+                (spec.name.as_str(), spec.package, spec.root),
+                (name, package, Some(base.join(root))),
+                "{}",
+                file.display()
+            );
+        }
         std::fs::remove_dir_all(&base).expect("cleanup");
     }
 }

@@ -12,8 +12,7 @@
 //! lines at the end aside); `apps` is the lenient judge of the APPS
 //! benchmark (tokens compared as floats when both parse as one).
 
-use std::fmt;
-use std::str::FromStr;
+use crate::kind::{display_by_name, parse_by_name};
 
 use symtest_sandbox::{PyValue, Tolerance, py_eq};
 
@@ -68,26 +67,12 @@ impl JudgeKind {
     }
 }
 
-impl FromStr for JudgeKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "exact" => Ok(JudgeKind::Exact),
-            "tokens" => Ok(JudgeKind::Tokens),
-            "apps" => Ok(JudgeKind::Apps),
-            _ => Err(format!(
-                "unknown judge '{s}' (expected tokens, exact or apps)"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for JudgeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+parse_by_name!(
+    JudgeKind,
+    [Exact, Tokens, Apps],
+    "judge",
+    "tokens, exact or apps"
+);
 
 fn lines(s: &str) -> Vec<&str> {
     let mut out: Vec<&str> = s.lines().map(str::trim_end).collect();

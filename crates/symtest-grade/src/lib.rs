@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod judge;
+mod kind;
 pub mod outcomes;
 pub mod passk;
 pub mod summary;
@@ -583,5 +584,28 @@ pub fn build_job(
     Job {
         source: program,
         task,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_their_names_and_refuse_others() {
+        for k in [JudgeKind::Exact, JudgeKind::Tokens, JudgeKind::Apps] {
+            assert_eq!(k.to_string().parse::<JudgeKind>(), Ok(k));
+        }
+        for k in [RewardKind::Binary, RewardKind::Fraction, RewardKind::Coderl] {
+            assert_eq!(k.to_string().parse::<RewardKind>(), Ok(k));
+        }
+        assert_eq!(
+            "Exact".parse::<JudgeKind>(),
+            Err("unknown judge 'Exact' (expected tokens, exact or apps)".to_string())
+        );
+        assert_eq!(
+            "".parse::<RewardKind>(),
+            Err("unknown reward '' (expected binary, fraction or coderl)".to_string())
+        );
     }
 }

@@ -1,8 +1,7 @@
 //! From what the sandbox saw to a verdict: status, tests passed, reward,
 //! and the first failure in words.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::kind::{display_by_name, parse_by_name};
 
 use serde::{Deserialize, Serialize};
 use symtest_sandbox::{
@@ -75,11 +74,7 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+display_by_name!(Status);
 
 /// Which reward a verdict earns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,26 +117,12 @@ impl RewardKind {
     }
 }
 
-impl FromStr for RewardKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "binary" => Ok(RewardKind::Binary),
-            "fraction" => Ok(RewardKind::Fraction),
-            "coderl" => Ok(RewardKind::Coderl),
-            _ => Err(format!(
-                "unknown reward '{s}' (expected binary, fraction or coderl)"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for RewardKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+parse_by_name!(
+    RewardKind,
+    [Binary, Fraction, Coderl],
+    "reward",
+    "binary, fraction or coderl"
+);
 
 /// What kind of thing went wrong first (`first_failure.kind` in outcomes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,11 +159,7 @@ impl FailureKind {
     }
 }
 
-impl fmt::Display for FailureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+display_by_name!(FailureKind);
 
 /// The first thing that went wrong, for a person to read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

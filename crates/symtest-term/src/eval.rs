@@ -183,21 +183,7 @@ impl Evaluator<'_> {
             | Op::IntMod(_)
             | Op::ToReal
             | Op::ToInt => self.arithmetic(t),
-            Op::StrLen
-            | Op::StrAt
-            | Op::StrConcat
-            | Op::StrSubstr
-            | Op::StrContains
-            | Op::StrPrefixOf
-            | Op::StrSuffixOf
-            | Op::StrIndexOf
-            | Op::StrLt
-            | Op::StrLe
-            | Op::StrToInt
-            | Op::IntToStr
-            | Op::StrToCode
-            | Op::StrFromCode
-            | Op::StrCharsIn(..) => self.string_op(t),
+            string_ops!() => self.string_op(t),
         }
     }
 

@@ -16,6 +16,31 @@
 
 #![warn(missing_docs)]
 
+/// The pattern matching every string operator of [`Op`], for a `match`
+/// that treats them alike (`symtest_term::string_ops!() => ...`; bare
+/// `string_ops!()` in this crate's modules, declared below it): a new one is
+/// listed here once, and such matches stay exhaustive.
+#[macro_export]
+macro_rules! string_ops {
+    () => {
+        $crate::Op::StrLen
+            | $crate::Op::StrAt
+            | $crate::Op::StrConcat
+            | $crate::Op::StrSubstr
+            | $crate::Op::StrContains
+            | $crate::Op::StrPrefixOf
+            | $crate::Op::StrSuffixOf
+            | $crate::Op::StrIndexOf
+            | $crate::Op::StrLt
+            | $crate::Op::StrLe
+            | $crate::Op::StrToInt
+            | $crate::Op::IntToStr
+            | $crate::Op::StrToCode
+            | $crate::Op::StrFromCode
+            | $crate::Op::StrCharsIn(..)
+    };
+}
+
 mod construct;
 mod digits;
 mod eval;

@@ -4,7 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{TempDir, assert_run, example, symtest};
+use common::{TempDir, assert_run, example, interrupt, symtest};
 
 /// The report without its timing line, which changes from run to run.
 fn stable(stdout: &[u8]) -> String {
@@ -90,8 +90,7 @@ fn reals_are_printed_exactly() {
 #[test]
 fn reads_files_and_stdin() {
     let dir = TempDir::new("explore-files");
-    let f = dir.path("p.c");
-    std::fs::write(&f, "// a comment\nif (a == 7) return 1;\nreturn 0;\n").expect("write");
+    let f = dir.file("p.c", "// a comment\nif (a == 7) return 1;\nreturn 0;\n");
     symtest()
         .args(["explore", "-q", "-f"])
         .arg(&f)
@@ -119,8 +118,7 @@ fn parse_errors_point_at_the_spot() {
 #[test]
 fn parse_errors_name_the_file_and_line() {
     let dir = TempDir::new("explore-bad-file");
-    let f = dir.path("bad.c");
-    std::fs::write(&f, "a = 1;\nif (a > 0) {\n  b = a +;\n}\n").expect("write");
+    let f = dir.file("bad.c", "a = 1;\nif (a > 0) {\n  b = a +;\n}\n");
     symtest()
         .args(["explore", "-f"])
         .arg(&f)
@@ -319,12 +317,7 @@ fn ctrl_c_stops_and_still_reports() {
         .spawn()
         .expect("spawns");
     std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let out = child.wait_with_output().expect("waits");
+    let out = interrupt(child);
     assert_eq!(out.status.code(), Some(130));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Result Summary"), "{stdout}");

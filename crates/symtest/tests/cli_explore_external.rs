@@ -43,6 +43,15 @@ fn outcomes(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The argument of `args`, a path's call `function(n)` with one int.
+fn int_arg(args: &str, function: &str) -> i64 {
+    args.strip_prefix(function)
+        .and_then(|a| a.strip_prefix('('))
+        .and_then(|a| a.strip_suffix(')'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{args} is not {function}(an int)"))
+}
+
 #[test]
 fn a_package_module_explores_with_its_relative_imports_in_cpython() {
     let report = explore_json(&format!("{}::price", module("shop/prices.py")), &[]);
@@ -209,11 +218,7 @@ fn a_builtin_call_the_interpreter_does_not_model_runs_in_cpython() {
     // input pinned (concretised), and the exploration is complete.
     assert_eq!(report["complete"], true, "{report:#}");
     for (args, value) in outcomes(&report) {
-        let a: i64 = args
-            .trim_start_matches("f(")
-            .trim_end_matches(')')
-            .parse()
-            .expect("int");
+        let a = int_arg(&args, "f");
         if a > 2 {
             let inverse = (1..7).find(|x| (x * (3_i64.pow(a as u32) % 7)) % 7 == 1);
             assert_eq!(Some(value.parse::<i64>().expect("int")), inverse, "{args}");
@@ -232,11 +237,7 @@ fn an_object_in_cpython_replays_what_was_done_to_it() {
     // A bounded deque is CPython's; its appends are replayed.
     let report = explore_json(&format!("{}::window", module("lazy.py")), &[]);
     for (args, value) in outcomes(&report) {
-        let n: i64 = args
-            .trim_start_matches("window(")
-            .trim_end_matches(')')
-            .parse()
-            .expect("int");
+        let n = int_arg(&args, "window");
         assert_eq!(value, format!("[{n}, {}]", n + 1), "{args}");
     }
     assert!(!outcomes(&report).is_empty());
@@ -258,11 +259,7 @@ fn an_iterator_a_lazy_object_took_stops_the_run_rather_than_guess() {
         .collect();
     for p in report["paths"].as_array().expect("paths") {
         let args = p["args"].as_str().unwrap_or_default().to_string();
-        let n: i64 = args
-            .trim_start_matches("compressed(")
-            .trim_end_matches(')')
-            .parse()
-            .expect("int");
+        let n = int_arg(&args, "compressed");
         let right = format!("[[{n}], [{}]]", n + 2);
         let stopped = p["outcome"]["kind"] == "stopped";
         assert!(
@@ -275,11 +272,7 @@ fn an_iterator_a_lazy_object_took_stops_the_run_rather_than_guess() {
     let report = explore_json(&format!("{}::halves", module("lazy.py")), &[]);
     assert_eq!(report["complete"], true, "{report:#}");
     for (args, value) in outcomes(&report) {
-        let n: i64 = args
-            .trim_start_matches("halves(")
-            .trim_end_matches(')')
-            .parse()
-            .expect("int");
+        let n = int_arg(&args, "halves");
         assert_eq!(value, format!("[[{n}], [{}]]", n + 1), "{args}");
     }
 }

@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{TempDir, symtest, symtest_std};
+use common::{TempDir, assert_run, interrupt, symtest, symtest_std};
 
 /// A regular expression with a look-behind at the top level: the
 /// interpreter does not model `re.compile`, so without external calls
@@ -45,14 +45,34 @@ const UNSUPPORTED: &str =
     "def f(a: int) -> int:\n    if a > 2:\n        return pow(3, -a, 7)\n    return a\n";
 
 fn file(dir: &TempDir, name: &str, text: &str) -> String {
-    let p = dir.path(name);
-    std::fs::write(&p, text).expect("write");
-    p.display().to_string()
+    dir.file(name, text).display().to_string()
 }
 
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The JSON report of `symtest ARGS`, which must exit with status 0.
+fn report(args: &[&str]) -> Value {
+    let out = symtest_std().args(args).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(&out)
+}
+
+/// Fails unless the report says it stopped for `stop` and whether it is
+/// `complete`.
+fn assert_stopped(j: &Value, stop: &str, complete: bool) {
+    assert_eq!(
+        (j["stop"].as_str(), j["complete"].as_bool()),
+        (Some(stop), Some(complete)),
+        "{j:#}"
+    );
 }
 
 #[test]
@@ -76,21 +96,17 @@ fn a_module_whose_top_level_fails_is_an_error_with_status_2() {
             .stderr(predicate::str::contains("(?<=a)b"))
             .stderr(predicate::str::contains("unsupported"));
     }
-    symtest()
-        .args(["explore", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("2 when a Python"));
+    assert_run(&["explore", "--help"], true, &["2 when a Python"], &[]);
 }
 
 #[test]
 fn the_time_budget_defaults_to_30_seconds_and_says_when_it_stopped_the_search() {
-    symtest()
-        .args(["explore", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("[default: 30]"))
-        .stdout(predicate::str::contains("(0: none)"));
+    assert_run(
+        &["explore", "--help"],
+        true,
+        &["[default: 30]", "(0: none)"],
+        &[],
+    );
     let dir = TempDir::new("timeout");
     let target = format!("{}::f", file(&dir, "slow.py", SLOW));
     let started = Instant::now();
@@ -105,34 +121,24 @@ fn the_time_budget_defaults_to_30_seconds_and_says_when_it_stopped_the_search() 
         text.contains("Stopped early: time budget reached"),
         "{text}"
     );
-    let out = symtest_std()
-        .args([
-            "explore",
-            &target,
-            "--timeout",
-            "0.5",
-            "--json",
-            "--summary",
-        ])
-        .output()
-        .expect("runs");
-    let j = json_of(&out);
-    assert_eq!(j["stop"], "timeout");
-    assert_eq!(j["complete"], false);
+    let j = report(&[
+        "explore",
+        &target,
+        "--timeout",
+        "0.5",
+        "--json",
+        "--summary",
+    ]);
+    assert_stopped(&j, "timeout", false);
     // 0 is no budget at all, not a budget of nothing.
-    let out = symtest_std()
-        .args([
-            "explore",
-            "--timeout",
-            "0",
-            "--json",
-            "if (a < 3) return 1;",
-        ])
-        .output()
-        .expect("runs");
-    let j = json_of(&out);
-    assert_eq!(j["stop"], "exhausted");
-    assert_eq!(j["complete"], true);
+    let j = report(&[
+        "explore",
+        "--timeout",
+        "0",
+        "--json",
+        "if (a < 3) return 1;",
+    ]);
+    assert_stopped(&j, "exhausted", true);
 }
 
 /// Starts a long exploration, interrupts it after a while and returns its
@@ -146,12 +152,7 @@ fn interrupted(args: &[&str]) -> (Output, Duration) {
         .expect("spawns");
     std::thread::sleep(Duration::from_millis(1500));
     let sent = Instant::now();
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let out = child.wait_with_output().expect("waits");
+    let out = interrupt(child);
     (out, sent.elapsed())
 }
 
@@ -171,8 +172,7 @@ fn ctrl_c_stops_a_python_exploration_within_a_second_and_reports() {
     assert_eq!(out.status.code(), Some(130));
     assert!(took < Duration::from_secs(2), "stopped after {took:?}");
     let j = json_of(&out);
-    assert_eq!(j["stop"], "interrupted");
-    assert_eq!(j["complete"], false);
+    assert_stopped(&j, "interrupted", false);
     assert!(j["sat"].as_u64().is_some_and(|n| n > 0));
 }
 
@@ -189,8 +189,7 @@ fn a_recursive_function_cut_at_the_depth_bound_is_incomplete_and_printed_short()
     assert!(out.stdout.len() < 2_000_000, "{} bytes", out.stdout.len());
     let j = json_of(&out);
     assert_eq!(j["stats"]["depth_cut_paths"], 1);
-    assert_eq!(j["complete"], false);
-    assert_eq!(j["stop"], "exhausted");
+    assert_stopped(&j, "exhausted", false);
     assert_eq!(j["cuts"][0]["reason"], "depth bound (256 branches)");
     assert_eq!(j["cuts"][0]["count"], 1);
     let paths = j["paths"].as_array().expect("paths");
@@ -204,11 +203,7 @@ fn a_recursive_function_cut_at_the_depth_bound_is_incomplete_and_printed_short()
     assert!(last["constraint"].as_str().is_some_and(|c| c.len() < 2100));
     assert!(paths[3].get("truncated").is_none());
 
-    let whole = symtest_std()
-        .args(["explore", &target, "--json", "--full-constraints"])
-        .output()
-        .expect("runs");
-    let j = json_of(&whole);
+    let j = report(&["explore", &target, "--json", "--full-constraints"]);
     let last = j["paths"]
         .as_array()
         .and_then(|p| p.last())
@@ -232,14 +227,8 @@ fn a_recursive_function_cut_at_the_depth_bound_is_incomplete_and_printed_short()
 fn an_unsupported_construct_is_the_stop_reason_never_all_explored() {
     let dir = TempDir::new("unsupported");
     let target = format!("{}::f", file(&dir, "pow.py", UNSUPPORTED));
-    let out = symtest_std()
-        .args(["explore", &target, "--json", "--external-calls", "0"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
-    let j = json_of(&out);
-    assert_eq!(j["stop"], "unsupported: modular inverse");
-    assert_eq!(j["complete"], false);
+    let j = report(&["explore", &target, "--json", "--external-calls", "0"]);
+    assert_stopped(&j, "unsupported: modular inverse", false);
     assert_eq!(j["cuts"][0]["reason"], "unsupported: modular inverse");
     symtest()
         .args(["explore", &target, "--external-calls", "0"])

@@ -66,15 +66,53 @@ fn find<'a>(fs: &'a [Value], rule: &str, line: u64) -> &'a Value {
         .unwrap_or_else(|| panic!("no {rule} at line {line} in {fs:#?}"))
 }
 
+/// `symtest fix -q ARGS --format json` run in `dir`.
+fn run_json(dir: &Path, args: &[&str]) -> std::process::Output {
+    symtest(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs")
+}
+
+/// The report of that run, which must have worked.
+fn report_of(dir: &Path, args: &[&str]) -> Value {
+    json_of(&run_json(dir, args))
+}
+
+/// The first finding of that report, whose outcome must be `outcome`.
+fn first_finding(dir: &Path, args: &[&str], outcome: &str) -> Value {
+    let f = findings(&report_of(dir, args))
+        .into_iter()
+        .next()
+        .expect("a finding");
+    assert_eq!(f["outcome"], outcome, "{f:#}");
+    f
+}
+
+/// What the behaviour check of a finding's first candidate saw differ.
+fn witness(f: &Value) -> &Value {
+    &f["candidates"][0]["behaviour"]["witness"]
+}
+
+/// ruff (as the set-up installs it, or on PATH) run in `dir` with `args`.
+fn ruff(dir: &Path, args: &[&str]) -> std::process::Output {
+    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
+    std::process::Command::new(&ruff)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("ruff runs")
+}
+
 #[test]
 fn ruff_fixes_that_keep_behaviour_are_applied_and_the_none_comparison_is_rejected() {
     let src = std::fs::read_to_string(root().join("examples/fix/shop.py")).expect("demo file");
     let dir = scratch("shop.py", &src);
-    let out = symtest(&dir)
-        .args(["shop.py", "--select", "E711,E712,F841,F401,B006,E722"])
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
+    let out = run_json(
+        &dir,
+        &["shop.py", "--select", "E711,E712,F841,F401,B006,E722"],
+    );
     let report = json_of(&out);
     let fs = findings(&report);
     // Findings remain.
@@ -129,21 +167,17 @@ fn write_replaces_the_file_and_a_second_run_finds_only_the_rejected() {
         fixed,
         "\n\ndef f(x: int) -> int:\n    if x is None:\n        return 0\n    return x + 1\n"
     );
-    let again = symtest(&dir)
-        .args(["m.py", "--select", "E711,F401", "--format", "json"])
-        .output()
-        .expect("runs");
-    assert_eq!(json_of(&again)["summary"]["findings"], 0);
+    let again = report_of(&dir, &["m.py", "--select", "E711,F401"]);
+    assert_eq!(again["summary"]["findings"], 0);
 }
 
 #[test]
 fn sarif_in_and_out() {
     let src = "def g(flag: bool) -> int:\n    if flag == True:\n        return 1\n    return 2\n";
     let dir = scratch("g.py", src);
-    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
-    let log = std::process::Command::new(&ruff)
-        .current_dir(&dir)
-        .args([
+    let log = ruff(
+        &dir,
+        &[
             "check",
             "--select",
             "E712",
@@ -151,9 +185,8 @@ fn sarif_in_and_out() {
             "sarif",
             "--exit-zero",
             "g.py",
-        ])
-        .output()
-        .expect("ruff runs");
+        ],
+    );
     std::fs::write(dir.join("in.sarif"), &log.stdout).expect("write log");
     let out = symtest(&dir)
         .args(["--sarif", "in.sarif", "--format", "sarif"])
@@ -219,16 +252,28 @@ fn apply_sarif(text: &str, sarif: &Value) -> String {
     out
 }
 
+/// ruff's findings on `file` in `dir` (`--select select`, no configuration)
+/// in `format` (`json`, `sarif`).
+fn ruff_check(dir: &Path, file: &str, select: &str, format: &str) -> Value {
+    let out = ruff(
+        dir,
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            select,
+            "--output-format",
+            format,
+            "--exit-zero",
+            file,
+        ],
+    );
+    serde_json::from_slice(&out.stdout).expect("ruff's output")
+}
+
 /// `(rule, line, column)` of ruff's findings on `file` in `dir`.
 fn ruff_findings(dir: &Path, file: &str, select: &str) -> Vec<(String, u64, u64)> {
-    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
-    let out = std::process::Command::new(&ruff)
-        .current_dir(dir)
-        .args(["check", "--isolated", "--select", select])
-        .args(["--output-format", "json", "--exit-zero", file])
-        .output()
-        .expect("ruff runs");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("ruff's JSON");
+    let v = ruff_check(dir, file, select, "json");
     let mut fs: Vec<(String, u64, u64)> = v
         .as_array()
         .expect("findings")
@@ -308,18 +353,7 @@ fn a_finding_moved_by_an_earlier_fix_is_still_there() {
         "from .mod import *\n\nfrom functools import partial\n",
     )
     .expect("write");
-    let report = json_of(
-        &symtest(&dir)
-            .args([
-                "pkg/__init__.py",
-                "--select",
-                "I001,F401",
-                "--format",
-                "json",
-            ])
-            .output()
-            .expect("runs"),
-    );
+    let report = report_of(&dir, &["pkg/__init__.py", "--select", "I001,F401"]);
     let fs = findings(&report);
     assert_eq!(find(&fs, "I001", 1)["outcome"], "fixed", "{report:#}");
     // ruff has no fix for an unused import in an __init__.py.
@@ -419,34 +453,21 @@ fn bad_input_is_a_clear_error() {
 fn exit_status_says_whether_findings_remain() {
     let fixable = "def f(x: int) -> int:\n    if x == None:\n        return 0\n    return x\n";
     let dir = scratch("ok.py", fixable);
-    let out = symtest(&dir)
-        .args(["ok.py", "--select", "E711"])
-        .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let exits_with = |args: &[&str], code: i32| {
+        let out = symtest(&dir).args(args).output().expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    exits_with(&["ok.py", "--select", "E711"], 0);
     // `count == True` is not `count` for count == 2: rejected.
     let rejected = "def flagged(count: int) -> str:\n    if count == True:\n        return \"one\"\n    return \"other\"\n";
     std::fs::write(dir.join("no.py"), rejected).expect("write");
-    let out = symtest(&dir)
-        .args(["no.py", "--select", "E712"])
-        .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = symtest(&dir)
-        .args(["no.py", "--select", "E712", "--exit-zero"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
+    exits_with(&["no.py", "--select", "E712"], 2);
+    exits_with(&["no.py", "--select", "E712", "--exit-zero"], 0);
 }
 
 /// The ruff the set-up installs (`.deps/ruff-*/bin/ruff` in the checkout)

@@ -233,8 +233,7 @@ const RAISING: &str = r#"{"task_id": "R/0", "entry_point": "per_item", "prompt":
 #[test]
 fn inputs_that_raise_are_dropped_or_kept_as_expected_raises() {
     let dir = TempDir::new("raising");
-    let problems = dir.path("p.jsonl");
-    std::fs::write(&problems, RAISING).expect("write");
+    let problems = dir.file("p.jsonl", RAISING);
     let p = problems.to_str().expect("utf-8");
     let plain = by_task(&generate(&dir, p, &[]));
     let tests = plain["R/0"]["tests"].as_array().expect("tests").clone();
@@ -285,8 +284,7 @@ fn inputs_that_raise_are_dropped_or_kept_as_expected_raises() {
 #[test]
 fn assumptions_and_types_from_the_command_line() {
     let dir = TempDir::new("assume");
-    let problems = dir.path("p.jsonl");
-    std::fs::write(&problems, RAISING).expect("write");
+    let problems = dir.file("p.jsonl", RAISING);
     let p = problems.to_str().expect("utf-8");
     let rows = by_task(&generate(
         &dir,
@@ -365,8 +363,7 @@ fn explore_prints_the_paths_of_a_python_function() {
 #[test]
 fn explore_says_what_is_missing() {
     let dir = TempDir::new("untyped");
-    let file = dir.path("f.py");
-    std::fs::write(&file, "def f(a, b: int):\n    return a if b else 0\n").expect("write");
+    let file = dir.file("f.py", "def f(a, b: int):\n    return a if b else 0\n");
     symtest()
         .args(["explore", &format!("{}::f", file.display())])
         .assert()

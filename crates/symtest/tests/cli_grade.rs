@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command as Std, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 mod common;
-use common::{TempDir, outcomes, rows, symtest, symtest_std};
+use common::{TempDir, assert_run, interrupt, outcomes, rows, symtest, symtest_std};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -367,14 +367,7 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
         .spawn()
         .expect("spawns");
     std::thread::sleep(Duration::from_millis(2500));
-    assert!(
-        Std::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let o = child.wait_with_output().expect("waits");
+    let o = interrupt(child);
     assert_eq!(
         o.status.code(),
         Some(130),
@@ -445,11 +438,14 @@ fn pairs_and_critic_data_from_graded_samples() {
 
 #[test]
 fn grade_help_documents_formats_and_outcomes() {
-    symtest()
-        .args(["grade", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("HumanEval  task_id, prompt"))
-        .stdout(predicate::str::contains("--timeout-factor"))
-        .stdout(predicate::str::contains("--allow-weaker-isolation"));
+    assert_run(
+        &["grade", "--help"],
+        true,
+        &[
+            "HumanEval  task_id, prompt",
+            "--timeout-factor",
+            "--allow-weaker-isolation",
+        ],
+        &[],
+    );
 }

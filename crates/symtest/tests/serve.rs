@@ -203,7 +203,19 @@ async fn protocols_health_and_metrics() {
     }
 }
 
-async fn flood(addr: &str, n: usize) -> Vec<std::io::Result<Reply>> {
+/// The replies to `n` reward requests sent at once (even ones pass, odd
+/// ones fail); every request must get one, within 240 s in all.
+async fn flood(addr: &str, n: usize) -> Vec<Reply> {
+    tokio::time::timeout(Duration::from_secs(240), send_all(addr, n))
+        .await
+        .expect("the flood finishes")
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|e| panic!("request {i} lost: {e}")))
+        .collect()
+}
+
+async fn send_all(addr: &str, n: usize) -> Vec<std::io::Result<Reply>> {
     let mut tasks = Vec::with_capacity(n);
     for i in 0..n {
         let addr = addr.to_string();
@@ -222,14 +234,8 @@ async fn flood(addr: &str, n: usize) -> Vec<std::io::Result<Reply>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_concurrent_requests_are_all_answered() {
     let s = Server::start("suite_mini.jsonl", 2000);
-    let replies = tokio::time::timeout(Duration::from_secs(240), flood(&s.addr, 1000))
-        .await
-        .expect("the flood finishes");
     let mut passed = 0;
-    for (i, r) in replies.iter().enumerate() {
-        let r = r
-            .as_ref()
-            .unwrap_or_else(|e| panic!("request {i} lost: {e}"));
+    for (i, r) in flood(&s.addr, 1000).await.iter().enumerate() {
         assert_eq!(r.status, 200, "request {i}: {}", r.body);
         let j = json_body(r);
         assert_eq!(j["result"]["sample_id"], i.to_string());
@@ -243,14 +249,8 @@ async fn a_thousand_concurrent_requests_are_all_answered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn beyond_the_queue_bound_requests_get_503_with_retry_after() {
     let s = Server::start("suite_mini.jsonl", 16);
-    let replies = tokio::time::timeout(Duration::from_secs(240), flood(&s.addr, 1000))
-        .await
-        .expect("the flood finishes");
     let (mut ok, mut busy) = (0, 0);
-    for (i, r) in replies.iter().enumerate() {
-        let r = r
-            .as_ref()
-            .unwrap_or_else(|e| panic!("request {i} lost: {e}"));
+    for (i, r) in flood(&s.addr, 1000).await.iter().enumerate() {
         match r.status {
             200 => ok += 1,
             503 => {

@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
 use super::problem::{CallCase, Problem, StdioCase, Tests, json_to_py};
-use super::read::{field, id_field, kind};
+use super::read::{field, id_field, kind, same_lengths};
 
 /// APPS (`problem_id, question, solutions, input_output, starter_code`):
 /// `solutions` and `input_output` are JSON held in strings. With `fn_name`
@@ -47,13 +47,11 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
         .get("outputs")
         .and_then(Json::as_array)
         .ok_or("'input_output' has no 'outputs' list")?;
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'input_output' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
+    same_lengths(
+        "input_output",
+        (inputs.len(), "inputs"),
+        (outputs.len(), "outputs"),
+    )?;
     let solutions: Vec<String> = match row.get("solutions") {
         Some(Json::String(s)) if !s.trim().is_empty() => serde_json::from_str(s)
             .map_err(|e| format!("field 'solutions' is not a JSON list of strings: {e}"))?,
@@ -83,12 +81,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
             let cases = inputs
                 .into_iter()
                 .zip(outputs)
-                .map(|(i, o)| {
-                    let args = match i {
-                        PyValue::List(xs) => xs,
-                        other => vec![other],
-                    };
-                    let expected = o;
+                .map(|(i, expected)| {
                     let mut alts = Vec::with_capacity(2);
                     if wrapped
                         && let PyValue::List(xs) = &expected
@@ -97,14 +90,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
                         alts.push(first.clone());
                     }
                     alts.push(expected);
-                    CallCase {
-                        args,
-                        expected: alts,
-                        tuple_as_list: true,
-                        origin: Some("dataset".into()),
-                        reference_ms: None,
-                        raises: None,
-                    }
+                    dataset_call(i, alts)
                 })
                 .collect();
             Tests::Calls {
@@ -185,6 +171,23 @@ pub(super) fn exact_calls(
 
 /// The stdin cases of paired `inputs` and `outputs` (APPS' and verl's
 /// lists), each one of the statement's examples.
+/// A call test of the APPS layout: `input` is the list of arguments (any
+/// other value is the one argument), `expected` the values that pass, and
+/// a tuple returned passes for the list JSON wrote.
+pub(super) fn dataset_call(input: PyValue, expected: Vec<PyValue>) -> CallCase {
+    CallCase {
+        args: match input {
+            PyValue::List(xs) => xs,
+            other => vec![other],
+        },
+        expected,
+        tuple_as_list: true,
+        origin: Some("dataset".into()),
+        reference_ms: None,
+        raises: None,
+    }
+}
+
 pub(super) fn example_cases(inputs: &[Json], outputs: &[Json]) -> Vec<StdioCase> {
     inputs
         .iter()

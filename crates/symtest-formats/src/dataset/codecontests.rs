@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::problem::{Problem, StdioCase, Tests};
-use super::read::{field, id_field, kind};
+use super::read::{field, id_field, kind, same_lengths};
 
 /// CodeContests' language id of Python 3 (1 is Python 2, 2 C++, 4 Java).
 const PYTHON3: i64 = 3;
@@ -79,13 +79,7 @@ pub(super) fn test_set(row: &Json, set: &str) -> Result<Vec<(String, String)>, S
         }
     };
     let (inputs, outputs) = (texts("input")?, texts("output")?);
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'{set}' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
+    same_lengths(set, (inputs.len(), "inputs"), (outputs.len(), "outputs"))?;
     Ok(inputs.into_iter().zip(outputs).collect())
 }
 
@@ -111,13 +105,11 @@ pub(super) fn python3_solution(row: &Json, name: &str) -> Result<Option<String>,
         )),
     };
     let (languages, solutions) = (list("language")?, list("solution")?);
-    if languages.len() != solutions.len() {
-        return Err(format!(
-            "'{name}' has {} languages but {} solutions",
-            languages.len(),
-            solutions.len()
-        ));
-    }
+    same_lengths(
+        name,
+        (languages.len(), "languages"),
+        (solutions.len(), "solutions"),
+    )?;
     for (i, (lang, sol)) in languages.iter().zip(solutions).enumerate() {
         let python3 = match lang {
             Json::Number(n) => n.as_i64() == Some(PYTHON3),

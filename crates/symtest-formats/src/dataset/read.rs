@@ -105,6 +105,21 @@ pub fn id_field(row: &Json, name: &str) -> Result<String, String> {
     }
 }
 
+/// Fails unless two lists of a row that go together (inputs and outputs)
+/// are as long as each other; `what` is where they are, and each length
+/// comes with the name of its items.
+pub fn same_lengths(
+    what: &str,
+    (n, items): (usize, &str),
+    (m, others): (usize, &str),
+) -> Result<(), String> {
+    if n == m {
+        Ok(())
+    } else {
+        Err(format!("'{what}' has {n} {items} but {m} {others}"))
+    }
+}
+
 pub fn kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",

@@ -4,11 +4,10 @@
 //! (calls, each output the bare value), and `extra_info: {split, index}`.
 
 use serde_json::Value as Json;
-use symtest_pyvalue::PyValue;
 
-use super::apps::{exact_calls, example_cases};
-use super::problem::{CallCase, Problem, Tests};
-use super::read::kind;
+use super::apps::{dataset_call, exact_calls, example_cases};
+use super::problem::{Problem, Tests};
+use super::read::{kind, same_lengths};
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
 /// `extra_info.reference` when the row carries one (the published rows
@@ -48,13 +47,11 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
     let (text, truth) = ground_truth(row)?;
     let inputs = list(&truth, "inputs")?;
     let outputs = list(&truth, "outputs")?;
-    if inputs.len() != outputs.len() {
-        return Err(format!(
-            "'reward_model.ground_truth' has {} inputs but {} outputs",
-            inputs.len(),
-            outputs.len()
-        ));
-    }
+    same_lengths(
+        "reward_model.ground_truth",
+        (inputs.len(), "inputs"),
+        (outputs.len(), "outputs"),
+    )?;
     let tests = match truth.get("fn_name") {
         Some(Json::String(name)) => {
             let (inputs, outputs) = exact_calls(text.as_deref(), inputs, outputs)
@@ -62,17 +59,7 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
             let cases = inputs
                 .into_iter()
                 .zip(outputs)
-                .map(|(i, o)| CallCase {
-                    args: match i {
-                        PyValue::List(xs) => xs,
-                        other => vec![other],
-                    },
-                    expected: vec![o],
-                    tuple_as_list: true,
-                    origin: Some("dataset".into()),
-                    reference_ms: None,
-                    raises: None,
-                })
+                .map(|(i, o)| dataset_call(i, vec![o]))
                 .collect();
             Tests::Calls {
                 entry: name.clone(),
@@ -163,6 +150,7 @@ fn prompt_text(prompt: Option<&Json>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use symtest_pyvalue::PyValue;
 
     #[test]
     fn reads_stdin_and_call_ground_truth() {

@@ -128,21 +128,7 @@ impl Tape {
                     continue;
                 }
                 Op::ToInt => N::IntDiv(at(&args[0]), tape.push(N::Num(1.0)), Rounding::Floor),
-                Op::StrLen
-                | Op::StrAt
-                | Op::StrConcat
-                | Op::StrSubstr
-                | Op::StrContains
-                | Op::StrPrefixOf
-                | Op::StrSuffixOf
-                | Op::StrIndexOf
-                | Op::StrLt
-                | Op::StrLe
-                | Op::StrToInt
-                | Op::IntToStr
-                | Op::StrToCode
-                | Op::StrFromCode
-                | Op::StrCharsIn(..) => {
+                symtest_term::string_ops!() => {
                     return Err("gd cannot search over strings".into());
                 }
             };

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{findings, json_of, scratch, symtest};
+use super::{findings, first_finding, json_of, report_of, ruff_check, run_json, scratch, witness};
 
 const STAMP: &str = "\
 import time
@@ -24,14 +24,7 @@ def stamp(x: int):
 #[test]
 fn what_varies_between_runs_of_the_original_is_not_held_against_the_fix() {
     let dir = scratch("stamp.py", STAMP);
-    let report = json_of(
-        &symtest(&dir)
-            .args(["stamp.py", "--select", "E711", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let f = first_finding(&dir, &["stamp.py", "--select", "E711"], "fixed");
     let c = &f["candidates"][0];
     assert!(c["behaviour"]["varying"].as_u64().unwrap_or(0) > 0, "{c:#}");
     assert!(
@@ -43,43 +36,29 @@ fn what_varies_between_runs_of_the_original_is_not_held_against_the_fix() {
     );
     // The part that does not vary is still compared: a fix that changes it
     // is rejected, and the witness points at that part.
-    sarif_with_fix(
+    let f = rejected_sarif_fix(
         &dir,
         "stamp.py",
         "E711",
         "    if x == None:\n",
         "    x = x + 1\n    if x is None:\n",
     );
-    let report = json_of(
-        &symtest(&dir)
-            .args(["--sarif", "in.sarif", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
-    assert!(
-        w["original"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("returns[0] "),
-        "{f:#}"
-    );
+    let w = witness(&f);
+    assert_starts(w, "original", "returns[0] ");
 }
 
-/// ruff's SARIF for `select` on `file` in `dir`, with a fix added to its
-/// first result: `line` (a whole line of the file) replaced by `by`.
-/// Written to `dir/in.sarif`.
-fn sarif_with_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) -> Value {
-    let ruff = std::env::var("SYMTEST_RUFF").unwrap_or_else(|_| "ruff".into());
-    let out = std::process::Command::new(&ruff)
-        .current_dir(dir)
-        .args(["check", "--isolated", "--select", select])
-        .args(["--output-format", "sarif", "--exit-zero", file])
-        .output()
-        .expect("ruff runs");
-    let mut log: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+/// Fails unless the text at `key` of `w` starts with `prefix`.
+fn assert_starts(w: &Value, key: &str, prefix: &str) {
+    let got = w[key].as_str().unwrap_or("");
+    assert!(got.starts_with(prefix), "{key} is not {prefix:?}...: {w:#}");
+}
+
+/// The first finding of `symtest fix --sarif` on ruff's SARIF for `select`
+/// on `file` in `dir`, with a fix added to its first result: `line` (a
+/// whole line of the file) replaced by `by`; the fix must be rejected. The
+/// log is written to `dir/in.sarif`.
+fn rejected_sarif_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) -> Value {
+    let mut log = ruff_check(dir, file, select, "sarif");
     let text = std::fs::read_to_string(dir.join(file)).expect("read");
     let at = text
         .split_inclusive('\n')
@@ -99,7 +78,7 @@ fn sarif_with_fix(dir: &Path, file: &str, select: &str, line: &str, by: &str) ->
         }],
     }]);
     std::fs::write(dir.join("in.sarif"), log.to_string()).expect("write the log");
-    log
+    first_finding(dir, &["--sarif", "in.sarif"], "rejected")
 }
 
 const PROBE: &str = "\
@@ -132,31 +111,15 @@ def dumps(x: int) -> str:
 fn removing_a_feature_probe_is_a_difference() {
     // ruff has no fix for it: the fix comes with the log.
     let dir = scratch("probe.py", PROBE);
-    sarif_with_fix(&dir, "probe.py", "F401", "    import json\n", "");
-    let report = json_of(
-        &symtest(&dir)
-            .args(["--sarif", "in.sarif", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    let f = rejected_sarif_fix(&dir, "probe.py", "F401", "    import json\n", "");
+    let w = witness(&f);
     assert_eq!(w["call"], "import probe where `import json` fails", "{f:#}");
     assert_eq!(w["original"], "module global 'HAS_JSON' is False");
     assert_eq!(w["candidate"], "module global 'HAS_JSON' is True");
 
     let dir = scratch("bare.py", BARE_PROBE);
-    sarif_with_fix(&dir, "bare.py", "F401", "    import json\n", "    pass\n");
-    let report = json_of(
-        &symtest(&dir)
-            .args(["--sarif", "in.sarif", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    let f = rejected_sarif_fix(&dir, "bare.py", "F401", "    import json\n", "    pass\n");
+    let w = witness(&f);
     assert!(
         w["original"]
             .as_str()
@@ -184,46 +147,27 @@ def dumps(x: int) -> str:
 /// but removing it changes what it answers where it does not.
 #[test]
 fn removing_a_feature_probe_inside_a_function_is_a_difference() {
-    let dir = scratch("feat.py", PROBE_IN_FUNCTION);
-    sarif_with_fix(
-        &dir,
-        "feat.py",
-        "F401",
-        "        import json\n",
-        "        pass\n",
-    );
-    let report = json_of(
-        &symtest(&dir)
-            .args(["--sarif", "in.sarif", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    // The function's import replaced by `pass`, by a fix from the log.
+    let without_import = |file: &str, source: &str| {
+        let dir = scratch(file, source);
+        rejected_sarif_fix(
+            &dir,
+            file,
+            "F401",
+            "        import json\n",
+            "        pass\n",
+        )
+    };
+    let f = without_import("feat.py", PROBE_IN_FUNCTION);
+    let w = witness(&f);
     assert_eq!(w["target"], "has_json", "{f:#}");
     assert_eq!(w["call"], "has_json() where `import json` fails", "{f:#}");
     assert_eq!(w["original"], "returns False");
     assert_eq!(w["candidate"], "returns True");
 
     // A probe whose failure nothing shows is still one.
-    let dir = scratch("warm.py", BARE_PROBE_IN_FUNCTION);
-    sarif_with_fix(
-        &dir,
-        "warm.py",
-        "F401",
-        "        import json\n",
-        "        pass\n",
-    );
-    let report = json_of(
-        &symtest(&dir)
-            .args(["--sarif", "in.sarif", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    let f = without_import("warm.py", BARE_PROBE_IN_FUNCTION);
+    let w = witness(&f);
     assert_eq!(w["target"], "warm", "{f:#}");
     assert_eq!(
         w["original"],
@@ -234,14 +178,7 @@ fn removing_a_feature_probe_inside_a_function_is_a_difference() {
     // A fix elsewhere in a function with a probe keeps what it does where
     // the import fails, too.
     let dir = scratch("keep.py", PROBE_AND_NONE);
-    let report = json_of(
-        &symtest(&dir)
-            .args(["keep.py", "--select", "E711", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let f = first_finding(&dir, &["keep.py", "--select", "E711"], "fixed");
     assert_eq!(f["candidates"][0]["behaviour"]["status"], "same", "{f:#}");
 }
 
@@ -277,15 +214,8 @@ def volume(x: int) -> int:
 #[test]
 fn module_globals_after_import_are_compared() {
     let dir = scratch("level.py", MODULE_LEVEL);
-    let report = json_of(
-        &symtest(&dir)
-            .args(["level.py", "--select", "E712", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    let f = first_finding(&dir, &["level.py", "--select", "E712"], "rejected");
+    let w = witness(&f);
     assert_eq!(w["call"], "import level", "{f:#}");
     assert_eq!(w["original"], "module global 'LOUD' is False");
     assert_eq!(w["candidate"], "module global 'LOUD' is 2");
@@ -317,40 +247,21 @@ def f(x: int):
 #[test]
 fn what_the_module_prints_when_imported_is_compared() {
     let dir = scratch("loud.py", LOUD);
-    let report = json_of(
-        &symtest(&dir)
-            .args(["loud.py", "--select", "T201,E711", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let fs = findings(&report);
+    let fs = findings(&report_of(&dir, &["loud.py", "--select", "T201,E711"]));
     let witness = |line: u64| {
         let f = super::find(&fs, "T201", line);
         assert_eq!(f["outcome"], "rejected", "{f:#}");
-        f["candidates"][0]["behaviour"]["witness"].clone()
+        witness(f).clone()
     };
-    let said = |w: &Value, k: &str| w[k].as_str().unwrap_or("").to_string();
     let w = witness(7);
     assert_eq!(w["call"], "import loud where `import json` fails", "{w:#}");
-    assert!(
-        said(&w, "original").starts_with("prints 'no json\\nloading\\n"),
-        "{w:#}"
-    );
-    assert!(
-        said(&w, "candidate").starts_with("prints 'loading\\n"),
-        "{w:#}"
-    );
+    assert_starts(&w, "original", "prints 'no json\\nloading\\n");
+    assert_starts(&w, "candidate", "prints 'loading\\n");
     // The line with the time is left out of the comparison, not the rest.
     let w = witness(8);
     assert_eq!(w["call"], "import loud", "{w:#}");
-    assert!(
-        said(&w, "original").starts_with("prints 'loading\\nloaded at "),
-        "{w:#}"
-    );
-    assert!(
-        said(&w, "candidate").starts_with("prints 'loaded at "),
-        "{w:#}"
-    );
+    assert_starts(&w, "original", "prints 'loading\\nloaded at ");
+    assert_starts(&w, "candidate", "prints 'loaded at ");
     let w = witness(9);
     assert_eq!(w["original"], "writes to stderr 'careful\\n'", "{w:#}");
     assert_eq!(w["candidate"], "writes to stderr ''");
@@ -370,26 +281,13 @@ def count_big(limit: int, values=[]):
 /// returns 0.
 fn b006_rejected_on(file: &str, source: &str, call_end: &str) {
     let dir = scratch(file, source);
-    let report = json_of(
-        &symtest(&dir)
-            .args([file, "--select", "B006", "--format", "json"])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
-    let w = &f["candidates"][0]["behaviour"]["witness"];
+    let f = first_finding(&dir, &[file, "--select", "B006"], "rejected");
+    let w = witness(&f);
     assert!(
         w["call"].as_str().unwrap_or("").ends_with(call_end),
         "{f:#}"
     );
-    assert!(
-        w["original"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("raises TypeError"),
-        "{f:#}"
-    );
+    assert_starts(w, "original", "raises TypeError");
     assert_eq!(w["candidate"], "returns 0");
 }
 
@@ -444,20 +342,7 @@ fn a_module_of_a_package_is_imported_by_its_name() {
             ),
         ],
     );
-    let report = json_of(
-        &symtest(&dir)
-            .args([
-                "proj/src/pkg/core.py",
-                "--select",
-                "E711",
-                "--format",
-                "json",
-            ])
-            .output()
-            .expect("runs"),
-    );
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let f = first_finding(&dir, &["proj/src/pkg/core.py", "--select", "E711"], "fixed");
     let b = &f["candidates"][0]["behaviour"];
     assert_eq!(b["status"], "same", "{f:#}");
     assert_eq!(b["checked"][0]["target"], "quad");
@@ -485,11 +370,7 @@ fn a_project_in_a_folder_named_work_is_checked() {
             ),
         ],
     );
-    let out = symtest(&dir)
-        .args(["work/job-1/proj/pkg/core.py", "--select", "E711"])
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
+    let out = run_json(&dir, &["work/job-1/proj/pkg/core.py", "--select", "E711"]);
     let report = json_of(&out);
     let f = &findings(&report)[0];
     assert_eq!(f["outcome"], "fixed", "{f:#}");
@@ -525,23 +406,15 @@ fn third_party_imports_come_from_the_virtual_environment() {
         &version.path().join("site-packages"),
         &[("fakelib/__init__.py", "def triple(x):\n    return 3 * x\n")],
     );
-    let run = |extra: &[&str]| {
-        json_of(
-            &symtest(&dir)
-                .args(["uses.py", "--select", "E711", "--format", "json"])
-                .args(extra)
-                .output()
-                .expect("runs"),
-        )
-    };
-    let without = run(&[]);
-    let f = &findings(&without)[0];
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
+    let f = first_finding(&dir, &["uses.py", "--select", "E711"], "rejected");
     assert_eq!(f["candidates"][0]["behaviour"]["status"], "not_checked");
     let python = dir.join("venv").join("bin").join("python");
-    let with = run(&["--python", python.to_str().expect("utf-8 path")]);
-    let f = &findings(&with)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let python = python.to_str().expect("utf-8 path");
+    let f = first_finding(
+        &dir,
+        &["uses.py", "--select", "E711", "--python", python],
+        "fixed",
+    );
     assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
 }
 
@@ -556,19 +429,9 @@ def pair(x: int, y: int) -> str:
 #[test]
 fn known_follow_ups_are_let_through_only_when_asked() {
     let dir = scratch("pair.py", PRINTF);
-    let run = |extra: &[&str]| {
-        json_of(
-            &symtest(&dir)
-                .args(["pair.py", "--select", "UP031,UP032", "--format", "json"])
-                .args(extra)
-                .output()
-                .expect("runs"),
-        )
-    };
-    let report = run(&[]);
-    let f = &findings(&report)[0];
+    let select = ["pair.py", "--select", "UP031,UP032"];
+    let f = first_finding(&dir, &select, "rejected");
     assert_eq!(f["rule"], "UP031");
-    assert_eq!(f["outcome"], "rejected", "{f:#}");
     let why = f["candidates"][0]["why"].as_str().unwrap_or("");
     assert!(
         why.starts_with("it brings UP032 at line 2, a known follow-up of UP031")
@@ -576,8 +439,10 @@ fn known_follow_ups_are_let_through_only_when_asked() {
             && !why.contains('\n'),
         "{why}"
     );
-    let report = run(&["--allow-followups"]);
-    let f = &findings(&report)[0];
-    assert_eq!(f["outcome"], "fixed", "{f:#}");
+    let f = first_finding(
+        &dir,
+        &[&select[..], &["--allow-followups"]].concat(),
+        "fixed",
+    );
     assert_eq!(f["candidates"][0]["behaviour"]["status"], "same");
 }

@@ -58,6 +58,16 @@ pub fn assert_run(args: &[&str], success: bool, stdout: &[&str], stderr: &[&str]
     }
 }
 
+/// Sends `child` SIGINT (what Ctrl-C sends) and waits for its output.
+pub fn interrupt(child: std::process::Child) -> std::process::Output {
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    child.wait_with_output().expect("waits")
+}
+
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
@@ -70,6 +80,13 @@ impl TempDir {
 
     pub fn path(&self, f: &str) -> PathBuf {
         self.0.join(f)
+    }
+
+    /// Writes `text` to the file `name` and returns its path.
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write");
+        p
     }
 
     /// Writes `rows` as JSON lines and returns the path.
