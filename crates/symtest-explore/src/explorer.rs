@@ -422,13 +422,15 @@ impl Explorer<'_> {
                         slot,
                         witness.clone(),
                     );
+                    let depth = self.tree.nodes[n].depth;
                     if !lit.assumed {
                         self.frontier
-                            .push((n, !lit.taken, lit.site), &self.coverage);
+                            .push((n, !lit.taken, lit.site), depth, &self.coverage);
                     } else if !lit.taken {
                         // An assumption's false side is never wanted; its true
                         // side is, when this run did not take it.
-                        self.frontier.push((n, true, lit.site), &self.coverage);
+                        self.frontier
+                            .push((n, true, lit.site), depth, &self.coverage);
                     }
                     n
                 }

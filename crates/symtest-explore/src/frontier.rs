@@ -1,6 +1,7 @@
 //! The order in which unexplored branch directions are tried.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 use std::fmt;
 use std::str::FromStr;
 
@@ -67,8 +68,12 @@ pub(crate) struct Frontier {
     strategy: Strategy,
     /// DFS stack, BFS queue, random pool, or coverage's covered set.
     main: VecDeque<Item>,
-    /// Coverage-first: directions whose site direction was uncovered when queued.
-    fresh: Vec<Item>,
+    /// Coverage-first: directions whose site direction was uncovered when
+    /// queued, shallowest first (the shortest prefix is the cheapest query
+    /// and gives the smallest input), the newest among equals.
+    fresh: BinaryHeap<(Reverse<u32>, u64, Item)>,
+    /// How many items were queued (orders equals in `fresh`).
+    queued: u64,
     rng: Rng,
 }
 
@@ -77,14 +82,17 @@ impl Frontier {
         Frontier {
             strategy,
             main: VecDeque::new(),
-            fresh: Vec::new(),
+            fresh: BinaryHeap::new(),
+            queued: 0,
             rng: Rng::new(seed),
         }
     }
 
-    pub(crate) fn push(&mut self, item: Item, covered: &BTreeSet<(SiteId, bool)>) {
+    /// Queues a direction of a node at `depth` (its prefix's length).
+    pub(crate) fn push(&mut self, item: Item, depth: u32, covered: &BTreeSet<(SiteId, bool)>) {
         if self.strategy == Strategy::Coverage && !covered.contains(&(item.2, item.1)) {
-            self.fresh.push(item);
+            self.queued += 1;
+            self.fresh.push((Reverse(depth), self.queued, item));
         } else {
             self.main.push_back(item);
         }
@@ -102,7 +110,7 @@ impl Frontier {
                 self.main.swap_remove_back(i)
             }
             Strategy::Coverage => {
-                while let Some(item) = self.fresh.pop() {
+                while let Some((_, _, item)) = self.fresh.pop() {
                     if covered.contains(&(item.2, item.1)) {
                         self.main.push_back(item);
                     } else {
@@ -116,5 +124,38 @@ impl Frontier {
 
     pub(crate) fn len(&self) -> usize {
         self.main.len() + self.fresh.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_tries_the_shallowest_uncovered_direction_first() {
+        let mut f = Frontier::new(Strategy::Coverage, 1);
+        let mut covered = BTreeSet::new();
+        covered.insert((SiteId(9), true));
+        // Node ids stand for the order the run met them; depths vary.
+        f.push((1, false, SiteId(1)), 5, &covered);
+        f.push((2, false, SiteId(2)), 1, &covered);
+        f.push((3, true, SiteId(9)), 0, &covered); // already covered: waits
+        f.push((4, false, SiteId(4)), 1, &covered);
+        f.push((5, false, SiteId(5)), 3, &covered);
+        let order: Vec<usize> = std::iter::from_fn(|| f.pop(&covered).map(|i| i.0)).collect();
+        // Depth 1 (the newer first), then 3, then 5, then what was covered.
+        assert_eq!(order, [4, 2, 5, 1, 3]);
+    }
+
+    #[test]
+    fn a_direction_covered_while_it_waited_goes_behind() {
+        let mut f = Frontier::new(Strategy::Coverage, 1);
+        let mut covered = BTreeSet::new();
+        f.push((1, false, SiteId(1)), 0, &covered);
+        f.push((2, false, SiteId(2)), 4, &covered);
+        covered.insert((SiteId(1), false));
+        assert_eq!(f.pop(&covered).map(|i| i.0), Some(2));
+        assert_eq!(f.pop(&covered).map(|i| i.0), Some(1));
+        assert_eq!(f.pop(&covered), None);
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use num_bigint::BigInt;
 use symtest_term::fxhash::FxHashMap;
 use symtest_term::{
-    BigRational, Model, Op, Rounding, Sort, Term, Value, Var, lower_division, postorder, vars_of,
+    BigRational, Model, Op, Rounding, Sort, Term, Value, Var, lower, postorder, vars_of,
 };
 use z3::ast::{Ast, Bool, Int, Real, Regexp, String as ZString};
 use z3::{Params, SatResult};
@@ -163,7 +163,7 @@ impl Z3Backend {
             self.asts.clear();
             self.pinned.clear();
         }
-        let lowered = lower_division(t);
+        let lowered = lower(t);
         for node in postorder(std::slice::from_ref(&lowered)) {
             if self.asts.contains_key(&node.id()) {
                 continue;

@@ -56,7 +56,7 @@ mod visit;
 pub use construct::{concat, product, sum};
 pub use digits::CASES as DIGIT_CASES;
 pub use eval::{EvalError, Model, satisfies};
-pub use lower::lower_division;
+pub use lower::{lower, lower_division};
 pub use print::Named;
 pub use simplify::Simplifier;
 pub use term::{Op, Term, Var, live_terms};

@@ -7,7 +7,7 @@ use num_bigint::BigInt;
 use num_traits::Signed;
 
 use crate::fxhash::FxHashMap;
-use crate::lower::lower_division;
+use crate::lower::lower;
 use crate::term::{Op, Term};
 use crate::value::{Rounding, Sort, Value};
 use crate::visit::{postorder, vars_of};
@@ -17,7 +17,7 @@ use crate::visit::{postorder, vars_of};
 /// more than once are bound with `let`, so the text stays as small as the DAG
 /// (a tree print of a shared term can be exponentially larger).
 pub fn to_smtlib(t: &Term) -> String {
-    let t = lower_division(t);
+    let t = lower(t);
     let order = postorder(std::slice::from_ref(&t));
     let mut uses: FxHashMap<u64, u32> = FxHashMap::default();
     for n in &order {

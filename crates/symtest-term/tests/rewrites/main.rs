@@ -15,8 +15,9 @@
 //!   guard that kept it from being evaluated).
 //!
 //! The same holds of the term with the model's values substituted (which
-//! folds it to that constant) and of the term with its divisions lowered to
-//! Euclid's (`lower_division`).
+//! folds it to that constant) and of the term lowered for SMT solvers
+//! (`lower`: divisions made Euclid's, a character's membership in a constant
+//! string made ranges of its code).
 
 mod expr;
 mod generate;
@@ -28,7 +29,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use symtest_term::fxhash::FxHashMap;
-use symtest_term::{EvalError, Model, Sort, Term, lower_division, postorder};
+use symtest_term::{EvalError, Model, Sort, Term, lower, postorder};
 
 use expr::{E, Expr, Fn1, build, sort_of};
 use generate::{digits_expr, expr, model};
@@ -77,7 +78,7 @@ fn check(e: &Expr, t: &Term, values: &[V], oracles: &[u64]) -> Result<(), String
             "{t} with the model's values folds to {folded}, not {got:?}"
         ));
     }
-    let lowered = lower_division(t);
+    let lowered = lower(t);
     match lowered.eval(&model) {
         Ok(v) if V::of(&v) == got => Ok(()),
         other => Err(format!(
