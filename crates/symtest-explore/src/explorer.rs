@@ -44,6 +44,13 @@ pub struct ExploreOptions {
     /// paths the time goes to queries that lead nowhere new, which a count of
     /// runs never sees.
     pub patience_time: Option<Duration>,
+    /// Coverage-first: among the directions of site directions no run has
+    /// taken, try the shallowest first (the cheapest query, the smallest
+    /// input), else the newest. Right where every input is well-formed by
+    /// construction (a function's typed parameters); in a whole program's
+    /// standard input the shallow decisions are the input's shape, and
+    /// flipping them first gives inputs the program rejects.
+    pub shallow_first: bool,
     /// Seed of the random strategy.
     pub seed: u64,
     /// Also list every feasible prefix (Gymbo's listing).
@@ -66,6 +73,7 @@ impl Default for ExploreOptions {
             timeout: None,
             patience: None,
             patience_time: None,
+            shallow_first: false,
             seed: 42,
             collect_prefixes: false,
             interrupt: None,
@@ -159,7 +167,7 @@ pub fn explore(
         started,
         deadline: opts.timeout.map(|t| started + t),
         tree: Tree::default(),
-        frontier: Frontier::new(opts.strategy, opts.seed),
+        frontier: Frontier::new(opts.strategy, opts.seed, opts.shallow_first),
         inputs: Inputs::default(),
         paths: Vec::new(),
         infeasible: Vec::new(),

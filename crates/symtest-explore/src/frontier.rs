@@ -69,18 +69,21 @@ pub(crate) struct Frontier {
     /// DFS stack, BFS queue, random pool, or coverage's covered set.
     main: VecDeque<Item>,
     /// Coverage-first: directions whose site direction was uncovered when
-    /// queued, shallowest first (the shortest prefix is the cheapest query
-    /// and gives the smallest input), the newest among equals.
+    /// queued, the newest first, or with `shallow_first` the shallowest
+    /// first (the shortest prefix is the cheapest query and gives the
+    /// smallest input), the newest among equals.
     fresh: BinaryHeap<(Reverse<u32>, u64, Item)>,
+    shallow_first: bool,
     /// How many items were queued (orders equals in `fresh`).
     queued: u64,
     rng: Rng,
 }
 
 impl Frontier {
-    pub(crate) fn new(strategy: Strategy, seed: u64) -> Frontier {
+    pub(crate) fn new(strategy: Strategy, seed: u64, shallow_first: bool) -> Frontier {
         Frontier {
             strategy,
+            shallow_first,
             main: VecDeque::new(),
             fresh: BinaryHeap::new(),
             queued: 0,
@@ -92,6 +95,7 @@ impl Frontier {
     pub(crate) fn push(&mut self, item: Item, depth: u32, covered: &BTreeSet<(SiteId, bool)>) {
         if self.strategy == Strategy::Coverage && !covered.contains(&(item.2, item.1)) {
             self.queued += 1;
+            let depth = if self.shallow_first { depth } else { 0 };
             self.fresh.push((Reverse(depth), self.queued, item));
         } else {
             self.main.push_back(item);
@@ -133,7 +137,7 @@ mod tests {
 
     #[test]
     fn coverage_tries_the_shallowest_uncovered_direction_first() {
-        let mut f = Frontier::new(Strategy::Coverage, 1);
+        let mut f = Frontier::new(Strategy::Coverage, 1, true);
         let mut covered = BTreeSet::new();
         covered.insert((SiteId(9), true));
         // Node ids stand for the order the run met them; depths vary.
@@ -148,8 +152,19 @@ mod tests {
     }
 
     #[test]
+    fn without_shallow_first_the_newest_uncovered_direction_goes_first() {
+        let mut f = Frontier::new(Strategy::Coverage, 1, false);
+        let covered = BTreeSet::new();
+        f.push((1, false, SiteId(1)), 0, &covered);
+        f.push((2, false, SiteId(2)), 7, &covered);
+        f.push((3, false, SiteId(3)), 2, &covered);
+        let order: Vec<usize> = std::iter::from_fn(|| f.pop(&covered).map(|i| i.0)).collect();
+        assert_eq!(order, [3, 2, 1]);
+    }
+
+    #[test]
     fn a_direction_covered_while_it_waited_goes_behind() {
-        let mut f = Frontier::new(Strategy::Coverage, 1);
+        let mut f = Frontier::new(Strategy::Coverage, 1, true);
         let mut covered = BTreeSet::new();
         f.push((1, false, SiteId(1)), 0, &covered);
         f.push((2, false, SiteId(2)), 4, &covered);

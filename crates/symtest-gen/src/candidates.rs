@@ -96,6 +96,8 @@ fn explore_in_context(
     let mut solver = Solver::new(opts.solver.clone());
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
+        // Typed parameters: every input is well-formed, the cheapest query first.
+        shallow_first: true,
         max_runs: Some(opts.max_runs),
         patience: opts.patience,
         patience_time: opts.patience_time,

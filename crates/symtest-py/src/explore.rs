@@ -48,6 +48,7 @@ fn options(
         max_sat: s.max_sat,
         max_unsat: s.max_unsat,
         timeout: s.timeout.map(|t| seconds(t, "timeout")).transpose()?,
+        shallow_first: false,
         seed: s.seed,
         collect_prefixes: s.prefixes,
         interrupt: Some(stop),

@@ -87,6 +87,7 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
             max_sat: args.max_sat,
             max_unsat: args.max_unsat,
             timeout,
+            shallow_first: false,
             seed: args.seed,
             collect_prefixes: args.prefixes,
             interrupt: Some(interrupt_flag()?),
