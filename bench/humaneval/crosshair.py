@@ -78,7 +78,7 @@ def args_repr(call):
 def run_one(venv_bin, folder, task_id, entry, limit):
     started = time.time()
     try:
-        r = subprocess.run([str(venv_bin / "crosshair"), "cover",
+        r = subprocess.run([str(venv_bin / "python"), "-m", "crosshair", "cover",
                             f"{module_name(task_id)}.{entry}", *ARGS],
                            cwd=folder, capture_output=True, text=True, timeout=limit)
         out = r.stdout

@@ -54,7 +54,10 @@ def ensure_crosshair():
     py = VENV / "bin" / "python"
     if not py.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not (VENV / "bin" / "crosshair").exists():
+    # Run as `python -m crosshair`: a venv's console scripts name the
+    # interpreter by absolute path and break when the venv is moved.
+    if subprocess.run([str(py), "-m", "crosshair", "--help"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
         print("bench: installing crosshair-tool into .deps/bench-venv", flush=True)
         subprocess.run([str(py), "-m", "pip", "install", "--quiet", "crosshair-tool"], check=True)
     return VENV / "bin"
