@@ -2,7 +2,7 @@
 //! annotations, or the arguments the dataset's own tests pass (what
 //! MonkeyType does: run the reference and record the types it sees).
 
-use symtest_python::{Program, Ty, join_all};
+use symtest_python::{Program, Ty};
 use symtest_sandbox::PyValue;
 use thiserror::Error;
 
@@ -122,15 +122,7 @@ pub fn resolve(
         }
         let seen: Vec<&PyValue> = recorded.iter().filter_map(|c| c.get(i)).collect();
         if !seen.is_empty() {
-            let tys: Vec<Ty> = seen.into_iter().map(Ty::of_value).collect();
-            // A parameter passed both ints and floats is kept a union, as
-            // MonkeyType records it: the reference may tell them apart
-            // (`isinstance(x, int)`), and the seeds then start both ways.
-            let both = tys.contains(&Ty::Int) && tys.contains(&Ty::Float);
-            let ty = match join_all(tys) {
-                Ty::Float if both => Ty::Union(vec![Ty::Int, Ty::Float]),
-                t => t,
-            };
+            let ty = Ty::recorded(seen);
             out.push((name.clone(), ty, TypeSource::Recorded));
             continue;
         }

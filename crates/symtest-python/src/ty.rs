@@ -88,21 +88,69 @@ impl Ty {
 
     /// The type of one example value.
     pub fn of_value(v: &PyValue) -> Ty {
+        Ty::of_value_in(v, Join::Widen)
+    }
+
+    /// The type of the values a parameter was seen with, as a recorder
+    /// like MonkeyType keeps it: where ints and floats meet (the parameter
+    /// itself or a container's items) the type stays `int | float`, since
+    /// the code may tell them apart (`isinstance(x, int)`, `x % 2` on an
+    /// int) and inputs should then come both ways.
+    ///
+    /// Only a parameter's own variant is a decision the explorer takes
+    /// every way (an item's is fixed when the input is built), so an
+    /// `int | float` inside a container is lifted to the parameter:
+    /// `list[int | float]` is recorded as `list[int] | list[float]`.
+    pub fn recorded<'a>(values: impl IntoIterator<Item = &'a PyValue>) -> Ty {
+        let joined = values.into_iter().fold(Ty::Any, |acc, v| {
+            acc.join_in(&Ty::of_value_in(v, Join::Apart), Join::Apart)
+        });
+        match joined {
+            Ty::Union(ts) => Ty::Union(ts.into_iter().map(|t| t.numbers_as(&Ty::Float)).collect()),
+            t if t.numbers_as(&Ty::Float) != t => {
+                Ty::Union(vec![t.numbers_as(&Ty::Int), t.numbers_as(&Ty::Float)])
+            }
+            t => t,
+        }
+    }
+
+    /// This type with every `int | float` inside it made `number`.
+    fn numbers_as(&self, number: &Ty) -> Ty {
+        let n = |t: &Ty| Box::new(t.numbers_as(number));
+        match self {
+            Ty::Union(ts) if ts.len() == 2 && ts.contains(&Ty::Int) && ts.contains(&Ty::Float) => {
+                number.clone()
+            }
+            Ty::Union(ts) => Ty::Union(ts.iter().map(|t| t.numbers_as(number)).collect()),
+            Ty::List(t) => Ty::List(n(t)),
+            Ty::TupleOf(t) => Ty::TupleOf(n(t)),
+            Ty::Set(t) => Ty::Set(n(t)),
+            Ty::Optional(t) => Ty::Optional(n(t)),
+            Ty::Dict(k, v) => Ty::Dict(n(k), n(v)),
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| t.numbers_as(number)).collect()),
+            t => t.clone(),
+        }
+    }
+
+    fn of_value_in(v: &PyValue, mode: Join) -> Ty {
+        let all = |xs: &mut dyn Iterator<Item = &PyValue>| {
+            xs.fold(Ty::Any, |acc, x| {
+                acc.join_in(&Ty::of_value_in(x, mode), mode)
+            })
+        };
         match v {
             PyValue::None => Ty::None,
             PyValue::Bool(_) => Ty::Bool,
             PyValue::Int(_) => Ty::Int,
             PyValue::Float(_) => Ty::Float,
             PyValue::Str(_) | PyValue::SurrogateStr(_) => Ty::Str,
-            PyValue::List(xs) => Ty::List(Box::new(join_all(xs.iter().map(Ty::of_value)))),
-            PyValue::Tuple(xs) => Ty::Tuple(xs.iter().map(Ty::of_value).collect()),
+            PyValue::List(xs) => Ty::List(Box::new(all(&mut xs.iter()))),
+            PyValue::Tuple(xs) => Ty::Tuple(xs.iter().map(|x| Ty::of_value_in(x, mode)).collect()),
             PyValue::Dict(kvs) => Ty::Dict(
-                Box::new(join_all(kvs.iter().map(|(k, _)| Ty::of_value(k)))),
-                Box::new(join_all(kvs.iter().map(|(_, x)| Ty::of_value(x)))),
+                Box::new(all(&mut kvs.iter().map(|(k, _)| k))),
+                Box::new(all(&mut kvs.iter().map(|(_, x)| x))),
             ),
-            PyValue::Set(xs) | PyValue::FrozenSet(xs) => {
-                Ty::Set(Box::new(join_all(xs.iter().map(Ty::of_value))))
-            }
+            PyValue::Set(xs) | PyValue::FrozenSet(xs) => Ty::Set(Box::new(all(&mut xs.iter()))),
             PyValue::Complex(..) | PyValue::Bytes(_) => Ty::Any,
         }
     }
@@ -110,33 +158,43 @@ impl Ty {
     /// The least type covering both (numbers widen to float; tuples of
     /// different lengths become `tuple[T, ...]`; otherwise a union).
     pub fn join(&self, other: &Ty) -> Ty {
+        self.join_in(other, Join::Widen)
+    }
+
+    fn join_in(&self, other: &Ty, mode: Join) -> Ty {
+        let join = |a: &Ty, b: &Ty| a.join_in(b, mode);
         if self == other {
             return self.clone();
         }
         match (self, other) {
             (Ty::Any, t) | (t, Ty::Any) => t.clone(),
-            (Ty::Int, Ty::Float) | (Ty::Float, Ty::Int) => Ty::Float,
+            (Ty::Int, Ty::Float) | (Ty::Float, Ty::Int) => match mode {
+                Join::Widen => Ty::Float,
+                Join::Apart => Ty::Union(vec![Ty::Int, Ty::Float]),
+            },
             (Ty::None, t) | (t, Ty::None) => match t {
                 Ty::Optional(_) => t.clone(),
                 _ => Ty::Optional(Box::new(t.clone())),
             },
-            (Ty::Optional(a), b) | (b, Ty::Optional(a)) => Ty::Optional(Box::new(a.join(b))),
-            (Ty::List(a), Ty::List(b)) => Ty::List(Box::new(a.join(b))),
-            (Ty::Set(a), Ty::Set(b)) => Ty::Set(Box::new(a.join(b))),
-            (Ty::Dict(a, x), Ty::Dict(b, y)) => Ty::Dict(Box::new(a.join(b)), Box::new(x.join(y))),
+            (Ty::Optional(a), b) | (b, Ty::Optional(a)) => Ty::Optional(Box::new(join(a, b))),
+            (Ty::List(a), Ty::List(b)) => Ty::List(Box::new(join(a, b))),
+            (Ty::Set(a), Ty::Set(b)) => Ty::Set(Box::new(join(a, b))),
+            (Ty::Dict(a, x), Ty::Dict(b, y)) => {
+                Ty::Dict(Box::new(join(a, b)), Box::new(join(x, y)))
+            }
             (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
-                Ty::Tuple(a.iter().zip(b).map(|(x, y)| x.join(y)).collect())
+                Ty::Tuple(a.iter().zip(b).map(|(x, y)| join(x, y)).collect())
             }
-            (Ty::Tuple(a), Ty::Tuple(b)) => {
-                Ty::TupleOf(Box::new(join_all(a.iter().chain(b).cloned())))
-            }
-            (Ty::TupleOf(a), Ty::Tuple(b)) | (Ty::Tuple(b), Ty::TupleOf(a)) => {
-                Ty::TupleOf(Box::new(b.iter().fold((**a).clone(), |acc, t| acc.join(t))))
-            }
-            (Ty::TupleOf(a), Ty::TupleOf(b)) => Ty::TupleOf(Box::new(a.join(b))),
+            (Ty::Tuple(a), Ty::Tuple(b)) => Ty::TupleOf(Box::new(
+                a.iter().chain(b).fold(Ty::Any, |acc, t| join(&acc, t)),
+            )),
+            (Ty::TupleOf(a), Ty::Tuple(b)) | (Ty::Tuple(b), Ty::TupleOf(a)) => Ty::TupleOf(
+                Box::new(b.iter().fold((**a).clone(), |acc, t| join(&acc, t))),
+            ),
+            (Ty::TupleOf(a), Ty::TupleOf(b)) => Ty::TupleOf(Box::new(join(a, b))),
             (Ty::Union(xs), t) | (t, Ty::Union(xs)) => {
                 let mut out = xs.clone();
-                add_variant(&mut out, t.clone());
+                add_variant(&mut out, t.clone(), mode);
                 Ty::Union(out)
             }
             (a, b) => Ty::Union(vec![a.clone(), b.clone()]),
@@ -184,15 +242,31 @@ impl Ty {
     }
 }
 
-fn add_variant(out: &mut Vec<Ty>, t: Ty) {
+/// How a join treats ints meeting floats.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Join {
+    /// `int` widens to `float` (the type a value may take).
+    Widen,
+    /// `int | float`, ints first (the types values were seen with).
+    Apart,
+}
+
+fn add_variant(out: &mut Vec<Ty>, t: Ty, mode: Join) {
     for x in out.iter_mut() {
-        let j = x.join(&t);
+        let j = x.join_in(&t, mode);
         if !matches!(j, Ty::Union(_)) {
             *x = j;
             return;
         }
     }
     out.push(t);
+    let int = out.iter().position(|x| *x == Ty::Int);
+    let float = out.iter().position(|x| *x == Ty::Float);
+    if let (Some(i), Some(f)) = (int, float)
+        && f < i
+    {
+        out.swap(i, f);
+    }
 }
 
 /// The join of all the types (`Any` for none): the type of several
@@ -322,6 +396,22 @@ mod tests {
             "tuple[int, ...]"
         );
         assert_eq!(v("None").join(&v("5")).to_string(), "int | None");
+        let rec = |xs: &[&str]| {
+            let vals: Vec<PyValue> = xs
+                .iter()
+                .map(|s| PyValue::parse(s).expect("literal"))
+                .collect();
+            Ty::recorded(&vals).to_string()
+        };
+        assert_eq!(rec(&["[0.2, 3, 5]", "[1, 2]"]), "list[int] | list[float]");
+        assert_eq!(rec(&["2.5", "3"]), "int | float");
+        assert_eq!(rec(&["[1.5]", "[2.5]"]), "list[float]");
+        assert_eq!(
+            rec(&["{'a': 1}", "{'b': 2.0}", "{}"]),
+            "dict[str, int] | dict[str, float]"
+        );
+        assert_eq!(rec(&["3", "'x'", "1.5"]), "int | str | float");
+        assert_eq!(rec(&["3", "[1, 2.5]"]), "int | list[float]");
         assert!(
             Ty::parse("list[int]")
                 .expect("type")
