@@ -702,3 +702,40 @@ fn the_test_codes_work_on_a_candidates_values_is_charged() {
     assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");
     assert_healthy();
 }
+
+#[test]
+fn leaving_a_mess_before_a_restart_is_no_grader_error() {
+    // Class: turning a failure into no verdict through what a job leaves
+    // behind. A call that leaves a folder tree too deep for its worker to
+    // remove and then times out (or crashes, or breaks the protocol) is
+    // restarted for the calls left; the restart once read the worker's
+    // unclean report as the sandbox's failure and failed the whole job,
+    // three attempts over: a grader error (no reward) for a sample that
+    // had earned a timeout.
+    let src = "import os, time\ndef f(x):\n    if x == 2:\n        for _ in range(3000):\n            os.mkdir('d')\n            os.chdir('d')\n        time.sleep(30)\n    return x\n";
+    let job = Job {
+        source: src.into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: (1..=3)
+                .map(|x| Call {
+                    args: vec![PyValue::from(x)],
+                    budget: Duration::from_millis(1000),
+                })
+                .collect(),
+            want_args: false,
+            load_budget: Duration::from_secs(2),
+        },
+    };
+    let r = pool()
+        .run(&job)
+        .unwrap_or_else(|e| panic!("a sample's own timeout became the sandbox's failure: {e}"));
+    let results = call_results(&r);
+    assert_eq!(returned(&results[0]).repr(), "1");
+    assert!(
+        matches!(results[1], CallResult::Timeout { .. }),
+        "{results:?}"
+    );
+    assert_eq!(returned(&results[2]).repr(), "3");
+    assert_healthy();
+}
