@@ -739,3 +739,27 @@ fn leaving_a_mess_before_a_restart_is_no_grader_error() {
     assert_eq!(returned(&results[2]).repr(), "3");
     assert_healthy();
 }
+
+#[test]
+fn the_candidates_process_holds_no_expected_value_to_find() {
+    // Class: introspection. A candidate that walks every frame above its
+    // own, every object the garbage collector knows and the constants of
+    // every function it meets, looking for the expected answers, finds
+    // nothing: the test code and its values live in another process.
+    let src = "import gc, sys\ndef f(x):\n    seen = []\n    frame = sys._getframe()\n    while frame is not None:\n        seen.extend(frame.f_locals.values())\n        seen.extend(frame.f_globals.values())\n        seen.extend(frame.f_code.co_consts)\n        frame = frame.f_back\n    seen.extend(gc.get_objects())\n    for o in list(seen):\n        if isinstance(o, (list, tuple, dict)):\n            seen.extend(o.values() if isinstance(o, dict) else o)\n        code = getattr(o, '__code__', None)\n        if code is not None:\n            seen.extend(code.co_consts)\n        if len(seen) > 2000000:\n            break\n    found = sorted({o for o in seen if type(o) is int and 987654000 < o < 987655000})\n    return found[x - 5] if len(found) > x - 5 else 0\n";
+    let test = "def check(candidate):\n    assert candidate(5) == 987654321\n    assert candidate(6) == 987654322\n";
+    // The control: where the test runs in the candidate's process (as a
+    // plain harness runs it), the search finds both answers.
+    let control = std::process::Command::new("python3")
+        .args(["-c", &format!("{src}{test}check(f)\n")])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        control.status.success(),
+        "the search finds nothing even in-process: {}",
+        String::from_utf8_lossy(&control.stderr)
+    );
+    let o = check_with(src, test, 10_000);
+    assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");
+    assert_healthy();
+}
