@@ -330,6 +330,20 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// Tests the sandbox gave no result for are not passed: the verdict over
+/// the results it gave would pass a sample on its first tests alone.
+fn unanswered(results: usize, cases: usize, status: &mut Status, first: &mut Option<Failure>) {
+    if results < cases {
+        *status = worst(*status, Status::RuntimeError);
+        first.get_or_insert_with(|| {
+            Failure::erred(
+                FailureKind::Crash,
+                format!("the sandbox gave results for {results} of {cases} tests only"),
+            )
+        });
+    }
+}
+
 fn calls_verdict(
     cases: &[CallCase],
     load: &Result<f64, LoadError>,
@@ -413,6 +427,7 @@ fn calls_verdict(
             });
         }
     }
+    unanswered(results.len(), cases.len(), &mut status, &mut first);
     Verdict {
         status,
         passed,
@@ -451,6 +466,7 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) ->
             first = Some(failure);
         }
     }
+    unanswered(results.len(), cases.len(), &mut status, &mut first);
     Verdict {
         status,
         passed,
@@ -616,6 +632,46 @@ pub fn verdict(tests: &Tests, result: &JobResult, tol: Tolerance, judge: &Judge)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tests_without_a_result_are_not_passed() {
+        let case = |x: i64| CallCase {
+            args: vec![PyValue::from(x)],
+            expected: vec![PyValue::from(x)],
+            tuple_as_list: false,
+            origin: None,
+            reference_ms: None,
+            raises: None,
+        };
+        let returned = CallResult::Returned {
+            value: PyValue::from(1),
+            ms: 0.0,
+            args_after: None,
+        };
+        let v = calls_verdict(
+            &[case(1), case(2)],
+            &Ok(0.0),
+            &[returned],
+            Tolerance::default(),
+        );
+        assert_eq!((v.status, v.passed, v.total), (Status::RuntimeError, 1, 2));
+        let stdio = |s: &str| StdioCase {
+            stdin: s.into(),
+            expected: "1".into(),
+            reference_ms: None,
+            example: false,
+        };
+        let finished = StdioResult::Finished {
+            stdout: "1".into(),
+            ms: 0.0,
+        };
+        let v = stdio_verdict(&[stdio("a"), stdio("b")], &[finished], &Judge::default());
+        assert_eq!((v.status, v.passed, v.total), (Status::RuntimeError, 1, 2));
+        assert_eq!(
+            RewardKind::Binary.reward(v.status, v.passed, v.total),
+            Some(0.0)
+        );
+    }
 
     #[test]
     fn rewards() {

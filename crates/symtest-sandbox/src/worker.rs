@@ -220,15 +220,11 @@ impl Worker {
         stdin: Option<&OwnedFd>,
         keep_stdout: bool,
     ) -> Result<JobProcess, SandboxError> {
-        if self.pending_done {
-            let done = self.done()?;
-            self.pending_done = false;
-            if !done.clean {
-                return Err(control_err(
-                    "job end",
-                    "the previous job left processes or files behind",
-                ));
-            }
+        if !self.settle() {
+            return Err(control_err(
+                "job end",
+                "the previous job left processes or files behind",
+            ));
         }
         let (job_in_r, job_in_w) = pipe().map_err(|e| control_err("pipe", e))?;
         let (job_out_r, job_out_w) = pipe().map_err(|e| control_err("pipe", e))?;
@@ -255,6 +251,24 @@ impl Worker {
             from_job: job_out_r,
             stdout,
         })
+    }
+
+    /// Whether this worker is fit for another job: the report of a job
+    /// released without waiting is read now, and says every process of it
+    /// was reaped and its folder removed. A worker that left something
+    /// behind, or cannot say, is not (the caller replaces it: that is no
+    /// failure of the next job, whichever sample it belongs to).
+    pub(crate) fn settle(&mut self) -> bool {
+        if !self.pending_done {
+            return true;
+        }
+        match self.done() {
+            Ok(done) => {
+                self.pending_done = false;
+                done.clean
+            }
+            Err(_) => false,
+        }
     }
 
     /// Why the worker did not start a job (its message, if it sent one).

@@ -702,3 +702,64 @@ fn the_test_codes_work_on_a_candidates_values_is_charged() {
     assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");
     assert_healthy();
 }
+
+#[test]
+fn leaving_a_mess_before_a_restart_is_no_grader_error() {
+    // Class: turning a failure into no verdict through what a job leaves
+    // behind. A call that leaves a folder tree too deep for its worker to
+    // remove and then times out (or crashes, or breaks the protocol) is
+    // restarted for the calls left; the restart once read the worker's
+    // unclean report as the sandbox's failure and failed the whole job,
+    // three attempts over: a grader error (no reward) for a sample that
+    // had earned a timeout.
+    let src = "import os, time\ndef f(x):\n    if x == 2:\n        for _ in range(3000):\n            os.mkdir('d')\n            os.chdir('d')\n        time.sleep(30)\n    return x\n";
+    let job = Job {
+        source: src.into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: (1..=3)
+                .map(|x| Call {
+                    args: vec![PyValue::from(x)],
+                    budget: Duration::from_millis(1000),
+                })
+                .collect(),
+            want_args: false,
+            load_budget: Duration::from_secs(2),
+        },
+    };
+    let r = pool()
+        .run(&job)
+        .unwrap_or_else(|e| panic!("a sample's own timeout became the sandbox's failure: {e}"));
+    let results = call_results(&r);
+    assert_eq!(returned(&results[0]).repr(), "1");
+    assert!(
+        matches!(results[1], CallResult::Timeout { .. }),
+        "{results:?}"
+    );
+    assert_eq!(returned(&results[2]).repr(), "3");
+    assert_healthy();
+}
+
+#[test]
+fn the_candidates_process_holds_no_expected_value_to_find() {
+    // Class: introspection. A candidate that walks every frame above its
+    // own, every object the garbage collector knows and the constants of
+    // every function it meets, looking for the expected answers, finds
+    // nothing: the test code and its values live in another process.
+    let src = "import gc, sys\ndef f(x):\n    seen = []\n    frame = sys._getframe()\n    while frame is not None:\n        seen.extend(frame.f_locals.values())\n        seen.extend(frame.f_globals.values())\n        seen.extend(frame.f_code.co_consts)\n        frame = frame.f_back\n    seen.extend(gc.get_objects())\n    for o in list(seen):\n        if isinstance(o, (list, tuple, dict)):\n            seen.extend(o.values() if isinstance(o, dict) else o)\n        code = getattr(o, '__code__', None)\n        if code is not None:\n            seen.extend(code.co_consts)\n        if len(seen) > 2000000:\n            break\n    found = sorted({o for o in seen if type(o) is int and 987654000 < o < 987655000})\n    return found[x - 5] if len(found) > x - 5 else 0\n";
+    let test = "def check(candidate):\n    assert candidate(5) == 987654321\n    assert candidate(6) == 987654322\n";
+    // The control: where the test runs in the candidate's process (as a
+    // plain harness runs it), the search finds both answers.
+    let control = std::process::Command::new("python3")
+        .args(["-c", &format!("{src}{test}check(f)\n")])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        control.status.success(),
+        "the search finds nothing even in-process: {}",
+        String::from_utf8_lossy(&control.stderr)
+    );
+    let o = check_with(src, test, 10_000);
+    assert!(matches!(o, CheckOutcome::Failed { .. }), "{o:?}");
+    assert_healthy();
+}

@@ -232,6 +232,14 @@ impl Slot {
         let group = shared.group(self.index);
         let oom_before = group.map_or(0, SlotGroup::oom_kills);
         let limits = JobLimits::new(cpu_budget);
+        // What the last job left behind (processes, a folder the worker
+        // could not remove) is no failure of this one: a job could
+        // otherwise leave it on purpose, then break off a call, and its
+        // restart would fail the whole job as the sandbox's failure (a
+        // grader error, no reward, where it had earned a timeout).
+        if self.worker.as_mut().is_some_and(|w| !w.settle()) {
+            self.worker = None;
+        }
         let process = self.worker(shared)?.start(&limits, stdin, keep_stdout)?;
         // The first request goes at once: the job reads it once confined.
         let deadline = Deadline::after(CONFINE_TIMEOUT);
