@@ -225,3 +225,23 @@ pub fn call_f(source: &str, load_budget_ms: u64, budget_ms: u64) -> Job {
         },
     }
 }
+
+pub fn calls(source: &str, load_budget_ms: u64, budget_ms: u64) -> JobResult {
+    pool()
+        .run(&call_f(source, load_budget_ms, budget_ms))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn call_results(r: &JobResult) -> &[CallResult] {
+    match r {
+        JobResult::Calls { results, .. } => results,
+        other => panic!("{other:?}"),
+    }
+}
+
+pub fn returned(r: &CallResult) -> &PyValue {
+    match r {
+        CallResult::Returned { value, .. } => value,
+        other => panic!("expected a value, got {other:?}"),
+    }
+}
