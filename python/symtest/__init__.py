@@ -323,6 +323,7 @@ def generate(
     minimise: bool = True,
     types: Optional[str] = None,
     assume: Iterable[str] = (),
+    max_tokens: Optional[int] = None,
     workers: Optional[int] = None,
     python: Optional[str] = None,
     memory_mb: int = 2048,
@@ -350,6 +351,10 @@ def generate(
         minimise: minimise the generated tests (else keep every distinct input).
         types: parameter types that win over annotations (``"n: int, xs: list[int]"``).
         assume: preconditions the inputs must satisfy (Python expressions).
+        max_tokens: whole programs reading stdin: most tokens on a generated
+            line and most lines a read to the end finds (6 when not given);
+            given, each example grown to rows of that many tokens is
+            explored too (``--max-tokens``).
         workers: problems (and sandbox jobs) at once.
         python: the interpreter references run in (as for ``Grader``).
         memory_mb: memory of a job's processes together.
@@ -376,6 +381,7 @@ def generate(
         minimise=minimise,
         types=types,
         assume=list(assume),
+        max_tokens=max_tokens,
         workers=workers,
         python=_sandbox_python(python),
         memory_mb=memory_mb,

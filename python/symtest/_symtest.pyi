@@ -102,6 +102,7 @@ def generate(
     minimise: bool = True,
     types: Optional[str] = None,
     assume: Sequence[str] = ...,
+    max_tokens: Optional[int] = None,
     workers: Optional[int] = None,
     python: Optional[str] = None,
     memory_mb: int = 2048,

@@ -55,6 +55,30 @@ def test_generate_reports_a_problem_it_cannot_do():
         symtest.generate([good], only=["Nope/1"])
 
 
+def test_generate_max_tokens_grows_stdin_rows():
+    source = (
+        "n = int(input())\n"
+        "xs = list(map(int, input().split()))\n"
+        "print(sum(xs) if n >= 10 else max(xs))\n"
+    )
+    problem = {
+        "problem_id": "long_row",
+        "question": "Given n (1 <= n <= 100) and n numbers.",
+        "solutions": json.dumps([source]),
+        "input_output": json.dumps({"inputs": ["3\n1 2 3\n"], "outputs": ["3\n"]}),
+    }
+
+    def longest(row):
+        return max(len(line.split()) for t in row["tests"] for line in t["input"].splitlines())
+
+    (small,) = symtest.generate([problem], workers=1)
+    (asked,) = symtest.generate([problem], workers=1, max_tokens=12)
+    assert longest(small) <= 6, small
+    assert 10 <= longest(asked) <= 12, asked
+    with pytest.raises(ValueError, match="max_tokens"):
+        symtest.generate([problem], max_tokens=0)
+
+
 def test_explore_the_c_like_language():
     report = symtest.explore("if (a < 3) if (a > 4) return 1;")
     assert len(report["paths"]) == 2 and len(report["unsat"]) == 1

@@ -34,6 +34,8 @@ pub use model::{
 pub use pipeline::generate;
 pub use stdio::generate_stdio;
 pub use suite::{pytest_file, suite_row};
+/// Sizes of generated standard inputs ([`GenOptions::stdin`]).
+pub use symtest_python::StdinOptions;
 pub use types::{TypeSource, TypesError, parse_overrides};
 
 /// The stack of a thread that runs the interpreter (explores or generates):

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use symtest_python::{Program, Ty};
+use symtest_python::{Program, StdinOptions, Ty};
 use symtest_sandbox::{LoadError, PyValue, SandboxError};
 use symtest_solve::SolverOptions;
 use thiserror::Error;
@@ -88,6 +88,8 @@ pub struct GenOptions {
     pub solver: SolverOptions,
     /// Set to stop exploring early (Ctrl-C); what was found is kept.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// Sizes of generated standard inputs (whole programs only).
+    pub stdin: StdinOptions,
 }
 
 impl Default for GenOptions {
@@ -108,6 +110,7 @@ impl Default for GenOptions {
                 ..SolverOptions::default()
             },
             interrupt: None,
+            stdin: StdinOptions::default(),
         }
     }
 }

@@ -214,7 +214,8 @@ fn explore_in_context(
     opts: &GenOptions,
 ) -> (Vec<Candidate>, ExplorationStats) {
     let started = Instant::now();
-    let mut subject = StdinSubject::with_statement(program, examples, statement);
+    let mut subject =
+        StdinSubject::with_statement(program, examples, statement, opts.stdin.clone());
     let mut solver = Solver::new(opts.solver.clone());
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,

@@ -12,7 +12,7 @@ use pyo3::types::PyList;
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{GenOptions, parse_overrides, suite_row};
+use symtest_gen::{GenOptions, StdinOptions, parse_overrides, suite_row};
 use symtest_sandbox::Pool;
 use symtest_solve::{SolverKind, SolverOptions};
 
@@ -35,6 +35,7 @@ struct Search<'a> {
     minimise: bool,
     types: Option<&'a str>,
     assume: Vec<String>,
+    max_tokens: Option<u32>,
 }
 
 fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindError> {
@@ -42,6 +43,13 @@ fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindE
         Some(t) => parse_overrides(t).map_err(|e| BindError::Invalid(format!("types: {e}")))?,
         None => Vec::new(),
     };
+    if let Some(n) = s.max_tokens
+        && !(1..=1000).contains(&n)
+    {
+        return Err(BindError::Invalid(format!(
+            "max_tokens: {n} is not in 1..=1000"
+        )));
+    }
     Ok(GenOptions {
         types,
         assume: s.assume,
@@ -59,6 +67,9 @@ fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindE
             ..GenOptions::default().solver
         },
         interrupt: Some(stop),
+        stdin: s
+            .max_tokens
+            .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
     })
 }
 
@@ -80,7 +91,7 @@ fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Json {
 #[pyo3(signature = (
     problems, *, only=None, timeout=3.0, max_runs=400, patience=40, patience_time=0.5,
     max_boundary=120, call_timeout=0.5, query_timeout=0.5, solver="z3", keep_raising=false,
-    minimise=true, types=None, assume=Vec::new(), workers=None, python=None, memory_mb=2048,
+    minimise=true, types=None, assume=Vec::new(), max_tokens=None, workers=None, python=None, memory_mb=2048,
     allow_weaker_isolation=false
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -100,6 +111,7 @@ pub fn generate<'py>(
     minimise: bool,
     types: Option<&str>,
     assume: Vec<String>,
+    max_tokens: Option<u32>,
     workers: Option<usize>,
     python: Option<PathBuf>,
     memory_mb: u64,
@@ -120,6 +132,7 @@ pub fn generate<'py>(
             minimise,
             types,
             assume,
+            max_tokens,
         },
         stop.clone(),
     )?;

@@ -35,6 +35,9 @@ pub struct StdinOptions {
     pub int_bound: i64,
     /// Longest piece of text (a line read as text, or a word).
     pub max_text: u32,
+    /// Also explore from each example with its count-linked rows grown to
+    /// `max_tokens` tokens (see `with_max_tokens`).
+    pub grow: bool,
 }
 
 impl Default for StdinOptions {
@@ -44,6 +47,21 @@ impl Default for StdinOptions {
             max_lines: 6,
             int_bound: 1000,
             max_text: 8,
+            grow: false,
+        }
+    }
+}
+
+impl StdinOptions {
+    /// The default sizes with at most `n` tokens on a line and `n` lines in
+    /// a read to the end, and each example grown to rows of `n` tokens as a
+    /// seed too (`symtest gen --max-tokens`).
+    pub fn with_max_tokens(n: u32) -> StdinOptions {
+        StdinOptions {
+            max_tokens: n,
+            max_lines: n,
+            grow: true,
+            ..StdinOptions::default()
         }
     }
 }

@@ -142,7 +142,7 @@ fn run_main(
 impl<'p> StdinSubject<'p> {
     /// The subject of `program`, the dataset's example inputs first.
     pub fn new(program: &'p Program, examples: &[String]) -> StdinSubject<'p> {
-        StdinSubject::with_statement(program, examples, "")
+        StdinSubject::with_statement(program, examples, "", StdinOptions::default())
     }
 
     /// [`StdinSubject::new`], with the bounds the problem's statement gives
@@ -150,11 +150,13 @@ impl<'p> StdinSubject<'p> {
     /// the program stores in variables of those names. Where the statement
     /// lets a number be negative or zero and an example has it positive,
     /// the example with such numbers negated, and with them zero, are
-    /// seeds too ([`StdinSubject::variants`]).
+    /// seeds too ([`StdinSubject::variants`]), as is, when `options.grow`,
+    /// the example with its counted rows grown to `options.max_tokens`.
     pub fn with_statement(
         program: &'p Program,
         examples: &[String],
         statement: &str,
+        options: StdinOptions,
     ) -> StdinSubject<'p> {
         let shape = Shape {
             stated: crate::statement::stated_bounds(statement),
@@ -166,7 +168,7 @@ impl<'p> StdinSubject<'p> {
             shape: Rc::new(RefCell::new(shape)),
             seeds: examples.iter().map(|e| lines_of(e)).collect(),
             examples: examples.len(),
-            options: StdinOptions::default(),
+            options,
             limits: Limits::default(),
             stats: SubjectStats::default(),
             runs: 0,
@@ -196,6 +198,12 @@ impl<'p> StdinSubject<'p> {
                 if let Some(v) = io.variant(change) {
                     variants.push(Rc::from(v));
                 }
+            }
+            // Rows as long as asked for, where an earlier number counts them.
+            if subject.options.grow
+                && let Some(v) = io.grown(subject.options.max_tokens)
+            {
+                variants.push(Rc::from(v));
             }
         }
         // Inputs the statement allows and the examples do not show

@@ -363,3 +363,55 @@ fn a_suite_is_the_same_whatever_was_generated_before_it() {
     assert_eq!(a["stats"]["paths"], b["stats"]["paths"]);
     assert_eq!(a["tests"], b["tests"]);
 }
+
+/// `--max-tokens`: generated rows stay short unless asked. A branch on a
+/// count of 10 or more (then that many numbers) is out of reach with the
+/// default sizes, and reported as not covered; with `--max-tokens 12` the
+/// example grown to 12 numbers is explored too, the branch is covered, and
+/// no generated row is longer than asked.
+#[test]
+fn max_tokens_reaches_branches_on_long_rows_and_bounds_them() {
+    let dir = TempDir::new("max-tokens");
+    let source = "n = int(input())\nxs = list(map(int, input().split()))\nif n >= 10:\n    print(sum(xs))\nelse:\n    print(max(xs))\n";
+    let problem = json!({
+        "problem_id": "long_row",
+        "question": "Given n (1 <= n <= 100) and n numbers, print their sum if n >= 10, else their maximum.",
+        "solutions": serde_json::to_string(&[source]).expect("json"),
+        "input_output": serde_json::to_string(&json!({"inputs": ["3\n1 2 3\n"], "outputs": ["3\n"]})).expect("json"),
+    });
+    let input = dir.jsonl("long.jsonl", &[problem]);
+    let suite = |name: &str, extra: &[&str]| -> Value {
+        let out = dir.path(&format!("{name}.jsonl"));
+        symtest()
+            .args(["gen", "-q"])
+            .args(extra)
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        rows(&out).into_iter().next().expect("a suite row")
+    };
+    let longest = |row: &Value| {
+        row["tests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["input"].as_str())
+            .flat_map(|s| s.lines().map(|l| l.split_whitespace().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    let small = suite("default", &[]);
+    assert_eq!(
+        small["stats"]["missed"],
+        json!(["if at 3:1 true"]),
+        "{small}"
+    );
+    assert!(longest(&small) <= 6, "{small}");
+    let asked = suite("asked", &["--max-tokens", "12"]);
+    assert_eq!(asked["stats"]["missed"], json!([]), "{asked}");
+    assert_eq!(asked["stats"]["branch_coverage"], json!(1.0), "{asked}");
+    let n = longest(&asked);
+    assert!((10..=12).contains(&n), "longest row {n}: {asked}");
+}

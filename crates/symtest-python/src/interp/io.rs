@@ -150,6 +150,53 @@ impl Io {
         changed.then_some(out)
     }
 
+    /// The input this run replayed with every row whose token count an
+    /// earlier number gives grown to `n` tokens (its own tokens repeated)
+    /// and that number made `n` (at most its stated upper bound); `None`
+    /// when no row is so linked or nothing changed. Exploration keeps rows
+    /// short; a branch on a large count (`if n >= 10`) is reached from here.
+    pub(crate) fn grown(&self, n: u32) -> Option<Vec<String>> {
+        let seed = self.seed.as_ref()?;
+        let shape = self.shape.borrow();
+        let mut out: Vec<Vec<String>> = seed
+            .iter()
+            .map(|t| t.split_whitespace().map(str::to_string).collect())
+            .collect();
+        let mut changed = vec![false; out.len()];
+        for (i, l) in self.lines.iter().enumerate().filter(|(_, l)| l.split) {
+            let Some(&[(cslot, cj)]) = shape.links.get(&l.slot).map(Vec::as_slice) else {
+                continue;
+            };
+            let Some(k) = (0..i)
+                .rev()
+                .find(|&k| self.lines[k].slot == cslot && out[k].len() > cj as usize)
+            else {
+                continue;
+            };
+            let hi = shape
+                .stated_at(cslot, cj)
+                .and_then(|s| s.hi.as_ref())
+                .and_then(num_traits::ToPrimitive::to_u32)
+                .map_or(n, |hi| hi.min(n));
+            let row = &out[i];
+            if row.is_empty() || hi == 0 || row.len() == hi as usize {
+                continue;
+            }
+            let grown: Vec<String> = row.iter().cycle().take(hi as usize).cloned().collect();
+            out[i] = grown;
+            out[k][cj as usize] = hi.to_string();
+            changed[i] = true;
+            changed[k] = true;
+        }
+        changed.contains(&true).then(|| {
+            out.iter()
+                .zip(seed.iter())
+                .zip(changed)
+                .map(|((words, text), c)| if c { words.join(" ") } else { text.clone() })
+                .collect()
+        })
+    }
+
     pub(super) fn mark(&mut self, v: &Val, m: Mark) {
         if let Val::Str(s, _) = v {
             self.marks

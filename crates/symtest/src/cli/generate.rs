@@ -122,6 +122,14 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 0.5, value_name = "SECS")]
     pub query_timeout: f64,
 
+    /// Whole programs reading stdin: most tokens on a generated line and
+    /// most lines a read to the end finds (6 when not given: a test is for
+    /// a path, not for speed). Given, each example with the rows an earlier
+    /// number counts grown to N tokens is explored too, for branches on a
+    /// large count (`if n >= 10`)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_tokens: Option<u32>,
+
     /// Solver: z3, gd or portfolio
     #[arg(long, default_value = "z3", value_name = "KIND")]
     pub solver: SolverKind,

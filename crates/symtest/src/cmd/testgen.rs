@@ -14,7 +14,7 @@ use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_formats::dataset::emit::Emit;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{GenOptions, Generated, parse_overrides, pytest_file, suite_row};
+use symtest_gen::{GenOptions, Generated, StdinOptions, parse_overrides, pytest_file, suite_row};
 use symtest_sandbox::{CheckOutcome, Pool};
 use symtest_solve::SolverOptions;
 
@@ -180,6 +180,9 @@ fn gen_options(args: &GenArgs, stop: Arc<AtomicBool>) -> Result<GenOptions> {
             ..GenOptions::default().solver
         },
         interrupt: Some(stop),
+        stdin: args
+            .max_tokens
+            .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
     })
 }
 
