@@ -324,6 +324,7 @@ def generate(
     types: Optional[str] = None,
     assume: Iterable[str] = (),
     max_tokens: Optional[int] = None,
+    external_calls: int = 50,
     workers: Optional[int] = None,
     python: Optional[str] = None,
     memory_mb: int = 2048,
@@ -355,6 +356,9 @@ def generate(
             line and most lines a read to the end finds (6 when not given);
             given, each example grown to rows of that many tokens is
             explored too (``--max-tokens``).
+        external_calls: functions: what the interpreter does not model is
+            computed in CPython, in the sandbox, with concrete arguments; at
+            most this many sandbox jobs a problem (0: such a call stops the run).
         workers: problems (and sandbox jobs) at once.
         python: the interpreter references run in (as for ``Grader``).
         memory_mb: memory of a job's processes together.
@@ -382,6 +386,7 @@ def generate(
         types=types,
         assume=list(assume),
         max_tokens=max_tokens,
+        external_calls=external_calls,
         workers=workers,
         python=_sandbox_python(python),
         memory_mb=memory_mb,

@@ -103,6 +103,7 @@ def generate(
     types: Optional[str] = None,
     assume: Sequence[str] = ...,
     max_tokens: Optional[int] = None,
+    external_calls: int = 50,
     workers: Optional[int] = None,
     python: Optional[str] = None,
     memory_mb: int = 2048,

@@ -79,6 +79,29 @@ def test_generate_max_tokens_grows_stdin_rows():
         symtest.generate([problem], max_tokens=0)
 
 
+def test_generate_computes_unmodelled_calls_in_cpython():
+    problem = {
+        "task_id": "Ext/1",
+        "prompt": "import heapq\n\ndef f(xs: list, k: int) -> int:\n",
+        "canonical_solution": (
+            "    top = heapq.nlargest(2, xs)\n"
+            "    if k > 5:\n"
+            "        return len(top) + k\n"
+            "    return -1\n"
+        ),
+        "test": "def check(candidate):\n    assert candidate([1, 2, 3], 0) == -1\n",
+        "entry_point": "f",
+    }
+    (with_calls,) = symtest.generate([problem], workers=1)
+    (without,) = symtest.generate([problem], workers=1, external_calls=0)
+    assert with_calls["stats"]["missed"] == [], with_calls["stats"]
+    assert ["external call heapq.nlargest"] == [
+        c[0] for c in with_calls["stats"]["concretised"] if "heapq" in c[0]
+    ]
+    assert without["stats"]["stop"] == "unsupported: module heapq.nlargest"
+    assert without["stats"]["missed"] == ["if at 5:5 true"]
+
+
 def test_explore_the_c_like_language():
     report = symtest.explore("if (a < 3) if (a > 4) return 1;")
     assert len(report["paths"]) == 2 and len(report["unsat"]) == 1

@@ -3,6 +3,7 @@
 //! input) into candidate inputs, one per distinct input.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use symtest_explore::{
@@ -10,16 +11,21 @@ use symtest_explore::{
     defaults_meet_assumptions, explore,
 };
 use symtest_formats::dataset::args_repr;
+use symtest_python::external::External;
 use symtest_python::{PySubject, Sites};
 use symtest_sandbox::PyValue;
 use symtest_solve::{Answer, Solver};
 use symtest_term::Model;
 
+use crate::external::{ExternalOptions, SandboxExternal};
 use crate::model::{ExplorationStats, GenError, GenOptions, Origin, Prepared};
 
 /// Time limit of one boundary query: an edge is one more test, not a new
 /// path, so it is not worth the seconds a hard query can take.
 const BOUNDARY_QUERY_TIME: Duration = Duration::from_millis(100);
+
+/// CPU time of loading the reference for an external call.
+const EXTERNAL_LOAD_BUDGET: Duration = Duration::from_secs(2);
 
 /// An input to try, before CPython has run it.
 pub(crate) struct Candidate {
@@ -93,6 +99,21 @@ fn explore_in_context(
             .add_precondition(a)
             .map_err(|e| GenError::Precondition(e.to_string()))?;
     }
+    let oracle = opts.external.as_ref().map(|ext| {
+        let pool = ext.pool.clone();
+        Rc::new(SandboxExternal::new(
+            ExternalOptions {
+                module: "__symtest_reference__".into(),
+                root: None,
+                source: Some(prepared.reference.source.clone()),
+                budget: ext.budget,
+                call_budget: opts.call_timeout,
+                load_budget: EXTERNAL_LOAD_BUDGET,
+            },
+            Box::new(move || Ok(pool.clone())),
+        ))
+    });
+    subject.external = oracle.map(|o| o as Rc<dyn External>);
     let mut solver = Solver::new(opts.solver.clone());
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
@@ -128,16 +149,15 @@ fn explore_in_context(
     candidates.extend(boundary);
 
     let candidates = distinct(candidates);
-    Ok(Explored {
-        stats: ExplorationStats::of(
-            &ex,
-            &subject.stats,
-            boundary_inputs,
-            candidates.len(),
-            started,
-        ),
-        candidates,
-    })
+    // External calls are among the run's concretisations already.
+    let stats = ExplorationStats::of(
+        &ex,
+        &subject.stats,
+        boundary_inputs,
+        candidates.len(),
+        started,
+    );
+    Ok(Explored { stats, candidates })
 }
 
 /// One candidate per feasible path that kept the preconditions.

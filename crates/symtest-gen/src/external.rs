@@ -5,14 +5,15 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use symtest_python::external::{Answer, ENTRY, External, Recipe, program};
+use symtest_python::external::{Answer, ENTRY, External, Recipe, program, program_from_source};
 use symtest_sandbox::{Call, CallResult, Pool, PyValue};
 
 /// Makes the pool on first use (a module that needs no external call never
-/// starts one).
-pub type PoolMaker = Box<dyn Fn() -> Result<Pool, String>>;
+/// starts one), or hands out one already made.
+pub type PoolMaker = Box<dyn Fn() -> Result<Arc<Pool>, String>>;
 
 /// Settings of external calls for one exploration.
 #[derive(Clone, Debug)]
@@ -21,6 +22,9 @@ pub struct ExternalOptions {
     pub module: String,
     /// The folder put first on `sys.path` (the module's import root).
     pub root: Option<String>,
+    /// The module's text, when it is no file CPython can import (a
+    /// dataset's reference): it runs as a fresh module's code instead.
+    pub source: Option<String>,
     /// Sandbox jobs at most (distinct recipes); past it a run stops.
     pub budget: u64,
     /// CPU time of one call.
@@ -48,7 +52,7 @@ pub struct ExternalStats {
 pub struct SandboxExternal {
     options: ExternalOptions,
     make_pool: PoolMaker,
-    pool: OnceCell<Result<Pool, String>>,
+    pool: OnceCell<Result<Arc<Pool>, String>>,
     cache: RefCell<BTreeMap<String, Answer>>,
     stats: RefCell<ExternalStats>,
     load_failed: RefCell<Option<String>>,
@@ -65,6 +69,18 @@ impl SandboxExternal {
             cache: RefCell::new(BTreeMap::new()),
             stats: RefCell::new(ExternalStats::default()),
             load_failed: RefCell::new(None),
+        }
+    }
+
+    /// The program of a job computing `expression` with the module loaded.
+    fn job_source(&self, expression: &str) -> String {
+        match &self.options.source {
+            Some(text) => program_from_source(text, expression),
+            None => program(
+                &self.options.module,
+                self.options.root.as_deref(),
+                expression,
+            ),
         }
     }
 
@@ -104,11 +120,7 @@ impl SandboxExternal {
             Err(e) => return (key, Answer::Failed(format!("no sandbox: {e}"))),
         };
         self.stats.borrow_mut().jobs += 1;
-        let source = program(
-            &self.options.module,
-            self.options.root.as_deref(),
-            &expression,
-        );
+        let source = self.job_source(&expression);
         let call = Call {
             args: values,
             budget: self.options.call_budget,
@@ -147,11 +159,7 @@ impl SandboxExternal {
             symtest_python::external::SELF,
             PyValue::Str(entry.into()).repr()
         );
-        let source = program(
-            &self.options.module,
-            self.options.root.as_deref(),
-            &expression,
-        );
+        let source = self.job_source(&expression);
         let calls: Vec<Call> = calls
             .iter()
             .map(|args| Call {

@@ -28,8 +28,8 @@ pub mod types;
 
 pub use minimise::greedy_cover;
 pub use model::{
-    ExplorationStats, FidelityStats, GenError, GenOptions, GenStats, Generated, Origin, Reference,
-    SelectionStats, TestCase,
+    ExplorationStats, ExternalCalls, FidelityStats, GenError, GenOptions, GenStats, Generated,
+    Origin, Reference, SelectionStats, TestCase,
 };
 pub use pipeline::generate;
 pub use stdio::generate_stdio;

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use symtest_python::{Program, StdinOptions, Ty};
-use symtest_sandbox::{LoadError, PyValue, SandboxError};
+use symtest_sandbox::{LoadError, Pool, PyValue, SandboxError};
 use symtest_solve::SolverOptions;
 use thiserror::Error;
 
@@ -90,6 +90,26 @@ pub struct GenOptions {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Sizes of generated standard inputs (whole programs only).
     pub stdin: StdinOptions,
+    /// What the interpreter does not model is computed in CPython, in this
+    /// sandbox, concretely (functions only; `None`: it stops the run).
+    pub external: Option<ExternalCalls>,
+}
+
+/// External calls during exploration: the reference's module in CPython.
+#[derive(Clone)]
+pub struct ExternalCalls {
+    /// The sandbox the calls run in (the one the references run in).
+    pub pool: Arc<Pool>,
+    /// Sandbox jobs (distinct calls) per problem, at most.
+    pub budget: u64,
+}
+
+impl std::fmt::Debug for ExternalCalls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalCalls")
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for GenOptions {
@@ -111,6 +131,7 @@ impl Default for GenOptions {
             },
             interrupt: None,
             stdin: StdinOptions::default(),
+            external: None,
         }
     }
 }

@@ -12,7 +12,7 @@ use pyo3::types::PyList;
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{GenOptions, StdinOptions, parse_overrides, suite_row};
+use symtest_gen::{ExternalCalls, GenOptions, StdinOptions, parse_overrides, suite_row};
 use symtest_sandbox::Pool;
 use symtest_solve::{SolverKind, SolverOptions};
 
@@ -70,6 +70,7 @@ fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindE
         stdin: s
             .max_tokens
             .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
+        external: None,
     })
 }
 
@@ -91,7 +92,7 @@ fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Json {
 #[pyo3(signature = (
     problems, *, only=None, timeout=3.0, max_runs=400, patience=40, patience_time=0.5,
     max_boundary=120, call_timeout=0.5, query_timeout=0.5, solver="z3", keep_raising=false,
-    minimise=true, types=None, assume=Vec::new(), max_tokens=None, workers=None, python=None, memory_mb=2048,
+    minimise=true, types=None, assume=Vec::new(), max_tokens=None, external_calls=50, workers=None, python=None, memory_mb=2048,
     allow_weaker_isolation=false
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -112,13 +113,14 @@ pub fn generate<'py>(
     types: Option<&str>,
     assume: Vec<String>,
     max_tokens: Option<u32>,
+    external_calls: u64,
     workers: Option<usize>,
     python: Option<PathBuf>,
     memory_mb: u64,
     allow_weaker_isolation: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let stop = Arc::new(AtomicBool::new(false));
-    let opts = gen_options(
+    let mut opts = gen_options(
         Search {
             timeout,
             max_runs,
@@ -154,6 +156,11 @@ pub fn generate<'py>(
             allow_weaker_isolation,
         },
     )?;
+    let pool = Arc::new(pool);
+    opts.external = (external_calls > 0).then(|| ExternalCalls {
+        pool: pool.clone(),
+        budget: external_calls,
+    });
     let threads = pool.size();
     let rows = interruptible(py, &stop, || {
         parallel(&todo, threads, |p| generate_one(p, &pool, &opts))

@@ -265,6 +265,23 @@ pub fn program(module: &str, root: Option<&str>, expression: &str) -> String {
     let name = PyValue::Str(module.into()).repr();
     let _ = writeln!(src, "_sys.modules.pop({name}, None)");
     let _ = writeln!(src, "{SELF} = _il.import_module({name})");
+    with_entry(src, expression)
+}
+
+/// [`program`] for a module given as text (a dataset's reference, which is
+/// no file): the text runs as a fresh module's code.
+pub fn program_from_source(source: &str, expression: &str) -> String {
+    let mut src = String::from("import importlib as _il, sys as _sys, types as _types\n");
+    let _ = writeln!(src, "{SELF} = _types.ModuleType('__symtest_reference__')");
+    let _ = writeln!(
+        src,
+        "exec(compile({}, '<reference>', 'exec'), {SELF}.__dict__)",
+        PyValue::Str(source.into()).repr()
+    );
+    with_entry(src, expression)
+}
+
+fn with_entry(mut src: String, expression: &str) -> String {
     src.push_str("def _symtest_raise(e):\n    raise e\n");
     let _ = write!(src, "def {ENTRY}(*_a):\n    return {expression}\n");
     src

@@ -507,3 +507,62 @@ fn deep_recursion_in_a_reference_does_not_abort_gen() {
         "{suites:?}"
     );
 }
+
+/// A call the interpreter does not model (`heapq.nlargest`) is made in
+/// CPython, in the sandbox, with concrete arguments, and exploration goes on
+/// past it: the branch after it is covered, and the report counts the call
+/// as a concretisation. With `--external-calls 0` the call stops the run and
+/// the report says so.
+#[test]
+fn gen_computes_what_the_interpreter_does_not_model_in_cpython() {
+    let dir = TempDir::new("gen-external");
+    let problem = serde_json::json!({
+        "task_id": "Ext/1",
+        "prompt": "import heapq\n\ndef f(xs: list, k: int) -> int:\n",
+        "canonical_solution": "    top = heapq.nlargest(2, xs)\n    if k > 5:\n        return len(top) + k\n    return -1\n",
+        "test": "def check(candidate):\n    assert candidate([1, 2, 3], 0) == -1\n",
+        "entry_point": "f",
+    });
+    let input = dir.jsonl("ext.jsonl", &[problem]);
+    let run = |name: &str, extra: &[&str]| -> Value {
+        let out = dir.path(name);
+        symtest()
+            .args(["gen", "-q"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        rows(&out).into_iter().next().expect("a suite row")
+    };
+    let with = run("with.jsonl", &[]);
+    let stats = &with["stats"];
+    assert_eq!(stats["missed"], serde_json::json!([]), "{with}");
+    assert_eq!(stats["branch_coverage"], serde_json::json!(1.0), "{with}");
+    assert!(
+        stats["concretised"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c[0] == "external call heapq.nlargest" && c[1].as_u64() > Some(0)),
+        "{with}"
+    );
+    assert!(
+        inputs(&with, "symbolic")
+            .iter()
+            .chain(inputs(&with, "boundary").iter())
+            .any(|i| i.ends_with(", 6)")),
+        "{with}"
+    );
+    let without = run("without.jsonl", &["--external-calls", "0"]);
+    assert_eq!(
+        without["stats"]["stop"], "unsupported: module heapq.nlargest",
+        "{without}"
+    );
+    assert_eq!(
+        without["stats"]["missed"],
+        serde_json::json!(["if at 5:5 true"]),
+        "{without}"
+    );
+}

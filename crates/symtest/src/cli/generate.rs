@@ -130,6 +130,14 @@ pub struct GenArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_tokens: Option<u32>,
 
+    /// Functions: what the interpreter does not model (a stdlib function, a
+    /// method of an object it cannot represent) is computed in CPython, in
+    /// the sandbox, with concrete arguments (counted in the report as
+    /// concretisations); at most this many sandbox jobs a problem (0: none,
+    /// such a call stops the run)
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub external_calls: u64,
+
     /// Solver: z3, gd or portfolio
     #[arg(long, default_value = "z3", value_name = "KIND")]
     pub solver: SolverKind,

@@ -112,11 +112,16 @@ fn external_setup(
     let options = ExternalOptions {
         module: spec.name.clone(),
         root: spec.root.as_ref().map(|r| r.to_string_lossy().to_string()),
+        source: None,
         budget: args.external_calls,
         call_budget: Duration::from_secs(2),
         load_budget: Duration::from_secs(5),
     };
-    let make = move || super::common::sandbox(&sandbox).map_err(|e| format!("{e:#}"));
+    let make = move || {
+        super::common::sandbox(&sandbox)
+            .map(std::sync::Arc::new)
+            .map_err(|e| format!("{e:#}"))
+    };
     Some((options, Box::new(make)))
 }
 

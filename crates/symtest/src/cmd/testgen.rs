@@ -14,7 +14,9 @@ use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_formats::dataset::emit::Emit;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{GenOptions, Generated, StdinOptions, parse_overrides, pytest_file, suite_row};
+use symtest_gen::{
+    ExternalCalls, GenOptions, Generated, StdinOptions, parse_overrides, pytest_file, suite_row,
+};
 use symtest_sandbox::{CheckOutcome, Pool};
 use symtest_solve::SolverOptions;
 
@@ -183,13 +185,15 @@ fn gen_options(args: &GenArgs, stop: Arc<AtomicBool>) -> Result<GenOptions> {
         stdin: args
             .max_tokens
             .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
+        // Set once the sandbox is made.
+        external: None,
     })
 }
 
 pub fn run(args: &GenArgs) -> Result<u8> {
     let problems = problems_asked(args)?;
     let stop = interrupt_flag()?;
-    let opts = gen_options(args, stop.clone())?;
+    let mut opts = gen_options(args, stop.clone())?;
     let (done, valid) = existing_rows(&args.output)?;
     let todo: Vec<&Problem> = problems
         .values()
@@ -219,6 +223,10 @@ pub fn run(args: &GenArgs) -> Result<u8> {
 
     let started = Instant::now();
     let pool = Arc::new(sandbox(&args.sandbox)?);
+    opts.external = (args.external_calls > 0).then(|| ExternalCalls {
+        pool: pool.clone(),
+        budget: args.external_calls,
+    });
     let workers = args.parallel.unwrap_or_else(|| pool.size()).max(1);
     let bar = progress(todo.len() as u64, "generating", args.quiet);
     let results = parallel(
