@@ -257,6 +257,7 @@ fn gen_rows_name_the_unsupported_construct() {
         .arg(&problems)
         .arg("-o")
         .arg(&suites)
+        .args(["--external-calls", "0"])
         .assert()
         .success()
         .stdout(predicate::str::contains(

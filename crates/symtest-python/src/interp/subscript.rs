@@ -158,6 +158,12 @@ impl Interp<'_> {
                         {
                             // Which element is read depends on the index: keep this one.
                             self.pin(site, p, Value::int(pos as i64));
+                        } else if let Some(len) = shape.len.as_ref().filter(|_| b.v.is_negative()) {
+                            // `xs[-1]`: which element it is depends on the
+                            // length, decided here as iterating would (a
+                            // longer list is then another path, not a run
+                            // that leaves this one).
+                            self.decide_len(len, shape.n);
                         }
                         Ok(match v {
                             Val::List(l) => l.borrow().items[pos].clone(),
