@@ -144,7 +144,19 @@ fn explore_in_context(
     }
     candidates.extend(path_candidates(&subject, &ex));
     let deadline = started + opts.timeout;
-    let boundary = boundary_candidates(&subject, &ex, &mut solver, opts.max_boundary, deadline);
+    // Each edge's model as the function's arguments.
+    let boundary = on_edges(&ex, &mut solver, opts, deadline, |p, model, key| {
+        let args = subject.args_of(&ex.inputs, model)?;
+        Some(Candidate {
+            args,
+            origin: Origin::Boundary,
+            path: Some(p.constraint.named().to_string()),
+            edges: vec![key],
+            conditions: Vec::new(),
+            pairs: Vec::new(),
+            followed: None,
+        })
+    });
     let boundary_inputs = boundary.len();
     candidates.extend(boundary);
 
@@ -190,12 +202,12 @@ fn path_candidates(subject: &PySubject, ex: &Exploration) -> Vec<Candidate> {
 }
 
 /// Inputs on the edges of each path's comparisons (at most two an edge),
-/// asked of the solver until `max` queries or `deadline`. `take` turns an
+/// asked of the solver until `opts.max_boundary` queries or `deadline`. `take` turns an
 /// edge's model (with the path and the edge) into a candidate, or refuses it.
 pub(crate) fn on_edges<T>(
     ex: &Exploration,
     solver: &mut Solver,
-    max: usize,
+    opts: &GenOptions,
     deadline: Instant,
     mut take: impl FnMut(&PathRecord, &Model, (u32, bool)) -> Option<T>,
 ) -> Vec<T> {
@@ -213,7 +225,7 @@ pub(crate) fn on_edges<T>(
             if edges_found.get(&key).copied().unwrap_or(0) >= 2 {
                 continue;
             }
-            if asked >= max || Instant::now() > deadline {
+            if asked >= opts.max_boundary || Instant::now() > deadline {
                 return out;
             }
             asked += 1;
@@ -228,28 +240,6 @@ pub(crate) fn on_edges<T>(
         }
     }
     out
-}
-
-/// [`on_edges`] for a function's parameters.
-fn boundary_candidates(
-    subject: &PySubject,
-    ex: &Exploration,
-    solver: &mut Solver,
-    max: usize,
-    deadline: Instant,
-) -> Vec<Candidate> {
-    on_edges(ex, solver, max, deadline, |p, model, key| {
-        let args = subject.args_of(&ex.inputs, model)?;
-        Some(Candidate {
-            args,
-            origin: Origin::Boundary,
-            path: Some(p.constraint.named().to_string()),
-            edges: vec![key],
-            conditions: Vec::new(),
-            pairs: Vec::new(),
-            followed: None,
-        })
-    })
 }
 
 /// One candidate per distinct input, small inputs first. Generated tests

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use symtest_formats::dataset::StdioCase;
 use symtest_formats::dataset::{Problem, Tests};
-use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue, StdioResult, StdioRun};
+use symtest_sandbox::{CheckAnswer, CheckOutcome, CheckTask, Pool, PyValue, StdioResult};
 
 use crate::model::{GenError, GenOptions, Generated, Origin, Reference, TestCase};
 use crate::pipeline::generate;
-use crate::stdio::generate_stdio;
+use crate::stdio::{generate_stdio, stdio_runs};
 
 /// Time the dataset's tests get to run against the reference.
 const CHECK_BUDGET: Duration = Duration::from_secs(60);
@@ -104,13 +104,7 @@ fn add_hidden(
         return Ok(());
     }
     let budget = opts.call_timeout.max(HIDDEN_BUDGET);
-    let runs: Vec<StdioRun> = hidden
-        .iter()
-        .map(|c| StdioRun {
-            stdin: c.stdin.clone(),
-            budget,
-        })
-        .collect();
+    let runs = stdio_runs(hidden.iter().map(|c| &c.stdin), budget);
     let results = pool.run_stdio(&generated.reference.source, &runs)?;
     for (c, r) in hidden.iter().zip(results) {
         let ref_ms = match r {

@@ -22,6 +22,7 @@ mod model;
 mod pipeline;
 mod probe;
 mod select;
+pub mod settings;
 mod stdio;
 pub mod suite;
 pub mod types;
@@ -32,6 +33,7 @@ pub use model::{
     Origin, Reference, SelectionStats, TestCase,
 };
 pub use pipeline::generate;
+pub use settings::{GenSettings, SettingError};
 pub use stdio::generate_stdio;
 pub use suite::{pytest_file, suite_row};
 /// Sizes of generated standard inputs ([`GenOptions::stdin`]).

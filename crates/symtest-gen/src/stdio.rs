@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use symtest_explore::{Exploration, ExploreOptions, SiteId, Strategy, Tracer, explore};
+use symtest_explore::{ExploreOptions, SiteId, Strategy, Tracer, explore};
 use symtest_python::{Program, ProgramEnd, SiteKind, Sites, StdinSubject};
 use symtest_sandbox::job::{StdioResult, StdioRun};
 use symtest_sandbox::{LoadError, Pool, PyValue};
@@ -271,7 +271,17 @@ fn explore_in_context(
         });
     }
     let deadline = started + opts.timeout + opts.timeout / 2;
-    let boundary = boundary_candidates(&subject, &ex, &mut solver, opts.max_boundary, deadline);
+    // Each edge's model written out as a standard input.
+    let boundary = on_edges(&ex, &mut solver, opts, deadline, |p, model, key| {
+        let run = subject.render(&ex.inputs, model);
+        (!matches!(run.end, ProgramEnd::Stopped(_))).then(|| Candidate {
+            stdin: run.stdin,
+            origin: Origin::Boundary,
+            path: Some(p.constraint.named().to_string()),
+            edges: vec![key],
+            stated: None,
+        })
+    });
     let boundary_inputs = boundary.len();
     for b in boundary {
         match out.iter_mut().find(|c| c.stdin == b.stdin) {
@@ -290,25 +300,17 @@ fn explore_in_context(
     (out, stats)
 }
 
-/// [`on_edges`] for a whole program: each edge's model written out as a
-/// standard input.
-fn boundary_candidates(
-    subject: &StdinSubject,
-    ex: &Exploration,
-    solver: &mut Solver,
-    max: usize,
-    deadline: Instant,
-) -> Vec<Candidate> {
-    on_edges(ex, solver, max, deadline, |p, model, key| {
-        let run = subject.render(&ex.inputs, model);
-        (!matches!(run.end, ProgramEnd::Stopped(_))).then(|| Candidate {
-            stdin: run.stdin,
-            origin: Origin::Boundary,
-            path: Some(p.constraint.named().to_string()),
-            edges: vec![key],
-            stated: None,
+/// A run of the program on each standard input, each within `budget`.
+pub(crate) fn stdio_runs<'a>(
+    stdins: impl Iterator<Item = &'a String>,
+    budget: Duration,
+) -> Vec<StdioRun> {
+    stdins
+        .map(|stdin| StdioRun {
+            stdin: stdin.clone(),
+            budget,
         })
-    })
+        .collect()
 }
 
 /// The generated tests to keep: the fewest covering what they add to the
@@ -367,13 +369,7 @@ pub fn generate_stdio(
     let (candidates, exploration) = explore_program(&program, examples, statement, opts);
 
     let budget = opts.call_timeout.max(MIN_RUN_BUDGET);
-    let runs: Vec<StdioRun> = candidates
-        .iter()
-        .map(|c| StdioRun {
-            stdin: c.stdin.clone(),
-            budget,
-        })
-        .collect();
+    let runs = stdio_runs(candidates.iter().map(|c| &c.stdin), budget);
     let ref_started = Instant::now();
     let results = pool.run_stdio(&reference.source, &runs)?;
     let reference_ms = ms_since(ref_started);
@@ -480,11 +476,9 @@ pub fn generate_stdio(
     selection.branches = sites.user.len() * 2;
     selection.covered = directions.len();
     selection.covered_generated = Cover::directions(&covered_generated).len();
-    selection.missed = (0..sites.user.len() as u32)
-        .flat_map(|s| [(s, true), (s, false)])
-        .filter(|d| !directions.contains(d))
-        .map(|(s, d)| format!("{} {d}", sites.describe(SiteId(s))))
-        .collect();
+    selection.missed = sites.missed((0..sites.user.len() as u32).map(SiteId), |s, d| {
+        directions.contains(&(s.0, d))
+    });
     Ok(Generated {
         reference: reference.clone(),
         tests,

@@ -184,6 +184,16 @@ pub struct Failure {
     pub line: Option<u32>,
 }
 
+/// A run stopped by an error of `kind` that says `error`: a timeout, or
+/// else a runtime error (an exception, a crash).
+fn stopped(kind: FailureKind, error: String) -> (Status, Failure) {
+    let status = match kind {
+        FailureKind::Timeout => Status::Timeout,
+        _ => Status::RuntimeError,
+    };
+    (status, Failure::erred(kind, error))
+}
+
 impl Failure {
     /// A failure of `kind` whose error says `error`.
     fn erred(kind: FailureKind, error: String) -> Failure {
@@ -238,26 +248,17 @@ fn load_verdict(e: &LoadError, total: usize) -> Verdict {
                 ..Failure::of(FailureKind::CompileError)
             },
         ),
-        LoadError::Raised { type_name, message } => (
-            Status::RuntimeError,
-            Failure::erred(
-                FailureKind::Exception,
-                format!("{type_name}: {message} (while loading the program)"),
-            ),
+        LoadError::Raised { type_name, message } => stopped(
+            FailureKind::Exception,
+            format!("{type_name}: {message} (while loading the program)"),
         ),
-        LoadError::Timeout { budget } => (
-            Status::Timeout,
-            Failure::erred(
-                FailureKind::Timeout,
-                format!("loading took over {:.2} s", budget.as_secs_f64()),
-            ),
+        LoadError::Timeout { budget } => stopped(
+            FailureKind::Timeout,
+            format!("loading took over {:.2} s", budget.as_secs_f64()),
         ),
-        LoadError::Crashed { why } => (
-            Status::RuntimeError,
-            Failure::erred(
-                FailureKind::Crash,
-                format!("the program {why} while loading"),
-            ),
+        LoadError::Crashed { why } => stopped(
+            FailureKind::Crash,
+            format!("the program {why} while loading"),
         ),
     };
     Verdict {
@@ -330,17 +331,30 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// The verdict over `cases` tests of which the sandbox answered `results`.
 /// Tests the sandbox gave no result for are not passed: the verdict over
 /// the results it gave would pass a sample on its first tests alone.
-fn unanswered(results: usize, cases: usize, status: &mut Status, first: &mut Option<Failure>) {
+fn tally(
+    results: usize,
+    cases: usize,
+    mut status: Status,
+    passed: usize,
+    mut first: Option<Failure>,
+) -> Verdict {
     if results < cases {
-        *status = worst(*status, Status::RuntimeError);
+        status = worst(status, Status::RuntimeError);
         first.get_or_insert_with(|| {
             Failure::erred(
                 FailureKind::Crash,
                 format!("the sandbox gave results for {results} of {cases} tests only"),
             )
         });
+    }
+    Verdict {
+        status,
+        passed,
+        total: cases,
+        first_failure: first,
     }
 }
 
@@ -399,24 +413,17 @@ fn calls_verdict(
             ),
             CallResult::Raised {
                 type_name, message, ..
-            } => (
-                Status::RuntimeError,
-                Failure::erred(
-                    FailureKind::Exception,
-                    short(&format!("{type_name}: {message}"), 500),
-                ),
+            } => stopped(
+                FailureKind::Exception,
+                short(&format!("{type_name}: {message}"), 500),
             ),
-            CallResult::Timeout { budget } => (
-                Status::Timeout,
-                Failure::erred(
-                    FailureKind::Timeout,
-                    format!("no answer within {:.2} s", budget.as_secs_f64()),
-                ),
+            CallResult::Timeout { budget } => stopped(
+                FailureKind::Timeout,
+                format!("no answer within {:.2} s", budget.as_secs_f64()),
             ),
-            CallResult::Crashed { why } => (
-                Status::RuntimeError,
-                Failure::erred(FailureKind::Crash, format!("the program {why}")),
-            ),
+            CallResult::Crashed { why } => {
+                stopped(FailureKind::Crash, format!("the program {why}"))
+            }
         };
         status = worst(status, s);
         if first.is_none() {
@@ -427,13 +434,7 @@ fn calls_verdict(
             });
         }
     }
-    unanswered(results.len(), cases.len(), &mut status, &mut first);
-    Verdict {
-        status,
-        passed,
-        total: cases.len(),
-        first_failure: first,
-    }
+    tally(results.len(), cases.len(), status, passed, first)
 }
 
 fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) -> Verdict {
@@ -466,13 +467,7 @@ fn stdio_verdict(cases: &[StdioCase], results: &[StdioResult], judge: &Judge) ->
             first = Some(failure);
         }
     }
-    unanswered(results.len(), cases.len(), &mut status, &mut first);
-    Verdict {
-        status,
-        passed,
-        total: cases.len(),
-        first_failure: first,
-    }
+    tally(results.len(), cases.len(), status, passed, first)
 }
 
 fn with_last(mut f: Failure, last: &Option<LastCall>) -> Failure {
@@ -568,14 +563,11 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
                 last,
             ),
         ),
-        CheckOutcome::Timeout { budget } => (
-            Status::Timeout,
-            Failure::erred(
-                FailureKind::Timeout,
-                format!(
-                    "the tests did not finish within {:.2} s",
-                    budget.as_secs_f64()
-                ),
+        CheckOutcome::Timeout { budget } => stopped(
+            FailureKind::Timeout,
+            format!(
+                "the tests did not finish within {:.2} s",
+                budget.as_secs_f64()
             ),
         ),
         CheckOutcome::Crashed { why, last } => (
@@ -588,12 +580,9 @@ fn check_verdict(load: &Result<f64, LoadError>, outcome: Option<&CheckOutcome>) 
                 last,
             ),
         ),
-        CheckOutcome::TestError { message } => (
-            Status::RuntimeError,
-            Failure::erred(
-                FailureKind::Exception,
-                format!("the dataset's test code is broken: {message}"),
-            ),
+        CheckOutcome::TestError { message } => stopped(
+            FailureKind::Exception,
+            format!("the dataset's test code is broken: {message}"),
         ),
     };
     Verdict {

@@ -12,12 +12,8 @@ use symtest_sandbox::{Limits, Pool, SandboxConfig};
 use crate::errors::BindError;
 
 /// A number of seconds as a duration, or what is wrong with it.
-pub fn seconds(s: f64, what: &str) -> Result<Duration, BindError> {
-    Duration::try_from_secs_f64(s).map_err(|_| {
-        BindError::Invalid(format!(
-            "{what} must be a non-negative number of seconds, got {s}"
-        ))
-    })
+pub fn seconds(s: f64, what: &'static str) -> Result<Duration, BindError> {
+    symtest_gen::settings::seconds(s, what).map_err(|e| BindError::Invalid(e.to_string()))
 }
 
 /// The sandbox's settings.

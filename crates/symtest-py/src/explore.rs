@@ -15,48 +15,6 @@ use symtest_solve::{SolverKind, SolverOptions};
 use crate::common::{interruptible, seconds};
 use crate::errors::BindError;
 
-/// The search's settings, as `symtest explore`'s flags say them.
-struct Search<'a> {
-    solver: &'a str,
-    strategy: &'a str,
-    max_depth: u32,
-    max_runs: Option<u64>,
-    max_sat: Option<u64>,
-    max_unsat: Option<u64>,
-    patience: Option<u64>,
-    timeout: Option<f64>,
-    query_timeout: f64,
-    seed: u64,
-    prefixes: bool,
-}
-
-fn options(
-    s: &Search<'_>,
-    stop: Arc<AtomicBool>,
-) -> Result<(SolverOptions, ExploreOptions), BindError> {
-    let solver = SolverOptions {
-        kind: SolverKind::from_str(s.solver).map_err(BindError::Invalid)?,
-        query_timeout: Some(seconds(s.query_timeout, "query_timeout")?),
-        ..SolverOptions::default()
-    };
-    let explore = ExploreOptions {
-        strategy: Strategy::from_str(s.strategy).map_err(BindError::Invalid)?,
-        max_depth: s.max_depth,
-        max_runs: s.max_runs,
-        patience: s.patience,
-        patience_time: None,
-        max_sat: s.max_sat,
-        max_unsat: s.max_unsat,
-        timeout: s.timeout.map(|t| seconds(t, "timeout")).transpose()?,
-        shallow_first: false,
-        seed: s.seed,
-        collect_prefixes: s.prefixes,
-        interrupt: Some(stop),
-        seeds: Vec::new(),
-    };
-    Ok((solver, explore))
-}
-
 /// Explores `program`: Gymbo's C-like language, or, with `function`, that
 /// function of a Python module. Returns the report `symtest explore --json`
 /// prints (paths with their inputs, infeasible and undecided constraints,
@@ -90,20 +48,26 @@ pub fn explore<'py>(
     assume: Vec<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let stop = Arc::new(AtomicBool::new(false));
-    let search = Search {
-        solver,
-        strategy,
+    let solver_opts = SolverOptions {
+        kind: SolverKind::from_str(solver).map_err(BindError::Invalid)?,
+        query_timeout: Some(seconds(query_timeout, "query_timeout")?),
+        ..SolverOptions::default()
+    };
+    let explore_opts = ExploreOptions {
+        strategy: Strategy::from_str(strategy).map_err(BindError::Invalid)?,
         max_depth,
         max_runs,
+        patience,
+        patience_time: None,
         max_sat,
         max_unsat,
-        patience,
-        timeout,
-        query_timeout,
+        timeout: timeout.map(|t| seconds(t, "timeout")).transpose()?,
+        shallow_first: false,
         seed,
-        prefixes,
+        collect_prefixes: prefixes,
+        interrupt: Some(stop.clone()),
+        seeds: Vec::new(),
     };
-    let (solver_opts, explore_opts) = options(&search, stop.clone())?;
     if function.is_none() && (types.is_some() || !assume.is_empty()) {
         return Err(BindError::Invalid("types and assume are for Python functions".into()).into());
     }

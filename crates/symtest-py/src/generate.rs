@@ -12,67 +12,14 @@ use pyo3::types::PyList;
 use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{ExternalCalls, GenOptions, StdinOptions, parse_overrides, suite_row};
+use symtest_gen::{ExternalCalls, GenOptions, GenSettings, suite_row};
 use symtest_sandbox::Pool;
-use symtest_solve::{SolverKind, SolverOptions};
+use symtest_solve::SolverKind;
 
-use crate::common::{Sandboxing, build_pool, interruptible, parallel, seconds};
+use crate::common::{Sandboxing, build_pool, interruptible, parallel};
 use crate::convert::to_py;
 use crate::errors::BindError;
 use crate::problems::Problems;
-
-/// How hard to look, as `symtest gen`'s flags say it.
-struct Search<'a> {
-    timeout: f64,
-    max_runs: u64,
-    patience: u64,
-    patience_time: f64,
-    max_boundary: usize,
-    call_timeout: f64,
-    query_timeout: f64,
-    solver: &'a str,
-    keep_raising: bool,
-    minimise: bool,
-    types: Option<&'a str>,
-    assume: Vec<String>,
-    max_tokens: Option<u32>,
-}
-
-fn gen_options(s: Search<'_>, stop: Arc<AtomicBool>) -> Result<GenOptions, BindError> {
-    let types = match s.types {
-        Some(t) => parse_overrides(t).map_err(|e| BindError::Invalid(format!("types: {e}")))?,
-        None => Vec::new(),
-    };
-    if let Some(n) = s.max_tokens
-        && !(1..=1000).contains(&n)
-    {
-        return Err(BindError::Invalid(format!(
-            "max_tokens: {n} is not in 1..=1000"
-        )));
-    }
-    Ok(GenOptions {
-        types,
-        assume: s.assume,
-        keep_raising: s.keep_raising,
-        timeout: seconds(s.timeout, "timeout")?,
-        max_runs: s.max_runs,
-        patience: (s.patience > 0).then_some(s.patience),
-        patience_time: Some(seconds(s.patience_time, "patience_time")?).filter(|d| !d.is_zero()),
-        max_boundary: s.max_boundary,
-        call_timeout: seconds(s.call_timeout, "call_timeout")?,
-        no_minimise: !s.minimise,
-        solver: SolverOptions {
-            kind: SolverKind::from_str(s.solver).map_err(BindError::Invalid)?,
-            query_timeout: Some(seconds(s.query_timeout, "query_timeout")?),
-            ..GenOptions::default().solver
-        },
-        interrupt: Some(stop),
-        stdin: s
-            .max_tokens
-            .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
-        external: None,
-    })
-}
 
 /// One problem's suite row, or `{"task_id", "error"}`; a panic is reported
 /// as a bug, not lost.
@@ -120,24 +67,23 @@ pub fn generate<'py>(
     allow_weaker_isolation: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let stop = Arc::new(AtomicBool::new(false));
-    let mut opts = gen_options(
-        Search {
-            timeout,
-            max_runs,
-            patience,
-            patience_time,
-            max_boundary,
-            call_timeout,
-            query_timeout,
-            solver,
-            keep_raising,
-            minimise,
-            types,
-            assume,
-            max_tokens,
-        },
-        stop.clone(),
-    )?;
+    let mut opts = GenSettings {
+        types: types.map(str::to_string),
+        assume,
+        keep_raising,
+        minimise,
+        timeout,
+        max_runs,
+        patience,
+        patience_time,
+        max_boundary,
+        call_timeout,
+        query_timeout,
+        solver: SolverKind::from_str(solver).map_err(BindError::Invalid)?,
+        max_tokens,
+    }
+    .options(stop.clone())
+    .map_err(|e| BindError::Invalid(e.to_string()))?;
     let mut todo: Vec<&Problem> = problems.map.values().collect();
     if let Some(only) = &only {
         if let Some(id) = only.iter().find(|id| !problems.map.contains_key(*id)) {

@@ -156,4 +156,19 @@ impl Sites {
             }
         }
     }
+
+    /// Each direction of `sites` that `covered` says no run took, described
+    /// (`if at 3:5 true`); a site's true direction first.
+    pub fn missed(
+        &self,
+        sites: impl IntoIterator<Item = SiteId>,
+        covered: impl Fn(SiteId, bool) -> bool,
+    ) -> Vec<String> {
+        sites
+            .into_iter()
+            .flat_map(|s| [(s, true), (s, false)])
+            .filter(|&(s, d)| !covered(s, d))
+            .map(|(s, d)| format!("{} {d}", self.describe(s)))
+            .collect()
+    }
 }

@@ -33,12 +33,9 @@ fn explore_fn(src: &str, entry: &str, params: &[(&str, Ty)], pre: &[&str]) -> Ex
     };
     let exploration = explore(&mut subject, &mut solver, &opts, &mut |_| {});
     let sites = program.reachable_sites(entry).expect("sites");
-    let missing = sites
-        .iter()
-        .flat_map(|s| [(*s, true), (*s, false)])
-        .filter(|w| !exploration.coverage.contains(w))
-        .map(|(s, d)| format!("{} {d}", subject.sites().describe(s)))
-        .collect();
+    let missing = subject.sites().missed(sites.iter().copied(), |s, d| {
+        exploration.coverage.contains(&(s, d))
+    });
     let runs = exploration
         .paths
         .iter()

@@ -52,12 +52,10 @@ fn explore_program(src: &str, examples: &[&str]) -> Explored {
             eprintln!("path {} -> {}", p.constraint, p.outcome);
         }
     }
-    let missing = (0..program.sites().user.len() as u32)
-        .map(symtest_explore::SiteId)
-        .flat_map(|s| [(s, true), (s, false)])
-        .filter(|w| !exploration.coverage.contains(w))
-        .map(|(s, d)| format!("{} {d}", program.sites().describe(s)))
-        .collect();
+    let user_sites = (0..program.sites().user.len() as u32).map(symtest_explore::SiteId);
+    let missing = program
+        .sites()
+        .missed(user_sites, |s, d| exploration.coverage.contains(&(s, d)));
     let runs = exploration
         .paths
         .iter()

@@ -10,9 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use symtest_sandbox::{
-    Call, CallResult, CheckOutcome, Job, JobResult, LoadError, PyValue, StdioResult, Task,
-};
+use symtest_sandbox::{CallResult, CheckOutcome, JobResult, LoadError, PyValue, StdioResult};
 
 /// Where jobs' folders are, inside the sandbox.
 fn jobs() -> String {
@@ -213,10 +211,7 @@ fn jobs_cannot_squat_or_leave_anything_for_the_next() {
             2000,
             3000,
         );
-        let JobResult::Calls { results, .. } = &r else {
-            panic!("{r:?}")
-        };
-        assert_eq!(returned(&results[0]).repr(), "[[], 1, True]");
+        assert_eq!(first_returned(&r), "[[], 1, True]");
     }
     assert_healthy();
 }
@@ -269,9 +264,7 @@ def f():
 #[test]
 fn the_jobs_folder_is_small_and_fresh() {
     let src = "def f():\n    n = 0\n    try:\n        for i in range(40):\n            with open('f%d' % i, 'wb') as fh:\n                fh.write(b'x' * (8 << 20))\n            n += 8\n    except OSError as e:\n        return [n, type(e).__name__]\n    return [n, None]\n";
-    let r = calls(src, 2000, 10_000);
-    let results = call_results(&r);
-    let v = returned(&results[0]).repr();
+    let v = first_returned(&calls(src, 2000, 10_000));
     // The folder is a 64 MiB tmpfs: the disk is full long before 320 MiB.
     assert!(v.starts_with("[5") || v.starts_with("[6"), "{v}");
     assert!(v.contains("OSError"), "{v}");
@@ -337,13 +330,9 @@ fn a_worker_killed_in_the_middle_of_a_job_costs_a_retry_not_the_run() {
     });
     let r = pool.run(&job).unwrap_or_else(|e| panic!("{e}"));
     assert!(killer.join().expect("killer"), "the job was never seen");
-    let results = call_results(&r);
     // The job died with its worker: the pool ran it again on a fresh one.
-    assert_eq!(returned(&results[0]).repr(), "7");
-    let JobResult::Calls { results, .. } = pool.run(&job).expect("runs") else {
-        panic!("calls")
-    };
-    assert_eq!(returned(&results[0]).repr(), "7");
+    assert_eq!(first_returned(&r), "7");
+    assert_eq!(first_returned(&pool.run(&job).expect("runs")), "7");
 }
 
 #[test]
@@ -586,20 +575,7 @@ AT_IMPORT = _seen()
 def f(*args):
     return [AT_IMPORT, list(args)]
 "#;
-    let job = Job {
-        source: spy.into(),
-        task: Task::Calls {
-            entry: "f".into(),
-            calls: (0..3)
-                .map(|i| Call {
-                    args: vec![PyValue::from(i * 7 + 5)],
-                    budget: Duration::from_millis(1000),
-                })
-                .collect(),
-            want_args: false,
-            load_budget: Duration::from_millis(1000),
-        },
-    };
+    let job = f_on_each(spy, (0..3).map(|i| i * 7 + 5), 1000, 1000);
     let r = pool().run(&job).unwrap_or_else(|e| panic!("{e}"));
     for (i, c) in call_results(&r).iter().enumerate() {
         let want = PyValue::List(vec![
@@ -639,20 +615,7 @@ fn leaving_a_mess_before_a_restart_is_no_grader_error() {
     // three attempts over: a grader error (no reward) for a sample that
     // had earned a timeout.
     let src = "import os, time\ndef f(x):\n    if x == 2:\n        for _ in range(3000):\n            os.mkdir('d')\n            os.chdir('d')\n        time.sleep(30)\n    return x\n";
-    let job = Job {
-        source: src.into(),
-        task: Task::Calls {
-            entry: "f".into(),
-            calls: (1..=3)
-                .map(|x| Call {
-                    args: vec![PyValue::from(x)],
-                    budget: Duration::from_millis(1000),
-                })
-                .collect(),
-            want_args: false,
-            load_budget: Duration::from_secs(2),
-        },
-    };
+    let job = f_on_each(src, 1..=3, 2000, 1000);
     let r = pool()
         .run(&job)
         .unwrap_or_else(|e| panic!("a sample's own timeout became the sandbox's failure: {e}"));

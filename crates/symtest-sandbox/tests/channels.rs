@@ -9,29 +9,47 @@ use std::os::unix::net::UnixListener;
 
 use common::*;
 
-#[test]
-fn system_v_and_posix_ipc_are_closed() {
-    let src = r#"import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-def f():
-    out = []
-    for name, call in (
-        ("shmget", lambda: libc.shmget(0x5157, 1 << 20, 0o1666)),
-        ("msgget", lambda: libc.msgget(0x5157, 0o1666)),
-        ("semget", lambda: libc.semget(0x5157, 1, 0o1666)),
-        ("mq_open", lambda: libc.mq_open(b"/symtest", os.O_CREAT | os.O_RDWR, 0o600, None)),
-    ):
-        r = call()
-        out.append((name, r, ctypes.get_errno() if r < 0 else 0))
-    return out
-"#;
-    let r = calls(src, 2000, 3000);
-    let results = call_results(&r);
+/// Each probe (a name and a Python call, evaluated in `f` after `setup`)
+/// is refused with EPERM, and the pool grades correctly afterwards.
+fn assert_refused(setup: &str, probes: &[(&str, &str)]) {
+    let mut src = String::from(
+        "import ctypes, mmap, os\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\ndef f():\n",
+    );
+    for line in setup.lines() {
+        src += &format!("    {line}\n");
+    }
+    src += "    out = []\n    for name, call in (\n";
+    for (name, call) in probes {
+        src += &format!("        ({name:?}, lambda: {call}),\n");
+    }
+    src += "    ):\n        r = call()\n        out.append((name, r, ctypes.get_errno() if r < 0 else 0))\n    return out\n";
+    let want: Vec<String> = probes
+        .iter()
+        .map(|(name, _)| format!("('{name}', -1, 1)"))
+        .collect();
+    let r = calls(&src, 2000, 3000);
     assert_eq!(
-        returned(&results[0]).repr(),
-        "[('shmget', -1, 1), ('msgget', -1, 1), ('semget', -1, 1), ('mq_open', -1, 1)]"
+        first_returned(&r),
+        format!("[{}]", want.join(", ")),
+        "{src}\n{r:?}"
     );
     assert_healthy();
+}
+
+#[test]
+fn system_v_and_posix_ipc_are_closed() {
+    assert_refused(
+        "",
+        &[
+            ("shmget", "libc.shmget(0x5157, 1 << 20, 0o1666)"),
+            ("msgget", "libc.msgget(0x5157, 0o1666)"),
+            ("semget", "libc.semget(0x5157, 1, 0o1666)"),
+            (
+                "mq_open",
+                r#"libc.mq_open(b"/symtest", os.O_CREAT | os.O_RDWR, 0o600, None)"#,
+            ),
+        ],
+    );
 }
 
 /// A channel between samples through the host's page cache: one job reads a
@@ -39,37 +57,27 @@ def f():
 /// cached. Every call that answers that question directly is refused.
 #[test]
 fn the_page_cache_cannot_be_asked_what_earlier_jobs_read() {
-    let src = r#"import ctypes, mmap, os
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-def f():
-    out = []
-    fd = os.open(os.__file__, os.O_RDONLY)
-    libc.mmap.restype = ctypes.c_void_p
-    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-    page = libc.mmap(None, 4096, mmap.PROT_READ, mmap.MAP_PRIVATE, fd, 0)
-    vec = ctypes.create_string_buffer(1)
-    buf = ctypes.create_string_buffer(4096)
-    iov = (ctypes.c_void_p * 2)(ctypes.addressof(buf), 4096)
-    cstat = ctypes.create_string_buffer(64)
-    rng = (ctypes.c_uint64 * 2)(0, 4096)
-    for name, nr, args in (
-        ("mincore", 27, (ctypes.c_void_p(page), ctypes.c_size_t(4096), vec)),
-        ("preadv2", 327, (fd, iov, 1, 0, 0, 8)),  # RWF_NOWAIT
-        ("cachestat", 451, (fd, rng, cstat, 0)),
-    ):
-        r = libc.syscall(nr, *args)
-        out.append((name, r, ctypes.get_errno() if r < 0 else 0))
-    return out
-"#;
-    let r = calls(src, 2000, 3000);
-    let results = call_results(&r);
-    assert_eq!(
-        returned(&results[0]).repr(),
-        "[('mincore', -1, 1), ('preadv2', -1, 1), ('cachestat', -1, 1)]",
-        "{r:?}"
+    let setup = "fd = os.open(os.__file__, os.O_RDONLY)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+page = libc.mmap(None, 4096, mmap.PROT_READ, mmap.MAP_PRIVATE, fd, 0)
+vec = ctypes.create_string_buffer(1)
+buf = ctypes.create_string_buffer(4096)
+iov = (ctypes.c_void_p * 2)(ctypes.addressof(buf), 4096)
+cstat = ctypes.create_string_buffer(64)
+rng = (ctypes.c_uint64 * 2)(0, 4096)";
+    assert_refused(
+        setup,
+        &[
+            (
+                "mincore",
+                "libc.syscall(27, ctypes.c_void_p(page), ctypes.c_size_t(4096), vec)",
+            ),
+            // 8: RWF_NOWAIT
+            ("preadv2", "libc.syscall(327, fd, iov, 1, 0, 0, 8)"),
+            ("cachestat", "libc.syscall(451, fd, rng, cstat, 0)"),
+        ],
     );
-    assert_healthy();
 }
 
 #[test]
@@ -92,8 +100,7 @@ fn host_unix_sockets_are_unreachable() {
         p = path.display().to_string()
     );
     let r = calls(&src, 2000, 3000);
-    let results = call_results(&r);
-    assert!(!returned(&results[0]).repr().contains("connected"), "{r:?}");
+    assert!(!first_returned(&r).contains("connected"), "{r:?}");
     for l in [&listener, &abstract_listener] {
         assert_not_connected(l.accept());
     }

@@ -332,20 +332,12 @@ fn faked_equality_fails() {
 
 #[test]
 fn timeouts_in_the_middle_leave_later_calls_graded() {
-    let job = Job {
-        source: "def f(x):\n    while x == 2:\n        pass\n    return x * 10\n".into(),
-        task: Task::Calls {
-            entry: "f".into(),
-            calls: (1..=3)
-                .map(|i| Call {
-                    args: vec![PyValue::from(i)],
-                    budget: Duration::from_millis(300),
-                })
-                .collect(),
-            want_args: false,
-            load_budget: Duration::from_secs(2),
-        },
-    };
+    let job = f_on_each(
+        "def f(x):\n    while x == 2:\n        pass\n    return x * 10\n",
+        1..=3,
+        2000,
+        300,
+    );
     let JobResult::Calls { results, .. } = pool().run(&job).expect("runs") else {
         panic!("calls")
     };

@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use symtest_pyvalue::PyValue;
 
 use super::problem::{CallCase, Problem, StdioCase, Tests, json_to_py};
-use super::read::{field, id_field, kind, same_lengths};
+use super::read::{field, id_field, same_lengths, wrong_kind};
 
 /// APPS (`problem_id, question, solutions, input_output, starter_code`):
 /// `solutions` and `input_output` are JSON held in strings. With `fn_name`
@@ -32,10 +32,7 @@ pub(super) fn apps_shaped(row: &Json, task_id: String) -> Result<Problem, String
         }
         Some(v @ Json::Object(_)) => v.clone(),
         Some(other) => {
-            return Err(format!(
-                "field 'input_output' should be a JSON string, found {}",
-                kind(other)
-            ));
+            return Err(wrong_kind("field 'input_output'", "a JSON string", other));
         }
         None => return Err("missing field 'input_output'".into()),
     };

@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::problem::{Problem, StdioCase, Tests};
-use super::read::{field, id_field, kind, same_lengths};
+use super::read::{field, id_field, same_lengths, wrong_kind};
 
 /// CodeContests' language id of Python 3 (1 is Python 2, 2 C++, 4 Java).
 const PYTHON3: i64 = 3;
@@ -45,18 +45,25 @@ pub(super) fn codecontests(row: &Json) -> Result<Problem, String> {
     })
 }
 
+/// The object field `name` of `row`, `None` when it is missing or null;
+/// `keys` shows what it should hold.
+fn optional_object<'a>(row: &'a Json, name: &str, keys: &str) -> Result<Option<&'a Json>, String> {
+    match row.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(o @ Json::Object(_)) => Ok(Some(o)),
+        Some(other) => Err(wrong_kind(
+            &format!("field '{name}'"),
+            &format!("an object {keys}"),
+            other,
+        )),
+    }
+}
+
 /// The `(input, output)` pairs of one set of tests; a missing or null set
 /// is empty.
 pub(super) fn test_set(row: &Json, set: &str) -> Result<Vec<(String, String)>, String> {
-    let tests = match row.get(set) {
-        None | Some(Json::Null) => return Ok(Vec::new()),
-        Some(t @ Json::Object(_)) => t,
-        Some(other) => {
-            return Err(format!(
-                "field '{set}' should be an object {{\"input\": [...], \"output\": [...]}}, found {}",
-                kind(other)
-            ));
-        }
+    let Some(tests) = optional_object(row, set, r#"{"input": [...], "output": [...]}"#)? else {
+        return Ok(Vec::new());
     };
     let texts = |key: &str| -> Result<Vec<String>, String> {
         match tests.get(key) {
@@ -66,15 +73,17 @@ pub(super) fn test_set(row: &Json, set: &str) -> Result<Vec<(String, String)>, S
                 .enumerate()
                 .map(|(i, x)| match x {
                     Json::String(s) => Ok(s.clone()),
-                    other => Err(format!(
-                        "'{set}.{key}[{i}]' should be a string, found {}",
-                        kind(other)
+                    other => Err(wrong_kind(
+                        &format!("'{set}.{key}[{i}]'"),
+                        "a string",
+                        other,
                     )),
                 })
                 .collect(),
-            Some(other) => Err(format!(
-                "'{set}.{key}' should be a list of strings, found {}",
-                kind(other)
+            Some(other) => Err(wrong_kind(
+                &format!("'{set}.{key}'"),
+                "a list of strings",
+                other,
             )),
         }
     };
@@ -86,23 +95,14 @@ pub(super) fn test_set(row: &Json, set: &str) -> Result<Vec<(String, String)>, S
 /// The first solution in Python 3 of `field` (`{language, solution}`);
 /// a language is an id (3) or its name (`PYTHON3`).
 pub(super) fn python3_solution(row: &Json, name: &str) -> Result<Option<String>, String> {
-    let sols = match row.get(name) {
-        None | Some(Json::Null) => return Ok(None),
-        Some(s @ Json::Object(_)) => s,
-        Some(other) => {
-            return Err(format!(
-                "field '{name}' should be an object {{\"language\": [...], \"solution\": [...]}}, found {}",
-                kind(other)
-            ));
-        }
+    let Some(sols) = optional_object(row, name, r#"{"language": [...], "solution": [...]}"#)?
+    else {
+        return Ok(None);
     };
     let list = |key: &str| match sols.get(key) {
         None | Some(Json::Null) => Ok(&[][..]),
         Some(Json::Array(xs)) => Ok(xs.as_slice()),
-        Some(other) => Err(format!(
-            "'{name}.{key}' should be a list, found {}",
-            kind(other)
-        )),
+        Some(other) => Err(wrong_kind(&format!("'{name}.{key}'"), "a list", other)),
     };
     let (languages, solutions) = (list("language")?, list("solution")?);
     same_lengths(
@@ -115,18 +115,20 @@ pub(super) fn python3_solution(row: &Json, name: &str) -> Result<Option<String>,
             Json::Number(n) => n.as_i64() == Some(PYTHON3),
             Json::String(s) => s.eq_ignore_ascii_case("PYTHON3"),
             other => {
-                return Err(format!(
-                    "'{name}.language[{i}]' should be a language id, found {}",
-                    kind(other)
+                return Err(wrong_kind(
+                    &format!("'{name}.language[{i}]'"),
+                    "a language id",
+                    other,
                 ));
             }
         };
         if python3 {
             return match sol {
                 Json::String(s) => Ok(Some(s.clone())),
-                other => Err(format!(
-                    "'{name}.solution[{i}]' should be a string, found {}",
-                    kind(other)
+                other => Err(wrong_kind(
+                    &format!("'{name}.solution[{i}]'"),
+                    "a string",
+                    other,
                 )),
             };
         }

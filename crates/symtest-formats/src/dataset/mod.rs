@@ -22,7 +22,7 @@ mod problem;
 
 pub use problem::{CallCase, Problem, StdioCase, Tests, args_repr, json_to_py};
 pub use read::{RowError, Rows, read_rows};
-use read::{field, id_field, kind};
+use read::{field, id_field, wrong_kind};
 
 /// A problem file's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,10 +328,7 @@ fn mbpp(row: &Json) -> Result<Problem, String> {
                         .ok_or(format!("'{k}' should hold strings"))
                 })
                 .collect(),
-            Some(other) => Err(format!(
-                "field '{k}' should be a list, found {}",
-                kind(other)
-            )),
+            Some(other) => Err(wrong_kind(&format!("field '{k}'"), "a list", other)),
         }
     };
     let tests = list("test_list")?;

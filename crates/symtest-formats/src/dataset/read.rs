@@ -84,10 +84,7 @@ pub fn read_rows(path: &Path) -> std::io::Result<(Rows, Vec<RowError>)> {
 pub fn field<'a>(row: &'a Json, name: &str) -> Result<&'a str, String> {
     match row.get(name) {
         Some(Json::String(s)) => Ok(s),
-        Some(other) => Err(format!(
-            "field '{name}' should be a string, found {}",
-            kind(other)
-        )),
+        Some(other) => Err(wrong_kind(&format!("field '{name}'"), "a string", other)),
         None => Err(format!("missing field '{name}'")),
     }
 }
@@ -97,9 +94,10 @@ pub fn id_field(row: &Json, name: &str) -> Result<String, String> {
     match row.get(name) {
         Some(Json::String(s)) => Ok(s.clone()),
         Some(Json::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(format!(
-            "field '{name}' should be a string or number, found {}",
-            kind(other)
+        Some(other) => Err(wrong_kind(
+            &format!("field '{name}'"),
+            "a string or number",
+            other,
         )),
         None => Err(format!("missing field '{name}'")),
     }
@@ -118,6 +116,12 @@ pub fn same_lengths(
     } else {
         Err(format!("'{what}' has {n} {items} but {m} {others}"))
     }
+}
+
+/// What a row says of a value of the wrong kind: `what` should be `want`,
+/// and what it found.
+pub fn wrong_kind(what: &str, want: &str, found: &Json) -> String {
+    format!("{what} should be {want}, found {}", kind(found))
 }
 
 pub fn kind(v: &Json) -> &'static str {

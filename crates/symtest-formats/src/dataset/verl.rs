@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::apps::{dataset_call, exact_calls, example_cases};
 use super::problem::{Problem, Tests};
-use super::read::{kind, same_lengths};
+use super::read::{same_lengths, wrong_kind};
 
 /// A verl row. Its id is `extra_info.index` as text; its reference is
 /// `extra_info.reference` when the row carries one (the published rows
@@ -16,10 +16,7 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
     let info = match row.get("extra_info") {
         Some(i @ Json::Object(_)) => i,
         Some(other) => {
-            return Err(format!(
-                "field 'extra_info' should be an object, found {}",
-                kind(other)
-            ));
+            return Err(wrong_kind("field 'extra_info'", "an object", other));
         }
         None => return Err("missing field 'extra_info' (with the row's 'index')".into()),
     };
@@ -27,9 +24,10 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
         Some(Json::String(s)) => s.clone(),
         Some(Json::Number(n)) => n.to_string(),
         Some(other) => {
-            return Err(format!(
-                "field 'extra_info.index' should be a number or string, found {}",
-                kind(other)
+            return Err(wrong_kind(
+                "field 'extra_info.index'",
+                "a number or string",
+                other,
             ));
         }
         None => return Err("missing field 'extra_info.index'".into()),
@@ -38,9 +36,10 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
         None | Some(Json::Null) => None,
         Some(Json::String(s)) => Some(s.clone()),
         Some(other) => {
-            return Err(format!(
-                "field 'extra_info.reference' should be a string, found {}",
-                kind(other)
+            return Err(wrong_kind(
+                "field 'extra_info.reference'",
+                "a string",
+                other,
             ));
         }
     };
@@ -70,9 +69,10 @@ pub(super) fn verl(row: &Json) -> Result<Problem, String> {
             cases: example_cases(inputs, outputs),
         },
         Some(other) => {
-            return Err(format!(
-                "'reward_model.ground_truth.fn_name' should be a string, found {}",
-                kind(other)
+            return Err(wrong_kind(
+                "'reward_model.ground_truth.fn_name'",
+                "a string",
+                other,
             ));
         }
     };
@@ -96,10 +96,7 @@ fn ground_truth(row: &Json) -> Result<(Option<String>, Json), String> {
     let truth = match row.get("reward_model") {
         Some(r @ Json::Object(_)) => r.get("ground_truth"),
         Some(other) => {
-            return Err(format!(
-                "field 'reward_model' should be an object, found {}",
-                kind(other)
-            ));
+            return Err(wrong_kind("field 'reward_model'", "an object", other));
         }
         None => return Err("missing field 'reward_model'".into()),
     };
@@ -112,10 +109,7 @@ fn ground_truth(row: &Json) -> Result<(Option<String>, Json), String> {
                 )
             }),
         Some(v @ Json::Object(_)) => Ok((None, v.clone())),
-        Some(other) => Err(format!(
-            "field 'reward_model.ground_truth' should be a JSON string, found {}",
-            kind(other)
-        )),
+        Some(other) => Err(wrong_kind("field 'reward_model.ground_truth'", "a JSON string", other)),
         None => Err("missing field 'reward_model.ground_truth'".into()),
     }
 }
@@ -123,9 +117,10 @@ fn ground_truth(row: &Json) -> Result<(Option<String>, Json), String> {
 fn list<'a>(truth: &'a Json, key: &str) -> Result<&'a [Json], String> {
     match truth.get(key) {
         Some(Json::Array(xs)) => Ok(xs),
-        Some(other) => Err(format!(
-            "'reward_model.ground_truth.{key}' should be a list, found {}",
-            kind(other)
+        Some(other) => Err(wrong_kind(
+            &format!("'reward_model.ground_truth.{key}'"),
+            "a list",
+            other,
         )),
         None => Err(format!("'reward_model.ground_truth' has no '{key}' list")),
     }

@@ -37,6 +37,8 @@ mod stdout;
 mod stmt;
 mod subscript;
 mod tables;
+#[cfg(test)]
+mod testing;
 mod types;
 
 pub(crate) use io::Io;

@@ -462,3 +462,19 @@ pub(super) fn put_opt_dict(out: &mut Vec<u8>, kvs: Option<&[(PyValue, PyValue)]>
         }
     }
 }
+
+/// `op()` of a message enum: each variant's name on the wire (and in
+/// messages about it).
+macro_rules! wire_ops {
+    ($vis:vis $ty:ident { $($variant:ident => $op:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The message's `op`, as on the wire.
+            $vis fn op(&self) -> &'static str {
+                match self {
+                    $($ty::$variant { .. } => $op,)+
+                }
+            }
+        }
+    };
+}
+pub(super) use wire_ops;

@@ -6,7 +6,7 @@
 use symtest_pyvalue::PyValue;
 
 use super::codec::{
-    Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, encoded, open, unknown_op,
+    Dict, Fields, MAX_BASES, MAX_NAME, MAX_TEXT, WireError, encoded, open, unknown_op, wire_ops,
     write_message,
 };
 use super::job::{JobReply, PlannedCall};
@@ -105,15 +105,6 @@ impl Answer {
             }),
             JobReply::Unencodable { type_name } => Some(Answer::Unencodable { type_name }),
             _ => None,
-        }
-    }
-
-    fn op(&self) -> &'static str {
-        match self {
-            Answer::Returned { .. } => "returned",
-            Answer::Raised { .. } => "raised",
-            Answer::Unencodable { .. } => "unencodable",
-            Answer::Gone { .. } => "gone",
         }
     }
 
@@ -243,17 +234,8 @@ pub enum TestVerdict {
     },
 }
 
-impl HarnessReply {
-    /// The reply's `op`, for messages about it.
-    pub fn op(&self) -> &'static str {
-        match self {
-            HarnessReply::Ready { .. } => "ready",
-            HarnessReply::Plan { .. } => "plan",
-            HarnessReply::Call { .. } => "call",
-            HarnessReply::Result { .. } => "result",
-        }
-    }
-}
+wire_ops!(Answer { Returned => "returned", Raised => "raised", Unencodable => "unencodable", Gone => "gone" });
+wire_ops!(pub HarnessReply { Ready => "ready", Plan => "plan", Call => "call", Result => "result" });
 
 const TO_HARNESS: &str = "harness request";
 const FROM_HARNESS: &str = "harness reply";

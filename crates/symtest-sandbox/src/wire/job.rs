@@ -9,7 +9,7 @@ use symtest_pyvalue::{PyValue, marshal};
 
 use super::codec::{
     MAX_BASES, MAX_NAME, MAX_TEXT, Step, WireError, encoded, open, put_list_head, put_opt_dict,
-    unknown_op,
+    unknown_op, wire_ops,
 };
 
 /// A request to a job process, one frame on its request pipe.
@@ -123,20 +123,13 @@ pub enum JobReply {
     },
 }
 
-impl JobReply {
-    /// The reply's `op`, for messages about it.
-    pub fn op(&self) -> &'static str {
-        match self {
-            JobReply::Confined { .. } => "confined",
-            JobReply::Unconfined { .. } => "unconfined",
-            JobReply::Loaded { .. } => "loaded",
-            JobReply::CompileError { .. } => "compile_error",
-            JobReply::Raised { .. } => "raised",
-            JobReply::Returned { .. } => "returned",
-            JobReply::Unencodable { .. } => "unencodable",
-        }
-    }
+wire_ops!(pub JobReply {
+    Confined => "confined", Unconfined => "unconfined", Loaded => "loaded",
+    CompileError => "compile_error", Raised => "raised", Returned => "returned",
+    Unencodable => "unencodable",
+});
 
+impl JobReply {
     /// Milliseconds the job says it spent, when the reply says.
     pub fn ms(&self) -> Option<f64> {
         match self {
@@ -151,14 +144,9 @@ impl JobReply {
 const TO_JOB: &str = "job request";
 const FROM_JOB: &str = "job reply";
 
-impl JobRequest {
-    fn op(&self) -> &'static str {
-        match self {
-            JobRequest::Load { .. } => "load",
-            JobRequest::Call { .. } => "call",
-        }
-    }
+wire_ops!(JobRequest { Load => "load", Call => "call" });
 
+impl JobRequest {
     /// The message's bytes.
     pub fn encode(&self) -> Vec<u8> {
         encoded(self.op(), |d| match self {

@@ -4,7 +4,9 @@
 
 use symtest_pyvalue::PyValue;
 
-use super::codec::{Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, encoded, open, unknown_op};
+use super::codec::{
+    Dict, Fields, MAX_NAME, MAX_TEXT, Step, WireError, encoded, open, unknown_op, wire_ops,
+};
 
 /// A request to a worker, sent as one SEQPACKET message with descriptors
 /// attached.
@@ -103,29 +105,14 @@ impl Exit {
     }
 }
 
-impl WorkerReply {
-    /// The reply's `op`, for messages about it.
-    pub fn op(&self) -> &'static str {
-        match self {
-            WorkerReply::Ready { .. } => "ready",
-            WorkerReply::Error { .. } => "error",
-            WorkerReply::Done { .. } => "done",
-        }
-    }
-}
+wire_ops!(pub WorkerReply { Ready => "ready", Error => "error", Done => "done" });
 
 const TO_WORKER: &str = "worker request";
 const FROM_WORKER: &str = "worker reply";
 
-impl WorkerRequest {
-    fn op(&self) -> &'static str {
-        match self {
-            WorkerRequest::Init { .. } => "init",
-            WorkerRequest::Job { .. } => "job",
-            WorkerRequest::Kill => "kill",
-        }
-    }
+wire_ops!(WorkerRequest { Init => "init", Job => "job", Kill => "kill" });
 
+impl WorkerRequest {
     /// The message's bytes.
     pub fn encode(&self) -> Vec<u8> {
         encoded(self.op(), |d| match self {

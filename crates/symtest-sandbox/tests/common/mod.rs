@@ -226,6 +226,30 @@ pub fn call_f(source: &str, load_budget_ms: u64, budget_ms: u64) -> Job {
     }
 }
 
+/// A call of `f(x)` for each `x`, each with its own budget.
+pub fn f_on_each(
+    source: &str,
+    xs: impl IntoIterator<Item = i64>,
+    load_budget_ms: u64,
+    budget_ms: u64,
+) -> Job {
+    Job {
+        source: source.into(),
+        task: Task::Calls {
+            entry: "f".into(),
+            calls: xs
+                .into_iter()
+                .map(|x| Call {
+                    args: vec![PyValue::from(x)],
+                    budget: Duration::from_millis(budget_ms),
+                })
+                .collect(),
+            want_args: false,
+            load_budget: Duration::from_millis(load_budget_ms),
+        },
+    }
+}
+
 pub fn calls(source: &str, load_budget_ms: u64, budget_ms: u64) -> JobResult {
     pool()
         .run(&call_f(source, load_budget_ms, budget_ms))
@@ -244,4 +268,9 @@ pub fn returned(r: &CallResult) -> &PyValue {
         CallResult::Returned { value, .. } => value,
         other => panic!("expected a value, got {other:?}"),
     }
+}
+
+/// The repr of what the job's first call returned.
+pub fn first_returned(r: &JobResult) -> String {
+    returned(&call_results(r)[0]).repr()
 }

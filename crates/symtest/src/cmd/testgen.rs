@@ -14,11 +14,8 @@ use serde_json::{Value as Json, json};
 use symtest_formats::dataset::Problem;
 use symtest_formats::dataset::emit::Emit;
 use symtest_gen::dataset::{generate_problem, panic_error};
-use symtest_gen::{
-    ExternalCalls, GenOptions, Generated, StdinOptions, parse_overrides, pytest_file, suite_row,
-};
+use symtest_gen::{ExternalCalls, GenOptions, GenSettings, Generated, pytest_file, suite_row};
 use symtest_sandbox::{CheckOutcome, Pool};
-use symtest_solve::SolverOptions;
 
 use super::common::{interrupt_flag, progress, sandbox};
 use super::grade::{load_problems, parallel};
@@ -62,11 +59,6 @@ fn existing_rows(path: &Path) -> Result<(HashSet<String>, u64)> {
         valid += read as u64;
     }
     Ok((done, valid))
-}
-
-fn seconds(s: f64, what: &str) -> Result<Duration> {
-    Duration::try_from_secs_f64(s)
-        .map_err(|_| anyhow::anyhow!("{what} must be a non-negative number of seconds, got {s}"))
 }
 
 /// One problem's suite.
@@ -160,34 +152,23 @@ fn problems_asked(args: &GenArgs) -> Result<BTreeMap<String, Problem>> {
 
 /// The generation options the flags ask for.
 fn gen_options(args: &GenArgs, stop: Arc<AtomicBool>) -> Result<GenOptions> {
-    let types = match &args.types {
-        Some(t) => parse_overrides(t).map_err(|e| anyhow::anyhow!("--types: {e}"))?,
-        None => Vec::new(),
-    };
-    Ok(GenOptions {
-        types,
+    GenSettings {
+        types: args.types.clone(),
         assume: args.assume.clone(),
         keep_raising: args.keep_raising,
-        timeout: seconds(args.timeout, "--timeout")?,
+        minimise: !args.no_minimise,
+        timeout: args.timeout,
         max_runs: args.max_runs,
-        patience: (args.patience > 0).then_some(args.patience),
-        patience_time: Some(seconds(args.patience_time, "--patience-time")?)
-            .filter(|d| !d.is_zero()),
+        patience: args.patience,
+        patience_time: args.patience_time,
         max_boundary: args.max_boundary,
-        call_timeout: seconds(args.call_timeout, "--call-timeout")?,
-        no_minimise: args.no_minimise,
-        solver: SolverOptions {
-            kind: args.solver,
-            query_timeout: Some(seconds(args.query_timeout, "--query-timeout")?),
-            ..GenOptions::default().solver
-        },
-        interrupt: Some(stop),
-        stdin: args
-            .max_tokens
-            .map_or_else(StdinOptions::default, StdinOptions::with_max_tokens),
-        // Set once the sandbox is made.
-        external: None,
-    })
+        call_timeout: args.call_timeout,
+        query_timeout: args.query_timeout,
+        solver: args.solver,
+        max_tokens: args.max_tokens,
+    }
+    .options(stop)
+    .map_err(|e| anyhow::anyhow!(e.as_flag()))
 }
 
 pub fn run(args: &GenArgs) -> Result<u8> {

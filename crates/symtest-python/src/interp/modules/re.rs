@@ -407,22 +407,7 @@ fn expand_template(t: &str, caps: &regex::Captures<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::interp::state::{Flow, Interp, Limits, Silent};
-    use crate::lower::lower_source;
-
-    /// The repr of global `r` after running `src`, or why the run stopped.
-    fn result_of(src: &str) -> Result<String, String> {
-        let lowered = lower_source(src).expect("parses");
-        let mut tracer = Silent;
-        let mut it = Interp::new(&lowered.module, &mut tracer, Limits::default());
-        match it.run_module() {
-            Ok(_) => Ok(crate::interp::repr::repr(
-                &it.global("r").expect("r is set"),
-            )),
-            Err(Flow::Stop(why)) => Err(why),
-            Err(Flow::Exc(e)) => Err(format!("{e:?}")),
-        }
-    }
+    use crate::interp::testing::{assert_results, try_result_of};
 
     /// `re.compile`, `Pattern`'s methods and `re.finditer`; results as
     /// CPython 3.11 prints them.
@@ -450,9 +435,7 @@ mod tests {
                 "(True, ['X1', 'x2'], (1, 2))",
             ),
         ];
-        for (src, want) in cases {
-            assert_eq!(result_of(src).as_deref(), Ok(want), "{src}");
-        }
+        assert_results(&cases);
     }
 
     /// Where the `regex` crate would answer differently, the run stops.
@@ -465,7 +448,7 @@ mod tests {
             "import re\nr = re.compile('a').search('aa', 1)",
             "import re\nr = re.findall('a', 'A', re.ASCII)",
         ] {
-            let why = result_of(src).expect_err(src);
+            let why = try_result_of(src).expect_err(src);
             assert!(why.starts_with("unsupported"), "{src}: {why}");
         }
     }

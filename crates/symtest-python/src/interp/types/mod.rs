@@ -439,15 +439,6 @@ mod tests {
         );
     }
 
-    /// The repr of global `r` after running `src`.
-    fn result_of(src: &str) -> String {
-        let lowered = lower_source(src).expect("parses");
-        let mut tracer = Silent;
-        let mut it = Interp::new(&lowered.module, &mut tracer, Limits::default());
-        it.run_module().expect("runs");
-        crate::interp::repr::repr(&it.global("r").expect("r is set"))
-    }
-
     /// Methods read from the class are the table's, unbound; results as
     /// CPython 3.11 prints them.
     #[test]
@@ -478,8 +469,6 @@ mod tests {
                 "'AttributeError'",
             ),
         ];
-        for (src, want) in cases {
-            assert_eq!(result_of(src), want, "{src}");
-        }
+        crate::interp::testing::assert_results(&cases);
     }
 }

@@ -378,18 +378,7 @@ impl Interp<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::interp::repr::repr;
-    use crate::interp::state::{Interp, Limits, Silent};
-    use crate::lower::lower_source;
-
-    /// The repr of global `r` after running `src`.
-    pub(crate) fn result_of(src: &str) -> String {
-        let lowered = lower_source(src).expect("parses");
-        let mut tracer = Silent;
-        let mut it = Interp::new(&lowered.module, &mut tracer, Limits::default());
-        it.run_module().expect("runs");
-        repr(&it.global("r").expect("r is set"))
-    }
+    use crate::interp::testing::assert_results;
 
     /// Iteration orders after set operations, each as CPython 3.11 prints it.
     #[test]
@@ -452,8 +441,6 @@ mod tests {
                 "([-0.1, 1.5, 2.5], [(1, 2), (9, 2), (0, 0)])",
             ),
         ];
-        for (src, want) in cases {
-            assert_eq!(result_of(src), want, "{src}");
-        }
+        assert_results(&cases);
     }
 }
