@@ -49,6 +49,15 @@ def grade(bin_, problems, samples, out):
     return {(o["task_id"], o["sample_id"]): o["status"] for o in map(json.loads, open(out))}
 
 
+def write_generated_only(rows, path):
+    """The suites with the dataset's tests left out."""
+    with open(path, "w") as f:
+        for r in rows.values():
+            g = dict(r)
+            g["tests"] = [t for t in r["tests"] if t["origin"] != "dataset"]
+            f.write(json.dumps(g) + "\n")
+
+
 def ensure_crosshair():
     """crosshair-tool in the benchmark's virtual environment (from PyPI)."""
     py = VENV / "bin" / "python"
@@ -114,6 +123,8 @@ def main():
     ap.add_argument("--no-crosshair", action="store_true", help="skip the crosshair side by side")
     ap.add_argument("--crosshair-limit", type=float, default=60.0,
                     help="seconds of crosshair cover per problem at most")
+    ap.add_argument("--no-ablation", action="store_true",
+                    help="skip the second gen run without mutants (--mutants 0)")
     ap.add_argument("--gen-args", default="", help="extra arguments for symtest gen (one string)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -132,11 +143,7 @@ def main():
     failed = [p["task_id"] for p in rep["problems"] if not p["ok"]]
 
     generated_only = OUT / "generated_only.jsonl"
-    with open(generated_only, "w") as f:
-        for r in rows.values():
-            g = dict(r)
-            g["tests"] = [t for t in r["tests"] if t["origin"] != "dataset"]
-            f.write(json.dumps(g) + "\n")
+    write_generated_only(rows, generated_only)
 
     samples = OUT / "mutants.jsonl"
     n = 0
@@ -154,6 +161,20 @@ def main():
     keys = sorted(by_dataset)
     killed = lambda d: {k for k in keys if d.get(k, "passed") != "passed"}
     kd, kg, ks = killed(by_dataset), killed(by_generated), killed(by_suite)
+    # gen's own mutants are of the same classes as these: the same run
+    # without them says what they add.
+    kg0, tests0 = None, 0
+    if not args.no_ablation:
+        plain = OUT / "suites_no_mutants.jsonl"
+        if plain.exists():
+            plain.unlink()
+        subprocess.run([args.bin, "gen", str(DATA), "-o", str(plain), "-q", "--mutants", "0",
+                        *args.gen_args.split()], check=False, stdout=subprocess.DEVNULL)
+        plain_rows = {r["task_id"]: r for r in map(json.loads, open(plain))}
+        plain_only = OUT / "generated_only_no_mutants.jsonl"
+        write_generated_only(plain_rows, plain_only)
+        kg0 = killed(grade(args.bin, plain_only, samples, OUT / "o_generated_no_mutants.jsonl"))
+        tests0 = sum(len(r["tests"]) for r in plain_rows.values()) / max(len(plain_rows), 1)
 
     jobs = os.cpu_count() or 2
     kc, ch_full, ch_tests, ch_s = set(), None, 0, None
@@ -199,6 +220,11 @@ def main():
         f"| killed by HumanEval's tests and not by the generated tests | {len(kd - kg)} |",
         f"| killed by the generated tests and not by HumanEval's | {len(kg - kd)} |",
     ]
+    if kg0 is not None:
+        table += [
+            f"| same run, `gen --mutants 0`: killed by generated tests alone | {len(kg0)} "
+            f"({pct(kg0 & kd, kd)} of HumanEval's kills; {tests0:.1f} tests per problem) |",
+        ]
     if not args.no_crosshair:
         table += [
             f"| crosshair cover: tests | {ch_tests} |",
@@ -253,6 +279,10 @@ def main():
             f"{mutant_text}, one change at one place: arithmetic, comparison and boolean",
             "operators swapped, int constants plus and minus one, `not` removed, `break` and `continue`",
             "swapped, `True`/`False` flipped; a mutant is killed when its grade is not `passed`.",
+            "`symtest gen` makes mutants of its own from each reference (`--mutants`, default 64: one",
+            "neighbour per operator, constants one off, `not` dropped, `break`/`continue`) and keeps",
+            "inputs that tell them apart; they are of the same classes as these, which favours it here,",
+            "so the same run without them (`--mutants 0`) is in the table too.",
         ] + crosshair_text + [
             "The differential fuzzer runs each mutant HumanEval's",
             "tests miss against the canonical solution on 600 inputs (dataset arguments, mutations of",

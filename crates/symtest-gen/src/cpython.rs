@@ -25,13 +25,14 @@ pub(crate) struct Answers {
     pub probe_ms: f64,
 }
 
-/// Runs the reference on `calls`, then the probed reference on the calls
-/// that finished (inputs the reference cannot finish are dropped anyway:
+/// Runs the reference on `calls`, then the probed reference (with at most
+/// `mutants` mutants to tell apart) on the calls that finished (inputs the reference cannot finish are dropped anyway:
 /// they are not run a second time for coverage).
 pub(crate) fn answers(
     prepared: &Prepared,
     calls: &[Call],
     pool: &Pool,
+    mutants: usize,
 ) -> Result<Answers, GenError> {
     let reference = &prepared.reference;
     let phase = Instant::now();
@@ -48,6 +49,7 @@ pub(crate) fn answers(
         &reference.source,
         &reference.entry,
         &sites,
+        mutants,
     );
     let finished: Vec<usize> = (0..calls.len())
         .filter(|&i| {

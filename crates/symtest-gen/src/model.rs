@@ -80,6 +80,10 @@ pub struct GenOptions {
     pub patience_time: Option<Duration>,
     /// Boundary queries per problem (0: no boundary inputs).
     pub max_boundary: usize,
+    /// Single-site mutants of the reference (an operator swapped, a
+    /// constant one off, ...) that the set cover keeps an input to tell
+    /// apart, at most (0: none); functions only.
+    pub mutants: usize,
     /// Time limit of one call of the reference in CPython.
     pub call_timeout: Duration,
     /// Keep every distinct input instead of a set cover.
@@ -123,6 +127,7 @@ impl Default for GenOptions {
             patience: Some(40),
             patience_time: Some(Duration::from_millis(500)),
             max_boundary: 120,
+            mutants: 64,
             call_timeout: Duration::from_millis(500),
             no_minimise: false,
             solver: SolverOptions {
@@ -280,6 +285,12 @@ pub struct SelectionStats {
     pub covered_generated: usize,
     /// Branch directions no test takes, as `kind at line:col true|false`.
     pub missed: Vec<String>,
+    /// Mutants of the reference made to tell apart (`--mutants`).
+    pub mutants: usize,
+    /// Mutants some candidate input tells apart from the reference.
+    pub mutants_found: usize,
+    /// Mutants the generated tests kept tell apart.
+    pub mutants_told: usize,
 }
 
 /// What one problem's generation measured, phase by phase.

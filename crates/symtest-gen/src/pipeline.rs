@@ -52,7 +52,7 @@ pub fn generate(
             budget: opts.call_timeout,
         })
         .collect();
-    let answers = cpython::answers(&prepared, &calls, pool)?;
+    let answers = cpython::answers(&prepared, &calls, pool, opts.mutants)?;
     let fidelity = fidelity::compare(&prepared, &candidates, &answers.expected);
     let selected = select::select(
         &prepared.program,

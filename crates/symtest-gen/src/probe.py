@@ -16,12 +16,22 @@
 # - "loop": how many times a loop ran when it ended (none, once, more), and
 #   "last": the direction of each branch taken on a loop's last step, where
 #   a changed loop bound shows.
+# - "mut": the single-site mutants of the reference (see below) an input
+#   tells from it, so that the suite keeps an input for each wrong program a
+#   small slip makes when some candidate can tell it.
 #
 # The data probes are calls on hot paths: after __symtest_budget__ notes in
 # one call of the entry they switch off (each probed expression tests
 # __symtest_off__ first), so a loop of millions of steps is not slowed.
 import ast as __symtest_ast
+import builtins as __symtest_builtins
 import copy as __symtest_copy
+import signal as __symtest_signal
+import time as __symtest_time
+
+# Inside a class body a name with two leading underscores (and not two
+# trailing ones) is mangled: the mutator's methods use this one.
+__symtest_ast__ = __symtest_ast
 
 __symtest_hits__ = set()
 __symtest_data__ = set()
@@ -104,7 +114,197 @@ def __symtest_sign__(place, value):
     return value
 
 
-def __symtest_load__(source, sites, entry):
+# Mutants: programs one slip away from the reference, made inside its
+# functions: an arithmetic, comparison or boolean operator swapped for one
+# neighbour, an int constant one up or one down, a bool flipped, a `not` or
+# unary minus dropped, `break` and `continue` exchanged. Each input is run
+# on them after the reference (on a copy of its arguments, each mutant on a
+# time limit); one that answers otherwise or raises otherwise is told apart
+# by that input. At most as many mutants as asked (`gen --mutants`), spread
+# evenly over the sites; the work is bounded per call and per load.
+__symtest_mutants__ = []
+__symtest_mutant_time__ = [1.0]
+__symtest_slow_mutants__ = set()
+__symtest_arith__ = {
+    __symtest_ast.Add: __symtest_ast.Sub,
+    __symtest_ast.Sub: __symtest_ast.Add,
+    __symtest_ast.Mult: __symtest_ast.Add,
+    __symtest_ast.Div: __symtest_ast.Mult,
+    __symtest_ast.FloorDiv: __symtest_ast.Div,
+    __symtest_ast.Mod: __symtest_ast.FloorDiv,
+    __symtest_ast.Pow: __symtest_ast.Mult,
+}
+__symtest_compare__ = {
+    __symtest_ast.Lt: __symtest_ast.LtE,
+    __symtest_ast.LtE: __symtest_ast.Lt,
+    __symtest_ast.Gt: __symtest_ast.GtE,
+    __symtest_ast.GtE: __symtest_ast.Gt,
+    __symtest_ast.Eq: __symtest_ast.NotEq,
+    __symtest_ast.NotEq: __symtest_ast.Eq,
+    __symtest_ast.In: __symtest_ast.NotIn,
+    __symtest_ast.NotIn: __symtest_ast.In,
+}
+
+
+class __SymtestSlow(BaseException):
+    """A mutant's time limit (not an Exception: `except Exception` in the
+    mutant does not swallow it)."""
+
+
+def __symtest_slow__(signum, frame):
+    raise __SymtestSlow()
+
+
+class __SymtestMutate(__symtest_ast__.NodeTransformer):
+    """Counts the single-site changes inside functions in a fixed order and
+    makes the one numbered `target` (none when it is -1)."""
+
+    def __init__(self, target):
+        self.target = target
+        self.seen = 0
+        self.depth = 0
+
+    def hit(self):
+        if self.depth == 0:
+            return False
+        self.seen += 1
+        return self.seen - 1 == self.target
+
+    def inside(self, node):
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = inside
+
+    def operator(self, node):
+        self.generic_visit(node)
+        swap = __symtest_arith__.get(type(node.op))
+        if swap is not None and self.hit():
+            node.op = swap()
+        return node
+
+    visit_BinOp = visit_AugAssign = operator
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        for i, op in enumerate(node.ops):
+            swap = __symtest_compare__.get(type(op))
+            if swap is not None and self.hit():
+                node.ops[i] = swap()
+        return node
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        if self.hit():
+            node.op = __symtest_ast__.Or() if isinstance(node.op, __symtest_ast__.And) else __symtest_ast__.And()
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, (__symtest_ast__.Not, __symtest_ast__.USub)) and self.hit():
+            return node.operand
+        return node
+
+    def visit_Constant(self, node):
+        value = node.value
+        if type(value) is bool and self.hit():
+            node.value = not value
+        elif type(value) is int:
+            if self.hit():
+                node.value = value + 1
+            if self.hit():
+                node.value = value - 1
+        return node
+
+    def visit_Break(self, node):
+        return __symtest_ast__.copy_location(__symtest_ast__.Continue(), node) if self.hit() else node
+
+    def visit_Continue(self, node):
+        return __symtest_ast__.copy_location(__symtest_ast__.Break(), node) if self.hit() else node
+
+
+def __symtest_make_mutants__(source, entry, cap, budget):
+    ast = __symtest_ast
+    counter = __SymtestMutate(-1)
+    counter.visit(ast.parse(source))
+    total = counter.seen
+    targets = range(total) if total <= cap else sorted({i * total // cap for i in range(cap)})
+    end = __symtest_time.perf_counter() + budget
+    for target in targets:
+        if __symtest_time.perf_counter() > end:
+            break
+        tree = __SymtestMutate(target).visit(ast.parse(source))
+        namespace = {"__name__": "__symtest_mutant__", "__builtins__": __symtest_builtins}
+        try:
+            exec(compile(ast.fix_missing_locations(tree), "<mutant>", "exec"), namespace)
+        except BaseException:  # noqa: BLE001 - a mutant that does not load is no mutant
+            continue
+        function = namespace.get(entry)
+        if callable(function):
+            __symtest_mutants__.append((target, function))
+    if __symtest_mutants__:
+        __symtest_signal.signal(__symtest_signal.SIGALRM, __symtest_slow__)
+
+
+def __symtest_outcome__(function, args):
+    try:
+        return ("returned", function(*args))
+    except __SymtestSlow:
+        raise
+    except BaseException as e:  # noqa: BLE001 - the raise is the outcome
+        return ("raised", type(e).__name__)
+
+
+def __symtest_same__(a, b):
+    if a[0] != b[0]:
+        return False
+    if a[0] == "raised":
+        return a[1] == b[1]
+    x, y = a[1], b[1]
+    try:
+        return type(x) is type(y) and (x == y or repr(x) == repr(y))
+    except BaseException:  # noqa: BLE001 - an answer that cannot be compared tells nothing
+        return True
+
+
+def __symtest_tell_mutants__(pristine, reference, reference_s):
+    """Notes ("mut", target, "") for each mutant `pristine` tells apart.
+    A mutant gets ten times the reference's time (2 ms at least, 20 at
+    most); one that runs out of it is dropped, not counted as told apart (it
+    may only be slower). All mutants share twenty times the reference's time
+    a call (50 ms at most) and __symtest_mutant_time__ a load."""
+    left = __symtest_mutant_time__[0]
+    if pristine is None or left <= 0 or reference_s > 0.02:
+        return
+    limit = min(0.02, max(0.002, 10 * reference_s))
+    started = __symtest_time.perf_counter()
+    end = started + min(left, 0.05, max(0.005, 20 * reference_s))
+    timer = __symtest_signal.ITIMER_REAL
+    for target, function in __symtest_mutants__:
+        if target in __symtest_slow_mutants__:
+            continue
+        if __symtest_time.perf_counter() > end:
+            break
+        try:
+            args = __symtest_copy.deepcopy(pristine)
+            __symtest_signal.setitimer(timer, limit, limit)
+            try:
+                outcome = __symtest_outcome__(function, args)
+            finally:
+                __symtest_signal.setitimer(timer, 0)
+        except __SymtestSlow:
+            __symtest_slow_mutants__.add(target)
+            continue
+        except BaseException:  # noqa: BLE001 - arguments that cannot be copied
+            break
+        if not __symtest_same__(reference, outcome):
+            __symtest_data__.add(("mut", target, ""))
+    __symtest_mutant_time__[0] = left - (__symtest_time.perf_counter() - started)
+
+
+def __symtest_load__(source, sites, entry, mutants):
     ast = __symtest_ast
     starts = [0]
     for i, byte in enumerate(source.encode("utf-8")):
@@ -282,6 +482,9 @@ def __symtest_load__(source, sites, entry):
     exec(compile(tree, "<reference>", "exec"), globals())
     target = globals()[entry]
 
+    if mutants > 0:
+        __symtest_make_mutants__(source, entry, mutants, 0.5)
+
     def run(*args):
         global __symtest_off__
         __symtest_off__ = False
@@ -290,9 +493,17 @@ def __symtest_load__(source, sites, entry):
         __symtest_data__.clear()
         __symtest_steps__.clear()
         try:
-            target(*args)
+            pristine = __symtest_copy.deepcopy(args) if __symtest_mutants__ else None
+        except Exception:  # noqa: BLE001 - arguments that cannot be copied
+            pristine = None
+        started = __symtest_time.perf_counter()
+        try:
+            outcome = ("returned", target(*args))
         except Exception as e:  # noqa: BLE001 - the raise is part of the path
-            return ("raised", type(e).__name__, sorted(__symtest_hits__), sorted(__symtest_data__))
-        return ("returned", "", sorted(__symtest_hits__), sorted(__symtest_data__))
+            outcome = ("raised", type(e).__name__)
+        __symtest_tell_mutants__(pristine, outcome, __symtest_time.perf_counter() - started)
+        kind, name = outcome[0], outcome[1] if outcome[0] == "raised" else ""
+        made = len(__symtest_mutants__)
+        return (kind, name, sorted(__symtest_hits__), sorted(__symtest_data__), made)
 
     globals()["__symtest_entry__"] = run

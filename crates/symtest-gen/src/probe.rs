@@ -16,8 +16,15 @@ const PROBES: &str = include_str!("probe.py");
 /// The function the sandbox calls instead of the entry.
 pub const ENTRY: &str = "__symtest_entry__";
 
-/// A program that loads `source` with probes on `sites`.
-pub fn instrumented(program: &Program, source: &str, entry: &str, sites: &[SiteId]) -> String {
+/// A program that loads `source` with probes on `sites` and at most
+/// `mutants` mutants of it to tell apart.
+pub fn instrumented(
+    program: &Program,
+    source: &str,
+    entry: &str,
+    sites: &[SiteId],
+    mutants: usize,
+) -> String {
     let user = &program.sites().user;
     let list: Vec<String> = sites
         .iter()
@@ -27,7 +34,7 @@ pub fn instrumented(program: &Program, source: &str, entry: &str, sites: &[SiteI
         })
         .collect();
     format!(
-        "{PROBES}\n__symtest_load__({}, [{}], {})\n",
+        "{PROBES}\n__symtest_load__({}, [{}], {}, {mutants})\n",
         py_str(source),
         list.join(", "),
         py_str(entry)
@@ -43,6 +50,8 @@ pub struct Probed {
     /// a loop's step count, a branch direction on a loop's last step.
     pub data: BTreeSet<(String, u32, String)>,
     pub raised: Option<String>,
+    /// Mutants of the reference the probes ran the input on.
+    pub mutants: usize,
 }
 
 /// Reads the value the probed entry returns.
@@ -50,18 +59,26 @@ pub fn parse_hits(v: &PyValue) -> Option<Probed> {
     let PyValue::Tuple(parts) = v else {
         return None;
     };
-    let (kind, exc, hits, data) = match parts.as_slice() {
-        [PyValue::Str(k), PyValue::Str(e), PyValue::List(h)] => (k, e, h, &[][..]),
+    let (kind, exc, hits, data, made) = match parts.as_slice() {
+        [PyValue::Str(k), PyValue::Str(e), PyValue::List(h)] => (k, e, h, &[][..], 0),
         [
             PyValue::Str(k),
             PyValue::Str(e),
             PyValue::List(h),
             PyValue::List(d),
-        ] => (k, e, h, d.as_slice()),
+        ] => (k, e, h, d.as_slice(), 0),
+        [
+            PyValue::Str(k),
+            PyValue::Str(e),
+            PyValue::List(h),
+            PyValue::List(d),
+            PyValue::Int(n),
+        ] => (k, e, h, d.as_slice(), usize::try_from(n).ok()?),
         _ => return None,
     };
     let mut out = Probed {
         raised: (kind == "raised").then(|| exc.clone()),
+        mutants: made,
         ..Probed::default()
     };
     for h in hits {
@@ -116,6 +133,12 @@ mod tests {
             p.data.into_iter().collect::<Vec<_>>(),
             vec![("key".to_string(), 3, "'six'".to_string())]
         );
+        let v = PyValue::parse("('returned', '', [], [('mut', 4, '')], 12)").expect("literal");
+        let p = parse_hits(&v).expect("hits");
+        assert_eq!(p.mutants, 12);
+        assert!(
+            parse_hits(&PyValue::parse("('returned', '', [], [], -1)").expect("literal")).is_none()
+        );
     }
 
     #[test]
@@ -124,9 +147,9 @@ mod tests {
             "def f(x):\n    if x > 1:\n        return [y for y in range(x) if y]\n    return 0\n";
         let p = Program::parse(src).expect("parses");
         let sites = p.reachable_sites("f").expect("sites");
-        let text = instrumented(&p, src, "f", &sites);
+        let text = instrumented(&p, src, "f", &sites, 0);
         assert!(text.contains("'if', 17"), "{text}");
         assert!(text.contains("'compif'"));
-        assert!(text.ends_with("'f')\n"));
+        assert!(text.ends_with("'f', 0)\n"));
     }
 }

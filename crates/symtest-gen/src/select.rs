@@ -12,6 +12,9 @@ use crate::minimise::{greedy_cover, greedy_cover_beyond};
 use crate::model::{Origin, SelectionStats, TestCase};
 use crate::probe::Probed;
 
+/// The kind of data item `probe.py` notes for a mutant an input tells apart.
+const MUTANT: &str = "mut";
+
 /// Branch directions `(site, taken)` a run of the reference took in CPython.
 type Hits = BTreeSet<(u32, bool)>;
 
@@ -75,9 +78,27 @@ pub(crate) fn select(
     sites: &[SiteId],
     opts: &SelectOptions,
 ) -> Selected {
+    let mutants = probed
+        .iter()
+        .flatten()
+        .map(|p| p.mutants)
+        .max()
+        .unwrap_or(0);
     let (scored, dropped_raising, dropped_other) =
         score(candidates, expected, probed, opts.keep_raising);
     let keep = kept(&scored, opts.no_minimise);
+    let told = |which: &mut dyn Iterator<Item = &Scored>| -> usize {
+        which
+            .flat_map(|s| s.items.iter())
+            .filter(|i| matches!(i, Item::Data(kind, _, _) if kind == MUTANT))
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    let mutants_found = told(&mut scored.iter());
+    let mutants_told =
+        told(&mut scored.iter().enumerate().filter_map(|(i, s)| {
+            (keep.contains(&i) && s.test.origin != Origin::Dataset).then_some(s)
+        }));
     let branches: BTreeSet<(u32, bool)> = sites
         .iter()
         .flat_map(|s| [(s.0, true), (s.0, false)])
@@ -89,6 +110,9 @@ pub(crate) fn select(
         dropped_raising,
         dropped_other,
         branches: branches.len(),
+        mutants,
+        mutants_found,
+        mutants_told,
         ..SelectionStats::default()
     };
     for (i, s) in scored.into_iter().enumerate() {

@@ -32,6 +32,8 @@ pub struct GenSettings {
     pub patience_time: f64,
     /// Boundary queries per problem.
     pub max_boundary: usize,
+    /// Mutants of the reference the selection tells apart, at most (0: none).
+    pub mutants: usize,
     /// Time limit of one call of the reference in CPython, seconds.
     pub call_timeout: f64,
     /// Minimise by set cover (else keep every distinct input).
@@ -112,6 +114,7 @@ impl GenSettings {
             patience_time: Some(seconds(self.patience_time, "patience_time")?)
                 .filter(|d| !d.is_zero()),
             max_boundary: self.max_boundary,
+            mutants: self.mutants,
             call_timeout: seconds(self.call_timeout, "call_timeout")?,
             no_minimise: !self.minimise,
             solver: SolverOptions {

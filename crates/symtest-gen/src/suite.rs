@@ -66,6 +66,11 @@ pub fn suite_row(task_id: &str, prompt: &str, g: &Generated) -> Json {
             "covered_generated": k.covered_generated,
             "branch_coverage": (s.coverage() * 10000.0).round() / 10000.0,
             "missed": k.missed,
+            "mutants": {
+                "made": k.mutants,
+                "told_apart_by_candidates": k.mutants_found,
+                "told_apart_by_generated_tests": k.mutants_told,
+            },
             "fidelity": {
                 "compared": f.compared,
                 "equal": f.equal,

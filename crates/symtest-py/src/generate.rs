@@ -38,7 +38,7 @@ fn generate_one(p: &Problem, pool: &Pool, opts: &GenOptions) -> Json {
 #[pyfunction]
 #[pyo3(signature = (
     problems, *, only=None, timeout=3.0, max_runs=400, patience=40, patience_time=0.5,
-    max_boundary=120, call_timeout=0.5, query_timeout=0.5, solver="z3", keep_raising=false,
+    max_boundary=120, mutants=64, call_timeout=0.5, query_timeout=0.5, solver="z3", keep_raising=false,
     minimise=true, types=None, assume=Vec::new(), max_tokens=None, external_calls=50, workers=None, python=None, memory_mb=2048,
     allow_weaker_isolation=false
 ))]
@@ -52,6 +52,7 @@ pub fn generate<'py>(
     patience: u64,
     patience_time: f64,
     max_boundary: usize,
+    mutants: usize,
     call_timeout: f64,
     query_timeout: f64,
     solver: &str,
@@ -77,6 +78,7 @@ pub fn generate<'py>(
         patience,
         patience_time,
         max_boundary,
+        mutants,
         call_timeout,
         query_timeout,
         solver: SolverKind::from_str(solver).map_err(BindError::Invalid)?,

@@ -113,6 +113,12 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 120, value_name = "N")]
     pub max_boundary: usize,
 
+    /// Mutants of a function's reference (one operator swapped, a constant
+    /// one off, a `not` dropped, `break` for `continue`) that the suite
+    /// keeps an input to tell apart, when a candidate input does (0: none)
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub mutants: usize,
+
     /// Time limit of one call of the reference in CPython, in seconds; slower
     /// inputs are dropped, as every graded sample would pay for them
     #[arg(long, default_value_t = 0.5, value_name = "SECS")]

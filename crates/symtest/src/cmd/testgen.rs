@@ -162,6 +162,7 @@ fn gen_options(args: &GenArgs, stop: Arc<AtomicBool>) -> Result<GenOptions> {
         patience: args.patience,
         patience_time: args.patience_time,
         max_boundary: args.max_boundary,
+        mutants: args.mutants,
         call_timeout: args.call_timeout,
         query_timeout: args.query_timeout,
         solver: args.solver,

@@ -1,0 +1,157 @@
+//! `symtest gen --mutants`: the set cover keeps an input for each mutant of
+//! the reference (one slip: an operator swapped, a constant one off) that
+//! some candidate tells apart, and the report says how many there were.
+//! Graded end to end: samples that are such slips fail the generated tests
+//! alone.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+mod common;
+use common::{TempDir, rows, symtest};
+
+use serde_json::{Value, json};
+
+const BODY: &str = "    odd = 0
+    for x in xs:
+        if x % 2 == 1:
+            odd += 1
+    even = 0
+    for y in ys:
+        if y % 2 == 0:
+            even += 1
+    if even >= odd:
+        return 'swap'
+    return 'keep'
+";
+
+/// Slips a path-covering suite of small inputs lets through: every branch
+/// and comparison edge can be taken with `odd` and `even` at 0 or 1, and
+/// with values whose remainders by 2 and by 3 agree.
+const SLIPS: [(&str, &str, &str); 2] = [
+    ("counts_twice", "odd += 1", "odd += 2"),
+    ("mod_three", "y % 2 == 0", "y % 3 == 0"),
+];
+
+/// Generates with `extra` flags; the generated tests alone (the dataset's
+/// call left out) as a suite file, and its one row.
+fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
+    let problem = json!({
+        "task_id": "Slip/1",
+        "prompt": "def can_swap(xs: list[int], ys: list[int]) -> str:\n",
+        "canonical_solution": BODY,
+        "test": "def check(candidate):\n    assert candidate([1, 2], [2]) == 'swap'\n",
+        "entry_point": "can_swap",
+    });
+    let input = dir.jsonl(&format!("{name}.in.jsonl"), &[problem]);
+    let out = dir.path(&format!("{name}.jsonl"));
+    symtest()
+        .args(["gen", "-q"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    let mut row = rows(&out).into_iter().next().expect("a suite row");
+    let generated: Vec<Value> = row["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter(|t| t["origin"] != "dataset")
+        .cloned()
+        .collect();
+    assert!(!generated.is_empty(), "{row}");
+    row["tests"] = Value::Array(generated);
+    let suite = dir.jsonl(
+        &format!("{name}.generated.jsonl"),
+        std::slice::from_ref(&row),
+    );
+    (suite, row)
+}
+
+/// Each slip's status when graded against `suite`.
+fn grade(dir: &TempDir, name: &str, suite: &PathBuf) -> BTreeMap<String, String> {
+    let samples: Vec<Value> = SLIPS
+        .iter()
+        .map(|(id, from, to)| {
+            assert!(BODY.contains(from));
+            json!({"task_id": "Slip/1", "sample_id": id, "completion": BODY.replace(from, to)})
+        })
+        .collect();
+    let samples = dir.jsonl(&format!("{name}.samples.jsonl"), &samples);
+    let out = dir.path(&format!("{name}.outcomes.jsonl"));
+    symtest()
+        .args(["grade", "-q"])
+        .arg(suite)
+        .arg(&samples)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    rows(&out)
+        .into_iter()
+        .map(|o| {
+            (
+                o["sample_id"].as_str().expect("sample_id").to_string(),
+                o["status"].as_str().expect("status").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_suite_keeps_an_input_for_each_slip_a_candidate_tells_apart() {
+    let dir = TempDir::new("gen-mutants");
+    let (suite, row) = generate(&dir, "with", &[]);
+    let m = &row["stats"]["mutants"];
+    let made = m["made"].as_u64().expect("made");
+    let found = m["told_apart_by_candidates"].as_u64().expect("found");
+    let told = m["told_apart_by_generated_tests"].as_u64().expect("told");
+    assert!(made >= 10, "{row}");
+    assert!(told == found && found > 0 && found <= made, "{row}");
+    let statuses = grade(&dir, "with", &suite);
+    for (id, _, _) in SLIPS {
+        assert_eq!(statuses[id], "failed", "{id}: {row}");
+    }
+
+    // The control: without mutants the same exploration's minimal suite
+    // covers every branch and lets both slips through.
+    let (suite, row) = generate(&dir, "without", &["--mutants", "0"]);
+    assert_eq!(row["stats"]["mutants"]["made"], 0, "{row}");
+    assert_eq!(row["stats"]["covered_generated"], row["stats"]["branches"]);
+    let statuses = grade(&dir, "without", &suite);
+    assert!(
+        statuses.values().all(|s| s == "passed"),
+        "{statuses:?}: {row}"
+    );
+}
+
+#[test]
+fn mutants_that_never_stop_cost_no_coverage() {
+    // `i += 1` made `i -= 1` loops forever on every input that enters the
+    // loop: each mutant runs on a time limit and is dropped once it runs
+    // out, so the probed reference still answers within its call budget.
+    let dir = TempDir::new("gen-mutants-loop");
+    let problem = json!({
+        "task_id": "Loop/1",
+        "prompt": "def steps(n: int) -> int:\n",
+        "canonical_solution": "    i = 0\n    total = 0\n    while i < n:\n        i += 1\n        total += i\n    if total > 10:\n        return total\n    return -total\n",
+        "test": "def check(candidate):\n    assert candidate(2) == -3\n",
+        "entry_point": "steps",
+    });
+    let input = dir.jsonl("loop.in.jsonl", &[problem]);
+    let out = dir.path("loop.jsonl");
+    symtest()
+        .args(["gen", "-q", "--call-timeout", "0.2"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let row = rows(&out).into_iter().next().expect("a suite row");
+    let s = &row["stats"];
+    assert_eq!(s["covered_generated"], s["branches"], "{row}");
+    assert_eq!(s["dropped_other"], 0, "{row}");
+    assert!(s["mutants"]["made"].as_u64() > Some(5), "{row}");
+}
