@@ -123,7 +123,7 @@ def __symtest_sign__(place, value):
 # by that input. At most as many mutants as asked (`gen --mutants`), spread
 # evenly over the sites; the work is bounded per call and per load.
 __symtest_mutants__ = []
-__symtest_mutant_time__ = [1.0]
+__symtest_mutant_time__ = [0.5]
 __symtest_slow_mutants__ = set()
 __symtest_arith__ = {
     __symtest_ast.Add: __symtest_ast.Sub,
