@@ -35,13 +35,16 @@ def bullets(heading, items):
     return [heading, "", *(f"- {item}" for item in items), ""]
 
 
-def write_checked_table(name, title, intro, head, rows, wrong):
-    """Writes a section of a title, `intro` lines, the table of `rows` and the
-    count of wrong answers."""
-    table = md_table(head, rows)
-    write_section(
-        name,
-        [f"<!-- {name}:start -->", title, "", *intro, ""]
-        + table
-        + ["", f"Wrong answers: **{wrong}**.", "", f"<!-- {name}:end -->"],
-    )
+def report_checked(name, title, intro, head, rows, wrong, write):
+    """Prints the count of wrong answers and, when `write`, writes a section
+    of a title, the `intro` text, the table of `rows` and that count. Returns
+    the exit status: 1 when an answer was wrong."""
+    print(f"wrong answers: {wrong}")
+    if write:
+        write_section(
+            name,
+            [f"<!-- {name}:start -->", title, "", *intro.strip().splitlines(), ""]
+            + md_table(head, rows)
+            + ["", f"Wrong answers: **{wrong}**.", "", f"<!-- {name}:end -->"],
+        )
+    return 1 if wrong else 0

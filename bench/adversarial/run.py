@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_checked_table  # noqa: E402
+from results import report_checked  # noqa: E402
 NETS = ROOT / "crates" / "symtest" / "tests" / "adversarial" / "nets.py"
 ML = os.environ.get("SYMTEST_ML_PYTHONPATH", str(ROOT / ".deps" / "ml-py"))
 
@@ -74,20 +74,17 @@ def main():
                     cells.append(f"{answer}{mark} {wall:.2f} s")
                 rows.append((str(hidden), str(free), *cells))
                 print("  ".join(rows[-1]), flush=True)
-    print(f"wrong answers: {wrong}")
-    if not args.no_write:
-        head = ("hidden", "free features", "z3", "gd", "portfolio")
-        intro = [
-            f"One scikit-learn `MLPClassifier` per hidden size (10 features, synthetic data), the",
-            f"training sample nearest its decision boundary, eps {args.eps} on the first k features,",
-            f"{args.timeout:.0f} s budget. Each cell: the answer and the wall time of the command.",
-            "`found` examples are classified again by scikit-learn's `predict`; `robust` (z3's",
-            "UNSAT) is checked against 3,000 random points of the box; `unknown` is a budget or gd",
-            "finding nothing. 2 cores.",
-        ]
-        title = "## `symtest adversarial`: ReLU networks (`make bench`)"
-        write_checked_table("adversarial", title, intro, head, rows, wrong)
-    return 1 if wrong else 0
+    head = ("hidden", "free features", "z3", "gd", "portfolio")
+    intro = f"""
+One scikit-learn `MLPClassifier` per hidden size (10 features, synthetic data), the
+training sample nearest its decision boundary, eps {args.eps} on the first k features,
+{args.timeout:.0f} s budget. Each cell: the answer and the wall time of the command.
+`found` examples are classified again by scikit-learn's `predict`; `robust` (z3's
+UNSAT) is checked against 3,000 random points of the box; `unknown` is a budget or gd
+finding nothing. 2 cores.
+"""
+    title = "## `symtest adversarial`: ReLU networks (`make bench`)"
+    return report_checked("adversarial", title, intro, head, rows, wrong, not args.no_write)
 
 
 if __name__ == "__main__":

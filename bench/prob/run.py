@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_checked_table  # noqa: E402
+from results import report_checked  # noqa: E402
 OUT = ROOT / "bench" / "out" / "prob"
 
 
@@ -130,19 +130,16 @@ def main():
     widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(len(head))]
     for row in [head] + rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
-    print(f"wrong answers: {wrong}")
-    if not args.no_write:
-        intro = [
-            "Each program is weighed by `symtest prob --json` (wall time of the whole command:",
-            "exploration with Z3 plus exact weighing) and checked against an independent exact",
-            "computation in Python (fractions; binomial closed forms or a DP over sums). Naive",
-            "enumeration of the product of all supports, in Python in the same run, is shown where",
-            "it is feasible (2^20 assignments); symtest never enumerates it. Peak states: the most",
-            "partial assignments kept at once while weighing one path.",
-        ]
-        title = "## `symtest prob`: exact probabilities (`make bench`)"
-        write_checked_table("prob", title, intro, head, rows, wrong)
-    return 1 if wrong else 0
+    intro = """
+Each program is weighed by `symtest prob --json` (wall time of the whole command:
+exploration with Z3 plus exact weighing) and checked against an independent exact
+computation in Python (fractions; binomial closed forms or a DP over sums). Naive
+enumeration of the product of all supports, in Python in the same run, is shown where
+it is feasible (2^20 assignments); symtest never enumerates it. Peak states: the most
+partial assignments kept at once while weighing one path.
+"""
+    title = "## `symtest prob`: exact probabilities (`make bench`)"
+    return report_checked("prob", title, intro, head, rows, wrong, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -278,6 +278,14 @@ def matches(fn, got, expected):
     return got[1] == expected or [got[1]] == expected
 
 
+def run_tests(code, tests):
+    """`code` on each `(function, input, expected)` test: (index, outcome,
+    expected, seconds, whether the outcome matches)."""
+    for k, (fn, inp, exp) in enumerate(tests):
+        got, secs = outcome(code, fn, inp)
+        yield k, got, exp, secs, matches(fn, got, exp)
+
+
 def check_fixtures():
     problems = fixture_problems()
     for pid, (file, ref, tests, text) in problems.items():
@@ -285,9 +293,8 @@ def check_fixtures():
         check_constraints(where, text)
         if not parse_program(where, ref):
             continue
-        for k, (fn, inp, exp) in enumerate(tests):
-            got, secs = outcome(ref, fn, inp)
-            if not matches(fn, got, exp):
+        for k, got, exp, secs, ok in run_tests(ref, tests):
+            if not ok:
                 fail(where, f"test {k}: the reference gives {got}, stored {exp!r}")
             elif secs >= TIME_LIMIT:
                 fail(where, f"test {k}: the reference took {secs:.2f} s")
@@ -305,9 +312,8 @@ def check_fixtures():
         code = code_of(w["completion"])
         if not parse_program(where, code):
             continue
-        for k, (fn, inp, exp) in enumerate(tests):
-            got, _ = outcome(code, fn, inp)
-            if not matches(fn, got, exp):
+        for k, got, _, _, ok in run_tests(code, tests):
+            if not ok:
                 fail(where, f"fails the dataset's test {k} ({got}); it should pass them all")
         fn = tests[0][0]
         exposing = w["exposed_by"]

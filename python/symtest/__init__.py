@@ -149,6 +149,18 @@ def _sandbox_python(given: Optional[str]) -> Optional[str]:
     return exe if exe and os.path.isfile(exe) else None
 
 
+def _forward(function: Any, params: dict[str, Any], **converted: Any) -> Any:
+    """Calls the extension's ``function`` with a wrapper's arguments.
+
+    The wrappers below take the parameters of the extension function they
+    wrap, by the same names: ``params`` is the wrapper's ``locals()`` taken
+    before it binds any other name (``self`` is left out), ``converted``
+    the arguments it turns into what the extension takes.
+    """
+    arguments = {name: value for name, value in params.items() if name != "self"}
+    return function(**{**arguments, **converted})
+
+
 class Grader:
     """Grades samples against problems in symtest's sandbox.
 
@@ -211,24 +223,12 @@ class Grader:
         sandbox_read: Iterable[str] = (),
         allow_weaker_isolation: bool = False,
     ) -> None:
-        loaded = load_problems(problems) if problems is not None else None
-        self._inner = _symtest.Grader(
-            loaded,
-            workers=workers,
-            reward=reward,
-            timeout_factor=timeout_factor,
-            timeout_floor=timeout_floor,
-            default_timeout=default_timeout,
-            judge=judge,
-            float_tolerance=float_tolerance,
-            rtol=rtol,
-            atol=atol,
-            extract=extract,
+        self._inner = _forward(
+            _symtest.Grader,
+            locals(),
+            problems=load_problems(problems) if problems is not None else None,
             python=_sandbox_python(python),
-            memory_mb=memory_mb,
-            output_mb=output_mb,
             sandbox_read=[os.fspath(p) for p in sandbox_read],
-            allow_weaker_isolation=allow_weaker_isolation,
         )
 
     def grade(
@@ -370,27 +370,13 @@ def generate(
         ``stats``, ...), usable as problems again (``load_problems``), or
         ``{"task_id": ..., "error": ...}`` for a problem that could not be done.
     """
-    return _symtest.generate(
-        load_problems(problems),
+    return _forward(
+        _symtest.generate,
+        locals(),
+        problems=load_problems(problems),
         only=list(only) if only is not None else None,
-        timeout=timeout,
-        max_runs=max_runs,
-        patience=patience,
-        patience_time=patience_time,
-        max_boundary=max_boundary,
-        call_timeout=call_timeout,
-        query_timeout=query_timeout,
-        solver=solver,
-        keep_raising=keep_raising,
-        minimise=minimise,
-        types=types,
         assume=list(assume),
-        max_tokens=max_tokens,
-        external_calls=external_calls,
-        workers=workers,
         python=_sandbox_python(python),
-        memory_mb=memory_mb,
-        allow_weaker_isolation=allow_weaker_isolation,
     )
 
 
@@ -445,26 +431,7 @@ def explore(
     Raises:
         ExploreError: the program does not parse, the function is unknown, ...
     """
-    return _symtest.explore(
-        program,
-        function,
-        solver=solver,
-        strategy=strategy,
-        reals=reals,
-        loop_bound=loop_bound,
-        max_depth=max_depth,
-        max_runs=max_runs,
-        max_sat=max_sat,
-        max_unsat=max_unsat,
-        patience=patience,
-        timeout=timeout,
-        query_timeout=query_timeout,
-        seed=seed,
-        prefixes=prefixes,
-        names=names,
-        types=types,
-        assume=list(assume),
-    )
+    return _forward(_symtest.explore, locals(), assume=list(assume))
 
 
 def _main() -> None:

@@ -41,26 +41,9 @@ class Problems:
     def tests(self, task_id: str | int) -> tuple[str, int]: ...
 
 class Grader:
-    def __init__(
-        self,
-        problems: Optional[Problems] = None,
-        *,
-        workers: Optional[int] = None,
-        reward: str = "coderl",
-        timeout_factor: float = 4.0,
-        timeout_floor: Optional[float] = None,
-        default_timeout: float = 3.0,
-        judge: str = "tokens",
-        float_tolerance: float = 1e-6,
-        rtol: float = 1e-7,
-        atol: float = 1e-9,
-        extract: bool = True,
-        python: Optional[str] = None,
-        memory_mb: int = 2048,
-        output_mb: int = 16,
-        sandbox_read: Sequence[str] = ...,
-        allow_weaker_isolation: bool = False,
-    ) -> None: ...
+    """The extension's grader: ``symtest.Grader`` wraps it and documents the options."""
+
+    def __init__(self, problems: Optional[Problems] = None, **options: Any) -> None: ...
     def grade(
         self, samples: Sequence[Mapping[str, Any]], problems: Optional[Problems] = None
     ) -> list[dict[str, Any]]: ...
@@ -86,47 +69,7 @@ def load_problems_file(path: str, format: Optional[str] = None) -> Problems: ...
 def load_problems_rows(
     rows: Sequence[Mapping[str, Any]], format: Optional[str] = None, name: str = "<rows>"
 ) -> Problems: ...
-def generate(
-    problems: Problems,
-    *,
-    only: Optional[Sequence[str]] = None,
-    timeout: float = 3.0,
-    max_runs: int = 400,
-    patience: int = 40,
-    patience_time: float = 0.5,
-    max_boundary: int = 120,
-    call_timeout: float = 0.5,
-    query_timeout: float = 0.5,
-    solver: str = "z3",
-    keep_raising: bool = False,
-    minimise: bool = True,
-    types: Optional[str] = None,
-    assume: Sequence[str] = ...,
-    max_tokens: Optional[int] = None,
-    external_calls: int = 50,
-    workers: Optional[int] = None,
-    python: Optional[str] = None,
-    memory_mb: int = 2048,
-    allow_weaker_isolation: bool = False,
-) -> list[dict[str, Any]]: ...
-def explore(
-    program: str,
-    function: Optional[str] = None,
-    *,
-    solver: str = "z3",
-    strategy: str = "dfs",
-    reals: bool = False,
-    loop_bound: int = 64,
-    max_depth: int = 256,
-    max_runs: Optional[int] = None,
-    max_sat: Optional[int] = None,
-    max_unsat: Optional[int] = None,
-    patience: Optional[int] = None,
-    timeout: Optional[float] = None,
-    query_timeout: float = 10.0,
-    seed: int = 42,
-    prefixes: bool = False,
-    names: bool = False,
-    types: Optional[str] = None,
-    assume: Sequence[str] = ...,
-) -> dict[str, Any]: ...
+# `symtest.generate` and `symtest.explore` wrap these, with the same
+# parameters; their signatures and documentation are there.
+def generate(problems: Problems, **options: Any) -> list[dict[str, Any]]: ...
+def explore(program: str, function: Optional[str] = None, **options: Any) -> dict[str, Any]: ...

@@ -633,6 +633,29 @@ struct RunTracer<'a> {
     concretised: Vec<String>,
 }
 
+impl RunTracer<'_> {
+    /// Whether `cond` is constant or this run already decided it: it is
+    /// implied by the path so far, and recording it again would only deepen
+    /// the tree and add queries.
+    fn decided(&self, cond: &Term) -> bool {
+        cond.is_const() || self.branches.iter().any(|l| l.cond == *cond)
+    }
+
+    /// Records a decision, or cuts the path at the depth bound.
+    fn record(&mut self, site: SiteId, cond: &Term, taken: bool, assumed: bool) {
+        if self.branches.len() >= self.max_depth {
+            self.depth_cut = true;
+            return;
+        }
+        self.branches.push(Literal {
+            site,
+            cond: cond.clone(),
+            taken,
+            assumed,
+        });
+    }
+}
+
 impl Tracer for RunTracer<'_> {
     fn input(&mut self, name: &str, sort: Sort) -> (Value, Term) {
         let var = self.inputs.get(name, sort);
@@ -649,38 +672,17 @@ impl Tracer for RunTracer<'_> {
     }
 
     fn branch(&mut self, site: SiteId, cond: &Term, taken: bool) {
-        // A condition this run already decided is implied by the path so far:
-        // recording it again would only deepen the tree and add queries.
-        if cond.is_const() || self.branches.iter().any(|l| l.cond == *cond) {
+        if self.decided(cond) {
             self.branch_concrete(site, taken);
-            return;
+        } else {
+            self.record(site, cond, taken, false);
         }
-        if self.branches.len() >= self.max_depth {
-            self.depth_cut = true;
-            return;
-        }
-        self.branches.push(Literal {
-            site,
-            cond: cond.clone(),
-            taken,
-            assumed: false,
-        });
     }
 
     fn assume(&mut self, site: SiteId, cond: &Term, holds: bool) {
-        if cond.is_const() || self.branches.iter().any(|l| l.cond == *cond) {
-            return;
+        if !self.decided(cond) {
+            self.record(site, cond, holds, true);
         }
-        if self.branches.len() >= self.max_depth {
-            self.depth_cut = true;
-            return;
-        }
-        self.branches.push(Literal {
-            site,
-            cond: cond.clone(),
-            taken: holds,
-            assumed: true,
-        });
     }
 
     fn branch_concrete(&mut self, site: SiteId, taken: bool) {

@@ -126,54 +126,67 @@ mod tests {
     use super::*;
 
     const CODE: &str = "def add(a, b):\n    return a + b\n";
+    const BODY: &str = "    return a + b\n";
 
-    #[test]
-    fn qwen_chat_template() {
-        let prompt = "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nWrite add.<|im_end|>\n<|im_start|>assistant\n";
-        let query = format!("{prompt}{CODE}<|im_end|>\n<|endoftext|>");
-        assert_eq!(response_in_query(&query, Some(prompt)), CODE);
-        // The prompt cut by the trainer: the last assistant turn is found.
-        assert_eq!(response_in_query(&query, Some("something else")), CODE);
-        assert_eq!(response_in_query(&query, None), CODE);
+    /// What `response_in_query` finds in `query` after `prompt` is `want`.
+    fn assert_response(query: &str, prompt: Option<&str>, want: &str) {
+        assert_eq!(
+            response_in_query(query, prompt),
+            want,
+            "{query:?} after {prompt:?}"
+        );
     }
 
     #[test]
-    fn llama3_chat_template() {
-        let prompt = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWrite add.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
-        let query = format!("{prompt}{CODE}<|eot_id|>");
-        assert_eq!(response_in_query(&query, Some(prompt)), CODE);
-        assert_eq!(response_in_query(&query, None), CODE);
+    fn chat_templates() {
+        // Qwen's and Llama 3's: the prompt, then the answer and its end.
+        let templates = [
+            (
+                "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nWrite add.<|im_end|>\n<|im_start|>assistant\n",
+                "<|im_end|>\n<|endoftext|>",
+            ),
+            (
+                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWrite add.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+                "<|eot_id|>",
+            ),
+        ];
+        for (prompt, end) in templates {
+            let query = format!("{prompt}{CODE}{end}");
+            assert_response(&query, Some(prompt), CODE);
+            assert_response(&query, None, CODE);
+        }
+        // The prompt cut by the trainer: the last assistant turn is found.
+        let (prompt, end) = templates[0];
+        assert_response(
+            &format!("{prompt}{CODE}{end}"),
+            Some("something else"),
+            CODE,
+        );
     }
 
     #[test]
     fn base_model_completion() {
         let prompt = "def add(a, b):\n";
-        let query = format!("{prompt}    return a + b\n<|endoftext|>junk after the end");
-        assert_eq!(
-            response_in_query(&query, Some(prompt)),
-            "    return a + b\n"
-        );
+        let query = format!("{prompt}{BODY}<|endoftext|>junk after the end");
+        assert_response(&query, Some(prompt), BODY);
         // No markers at all: the query is the answer, up to its end token.
-        assert_eq!(response_in_query("x = 1\n</s>", None), "x = 1\n");
-        assert_eq!(response_in_query("x = 1", Some("")), "x = 1");
+        assert_response("x = 1\n</s>", None, "x = 1\n");
+        assert_response("x = 1", Some(""), "x = 1");
         // A string holding an end token is the program's own text.
         let html = "t = '<s>x</s>'\nprint(t)\n";
-        assert_eq!(response_in_query(&format!("{html}</s>"), None), html);
+        assert_response(&format!("{html}</s>"), None, html);
     }
 
     #[test]
     fn start_tokens_and_cut_prompts() {
         let prompt = "def add(a, b):\n    \"\"\"Sum of a and b.\"\"\"\n";
-        let query = format!("<|begin_of_text|>{prompt}    return a + b\n<|end_of_text|>");
-        assert_eq!(
-            response_in_query(&query, Some(prompt)),
-            "    return a + b\n"
-        );
+        let query = format!("<|begin_of_text|>{prompt}{BODY}<|end_of_text|>");
+        assert_response(&query, Some(prompt), BODY);
         // The trainer kept the prompt's end only.
         let cut = &query["<|begin_of_text|>def add(a, b".len()..];
-        assert_eq!(response_in_query(cut, Some(prompt)), "    return a + b\n");
+        assert_response(cut, Some(prompt), BODY);
         let deepseek = "<\u{ff5c}User\u{ff5c}>q<\u{ff5c}Assistant\u{ff5c}>x = 1\n<\u{ff5c}end\u{2581}of\u{2581}sentence\u{ff5c}>";
-        assert_eq!(response_in_query(deepseek, None), "x = 1\n");
+        assert_response(deepseek, None, "x = 1\n");
         assert_eq!(answer_text("y = 2<|im_end|>z"), "y = 2");
     }
 
@@ -187,10 +200,7 @@ mod tests {
         let query = format!(
             "{prompt}def add(a, b):\n    return 0\n<|im_end|>\n<|im_start|>assistant\ndef add(a, b):\n    return a + b\n<|im_end|>"
         );
-        assert_eq!(
-            response_in_query(&query, Some(prompt)),
-            "def add(a, b):\n    return 0\n"
-        );
+        assert_response(&query, Some(prompt), "def add(a, b):\n    return 0\n");
     }
 
     #[test]
@@ -198,9 +208,6 @@ mod tests {
         // The prompt is found, so a marker the model wrote is its own text.
         let prompt = "<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n";
         let query = format!("{prompt}s = '<|im_start|>assistant\\n'\n<|im_end|>");
-        assert_eq!(
-            response_in_query(&query, Some(prompt)),
-            "s = '<|im_start|>assistant\\n'\n"
-        );
+        assert_response(&query, Some(prompt), "s = '<|im_start|>assistant\\n'\n");
     }
 }

@@ -88,40 +88,12 @@ impl PyInt {
 
     /// Floor division; `None` on a zero divisor.
     pub fn floor_div(&self, o: &PyInt) -> Option<PyInt> {
-        if o.is_zero() {
-            return None;
-        }
-        Some(self.op(
-            o,
-            |a, b| {
-                let q = a.checked_div(b)?;
-                Some(if (a % b != 0) && ((a < 0) != (b < 0)) {
-                    q - 1
-                } else {
-                    q
-                })
-            },
-            |a, b| a.div_floor(b),
-        ))
+        (!o.is_zero()).then(|| self.op(o, floor_div_i64, |a, b| a.div_floor(b)))
     }
 
     /// Python's `%` (the result takes the divisor's sign); `None` on zero.
     pub fn modulo(&self, o: &PyInt) -> Option<PyInt> {
-        if o.is_zero() {
-            return None;
-        }
-        Some(self.op(
-            o,
-            |a, b| {
-                let r = a.checked_rem(b)?;
-                Some(if r != 0 && ((r < 0) != (b < 0)) {
-                    r + b
-                } else {
-                    r
-                })
-            },
-            |a, b| a.mod_floor(b),
-        ))
+        (!o.is_zero()).then(|| self.op(o, mod_floor_i64, |a, b| a.mod_floor(b)))
     }
 
     pub fn neg(&self) -> PyInt {
@@ -221,6 +193,27 @@ impl PyInt {
     pub fn to_str_radix(&self, radix: u32) -> String {
         self.to_big().abs().to_str_radix(radix)
     }
+}
+
+/// `a // b` of machine integers, rounding down; `None` where it overflows.
+fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
+    let q = a.checked_div(b)?;
+    Some(if a % b != 0 && (a < 0) != (b < 0) {
+        q - 1
+    } else {
+        q
+    })
+}
+
+/// `a % b` of machine integers, taking the divisor's sign; `None` where it
+/// overflows.
+fn mod_floor_i64(a: i64, b: i64) -> Option<i64> {
+    let r = a.checked_rem(b)?;
+    Some(if r != 0 && (r < 0) != (b < 0) {
+        r + b
+    } else {
+        r
+    })
 }
 
 impl PartialEq for PyInt {

@@ -123,13 +123,7 @@ pub enum Stmt {
         orelse: Vec<Stmt>,
         finally: Vec<Stmt>,
     },
-    Def {
-        func: Rc<FuncDef>,
-        defaults: Vec<Expr>,
-        kw_defaults: Vec<Expr>,
-        decorators: Vec<Expr>,
-        target: Place,
-    },
+    Def(Def),
     Import {
         module: Name,
         target: Place,
@@ -146,6 +140,18 @@ pub enum Stmt {
         what: String,
         pos: Pos,
     },
+}
+
+/// A `def` statement.
+#[derive(Debug)]
+pub struct Def {
+    pub func: Rc<FuncDef>,
+    /// Evaluated when the statement runs, as are the decorators.
+    pub defaults: Vec<Expr>,
+    pub kw_defaults: Vec<Expr>,
+    pub decorators: Vec<Expr>,
+    /// Where the decorated function is bound.
+    pub target: Place,
 }
 
 #[derive(Debug)]

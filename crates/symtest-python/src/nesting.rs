@@ -110,24 +110,16 @@ mod tests {
 
     #[test]
     fn what_cpython_parses_passes() {
+        // 5000 operands (the `i`th as `operand` writes it) joined by `sep`.
+        let long = |operand: fn(usize) -> String, sep: &str| {
+            (0..5000).map(operand).collect::<Vec<_>>().join(sep)
+        };
         for ok in [
             "x = 1\n".to_string(),
             format!("x = {}1{}\n", "(".repeat(200), ")".repeat(200)),
             format!("x = {}1\n", "-".repeat(900)),
-            format!(
-                "x = [{}]\n",
-                (0..5000)
-                    .map(|i| format!("-{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            format!(
-                "x = {}\n",
-                (0..5000)
-                    .map(|i| format!("a{i}"))
-                    .collect::<Vec<_>>()
-                    .join(" - ")
-            ),
+            format!("x = [{}]\n", long(|i| format!("-{i}"), ", ")),
+            format!("x = {}\n", long(|i| format!("a{i}"), " - ")),
             "s = '((((((((((((((((((((((((((((((((((((((((((((((((((('\n".repeat(10),
         ] {
             assert_eq!(check(&ok), Ok(()), "{:.80}", ok);

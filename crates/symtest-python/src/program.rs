@@ -12,7 +12,7 @@ use crate::fxhash::FxHashSet;
 use crate::interp::{
     Flow, Interp, Limits, Silent, describe, exception_message, from_pyvalue, to_pyvalue,
 };
-use crate::ir::{FuncDef, Module, Place, Stmt};
+use crate::ir::{Def, FuncDef, Module, Place, Stmt};
 use crate::lower::{Lowered, lower_source};
 use crate::sites::Sites;
 use crate::ty::Ty;
@@ -87,11 +87,11 @@ impl Program {
     fn top_level_defs(&self) -> Vec<(&str, &Rc<FuncDef>)> {
         fn walk<'m>(m: &'m Module, s: &'m Stmt, out: &mut Vec<(&'m str, &'m Rc<FuncDef>)>) {
             match s {
-                Stmt::Def {
+                Stmt::Def(Def {
                     func,
                     target: Place::Global(slot),
                     ..
-                } => out.push((&*m.global_names[*slot as usize], func)),
+                }) => out.push((&*m.global_names[*slot as usize], func)),
                 Stmt::If { .. } | Stmt::Try { .. } => s.nested().for_each(|b| walk(m, b, out)),
                 _ => {}
             }

@@ -6,7 +6,7 @@ pub mod model;
 pub mod search;
 
 pub use model::{Activation, Mlp, ModelError, argmax};
-pub use search::{AttackError, AttackOptions, AttackResult, Query, Verdict, attack};
+pub use search::{AttackError, AttackOptions, AttackResult, Example, Query, Verdict, attack};
 
 /// Reads an input point: a JSON array of numbers, or an object with the
 /// array under `x` or `input`.

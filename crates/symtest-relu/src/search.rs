@@ -81,20 +81,24 @@ impl Default for AttackOptions {
     }
 }
 
+/// An input of another class (resp. the target) found in the box.
+#[derive(Clone, Debug)]
+pub struct Example {
+    /// The input.
+    pub x: Vec<f64>,
+    /// Its class, by the exact forward pass.
+    pub class: usize,
+    /// The network's outputs on it, in floats.
+    pub outputs: Vec<f64>,
+    /// Which search found it: `gd` or `z3`.
+    pub by: &'static str,
+}
+
 /// What a search concluded.
 #[derive(Clone, Debug)]
 pub enum Verdict {
     /// An example, checked by an exact forward pass of these very floats.
-    Found {
-        /// The example.
-        x: Vec<f64>,
-        /// Its class, by the exact forward pass.
-        class: usize,
-        /// The network's outputs on it, in floats.
-        outputs: Vec<f64>,
-        /// Which search found it: `gd` or `z3`.
-        by: &'static str,
-    },
+    Found(Example),
     /// No input in the box has another class (resp. the target): Z3's UNSAT.
     Robust,
     /// Neither found nor proved; holds why (a timeout, Z3's unknown, gd's
@@ -176,7 +180,7 @@ pub fn attack(
         SolverKind::Portfolio => {
             let gd_deadline = started + opts.timeout / 5;
             match search.gd(opts, gd_deadline) {
-                found @ Verdict::Found { .. } => found,
+                found @ Verdict::Found(_) => found,
                 _ => search.z3(opts, deadline, &mut solver_calls),
             }
         }
@@ -224,11 +228,13 @@ impl Search<'_> {
             }
         }
         let class = argmax(&self.mlp.forward_exact(&ex));
-        self.wanted(class).then(|| Verdict::Found {
-            x: x.to_vec(),
-            class,
-            outputs: self.mlp.forward(x),
-            by,
+        self.wanted(class).then(|| {
+            Verdict::Found(Example {
+                x: x.to_vec(),
+                class,
+                outputs: self.mlp.forward(x),
+                by,
+            })
         })
     }
 
@@ -455,7 +461,7 @@ mod tests {
     fn z3_finds_the_flip_or_proves_robustness() {
         let r = run(SolverKind::Z3, [0.0, 0.0], 0.6);
         assert_eq!(r.original, 0);
-        let Verdict::Found { x, class, .. } = r.verdict else {
+        let Verdict::Found(Example { x, class, .. }) = r.verdict else {
             panic!("expected an example, got {:?}", r.verdict);
         };
         assert_eq!(class, 1);
@@ -468,7 +474,7 @@ mod tests {
     fn gd_finds_the_easy_flip_and_never_claims_robustness() {
         let r = run(SolverKind::Gd, [0.0, 0.0], 0.6);
         assert!(
-            matches!(r.verdict, Verdict::Found { class: 1, .. }),
+            matches!(r.verdict, Verdict::Found(Example { class: 1, .. })),
             "{:?}",
             r.verdict
         );

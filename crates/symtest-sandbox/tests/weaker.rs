@@ -71,6 +71,12 @@ fn pool_folder(job_folder: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// Asserts that `path`'s last component is a name `ok` accepts.
+fn assert_name(path: &Path, ok: impl Fn(&str) -> bool) {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    assert!(name.is_some_and(|n| ok(&n)), "{}", path.display());
+}
+
 /// The folders in use by this process's pools (where jobs run now).
 fn job_folders_holding(file: &str) -> Vec<PathBuf> {
     let prefix = format!("symtest-sandbox-{}-", std::process::id());
@@ -134,13 +140,7 @@ fn a_job_runs_in_its_own_folder_on_the_host_writes_there_and_prints() {
     let folder = PathBuf::from(lines.get(1).copied().unwrap_or_default());
     let tmp = std::env::temp_dir().canonicalize().expect("temp dir");
     assert!(folder.starts_with(&tmp), "{}", folder.display());
-    assert!(
-        folder
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("job-")),
-        "{}",
-        folder.display()
-    );
+    assert_name(&folder, |n| n.starts_with("job-"));
     assert!(!folder.starts_with(symtest_sandbox::jobs_dir()));
     // Landlock lets it write under its worker's folder only, and there
     // only in its own folder unless it shares the worker's uid.
@@ -155,13 +155,7 @@ fn a_job_runs_in_its_own_folder_on_the_host_writes_there_and_prints() {
     assert!(!Path::new("/tmp/symtest-weaker-escaped").exists());
     // Its folder is gone once it has ended; the pool's when the pool is.
     let pool_dir = pool_folder(&folder);
-    assert!(
-        pool_dir
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().ends_with("-jobs")),
-        "{}",
-        pool_dir.display()
-    );
+    assert_name(&pool_dir, |n| n.ends_with("-jobs"));
     let value = call_f(
         &pool,
         "def f(a, b):\n    return a + b\n",

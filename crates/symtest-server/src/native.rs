@@ -14,7 +14,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::grade::admit_and_grade;
-use crate::reply::error;
 use crate::request::{Endpoint, Id};
 use crate::state::ServerState;
 
@@ -47,10 +46,7 @@ pub(crate) async fn reward(
     State(state): State<Arc<ServerState>>,
     body: Result<Json<NativeRequest>, JsonRejection>,
 ) -> Response {
-    let at = Endpoint {
-        state: &state,
-        path: "/reward",
-    };
+    let at = Endpoint::new(&state, "/reward");
     let req = match at.body(body, r#"{"samples": [{"task_id", "completion"}]}"#) {
         Ok(r) => r,
         Err(r) => return *r,
@@ -76,13 +72,9 @@ pub(crate) async fn reward(
             true,
         ),
         _ => {
-            return at.respond(
-                StatusCode::BAD_REQUEST,
-                error(
-                    StatusCode::BAD_REQUEST,
-                    "expected {\"samples\": [{\"task_id\", \"completion\"}]} or one \
-                     {\"task_id\", \"completion\"}",
-                ),
+            return at.bad_request(
+                "expected {\"samples\": [{\"task_id\", \"completion\"}]} or one \
+                 {\"task_id\", \"completion\"}",
             );
         }
     };

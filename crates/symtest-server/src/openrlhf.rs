@@ -81,10 +81,7 @@ pub(crate) async fn get_reward(
     State(state): State<Arc<ServerState>>,
     body: Result<Json<OpenRlhfRequest>, JsonRejection>,
 ) -> Response {
-    let at = Endpoint {
-        state: &state,
-        path: "/get_reward",
-    };
+    let at = Endpoint::new(&state, "/get_reward");
     let req = match at.body(
         body,
         r#"{"query": [...], "prompts": [...], "labels": [...]}"#,
@@ -93,17 +90,11 @@ pub(crate) async fn get_reward(
         Err(r) => return *r,
     };
     if req.labels.len() != req.query.len() {
-        return at.respond(
-            StatusCode::BAD_REQUEST,
-            error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "{} queries but {} labels: each label names the query's problem (its task_id)",
-                    req.query.len(),
-                    req.labels.len()
-                ),
-            ),
-        );
+        return at.bad_request(format!(
+            "{} queries but {} labels: each label names the query's problem (its task_id)",
+            req.query.len(),
+            req.labels.len()
+        ));
     }
     let mut items = Vec::with_capacity(req.query.len());
     for (i, (q, label)) in req.query.iter().zip(&req.labels).enumerate() {

@@ -17,7 +17,12 @@ pub(crate) struct Endpoint<'a> {
     pub(crate) path: &'static str,
 }
 
-impl Endpoint<'_> {
+impl<'a> Endpoint<'a> {
+    /// A request at `path`.
+    pub(crate) fn new(state: &'a ServerState, path: &'static str) -> Self {
+        Endpoint { state, path }
+    }
+
     /// `r`, counted as an answer with `code`.
     pub(crate) fn respond(&self, code: StatusCode, r: Response) -> Response {
         self.state.count(self.path, code);
@@ -31,10 +36,14 @@ impl Endpoint<'_> {
         body: Result<Json<T>, JsonRejection>,
         expected: &str,
     ) -> Result<T, Box<Response>> {
-        body.map(|Json(r)| r).map_err(|e| {
-            let code = StatusCode::BAD_REQUEST;
-            Box::new(self.respond(code, error(code, format!("{e}: expected {expected}"))))
-        })
+        body.map(|Json(r)| r)
+            .map_err(|e| Box::new(self.bad_request(format!("{e}: expected {expected}"))))
+    }
+
+    /// A 400 saying `message`, counted.
+    pub(crate) fn bad_request(&self, message: impl Into<String>) -> Response {
+        let code = StatusCode::BAD_REQUEST;
+        self.respond(code, error(code, message))
     }
 }
 

@@ -291,16 +291,12 @@ fn graders_side_by_side_keep_their_verdicts() {
             .map(|i| json!({"task_id": "double", "sample_id": i, "completion": attacks[i % attacks.len()]}))
             .collect::<Vec<_>>(),
     );
-    let mut other = grade_command(
-        &hostile_problems,
-        &hostile,
-        &hostile_dir.path("out.jsonl"),
-        &["-j", "1", "--timeout-floor", "0.5"],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("spawn");
+    let their_out = hostile_dir.path("out.jsonl");
+    let extra = ["-j", "1", "--timeout-floor", "0.5"];
+    let mut other = start(
+        grade_command(&hostile_problems, &hostile, &their_out, &extra),
+        Stdio::piped(),
+    );
     let canonical: Vec<Value> = rows
         .iter()
         .take(40)
@@ -323,13 +319,23 @@ fn graders_side_by_side_keep_their_verdicts() {
     for o in &got {
         assert_eq!(o["status"], "passed", "{o}");
     }
-    let theirs = outcomes(&hostile_dir.path("out.jsonl"));
+    let theirs = outcomes(&their_out);
     assert_eq!(theirs.len(), 30);
     assert!(
         theirs.iter().all(|o| o["status"] != "grader_error"),
         "{theirs:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(120));
+}
+
+/// `command` started, its standard output discarded and its standard error
+/// to `stderr`.
+fn start(mut command: std::process::Command, stderr: Stdio) -> std::process::Child {
+    command
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn")
 }
 
 /// The pid and parent pid of every process, with the cgroups it is in.
@@ -365,16 +371,12 @@ fn a_killed_grader_leaves_no_process_behind() {
         &dir,
         (0..4).map(|i| ("double", ["a", "b", "c", "d"][i], sleeper)),
     );
-    let mut grader = grade_command(
-        &problems,
-        &samples,
-        &dir.path("out.jsonl"),
-        &["-j", "2", "--default-timeout", "60"],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("spawn");
+    let extra = ["-j", "2", "--default-timeout", "60"];
+    let out = dir.path("out.jsonl");
+    let mut grader = start(
+        grade_command(&problems, &samples, &out, &extra),
+        Stdio::null(),
+    );
     let gpid = grader.id();
     let tag = format!("symtest-{gpid}-");
     // Wait for running jobs (in the pool's cgroups), then note every

@@ -8,7 +8,16 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// A problems file `TASK.jsonl` of one suite: task `task`, whose function
+/// `f` has the one test `test`.
+fn one_call_test(dir: &TempDir, task: &str, test: Value) -> std::path::PathBuf {
+    dir.jsonl(
+        &format!("{task}.jsonl"),
+        &[json!({"task_id": task, "entry_point": "f", "mode": "call", "tests": [test]})],
+    )
+}
 
 /// Class 5: an expected int is matched exactly; tolerance only where a
 /// float is expected.
@@ -132,10 +141,7 @@ fn printed_numbers_are_judged_as_judges_do() {
 #[test]
 fn expected_exceptions_match_by_class() {
     let dir = TempDir::new("raises");
-    let problems = dir.jsonl(
-        "problems.jsonl",
-        &[json!({"task_id": "r", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "raises": "ValueError"}]})],
-    );
+    let problems = one_call_test(&dir, "r", json!({"input": "(1,)", "raises": "ValueError"}));
     let cases = [
         ("real", "def f(x):\n    raise ValueError('no')\n", "passed"),
         (
@@ -160,10 +166,7 @@ fn expected_exceptions_match_by_class() {
 #[test]
 fn exhaustion_is_not_an_expected_exception() {
     let dir = TempDir::new("exhaustion");
-    let suite = dir.jsonl(
-        "suite.jsonl",
-        &[json!({"task_id": "any", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "raises": "Exception"}]})],
-    );
+    let suite = one_call_test(&dir, "any", json!({"input": "(1,)", "raises": "Exception"}));
     let humaneval = dir.jsonl(
         "humaneval.jsonl",
         &[
@@ -228,9 +231,10 @@ fn list_outputs_and_nans_are_compared_whole() {
         assert_eq!(status_of(&got, task, "first"), "failed", "{task}");
     }
 
-    let nan = dir.jsonl(
-        "nan.jsonl",
-        &[json!({"task_id": "nan", "entry_point": "f", "mode": "call", "tests": [{"input": "(1,)", "expected": "[float('nan'), 1.5]"}]})],
+    let nan = one_call_test(
+        &dir,
+        "nan",
+        json!({"input": "(1,)", "expected": "[float('nan'), 1.5]"}),
     );
     let cases = [
         (

@@ -2,6 +2,7 @@
 //! problem sets (HumanEval, MBPP and APPS formats and a symtest suite).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -31,9 +32,18 @@ fn statuses(path: &Path) -> BTreeMap<(String, String), String> {
         .collect()
 }
 
-fn grade(problems: &str, samples: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+/// `symtest grade -q PROBLEMS SAMPLES -o OUT EXTRA...`.
+fn grade(
+    problems: impl AsRef<OsStr>,
+    samples: impl AsRef<OsStr>,
+    out: &Path,
+    extra: &[&str],
+) -> assert_cmd::assert::Assert {
     symtest()
-        .args(["grade", "-q", problems, samples, "-o"])
+        .args(["grade", "-q"])
+        .arg(problems)
+        .arg(samples)
+        .arg("-o")
         .arg(out)
         .args(extra)
         .assert()
@@ -48,8 +58,8 @@ fn grade_set(set: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Asser
         format!("{set}_samples.jsonl")
     };
     grade(
-        &example(&format!("{set}_mini.jsonl")),
-        &example(&samples),
+        example(&format!("{set}_mini.jsonl")),
+        example(&samples),
         out,
         extra,
     )
@@ -118,7 +128,7 @@ fn mbpp_apps_and_suites_are_graded() {
         ("suite_mini.jsonl", "suite_samples.jsonl", 1, 1),
     ] {
         let out = t.path(&format!("{problems}.out"));
-        grade(&example(problems), &example(samples), &out, &["-k", "1"]).success();
+        grade(example(problems), example(samples), &out, &["-k", "1"]).success();
         let s = statuses(&out);
         let count = |st: &str| s.values().filter(|v| v.as_str() == st).count();
         assert_eq!(
@@ -158,8 +168,6 @@ fn mbpp_imports_and_setup_code_run_before_the_asserts() {
         ],
     );
     let out = t.path("o.jsonl");
-    let problems = problems.to_string_lossy().into_owned();
-    let samples = samples.to_string_lossy().into_owned();
     grade(&problems, &samples, &out, &["--json"])
         .success()
         .stdout(predicate::str::contains("reference_problems\": {}"));
@@ -217,13 +225,7 @@ fn reruns_grade_only_what_is_missing() {
     let partial = t.path("partial.jsonl");
     std::fs::write(&partial, first_two).expect("write");
     let out = t.path("out.jsonl");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        partial.to_str().unwrap_or_default(),
-        &out,
-        &[],
-    )
-    .success();
+    grade(example("mbpp_mini.jsonl"), &partial, &out, &[]).success();
     assert_eq!(outcomes(&out).len(), 2);
     grade_set("mbpp", &out, &[])
         .success()
@@ -297,13 +299,7 @@ fn bad_rows_are_reported_with_file_and_line_and_skipped() {
     )
     .expect("write");
     let out = t.path("out.jsonl");
-    symtest()
-        .args(["grade", "-q"])
-        .arg(&problems)
-        .arg(&samples)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    grade(&problems, &samples, &out, &[])
         .success()
         .stderr(predicate::str::contains("problems.jsonl:2: not valid JSON"))
         .stderr(predicate::str::contains(
@@ -320,16 +316,8 @@ fn bad_rows_are_reported_with_file_and_line_and_skipped() {
 fn json_summary_reports_pass_at_k_per_problem() {
     let t = TempDir::new("json");
     let out = t.path("out.jsonl");
-    let a = symtest()
-        .args(["grade", "-q", "--json", "-k", "1,2"])
-        .arg(example("mbpp_mini.jsonl"))
-        .arg(example("mbpp_samples.jsonl"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("runs");
-    assert!(a.status.success());
-    let j: Value = serde_json::from_slice(&a.stdout).expect("JSON");
+    let a = grade_set("mbpp", &out, &["--json", "-k", "1,2"]).success();
+    let j: Value = serde_json::from_slice(&a.get_output().stdout).expect("JSON");
     let s = &j["summary"];
     assert_eq!(s["samples"], 4);
     assert_eq!(s["statuses"]["passed"], 3);
@@ -377,13 +365,8 @@ fn ctrl_c_leaves_a_valid_file_and_a_rerun_finishes() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("interrupted:"));
     let done = outcomes(&out).len();
     assert!(done > 0 && done < 24, "{done} graded before the interrupt");
-    grade(
-        &example("mbpp_mini.jsonl"),
-        samples.to_str().unwrap_or_default(),
-        &out,
-        &["--timeout-floor", "3"],
-    )
-    .success();
+    let extra = ["--timeout-floor", "3"];
+    grade(example("mbpp_mini.jsonl"), &samples, &out, &extra).success();
     let rows = outcomes(&out);
     assert_eq!(rows.len(), 24);
     assert!(rows.iter().all(|o| o["status"] == "passed"));

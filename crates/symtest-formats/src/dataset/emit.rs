@@ -367,6 +367,12 @@ mod tests {
                "mode": mode, "prompt": "p", "reference": "print(1)", "tests": tests})
     }
 
+    /// APPS' `input_output` of the row written for `suite`, parsed.
+    fn apps_io(suite: &Json) -> Json {
+        let (apps, _) = emit_row(Emit::Apps, None, None, suite).unwrap();
+        serde_json::from_str(apps["input_output"].as_str().unwrap()).unwrap()
+    }
+
     #[test]
     fn shapes_as_published() {
         let s = suite(
@@ -376,10 +382,8 @@ mod tests {
                 {"input": "2\n", "expected": "2\n", "origin": "symbolic"},
             ]),
         );
-        let (apps, _) = emit_row(Emit::Apps, None, None, &s).unwrap();
-        let io: Json = serde_json::from_str(apps["input_output"].as_str().unwrap()).unwrap();
         assert_eq!(
-            io,
+            apps_io(&s),
             json!({"inputs": ["1\n", "2\n"], "outputs": ["1\n", "2\n"]})
         );
         let src = json!({"name": "7", "public_tests": {"input": ["1\n"], "output": ["1\n"]},
@@ -408,9 +412,7 @@ mod tests {
             json!({"fn_name": "f", "inputs": [[[1, 2], 3]], "outputs": [[4, 5]]})
         );
         assert_eq!(skipped, 1);
-        let (apps, _) = emit_row(Emit::Apps, None, None, &c).unwrap();
-        let io: Json = serde_json::from_str(apps["input_output"].as_str().unwrap()).unwrap();
-        assert_eq!(io["outputs"], json!([[[4, 5]]]));
+        assert_eq!(apps_io(&c)["outputs"], json!([[[4, 5]]]));
         assert!(emit_row(Emit::CodeContests, None, None, &c).is_err());
     }
 }

@@ -14,7 +14,7 @@ use super::state::{Flow, Interp, R, unsupported};
 use crate::builtins::ExcType;
 use crate::external::{Answer, Arg, Recipe};
 use crate::int::PyInt;
-use crate::ir::{Name, Place, Stmt, Target};
+use crate::ir::{Def, Name, Place, Stmt, Target};
 use crate::sites::PIN_SITE;
 use crate::value::{ExcObj, ExtObj, IterObj, Opaque, Val};
 use symtest_pyvalue::PyValue;
@@ -621,7 +621,7 @@ fn bound_globals(s: &Stmt, out: &mut Vec<u32>) {
             target(t, out);
             s.nested().for_each(|b| bound_globals(b, out));
         }
-        Stmt::Def { target, .. } | Stmt::Import { target, .. } => place(target, out),
+        Stmt::Def(Def { target, .. }) | Stmt::Import { target, .. } => place(target, out),
         Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, p)| place(p, out)),
         Stmt::If { .. } | Stmt::While { .. } | Stmt::Try { .. } => {
             s.nested().for_each(|b| bound_globals(b, out));

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::modules;
 use super::state::{Ctrl, Flow, Interp, R, exc, type_error, unsupported, value_error};
 use crate::builtins::{Builtin, ExcType, ModuleId};
-use crate::ir::{Expr, FuncDef, Handler, Name, Place, Stmt, Target};
+use crate::ir::{Def, Expr, Handler, Name, Place, Stmt, Target};
 use crate::sites::SiteId;
 use crate::value::{Closure, Env, ExcObj, Opaque, Val};
 
@@ -101,13 +101,7 @@ impl Interp<'_> {
                 orelse,
                 finally,
             } => return self.exec_try(body, handlers, orelse, finally, env),
-            Stmt::Def {
-                func,
-                defaults,
-                kw_defaults,
-                decorators,
-                target,
-            } => self.exec_def(func, defaults, kw_defaults, decorators, target, env)?,
+            Stmt::Def(def) => self.exec_def(def, env)?,
             Stmt::Import { module, target } => self.exec_import(module, target, env)?,
             Stmt::ImportFrom { module, names } => self.exec_import_from(module, names, env)?,
             Stmt::Delete(targets) => {
@@ -179,29 +173,14 @@ impl Interp<'_> {
 
     /// `def`: the defaults and decorators evaluated now, the function closed
     /// over `env` (unless at module level), decorated, and bound.
-    fn exec_def(
-        &mut self,
-        func: &Rc<FuncDef>,
-        defaults: &[Expr],
-        kw_defaults: &[Expr],
-        decorators: &[Expr],
-        target: &Place,
-        env: &Rc<Env>,
-    ) -> R<()> {
-        let mut decs = Vec::with_capacity(decorators.len());
-        for d in decorators {
-            decs.push(self.eval(d, env)?);
-        }
-        let mut dvals = Vec::with_capacity(defaults.len());
-        for d in defaults {
-            dvals.push(self.eval(d, env)?);
-        }
-        let mut kvals = Vec::with_capacity(kw_defaults.len());
-        for d in kw_defaults {
-            kvals.push(self.eval(d, env)?);
-        }
+    fn exec_def(&mut self, def: &Def, env: &Rc<Env>) -> R<()> {
+        let mut eval_all =
+            |exprs: &[Expr]| -> R<Vec<Val>> { exprs.iter().map(|e| self.eval(e, env)).collect() };
+        let decs = eval_all(&def.decorators)?;
+        let dvals = eval_all(&def.defaults)?;
+        let kvals = eval_all(&def.kw_defaults)?;
         let mut f = Val::Func(Rc::new(Closure {
-            def: func.clone(),
+            def: def.func.clone(),
             env: if env.slots.borrow().is_empty() && env.parent.is_none() {
                 None
             } else {
@@ -214,8 +193,7 @@ impl Interp<'_> {
         for d in decs.into_iter().rev() {
             f = self.decorate(d, f)?;
         }
-        self.store(target, f, env)?;
-        Ok(())
+        self.store(&def.target, f, env)
     }
 
     /// `import m`: a module the interpreter models, or an opaque value that

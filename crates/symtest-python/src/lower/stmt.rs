@@ -9,7 +9,9 @@ use ruff_text_size::{Ranged, TextSize};
 use super::expr::binop;
 use super::lowerer::{FnBody, FuncCtx, Lowerer, Scope, ScopeKind, constant_truth};
 use crate::fxhash::{FxHashMap, FxHashSet};
-use crate::ir::{Const, Expr, ExprKind, FuncBody, FuncDef, Handler, Name, Param, Stmt, Target};
+use crate::ir::{
+    Const, Def, Expr, ExprKind, FuncBody, FuncDef, Handler, Name, Param, Stmt, Target,
+};
 use crate::scope::{self, Bindings};
 use crate::sites::SiteKind;
 
@@ -132,13 +134,13 @@ impl Lowerer<'_> {
             f.range().start(),
             (f.range().start().to_u32(), f.range().end().to_u32()),
         );
-        Stmt::Def {
+        Stmt::Def(Def {
             func,
             defaults,
             kw_defaults,
             decorators,
             target,
-        }
+        })
     }
 
     /// `for`: a user site at the iterable.

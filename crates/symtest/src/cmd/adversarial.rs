@@ -64,19 +64,14 @@ pub fn run(args: &AdversarialArgs) -> Result<u8> {
             "solver_calls": r.solver_calls,
         });
         match &r.verdict {
-            Verdict::Found {
-                x: found,
-                class: c,
-                outputs,
-                by,
-            } => {
+            Verdict::Found(e) => {
                 o["result"] = json!("found");
-                o["example"] = json!(found);
-                o["class"] = json!(class(*c));
-                o["outputs"] = json!(outputs);
-                o["found_by"] = json!(by);
+                o["example"] = json!(e.x);
+                o["class"] = json!(class(e.class));
+                o["outputs"] = json!(e.outputs);
+                o["found_by"] = json!(e.by);
                 o["changed"] = json!(
-                    changed(found, &x)
+                    changed(&e.x, &x)
                         .map(|(i, from, to)| json!({"feature": i, "from": from, "to": to}))
                         .collect::<Vec<_>>()
                 );
@@ -112,22 +107,18 @@ pub fn run(args: &AdversarialArgs) -> Result<u8> {
         None => "another class".into(),
     };
     match &r.verdict {
-        Verdict::Found {
-            x: found,
-            class: c,
-            outputs,
-            by,
-        } => {
+        Verdict::Found(e) => {
             println!(
-                "found by {by}: class {} within eps {} on {scope} (checked by an exact forward pass)",
-                class(*c),
+                "found by {}: class {} within eps {} on {scope} (checked by an exact forward pass)",
+                e.by,
+                class(e.class),
                 args.eps
             );
-            for (i, from, to) in changed(found, &x) {
+            for (i, from, to) in changed(&e.x, &x) {
                 println!("  feature {i}: {from} -> {to} ({:+})", to - from);
             }
-            println!("  outputs {}", fmt_vec(outputs));
-            println!("  example: {}", serde_json::to_string(found)?);
+            println!("  outputs {}", fmt_vec(&e.outputs));
+            println!("  example: {}", serde_json::to_string(&e.x)?);
         }
         Verdict::Robust => println!(
             "robust: no input within eps {} on {scope} has {wanted} (z3: unsatisfiable)",
