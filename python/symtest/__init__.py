@@ -316,6 +316,7 @@ def generate(
     patience: int = 40,
     patience_time: float = 0.5,
     max_boundary: int = 120,
+    mutants: int = 64,
     call_timeout: float = 0.5,
     query_timeout: float = 0.5,
     solver: str = "z3",
@@ -345,6 +346,10 @@ def generate(
         patience: runs in a row covering nothing new before it stops (0: never).
         patience_time: seconds without new coverage before it stops (0: never).
         max_boundary: boundary queries per problem (0: no boundary inputs).
+        mutants: functions: single-site mutants of the reference (an
+            operator swapped, a constant one off, ...) the suite keeps an
+            input to tell apart where some candidate does, at most (0: none;
+            ``--mutants``); ``stats["mutants"]`` counts them.
         call_timeout: the limit of one call of the reference in CPython.
         query_timeout: the limit of one solver query.
         solver: ``"z3"``, ``"gd"`` or ``"portfolio"``.

@@ -102,6 +102,22 @@ def test_generate_computes_unmodelled_calls_in_cpython():
     assert without["stats"]["missed"] == ["if at 5:5 true"]
 
 
+def test_generate_counts_the_mutants_it_tells_apart():
+    problem = {
+        "task_id": "Slip/1",
+        "prompt": "def f(n: int) -> int:\n",
+        "canonical_solution": "    if n > 3:\n        return n * 2\n    return n - 1\n",
+        "test": "def check(candidate):\n    assert candidate(5) == 10\n",
+        "entry_point": "f",
+    }
+    (with_mutants,) = symtest.generate([problem], workers=1)
+    (without,) = symtest.generate([problem], workers=1, mutants=0)
+    m = with_mutants["stats"]["mutants"]
+    assert m["made"] >= 5, m
+    assert 0 < m["told_apart_by_generated_tests"] <= m["told_apart_by_candidates"] <= m["made"], m
+    assert without["stats"]["mutants"]["made"] == 0
+
+
 def test_explore_the_c_like_language():
     report = symtest.explore("if (a < 3) if (a > 4) return 1;")
     assert len(report["paths"]) == 2 and len(report["unsat"]) == 1

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, example, rows, succeeded, symtest};
+use common::{TempDir, example, gen_row, rows, succeeded, symtest};
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -524,18 +524,7 @@ fn gen_computes_what_the_interpreter_does_not_model_in_cpython() {
         "entry_point": "f",
     });
     let input = dir.jsonl("ext.jsonl", &[problem]);
-    let run = |name: &str, extra: &[&str]| -> Value {
-        let out = dir.path(name);
-        symtest()
-            .args(["gen", "-q"])
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .args(extra)
-            .assert()
-            .success();
-        rows(&out).into_iter().next().expect("a suite row")
-    };
+    let run = |name: &str, extra: &[&str]| gen_row(&input, &dir.path(name), extra);
     let with = run("with.jsonl", &[]);
     let stats = &with["stats"];
     assert_eq!(stats["missed"], serde_json::json!([]), "{with}");

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, example, grade, rows, status_of, symtest};
+use common::{TempDir, example, gen_row, grade, rows, status_of, symtest};
 
 use serde_json::{Value, json};
 
@@ -375,18 +375,8 @@ fn max_tokens_reaches_branches_on_long_rows_and_bounds_them() {
         "input_output": serde_json::to_string(&json!({"inputs": ["3\n1 2 3\n"], "outputs": ["3\n"]})).expect("json"),
     });
     let input = dir.jsonl("long.jsonl", &[problem]);
-    let suite = |name: &str, extra: &[&str]| -> Value {
-        let out = dir.path(&format!("{name}.jsonl"));
-        symtest()
-            .args(["gen", "-q"])
-            .args(extra)
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
-        rows(&out).into_iter().next().expect("a suite row")
-    };
+    let suite =
+        |name: &str, extra: &[&str]| gen_row(&input, &dir.path(&format!("{name}.jsonl")), extra);
     let longest = |row: &Value| {
         row["tests"]
             .as_array()

@@ -5,10 +5,10 @@
 //! alone.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod common;
-use common::{TempDir, rows, symtest};
+use common::{TempDir, gen_row, grade, samples_of, status_of};
 
 use serde_json::{Value, json};
 
@@ -44,16 +44,7 @@ fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
         "entry_point": "can_swap",
     });
     let input = dir.jsonl(&format!("{name}.in.jsonl"), &[problem]);
-    let out = dir.path(&format!("{name}.jsonl"));
-    symtest()
-        .args(["gen", "-q"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .args(extra)
-        .assert()
-        .success();
-    let mut row = rows(&out).into_iter().next().expect("a suite row");
+    let mut row = gen_row(&input, &dir.path(&format!("{name}.jsonl")), extra);
     let generated: Vec<Value> = row["tests"]
         .as_array()
         .expect("tests")
@@ -71,32 +62,19 @@ fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
 }
 
 /// Each slip's status when graded against `suite`.
-fn grade(dir: &TempDir, name: &str, suite: &PathBuf) -> BTreeMap<String, String> {
-    let samples: Vec<Value> = SLIPS
-        .iter()
-        .map(|(id, from, to)| {
+fn statuses(dir: &TempDir, suite: &Path) -> BTreeMap<&'static str, String> {
+    let samples = samples_of(
+        dir,
+        SLIPS.iter().map(|(id, from, to)| {
             assert!(BODY.contains(from));
-            json!({"task_id": "Slip/1", "sample_id": id, "completion": BODY.replace(from, to)})
-        })
-        .collect();
-    let samples = dir.jsonl(&format!("{name}.samples.jsonl"), &samples);
-    let out = dir.path(&format!("{name}.outcomes.jsonl"));
-    symtest()
-        .args(["grade", "-q"])
-        .arg(suite)
-        .arg(&samples)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    rows(&out)
-        .into_iter()
-        .map(|o| {
-            (
-                o["sample_id"].as_str().expect("sample_id").to_string(),
-                o["status"].as_str().expect("status").to_string(),
-            )
-        })
+            let code: &'static str = BODY.replace(from, to).leak();
+            ("Slip/1", *id, code)
+        }),
+    );
+    let got = grade(dir, suite, &samples, &[]);
+    SLIPS
+        .iter()
+        .map(|(id, _, _)| (*id, status_of(&got, "Slip/1", id)))
         .collect()
 }
 
@@ -110,9 +88,9 @@ fn the_suite_keeps_an_input_for_each_slip_a_candidate_tells_apart() {
     let told = m["told_apart_by_generated_tests"].as_u64().expect("told");
     assert!(made >= 10, "{row}");
     assert!(told == found && found > 0 && found <= made, "{row}");
-    let statuses = grade(&dir, "with", &suite);
+    let got = statuses(&dir, &suite);
     for (id, _, _) in SLIPS {
-        assert_eq!(statuses[id], "failed", "{id}: {row}");
+        assert_eq!(got[id], "failed", "{id}: {row}");
     }
 
     // The control: without mutants the same exploration's minimal suite
@@ -120,11 +98,8 @@ fn the_suite_keeps_an_input_for_each_slip_a_candidate_tells_apart() {
     let (suite, row) = generate(&dir, "without", &["--mutants", "0"]);
     assert_eq!(row["stats"]["mutants"]["made"], 0, "{row}");
     assert_eq!(row["stats"]["covered_generated"], row["stats"]["branches"]);
-    let statuses = grade(&dir, "without", &suite);
-    assert!(
-        statuses.values().all(|s| s == "passed"),
-        "{statuses:?}: {row}"
-    );
+    let got = statuses(&dir, &suite);
+    assert!(got.values().all(|s| s == "passed"), "{got:?}: {row}");
 }
 
 #[test]
@@ -141,15 +116,7 @@ fn mutants_that_never_stop_cost_no_coverage() {
         "entry_point": "steps",
     });
     let input = dir.jsonl("loop.in.jsonl", &[problem]);
-    let out = dir.path("loop.jsonl");
-    symtest()
-        .args(["gen", "-q", "--call-timeout", "0.2"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let row = rows(&out).into_iter().next().expect("a suite row");
+    let row = gen_row(&input, &dir.path("loop.jsonl"), &["--call-timeout", "0.2"]);
     let s = &row["stats"];
     assert_eq!(s["covered_generated"], s["branches"], "{row}");
     assert_eq!(s["dropped_other"], 0, "{row}");

@@ -113,6 +113,20 @@ pub fn rows(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// Runs `symtest gen -q EXTRA.. INPUT -o OUT` (it must succeed) and
+/// returns the first row written.
+pub fn gen_row(input: &Path, out: &Path, extra: &[&str]) -> Value {
+    symtest()
+        .args(["gen", "-q"])
+        .args(extra)
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    rows(out).into_iter().next().expect("a suite row")
+}
+
 /// The rows of an outcomes file.
 pub fn outcomes(path: &Path) -> Vec<Value> {
     rows(path)
