@@ -164,7 +164,7 @@ def main():
     # gen's own mutants are of the same classes as these: the same run
     # without them says what they add.
     kg0, tests0 = None, 0
-    if not args.no_ablation:
+    if not args.no_ablation and "--mutants" not in args.gen_args:
         plain = OUT / "suites_no_mutants.jsonl"
         if plain.exists():
             plain.unlink()

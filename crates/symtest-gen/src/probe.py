@@ -121,7 +121,8 @@ def __symtest_sign__(place, value):
 # on them after the reference (on a copy of its arguments, each mutant on a
 # time limit); one that answers otherwise or raises otherwise is told apart
 # by that input. At most as many mutants as asked (`gen --mutants`), spread
-# evenly over the sites; the work is bounded per call and per load.
+# evenly over the sites; loading and running them have budgets of their own
+# (see __symtest_make_mutants__ and __symtest_tell_mutants__).
 __symtest_mutants__ = []
 __symtest_mutant_time__ = [0.5]
 __symtest_slow_mutants__ = set()
@@ -151,8 +152,58 @@ class __SymtestSlow(BaseException):
     mutant does not swallow it)."""
 
 
+# Whether a time limit is running (a SIGALRM that lands after its code
+# ended, in the handler's `finally`, is ignored), and whether it fired.
+__symtest_armed__ = [False]
+__symtest_fired__ = [False]
+
+
 def __symtest_slow__(signum, frame):
-    raise __SymtestSlow()
+    if __symtest_armed__[0]:
+        __symtest_fired__[0] = True
+        raise __SymtestSlow()
+
+
+def __symtest_limited__(seconds, run, *args):
+    """`run(*args)` on a time limit of `seconds` (raising __SymtestSlow,
+    again every 2 ms until it has stopped). A run the limit interrupted is
+    slow even where the code caught the exception and went on. The handler
+    is set again each time: the code may have set its own."""
+    timer = __symtest_signal.ITIMER_REAL
+    __symtest_signal.signal(__symtest_signal.SIGALRM, __symtest_slow__)
+    __symtest_fired__[0] = False
+    try:
+        try:
+            __symtest_armed__[0] = True
+            __symtest_signal.setitimer(timer, seconds, 0.002)
+            result = run(*args)
+        finally:
+            __symtest_armed__[0] = False
+            __symtest_signal.setitimer(timer, 0)
+    except __SymtestSlow:
+        __symtest_armed__[0] = False
+        __symtest_signal.setitimer(timer, 0)
+        raise
+    if __symtest_fired__[0]:
+        raise __SymtestSlow()
+    return result
+
+
+def __symtest_small__(value, limit=5000):
+    """Whether `value` holds at most `limit` items, counted through lists,
+    tuples, sets and dicts (a deep copy of it for each call is cheap)."""
+    stack, seen = [value], 0
+    while stack:
+        v = stack.pop()
+        seen += 1
+        if seen > limit:
+            return False
+        if type(v) in (list, tuple, set, frozenset):
+            stack.extend(v)
+        elif type(v) is dict:
+            stack.extend(v.keys())
+            stack.extend(v.values())
+    return True
 
 
 class __SymtestMutate(__symtest_ast__.NodeTransformer):
@@ -226,26 +277,40 @@ class __SymtestMutate(__symtest_ast__.NodeTransformer):
 
 
 def __symtest_make_mutants__(source, entry, cap, budget):
+    """Loads the mutants, each module on a time limit (its top level may
+    call a mutated function), all within `budget` seconds. None when the
+    reference has a bare `except:` or one for BaseException, which could
+    swallow the time limit, or off the main thread (no SIGALRM)."""
     ast = __symtest_ast
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and (
+                node.type is None
+                or (isinstance(node.type, ast.Name) and node.type.id == "BaseException")):
+            return
+    try:
+        __symtest_signal.signal(__symtest_signal.SIGALRM, __symtest_slow__)
+    except ValueError:
+        return
     counter = __SymtestMutate(-1)
-    counter.visit(ast.parse(source))
+    counter.visit(tree)
     total = counter.seen
     targets = range(total) if total <= cap else sorted({i * total // cap for i in range(cap)})
     end = __symtest_time.perf_counter() + budget
     for target in targets:
-        if __symtest_time.perf_counter() > end:
+        left = end - __symtest_time.perf_counter()
+        if left <= 0:
             break
         tree = __SymtestMutate(target).visit(ast.parse(source))
         namespace = {"__name__": "__symtest_mutant__", "__builtins__": __symtest_builtins}
         try:
-            exec(compile(ast.fix_missing_locations(tree), "<mutant>", "exec"), namespace)
+            code = compile(ast.fix_missing_locations(tree), "<mutant>", "exec")
+            __symtest_limited__(left, exec, code, namespace)
         except BaseException:  # noqa: BLE001 - a mutant that does not load is no mutant
             continue
         function = namespace.get(entry)
         if callable(function):
             __symtest_mutants__.append((target, function))
-    if __symtest_mutants__:
-        __symtest_signal.signal(__symtest_signal.SIGALRM, __symtest_slow__)
 
 
 def __symtest_outcome__(function, args):
@@ -258,15 +323,44 @@ def __symtest_outcome__(function, args):
 
 
 def __symtest_same__(a, b):
+    """Whether two outcomes are alike as the grader judges answers: the
+    same exception class, or values equal as `symtest grade` compares them."""
     if a[0] != b[0]:
         return False
     if a[0] == "raised":
         return a[1] == b[1]
-    x, y = a[1], b[1]
     try:
-        return type(x) is type(y) and (x == y or repr(x) == repr(y))
-    except BaseException:  # noqa: BLE001 - an answer that cannot be compared tells nothing
+        return __symtest_alike__(b[1], a[1], 0)
+    except Exception:  # noqa: BLE001 - an answer that cannot be compared tells nothing
         return True
+
+
+__symtest_numbers__ = (bool, int, float)
+
+
+def __symtest_alike__(got, expected, depth):
+    """The grader's equality (symtest-pyvalue's `py_eq`): numbers across
+    bool, int and float, within 1e-9 + 1e-7 of the expected value where a
+    float is involved; a NaN expected matched by a NaN; lists and tuples
+    item by item; dicts by keys, then values; the rest by `==`."""
+    if depth > 100:
+        return True
+    if type(got) in __symtest_numbers__ and type(expected) in __symtest_numbers__:
+        if type(got) is float or type(expected) is float:
+            g, e = float(got), float(expected)
+            if e != e:
+                return g != g
+            return abs(g - e) <= 1e-9 + 1e-7 * abs(e)
+        return got == expected
+    if type(got) is not type(expected):
+        return False
+    if type(got) in (list, tuple):
+        return len(got) == len(expected) and all(
+            __symtest_alike__(x, y, depth + 1) for x, y in zip(got, expected))
+    if type(got) is dict:
+        return got.keys() == expected.keys() and all(
+            __symtest_alike__(got[k], expected[k], depth + 1) for k in expected)
+    return bool(got == expected)
 
 
 def __symtest_tell_mutants__(pristine, reference, reference_s):
@@ -281,7 +375,6 @@ def __symtest_tell_mutants__(pristine, reference, reference_s):
     limit = min(0.02, max(0.002, 10 * reference_s))
     started = __symtest_time.perf_counter()
     end = started + min(left, 0.05, max(0.005, 20 * reference_s))
-    timer = __symtest_signal.ITIMER_REAL
     for target, function in __symtest_mutants__:
         if target in __symtest_slow_mutants__:
             continue
@@ -289,11 +382,7 @@ def __symtest_tell_mutants__(pristine, reference, reference_s):
             break
         try:
             args = __symtest_copy.deepcopy(pristine)
-            __symtest_signal.setitimer(timer, limit, limit)
-            try:
-                outcome = __symtest_outcome__(function, args)
-            finally:
-                __symtest_signal.setitimer(timer, 0)
+            outcome = __symtest_limited__(limit, __symtest_outcome__, function, args)
         except __SymtestSlow:
             __symtest_slow_mutants__.add(target)
             continue
@@ -479,10 +568,12 @@ def __symtest_load__(source, sites, entry, mutants):
             return unless_off(before, ast.copy_location(call, node))
 
     tree = ast.fix_missing_locations(Data().visit(Probes().visit(tree)))
+    loading = __symtest_time.perf_counter()
     exec(compile(tree, "<reference>", "exec"), globals())
     target = globals()[entry]
 
-    if mutants > 0:
+    # Each mutant runs the module's top level again: none where that is slow.
+    if mutants > 0 and __symtest_time.perf_counter() - loading < 0.05:
         __symtest_make_mutants__(source, entry, mutants, 0.5)
 
     def run(*args):
@@ -492,10 +583,12 @@ def __symtest_load__(source, sites, entry, mutants):
         __symtest_hits__.clear()
         __symtest_data__.clear()
         __symtest_steps__.clear()
-        try:
-            pristine = __symtest_copy.deepcopy(args) if __symtest_mutants__ else None
-        except Exception:  # noqa: BLE001 - arguments that cannot be copied
-            pristine = None
+        pristine = None
+        if __symtest_mutants__ and __symtest_mutant_time__[0] > 0 and __symtest_small__(args):
+            try:
+                pristine = __symtest_copy.deepcopy(args)
+            except Exception:  # noqa: BLE001 - arguments that cannot be copied
+                pristine = None
         started = __symtest_time.perf_counter()
         try:
             outcome = ("returned", target(*args))

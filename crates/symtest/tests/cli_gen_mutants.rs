@@ -105,14 +105,16 @@ fn the_suite_keeps_an_input_for_each_slip_a_candidate_tells_apart() {
 #[test]
 fn mutants_that_never_stop_cost_no_coverage() {
     // `i += 1` made `i -= 1` loops forever on every input that enters the
-    // loop: each mutant runs on a time limit and is dropped once it runs
-    // out, so the probed reference still answers within its call budget.
+    // loop, and `base`'s at load, where the module's top level calls it:
+    // each mutant loads and runs on a time limit and is dropped once it
+    // runs out, so the probed reference still loads and answers within its
+    // budgets.
     let dir = TempDir::new("gen-mutants-loop");
     let problem = json!({
         "task_id": "Loop/1",
-        "prompt": "def steps(n: int) -> int:\n",
-        "canonical_solution": "    i = 0\n    total = 0\n    while i < n:\n        i += 1\n        total += i\n    if total > 10:\n        return total\n    return -total\n",
-        "test": "def check(candidate):\n    assert candidate(2) == -3\n",
+        "prompt": "def base(n):\n    i = 0\n    s = 0\n    while i < n:\n        s += i\n        i += 1\n    return s\n\nBASE = base(3)\n\ndef steps(n: int) -> int:\n",
+        "canonical_solution": "    i = 0\n    total = BASE\n    while i < n:\n        i += 1\n        total += i\n    if total > 10:\n        return total\n    return -total\n",
+        "test": "def check(candidate):\n    assert candidate(2) == -6\n",
         "entry_point": "steps",
     });
     let input = dir.jsonl("loop.in.jsonl", &[problem]);
@@ -121,4 +123,22 @@ fn mutants_that_never_stop_cost_no_coverage() {
     assert_eq!(s["covered_generated"], s["branches"], "{row}");
     assert_eq!(s["dropped_other"], 0, "{row}");
     assert!(s["mutants"]["made"].as_u64() > Some(5), "{row}");
+}
+
+#[test]
+fn a_reference_that_could_swallow_the_time_limit_gets_no_mutants() {
+    // A bare `except:` around a loop would catch the limit's exception on
+    // every firing: its mutants are not made, and the report says so.
+    let dir = TempDir::new("gen-mutants-bare");
+    let problem = json!({
+        "task_id": "Bare/1",
+        "prompt": "def first_int(xs: list[str]) -> int:\n",
+        "canonical_solution": "    for x in xs:\n        try:\n            return int(x) + 1\n        except:\n            pass\n    return -1\n",
+        "test": "def check(candidate):\n    assert candidate(['a', '2']) == 3\n",
+        "entry_point": "first_int",
+    });
+    let input = dir.jsonl("bare.in.jsonl", &[problem]);
+    let row = gen_row(&input, &dir.path("bare.jsonl"), &[]);
+    assert_eq!(row["stats"]["mutants"]["made"], 0, "{row}");
+    assert_eq!(row["stats"]["covered_generated"], row["stats"]["branches"]);
 }
