@@ -33,16 +33,28 @@ const SLIPS: [(&str, &str, &str); 2] = [
     ("mod_three", "y % 2 == 0", "y % 3 == 0"),
 ];
 
+/// A HumanEval-style problem row; `call` and `answer` make its one test.
+fn problem(task: &str, signature: &str, body: &str, call: &str, answer: &str) -> Value {
+    let entry = signature.split('(').next().expect("a name");
+    json!({
+        "task_id": task,
+        "prompt": format!("def {signature}:\n"),
+        "canonical_solution": body,
+        "test": format!("def check(candidate):\n    assert candidate({call}) == {answer}\n"),
+        "entry_point": entry,
+    })
+}
+
 /// Generates with `extra` flags; the generated tests alone (the dataset's
 /// call left out) as a suite file, and its one row.
 fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
-    let problem = json!({
-        "task_id": "Slip/1",
-        "prompt": "def can_swap(xs: list[int], ys: list[int]) -> str:\n",
-        "canonical_solution": BODY,
-        "test": "def check(candidate):\n    assert candidate([1, 2], [2]) == 'swap'\n",
-        "entry_point": "can_swap",
-    });
+    let problem = problem(
+        "Slip/1",
+        "can_swap(xs: list[int], ys: list[int]) -> str",
+        BODY,
+        "[1, 2], [2]",
+        "'swap'",
+    );
     let input = dir.jsonl(&format!("{name}.in.jsonl"), &[problem]);
     let mut row = gen_row(&input, &dir.path(&format!("{name}.jsonl")), extra);
     let generated: Vec<Value> = row["tests"]
@@ -110,13 +122,17 @@ fn mutants_that_never_stop_cost_no_coverage() {
     // runs out, so the probed reference still loads and answers within its
     // budgets.
     let dir = TempDir::new("gen-mutants-loop");
-    let problem = json!({
-        "task_id": "Loop/1",
-        "prompt": "def base(n):\n    i = 0\n    s = 0\n    while i < n:\n        s += i\n        i += 1\n    return s\n\nBASE = base(3)\n\ndef steps(n: int) -> int:\n",
-        "canonical_solution": "    i = 0\n    total = BASE\n    while i < n:\n        i += 1\n        total += i\n    if total > 10:\n        return total\n    return -total\n",
-        "test": "def check(candidate):\n    assert candidate(2) == -6\n",
-        "entry_point": "steps",
-    });
+    let mut problem = problem(
+        "Loop/1",
+        "steps(n: int) -> int",
+        "    i = 0\n    total = BASE\n    while i < n:\n        i += 1\n        total += i\n    if total > 10:\n        return total\n    return -total\n",
+        "2",
+        "-6",
+    );
+    problem["prompt"] = json!(format!(
+        "def base(n):\n    i = 0\n    s = 0\n    while i < n:\n        s += i\n        i += 1\n    return s\n\nBASE = base(3)\n\n{}",
+        problem["prompt"].as_str().expect("prompt")
+    ));
     let input = dir.jsonl("loop.in.jsonl", &[problem]);
     let row = gen_row(&input, &dir.path("loop.jsonl"), &["--call-timeout", "0.2"]);
     let s = &row["stats"];
@@ -130,13 +146,13 @@ fn a_reference_that_could_swallow_the_time_limit_gets_no_mutants() {
     // A bare `except:` around a loop would catch the limit's exception on
     // every firing: its mutants are not made, and the report says so.
     let dir = TempDir::new("gen-mutants-bare");
-    let problem = json!({
-        "task_id": "Bare/1",
-        "prompt": "def first_int(xs: list[str]) -> int:\n",
-        "canonical_solution": "    for x in xs:\n        try:\n            return int(x) + 1\n        except:\n            pass\n    return -1\n",
-        "test": "def check(candidate):\n    assert candidate(['a', '2']) == 3\n",
-        "entry_point": "first_int",
-    });
+    let problem = problem(
+        "Bare/1",
+        "first_int(xs: list[str]) -> int",
+        "    for x in xs:\n        try:\n            return int(x) + 1\n        except:\n            pass\n    return -1\n",
+        "['a', '2']",
+        "3",
+    );
     let input = dir.jsonl("bare.in.jsonl", &[problem]);
     let row = gen_row(&input, &dir.path("bare.jsonl"), &[]);
     assert_eq!(row["stats"]["mutants"]["made"], 0, "{row}");
