@@ -505,3 +505,61 @@ fn a_huge_program_is_a_compile_error_not_a_grader_error() {
     assert_ne!(status_of(&got, "double", "fences"), "grader_error");
     assert_eq!(status_of(&got, "double", "deep"), "compile_error");
 }
+
+/// Classes 1 and 3 (passing without the logic, turning a failure into no
+/// verdict): a sample's own signals and timers. It ignores every signal it
+/// may and loops; or arms a timer whose handler exits the process, raises
+/// `SystemExit` or an exception of its own into whatever runs next (the
+/// harness answering for it, the next call) once its one right answer is
+/// given. Each is a timeout or a failure: never a pass, never a grader
+/// error.
+#[test]
+fn a_samples_signals_and_timers_do_not_change_its_verdict() {
+    let dir = TempDir::new("timers");
+    let humaneval = tiny_humaneval(&dir);
+    let calls = dir.jsonl(
+        "calls.jsonl",
+        &[
+            json!({"task_id": "double", "entry_point": "f", "mode": "call", "prompt": "def f(x):\n",
+            "tests": [
+                {"input": "(2,)", "expected": "4"},
+                {"input": "(5,)", "expected": "10"},
+                {"input": "(7,)", "expected": "14"},
+            ]}),
+        ],
+    );
+    let arm = |handler: &str, timer: &str| {
+        format!(
+            "    import os, signal\n    class Stop(BaseException):\n        pass\n    def fire(*_):\n        {handler}\n    signal.signal(signal.{sig}, fire)\n    signal.setitimer(signal.{timer}, 0.0005, 0.0005)\n    return x * 2 if x == 2 else -1\n",
+            sig = if timer == "ITIMER_PROF" {
+                "SIGPROF"
+            } else {
+                "SIGALRM"
+            },
+        )
+    };
+    let ignoring = "    import signal\n    for s in signal.Signals:\n        try:\n            signal.signal(s, signal.SIG_IGN)\n        except (OSError, ValueError, RuntimeError):\n            pass\n    while True:\n        pass\n";
+    let samples: Vec<(&str, String)> = vec![
+        ("ignores", ignoring.to_string()),
+        ("exits", arm("os._exit(0)", "ITIMER_REAL")),
+        ("system_exit", arm("raise SystemExit(0)", "ITIMER_REAL")),
+        ("own_exception", arm("raise Stop()", "ITIMER_PROF")),
+    ];
+    let samples = samples_of(
+        &dir,
+        samples
+            .iter()
+            .map(|(id, code)| ("double", *id, code.as_str())),
+    );
+    for problems in [&humaneval, &calls] {
+        let got = grade(&dir, problems, &samples, &["--default-timeout", "1"]);
+        assert_eq!(status_of(&got, "double", "ignores"), "timeout", "{got:?}");
+        for id in ["exits", "system_exit", "own_exception"] {
+            let status = status_of(&got, "double", id);
+            assert!(
+                status == "failed" || status == "runtime_error",
+                "{id}: {status} {got:?}"
+            );
+        }
+    }
+}
