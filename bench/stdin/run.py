@@ -16,6 +16,9 @@ Per run:
   examples alone, by the generated tests alone and by the whole suite. A
   mutant is killed when its grade is not `passed`. "Killable" is the lower
   bound we can show: killed by some test of either set.
+- the same generation again with `--mutants 0` (skip with --no-ablation):
+  gen's own mutants are of the same classes as the benchmark's, which
+  favours gen, so the generated tests' kills without them are shown beside;
 - every reference graded against its own suite (a suite that fails its
   reference would punish right answers).
 Prints a table and writes the `stdin` section of bench/RESULTS.md.
@@ -67,6 +70,32 @@ def grade(bin_, problems, samples, out):
     return {(o["task_id"], o["sample_id"]): o["status"] for o in load_jsonl(out)}
 
 
+def generate(bin_, data, suite, report, extra):
+    """Runs `symtest gen` on the problems; its wall time, or None if it failed."""
+    suite.unlink(missing_ok=True)
+    started = time.monotonic()
+    r = subprocess.run([bin_, "gen", "-q", str(data), "-o", str(suite), "--report", str(report), *extra],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1) or not report.exists():
+        print(r.stderr, file=sys.stderr)
+        return None
+    return time.monotonic() - started
+
+
+def generated_alone(rows, done, path):
+    """The generated tests alone, as a suite of their own, written to `path`."""
+    gen_rows = []
+    for t in done:
+        if t not in rows:
+            continue
+        row = dict(rows[t])
+        row["tests"] = [x for x in row["tests"] if x["origin"] != "dataset"]
+        if row["tests"]:
+            gen_rows.append(row)
+    write_jsonl(path, gen_rows)
+    return path
+
+
 def spread(items, n):
     """At most n items, evenly spaced over the list (every part of a program)."""
     if len(items) <= n:
@@ -85,34 +114,31 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--mutants", type=int, default=12, help="mutants per problem at most")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--no-ablation", action="store_true",
+                    help="skip the second run with --mutants 0")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     py = ensure_coverage()
 
     suite, report = OUT / "suite.jsonl", OUT / "report.json"
-    suite.unlink(missing_ok=True)
-    started = time.monotonic()
-    r = subprocess.run([args.bin, "gen", "-q", str(args.data), "-o", str(suite), "--report", str(report)],
-                       capture_output=True, text=True)
-    wall = time.monotonic() - started
-    if r.returncode not in (0, 1) or not report.exists():
-        print(r.stderr, file=sys.stderr)
+    wall = generate(args.bin, args.data, suite, report, [])
+    if wall is None:
         return 1
     problems = {str(p["problem_id"]): p for p in load_jsonl(args.data)}
     reported = {p["task_id"]: p for p in json.loads(report.read_text())["problems"]}
     rows = {r["task_id"]: r for r in load_jsonl(suite)}
     done = [t for t in problems if t in rows]
     failed = {t: reported.get(t, {}).get("error", "no suite") for t in problems if t not in rows}
-
-    # Generated tests alone, as a suite of their own.
-    generated_only = OUT / "generated.jsonl"
-    gen_rows = []
-    for t in done:
-        row = dict(rows[t])
-        row["tests"] = [x for x in row["tests"] if x["origin"] != "dataset"]
-        if row["tests"]:
-            gen_rows.append(row)
-    write_jsonl(generated_only, gen_rows)
+    generated_only = generated_alone(rows, done, OUT / "generated.jsonl")
+    # The same run without gen's own mutants (`--mutants 0`): they are of
+    # the same classes as the benchmark's, which favours gen.
+    ablation = None
+    if not args.no_ablation:
+        plain_suite = OUT / "suite-no-mutants.jsonl"
+        if generate(args.bin, args.data, plain_suite, OUT / "report-no-mutants.json", ["--mutants", "0"]) is None:
+            return 1
+        plain_rows = {r["task_id"]: r for r in load_jsonl(plain_suite)}
+        ablation = (plain_rows, generated_alone(plain_rows, done, OUT / "generated-no-mutants.jsonl"))
 
     # Coverage with coverage.py.
     jobs = []
@@ -146,6 +172,9 @@ def main() -> int:
     muts = [(s["task_id"], s["sample_id"]) for s in samples if s["sample_id"] != "reference"]
     killed = lambda graded: {m for m in muts if graded.get(m, "passed") != "passed"}  # noqa: E731
     e, g, w = killed(by_examples), killed(by_generated), killed(by_suite)
+    if ablation is not None:
+        ag = killed(grade(args.bin, ablation[1], samples_path, OUT / "graded_generated_no_mutants.jsonl"))
+        n_plain = sum(len([x for x in r["tests"] if x["origin"] != "dataset"]) for r in ablation[0].values())
     killable = e | g | w
     refs_failing = [t for t in done if by_suite.get((t, "reference")) != "passed"]
 
@@ -173,6 +202,13 @@ def main() -> int:
         ("killable (killed by some test)", str(len(killable))),
         ("examples' survivors the generated tests kill", f"{len(g - e)} of {len(killable - e)} killable"),
         ("generated kills / example kills", f"{ratio:.2f}x"),
+    ]
+    if ablation is not None:
+        table += [
+            ("killed by the generated tests alone, `--mutants 0` (same run)",
+             f"{len(ag)} ({n_plain / max(len(done), 1):.1f} generated tests a problem)"),
+        ]
+    table += [
         ("references failing their own suite", str(len(refs_failing))),
         ("time per problem: median / max", f"{times[len(times) // 2]:.2f} s / {times[-1]:.2f} s" if times else "n/a"),
         ("wall time of `symtest gen` (all, 2 cores)", f"{wall:.1f} s"),
@@ -190,7 +226,9 @@ def main() -> int:
              "strings, queries, edge lists; each with the 1-3 examples a statement shows. Coverage is coverage.py's "
              f"branch arcs in CPython; mutants are single-site mutants of each reference (at most {args.mutants} a "
              "problem, spread over it), killed when their grade is not `passed`. \"Killable\" is a lower bound: "
-             "killed by some test of either set.", ""]
+             "killed by some test of either set. gen's own mutants (`--mutants`, default 64) are of the same classes as "
+             "these, which favours gen: the row with `--mutants 0` is the same generation without them, in the same "
+             "run.", ""]
     lines += md_table(["measure", "value"], table)
     lines += ["", "Targets (issue 17):", ""]
     lines += [f"- {what}: {'met' if ok else 'not met'} ({val})" for what, ok, val in targets]

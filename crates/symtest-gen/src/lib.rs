@@ -24,6 +24,7 @@ mod probe;
 mod select;
 pub mod settings;
 mod stdio;
+mod stdio_mutants;
 pub mod suite;
 pub mod types;
 

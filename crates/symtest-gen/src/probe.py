@@ -207,13 +207,14 @@ def __symtest_small__(value, limit=5000):
 
 
 class __SymtestMutate(__symtest_ast__.NodeTransformer):
-    """Counts the single-site changes inside functions in a fixed order and
-    makes the one numbered `target` (none when it is -1)."""
+    """Counts the single-site changes inside functions (or anywhere, for a
+    whole program) in a fixed order and makes the one numbered `target`
+    (none when it is -1)."""
 
-    def __init__(self, target):
+    def __init__(self, target, everywhere=False):
         self.target = target
         self.seen = 0
-        self.depth = 0
+        self.depth = 1 if everywhere else 0
 
     def hit(self):
         if self.depth == 0:
@@ -276,6 +277,22 @@ class __SymtestMutate(__symtest_ast__.NodeTransformer):
         return __symtest_ast__.copy_location(__symtest_ast__.Break(), node) if self.hit() else node
 
 
+def __symtest_swallows__(tree):
+    """Whether the code has a bare `except:` or one for BaseException, which
+    could swallow a mutant's time limit."""
+    ast = __symtest_ast
+    return any(
+        isinstance(node, ast.ExceptHandler) and (
+            node.type is None
+            or (isinstance(node.type, ast.Name) and node.type.id == "BaseException"))
+        for node in ast.walk(tree))
+
+
+def __symtest_targets__(total, cap):
+    """At most `cap` of `total` mutation sites, spread evenly."""
+    return range(total) if total <= cap else sorted({i * total // cap for i in range(cap)})
+
+
 def __symtest_make_mutants__(source, entry, cap, budget):
     """Loads the mutants, each module on a time limit (its top level may
     call a mutated function), all within `budget` seconds. None when the
@@ -283,11 +300,8 @@ def __symtest_make_mutants__(source, entry, cap, budget):
     swallow the time limit, or off the main thread (no SIGALRM)."""
     ast = __symtest_ast
     tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ExceptHandler) and (
-                node.type is None
-                or (isinstance(node.type, ast.Name) and node.type.id == "BaseException")):
-            return
+    if __symtest_swallows__(tree):
+        return
     try:
         __symtest_signal.signal(__symtest_signal.SIGALRM, __symtest_slow__)
     except ValueError:
@@ -295,7 +309,7 @@ def __symtest_make_mutants__(source, entry, cap, budget):
     counter = __SymtestMutate(-1)
     counter.visit(tree)
     total = counter.seen
-    targets = range(total) if total <= cap else sorted({i * total // cap for i in range(cap)})
+    targets = __symtest_targets__(total, cap)
     end = __symtest_time.perf_counter() + budget
     for target in targets:
         left = end - __symtest_time.perf_counter()

@@ -11,7 +11,7 @@ use symtest_python::Program;
 use crate::model::py_str;
 use symtest_sandbox::PyValue;
 
-const PROBES: &str = include_str!("probe.py");
+pub(crate) const PROBES: &str = include_str!("probe.py");
 
 /// The function the sandbox calls instead of the entry.
 pub const ENTRY: &str = "__symtest_entry__";

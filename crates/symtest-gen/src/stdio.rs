@@ -25,6 +25,7 @@ use crate::model::{
     ExplorationStats, FidelityStats, GenError, GenOptions, GenStats, Generated, Origin, Reference,
     SelectionStats, TestCase, ms_since,
 };
+use crate::stdio_mutants;
 
 /// Time a run of a whole program gets in CPython (the interpreter's start
 /// included), at least.
@@ -51,6 +52,9 @@ enum Item {
     Out(u8, OutClass),
     /// The output has 0, 1 or more lines.
     Lines(u8),
+    /// A single-site mutant of the program the input tells apart
+    /// (`stdio_mutants`).
+    Mutant(u32),
 }
 
 /// The look of an output token: the sign of a number, or a short word.
@@ -313,10 +317,12 @@ pub(crate) fn stdio_runs<'a>(
         .collect()
 }
 
-/// The generated tests to keep: the fewest covering what they add to the
-/// examples (`base`): first what the program does (directions, loop rounds,
-/// edges), then what it answers, with at most as many tests again.
-fn select(answered: &[Answered], base: &BTreeSet<Item>, keep_all: bool) -> BTreeSet<usize> {
+/// The generated tests to keep: the fewest covering what all candidates
+/// but the examples cover, so that they make a suite on their own (as for
+/// functions): first what the program does (directions, loop rounds, edges,
+/// mutants told apart), then what it answers, with at most as many tests
+/// again.
+fn select(answered: &[Answered], keep_all: bool) -> BTreeSet<usize> {
     let generated: Vec<usize> = (0..answered.len())
         .filter(|i| answered[*i].candidate.origin != Origin::Dataset)
         .collect();
@@ -330,7 +336,7 @@ fn select(answered: &[Answered], base: &BTreeSet<Item>, keep_all: bool) -> BTree
             .map(|i| {
                 answered[*i]
                     .items
-                    .difference(base)
+                    .iter()
                     .copied()
                     .partition(|it| !matches!(it, Item::Out(..) | Item::Lines(_)))
             })
@@ -438,16 +444,40 @@ pub fn generate_stdio(
     }
     fidelity.ms = ms_since(fid_started);
 
-    // The examples stay; of the rest, the fewest that cover what they add.
-    let mut base: BTreeSet<Item> = BTreeSet::new();
-    for a in answered
-        .iter()
-        .filter(|a| a.candidate.origin == Origin::Dataset)
-    {
-        base.extend(a.items.iter().copied());
+    // The mutants each input tells apart.
+    let probe_started = Instant::now();
+    let told = stdio_mutants::tell(
+        pool,
+        &reference.source,
+        answered
+            .iter()
+            .map(|a| (a.candidate.stdin.as_str(), a.stdout.as_str())),
+        opts.mutants,
+    );
+    for (a, t) in answered.iter_mut().zip(&told) {
+        if let Some(t) = t {
+            selection.mutants = selection.mutants.max(t.made);
+            a.items.extend(t.apart.iter().copied().map(Item::Mutant));
+        }
     }
-    let keep = select(&answered, &base, opts.no_minimise);
-    let mut covered: BTreeSet<Item> = base.clone();
+    let probe_ms = ms_since(probe_started);
+    let mutants_of = |a: &Answered| {
+        a.items
+            .iter()
+            .filter(|i| matches!(i, Item::Mutant(_)))
+            .copied()
+            .collect::<Vec<Item>>()
+    };
+    selection.mutants_found = answered
+        .iter()
+        .flat_map(mutants_of)
+        .collect::<BTreeSet<Item>>()
+        .len();
+
+    // The examples stay, and the fewest generated tests that cover what
+    // all the generated candidates cover.
+    let keep = select(&answered, opts.no_minimise);
+    let mut covered: BTreeSet<Item> = BTreeSet::new();
     let mut covered_generated: BTreeSet<Item> = BTreeSet::new();
     let mut tests = Vec::new();
     for (i, a) in answered.into_iter().enumerate() {
@@ -476,6 +506,10 @@ pub fn generate_stdio(
     selection.branches = sites.user.len() * 2;
     selection.covered = directions.len();
     selection.covered_generated = Cover::directions(&covered_generated).len();
+    selection.mutants_told = covered_generated
+        .iter()
+        .filter(|i| matches!(i, Item::Mutant(_)))
+        .count();
     selection.missed = sites.missed((0..sites.user.len() as u32).map(SiteId), |s, d| {
         directions.contains(&(s.0, d))
     });
@@ -486,7 +520,7 @@ pub fn generate_stdio(
             types: Vec::new(),
             exploration,
             reference_ms,
-            probe_ms: 0.0,
+            probe_ms,
             fidelity,
             selection,
             total_ms: ms_since(started),
