@@ -6,6 +6,7 @@ writes one line of JSON per program: {name: [covered, total]} over branch
 arcs (coverage.py's `--branch`), each set measured on its own.
 """
 
+import builtins
 import io
 import json
 import os
@@ -16,10 +17,19 @@ import coverage
 
 
 def run_once(path, code_obj, stdin):
+    """Runs the program as `__main__` on `stdin`, as a process would see it:
+    `sys.stdin` (with its `.buffer`), `input()` and `open(0)` read it."""
     old_in, old_out = sys.stdin, sys.stdout
-    sys.stdin, sys.stdout = io.StringIO(stdin), io.StringIO()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    real_open = builtins.open
+
+    def open_(file, *args, **kwargs):
+        return sys.stdin if file == 0 else real_open(file, *args, **kwargs)
+
+    names = dict(vars(builtins), open=open_)
     try:
-        exec(code_obj, {"__name__": "__main__", "__file__": path})
+        exec(code_obj, {"__name__": "__main__", "__file__": path, "__builtins__": names})
     except SystemExit:
         pass
     except BaseException:  # noqa: BLE001 - a raising input still covers what it ran
