@@ -51,6 +51,14 @@ pub struct ExploreOptions {
     /// standard input the shallow decisions are the input's shape, and
     /// flipping them first gives inputs the program rejects.
     pub shallow_first: bool,
+    /// Coverage-first, after the uncovered directions: the directions no
+    /// path took at its site's first decision (a loop that runs no round,
+    /// its body's first step either way), for the sites this says are the
+    /// program's own (a frontend's internal decisions, inside a string
+    /// method, would cost queries for nothing). Right for a whole program's
+    /// standard input, where the reference need not branch where a wrong
+    /// program does (`while` checked before the first step or after it).
+    pub first_decisions: Option<fn(SiteId) -> bool>,
     /// Seed of the random strategy.
     pub seed: u64,
     /// Also list every feasible prefix (Gymbo's listing).
@@ -74,6 +82,7 @@ impl Default for ExploreOptions {
             patience: None,
             patience_time: None,
             shallow_first: false,
+            first_decisions: None,
             seed: 42,
             collect_prefixes: false,
             interrupt: None,
@@ -174,6 +183,7 @@ pub fn explore(
         unknown: Vec::new(),
         divergences: Vec::new(),
         coverage: BTreeSet::new(),
+        first_coverage: BTreeSet::new(),
         pairs: FxHashSet::default(),
         stale_runs: 0,
         last_new: started,
@@ -196,6 +206,9 @@ struct Explorer<'o> {
     unknown: Vec<(NodeId, bool, UnknownRecord)>,
     divergences: Vec<Divergence>,
     coverage: BTreeSet<(SiteId, bool)>,
+    /// Directions some path took at its site's first decision
+    /// (`first_decisions`).
+    first_coverage: BTreeSet<(SiteId, bool)>,
     /// Consecutive decisions `(site, direction)` some run made.
     pairs: FxHashSet<[(SiteId, bool); 2]>,
     /// Runs since the last one that covered something new.
@@ -302,7 +315,8 @@ impl Explorer<'_> {
             if let Some(stop) = self.budget_stop() {
                 return Err(stop);
             }
-            let Some((node, dir, _)) = self.frontier.pop(&self.coverage) else {
+            let Some((node, dir, _)) = self.frontier.pop(&self.coverage, &self.first_coverage)
+            else {
                 return Err(StopReason::Exhausted);
             };
             if self.tree.edge(node, dir) != Edge::Pending {
@@ -383,8 +397,15 @@ impl Explorer<'_> {
         let mut consistent = true;
         let mut hit_target = target.is_none();
         let mut i = 0;
+        let mut met: FxHashSet<SiteId> = FxHashSet::default();
         while let Some(lit) = run.branches.get(i) {
             self.coverage.insert((lit.site, lit.taken));
+            let first = !lit.assumed
+                && self.opts.first_decisions.is_some_and(|own| own(lit.site))
+                && met.insert(lit.site);
+            if first {
+                self.first_coverage.insert((lit.site, lit.taken));
+            }
             let existing = match slot {
                 None => self.tree.root,
                 Some((p, d)) => match self.tree.edge(p, d) {
@@ -431,7 +452,10 @@ impl Explorer<'_> {
                         witness.clone(),
                     );
                     let depth = self.tree.nodes[n].depth;
-                    if !lit.assumed {
+                    if first && !self.first_coverage.contains(&(lit.site, !lit.taken)) {
+                        self.frontier
+                            .push_first((n, !lit.taken, lit.site), depth, &self.coverage);
+                    } else if !lit.assumed {
                         self.frontier
                             .push((n, !lit.taken, lit.site), depth, &self.coverage);
                     } else if !lit.taken {
@@ -533,6 +557,12 @@ impl Explorer<'_> {
         }
         for w in decisions.windows(2) {
             new |= self.pairs.insert([w[0], w[1]]);
+        }
+        if let Some(own) = self.opts.first_decisions {
+            let mut met: FxHashSet<SiteId> = FxHashSet::default();
+            for d in &decisions {
+                new |= own(d.0) && met.insert(d.0) && !self.first_coverage.contains(d);
+            }
         }
         if new {
             self.stale_runs = 0;

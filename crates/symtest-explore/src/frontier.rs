@@ -74,6 +74,10 @@ pub(crate) struct Frontier {
     /// smallest input), the newest among equals.
     fresh: BinaryHeap<(Reverse<u32>, u64, Item)>,
     shallow_first: bool,
+    /// Coverage-first, second tier: directions not yet taken at their
+    /// site's first decision on a path (a loop that runs no round), the
+    /// newest first.
+    first: Vec<Item>,
     /// How many items were queued (orders equals in `fresh`).
     queued: u64,
     rng: Rng,
@@ -86,6 +90,7 @@ impl Frontier {
             shallow_first,
             main: VecDeque::new(),
             fresh: BinaryHeap::new(),
+            first: Vec::new(),
             queued: 0,
             rng: Rng::new(seed),
         }
@@ -102,7 +107,29 @@ impl Frontier {
         }
     }
 
-    pub(crate) fn pop(&mut self, covered: &BTreeSet<(SiteId, bool)>) -> Option<Item> {
+    /// Queues a direction of a site's first decision on its path that no
+    /// path took there yet (Coverage only; elsewhere it is queued as usual).
+    pub(crate) fn push_first(
+        &mut self,
+        item: Item,
+        depth: u32,
+        covered: &BTreeSet<(SiteId, bool)>,
+    ) {
+        if self.strategy == Strategy::Coverage && covered.contains(&(item.2, item.1)) {
+            self.first.push(item);
+        } else {
+            self.push(item, depth, covered);
+        }
+    }
+
+    /// The next direction to try: with Coverage, one whose site direction
+    /// is not `covered`, then one not taken at its site's first decision
+    /// (`first_covered`), then the rest.
+    pub(crate) fn pop(
+        &mut self,
+        covered: &BTreeSet<(SiteId, bool)>,
+        first_covered: &BTreeSet<(SiteId, bool)>,
+    ) -> Option<Item> {
         match self.strategy {
             Strategy::Dfs => self.main.pop_back(),
             Strategy::Bfs => self.main.pop_front(),
@@ -121,13 +148,20 @@ impl Frontier {
                         return Some(item);
                     }
                 }
+                while let Some(item) = self.first.pop() {
+                    if first_covered.contains(&(item.2, item.1)) {
+                        self.main.push_back(item);
+                    } else {
+                        return Some(item);
+                    }
+                }
                 self.main.pop_back()
             }
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.main.len() + self.fresh.len()
+        self.main.len() + self.fresh.len() + self.first.len()
     }
 }
 
@@ -139,6 +173,7 @@ mod tests {
     fn coverage_tries_the_shallowest_uncovered_direction_first() {
         let mut f = Frontier::new(Strategy::Coverage, 1, true);
         let mut covered = BTreeSet::new();
+        let none = BTreeSet::new();
         covered.insert((SiteId(9), true));
         // Node ids stand for the order the run met them; depths vary.
         f.push((1, false, SiteId(1)), 5, &covered);
@@ -146,7 +181,8 @@ mod tests {
         f.push((3, true, SiteId(9)), 0, &covered); // already covered: waits
         f.push((4, false, SiteId(4)), 1, &covered);
         f.push((5, false, SiteId(5)), 3, &covered);
-        let order: Vec<usize> = std::iter::from_fn(|| f.pop(&covered).map(|i| i.0)).collect();
+        let order: Vec<usize> =
+            std::iter::from_fn(|| f.pop(&covered, &none).map(|i| i.0)).collect();
         // Depth 1 (the newer first), then 3, then 5, then what was covered.
         assert_eq!(order, [4, 2, 5, 1, 3]);
     }
@@ -155,10 +191,12 @@ mod tests {
     fn without_shallow_first_the_newest_uncovered_direction_goes_first() {
         let mut f = Frontier::new(Strategy::Coverage, 1, false);
         let covered = BTreeSet::new();
+        let none = BTreeSet::new();
         f.push((1, false, SiteId(1)), 0, &covered);
         f.push((2, false, SiteId(2)), 7, &covered);
         f.push((3, false, SiteId(3)), 2, &covered);
-        let order: Vec<usize> = std::iter::from_fn(|| f.pop(&covered).map(|i| i.0)).collect();
+        let order: Vec<usize> =
+            std::iter::from_fn(|| f.pop(&covered, &none).map(|i| i.0)).collect();
         assert_eq!(order, [3, 2, 1]);
     }
 
@@ -166,11 +204,28 @@ mod tests {
     fn a_direction_covered_while_it_waited_goes_behind() {
         let mut f = Frontier::new(Strategy::Coverage, 1, true);
         let mut covered = BTreeSet::new();
+        let none = BTreeSet::new();
         f.push((1, false, SiteId(1)), 0, &covered);
         f.push((2, false, SiteId(2)), 4, &covered);
         covered.insert((SiteId(1), false));
-        assert_eq!(f.pop(&covered).map(|i| i.0), Some(2));
-        assert_eq!(f.pop(&covered).map(|i| i.0), Some(1));
-        assert_eq!(f.pop(&covered), None);
+        assert_eq!(f.pop(&covered, &none).map(|i| i.0), Some(2));
+        assert_eq!(f.pop(&covered, &none).map(|i| i.0), Some(1));
+        assert_eq!(f.pop(&covered, &none), None);
+    }
+
+    #[test]
+    fn a_direction_new_at_a_first_decision_comes_after_uncovered_ones() {
+        let mut f = Frontier::new(Strategy::Coverage, 1, true);
+        let covered: BTreeSet<(SiteId, bool)> = [(SiteId(1), false), (SiteId(2), false)].into();
+        let mut first = BTreeSet::new();
+        f.push((1, true, SiteId(3)), 2, &covered);
+        f.push_first((2, false, SiteId(1)), 1, &covered);
+        f.push_first((3, false, SiteId(2)), 1, &covered);
+        f.push((4, false, SiteId(1)), 1, &covered);
+        // Site 2's first decision went false on a path meanwhile.
+        first.insert((SiteId(2), false));
+        let order: Vec<usize> =
+            std::iter::from_fn(|| f.pop(&covered, &first).map(|i| i.0)).collect();
+        assert_eq!(order, [1, 2, 3, 4]);
     }
 }

@@ -223,6 +223,7 @@ fn explore_in_context(
     let mut solver = Solver::new(opts.solver.clone());
     let explore_opts = ExploreOptions {
         strategy: Strategy::Coverage,
+        first_decisions: Some(Sites::is_user),
         max_runs: Some(opts.max_runs),
         patience: opts.patience,
         patience_time: opts.patience_time,

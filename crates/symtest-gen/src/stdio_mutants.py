@@ -38,7 +38,11 @@ def __symtest_uncontained__(source):
     os.write(1)); os._exit alone is fine."""
     words = ("thread", "multiprocessing", "concurrent", "signal", "fork", "subprocess",
              "asyncio", "fileno", "fdopen", "ctypes", "mmap", "FileIO", "io.open", "/dev/",
-             "/proc/", "from os import", "import os as", "posix")
+             "/proc/", "from os import", "import os as", "posix",
+             # State that outlives a run: a reader left open, process
+             # limits, exit hooks, the interpreter's own streams and hooks.
+             "fileinput", "resource", "atexit", "__stdout__", "__stdin__", "settrace",
+             "setprofile", "faulthandler")
     if any(w in source for w in words):
         return True
     return __symtest_re__.search(r"\bos\.(?!_exit\b)", source) is not None
@@ -61,7 +65,11 @@ def __symtest_stdio_load__(source, cap):
     __symtest_mutant_time__[0] = 0.75
     counter = __SymtestMutate(-1, everywhere=True)
     counter.visit(tree)
+    # Each mutant parses and compiles the program again: 0.5 s in all.
+    end = __symtest_time.perf_counter() + 0.5
     for target in __symtest_targets__(counter.seen, cap):
+        if __symtest_time.perf_counter() > end:
+            break
         mutated = __SymtestMutate(target, everywhere=True).visit(ast.parse(source))
         try:
             code = compile(ast.fix_missing_locations(mutated), "<mutant>", "exec")
@@ -73,8 +81,10 @@ def __symtest_stdio_load__(source, cap):
 def __symtest_run_main__(code, text):
     """Runs `code` as `__main__` on standard input `text`: what it printed
     and the class of the exception it ended with ("" for none)."""
-    stdin = __symtest_io.TextIOWrapper(__symtest_io.BytesIO(text.encode("utf-8")),
-                                       encoding="utf-8")
+    # As CPython opens them on POSIX: sys.stdin keeps "\r" (newline="\n"),
+    # open(0) translates line ends; both read the same bytes.
+    raw = __symtest_io.BytesIO(text.encode("utf-8"))
+    stdin = __symtest_io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
     sink = __symtest_io.BytesIO()
     stdout = __symtest_io.TextIOWrapper(sink, encoding="utf-8", write_through=True)
     real_open = __symtest_builtins.open
@@ -84,7 +94,10 @@ def __symtest_run_main__(code, text):
         # the program's (a mutant's open(1) would close this one's output).
         if isinstance(file, int):
             if file == 0:
-                return stdin
+                mode = args[0] if args else kwargs.get("mode", "r")
+                if "b" in str(mode):
+                    return raw
+                return __symtest_io.TextIOWrapper(raw, encoding="utf-8")
             raise OSError(9, "Bad file descriptor")
         return real_open(file, *args, **kwargs)
 

@@ -63,6 +63,7 @@ pub fn explore<'py>(
         max_unsat,
         timeout: timeout.map(|t| seconds(t, "timeout")).transpose()?,
         shallow_first: false,
+        first_decisions: None,
         seed,
         collect_prefixes: prefixes,
         interrupt: Some(stop.clone()),

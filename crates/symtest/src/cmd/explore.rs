@@ -88,6 +88,7 @@ fn minic_job(args: &ExploreArgs, source: &str) -> Result<MinicJob> {
             max_unsat: args.max_unsat,
             timeout,
             shallow_first: false,
+            first_decisions: None,
             seed: args.seed,
             collect_prefixes: args.prefixes,
             interrupt: Some(interrupt_flag()?),
