@@ -25,6 +25,7 @@ mod select;
 pub mod settings;
 mod stdio;
 mod stdio_mutants;
+mod stdio_neighbours;
 pub mod suite;
 pub mod types;
 

@@ -151,6 +151,10 @@ pub enum Origin {
     /// An input on the edge of one of a path's comparisons (or, for a
     /// whole program, an example at the statement's bounds).
     Boundary,
+    /// A whole program's input one small change away from another (a token
+    /// one up or down, zero, negated or dropped, a line emptied), kept where it takes a
+    /// branch direction exploration left uncovered.
+    Neighbour,
 }
 
 impl Origin {
@@ -160,6 +164,7 @@ impl Origin {
             Origin::Dataset => "dataset",
             Origin::Symbolic => "symbolic",
             Origin::Boundary => "boundary",
+            Origin::Neighbour => "neighbour",
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{
     ExplorationStats, FidelityStats, GenError, GenOptions, GenStats, Generated, Origin, Reference,
     SelectionStats, TestCase, ms_since,
 };
-use crate::stdio_mutants;
+use crate::{stdio_mutants, stdio_neighbours};
 
 /// Time a run of a whole program gets in CPython (the interpreter's start
 /// included), at least.
@@ -360,6 +360,57 @@ fn select(answered: &[Answered], keep_all: bool) -> BTreeSet<usize> {
     }
 }
 
+/// Where exploration left a branch direction uncovered, adds the inputs
+/// one change away from the candidates that take one (`stdio_neighbours`),
+/// found by running each in the interpreter.
+fn add_neighbours(program: &Program, candidates: &mut Vec<Candidate>) {
+    let neighbours = stdio_neighbours::covering(
+        candidates.iter().map(|c| c.stdin.as_str()),
+        program.sites().user.len() * 2,
+        |stdin| {
+            let mut cover = Cover::new(program.sites());
+            let run = program.run_stdin_traced(stdin, Default::default(), &mut cover);
+            (run.end == ProgramEnd::Finished && !run.stdout.trim().is_empty())
+                .then(|| Cover::directions(&cover.items))
+        },
+    );
+    candidates.extend(neighbours.into_iter().map(|stdin| Candidate {
+        stdin,
+        origin: Origin::Neighbour,
+        path: None,
+        edges: Vec::new(),
+        stated: None,
+    }));
+}
+
+/// Adds to each answered input the mutants of `source` it tells apart
+/// (`stdio_mutants`), and counts them.
+fn tell_mutants(
+    pool: &Pool,
+    source: &str,
+    cap: usize,
+    answered: &mut [Answered],
+    selection: &mut SelectionStats,
+) {
+    let told = stdio_mutants::tell(
+        pool,
+        source,
+        answered
+            .iter()
+            .map(|a| (a.candidate.stdin.as_str(), a.stdout.as_str())),
+        cap,
+    );
+    let mut found: BTreeSet<u32> = BTreeSet::new();
+    for (a, t) in answered.iter_mut().zip(&told) {
+        if let Some(t) = t {
+            selection.mutants = selection.mutants.max(t.made);
+            found.extend(t.apart.iter().copied());
+            a.items.extend(t.apart.iter().copied().map(Item::Mutant));
+        }
+    }
+    selection.mutants_found = found.len();
+}
+
 /// Generates the stdin suite of a whole program from its example inputs
 /// (kept as `dataset` tests) and its statement (whose bounds in the usual
 /// form, `1 ≤ n ≤ 100`, hold for the numbers read into variables of those
@@ -373,7 +424,8 @@ pub fn generate_stdio(
 ) -> Result<Generated, GenError> {
     let started = Instant::now();
     let program = Program::parse(&reference.source).map_err(|e| GenError::Syntax(e.to_string()))?;
-    let (candidates, exploration) = explore_program(&program, examples, statement, opts);
+    let (mut candidates, exploration) = explore_program(&program, examples, statement, opts);
+    add_neighbours(&program, &mut candidates);
 
     let budget = opts.call_timeout.max(MIN_RUN_BUDGET);
     let runs = stdio_runs(candidates.iter().map(|c| &c.stdin), budget);
@@ -445,35 +497,15 @@ pub fn generate_stdio(
     }
     fidelity.ms = ms_since(fid_started);
 
-    // The mutants each input tells apart.
     let probe_started = Instant::now();
-    let told = stdio_mutants::tell(
+    tell_mutants(
         pool,
         &reference.source,
-        answered
-            .iter()
-            .map(|a| (a.candidate.stdin.as_str(), a.stdout.as_str())),
         opts.mutants,
+        &mut answered,
+        &mut selection,
     );
-    for (a, t) in answered.iter_mut().zip(&told) {
-        if let Some(t) = t {
-            selection.mutants = selection.mutants.max(t.made);
-            a.items.extend(t.apart.iter().copied().map(Item::Mutant));
-        }
-    }
     let probe_ms = ms_since(probe_started);
-    let mutants_of = |a: &Answered| {
-        a.items
-            .iter()
-            .filter(|i| matches!(i, Item::Mutant(_)))
-            .copied()
-            .collect::<Vec<Item>>()
-    };
-    selection.mutants_found = answered
-        .iter()
-        .flat_map(mutants_of)
-        .collect::<BTreeSet<Item>>()
-        .len();
 
     // The examples stay, and the fewest generated tests that cover what
     // all the generated candidates cover.

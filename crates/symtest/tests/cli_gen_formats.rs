@@ -401,3 +401,35 @@ fn max_tokens_reaches_branches_on_long_rows_and_bounds_them() {
     let n = longest(&asked);
     assert!((10..=12).contains(&n), "longest row {n}: {asked}");
 }
+
+/// A decision on a value the solver cannot steer (`bin(n)` is concretised)
+/// and one that needs an empty line no example shows: exploration alone
+/// leaves them uncovered; inputs one change away from the others (a token
+/// one up, a line emptied) take them, run in the interpreter first and kept
+/// as `neighbour` tests.
+#[test]
+fn neighbours_take_the_directions_the_solver_cannot_steer_to() {
+    let dir = TempDir::new("neighbours");
+    let source = "t = int(input())\nfor _ in range(t):\n    line = input().split()\n    if not line:\n        print('EMPTY')\n        continue\n    n = int(line[0])\n    if bin(n).count('1') == 1:\n        print('POWER')\n    else:\n        print('OTHER')\n";
+    let problem = json!({
+        "problem_id": "powers",
+        "question": "For each of t lines (1 <= t <= 10) print POWER if its number n (1 <= n <= 10^9) is a power of two, OTHER if not, EMPTY for an empty line.",
+        "solutions": serde_json::to_string(&[source]).expect("json"),
+        "input_output": serde_json::to_string(&json!({"inputs": ["2\n4\n16\n"], "outputs": ["POWER\nPOWER\n"]})).expect("json"),
+    });
+    let input = dir.jsonl("powers.jsonl", &[problem]);
+    let row = gen_row(&input, &dir.path("suite.jsonl"), &[]);
+    assert_eq!(row["stats"]["missed"], json!([]), "{row}");
+    let neighbours: Vec<&str> = row["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["origin"] == "neighbour")
+        .filter_map(|t| t["expected"].as_str())
+        .collect();
+    assert!(
+        neighbours.iter().any(|e| e.contains("OTHER"))
+            && neighbours.iter().any(|e| e.contains("EMPTY")),
+        "{row}"
+    );
+}
