@@ -20,12 +20,17 @@ def run_once(path, code_obj, stdin):
     """Runs the program as `__main__` on `stdin`, as a process would see it:
     `sys.stdin` (with its `.buffer`), `input()` and `open(0)` read it."""
     old_in, old_out = sys.stdin, sys.stdout
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    raw = io.BytesIO(stdin.encode("utf-8"))
+    # As CPython on POSIX: sys.stdin keeps "\r"; open(0) translates line ends.
+    sys.stdin = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
     sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     real_open = builtins.open
 
     def open_(file, *args, **kwargs):
-        return sys.stdin if file == 0 else real_open(file, *args, **kwargs)
+        if type(file) is int and file == 0:
+            mode = args[0] if args else kwargs.get("mode", "r")
+            return raw if "b" in str(mode) else io.TextIOWrapper(raw, encoding="utf-8")
+        return real_open(file, *args, **kwargs)
 
     names = dict(vars(builtins), open=open_)
     try:

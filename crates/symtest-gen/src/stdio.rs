@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use symtest_explore::{ExploreOptions, SiteId, Strategy, Tracer, explore};
-use symtest_python::{Program, ProgramEnd, SiteKind, Sites, StdinSubject};
+use symtest_python::{Limits, Program, ProgramEnd, SiteKind, Sites, StdinSubject};
 use symtest_sandbox::job::{StdioResult, StdioRun};
 use symtest_sandbox::{LoadError, Pool, PyValue};
 use symtest_solve::Solver;
@@ -363,17 +363,22 @@ fn select(answered: &[Answered], keep_all: bool) -> BTreeSet<usize> {
 /// Where exploration left a branch direction uncovered, adds the inputs
 /// one change away from the candidates that take one (`stdio_neighbours`),
 /// found by running each in the interpreter.
-fn add_neighbours(program: &Program, candidates: &mut Vec<Candidate>) {
+fn add_neighbours(program: &Program, candidates: &mut Vec<Candidate>) -> usize {
     let neighbours = stdio_neighbours::covering(
         candidates.iter().map(|c| c.stdin.as_str()),
         program.sites().user.len() * 2,
-        |stdin| {
+        &mut |stdin, max_time| {
             let mut cover = Cover::new(program.sites());
-            let run = program.run_stdin_traced(stdin, Default::default(), &mut cover);
+            let limits = Limits {
+                max_time,
+                ..Limits::default()
+            };
+            let run = program.run_stdin_traced(stdin, limits, &mut cover);
             (run.end == ProgramEnd::Finished && !run.stdout.trim().is_empty())
                 .then(|| Cover::directions(&cover.items))
         },
     );
+    let added = neighbours.len();
     candidates.extend(neighbours.into_iter().map(|stdin| Candidate {
         stdin,
         origin: Origin::Neighbour,
@@ -381,6 +386,7 @@ fn add_neighbours(program: &Program, candidates: &mut Vec<Candidate>) {
         edges: Vec::new(),
         stated: None,
     }));
+    added
 }
 
 /// Adds to each answered input the mutants of `source` it tells apart
@@ -424,8 +430,12 @@ pub fn generate_stdio(
 ) -> Result<Generated, GenError> {
     let started = Instant::now();
     let program = Program::parse(&reference.source).map_err(|e| GenError::Syntax(e.to_string()))?;
-    let (mut candidates, exploration) = explore_program(&program, examples, statement, opts);
-    add_neighbours(&program, &mut candidates);
+    let (mut candidates, mut exploration) = explore_program(&program, examples, statement, opts);
+    // The neighbours' search counts as exploration, in its time and its
+    // candidates.
+    let search = Instant::now();
+    exploration.candidates += add_neighbours(&program, &mut candidates);
+    exploration.ms += ms_since(search);
 
     let budget = opts.call_timeout.max(MIN_RUN_BUDGET);
     let runs = stdio_runs(candidates.iter().map(|c| &c.stdin), budget);

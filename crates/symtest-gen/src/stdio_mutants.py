@@ -78,9 +78,12 @@ def __symtest_stdio_load__(source, cap):
         __symtest_programs__.append((target, code))
 
 
-def __symtest_run_main__(code, text):
-    """Runs `code` as `__main__` on standard input `text`: what it printed
-    and the class of the exception it ended with ("" for none)."""
+def __symtest_run_main__(code, text, seconds):
+    """Runs `code` as `__main__` on standard input `text` within `seconds`
+    (raising __SymtestSlow past them): what it printed and the class of the
+    exception it ended with ("" for none). The process's streams and hooks
+    are put back after the time limit is off, so its signal cannot land in
+    the middle of that."""
     # As CPython opens them on POSIX: sys.stdin keeps "\r" (newline="\n"),
     # open(0) translates line ends; both read the same bytes.
     raw = __symtest_io.BytesIO(text.encode("utf-8"))
@@ -92,7 +95,7 @@ def __symtest_run_main__(code, text):
     def open_(file, *args, **kwargs):
         # open(0) is the input; no other descriptor of this process is
         # the program's (a mutant's open(1) would close this one's output).
-        if isinstance(file, int):
+        if isinstance(file, int) and not isinstance(file, bool):
             if file == 0:
                 mode = args[0] if args else kwargs.get("mode", "r")
                 if "b" in str(mode):
@@ -107,19 +110,20 @@ def __symtest_run_main__(code, text):
     names = dict(vars(__symtest_builtins))
     names["open"] = open_
     namespace = {"__name__": "__main__", "__builtins__": names}
+
     def recursion_(limit):
         # Deep recursion here could overflow the process's stack.
         __symtest_set_recursion__(min(limit, 10000))
 
     saved = (__symtest_sys.stdin, __symtest_sys.stdout, __symtest_os._exit,
              __symtest_sys.setrecursionlimit, __symtest_sys.getrecursionlimit())
-    __symtest_sys.stdin, __symtest_sys.stdout, __symtest_os._exit = stdin, stdout, exit_
-    __symtest_sys.setrecursionlimit = recursion_
-    raised = ""
+    raised, slow = "", False
     try:
-        exec(code, namespace)
+        __symtest_sys.stdin, __symtest_sys.stdout, __symtest_os._exit = stdin, stdout, exit_
+        __symtest_sys.setrecursionlimit = recursion_
+        __symtest_limited__(seconds, exec, code, namespace)
     except __SymtestSlow:
-        raise
+        slow = True
     except SystemExit as e:
         raised = "" if e.code in (None, 0) else "SystemExit"
     except __SymtestExit as e:
@@ -130,6 +134,8 @@ def __symtest_run_main__(code, text):
         __symtest_sys.stdin, __symtest_sys.stdout, __symtest_os._exit = saved[:3]
         __symtest_sys.setrecursionlimit = saved[3]
         __symtest_set_recursion__(saved[4])
+    if slow:
+        raise __SymtestSlow()
     try:
         stdout.flush()
     except Exception:  # noqa: BLE001 - a program that closed its output
@@ -180,8 +186,7 @@ def __symtest_stdio_tell__(text, expected):
         return (made, [])
     started = __symtest_time.perf_counter()
     try:
-        printed, raised = __symtest_limited__(min(left, 0.2), __symtest_run_main__,
-                                              __symtest_main__[0], text)
+        printed, raised = __symtest_run_main__(__symtest_main__[0], text, min(left, 0.2))
     except __SymtestSlow:
         __symtest_mutant_time__[0] = left - (__symtest_time.perf_counter() - started)
         return (made, [])
@@ -201,7 +206,7 @@ def __symtest_stdio_tell__(text, expected):
             if __symtest_time.perf_counter() > end:
                 break
             try:
-                printed, raised = __symtest_limited__(limit, __symtest_run_main__, code, text)
+                printed, raised = __symtest_run_main__(code, text, limit)
             except __SymtestSlow:
                 __symtest_slow_mutants__.add(target)
                 continue

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 /// Interpreter runs of neighbours a problem gets at most, and their time.
 const MAX_RUNS: usize = 300;
 const BUDGET: Duration = Duration::from_millis(200);
+/// The time one run gets at most (the candidates' own runs included).
+const PER_RUN: Duration = Duration::from_millis(50);
 
 /// The whitespace-separated tokens of `text` with their byte offsets.
 fn tokens(text: &str) -> Vec<(usize, &str)> {
@@ -34,7 +36,8 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The single changes of `stdin`, in order: each integer token one less,
+/// The single changes of `stdin`, in order: each integer token (of 64
+/// bits) one less,
 /// one more, two more, zero and negated; each token dropped with a space
 /// beside it on its line; each line emptied.
 pub(crate) fn neighbours(stdin: &str) -> Vec<String> {
@@ -80,34 +83,40 @@ pub(crate) fn neighbours(stdin: &str) -> Vec<String> {
     out
 }
 
-/// The neighbours of `inputs` (in their order) that take a branch direction
-/// no input took: `run` runs one in the interpreter and gives the
+/// A run of one input in the interpreter within the time given: the
 /// directions it took, or `None` where it did not finish with some output.
-/// Stops when `wanted` directions are covered, or after the budget.
+pub(crate) type Run<'r> = dyn FnMut(&str, Duration) -> Option<BTreeSet<(u32, bool)>> + 'r;
+
+/// The neighbours of `inputs` (in their order) that take a branch direction
+/// no input took, found with `run`. The inputs run first, for what they
+/// cover (each within `PER_RUN`); then the neighbours, each within what is
+/// left of the budget. Stops when `wanted` directions are covered, after
+/// `MAX_RUNS` neighbours or when the budget is spent.
 pub(crate) fn covering<'a>(
     inputs: impl Iterator<Item = &'a str> + Clone,
     wanted: usize,
-    mut run: impl FnMut(&str) -> Option<BTreeSet<(u32, bool)>>,
+    run: &mut Run<'_>,
 ) -> Vec<String> {
     let mut covered: BTreeSet<(u32, bool)> = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for i in inputs.clone() {
         seen.insert(i.to_string());
-        covered.extend(run(i).unwrap_or_default());
+        covered.extend(run(i, PER_RUN).unwrap_or_default());
     }
     let started = Instant::now();
     let mut runs = 0;
     let mut out = Vec::new();
     for i in inputs {
         for n in neighbours(i) {
-            if covered.len() >= wanted || runs >= MAX_RUNS || started.elapsed() > BUDGET {
+            let left = BUDGET.saturating_sub(started.elapsed());
+            if covered.len() >= wanted || runs >= MAX_RUNS || left.is_zero() {
                 return out;
             }
             if !seen.insert(n.clone()) {
                 continue;
             }
             runs += 1;
-            let Some(dirs) = run(&n) else {
+            let Some(dirs) = run(&n, left.min(PER_RUN)) else {
                 continue;
             };
             if !dirs.is_subset(&covered) {
@@ -154,17 +163,17 @@ mod tests {
     fn only_neighbours_that_take_a_new_direction_are_kept() {
         // A stand-in program: direction (0, true) for an even first
         // number, (0, false) for an odd one; nothing for a non-number.
-        let run = |s: &str| -> Option<BTreeSet<(u32, bool)>> {
+        let mut run = |s: &str, _: Duration| -> Option<BTreeSet<(u32, bool)>> {
             let v: i64 = s.split_whitespace().next()?.parse().ok()?;
             Some([(0, v % 2 == 0)].into())
         };
-        let got = covering(["4\n", "6\n"].into_iter(), 2, run);
+        let got = covering(["4\n", "6\n"].into_iter(), 2, &mut run);
         assert_eq!(got, vec!["3\n".to_string()]);
         // No neighbour is run once every direction is covered.
         let mut runs = 0;
-        let got = covering(["4\n", "5\n"].into_iter(), 2, |s| {
+        let got = covering(["4\n", "5\n"].into_iter(), 2, &mut |s, t| {
             runs += 1;
-            run(s)
+            run(s, t)
         });
         assert!(got.is_empty());
         assert_eq!(runs, 2);

@@ -113,10 +113,11 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 120, value_name = "N")]
     pub max_boundary: usize,
 
-    /// Mutants of a function's reference, at most, spread evenly over its
-    /// sites (one operator swapped, a constant one off, a `not` dropped,
-    /// `break` for `continue`): the suite keeps an input to tell each apart
-    /// where a candidate input does (0: none)
+    /// Mutants of the reference (its functions, or a whole stdin program),
+    /// at most, spread evenly over its sites (one operator swapped, a
+    /// constant one off, a `not` dropped, `break` for `continue`): the suite
+    /// keeps an input to tell each apart where a candidate input does (0:
+    /// none)
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub mutants: usize,
 
