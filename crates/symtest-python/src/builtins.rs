@@ -217,11 +217,12 @@ pub enum ModuleId {
     String,
     Typing,
     Sys,
+    Os,
 }
 
 impl ModuleId {
     /// Every module.
-    pub const ALL: [ModuleId; 9] = [
+    pub const ALL: [ModuleId; 10] = [
         ModuleId::Math,
         ModuleId::Collections,
         ModuleId::Functools,
@@ -231,6 +232,7 @@ impl ModuleId {
         ModuleId::String,
         ModuleId::Typing,
         ModuleId::Sys,
+        ModuleId::Os,
     ];
 
     pub fn by_name(name: &str) -> Option<ModuleId> {
@@ -244,6 +246,7 @@ impl ModuleId {
             "string" => ModuleId::String,
             "typing" => ModuleId::Typing,
             "sys" => ModuleId::Sys,
+            "os" => ModuleId::Os,
             _ => return None,
         })
     }
@@ -259,6 +262,7 @@ impl ModuleId {
             ModuleId::String => "string",
             ModuleId::Typing => "typing",
             ModuleId::Sys => "sys",
+            ModuleId::Os => "os",
         }
     }
 }

@@ -270,7 +270,8 @@ fn a_programs_mutants_are_run_where_they_cannot_harm_the_job() {
     assert!(told(&s) > 2, "{s}");
 
     // `os._exit(0)` made `os._exit(1)` ends this run, not the job's
-    // process: the mutants after it are still told apart.
+    // process: the mutants after it are still told apart. (The interpreter
+    // ends the program there too, so it is explored whole.)
     let s = stdin_stats(
         &dir,
         "exits",
@@ -278,6 +279,8 @@ fn a_programs_mutants_are_run_where_they_cannot_harm_the_job() {
         ("2\n", "-3\n"),
     );
     assert!(told(&s) > 2, "{s}");
+    assert_eq!(s["covered"], s["branches"], "{s}");
+    assert_eq!(s["fidelity"]["compared"], s["fidelity"]["equal"], "{s}");
 
     // A program with threads of its own (out of the time limit's reach),
     // or with state that outlives a run (a `fileinput` reader left open

@@ -9,6 +9,7 @@ mod functools;
 mod hashlib;
 mod itertools;
 mod math;
+mod os;
 pub(crate) mod re;
 mod string;
 mod sys;
@@ -36,6 +37,7 @@ pub(crate) fn module(m: ModuleId) -> &'static PyModule {
         ModuleId::String => &string::MODULE,
         ModuleId::Typing => &typing::MODULE,
         ModuleId::Sys => &sys::MODULE,
+        ModuleId::Os => &os::MODULE,
     }
 }
 
