@@ -55,6 +55,17 @@ fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
         "[1, 2], [2]",
         "'swap'",
     );
+    let (suite, row) = generated_alone(dir, name, problem, extra);
+    assert!(
+        row["tests"].as_array().is_some_and(|t| !t.is_empty()),
+        "{row}"
+    );
+    (suite, row)
+}
+
+/// Generates a suite for `problem` with `extra` flags: the generated tests
+/// alone (the dataset's left out) as a suite file, and its one row.
+fn generated_alone(dir: &TempDir, name: &str, problem: Value, extra: &[&str]) -> (PathBuf, Value) {
     let input = dir.jsonl(&format!("{name}.in.jsonl"), &[problem]);
     let mut row = gen_row(&input, &dir.path(&format!("{name}.jsonl")), extra);
     let generated: Vec<Value> = row["tests"]
@@ -64,7 +75,6 @@ fn generate(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
         .filter(|t| t["origin"] != "dataset")
         .cloned()
         .collect();
-    assert!(!generated.is_empty(), "{row}");
     row["tests"] = Value::Array(generated);
     let suite = dir.jsonl(
         &format!("{name}.generated.jsonl"),
@@ -188,21 +198,8 @@ fn apps_row(id: &str, program: &str, inputs: &[&str], outputs: &[&str]) -> Value
 /// as a suite file, and its one row.
 fn generate_stdin(dir: &TempDir, name: &str, extra: &[&str]) -> (PathBuf, Value) {
     let problem = apps_row("slip", PROGRAM, &["3\n1 2 3\n"], &["more\n"]);
-    let input = dir.jsonl(&format!("{name}.in.jsonl"), &[problem]);
-    let mut row = gen_row(&input, &dir.path(&format!("{name}.jsonl")), extra);
+    let (suite, row) = generated_alone(dir, name, problem, extra);
     assert_eq!(row["mode"], "stdio", "{row}");
-    let generated: Vec<Value> = row["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .filter(|t| t["origin"] != "dataset")
-        .cloned()
-        .collect();
-    row["tests"] = Value::Array(generated);
-    let suite = dir.jsonl(
-        &format!("{name}.generated.jsonl"),
-        std::slice::from_ref(&row),
-    );
     (suite, row)
 }
 

@@ -4,15 +4,12 @@
 //! in CPython, which the fidelity check then shows). Every other name stops
 //! the run as unsupported.
 
-use std::rc::Rc;
-
-use crate::builtins::ExcType;
 use crate::interp::args::Args;
-use crate::interp::state::{Flow, Interp, R};
+use crate::interp::state::{Interp, R};
 use crate::interp::tables::ModuleMember::Function;
 use crate::interp::tables::{PyModule, Unknown};
 use crate::sites::SiteId;
-use crate::value::{ExcObj, Val};
+use crate::value::Val;
 
 /// `os`'s members.
 pub(crate) static MODULE: PyModule = PyModule {
@@ -20,11 +17,7 @@ pub(crate) static MODULE: PyModule = PyModule {
     unknown: Unknown::Unsupported,
 };
 
-fn exit(_: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+fn exit(it: &mut Interp<'_>, a: Args, site: SiteId) -> R<Val> {
     a.check(1, 1)?;
-    Err(Flow::Exc(Rc::new(ExcObj {
-        kind: ExcType::SystemExit,
-        args: a.pos,
-        class: None,
-    })))
+    super::sys::exit(it, a, site)
 }

@@ -30,7 +30,7 @@ pub(crate) static MODULE: PyModule = PyModule {
     unknown: Unknown::AttributeError,
 };
 
-fn exit(_: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
+pub(super) fn exit(_: &mut Interp<'_>, a: Args, _: SiteId) -> R<Val> {
     a.check(0, 1)?;
     Err(Flow::Exc(Rc::new(ExcObj {
         kind: ExcType::SystemExit,
